@@ -1,0 +1,46 @@
+import { PassThrough } from "node:stream";
+import { renderToPipeableStream } from "react-dom/server";
+import { RemixServer } from "@remix-run/react";
+import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
+import { isbot } from "isbot";
+import { getShopify } from "./shopify.server";
+import { startJobRunner } from "./jobs/queue.server";
+import { log } from "./log.server";
+
+const ABORT_DELAY = 5000;
+
+// Background work starts with the server, so events a crash left in the inbox are
+// processed at boot, not only when the next webhook arrives.
+if (process.env.NODE_ENV !== "test") {
+  startJobRunner().catch((error: unknown) => log.error("job runner failed to start", { error: String(error) }));
+}
+
+export default async function handleRequest(
+  request: Request,
+  responseStatusCode: number,
+  responseHeaders: Headers,
+  remixContext: EntryContext,
+) {
+  if (process.env.KANTA_LOCAL !== "1") getShopify().addDocumentResponseHeaders(request, responseHeaders);
+  const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
+
+  return new Promise((resolve, reject) => {
+    const { pipe, abort } = renderToPipeableStream(<RemixServer context={remixContext} url={request.url} />, {
+      [callbackName]: () => {
+        const body = new PassThrough();
+        const stream = createReadableStreamFromReadable(body);
+        responseHeaders.set("Content-Type", "text/html");
+        resolve(new Response(stream, { headers: responseHeaders, status: responseStatusCode }));
+        pipe(body);
+      },
+      onShellError(error) {
+        reject(error);
+      },
+      onError(error) {
+        responseStatusCode = 500;
+        log.error("render error", { error: String(error) });
+      },
+    });
+    setTimeout(abort, ABORT_DELAY);
+  });
+}

@@ -1,0 +1,100 @@
+import type { Db } from "../db.server";
+import { IdempotencyConflictError } from "../loyalty/ledger";
+import { MoneyError } from "../loyalty/money";
+import { UnknownShopError } from "../loyalty/shops.server";
+import { log } from "../log.server";
+import { HANDLERS } from "../webhooks/handlers";
+import { parseShopifyJson } from "../webhooks/json";
+import { PayloadError } from "../webhooks/payloads";
+
+// Processing one inbox event. Permanent failures (a payload that can never be processed,
+// an unknown shop) are recorded as `invalid`; anything else is retried with exponential
+// backoff and, after MAX_ATTEMPTS, parked as `dead` — visible in the admin, never dropped.
+
+export const MAX_ATTEMPTS = 8;
+/** A claimed event whose worker died is picked up again after this lease. */
+export const LEASE_MS = 5 * 60_000;
+
+export function retryDelayMs(attempt: number): number {
+  return Math.min(60 * 60_000, 1_000 * 4 ** (attempt - 1)); // 1 s, 4 s, 16 s, … capped at 1 h
+}
+
+export type ProcessOutcome = "done" | "invalid" | "retrying" | "dead" | "skipped";
+
+export async function processWebhookEvent(db: Db, id: string, now = new Date()): Promise<ProcessOutcome> {
+  // Claim: only one worker at a time, and only when due. The lease survives a crash.
+  const claimed = await db.webhookEvent.updateMany({
+    where: { id, status: { in: ["pending", "retrying", "processing"] }, nextAttemptAt: { lte: now } },
+    data: { status: "processing", nextAttemptAt: new Date(now.getTime() + LEASE_MS), attempts: { increment: 1 } },
+  });
+  if (claimed.count === 0) return "skipped";
+  const event = await db.webhookEvent.findUniqueOrThrow({ where: { id } });
+  const fields = { shop: event.shopDomain, topic: event.topic, webhookId: event.webhookId, eventId: event.eventId };
+  try {
+    const handler = HANDLERS[event.topic];
+    if (!handler) throw new PayloadError(`no handler for ${event.topic}`);
+    let payload: unknown;
+    try {
+      payload = parseShopifyJson(event.payload);
+    } catch {
+      throw new PayloadError("body is not valid JSON");
+    }
+    await handler({ db, shopDomain: event.shopDomain, topic: event.topic, payload, now });
+    await db.webhookEvent.updateMany({
+      where: { id },
+      // The payload holds customer data; once applied, Kanta keeps only the ledger.
+      data: { status: "done", processedAt: new Date(), payload: "", lastError: null },
+    });
+    return "done";
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    if (isPermanent(error)) {
+      log.warn("webhook invalid", { ...fields, error: message });
+      await db.webhookEvent.updateMany({
+        where: { id },
+        data: { status: "invalid", processedAt: new Date(), lastError: message.slice(0, 1000) },
+      });
+      return "invalid";
+    }
+    const dead = event.attempts >= MAX_ATTEMPTS;
+    log.error(dead ? "webhook dead" : "webhook failed, will retry", { ...fields, attempt: event.attempts, error: message });
+    await db.webhookEvent.updateMany({
+      where: { id },
+      data: {
+        status: dead ? "dead" : "retrying",
+        lastError: message.slice(0, 1000),
+        nextAttemptAt: new Date(Date.now() + retryDelayMs(event.attempts)),
+      },
+    });
+    return dead ? "dead" : "retrying";
+  }
+}
+
+function isPermanent(error: unknown): boolean {
+  return (
+    error instanceof PayloadError ||
+    error instanceof UnknownShopError ||
+    error instanceof MoneyError ||
+    error instanceof IdempotencyConflictError
+  );
+}
+
+/** Ids of events due for (re)processing: new, retry due, or a lease that expired. */
+export async function findDueWebhookEvents(db: Db, now = new Date(), limit = 200): Promise<string[]> {
+  const rows = await db.webhookEvent.findMany({
+    where: { status: { in: ["pending", "retrying", "processing"] }, nextAttemptAt: { lte: now } },
+    orderBy: { nextAttemptAt: "asc" },
+    select: { id: true },
+    take: limit,
+  });
+  return rows.map((r) => r.id);
+}
+
+/** Puts a dead event back in line (from the admin, after fixing the cause). */
+export async function retryDeadWebhookEvent(db: Db, id: string): Promise<boolean> {
+  const r = await db.webhookEvent.updateMany({
+    where: { id, status: "dead" },
+    data: { status: "retrying", attempts: 0, nextAttemptAt: new Date() },
+  });
+  return r.count === 1;
+}

@@ -1,0 +1,23 @@
+// Structured logs, one JSON object per line. Never log whole payloads (PII): log shop,
+// topic, ids and error messages.
+type Level = "debug" | "info" | "warn" | "error";
+const order: Record<Level | "silent", number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+
+function threshold(): number {
+  const configured = (process.env.KANTA_LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info")) as Level;
+  return order[configured] ?? order.info;
+}
+
+function write(level: Level, message: string, fields: Record<string, unknown> = {}) {
+  if (order[level] < threshold()) return;
+  const line = JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...fields });
+  if (level === "error" || level === "warn") process.stderr.write(line + "\n");
+  else process.stdout.write(line + "\n");
+}
+
+export const log = {
+  debug: (m: string, f?: Record<string, unknown>) => write("debug", m, f),
+  info: (m: string, f?: Record<string, unknown>) => write("info", m, f),
+  warn: (m: string, f?: Record<string, unknown>) => write("warn", m, f),
+  error: (m: string, f?: Record<string, unknown>) => write("error", m, f),
+};

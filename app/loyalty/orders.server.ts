@@ -1,0 +1,298 @@
+import type { Db, Tx } from "../db.server";
+import {
+  MULTIPLIER_ONE,
+  computeEditRemovedMinor,
+  computeOrderGrossMinor,
+  computeOrderTarget,
+  isPaidStatus,
+  refundedQuantities,
+  type OrderSnapshot,
+  type RefundSnapshot,
+} from "./earning";
+import { appendLedgerEntry } from "./ledger.server";
+import { ledgerKeys, type LedgerKind } from "./ledger";
+import { enrollMember } from "./members.server";
+import { formatMinorPlain } from "./money";
+import { addDays } from "./program";
+import { requireShopByDomain, type ShopWithProgram } from "./shops.server";
+import { WriteConflictError, inTransaction } from "./tx.server";
+
+// Order events converge: each event updates what Kanta knows of the order (newest state by
+// Shopify's updated_at, every refund by id), then the order's target points are recomputed
+// and the ledger receives only the difference from what the order already earned. A
+// duplicate, a replay or a stale event therefore changes nothing.
+// docs/decisions/0003-order-points-converge.md
+
+type OrderRecordRow = Awaited<ReturnType<Tx["orderRecord"]["findUniqueOrThrow"]>>;
+
+export interface SettleResult {
+  orderGid: string;
+  memberId: string | null;
+  pointsTarget: number;
+  delta: number;
+  pendingDelta: number;
+}
+
+const EPOCH = new Date(0);
+
+export async function applyOrderSnapshot(
+  db: Db,
+  shopDomain: string,
+  snapshot: OrderSnapshot,
+  options: { paidSignal: boolean; now?: Date },
+): Promise<SettleResult> {
+  return inTransaction(db, async (tx) => {
+    const shop = await requireShopByDomain(tx, shopDomain);
+    const now = options.now ?? new Date();
+    for (const refund of snapshot.refunds) await recordRefund(tx, shop.id, refund);
+
+    let record = await tx.orderRecord.findUnique({
+      where: { shopId_orderGid: { shopId: shop.id, orderGid: snapshot.orderGid } },
+    });
+    if (!record) record = await createRecord(tx, shop, snapshot.orderGid, snapshot.currencyCode);
+
+    let memberId = record.memberId;
+    if (!memberId && snapshot.customerGid) {
+      const member = await enrollMember(tx, shop, { customerGid: snapshot.customerGid });
+      memberId = member.id;
+    }
+
+    const fresh = snapshot.updatedAt.getTime() >= record.stateUpdatedAt.getTime();
+    const stateChanges = fresh
+      ? {
+          name: snapshot.name,
+          customerGid: snapshot.customerGid ?? record.customerGid,
+          currencyCode: snapshot.currencyCode,
+          stateUpdatedAt: snapshot.updatedAt,
+          taxesIncluded: snapshot.taxesIncluded,
+          processedAt: snapshot.processedAt,
+          grossMinor: BigInt(computeOrderGrossMinor(snapshot)),
+          editRemovedMinor: BigInt(computeEditRemovedMinor(snapshot, refundedQuantities(snapshot.refunds))),
+          refundedIds: snapshot.refunds.map((r) => r.refundGid).join(","),
+        }
+      : {};
+    // Payment and cancellation are permanent facts: even a stale event may carry them.
+    const merged: OrderRecordRow = {
+      ...record,
+      ...stateChanges,
+      memberId,
+      processedAt: record.processedAt ?? snapshot.processedAt,
+      paid: record.paid || options.paidSignal || isPaidStatus(snapshot.financialStatus),
+      cancelled: record.cancelled || snapshot.cancelled,
+    };
+    return settleOrder(tx, shop, record, merged, now);
+  });
+}
+
+export async function applyRefund(
+  db: Db,
+  shopDomain: string,
+  refund: RefundSnapshot,
+  options: { now?: Date } = {},
+): Promise<SettleResult> {
+  return inTransaction(db, async (tx) => {
+    const shop = await requireShopByDomain(tx, shopDomain);
+    await recordRefund(tx, shop.id, refund);
+    let record = await tx.orderRecord.findUnique({
+      where: { shopId_orderGid: { shopId: shop.id, orderGid: refund.orderGid } },
+    });
+    // A refund can arrive before the order's own events: remember it; the order settles
+    // when its state arrives.
+    if (!record) record = await createRecord(tx, shop, refund.orderGid, shop.currencyCode);
+    return settleOrder(tx, shop, record, record, options.now ?? new Date());
+  });
+}
+
+/** Makes due pending order points spendable (for one member, or everywhere). */
+export async function releaseDuePendingPoints(
+  db: Db,
+  options: { now?: Date; memberId?: string; limit?: number } = {},
+): Promise<number> {
+  const now = options.now ?? new Date();
+  const due = await db.orderRecord.findMany({
+    where: {
+      pointsPending: { not: 0 },
+      availableAt: { lte: now },
+      ...(options.memberId ? { memberId: options.memberId } : {}),
+    },
+    select: { id: true },
+    take: options.limit ?? 500,
+  });
+  let released = 0;
+  for (const { id } of due) {
+    await inTransaction(db, async (tx) => {
+      const record = await tx.orderRecord.findUniqueOrThrow({ where: { id } });
+      const shop = await tx.shop.findUniqueOrThrow({ where: { id: record.shopId }, include: { program: true } });
+      if (!shop.program) return;
+      const result = await settleOrder(tx, { ...shop, program: shop.program }, record, record, now);
+      if (result.delta !== 0) released++;
+    });
+  }
+  return released;
+}
+
+async function createRecord(tx: Tx, shop: ShopWithProgram, orderGid: string, currencyCode: string) {
+  return tx.orderRecord.create({
+    data: { shopId: shop.id, orderGid, currencyCode, stateUpdatedAt: EPOCH },
+  });
+}
+
+async function recordRefund(tx: Tx, shopId: string, refund: RefundSnapshot): Promise<void> {
+  const exists = await tx.orderRefund.findUnique({
+    where: { shopId_refundGid: { shopId, refundGid: refund.refundGid } },
+    select: { id: true },
+  });
+  if (exists) return;
+  let subtotalMinor = 0;
+  let taxMinor = 0;
+  for (const line of refund.lines) {
+    if (line.giftCard) continue;
+    subtotalMinor += line.subtotalMinor;
+    taxMinor += line.taxMinor;
+  }
+  await tx.orderRefund.create({
+    data: {
+      shopId,
+      orderGid: refund.orderGid,
+      refundGid: refund.refundGid,
+      subtotalMinor: BigInt(subtotalMinor),
+      taxMinor: BigInt(taxMinor),
+    },
+  });
+}
+
+/**
+ * Recomputes an order's target points from `merged` (the record with the event's facts
+ * applied), appends the difference to the ledger, and saves the record — conditionally on
+ * the revision read, so a concurrent event for the same order makes this one retry.
+ */
+async function settleOrder(
+  tx: Tx,
+  shop: ShopWithProgram,
+  read: OrderRecordRow,
+  merged: OrderRecordRow,
+  now: Date,
+): Promise<SettleResult> {
+  const refunds = await tx.orderRefund.findMany({
+    where: { shopId: shop.id, orderGid: merged.orderGid },
+    select: { subtotalMinor: true, taxMinor: true },
+  });
+  const refundedMinor = refunds.reduce(
+    (sum, r) => sum + Math.max(0, Number(r.subtotalMinor) - (merged.taxesIncluded ? Number(r.taxMinor) : 0)),
+    0,
+  );
+
+  const record = { ...merged };
+  const member = record.memberId
+    ? await tx.member.findUnique({ where: { id: record.memberId }, select: { id: true, status: true } })
+    : null;
+
+  // Earning terms are fixed the first time the order can earn.
+  if (record.earnPoints === null && record.paid && !record.cancelled && member?.status === "active") {
+    const rule = await tx.earningRule.findFirst({ where: { shopId: shop.id, type: "purchase", enabled: true } });
+    if (rule && rule.spendMinor && rule.points > 0) {
+      record.earnPoints = rule.points;
+      record.earnSpendMinor = rule.spendMinor;
+      record.multiplierPermille = MULTIPLIER_ONE; // tiers and campaigns plug in here
+      record.availableAt = addDays(record.processedAt ?? now, shop.program.pendingDays);
+    }
+  }
+
+  const target =
+    record.earnPoints !== null && record.earnSpendMinor !== null && record.memberId
+      ? computeOrderTarget({
+          paid: record.paid,
+          cancelled: record.cancelled,
+          grossMinor: Number(record.grossMinor),
+          editRemovedMinor: Number(record.editRemovedMinor),
+          refundedMinor,
+          rate: { points: record.earnPoints, spendMinor: Number(record.earnSpendMinor) },
+          multiplierPermille: record.multiplierPermille ?? MULTIPLIER_ONE,
+        })
+      : { eligibleMinor: 0, points: 0 };
+
+  const revision = read.revision + 1;
+  let totalDelta = 0;
+  let totalPendingDelta = 0;
+  if (record.memberId) {
+    const stillPending = record.availableAt !== null && record.availableAt.getTime() > now.getTime();
+    if (!stillPending && record.pointsPending !== 0) {
+      await appendLedgerEntry(tx, {
+        shopId: shop.id,
+        memberId: record.memberId,
+        delta: record.pointsPending,
+        pendingDelta: -record.pointsPending,
+        kind: "pending_released",
+        idempotencyKey: ledgerKeys.orderRelease(record.orderGid, revision),
+        sourceGid: record.orderGid,
+        note: record.name ? `Order ${record.name}` : null,
+      });
+      totalDelta += record.pointsPending;
+      totalPendingDelta -= record.pointsPending;
+      record.pointsPending = 0;
+    }
+    const diff = target.points - record.pointsCredited;
+    if (diff !== 0) {
+      const kind: LedgerKind = diff > 0 ? "order_earned" : "order_reversed";
+      const delta = stillPending ? 0 : diff;
+      const pendingDelta = stillPending ? diff : 0;
+      await appendLedgerEntry(tx, {
+        shopId: shop.id,
+        memberId: record.memberId,
+        delta,
+        pendingDelta,
+        kind,
+        idempotencyKey: ledgerKeys.order(record.orderGid, revision),
+        sourceGid: record.orderGid,
+        note: describeOrderChange(record, target.eligibleMinor, kind),
+        availableAt: record.availableAt,
+      });
+      totalDelta += delta;
+      totalPendingDelta += pendingDelta;
+      record.pointsCredited = target.points;
+      record.pointsPending += pendingDelta;
+    }
+  }
+
+  const saved = await tx.orderRecord.updateMany({
+    where: { id: read.id, revision: read.revision },
+    data: {
+      memberId: record.memberId,
+      customerGid: record.customerGid,
+      name: record.name,
+      currencyCode: record.currencyCode,
+      stateUpdatedAt: record.stateUpdatedAt,
+      paid: record.paid,
+      cancelled: record.cancelled,
+      taxesIncluded: record.taxesIncluded,
+      processedAt: record.processedAt,
+      grossMinor: record.grossMinor,
+      editRemovedMinor: record.editRemovedMinor,
+      refundedIds: record.refundedIds,
+      earnPoints: record.earnPoints,
+      earnSpendMinor: record.earnSpendMinor,
+      multiplierPermille: record.multiplierPermille,
+      pointsTarget: target.points,
+      pointsCredited: record.pointsCredited,
+      pointsPending: record.pointsPending,
+      availableAt: record.availableAt,
+      revision,
+    },
+  });
+  if (saved.count !== 1) throw new WriteConflictError(`order ${record.orderGid} changed concurrently`);
+  return {
+    orderGid: record.orderGid,
+    memberId: record.memberId,
+    pointsTarget: target.points,
+    delta: totalDelta,
+    pendingDelta: totalPendingDelta,
+  };
+}
+
+function describeOrderChange(record: OrderRecordRow, eligibleMinor: number, kind: LedgerKind): string {
+  const order = record.name ? `Order ${record.name}` : "Order";
+  const amount = `${formatMinorPlain(eligibleMinor, record.currencyCode)} ${record.currencyCode}`;
+  if (kind === "order_earned") return `${order}: ${amount} eligible`;
+  if (record.cancelled) return `${order} cancelled`;
+  return `${order} refunded or edited: ${amount} still eligible`;
+}

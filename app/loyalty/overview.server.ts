@@ -1,0 +1,37 @@
+import type { Db } from "../db.server";
+
+/** Program status and recent activity for the admin home page. */
+export async function getProgramOverview(db: Db, shopDomain: string) {
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, include: { program: true } });
+  if (!shop || !shop.program) return null;
+  const [members, totals, recent, inbox] = await Promise.all([
+    db.member.count({ where: { shopId: shop.id } }),
+    db.member.aggregate({ where: { shopId: shop.id }, _sum: { points: true, pendingPoints: true } }),
+    db.ledgerEntry.findMany({
+      where: { shopId: shop.id },
+      orderBy: { createdAt: "desc" },
+      take: 15,
+      include: { member: { select: { firstName: true, lastName: true, email: true, customerGid: true } } },
+    }),
+    db.webhookEvent.groupBy({ by: ["status"], where: { shopDomain }, _count: { _all: true } }),
+  ]);
+  return {
+    shop: { name: shop.name, domain: shop.domain, currencyCode: shop.currencyCode, timezone: shop.ianaTimezone },
+    program: { status: shop.program.status, pendingDays: shop.program.pendingDays, expiryMonths: shop.program.expiryMonths },
+    members,
+    outstandingPoints: totals._sum.points ?? 0,
+    pendingPoints: totals._sum.pendingPoints ?? 0,
+    inbox: Object.fromEntries(inbox.map((row) => [row.status, row._count._all])) as Record<string, number>,
+    recent: recent.map((e) => ({
+      id: e.id,
+      at: e.createdAt.toISOString(),
+      kind: e.kind,
+      points: e.delta,
+      pendingPoints: e.pendingDelta,
+      note: e.note,
+      member: [e.member.firstName, e.member.lastName].filter(Boolean).join(" ") || e.member.email || e.member.customerGid,
+    })),
+  };
+}
+
+export type ProgramOverview = NonNullable<Awaited<ReturnType<typeof getProgramOverview>>>;

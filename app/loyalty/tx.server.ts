@@ -1,0 +1,34 @@
+import { Prisma } from "@prisma/client";
+import type { Db, Tx } from "../db.server";
+
+/** A concurrent writer changed what this transaction read; run it again. */
+export class WriteConflictError extends Error {
+  override name = "WriteConflictError";
+}
+
+function isRetryable(error: unknown): boolean {
+  if (error instanceof WriteConflictError) return true;
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    // P2002 unique violation (a concurrent insert of the same key), P2034 write conflict /
+    // deadlock, P2028 transaction API error (e.g. the transaction expired while waiting).
+    return error.code === "P2002" || error.code === "P2034" || error.code === "P2028";
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return /SQLITE_BUSY|database is locked|deadlock detected|could not serialize/i.test(message);
+}
+
+/**
+ * Runs `work` in a transaction, retrying it from the start when a concurrent writer got
+ * there first. Work must be safe to re-run (it re-reads everything it decides on).
+ */
+export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, attempts = 12): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.$transaction((tx) => work(tx), { maxWait: 10_000, timeout: 20_000 });
+    } catch (error) {
+      if (attempt >= attempts || !isRetryable(error)) throw error;
+      const backoff = Math.min(200, 2 ** attempt) * (0.5 + Math.random());
+      await new Promise((resolve) => setTimeout(resolve, backoff));
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import {
+  Badge,
+  BlockStack,
+  Card,
+  EmptyState,
+  IndexTable,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Page,
+  Text,
+} from "@shopify/polaris";
+import { getDb } from "../db.server";
+import { getProgramOverview } from "../loyalty/overview.server";
+import { requireAdmin } from "../shopify/admin.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop } = await requireAdmin(request);
+  return { overview: await getProgramOverview(getDb(), shop) };
+};
+
+const KIND_LABELS: Record<string, string> = {
+  order_earned: "Order",
+  order_reversed: "Refund / cancel",
+  pending_released: "Now available",
+  signup_bonus: "Sign-up bonus",
+  action_bonus: "Bonus",
+  manual_adjustment: "Adjustment",
+  redeemed: "Redeemed",
+  redemption_reversed: "Redemption returned",
+  expired: "Expired",
+};
+
+const STATUS_TONE = { live: "success", draft: "attention", paused: "warning" } as const;
+
+export default function Home() {
+  const { overview } = useLoaderData<typeof loader>();
+  if (!overview) {
+    return (
+      <Page title="Kanta">
+        <Card>
+          <EmptyState heading="Kanta is installing" image="">
+            <p>Your program is being set up. Reload this page in a moment.</p>
+          </EmptyState>
+        </Card>
+      </Page>
+    );
+  }
+  const number = new Intl.NumberFormat("en");
+  const dateTime = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: overview.shop.timezone });
+  const problems = (overview.inbox.dead ?? 0) + (overview.inbox.invalid ?? 0);
+  return (
+    <Page
+      title="Home"
+      subtitle={overview.shop.name}
+      titleMetadata={
+        <Badge tone={STATUS_TONE[overview.program.status as keyof typeof STATUS_TONE] ?? "info"}>
+          {overview.program.status === "live" ? "Live" : overview.program.status === "paused" ? "Paused" : "Draft"}
+        </Badge>
+      }
+    >
+      <Layout>
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
+            <Metric label="Members" value={number.format(overview.members)} />
+            <Metric label="Points outstanding" value={number.format(overview.outstandingPoints)} />
+            <Metric label="Points pending" value={number.format(overview.pendingPoints)} help="Within the return window" />
+          </InlineGrid>
+        </Layout.Section>
+        <Layout.Section>
+          <Card padding="0">
+            <BlockStack>
+              <div style={{ padding: "var(--p-space-400)" }}>
+                <InlineStack align="space-between">
+                  <Text as="h2" variant="headingMd">
+                    Recent points activity
+                  </Text>
+                  {problems > 0 ? <Badge tone="critical">{`${problems} webhook events need attention`}</Badge> : null}
+                </InlineStack>
+              </div>
+              {overview.recent.length === 0 ? (
+                <EmptyState heading="No points activity yet" image="">
+                  <p>Points appear here as soon as a customer joins or an order is paid.</p>
+                </EmptyState>
+              ) : (
+                <IndexTable
+                  resourceName={{ singular: "entry", plural: "entries" }}
+                  itemCount={overview.recent.length}
+                  selectable={false}
+                  headings={[{ title: "When" }, { title: "Member" }, { title: "Reason" }, { title: "Points", alignment: "end" }]}
+                >
+                  {overview.recent.map((entry, index) => (
+                    <IndexTable.Row id={entry.id} key={entry.id} position={index}>
+                      <IndexTable.Cell>{dateTime.format(new Date(entry.at))}</IndexTable.Cell>
+                      <IndexTable.Cell>{entry.member}</IndexTable.Cell>
+                      <IndexTable.Cell>
+                        <BlockStack gap="050">
+                          <Text as="span">{KIND_LABELS[entry.kind] ?? entry.kind}</Text>
+                          {entry.note ? (
+                            <Text as="span" tone="subdued" variant="bodySm">
+                              {entry.note}
+                            </Text>
+                          ) : null}
+                        </BlockStack>
+                      </IndexTable.Cell>
+                      <IndexTable.Cell>
+                        <Text as="span" alignment="end" numeric tone={entry.points + entry.pendingPoints < 0 ? "critical" : undefined}>
+                          {formatPoints(entry.points, entry.pendingPoints)}
+                        </Text>
+                      </IndexTable.Cell>
+                    </IndexTable.Row>
+                  ))}
+                </IndexTable>
+              )}
+            </BlockStack>
+          </Card>
+        </Layout.Section>
+      </Layout>
+    </Page>
+  );
+}
+
+function formatPoints(points: number, pending: number): string {
+  const sign = (n: number) => (n > 0 ? `+${n}` : `${n}`);
+  if (pending !== 0 && points === 0) return `${sign(pending)} pending`;
+  return sign(points);
+}
+
+function Metric({ label, value, help }: { label: string; value: string; help?: string }) {
+  return (
+    <Card>
+      <BlockStack gap="100">
+        <Text as="p" tone="subdued">
+          {label}
+        </Text>
+        <Text as="p" variant="headingXl">
+          {value}
+        </Text>
+        {help ? (
+          <Text as="p" tone="subdued" variant="bodySm">
+            {help}
+          </Text>
+        ) : null}
+      </BlockStack>
+    </Card>
+  );
+}

@@ -1,0 +1,43 @@
+import type { HeadersFunction, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { NavMenu } from "@shopify/app-bridge-react";
+import { boundary } from "@shopify/shopify-app-remix/server";
+import polarisStyles from "@shopify/polaris/build/esm/styles.css";
+import { KantaAppProvider } from "../components/KantaAppProvider";
+import { requireAdmin } from "../shopify/admin.server";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: polarisStyles }];
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const admin = await requireAdmin(request);
+  return { apiKey: process.env.SHOPIFY_API_KEY ?? "", local: admin.local };
+};
+
+function Navigation() {
+  return (
+    <NavMenu>
+      <Link to="/app" rel="home">
+        Home
+      </Link>
+    </NavMenu>
+  );
+}
+
+export default function App() {
+  const { apiKey, local } = useLoaderData<typeof loader>();
+  // In local mode App Bridge's CDN script is unreachable: /local/app-bridge.js provides the
+  // `shopify` global (toasts, save bar, resource picker) and renders the nav menu.
+  return (
+    <KantaAppProvider apiKey={apiKey} local={local}>
+      <Navigation />
+      <Outlet />
+    </KantaAppProvider>
+  );
+}
+
+// Shopify needs Remix to catch some thrown responses so its headers are included.
+export function ErrorBoundary() {
+  return boundary.error(useRouteError());
+}
+
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

@@ -1,0 +1,20 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { getDb } from "../db.server";
+import { ProgramNotFoundError, getCustomerView } from "../loyalty/customer-view.server";
+import { jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
+
+// GET /apps/kanta/customer on the storefront -> /proxy/customer here.
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop, customerGid } = await requireProxyContext(request);
+  try {
+    const view = await getCustomerView(getDb(), shop, customerGid);
+    return new Response(JSON.stringify(view), {
+      headers: { ...jsonHeaders, "Cache-Control": "private, no-store" },
+    });
+  } catch (error) {
+    if (error instanceof ProgramNotFoundError) {
+      return new Response(JSON.stringify({ error: "program_not_found" }), { status: 404, headers: jsonHeaders });
+    }
+    throw error;
+  }
+};

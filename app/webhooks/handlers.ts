@@ -1,0 +1,79 @@
+import type { Db } from "../db.server";
+import { eraseCustomer, eraseShop, exportCustomerData } from "../loyalty/compliance.server";
+import { enrollMember } from "../loyalty/members.server";
+import { applyOrderSnapshot, applyRefund } from "../loyalty/orders.server";
+import { markShopUninstalled, requireShopByDomain } from "../loyalty/shops.server";
+import { inTransaction } from "../loyalty/tx.server";
+import {
+  PayloadError,
+  toComplianceCustomer,
+  toCustomerFacts,
+  toOrderSnapshot,
+  toRefundSnapshot,
+  toShopRedact,
+} from "./payloads";
+
+// One handler per topic: payload -> domain call. Handlers are idempotent and converge, so
+// the inbox may run any of them more than once.
+
+export interface WebhookContext {
+  db: Db;
+  shopDomain: string;
+  topic: string;
+  payload: unknown;
+  now: Date;
+}
+
+type Handler = (ctx: WebhookContext) => Promise<unknown>;
+
+function requireSameShop(ctx: WebhookContext, payloadShop: string): void {
+  if (payloadShop !== ctx.shopDomain) {
+    throw new PayloadError(`payload is for ${payloadShop}, delivered for ${ctx.shopDomain}`);
+  }
+}
+
+export const HANDLERS: Record<string, Handler> = {
+  "orders/paid": (ctx) =>
+    applyOrderSnapshot(ctx.db, ctx.shopDomain, toOrderSnapshot(ctx.payload), { paidSignal: true, now: ctx.now }),
+  "orders/updated": (ctx) =>
+    applyOrderSnapshot(ctx.db, ctx.shopDomain, toOrderSnapshot(ctx.payload), { paidSignal: false, now: ctx.now }),
+  "orders/cancelled": (ctx) =>
+    applyOrderSnapshot(ctx.db, ctx.shopDomain, toOrderSnapshot(ctx.payload), { paidSignal: false, now: ctx.now }),
+  "refunds/create": (ctx) => applyRefund(ctx.db, ctx.shopDomain, toRefundSnapshot(ctx.payload), { now: ctx.now }),
+  "customers/create": upsertCustomer,
+  "customers/update": upsertCustomer,
+  "app/uninstalled": (ctx) => markShopUninstalled(ctx.db, ctx.shopDomain),
+  "app/scopes_update": (ctx) => updateSessionScopes(ctx),
+  "customers/data_request": async (ctx) => {
+    const request = toComplianceCustomer(ctx.payload);
+    requireSameShop(ctx, request.shopDomain);
+    return exportCustomerData(ctx.db, request);
+  },
+  "customers/redact": async (ctx) => {
+    const request = toComplianceCustomer(ctx.payload);
+    requireSameShop(ctx, request.shopDomain);
+    return eraseCustomer(ctx.db, request);
+  },
+  "shop/redact": async (ctx) => {
+    const request = toShopRedact(ctx.payload);
+    requireSameShop(ctx, request.shopDomain);
+    return eraseShop(ctx.db, request.shopDomain);
+  },
+};
+
+export const HANDLED_TOPICS = Object.keys(HANDLERS);
+
+async function upsertCustomer(ctx: WebhookContext) {
+  const facts = toCustomerFacts(ctx.payload);
+  return inTransaction(ctx.db, async (tx) => {
+    const shop = await requireShopByDomain(tx, ctx.shopDomain);
+    return enrollMember(tx, shop, facts);
+  });
+}
+
+async function updateSessionScopes(ctx: WebhookContext) {
+  const payload = ctx.payload as { current?: unknown };
+  if (!Array.isArray(payload.current)) throw new PayloadError("app/scopes_update: current must be a list");
+  const scope = payload.current.map(String).join(",");
+  await ctx.db.session.updateMany({ where: { shop: ctx.shopDomain }, data: { scope } });
+}

@@ -1,0 +1,26 @@
+// Shopify's REST-style webhook payloads carry ids beyond 2^53 as JSON numbers
+// (820982911946154508 would become 820982911946154500). Parse them from the source text
+// so every id survives exactly (JSON.parse source text access, Node >= 21).
+
+type Reviver = (this: unknown, key: string, value: unknown, context?: { source?: string }) => unknown;
+
+const keepUnsafeIntegersExact: Reviver = function (_key, value, context) {
+  if (typeof value === "number" && !Number.isSafeInteger(value) && context?.source && /^-?\d+$/.test(context.source)) {
+    return context.source;
+  }
+  return value;
+};
+
+/** JSON.parse that keeps integers beyond 2^53 as their exact decimal strings. */
+export function parseShopifyJson(text: string): unknown {
+  return JSON.parse(text, keepUnsafeIntegersExact as Parameters<typeof JSON.parse>[1]);
+}
+
+/** An id from a payload (number or string) as an exact decimal string. */
+export function idString(value: string | number): string {
+  if (typeof value === "number") {
+    if (!Number.isSafeInteger(value)) throw new RangeError(`id ${value} lost precision`);
+    return String(value);
+  }
+  return value;
+}

@@ -1,0 +1,205 @@
+import { z } from "zod";
+import type { OrderLine, OrderSnapshot, RefundLine, RefundSnapshot } from "../loyalty/earning";
+import type { CustomerFacts } from "../loyalty/members.server";
+import { MoneyError, parseMoneyToMinor } from "../loyalty/money";
+import { idString } from "./json";
+
+// The parts of Shopify's webhook payloads Kanta reads, validated with zod and mapped to
+// the domain's types. Amounts come from `shop_money` (the shop's currency), never from
+// presentment money. https://shopify.dev/docs/api/webhooks?reference=toml#list-of-topics
+
+/** A payload that can never be processed; the event is recorded as invalid, not retried. */
+export class PayloadError extends Error {
+  override name = "PayloadError";
+}
+
+const id = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(idString);
+const gid = (type: string) => z.string().regex(new RegExp(`^gid://shopify/${type}/\\d+$`));
+const amount = z.union([z.string(), z.number()]);
+const moneySet = z.object({
+  shop_money: z.object({ amount, currency_code: z.string().length(3) }),
+});
+const date = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "not a date").transform((s) => new Date(s));
+
+const taxLine = z.object({ price_set: moneySet.optional(), price: amount.optional() });
+const discountAllocation = z.object({ amount_set: moneySet });
+
+const lineItem = z.object({
+  id,
+  quantity: z.number().int().nonnegative(),
+  current_quantity: z.number().int().nonnegative().nullish(),
+  price_set: moneySet,
+  gift_card: z.boolean().nullish(),
+  tax_lines: z.array(taxLine).nullish(),
+  discount_allocations: z.array(discountAllocation).nullish(),
+});
+
+const refundLineItem = z.object({
+  line_item_id: id,
+  quantity: z.number().int().nonnegative(),
+  subtotal_set: moneySet,
+  total_tax_set: moneySet.nullish(),
+  line_item: z.object({ gift_card: z.boolean().nullish() }).passthrough().nullish(),
+});
+
+const refund = z.object({
+  id,
+  admin_graphql_api_id: gid("Refund").nullish(),
+  order_id: id,
+  created_at: date,
+  refund_line_items: z.array(refundLineItem).default([]),
+});
+
+const customerRef = z
+  .object({ id: id.nullish(), admin_graphql_api_id: gid("Customer").nullish() })
+  .passthrough()
+  .nullish();
+
+const order = z.object({
+  id,
+  admin_graphql_api_id: gid("Order").nullish(),
+  name: z.string().nullish(),
+  updated_at: date,
+  processed_at: date.nullish(),
+  created_at: date,
+  financial_status: z.string().nullish(),
+  cancelled_at: z.string().nullish(),
+  taxes_included: z.boolean().nullish(),
+  total_price_set: moneySet,
+  line_items: z.array(lineItem),
+  refunds: z.array(refund).nullish(),
+  customer: customerRef,
+  discount_codes: z.array(z.object({ code: z.string() }).passthrough()).nullish(),
+});
+
+const customer = z.object({
+  id,
+  admin_graphql_api_id: gid("Customer").nullish(),
+  email: z.string().nullish(),
+  first_name: z.string().nullish(),
+  last_name: z.string().nullish(),
+  tags: z.string().nullish(),
+  locale: z.string().nullish(),
+  updated_at: date.nullish(),
+});
+
+function parse<T extends z.ZodType>(schema: T, payload: unknown, what: string): z.infer<T> {
+  const result = schema.safeParse(payload);
+  if (!result.success) {
+    const first = result.error.issues[0];
+    throw new PayloadError(`${what}: ${first?.path.join(".") || "(root)"} ${first?.message ?? "invalid"}`);
+  }
+  return result.data;
+}
+
+function minor(set: z.infer<typeof moneySet>, currency: string): number {
+  if (set.shop_money.currency_code.toUpperCase() !== currency.toUpperCase()) {
+    throw new PayloadError(`mixed shop currencies ${set.shop_money.currency_code} and ${currency}`);
+  }
+  try {
+    return parseMoneyToMinor(set.shop_money.amount, currency);
+  } catch (error) {
+    if (error instanceof MoneyError) throw new PayloadError(error.message);
+    throw error;
+  }
+}
+
+function orderGid(o: { id: string; admin_graphql_api_id?: string | null }): string {
+  return o.admin_graphql_api_id ?? `gid://shopify/Order/${o.id}`;
+}
+
+function customerGid(c: { id?: string | null; admin_graphql_api_id?: string | null } | null | undefined): string | null {
+  if (!c) return null;
+  if (c.admin_graphql_api_id) return c.admin_graphql_api_id;
+  return c.id ? `gid://shopify/Customer/${c.id}` : null;
+}
+
+function mapRefund(r: z.infer<typeof refund>, currency: string): RefundSnapshot {
+  const lines: RefundLine[] = r.refund_line_items.map((l) => ({
+    lineItemId: l.line_item_id,
+    quantity: l.quantity,
+    subtotalMinor: minor(l.subtotal_set, currency),
+    taxMinor: l.total_tax_set ? minor(l.total_tax_set, currency) : 0,
+    giftCard: l.line_item?.gift_card ?? false,
+  }));
+  return {
+    refundGid: r.admin_graphql_api_id ?? `gid://shopify/Refund/${r.id}`,
+    orderGid: `gid://shopify/Order/${r.order_id}`,
+    createdAt: r.created_at,
+    lines,
+  };
+}
+
+export function toOrderSnapshot(payload: unknown): OrderSnapshot {
+  const o = parse(order, payload, "order");
+  const currency = o.total_price_set.shop_money.currency_code.toUpperCase();
+  const lines: OrderLine[] = o.line_items.map((l) => ({
+    lineItemId: l.id,
+    quantity: l.quantity,
+    currentQuantity: l.current_quantity ?? l.quantity,
+    unitPriceMinor: minor(l.price_set, currency),
+    discountMinor: (l.discount_allocations ?? []).reduce((s, d) => s + minor(d.amount_set, currency), 0),
+    taxMinor: (l.tax_lines ?? []).reduce((s, t) => s + (t.price_set ? minor(t.price_set, currency) : 0), 0),
+    giftCard: l.gift_card ?? false,
+  }));
+  return {
+    orderGid: orderGid(o),
+    name: o.name ?? null,
+    customerGid: customerGid(o.customer),
+    currencyCode: currency,
+    updatedAt: o.updated_at,
+    processedAt: o.processed_at ?? o.created_at,
+    financialStatus: o.financial_status ?? null,
+    cancelled: Boolean(o.cancelled_at),
+    taxesIncluded: o.taxes_included ?? false,
+    lines,
+    refunds: (o.refunds ?? []).map((r) => mapRefund(r, currency)),
+    discountCodes: (o.discount_codes ?? []).map((d) => d.code),
+  };
+}
+
+/** refunds/create carries no currency of its own: amounts are in the order's shop money. */
+export function toRefundSnapshot(payload: unknown): RefundSnapshot {
+  const r = parse(refund, payload, "refund");
+  const currency =
+    r.refund_line_items[0]?.subtotal_set.shop_money.currency_code.toUpperCase() ?? "USD";
+  return mapRefund(r, currency);
+}
+
+export function toCustomerFacts(payload: unknown): CustomerFacts {
+  const c = parse(customer, payload, "customer");
+  return {
+    customerGid: customerGid(c) ?? `gid://shopify/Customer/${c.id}`,
+    email: c.email ?? null,
+    firstName: c.first_name ?? null,
+    lastName: c.last_name ?? null,
+    tags: c.tags ?? "",
+    locale: c.locale ?? null,
+    updatedAt: c.updated_at ?? null,
+  };
+}
+
+const complianceCustomer = z.object({
+  shop_id: id,
+  shop_domain: z.string(),
+  customer: z.object({ id, email: z.string().nullish(), phone: z.string().nullish() }),
+  orders_to_redact: z.array(id).nullish(),
+  orders_requested: z.array(id).nullish(),
+  data_request: z.object({ id }).passthrough().nullish(),
+});
+
+export function toComplianceCustomer(payload: unknown) {
+  const c = parse(complianceCustomer, payload, "compliance payload");
+  return {
+    shopDomain: c.shop_domain,
+    customerGid: `gid://shopify/Customer/${c.customer.id}`,
+    email: c.customer.email ?? null,
+    orderGids: [...(c.orders_to_redact ?? []), ...(c.orders_requested ?? [])].map((o) => `gid://shopify/Order/${o}`),
+    dataRequestId: c.data_request?.id ?? null,
+  };
+}
+
+export function toShopRedact(payload: unknown) {
+  const s = parse(z.object({ shop_id: id, shop_domain: z.string() }), payload, "shop/redact payload");
+  return { shopDomain: s.shop_domain };
+}

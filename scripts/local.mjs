@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// `npm run local`: Kanta for real on this machine, with no Shopify account and no network.
+// SQLite, migrations applied, a seeded demo shop, the Admin API emulator, the App Bridge
+// stand-in; bound to 127.0.0.1 only. Refuses to start with NODE_ENV=production.
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { loadLocalEnv, root } from "./env.mjs";
+import { migrate } from "./migrate.mjs";
+
+if (process.env.NODE_ENV === "production") {
+  console.error("Refusing to start local mode with NODE_ENV=production. Local mode is for development; use `npm start` in production.");
+  process.exit(1);
+}
+loadLocalEnv();
+process.env.NODE_ENV = "development";
+process.env.KANTA_LOCAL = "1";
+const port = Number(process.env.PORT ?? 3000);
+process.env.SHOPIFY_APP_URL = `http://localhost:${port}`;
+const skipBuild = process.argv.includes("--no-build");
+
+function run(command, args, label) {
+  console.log(`» ${label}`);
+  const r = spawnSync(command, args, { stdio: "inherit", cwd: root, env: process.env });
+  if (r.status !== 0) {
+    console.error(`${label} failed`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+console.log(`» migrating ${process.env.DATABASE_URL}`);
+await migrate(process.env.DATABASE_URL, { quiet: true });
+run(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/seed.ts"], "seeding the demo shop");
+if (!skipBuild) run(process.execPath, [path.join(root, "node_modules", "@remix-run", "dev", "dist", "cli.js"), "build"], "building");
+
+const { serve } = await import("./serve.mjs");
+await serve({
+  host: "127.0.0.1",
+  port,
+  onReady: () => {
+    console.log(`
+Kanta is running in local mode.
+  Admin:      http://localhost:${port}/app
+  Proxy API:  http://localhost:${port}/proxy/customer (signed like Shopify's app proxy)
+  Webhooks:   npm run simulate -- orders/paid --customer 1001 --amount 120.00
+Press Ctrl+C to stop.`);
+  },
+});

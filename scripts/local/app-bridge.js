@@ -1,0 +1,86 @@
+// Kanta local mode: a stand-in for https://cdn.shopify.com/shopifycloud/app-bridge.js.
+// Provides what Kanta's admin uses of the `shopify` global — toast, saveBar,
+// resourcePicker, idToken, config — and renders <ui-nav-menu> / <ui-title-bar> as plain
+// page chrome. Served only when KANTA_LOCAL=1 (app/routes/local.app-bridge[.]js.ts).
+(function () {
+  if (window.shopify) return;
+  var toastHost;
+  function ensureToastHost() {
+    if (toastHost) return toastHost;
+    toastHost = document.createElement("div");
+    toastHost.setAttribute("role", "status");
+    toastHost.setAttribute("aria-live", "polite");
+    toastHost.style.cssText =
+      "position:fixed;left:50%;bottom:24px;transform:translateX(-50%);z-index:1000;display:flex;flex-direction:column;gap:8px;align-items:center";
+    document.body.appendChild(toastHost);
+    return toastHost;
+  }
+  var saveBars = {};
+  window.shopify = {
+    config: { apiKey: "kanta-local-api-key", shop: "kanta-demo.myshopify.com", locale: "en" },
+    environment: { embedded: false, mobile: false, pos: false },
+    idToken: function () { return Promise.resolve("local-mode-token"); },
+    toast: {
+      show: function (message, options) {
+        var el = document.createElement("div");
+        el.textContent = message;
+        el.dataset.kantaToast = options && options.isError ? "error" : "info";
+        el.style.cssText =
+          "background:" + (options && options.isError ? "#8e1f0b" : "#303030") +
+          ";color:#fff;padding:10px 16px;border-radius:8px;font:500 14px/20px -apple-system,BlinkMacSystemFont,'San Francisco','Segoe UI',Roboto,sans-serif;box-shadow:0 4px 12px rgba(0,0,0,.2)";
+        ensureToastHost().appendChild(el);
+        setTimeout(function () { el.remove(); }, (options && options.duration) || 5000);
+        return "toast-" + Date.now();
+      },
+      hide: function () {},
+    },
+    saveBar: {
+      show: function (id) { saveBars[id] = true; document.documentElement.dataset.kantaSaveBar = id; return Promise.resolve(); },
+      hide: function (id) { delete saveBars[id]; delete document.documentElement.dataset.kantaSaveBar; return Promise.resolve(); },
+      toggle: function (id) { return saveBars[id] ? this.hide(id) : this.show(id); },
+      leaveConfirmation: function () { return Promise.resolve(); },
+    },
+    resourcePicker: function (options) {
+      // Offline there is no product catalogue to browse: the demo picker offers the
+      // emulator's demo products when present, else returns no selection.
+      var picked = window.__kantaDemoSelection || [];
+      return Promise.resolve(options && options.multiple ? picked : picked.slice(0, 1));
+    },
+    loading: function () {},
+  };
+
+  function defineOnce(name, ctor) { if (!customElements.get(name)) customElements.define(name, ctor); }
+
+  defineOnce("ui-nav-menu", class extends HTMLElement {
+    connectedCallback() {
+      var self = this;
+      requestAnimationFrame(function () {
+        var bar = document.createElement("nav");
+        bar.setAttribute("aria-label", "Kanta");
+        bar.style.cssText =
+          "display:flex;gap:4px;flex-wrap:wrap;align-items:center;padding:8px 16px;background:#1a1a1a;font:500 13px/20px -apple-system,BlinkMacSystemFont,'San Francisco','Segoe UI',Roboto,sans-serif";
+        var brand = document.createElement("strong");
+        brand.textContent = "Kanta · local mode";
+        brand.style.cssText = "color:#fff;margin-right:12px";
+        bar.appendChild(brand);
+        Array.prototype.forEach.call(self.querySelectorAll("a"), function (a) {
+          var link = document.createElement("a");
+          link.href = a.getAttribute("href");
+          link.textContent = a.textContent;
+          var current = location.pathname === link.getAttribute("href");
+          link.style.cssText =
+            "color:" + (current ? "#fff" : "#c4c4c4") + ";text-decoration:none;padding:4px 10px;border-radius:6px;" +
+            (current ? "background:#3a3a3a" : "");
+          if (current) link.setAttribute("aria-current", "page");
+          bar.appendChild(link);
+        });
+        self.style.display = "block";
+        Array.prototype.forEach.call(self.children, function (c) { c.style.display = "none"; });
+        self.appendChild(bar);
+      });
+    }
+  });
+  defineOnce("ui-title-bar", class extends HTMLElement {});
+  defineOnce("ui-save-bar", class extends HTMLElement {});
+  defineOnce("ui-modal", class extends HTMLElement {});
+})();

@@ -1,0 +1,66 @@
+// Seeds local mode's demo shop: kanta-demo.myshopify.com (EUR, Europe/Helsinki), a live
+// program (1 point per 1 €, 100 points for joining), the default tiers, and a few
+// customers whose points come from real order events through the domain (so the ledger is
+// genuine). Idempotent: running it again changes nothing.
+import { createPrismaClient } from "../app/db.server";
+import { applyOrderSnapshot, applyRefund } from "../app/loyalty/orders.server";
+import { enrollMember } from "../app/loyalty/members.server";
+import { ensureShop, requireShopByDomain } from "../app/loyalty/shops.server";
+import { inTransaction } from "../app/loyalty/tx.server";
+import { toCustomerFacts, toOrderSnapshot, toRefundSnapshot } from "../app/webhooks/payloads";
+import { customerPayload, lineId, orderPayload, refundPayload } from "../tests/fixtures/payloads";
+import { DEMO_SHOP } from "../app/shopify/emulator.server";
+
+export const DEMO_CUSTOMERS = [
+  { id: "7390000001001", firstName: "Aino", lastName: "Virtanen", email: "aino@example.com" },
+  { id: "7390000001002", firstName: "Mikkel", lastName: "Jensen", email: "mikkel@example.com" },
+  { id: "7390000001003", firstName: "Elsa", lastName: "Lindqvist", email: "elsa@example.com" },
+  { id: "7390000001004", firstName: "Onni", lastName: "Korhonen", email: "onni@example.com" },
+];
+
+async function main() {
+  const url = process.env.DATABASE_URL ?? "file:./prisma/local.db";
+  const db = createPrismaClient(url);
+  try {
+    const shop = await ensureShop(db, {
+      domain: DEMO_SHOP.myshopifyDomain,
+      name: DEMO_SHOP.name,
+      currencyCode: DEMO_SHOP.currencyCode,
+      ianaTimezone: DEMO_SHOP.ianaTimezone,
+      primaryLocale: "fi",
+    });
+    await db.program.updateMany({ where: { shopId: shop.id, status: "draft" }, data: { status: "live" } });
+    const full = await requireShopByDomain(db, shop.domain);
+    for (const c of DEMO_CUSTOMERS) {
+      const facts = toCustomerFacts(JSON.parse(JSON.stringify(customerPayload({ ...c, updatedAt: "2026-10-01T09:00:00Z" }))));
+      await inTransaction(db, (tx) => enrollMember(tx, full, facts));
+    }
+    const orders = [
+      { id: "5550000002001", customer: DEMO_CUSTOMERS[0]!.id, lines: [{ price: "89.90" }, { price: "24.50", quantity: 2 }], at: "2026-10-03T10:00:00Z" },
+      { id: "5550000002002", customer: DEMO_CUSTOMERS[1]!.id, lines: [{ price: "120.00" }], at: "2026-10-12T15:30:00Z" },
+      { id: "5550000002003", customer: DEMO_CUSTOMERS[2]!.id, lines: [{ price: "349.00", discount: "35.00" }], at: "2026-11-02T08:10:00Z" },
+      { id: "5550000002004", customer: DEMO_CUSTOMERS[0]!.id, lines: [{ price: "45.00" }, { price: "50.00", giftCard: true }], at: "2026-11-15T18:45:00Z" },
+    ];
+    for (const o of orders) {
+      const payload = orderPayload({ id: o.id, customerId: o.customer, lines: o.lines, updatedAt: o.at, processedAt: o.at });
+      await applyOrderSnapshot(db, shop.domain, toOrderSnapshot(payload), { paidSignal: true });
+    }
+    // One partial refund, so the ledger shows a reversal.
+    const refund = refundPayload({
+      id: "6660000003001",
+      orderId: "5550000002001",
+      createdAt: "2026-10-10T12:00:00Z",
+      lines: [{ lineItemId: lineId("5550000002001", 1), quantity: 1, subtotal: "24.50" }],
+    });
+    await applyRefund(db, shop.domain, toRefundSnapshot(refund));
+    const members = await db.member.count({ where: { shopId: shop.id } });
+    console.log(`  demo shop ${shop.domain}: ${members} members`);
+  } finally {
+    await db.$disconnect();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
