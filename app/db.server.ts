@@ -43,3 +43,16 @@ export function getDb(): PrismaClient {
 export function setDb(client: PrismaClient | undefined): void {
   globalThis.kantaPrisma = client;
 }
+
+/**
+ * The Prisma error code (P2002 …) of an error from either generated client. `instanceof
+ * Prisma.PrismaClientKnownRequestError` is not enough: the PostgreSQL client has its own
+ * runtime and error classes.
+ */
+export function prismaErrorCode(error: unknown): string | null {
+  if (error && typeof error === "object" && "code" in error && (error as { name?: string }).name === "PrismaClientKnownRequestError") {
+    const code = (error as { code: unknown }).code;
+    return typeof code === "string" ? code : null;
+  }
+  return null;
+}

@@ -1,5 +1,5 @@
 import "@shopify/shopify-app-remix/adapters/node";
-import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-remix/server";
+import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { getDb } from "./db.server";
 import { getEnv } from "./env.server";
@@ -22,6 +22,7 @@ function createShopify() {
     authPathPrefix: "/auth",
     sessionStorage: new PrismaSessionStorage(getDb()),
     distribution: AppDistribution.AppStore,
+    logger: { level: env.NODE_ENV === "test" ? LogSeverity.Error : LogSeverity.Info },
     future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
     hooks: {
       afterAuth: async ({ admin, session }) => {

@@ -1,5 +1,4 @@
-import { Prisma } from "@prisma/client";
-import type { Db, Tx } from "../db.server";
+import { prismaErrorCode, type Db, type Tx } from "../db.server";
 
 /** A concurrent writer changed what this transaction read; run it again. */
 export class WriteConflictError extends Error {
@@ -8,11 +7,10 @@ export class WriteConflictError extends Error {
 
 function isRetryable(error: unknown): boolean {
   if (error instanceof WriteConflictError) return true;
-  if (error instanceof Prisma.PrismaClientKnownRequestError) {
-    // P2002 unique violation (a concurrent insert of the same key), P2034 write conflict /
-    // deadlock, P2028 transaction API error (e.g. the transaction expired while waiting).
-    return error.code === "P2002" || error.code === "P2034" || error.code === "P2028";
-  }
+  // P2002 unique violation (a concurrent insert of the same key), P2034 write conflict /
+  // deadlock, P2028 transaction API error (e.g. the transaction expired while waiting).
+  const code = prismaErrorCode(error);
+  if (code) return code === "P2002" || code === "P2034" || code === "P2028";
   const message = error instanceof Error ? error.message : String(error);
   return /SQLITE_BUSY|database is locked|deadlock detected|could not serialize/i.test(message);
 }

@@ -1,5 +1,5 @@
-import { Prisma } from "@prisma/client";
-import { getDb, type Db } from "../db.server";
+import type { Prisma } from "@prisma/client";
+import { getDb, prismaErrorCode, type Db } from "../db.server";
 import { enqueueWebhookEvent } from "../jobs/queue.server";
 import { log } from "../log.server";
 import { getShopify } from "../shopify.server";
@@ -69,7 +69,7 @@ async function storeEvent(db: Db, event: NewEvent): Promise<string | null> {
     const row = await db.webhookEvent.create({ data: event, select: { id: true } });
     return row.id;
   } catch (error) {
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return null;
+    if (prismaErrorCode(error) === "P2002") return null;
     throw error;
   }
 }

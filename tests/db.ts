@@ -1,0 +1,70 @@
+import { copyFileSync } from "node:fs";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll } from "vitest";
+import { createPrismaClient, setDb, type Db } from "../app/db.server";
+import { resetEnvCache } from "../app/env.server";
+import { stopJobRunner } from "../app/jobs/queue.server";
+import { ensureShop } from "../app/loyalty/shops.server";
+import { pgAdminUrl, pgDatabaseUrl } from "./db-urls";
+
+export const TEST_DB = (process.env.KANTA_TEST_DB ?? "sqlite") as "sqlite" | "postgres";
+
+/** A fresh database for this test file (copy of the migrated template), set as the app's db. */
+export function useTestDatabase(): { db: () => Db } {
+  let db: Db | undefined;
+  let pgName: string | undefined;
+  beforeAll(async () => {
+    let url: string;
+    if (TEST_DB === "postgres") {
+      pgName = `kanta_test_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+      const { default: pg } = await import("pg");
+      const admin = new pg.Client({ connectionString: pgAdminUrl() });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${pgName} TEMPLATE kanta_test_template`);
+      await admin.end();
+      url = pgDatabaseUrl(pgName);
+    } else {
+      const tmp = path.join(process.cwd(), "tests", ".tmp");
+      const file = path.join(tmp, `${randomUUID()}.db`);
+      copyFileSync(path.join(tmp, "template.db"), file);
+      url = `file:${file}`;
+    }
+    process.env.DATABASE_URL = url;
+    resetEnvCache();
+    db = createPrismaClient(url);
+    setDb(db);
+  });
+  afterAll(async () => {
+    await stopJobRunner();
+    await db?.$disconnect();
+    setDb(undefined);
+    if (pgName) {
+      const { default: pg } = await import("pg");
+      const admin = new pg.Client({ connectionString: pgAdminUrl() });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+  return {
+    db: () => {
+      if (!db) throw new Error("database not ready");
+      return db;
+    },
+  };
+}
+
+let shopCounter = 0;
+/** A new shop (with the default program) for one test; shops isolate tests from each other. */
+export async function createTestShop(db: Db, overrides: { currencyCode?: string; pendingDays?: number; domain?: string } = {}) {
+  const domain = overrides.domain ?? `test-${process.pid}-${++shopCounter}-${randomUUID().slice(0, 6)}.myshopify.com`;
+  const shop = await ensureShop(db, {
+    domain,
+    name: "Test shop",
+    currencyCode: overrides.currencyCode ?? "EUR",
+    ianaTimezone: "Europe/Helsinki",
+  });
+  await db.program.update({ where: { shopId: shop.id }, data: { status: "live", pendingDays: overrides.pendingDays ?? 0 } });
+  return shop;
+}

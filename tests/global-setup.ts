@@ -1,0 +1,26 @@
+import { mkdirSync, rmSync } from "node:fs";
+import path from "node:path";
+// @ts-expect-error plain ESM script without types
+import { migrate } from "../scripts/migrate.mjs";
+import { pgAdminUrl, pgDatabaseUrl } from "./db-urls";
+
+// Migrates one template database; each test worker then gets its own copy
+// (a SQLite file copy, or CREATE DATABASE … TEMPLATE on PostgreSQL).
+export default async function setup() {
+  const tmp = path.join(process.cwd(), "tests", ".tmp");
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp, { recursive: true });
+  if ((process.env.KANTA_TEST_DB ?? "sqlite") === "postgres") {
+    const { default: pg } = await import("pg");
+    const admin = new pg.Client({ connectionString: pgAdminUrl() });
+    await admin.connect();
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname LIKE 'kanta_test_%' AND pid <> pg_backend_pid()`);
+    const existing = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'kanta_test_%'`);
+    for (const row of existing.rows as { datname: string }[]) await admin.query(`DROP DATABASE IF EXISTS "${row.datname}"`);
+    await admin.query(`CREATE DATABASE kanta_test_template`);
+    await admin.end();
+    await migrate(pgDatabaseUrl("kanta_test_template"), { log: () => {} });
+  } else {
+    await migrate(`file:${path.join(tmp, "template.db")}`, { quiet: true });
+  }
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from "vitest";
+import { parseShopifyJson } from "../../app/webhooks/json";
+import { PayloadError, toCustomerFacts, toOrderSnapshot, toRefundSnapshot } from "../../app/webhooks/payloads";
+import { documentedExample, orderPayload, refundPayload, toShopifyJson } from "../fixtures/payloads";
+
+describe("webhook payloads", () => {
+  it("keeps ids beyond 2^53 exact", () => {
+    const text = '{"id": 820982911946154508, "order_id": 9007199254740993, "small": 12}';
+    expect(parseShopifyJson(text)).toEqual({ id: "820982911946154508", order_id: "9007199254740993", small: 12 });
+    expect(JSON.parse(text).id).not.toBe(820982911946154508n.toString()); // what plain JSON.parse would lose
+  });
+
+  it("reads Shopify's documented orders/paid example", () => {
+    const example = documentedExample("orders/paid");
+    const snapshot = toOrderSnapshot(example);
+    expect(snapshot.orderGid).toBe("gid://shopify/Order/820982911946154508");
+    expect(snapshot.customerGid).toBe("gid://shopify/Customer/115310627314723954");
+    expect(snapshot.currencyCode).toBe("USD");
+    expect(snapshot.lines.length).toBeGreaterThan(0);
+  });
+
+  it("reads a refund whose order id exceeds 2^53 from raw JSON", () => {
+    const raw = toShopifyJson(refundPayload({ id: "890088186047892319", orderId: "820982911946154508", lines: [{ lineItemId: "487817672276298554", quantity: 1, subtotal: "89.99" }] }));
+    const refund = toRefundSnapshot(parseShopifyJson(raw));
+    expect(refund.orderGid).toBe("gid://shopify/Order/820982911946154508");
+    expect(refund.lines[0]).toMatchObject({ lineItemId: "487817672276298554", subtotalMinor: 8999 });
+  });
+
+  it("uses shop money, never presentment money", () => {
+    const payload = orderPayload({ id: "1", customerId: "2", currency: "EUR", presentmentCurrency: "SEK", lines: [{ price: "10.00", presentmentPrice: "115.00" }], updatedAt: "2026-11-01T00:00:00Z" });
+    const snapshot = toOrderSnapshot(parseShopifyJson(toShopifyJson(payload)));
+    expect(snapshot.currencyCode).toBe("EUR");
+    expect(snapshot.lines[0]!.unitPriceMinor).toBe(1000);
+  });
+
+  it("refuses payloads missing what earning needs", () => {
+    const payload = orderPayload({ id: "1", customerId: "2", lines: [{ price: "10.00" }], updatedAt: "2026-11-01T00:00:00Z" });
+    delete (payload as Record<string, unknown>).line_items;
+    expect(() => toOrderSnapshot(payload)).toThrow(PayloadError);
+    expect(() => toOrderSnapshot({ ...orderPayload({ id: "1", lines: [{ price: "abc" }], updatedAt: "2026-11-01T00:00:00Z" }) })).toThrow(PayloadError);
+    expect(() => toCustomerFacts({ email: "x@example.com" })).toThrow(PayloadError);
+    expect(() => toOrderSnapshot("not an object")).toThrow(PayloadError);
+  });
+});

@@ -1,0 +1,18 @@
+import { defineConfig } from "vitest/config";
+
+// `npm test` (scripts/test.mjs) runs this twice: KANTA_TEST_DB=sqlite (unit + integration)
+// and KANTA_TEST_DB=postgres (integration).
+const db = process.env.KANTA_TEST_DB ?? "sqlite";
+
+export default defineConfig({
+  test: {
+    include: db === "postgres" ? ["tests/integration/**/*.test.ts"] : ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
+    globalSetup: ["tests/global-setup.ts"],
+    setupFiles: ["tests/setup.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+    env: { TZ: "UTC", NODE_ENV: "test" },
+  },
+});
