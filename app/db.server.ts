@@ -28,7 +28,7 @@ export function createPrismaClient(url: string): PrismaClient {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
+   
   var kantaPrisma: PrismaClient | undefined;
 }
 

@@ -20,6 +20,8 @@ export async function migratePostgres(url, { log = console.log } = {}) {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
+    // One migrator at a time (several test workers or app instances may start together).
+    await client.query("SELECT pg_advisory_lock(724120)");
     await client.query(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
       "id" VARCHAR(36) PRIMARY KEY NOT NULL,
       "checksum" VARCHAR(64) NOT NULL,
@@ -29,8 +31,6 @@ export async function migratePostgres(url, { log = console.log } = {}) {
       "rolled_back_at" TIMESTAMPTZ,
       "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
       "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`);
-    // One migrator at a time (several test workers may start together).
-    await client.query("SELECT pg_advisory_lock(724120)");
     const dir = path.join(root, "prisma", "postgres", "migrations");
     const names = readdirSync(dir).filter((n) => existsSync(path.join(dir, n, "migration.sql"))).sort();
     const applied = new Set(

@@ -41,7 +41,7 @@ const extra = process.argv.slice(2);
 let failed = false;
 for (const db of ["sqlite", "postgres"]) {
   console.log(`\n=== Kanta tests on ${db} ===`);
-  const r = spawnSync(process.execPath, [vitest, "run", ...extra], {
+  const r = spawnSync(process.execPath, [vitest, "run", "--config", "tests/vitest.config.ts", ...extra], {
     stdio: "inherit",
     cwd: root,
     env: {

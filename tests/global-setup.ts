@@ -1,6 +1,5 @@
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-// @ts-expect-error plain ESM script without types
 import { migrate } from "../scripts/migrate.mjs";
 import { pgAdminUrl, pgDatabaseUrl } from "./db-urls";
 

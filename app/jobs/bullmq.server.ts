@@ -4,7 +4,7 @@ import { getDb } from "../db.server";
 import { releaseDuePendingPoints } from "../loyalty/orders.server";
 import { log } from "../log.server";
 import type { JobRunner } from "./queue.server";
-import { findDueWebhookEvents, processWebhookEvent, retryDelayMs } from "./webhook-job.server";
+import { findDueWebhookEvents, processWebhookEvent, pruneInbox, retryDelayMs } from "./webhook-job.server";
 
 // BullMQ over Redis for multi-process deployments. Jobs carry only an inbox id; the job id
 // is the inbox id (plus the attempt), so BullMQ itself deduplicates. A repeatable "sweep"
@@ -14,7 +14,9 @@ const QUEUE = "kanta-webhooks";
 
 export async function createBullRunner(url: string, options: { runWorker: boolean }): Promise<JobRunner> {
   const connection = new Redis(url, { maxRetriesPerRequest: null });
-  const queue = new Queue(QUEUE, { connection });
+  // A prefix per deployment (or per test run) keeps queues apart on a shared Redis.
+  const prefix = process.env.KANTA_QUEUE_PREFIX ?? "kanta";
+  const queue = new Queue(QUEUE, { connection, prefix });
   let active = 0;
   let waiters: (() => void)[] = [];
   const settle = () => {
@@ -41,6 +43,7 @@ export async function createBullRunner(url: string, options: { runWorker: boolea
           if (job.name === "sweep") {
             for (const id of await findDueWebhookEvents(getDb())) enqueue(id, Date.now());
             await releaseDuePendingPoints(getDb());
+            await pruneInbox(getDb());
             return;
           }
           const { eventId } = job.data as { eventId: string };
@@ -55,7 +58,7 @@ export async function createBullRunner(url: string, options: { runWorker: boolea
           settle();
         }
       },
-      { connection: connection.duplicate(), concurrency: 8 },
+      { connection: connection.duplicate(), concurrency: 8, prefix },
     );
     worker.on("error", (error) => log.error("bullmq worker error", { error: String(error) }));
   }

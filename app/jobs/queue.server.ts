@@ -2,7 +2,7 @@ import { getDb } from "../db.server";
 import { getEnv } from "../env.server";
 import { releaseDuePendingPoints } from "../loyalty/orders.server";
 import { log } from "../log.server";
-import { findDueWebhookEvents, processWebhookEvent } from "./webhook-job.server";
+import { findDueWebhookEvents, processWebhookEvent, pruneInbox } from "./webhook-job.server";
 
 // Background work. Without REDIS_URL (the embedded default) jobs run in this process; with
 // it, BullMQ queues them in Redis for worker processes (scripts/worker.mjs, or this process
@@ -69,6 +69,7 @@ class InProcessRunner implements JobRunner {
       if (Date.now() - this.lastRelease > RELEASE_EVERY_MS) {
         this.lastRelease = Date.now();
         await releaseDuePendingPoints(getDb());
+        await pruneInbox(getDb());
       }
     } catch (error) {
       log.error("job sweep failed", { error: String(error) });
@@ -88,7 +89,7 @@ class InProcessRunner implements JobRunner {
 }
 
 declare global {
-  // eslint-disable-next-line no-var
+   
   var kantaJobs: JobRunner | undefined;
 }
 

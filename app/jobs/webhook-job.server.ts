@@ -52,7 +52,8 @@ export async function processWebhookEvent(db: Db, id: string, now = new Date()):
       log.warn("webhook invalid", { ...fields, error: message });
       await db.webhookEvent.updateMany({
         where: { id },
-        data: { status: "invalid", processedAt: new Date(), lastError: message.slice(0, 1000) },
+        // The payload can never be processed; keep the reason, not the customer data.
+        data: { status: "invalid", processedAt: new Date(), payload: "", lastError: message.slice(0, 1000) },
       });
       return "invalid";
     }
@@ -63,7 +64,7 @@ export async function processWebhookEvent(db: Db, id: string, now = new Date()):
       data: {
         status: dead ? "dead" : "retrying",
         lastError: message.slice(0, 1000),
-        nextAttemptAt: new Date(Date.now() + retryDelayMs(event.attempts)),
+        nextAttemptAt: new Date(now.getTime() + retryDelayMs(event.attempts)),
       },
     });
     return dead ? "dead" : "retrying";
@@ -97,4 +98,15 @@ export async function retryDeadWebhookEvent(db: Db, id: string): Promise<boolean
     data: { status: "retrying", attempts: 0, nextAttemptAt: new Date() },
   });
   return r.count === 1;
+}
+
+/** Inbox rows are kept this long after processing (to recognise late duplicates), then deleted. */
+export const INBOX_RETENTION_DAYS = 30;
+
+export async function pruneInbox(db: Db, now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - INBOX_RETENTION_DAYS * 86_400_000);
+  const r = await db.webhookEvent.deleteMany({
+    where: { status: { in: ["done", "invalid", "ignored"] }, receivedAt: { lt: before } },
+  });
+  return r.count;
 }

@@ -82,7 +82,18 @@ export async function eraseCustomer(db: Db, request: CustomerRequest) {
     await tx.complianceExport.deleteMany({
       where: { shopDomain: request.shopDomain, customerGid: request.customerGid },
     });
-    return { erased: erased.count };
+    // Unprocessed inbox payloads that mention the customer: processed ones hold none.
+    const customerId = request.customerGid.split("/").pop() ?? "";
+    const scrubbed = await tx.webhookEvent.updateMany({
+      where: {
+        shopDomain: request.shopDomain,
+        status: { in: ["pending", "retrying", "processing", "dead"] },
+        topic: { not: "customers/redact" },
+        payload: { contains: customerId },
+      },
+      data: { payload: "", status: "invalid", lastError: "payload erased by customers/redact" },
+    });
+    return { erased: erased.count, inboxScrubbed: scrubbed.count };
   });
 }
 

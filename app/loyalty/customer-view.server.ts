@@ -1,4 +1,4 @@
-import type { Db } from "../db.server";
+import { getDb, type Db } from "../db.server";
 import { releaseDuePendingPoints } from "./orders.server";
 
 // What the storefront widget reads through the app proxy. Field names are a contract with
@@ -28,7 +28,7 @@ export class ProgramNotFoundError extends Error {
   override name = "ProgramNotFoundError";
 }
 
-export async function getCustomerView(db: Db, shopDomain: string, customerGid: string | null): Promise<CustomerView> {
+export async function getCustomerView(shopDomain: string, customerGid: string | null, db: Db = getDb()): Promise<CustomerView> {
   const shop = await db.shop.findUnique({
     where: { domain: shopDomain },
     include: { program: true, earnRules: { where: { enabled: true, type: { in: ["purchase", "signup"] } } } },

@@ -16,7 +16,8 @@ export interface OrderLine {
   discountMinor: number;
   /** Taxes on this line (all units), shop money. */
   taxMinor: number;
-  giftCard: boolean;
+  /** Gift cards and tips earn nothing (they are not a purchase of goods). */
+  nonEarning: boolean;
 }
 
 export interface RefundLine {
@@ -25,7 +26,8 @@ export interface RefundLine {
   /** Refunded amount for the line after discounts (Shopify `subtotal_set.shop_money`). */
   subtotalMinor: number;
   taxMinor: number;
-  giftCard: boolean;
+  /** Gift cards and tips earn nothing (they are not a purchase of goods). */
+  nonEarning: boolean;
 }
 
 export interface RefundSnapshot {
@@ -66,7 +68,7 @@ export function isPaidStatus(financialStatus: string | null): boolean {
 
 /** Net eligible amount of one line for all its units (before edits and refunds). */
 export function computeLineNetMinor(line: OrderLine, taxesIncluded: boolean): number {
-  if (line.giftCard) return 0;
+  if (line.nonEarning) return 0;
   const gross = line.unitPriceMinor * line.quantity;
   const net = gross - line.discountMinor - (taxesIncluded ? line.taxMinor : 0);
   return Math.max(0, net);
@@ -79,7 +81,7 @@ export function computeOrderGrossMinor(order: Pick<OrderSnapshot, "lines" | "tax
 /** Eligible amount a refund takes back. */
 export function computeRefundEligibleMinor(refund: RefundSnapshot, taxesIncluded: boolean): number {
   return refund.lines.reduce((sum, line) => {
-    if (line.giftCard) return sum;
+    if (line.nonEarning) return sum;
     return sum + Math.max(0, line.subtotalMinor - (taxesIncluded ? line.taxMinor : 0));
   }, 0);
 }
@@ -94,7 +96,7 @@ export function computeEditRemovedMinor(
 ): number {
   let removed = 0;
   for (const line of order.lines) {
-    if (line.giftCard || line.quantity <= 0) continue;
+    if (line.nonEarning || line.quantity <= 0) continue;
     const refundedQty = refundedQuantityByLine.get(line.lineItemId) ?? 0;
     const editedAway = line.quantity - line.currentQuantity - refundedQty;
     if (editedAway <= 0) continue;

@@ -2,6 +2,7 @@ import type { Db, Tx } from "../db.server";
 import {
   IdempotencyConflictError,
   computeBalance,
+  countsAsActivity,
   countsAsEarning,
   requireValidEntry,
   sameEntry,
@@ -57,7 +58,7 @@ export async function appendLedgerEntry(tx: Tx, input: LedgerEntryInput): Promis
       points: { increment: input.delta },
       pendingPoints: { increment: pendingDelta },
       lifetimePoints: { increment: lifetime },
-      lastActivityAt: entry.createdAt,
+      ...(countsAsActivity(input.kind) ? { lastActivityAt: entry.createdAt } : {}),
     },
   });
   return { entryId: entry.id, replayed: false };

@@ -31,6 +31,13 @@ export function countsAsEarning(kind: LedgerKind): boolean {
   return EARNING_KINDS.has(kind);
 }
 
+/** Kinds that show the member is active (for inactivity expiry); system moves do not. */
+const ACTIVITY_KINDS: ReadonlySet<LedgerKind> = new Set(["order_earned", "signup_bonus", "action_bonus", "redeemed"]);
+
+export function countsAsActivity(kind: LedgerKind): boolean {
+  return ACTIVITY_KINDS.has(kind);
+}
+
 export interface LedgerEntryInput {
   shopId: string;
   memberId: string;

@@ -41,7 +41,7 @@ export async function enrollMember(tx: Tx, shop: ShopWithProgram, customer: Cust
       tierId: entryTier?.id ?? null,
     },
   });
-  if (!excluded) {
+  if (!excluded && shop.program.status === "live") {
     const signup = await tx.earningRule.findFirst({
       where: { shopId: shop.id, type: "signup", enabled: true },
     });

@@ -146,7 +146,7 @@ async function recordRefund(tx: Tx, shopId: string, refund: RefundSnapshot): Pro
   let subtotalMinor = 0;
   let taxMinor = 0;
   for (const line of refund.lines) {
-    if (line.giftCard) continue;
+    if (line.nonEarning) continue;
     subtotalMinor += line.subtotalMinor;
     taxMinor += line.taxMinor;
   }
@@ -188,7 +188,14 @@ async function settleOrder(
     : null;
 
   // Earning terms are fixed the first time the order can earn.
-  if (record.earnPoints === null && record.paid && !record.cancelled && member?.status === "active") {
+  // Only a live program awards points (draft: not launched yet; paused: stopped by the merchant).
+  if (
+    record.earnPoints === null &&
+    record.paid &&
+    !record.cancelled &&
+    member?.status === "active" &&
+    shop.program.status === "live"
+  ) {
     const rule = await tx.earningRule.findFirst({ where: { shopId: shop.id, type: "purchase", enabled: true } });
     if (rule && rule.spendMinor && rule.points > 0) {
       record.earnPoints = rule.points;
@@ -211,7 +218,16 @@ async function settleOrder(
         })
       : { eligibleMinor: 0, points: 0 };
 
+  // Claim the next revision before writing anything: a concurrent settle of the same order
+  // blocks here (PostgreSQL row lock) and then finds the revision taken, so it retries
+  // from a fresh read instead of colliding with this one's ledger keys.
   const revision = read.revision + 1;
+  const claimed = await tx.orderRecord.updateMany({
+    where: { id: read.id, revision: read.revision },
+    data: { revision },
+  });
+  if (claimed.count !== 1) throw new WriteConflictError(`order ${merged.orderGid} changed concurrently`);
+
   let totalDelta = 0;
   let totalPendingDelta = 0;
   if (record.memberId) {
@@ -254,8 +270,8 @@ async function settleOrder(
     }
   }
 
-  const saved = await tx.orderRecord.updateMany({
-    where: { id: read.id, revision: read.revision },
+  await tx.orderRecord.update({
+    where: { id: read.id },
     data: {
       memberId: record.memberId,
       customerGid: record.customerGid,
@@ -276,10 +292,8 @@ async function settleOrder(
       pointsCredited: record.pointsCredited,
       pointsPending: record.pointsPending,
       availableAt: record.availableAt,
-      revision,
     },
   });
-  if (saved.count !== 1) throw new WriteConflictError(`order ${record.orderGid} changed concurrently`);
   return {
     orderGid: record.orderGid,
     memberId: record.memberId,

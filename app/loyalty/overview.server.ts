@@ -1,7 +1,7 @@
-import type { Db } from "../db.server";
+import { getDb, type Db } from "../db.server";
 
 /** Program status and recent activity for the admin home page. */
-export async function getProgramOverview(db: Db, shopDomain: string) {
+export async function getProgramOverview(shopDomain: string, db: Db = getDb()) {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, include: { program: true } });
   if (!shop || !shop.program) return null;
   const [members, totals, recent, inbox] = await Promise.all([

@@ -12,13 +12,12 @@ import {
   Page,
   Text,
 } from "@shopify/polaris";
-import { getDb } from "../db.server";
 import { getProgramOverview } from "../loyalty/overview.server";
 import { requireAdmin } from "../shopify/admin.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  return { overview: await getProgramOverview(getDb(), shop) };
+  return { overview: await getProgramOverview(shop) };
 };
 
 const KIND_LABELS: Record<string, string> = {

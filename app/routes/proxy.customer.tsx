@@ -1,5 +1,4 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getDb } from "../db.server";
 import { ProgramNotFoundError, getCustomerView } from "../loyalty/customer-view.server";
 import { jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
 
@@ -7,7 +6,7 @@ import { jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, customerGid } = await requireProxyContext(request);
   try {
-    const view = await getCustomerView(getDb(), shop, customerGid);
+    const view = await getCustomerView(shop, customerGid);
     return new Response(JSON.stringify(view), {
       headers: { ...jsonHeaders, "Cache-Control": "private, no-store" },
     });

@@ -138,7 +138,7 @@ export const DEMO_SHOP: EmulatedShop = {
 };
 
 declare global {
-  // eslint-disable-next-line no-var
+   
   var kantaEmulator: AdminEmulator | undefined;
 }
 

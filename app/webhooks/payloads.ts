@@ -30,6 +30,8 @@ const lineItem = z.object({
   current_quantity: z.number().int().nonnegative().nullish(),
   price_set: moneySet,
   gift_card: z.boolean().nullish(),
+  // Present only on tip line items.
+  tip_payment_gateway: z.string().nullish(),
   tax_lines: z.array(taxLine).nullish(),
   discount_allocations: z.array(discountAllocation).nullish(),
 });
@@ -39,7 +41,7 @@ const refundLineItem = z.object({
   quantity: z.number().int().nonnegative(),
   subtotal_set: moneySet,
   total_tax_set: moneySet.nullish(),
-  line_item: z.object({ gift_card: z.boolean().nullish() }).passthrough().nullish(),
+  line_item: z.object({ gift_card: z.boolean().nullish(), tip_payment_gateway: z.string().nullish() }).passthrough().nullish(),
 });
 
 const refund = z.object({
@@ -120,7 +122,7 @@ function mapRefund(r: z.infer<typeof refund>, currency: string): RefundSnapshot 
     quantity: l.quantity,
     subtotalMinor: minor(l.subtotal_set, currency),
     taxMinor: l.total_tax_set ? minor(l.total_tax_set, currency) : 0,
-    giftCard: l.line_item?.gift_card ?? false,
+    nonEarning: Boolean(l.line_item?.gift_card || l.line_item?.tip_payment_gateway),
   }));
   return {
     refundGid: r.admin_graphql_api_id ?? `gid://shopify/Refund/${r.id}`,
@@ -140,7 +142,7 @@ export function toOrderSnapshot(payload: unknown): OrderSnapshot {
     unitPriceMinor: minor(l.price_set, currency),
     discountMinor: (l.discount_allocations ?? []).reduce((s, d) => s + minor(d.amount_set, currency), 0),
     taxMinor: (l.tax_lines ?? []).reduce((s, t) => s + (t.price_set ? minor(t.price_set, currency) : 0), 0),
-    giftCard: l.gift_card ?? false,
+    nonEarning: Boolean(l.gift_card || l.tip_payment_gateway),
   }));
   return {
     orderGid: orderGid(o),

@@ -53,8 +53,7 @@
 
   defineOnce("ui-nav-menu", class extends HTMLElement {
     connectedCallback() {
-      var self = this;
-      requestAnimationFrame(function () {
+      requestAnimationFrame(() => {
         var bar = document.createElement("nav");
         bar.setAttribute("aria-label", "Kanta");
         bar.style.cssText =
@@ -63,7 +62,7 @@
         brand.textContent = "Kanta · local mode";
         brand.style.cssText = "color:#fff;margin-right:12px";
         bar.appendChild(brand);
-        Array.prototype.forEach.call(self.querySelectorAll("a"), function (a) {
+        Array.prototype.forEach.call(this.querySelectorAll("a"), function (a) {
           var link = document.createElement("a");
           link.href = a.getAttribute("href");
           link.textContent = a.textContent;
@@ -74,9 +73,9 @@
           if (current) link.setAttribute("aria-current", "page");
           bar.appendChild(link);
         });
-        self.style.display = "block";
-        Array.prototype.forEach.call(self.children, function (c) { c.style.display = "none"; });
-        self.appendChild(bar);
+        this.style.display = "block";
+        Array.prototype.forEach.call(this.children, function (c) { c.style.display = "none"; });
+        this.appendChild(bar);
       });
     }
   });

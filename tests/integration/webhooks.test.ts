@@ -153,6 +153,7 @@ describe("webhook intake", () => {
         { price: "124.00", tax: "24.00", presentmentPrice: "1400.00" },
         { price: "50.00", giftCard: true, presentmentPrice: "560.00" },
         { price: "20.00", discount: "5.00", presentmentPrice: "225.00" },
+        { price: "3.00", tip: true, presentmentPrice: "34.00" },
       ],
       updatedAt: ORDER_TIME,
     }));
@@ -197,6 +198,16 @@ describe("webhook intake", () => {
     const m = await member(shop.id, "4007");
     expect(m).toMatchObject({ points: 100, firstName: "Aino-Maria" });
     expect(await db().ledgerEntry.count({ where: { memberId: m!.id } })).toBe(1);
+  });
+
+  it("awards nothing while the program is a draft or paused", async () => {
+    const shop = await createTestShop(db());
+    await db().program.update({ where: { shopId: shop.id }, data: { status: "draft" } });
+    await sendWebhook(server.url, "customers/create", shop.domain, customerPayload({ id: "4009" }));
+    await sendWebhook(server.url, "orders/paid", shop.domain, orderPayload({ id: "3009", customerId: "4009", lines: [{ price: "100.00" }], updatedAt: ORDER_TIME }));
+    await settle();
+    expect(await member(shop.id, "4009")).toMatchObject({ status: "active", points: 0 });
+    expect(await db().ledgerEntry.count({ where: { shopId: shop.id } })).toBe(0);
   });
 
   it("gives no points to customers excluded by tag", async () => {

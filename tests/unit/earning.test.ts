@@ -18,7 +18,7 @@ const line = (over: Partial<OrderLine> = {}): OrderLine => ({
   unitPriceMinor: 10000,
   discountMinor: 0,
   taxMinor: 0,
-  giftCard: false,
+  nonEarning: false,
   ...over,
 });
 
@@ -58,7 +58,7 @@ describe("eligible spend", () => {
       taxesIncluded: false,
       lines: [
         line({ unitPriceMinor: 5000, quantity: 2, discountMinor: 1000 }),
-        line({ lineItemId: "2", unitPriceMinor: 2500, giftCard: true }),
+        line({ lineItemId: "2", unitPriceMinor: 2500, nonEarning: true }),
       ],
     };
     expect(computeOrderGrossMinor(order)).toBe(9000);
@@ -76,8 +76,8 @@ describe("eligible spend", () => {
       orderGid: "o",
       createdAt: new Date(),
       lines: [
-        { lineItemId: "1", quantity: 1, subtotalMinor: 12400, taxMinor: 2400, giftCard: false },
-        { lineItemId: "2", quantity: 1, subtotalMinor: 2500, taxMinor: 0, giftCard: true },
+        { lineItemId: "1", quantity: 1, subtotalMinor: 12400, taxMinor: 2400, nonEarning: false },
+        { lineItemId: "2", quantity: 1, subtotalMinor: 2500, taxMinor: 0, nonEarning: true },
       ],
     };
     expect(computeRefundEligibleMinor(refund, true)).toBe(10000);
@@ -91,8 +91,8 @@ describe("eligible spend", () => {
     expect(computeEditRemovedMinor(order, new Map([["1", 1]]))).toBe(1000);
     expect(
       refundedQuantities([
-        { refundGid: "a", orderGid: "o", createdAt: new Date(), lines: [{ lineItemId: "1", quantity: 1, subtotalMinor: 1, taxMinor: 0, giftCard: false }] },
-        { refundGid: "b", orderGid: "o", createdAt: new Date(), lines: [{ lineItemId: "1", quantity: 2, subtotalMinor: 1, taxMinor: 0, giftCard: false }] },
+        { refundGid: "a", orderGid: "o", createdAt: new Date(), lines: [{ lineItemId: "1", quantity: 1, subtotalMinor: 1, taxMinor: 0, nonEarning: false }] },
+        { refundGid: "b", orderGid: "o", createdAt: new Date(), lines: [{ lineItemId: "1", quantity: 2, subtotalMinor: 1, taxMinor: 0, nonEarning: false }] },
       ]).get("1"),
     ).toBe(3);
   });

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { defineConfig } from "vitest/config";
 
 // `npm test` (scripts/test.mjs) runs this twice: KANTA_TEST_DB=sqlite (unit + integration)
@@ -5,6 +6,7 @@ import { defineConfig } from "vitest/config";
 const db = process.env.KANTA_TEST_DB ?? "sqlite";
 
 export default defineConfig({
+  root: path.dirname(import.meta.dirname),
   test: {
     include: db === "postgres" ? ["tests/integration/**/*.test.ts"] : ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
     globalSetup: ["tests/global-setup.ts"],
