@@ -41,7 +41,7 @@ await serve({
 Kanta is running in local mode.
   Admin:      http://localhost:${port}/app
   Proxy API:  http://localhost:${port}/proxy/customer (signed like Shopify's app proxy)
-  Webhooks:   npm run simulate -- orders/paid --customer 1001 --amount 120.00
+  Webhooks:   npm run simulate -- orders/paid --customer 7390000001001 --amount 120.00
 Press Ctrl+C to stop.`);
   },
 });

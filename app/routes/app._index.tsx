@@ -11,6 +11,7 @@ import {
   Layout,
   Page,
   Text,
+  useBreakpoints,
 } from "@shopify/polaris";
 import { getProgramOverview } from "../loyalty/overview.server";
 import { requireAdmin } from "../shopify/admin.server";
@@ -36,6 +37,7 @@ const STATUS_TONE = { live: "success", draft: "attention", paused: "warning" } a
 
 export default function Home() {
   const { overview } = useLoaderData<typeof loader>();
+  const { smDown } = useBreakpoints();
   if (!overview) {
     return (
       <Page title="Kanta">
@@ -88,29 +90,55 @@ export default function Home() {
                   resourceName={{ singular: "entry", plural: "entries" }}
                   itemCount={overview.recent.length}
                   selectable={false}
+                  condensed={smDown}
                   headings={[{ title: "When" }, { title: "Member" }, { title: "Reason" }, { title: "Points", alignment: "end" }]}
                 >
-                  {overview.recent.map((entry, index) => (
-                    <IndexTable.Row id={entry.id} key={entry.id} position={index}>
-                      <IndexTable.Cell>{dateTime.format(new Date(entry.at))}</IndexTable.Cell>
-                      <IndexTable.Cell>{entry.member}</IndexTable.Cell>
-                      <IndexTable.Cell>
-                        <BlockStack gap="050">
-                          <Text as="span">{KIND_LABELS[entry.kind] ?? entry.kind}</Text>
-                          {entry.note ? (
-                            <Text as="span" tone="subdued" variant="bodySm">
-                              {entry.note}
-                            </Text>
-                          ) : null}
-                        </BlockStack>
-                      </IndexTable.Cell>
-                      <IndexTable.Cell>
-                        <Text as="span" alignment="end" numeric tone={entry.points + entry.pendingPoints < 0 ? "critical" : undefined}>
-                          {formatPoints(entry.points, entry.pendingPoints)}
-                        </Text>
-                      </IndexTable.Cell>
-                    </IndexTable.Row>
-                  ))}
+                  {overview.recent.map((entry, index) => {
+                    const reason = (
+                      <BlockStack gap="050">
+                        <Text as="span">{KIND_LABELS[entry.kind] ?? entry.kind}</Text>
+                        {entry.note ? (
+                          <Text as="span" tone="subdued" variant="bodySm">
+                            {entry.note}
+                          </Text>
+                        ) : null}
+                      </BlockStack>
+                    );
+                    const points = (
+                      <Text as="span" alignment="end" numeric fontWeight="semibold" tone={entry.points + entry.pendingPoints < 0 ? "critical" : undefined}>
+                        {formatPoints(entry.points, entry.pendingPoints)}
+                      </Text>
+                    );
+                    if (smDown) {
+                      // Phones: one stacked cell per entry instead of a sideways-scrolling table.
+                      return (
+                        <IndexTable.Row id={entry.id} key={entry.id} position={index}>
+                          <div style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
+                            <BlockStack gap="100">
+                              <InlineStack align="space-between" blockAlign="start" wrap={false} gap="200">
+                                <Text as="span" fontWeight="semibold">
+                                  {entry.member}
+                                </Text>
+                                {points}
+                              </InlineStack>
+                              {reason}
+                              <Text as="span" tone="subdued" variant="bodySm">
+                                {dateTime.format(new Date(entry.at))}
+                              </Text>
+                            </BlockStack>
+                          </div>
+                        </IndexTable.Row>
+                      );
+                    }
+                    return (
+                      <IndexTable.Row id={entry.id} key={entry.id} position={index}>
+                        <IndexTable.Cell>{dateTime.format(new Date(entry.at))}</IndexTable.Cell>
+                        <IndexTable.Cell>{entry.member}</IndexTable.Cell>
+                        <IndexTable.Cell>{reason}</IndexTable.Cell>
+                        <IndexTable.Cell>{points}</IndexTable.Cell>
+                      </IndexTable.Row>
+                    );
+                  })}
                 </IndexTable>
               )}
             </BlockStack>
