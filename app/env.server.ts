@@ -13,7 +13,8 @@ const schema = z.object({
   SHOPIFY_APP_URL: z.string().url().default("http://localhost:3000"),
   SCOPES: z.string().default("read_customers,write_customers,read_orders,write_discounts,write_app_proxy"),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
-  REDIS_URL: z.string().url().optional(),
+  // An empty value (REDIS_URL= in an env file) means unset.
+  REDIS_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().url().optional()),
   // Set only by `npm run local` (scripts/local.mjs); refused when NODE_ENV=production.
   KANTA_LOCAL: z.enum(["0", "1"]).default("0"),
   KANTA_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),

@@ -70,7 +70,9 @@ async function rawInsertRate(kind: "sqlite" | "postgres", url: string, n: number
 }
 
 async function startServer(databaseUrl: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["scripts/start.mjs"], {
+  // KANTA_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
+  const nodeArgs = (process.env.KANTA_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, "scripts/start.mjs"], {
     cwd: root,
     env: {
       ...process.env,

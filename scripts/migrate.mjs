@@ -68,9 +68,25 @@ export function migrateSqlite(url, { quiet = false } = {}) {
   if (r.status !== 0) throw new Error(`prisma migrate deploy failed for ${url}`);
 }
 
+/**
+ * Write-ahead logging: readers never wait for the writer and each commit appends to the log
+ * instead of rewriting pages. The mode is stored in the database file, so setting it once
+ * here applies to every later connection.
+ */
+export async function enableSqliteWal(url) {
+  const { createClient } = await import("@libsql/client");
+  const client = createClient({ url });
+  try {
+    await client.execute("PRAGMA journal_mode = WAL");
+  } finally {
+    client.close();
+  }
+}
+
 export async function migrate(url, options = {}) {
   if (/^postgres(ql)?:/.test(url)) return migratePostgres(url, options);
-  return migrateSqlite(url, options);
+  migrateSqlite(url, options);
+  await enableSqliteWal(url);
 }
 
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);

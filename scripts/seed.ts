@@ -5,7 +5,8 @@
 import { createPrismaClient } from "../app/db.server";
 import { applyOrderSnapshot, applyRefund } from "../app/loyalty/orders.server";
 import { enrollMember } from "../app/loyalty/members.server";
-import { ensureShop, requireShopByDomain } from "../app/loyalty/shops.server";
+import { ensureShop } from "../app/loyalty/shops.server";
+import { requireShopConfig } from "../app/loyalty/shop-config.server";
 import { inTransaction } from "../app/loyalty/tx.server";
 import { toCustomerFacts, toOrderSnapshot, toRefundSnapshot } from "../app/webhooks/payloads";
 import { customerPayload, lineId, orderPayload, refundPayload } from "../tests/fixtures/payloads";
@@ -30,7 +31,7 @@ async function main() {
       primaryLocale: "fi",
     });
     await db.program.updateMany({ where: { shopId: shop.id, status: "draft" }, data: { status: "live" } });
-    const full = await requireShopByDomain(db, shop.domain);
+    const full = await requireShopConfig(db, shop.domain);
     for (const c of DEMO_CUSTOMERS) {
       const facts = toCustomerFacts(JSON.parse(JSON.stringify(customerPayload({ ...c, updatedAt: "2026-10-01T09:00:00Z" }))));
       await inTransaction(db, (tx) => enrollMember(tx, full, facts));

@@ -5,6 +5,8 @@ process.env.SHOPIFY_API_SECRET = "kanta-test-secret";
 process.env.SHOPIFY_API_KEY = "kanta-test-key";
 process.env.SHOPIFY_APP_URL = "http://127.0.0.1:3999";
 process.env.KANTA_LOG_LEVEL = "silent";
+// Tests change settings directly in the database: no per-process settings cache.
+process.env.KANTA_CONFIG_CACHE_MS = "0";
 
 let errorSpy: ReturnType<typeof vi.spyOn>;
 beforeEach(() => {

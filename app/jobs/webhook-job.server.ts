@@ -1,4 +1,4 @@
-import type { Db } from "../db.server";
+import { prismaErrorCode, type Db } from "../db.server";
 import { IdempotencyConflictError } from "../loyalty/ledger";
 import { MoneyError } from "../loyalty/money";
 import { UnknownShopError } from "../loyalty/shops.server";
@@ -23,12 +23,16 @@ export type ProcessOutcome = "done" | "invalid" | "retrying" | "dead" | "skipped
 
 export async function processWebhookEvent(db: Db, id: string, now = new Date()): Promise<ProcessOutcome> {
   // Claim: only one worker at a time, and only when due. The lease survives a crash.
-  const claimed = await db.webhookEvent.updateMany({
-    where: { id, status: { in: ["pending", "retrying", "processing"] }, nextAttemptAt: { lte: now } },
-    data: { status: "processing", nextAttemptAt: new Date(now.getTime() + LEASE_MS), attempts: { increment: 1 } },
-  });
-  if (claimed.count === 0) return "skipped";
-  const event = await db.webhookEvent.findUniqueOrThrow({ where: { id } });
+  let event;
+  try {
+    event = await db.webhookEvent.update({
+      where: { id, status: { in: ["pending", "retrying", "processing"] }, nextAttemptAt: { lte: now } },
+      data: { status: "processing", nextAttemptAt: new Date(now.getTime() + LEASE_MS), attempts: { increment: 1 } },
+    });
+  } catch (error) {
+    if (prismaErrorCode(error) === "P2025") return "skipped"; // not due, or another worker has it
+    throw error;
+  }
   const fields = { shop: event.shopDomain, topic: event.topic, webhookId: event.webhookId, eventId: event.eventId };
   try {
     const handler = HANDLERS[event.topic];

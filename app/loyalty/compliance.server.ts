@@ -17,7 +17,7 @@ export async function exportCustomerData(db: Db, request: CustomerRequest) {
     ? await db.member.findUnique({
         where: { shopId_customerGid: { shopId: shop.id, customerGid: request.customerGid } },
         include: {
-          ledger: { orderBy: { createdAt: "asc" } },
+          ledger: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
           redemptions: true,
           tier: { select: { name: true } },
         },

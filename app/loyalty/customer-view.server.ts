@@ -56,7 +56,7 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     where: { id: member.id },
     include: {
       tier: { select: { name: true, rank: true } },
-      ledger: { orderBy: { createdAt: "desc" }, take: 10 },
+      ledger: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 10 },
     },
   });
   member = full;

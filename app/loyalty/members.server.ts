@@ -1,8 +1,8 @@
 import type { Tx } from "../db.server";
-import { appendLedgerEntry } from "./ledger.server";
-import { ledgerKeys } from "./ledger";
+import { appendNewLedgerEntries } from "./ledger.server";
+import { ledgerKeys, type LedgerEntryInput } from "./ledger";
 import { isExcludedByTags } from "./program";
-import type { ShopWithProgram } from "./shops.server";
+import type { ShopConfig } from "./shop-config.server";
 
 export interface CustomerFacts {
   customerGid: string;
@@ -17,16 +17,22 @@ export interface CustomerFacts {
 
 /**
  * Returns the shop's member for a customer, enrolling them if needed (auto-enrolment: no
- * opt-in) and granting the sign-up bonus exactly once per customer.
+ * opt-in) and granting the sign-up bonus exactly once per customer. The returned row's
+ * cached balances do not include that bonus; callers that show balances re-read.
  */
-export async function enrollMember(tx: Tx, shop: ShopWithProgram, customer: CustomerFacts) {
+export async function enrollMember(
+  tx: Tx,
+  shop: ShopConfig,
+  customer: CustomerFacts,
+  /** When given, the sign-up entry is added here for the caller to write with its own. */
+  pendingEntries?: LedgerEntryInput[],
+) {
   const existing = await tx.member.findUnique({
     where: { shopId_customerGid: { shopId: shop.id, customerGid: customer.customerGid } },
   });
   if (existing) return applyCustomerFacts(tx, existing, customer);
 
   const excluded = isExcludedByTags(customer.tags ?? "", shop.program.excludedTags);
-  const entryTier = await tx.tier.findFirst({ where: { shopId: shop.id }, orderBy: { rank: "asc" } });
   const member = await tx.member.create({
     data: {
       shopId: shop.id,
@@ -38,26 +44,24 @@ export async function enrollMember(tx: Tx, shop: ShopWithProgram, customer: Cust
       locale: customer.locale ?? null,
       customerUpdatedAt: customer.updatedAt ?? null,
       status: excluded ? "excluded" : "active",
-      tierId: entryTier?.id ?? null,
+      tierId: shop.entryTierId,
     },
   });
-  if (!excluded && shop.program.status === "live") {
-    const signup = await tx.earningRule.findFirst({
-      where: { shopId: shop.id, type: "signup", enabled: true },
-    });
-    if (signup && signup.points > 0) {
-      await appendLedgerEntry(tx, {
-        shopId: shop.id,
-        memberId: member.id,
-        delta: signup.points,
-        kind: "signup_bonus",
-        idempotencyKey: ledgerKeys.signup(customer.customerGid),
-        sourceGid: customer.customerGid,
-        note: signup.name,
-      });
-    }
+  // The member was created in this transaction, so its sign-up key is new.
+  if (!excluded && shop.program.status === "live" && shop.signupRule) {
+    const bonus: LedgerEntryInput = {
+      shopId: shop.id,
+      memberId: member.id,
+      delta: shop.signupRule.points,
+      kind: "signup_bonus",
+      idempotencyKey: ledgerKeys.signup(customer.customerGid),
+      sourceGid: customer.customerGid,
+      note: shop.signupRule.name,
+    };
+    if (pendingEntries) pendingEntries.push(bonus);
+    else await appendNewLedgerEntries(tx, [bonus]);
   }
-  return tx.member.findUniqueOrThrow({ where: { id: member.id } });
+  return member;
 }
 
 type MemberRow = Awaited<ReturnType<Tx["member"]["findUniqueOrThrow"]>>;

@@ -9,12 +9,12 @@ import {
   type OrderSnapshot,
   type RefundSnapshot,
 } from "./earning";
-import { appendLedgerEntry } from "./ledger.server";
-import { ledgerKeys, type LedgerKind } from "./ledger";
+import { appendNewLedgerEntries } from "./ledger.server";
+import { ledgerKeys, type LedgerEntryInput, type LedgerKind } from "./ledger";
 import { enrollMember } from "./members.server";
 import { formatMinorPlain } from "./money";
 import { addDays } from "./program";
-import { requireShopByDomain, type ShopWithProgram } from "./shops.server";
+import { requireShopConfig, type ShopConfig } from "./shop-config.server";
 import { WriteConflictError, inTransaction } from "./tx.server";
 
 // Order events converge: each event updates what Kanta knows of the order (newest state by
@@ -42,19 +42,24 @@ export async function applyOrderSnapshot(
   options: { paidSignal: boolean; now?: Date },
 ): Promise<SettleResult> {
   return inTransaction(db, async (tx) => {
-    const shop = await requireShopByDomain(tx, shopDomain);
+    const shop = await requireShopConfig(tx, shopDomain);
     const now = options.now ?? new Date();
     for (const refund of snapshot.refunds) await recordRefund(tx, shop.id, refund);
 
     let record = await tx.orderRecord.findUnique({
       where: { shopId_orderGid: { shopId: shop.id, orderGid: snapshot.orderGid } },
     });
+    // A record created now has no refunds but those in this payload (just recorded).
+    const knownRefunds = record ? null : snapshot.refunds;
     if (!record) record = await createRecord(tx, shop, snapshot.orderGid, snapshot.currencyCode);
 
+    const entries: LedgerEntryInput[] = [];
     let memberId = record.memberId;
+    let memberStatus: string | null = null;
     if (!memberId && snapshot.customerGid) {
-      const member = await enrollMember(tx, shop, { customerGid: snapshot.customerGid });
+      const member = await enrollMember(tx, shop, { customerGid: snapshot.customerGid }, entries);
       memberId = member.id;
+      memberStatus = member.status;
     }
 
     const fresh = snapshot.updatedAt.getTime() >= record.stateUpdatedAt.getTime();
@@ -80,7 +85,7 @@ export async function applyOrderSnapshot(
       paid: record.paid || options.paidSignal || isPaidStatus(snapshot.financialStatus),
       cancelled: record.cancelled || snapshot.cancelled,
     };
-    return settleOrder(tx, shop, record, merged, now);
+    return settleOrder(tx, shop, record, merged, now, { memberStatus, refunds: knownRefunds, entries });
   });
 }
 
@@ -91,7 +96,7 @@ export async function applyRefund(
   options: { now?: Date } = {},
 ): Promise<SettleResult> {
   return inTransaction(db, async (tx) => {
-    const shop = await requireShopByDomain(tx, shopDomain);
+    const shop = await requireShopConfig(tx, shopDomain);
     await recordRefund(tx, shop.id, refund);
     let record = await tx.orderRecord.findUnique({
       where: { shopId_orderGid: { shopId: shop.id, orderGid: refund.orderGid } },
@@ -122,16 +127,15 @@ export async function releaseDuePendingPoints(
   for (const { id } of due) {
     await inTransaction(db, async (tx) => {
       const record = await tx.orderRecord.findUniqueOrThrow({ where: { id } });
-      const shop = await tx.shop.findUniqueOrThrow({ where: { id: record.shopId }, include: { program: true } });
-      if (!shop.program) return;
-      const result = await settleOrder(tx, { ...shop, program: shop.program }, record, record, now);
+      const { domain } = await tx.shop.findUniqueOrThrow({ where: { id: record.shopId }, select: { domain: true } });
+      const result = await settleOrder(tx, await requireShopConfig(tx, domain), record, record, now);
       if (result.delta !== 0) released++;
     });
   }
   return released;
 }
 
-async function createRecord(tx: Tx, shop: ShopWithProgram, orderGid: string, currencyCode: string) {
+async function createRecord(tx: Tx, shop: ShopConfig, orderGid: string, currencyCode: string) {
   return tx.orderRecord.create({
     data: { shopId: shop.id, orderGid, currencyCode, stateUpdatedAt: EPOCH },
   });
@@ -143,6 +147,13 @@ async function recordRefund(tx: Tx, shopId: string, refund: RefundSnapshot): Pro
     select: { id: true },
   });
   if (exists) return;
+  await tx.orderRefund.create({
+    data: { shopId, orderGid: refund.orderGid, refundGid: refund.refundGid, ...refundTotals(refund) },
+  });
+}
+
+/** A refund's earning-relevant totals: refunded line amounts after discounts, and their taxes. */
+function refundTotals(refund: RefundSnapshot): { subtotalMinor: bigint; taxMinor: bigint } {
   let subtotalMinor = 0;
   let taxMinor = 0;
   for (const line of refund.lines) {
@@ -150,42 +161,42 @@ async function recordRefund(tx: Tx, shopId: string, refund: RefundSnapshot): Pro
     subtotalMinor += line.subtotalMinor;
     taxMinor += line.taxMinor;
   }
-  await tx.orderRefund.create({
-    data: {
-      shopId,
-      orderGid: refund.orderGid,
-      refundGid: refund.refundGid,
-      subtotalMinor: BigInt(subtotalMinor),
-      taxMinor: BigInt(taxMinor),
-    },
-  });
+  return { subtotalMinor: BigInt(subtotalMinor), taxMinor: BigInt(taxMinor) };
 }
 
 /**
  * Recomputes an order's target points from `merged` (the record with the event's facts
- * applied), appends the difference to the ledger, and saves the record — conditionally on
- * the revision read, so a concurrent event for the same order makes this one retry.
+ * applied), appends the difference to the ledger, and saves the record conditionally on
+ * the revision read. Two guards make a concurrent settlement of the same order retry from
+ * a fresh read: its ledger rows are keyed by the revision it would create (the second
+ * insert of a key fails, P2002), and the final save matches only the revision it read.
  */
 async function settleOrder(
   tx: Tx,
-  shop: ShopWithProgram,
+  shop: ShopConfig,
   read: OrderRecordRow,
   merged: OrderRecordRow,
   now: Date,
+  known: { memberStatus?: string | null; refunds?: readonly RefundSnapshot[] | null; entries?: LedgerEntryInput[] } = {},
 ): Promise<SettleResult> {
-  const refunds = await tx.orderRefund.findMany({
-    where: { shopId: shop.id, orderGid: merged.orderGid },
-    select: { subtotalMinor: true, taxMinor: true },
-  });
+  const entries = known.entries ?? [];
+  const refunds = known.refunds
+    ? known.refunds.map((r) => refundTotals(r))
+    : await tx.orderRefund.findMany({
+        where: { shopId: shop.id, orderGid: merged.orderGid },
+        select: { subtotalMinor: true, taxMinor: true },
+      });
   const refundedMinor = refunds.reduce(
     (sum, r) => sum + Math.max(0, Number(r.subtotalMinor) - (merged.taxesIncluded ? Number(r.taxMinor) : 0)),
     0,
   );
 
   const record = { ...merged };
-  const member = record.memberId
-    ? await tx.member.findUnique({ where: { id: record.memberId }, select: { id: true, status: true } })
-    : null;
+  const memberStatus =
+    known.memberStatus ??
+    (record.memberId
+      ? ((await tx.member.findUnique({ where: { id: record.memberId }, select: { status: true } }))?.status ?? null)
+      : null);
 
   // Earning terms are fixed the first time the order can earn.
   // Only a live program awards points (draft: not launched yet; paused: stopped by the merchant).
@@ -193,16 +204,14 @@ async function settleOrder(
     record.earnPoints === null &&
     record.paid &&
     !record.cancelled &&
-    member?.status === "active" &&
-    shop.program.status === "live"
+    memberStatus === "active" &&
+    shop.program.status === "live" &&
+    shop.purchaseRule
   ) {
-    const rule = await tx.earningRule.findFirst({ where: { shopId: shop.id, type: "purchase", enabled: true } });
-    if (rule && rule.spendMinor && rule.points > 0) {
-      record.earnPoints = rule.points;
-      record.earnSpendMinor = rule.spendMinor;
-      record.multiplierPermille = MULTIPLIER_ONE; // tiers and campaigns plug in here
-      record.availableAt = addDays(record.processedAt ?? now, shop.program.pendingDays);
-    }
+    record.earnPoints = shop.purchaseRule.points;
+    record.earnSpendMinor = shop.purchaseRule.spendMinor;
+    record.multiplierPermille = MULTIPLIER_ONE; // tiers and campaigns plug in here
+    record.availableAt = addDays(record.processedAt ?? now, shop.program.pendingDays);
   }
 
   const target =
@@ -218,22 +227,13 @@ async function settleOrder(
         })
       : { eligibleMinor: 0, points: 0 };
 
-  // Claim the next revision before writing anything: a concurrent settle of the same order
-  // blocks here (PostgreSQL row lock) and then finds the revision taken, so it retries
-  // from a fresh read instead of colliding with this one's ledger keys.
   const revision = read.revision + 1;
-  const claimed = await tx.orderRecord.updateMany({
-    where: { id: read.id, revision: read.revision },
-    data: { revision },
-  });
-  if (claimed.count !== 1) throw new WriteConflictError(`order ${merged.orderGid} changed concurrently`);
-
   let totalDelta = 0;
   let totalPendingDelta = 0;
   if (record.memberId) {
     const stillPending = record.availableAt !== null && record.availableAt.getTime() > now.getTime();
     if (!stillPending && record.pointsPending !== 0) {
-      await appendLedgerEntry(tx, {
+      entries.push({
         shopId: shop.id,
         memberId: record.memberId,
         delta: record.pointsPending,
@@ -252,7 +252,7 @@ async function settleOrder(
       const kind: LedgerKind = diff > 0 ? "order_earned" : "order_reversed";
       const delta = stillPending ? 0 : diff;
       const pendingDelta = stillPending ? diff : 0;
-      await appendLedgerEntry(tx, {
+      entries.push({
         shopId: shop.id,
         memberId: record.memberId,
         delta,
@@ -270,8 +270,9 @@ async function settleOrder(
     }
   }
 
-  await tx.orderRecord.update({
-    where: { id: read.id },
+  await appendNewLedgerEntries(tx, entries);
+  const saved = await tx.orderRecord.updateMany({
+    where: { id: read.id, revision: read.revision },
     data: {
       memberId: record.memberId,
       customerGid: record.customerGid,
@@ -292,8 +293,10 @@ async function settleOrder(
       pointsCredited: record.pointsCredited,
       pointsPending: record.pointsPending,
       availableAt: record.availableAt,
+      revision,
     },
   });
+  if (saved.count !== 1) throw new WriteConflictError(`order ${record.orderGid} changed concurrently`);
   return {
     orderGid: record.orderGid,
     memberId: record.memberId,

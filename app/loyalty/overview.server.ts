@@ -9,7 +9,7 @@ export async function getProgramOverview(shopDomain: string, db: Db = getDb()) {
     db.member.aggregate({ where: { shopId: shop.id }, _sum: { points: true, pendingPoints: true } }),
     db.ledgerEntry.findMany({
       where: { shopId: shop.id },
-      orderBy: { createdAt: "desc" },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: 15,
       include: { member: { select: { firstName: true, lastName: true, email: true, customerGid: true } } },
     }),

@@ -2,7 +2,8 @@ import type { Db } from "../db.server";
 import { eraseCustomer, eraseShop, exportCustomerData } from "../loyalty/compliance.server";
 import { enrollMember } from "../loyalty/members.server";
 import { applyOrderSnapshot, applyRefund } from "../loyalty/orders.server";
-import { markShopUninstalled, requireShopByDomain } from "../loyalty/shops.server";
+import { requireShopConfig } from "../loyalty/shop-config.server";
+import { markShopUninstalled } from "../loyalty/shops.server";
 import { inTransaction } from "../loyalty/tx.server";
 import {
   PayloadError,
@@ -66,7 +67,7 @@ export const HANDLED_TOPICS = Object.keys(HANDLERS);
 async function upsertCustomer(ctx: WebhookContext) {
   const facts = toCustomerFacts(ctx.payload);
   return inTransaction(ctx.db, async (tx) => {
-    const shop = await requireShopByDomain(tx, ctx.shopDomain);
+    const shop = await requireShopConfig(tx, ctx.shopDomain);
     return enrollMember(tx, shop, facts);
   });
 }

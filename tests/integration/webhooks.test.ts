@@ -102,7 +102,7 @@ describe("webhook intake", () => {
     await sendWebhook(server.url, "orders/cancelled", shop.domain, orderPayload({ ...order, updatedAt: "2026-11-21T10:00:00Z", cancelledAt: "2026-11-21T10:00:00Z", financialStatus: "partially_refunded" }));
     await settle();
     expect((await member(shop.id, "4001"))?.points).toBe(100);
-    const kinds = await db().ledgerEntry.findMany({ where: { shopId: shop.id }, orderBy: { createdAt: "asc" }, select: { kind: true, delta: true } });
+    const kinds = await db().ledgerEntry.findMany({ where: { shopId: shop.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { kind: true, delta: true } });
     expect(kinds).toEqual([
       { kind: "signup_bonus", delta: 100 },
       { kind: "order_earned", delta: 100 },

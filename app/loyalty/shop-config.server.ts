@@ -1,0 +1,72 @@
+import type { Db, Tx } from "../db.server";
+import { UnknownShopError } from "./shops.server";
+
+// What every webhook needs to know about a shop: its program settings, earning rules and
+// entry tier. Read on every order event, changed rarely, so each process keeps it for a
+// few seconds (KANTA_CONFIG_CACHE_MS, default 2000). Settings changes made through
+// app/loyalty call invalidateShopConfig(); other processes see them within that time.
+// (bench/webhooks.ts measured these lookups at a fifth of the queries per order.)
+
+export interface ShopConfig {
+  id: string;
+  domain: string;
+  currencyCode: string;
+  ianaTimezone: string;
+  uninstalled: boolean;
+  program: {
+    status: string;
+    pendingDays: number;
+    expiryMonths: number | null;
+    excludedTags: string;
+  };
+  purchaseRule: { points: number; spendMinor: bigint } | null;
+  signupRule: { points: number; name: string } | null;
+  entryTierId: string | null;
+}
+
+const cache = new Map<string, { config: ShopConfig; expiresAt: number }>();
+
+function ttlMs(): number {
+  const configured = Number(process.env.KANTA_CONFIG_CACHE_MS ?? 2000);
+  return Number.isFinite(configured) && configured >= 0 ? configured : 2000;
+}
+
+export async function requireShopConfig(db: Db | Tx, domain: string, now = Date.now()): Promise<ShopConfig> {
+  const hit = cache.get(domain);
+  if (hit && hit.expiresAt > now) return hit.config;
+  const shop = await db.shop.findUnique({
+    where: { domain },
+    include: {
+      program: true,
+      earnRules: { where: { enabled: true, type: { in: ["purchase", "signup"] } }, orderBy: { createdAt: "asc" } },
+      tiers: { orderBy: { rank: "asc" }, take: 1, select: { id: true } },
+    },
+  });
+  if (!shop || !shop.program) throw new UnknownShopError(`unknown shop ${domain}`);
+  const purchase = shop.earnRules.find((r) => r.type === "purchase" && r.spendMinor !== null && r.points > 0);
+  const signup = shop.earnRules.find((r) => r.type === "signup" && r.points > 0);
+  const config: ShopConfig = {
+    id: shop.id,
+    domain: shop.domain,
+    currencyCode: shop.currencyCode,
+    ianaTimezone: shop.ianaTimezone,
+    uninstalled: shop.uninstalledAt !== null,
+    program: {
+      status: shop.program.status,
+      pendingDays: shop.program.pendingDays,
+      expiryMonths: shop.program.expiryMonths,
+      excludedTags: shop.program.excludedTags,
+    },
+    purchaseRule: purchase ? { points: purchase.points, spendMinor: purchase.spendMinor! } : null,
+    signupRule: signup ? { points: signup.points, name: signup.name } : null,
+    entryTierId: shop.tiers[0]?.id ?? null,
+  };
+  const ttl = ttlMs();
+  if (ttl > 0) cache.set(domain, { config, expiresAt: now + ttl });
+  return config;
+}
+
+export function invalidateShopConfig(domain?: string): void {
+  if (domain) cache.delete(domain);
+  else cache.clear();
+}
