@@ -8,7 +8,10 @@ const db = process.env.KANTA_TEST_DB ?? "sqlite";
 export default defineConfig({
   root: path.dirname(import.meta.dirname),
   test: {
-    include: db === "postgres" ? ["tests/integration/**/*.test.ts"] : ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts"],
+    include:
+      db === "postgres"
+        ? ["tests/integration/**/*.test.ts"]
+        : ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts", "tests/e2e/**/*.test.ts"],
     globalSetup: ["tests/global-setup.ts"],
     setupFiles: ["tests/setup.ts"],
     testTimeout: 60_000,

@@ -51,32 +51,43 @@
 
   function defineOnce(name, ctor) { if (!customElements.get(name)) customElements.define(name, ctor); }
 
+  // The menu renders into a shadow root: the element's light DOM (the <a> children React
+  // rendered) stays untouched, so React's hydration sees exactly what the server sent.
   defineOnce("ui-nav-menu", class extends HTMLElement {
     connectedCallback() {
-      requestAnimationFrame(() => {
-        var bar = document.createElement("nav");
-        bar.setAttribute("aria-label", "Kanta");
-        bar.style.cssText =
-          "display:flex;gap:4px;flex-wrap:wrap;align-items:center;padding:8px 16px;background:#1a1a1a;font:500 13px/20px -apple-system,BlinkMacSystemFont,'San Francisco','Segoe UI',Roboto,sans-serif";
-        var brand = document.createElement("strong");
-        brand.textContent = "Kanta · local mode";
-        brand.style.cssText = "color:#fff;margin-right:12px";
-        bar.appendChild(brand);
-        Array.prototype.forEach.call(this.querySelectorAll("a"), function (a) {
-          var link = document.createElement("a");
-          link.href = a.getAttribute("href");
-          link.textContent = a.textContent;
-          var current = location.pathname === link.getAttribute("href");
-          link.style.cssText =
-            "color:" + (current ? "#fff" : "#c4c4c4") + ";text-decoration:none;padding:4px 10px;border-radius:6px;" +
-            (current ? "background:#3a3a3a" : "");
-          if (current) link.setAttribute("aria-current", "page");
-          bar.appendChild(link);
-        });
-        this.style.display = "block";
-        Array.prototype.forEach.call(this.children, function (c) { c.style.display = "none"; });
-        this.appendChild(bar);
+      // Upgraded as soon as the parser meets the start tag: wait for the <a> children.
+      if (document.readyState === "loading") {
+        document.addEventListener("DOMContentLoaded", () => this.render(), { once: true });
+      } else {
+        this.render();
+      }
+    }
+    render() {
+      if (this.shadowRoot) return;
+      var root = this.attachShadow({ mode: "open" });
+      var style = document.createElement("style");
+      style.textContent =
+        ":host{display:block}" +
+        "nav{display:flex;gap:4px;flex-wrap:wrap;align-items:center;padding:8px 16px;background:#1a1a1a;" +
+        "font:500 13px/20px -apple-system,BlinkMacSystemFont,'San Francisco','Segoe UI',Roboto,sans-serif}" +
+        "strong{color:#fff;margin-right:12px}" +
+        "a{color:#c4c4c4;text-decoration:none;padding:4px 10px;border-radius:6px}" +
+        "a[aria-current=page]{color:#fff;background:#3a3a3a}" +
+        "a:focus-visible{outline:2px solid #fff;outline-offset:1px}";
+      root.appendChild(style);
+      var bar = document.createElement("nav");
+      bar.setAttribute("aria-label", "Kanta");
+      var brand = document.createElement("strong");
+      brand.textContent = "Kanta · local mode";
+      bar.appendChild(brand);
+      Array.prototype.forEach.call(this.querySelectorAll("a"), function (a) {
+        var link = document.createElement("a");
+        link.href = a.getAttribute("href");
+        link.textContent = a.textContent;
+        if (location.pathname === link.getAttribute("href")) link.setAttribute("aria-current", "page");
+        bar.appendChild(link);
       });
+      root.appendChild(bar);
     }
   });
   defineOnce("ui-title-bar", class extends HTMLElement {});

@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { signProxyQuery } from "../../app/shopify/signing";
+
+// The README's promise, as a newcomer meets it: `npm run local` starts Kanta on a fresh
+// SQLite file with the seeded demo shop; the admin shows it in a browser; a simulated,
+// signed orders/paid webhook turns into points that appear on the page; the storefront's
+// proxy endpoint answers signed calls. Chromium from Debian (playwright-core).
+
+const root = path.resolve(import.meta.dirname, "..", "..");
+const port = 3400 + Math.floor(Math.random() * 500);
+const base = `http://127.0.0.1:${port}`;
+const secret = "kanta-e2e-secret";
+// Without the test runner's NODE_ENV=test: local mode sets its own.
+const { NODE_ENV: _testEnv, ...inherited } = process.env;
+const env: NodeJS.ProcessEnv = {
+  ...inherited,
+  PORT: String(port),
+  DATABASE_URL: `file:${path.join(root, "tests", ".tmp", `e2e-${randomUUID()}.db`)}`,
+  SHOPIFY_API_SECRET: secret,
+  KANTA_LOG_LEVEL: "warn",
+  KANTA_CONFIG_CACHE_MS: "0",
+};
+let server: ChildProcess;
+let browser: Browser;
+
+beforeAll(async () => {
+  server = spawn(process.execPath, ["scripts/local.mjs"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local mode did not start:\n${output}`)), 110_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Kanta is running in local mode")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    server.stdout!.on("data", onData);
+    server.stderr!.on("data", onData);
+    server.once("exit", (code) => reject(new Error(`local mode exited with ${code}:\n${output}`)));
+  });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.kill("SIGTERM");
+});
+
+describe("local mode", () => {
+  it("refuses to start with NODE_ENV=production", () => {
+    const r = spawnSync(process.execPath, ["scripts/local.mjs"], { cwd: root, env: { ...env, NODE_ENV: "production" as const }, encoding: "utf8" });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/Refusing to start local mode with NODE_ENV=production/);
+  });
+
+  it("shows the seeded demo shop, then points from a simulated order", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(String(error)));
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(`console: ${message.text()}`);
+    });
+    page.on("requestfailed", (request) => problems.push(`request failed: ${request.url()}`));
+    page.on("response", (response) => {
+      if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+    });
+    await page.goto(`${base}/app`);
+    // waitFor throws (failing the test) if the element does not become visible.
+    await page.getByRole("heading", { name: "Home" }).waitFor();
+    await page.getByText("Kanta Demo").first().waitFor();
+    await page.getByText("Aino Virtanen").first().waitFor();
+    // The App Bridge stand-in rendered the navigation.
+    await page.getByRole("navigation", { name: "Kanta" }).getByRole("link", { name: "Home" }).waitFor();
+
+    const simulate = spawnSync(
+      process.execPath,
+      ["node_modules/tsx/dist/cli.mjs", "scripts/simulate.ts", "orders/paid", "--customer", "7390000001002", "--order", "5550000007777", "--amount", "77.00", "--url", base],
+      { cwd: root, env, encoding: "utf8" },
+    );
+    expect(simulate.stdout).toMatch(/HTTP 200/);
+
+    let found = false;
+    for (let i = 0; i < 40 && !found; i++) {
+      await page.reload();
+      found = await page.getByText("Order #7777: 77.00 EUR eligible").isVisible();
+      if (!found) await page.waitForTimeout(250);
+    }
+    expect(found).toBe(true);
+    const row = page.getByRole("row").filter({ hasText: "Order #7777" });
+    await row.getByText("Mikkel Jensen").waitFor();
+    await row.getByText("+77").waitFor();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("answers the storefront's signed proxy call for a demo customer, and refuses an unsigned one", async () => {
+    const query = signProxyQuery({ shop: "kanta-demo.myshopify.com", logged_in_customer_id: "7390000001003", path_prefix: "/apps/kanta" }, secret);
+    const response = await fetch(`${base}/proxy/customer?${query}`);
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.customer).toMatchObject({ id: "gid://shopify/Customer/7390000001003", firstName: "Elsa", points: 100 + 314 });
+    const unsigned = await fetch(`${base}/proxy/customer?shop=kanta-demo.myshopify.com&logged_in_customer_id=7390000001003`);
+    expect(unsigned.status).toBe(400);
+  });
+});
