@@ -16,7 +16,7 @@ const base = `http://127.0.0.1:${port}`;
 const secret = "kanta-e2e-secret";
 // Without the test runner's NODE_ENV=test: local mode sets its own.
 const { NODE_ENV: _testEnv, ...inherited } = process.env;
-const env: NodeJS.ProcessEnv = {
+const env: Record<string, string | undefined> = {
   ...inherited,
   PORT: String(port),
   DATABASE_URL: `file:${path.join(root, "tests", ".tmp", `e2e-${randomUUID()}.db`)}`,
@@ -56,7 +56,7 @@ afterAll(async () => {
 
 describe("local mode", () => {
   it("refuses to start with NODE_ENV=production", () => {
-    const r = spawnSync(process.execPath, ["scripts/local.mjs"], { cwd: root, env: { ...env, NODE_ENV: "production" as const }, encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["scripts/local.mjs"], { cwd: root, env: { ...env, NODE_ENV: "production" }, encoding: "utf8" });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/Refusing to start local mode with NODE_ENV=production/);
   });
