@@ -14,10 +14,9 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 const port = 3400 + Math.floor(Math.random() * 500);
 const base = `http://127.0.0.1:${port}`;
 const secret = "kanta-e2e-secret";
-// Without the test runner's NODE_ENV=test: local mode sets its own.
-const { NODE_ENV: _testEnv, ...inherited } = process.env;
-const env: Record<string, string | undefined> = {
-  ...inherited,
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  NODE_ENV: "development", // as a developer's shell would have it, not the runner's "test"
   PORT: String(port),
   DATABASE_URL: `file:${path.join(root, "tests", ".tmp", `e2e-${randomUUID()}.db`)}`,
   SHOPIFY_API_SECRET: secret,
