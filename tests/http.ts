@@ -11,6 +11,7 @@ import { action as customersCreate } from "../app/routes/webhooks.customers.crea
 import { action as customersUpdate } from "../app/routes/webhooks.customers.update";
 import { action as appUninstalled } from "../app/routes/webhooks.app.uninstalled";
 import { loader as proxyCustomer } from "../app/routes/proxy.customer";
+import { afterAll, beforeAll } from "vitest";
 import { toShopifyJson } from "./fixtures/payloads";
 
 // A real HTTP server in front of Kanta's route modules (the same `action`/`loader`
@@ -68,6 +69,23 @@ export async function startTestServer(): Promise<TestServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** A test server for this test file: `server().url` inside tests. */
+export function useTestServer(): { server: () => TestServer } {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer();
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+  return {
+    server: () => {
+      if (!server) throw new Error("test server not started");
+      return server;
+    },
   };
 }
 

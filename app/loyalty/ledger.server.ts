@@ -11,48 +11,27 @@ import {
   type LedgerKind,
 } from "./ledger";
 
-export interface AppendResult {
-  entryId: string;
-  replayed: boolean;
-}
-
 /**
  * Appends one ledger row and moves the member's cached balances in the same transaction.
- * Replaying a key with the same content changes nothing; with different content it throws
- * IdempotencyConflictError.
+ * Replaying a key with the same content changes nothing ({ replayed: true }); with
+ * different content it throws IdempotencyConflictError (TigerBeetle's rule: the id is the
+ * idempotency key, and a replay that disagrees is an error, not a success).
  */
-export async function appendLedgerEntry(tx: Tx, input: LedgerEntryInput): Promise<AppendResult> {
+export async function appendLedgerEntry(tx: Tx, input: LedgerEntryInput): Promise<{ replayed: boolean }> {
   requireValidEntry(input);
-  const pendingDelta = input.pendingDelta ?? 0;
   const existing = await tx.ledgerEntry.findUnique({
     where: { shopId_idempotencyKey: { shopId: input.shopId, idempotencyKey: input.idempotencyKey } },
   });
   if (existing) {
-    if (!sameEntry({ ...existing, kind: existing.kind as LedgerKind }, { ...input, pendingDelta })) {
+    if (!sameEntry({ ...existing, kind: existing.kind as LedgerKind }, input)) {
       throw new IdempotencyConflictError(
         `idempotency key ${input.idempotencyKey} was already used for a different entry`,
       );
     }
-    return { entryId: existing.id, replayed: true };
+    return { replayed: true };
   }
-  const entry = await tx.ledgerEntry.create({
-    data: {
-      shopId: input.shopId,
-      memberId: input.memberId,
-      delta: input.delta,
-      pendingDelta,
-      kind: input.kind,
-      idempotencyKey: input.idempotencyKey,
-      sourceGid: input.sourceGid ?? null,
-      actor: input.actor ?? "system",
-      note: input.note ?? null,
-      availableAt: input.availableAt ?? null,
-      expiresAt: input.expiresAt ?? null,
-    },
-    select: { id: true, createdAt: true },
-  });
-  await moveCachedBalances(tx, input, entry.createdAt);
-  return { entryId: entry.id, replayed: false };
+  await appendNewLedgerEntries(tx, [input]);
+  return { replayed: false };
 }
 
 /**
@@ -102,20 +81,6 @@ export async function appendNewLedgerEntries(tx: Tx, inputs: readonly LedgerEntr
       },
     });
   }
-}
-
-async function moveCachedBalances(tx: Tx, input: LedgerEntryInput, at: Date): Promise<void> {
-  const pendingDelta = input.pendingDelta ?? 0;
-  const lifetime = countsAsEarning(input.kind) ? input.delta + pendingDelta : 0;
-  await tx.member.update({
-    where: { id: input.memberId },
-    data: {
-      points: { increment: input.delta },
-      pendingPoints: { increment: pendingDelta },
-      lifetimePoints: { increment: lifetime },
-      ...(countsAsActivity(input.kind) ? { lastActivityAt: at } : {}),
-    },
-  });
 }
 
 export interface LedgerMismatch {

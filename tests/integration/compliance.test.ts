@@ -1,23 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getJobRunner } from "../../app/jobs/queue.server";
 import { createTestShop, useTestDatabase } from "../db";
 import { customerPayload, documentedExample, orderPayload } from "../fixtures/payloads";
-import { sendWebhook, startTestServer, type TestServer } from "../http";
+import { sendWebhook, useTestServer } from "../http";
 
 const { db } = useTestDatabase();
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const { server: testServer } = useTestServer();
 const settle = () => getJobRunner().idle();
 
 async function shopWithMember(customerId: string) {
   const shop = await createTestShop(db());
-  await sendWebhook(server.url, "customers/create", shop.domain, customerPayload({ id: customerId, email: "aino@example.com", firstName: "Aino", lastName: "Virtanen" }));
-  await sendWebhook(server.url, "orders/paid", shop.domain, orderPayload({ id: `${customerId}9`, customerId, lines: [{ price: "42.00" }], updatedAt: "2026-11-20T10:00:00Z" }));
+  await sendWebhook(testServer().url, "customers/create", shop.domain, customerPayload({ id: customerId, email: "aino@example.com", firstName: "Aino", lastName: "Virtanen" }));
+  await sendWebhook(testServer().url, "orders/paid", shop.domain, orderPayload({ id: `${customerId}9`, customerId, lines: [{ price: "42.00" }], updatedAt: "2026-11-20T10:00:00Z" }));
   await settle();
   return shop;
 }
@@ -33,7 +27,7 @@ const complianceBody = (topic: string, shop: string, customerId: string) => ({
 describe("compliance webhooks", () => {
   it("customers/data_request exports everything Kanta holds about the customer", async () => {
     const shop = await shopWithMember("6001");
-    await sendWebhook(server.url, "customers/data_request", shop.domain, complianceBody("customers/data_request", shop.domain, "6001"));
+    await sendWebhook(testServer().url, "customers/data_request", shop.domain, complianceBody("customers/data_request", shop.domain, "6001"));
     await settle();
     const exported = await db().complianceExport.findFirstOrThrow({ where: { shopDomain: shop.domain } });
     const data = JSON.parse(exported.data);
@@ -43,7 +37,7 @@ describe("compliance webhooks", () => {
 
   it("customers/redact erases personal data and keeps the points accounting", async () => {
     const shop = await shopWithMember("6002");
-    await sendWebhook(server.url, "customers/redact", shop.domain, complianceBody("customers/redact", shop.domain, "6002"));
+    await sendWebhook(testServer().url, "customers/redact", shop.domain, complianceBody("customers/redact", shop.domain, "6002"));
     await settle();
     const member = await db().member.findFirstOrThrow({ where: { shopId: shop.id } });
     expect(member).toMatchObject({ email: null, firstName: null, lastName: null, status: "redacted", points: 142 });
@@ -53,7 +47,7 @@ describe("compliance webhooks", () => {
 
   it("refuses a compliance payload for another shop", async () => {
     const shop = await shopWithMember("6003");
-    await sendWebhook(server.url, "customers/redact", shop.domain, complianceBody("customers/redact", "someone-else.myshopify.com", "6003"));
+    await sendWebhook(testServer().url, "customers/redact", shop.domain, complianceBody("customers/redact", "someone-else.myshopify.com", "6003"));
     await settle();
     const event = await db().webhookEvent.findFirstOrThrow({ where: { shopDomain: shop.domain, topic: "customers/redact" } });
     expect(event.status).toBe("invalid");
@@ -63,13 +57,13 @@ describe("compliance webhooks", () => {
   it("app/uninstalled drops sessions but keeps the program; shop/redact deletes the shop's data", async () => {
     const shop = await shopWithMember("6004");
     await db().session.create({ data: { id: `offline_${shop.domain}`, shop: shop.domain, state: "x", accessToken: "shpat_test", isOnline: false } });
-    await sendWebhook(server.url, "app/uninstalled", shop.domain, { ...documentedExample("app/uninstalled"), myshopify_domain: shop.domain });
+    await sendWebhook(testServer().url, "app/uninstalled", shop.domain, { ...documentedExample("app/uninstalled"), myshopify_domain: shop.domain });
     await settle();
     expect(await db().session.count({ where: { shop: shop.domain } })).toBe(0);
     expect((await db().shop.findUniqueOrThrow({ where: { id: shop.id } })).uninstalledAt).not.toBeNull();
     expect(await db().member.count({ where: { shopId: shop.id } })).toBe(1);
 
-    await sendWebhook(server.url, "shop/redact", shop.domain, { ...documentedExample("shop/redact"), shop_domain: shop.domain });
+    await sendWebhook(testServer().url, "shop/redact", shop.domain, { ...documentedExample("shop/redact"), shop_domain: shop.domain });
     await settle();
     expect(await db().shop.count({ where: { id: shop.id } })).toBe(0);
     expect(await db().member.count({ where: { shopId: shop.id } })).toBe(0);

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { getJobRunner } from "../../app/jobs/queue.server";
 import { verifyLedger } from "../../app/loyalty/ledger.server";
 import { createTestShop, useTestDatabase } from "../db";
 import { lineId, orderPayload, refundPayload, type LineSpec, type RefundSpec } from "../fixtures/payloads";
-import { sendWebhook, startTestServer, type TestServer } from "../http";
+import { sendWebhook, useTestServer } from "../http";
 
 // A few hundred order, refund, edit and cancel events, each delivered 1–3 times, shuffled
 // and sent concurrently through the real HTTP routes with real HMACs. Every balance must
@@ -12,13 +12,7 @@ import { sendWebhook, startTestServer, type TestServer } from "../http";
 // with the cached balances.
 
 const { db } = useTestDatabase();
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const { server: testServer } = useTestServer();
 
 function rng(seed: number) {
   return () => {
@@ -129,7 +123,7 @@ describe("replay storm", () => {
       Array.from({ length: 16 }, async () => {
         while (next < deliveries.length) {
           const d = deliveries[next++]!;
-          const response = await sendWebhook(server.url, d.topic, shop.domain, d.payload, { eventId: d.eventId });
+          const response = await sendWebhook(testServer().url, d.topic, shop.domain, d.payload, { eventId: d.eventId });
           statuses.push(response.status);
         }
       }),

@@ -1,19 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { getJobRunner } from "../../app/jobs/queue.server";
 import { verifyLedger } from "../../app/loyalty/ledger.server";
 import { createTestShop, useTestDatabase } from "../db";
 import { customerPayload, lineId, orderPayload, refundPayload, toShopifyJson } from "../fixtures/payloads";
-import { sendWebhook, startTestServer, type TestServer } from "../http";
+import { sendWebhook, useTestServer } from "../http";
 
 const { db } = useTestDatabase();
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const { server: testServer } = useTestServer();
 
 async function settle() {
   await getJobRunner().idle();
@@ -30,9 +24,9 @@ describe("webhook intake", () => {
     const shop = await createTestShop(db());
     const payload = orderPayload({ id: "820982911946154508", customerId: "115310627314723954", lines: [{ price: "120.00" }], updatedAt: ORDER_TIME });
     const eventId = randomUUID();
-    for (let i = 0; i < 3; i++) expect((await sendWebhook(server.url, "orders/paid", shop.domain, payload, { eventId })).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await sendWebhook(testServer().url, "orders/paid", shop.domain, payload, { eventId })).status).toBe(200);
     // Same order state under another event id (Shopify retrying with a new event, or orders/updated).
-    await sendWebhook(server.url, "orders/updated", shop.domain, payload);
+    await sendWebhook(testServer().url, "orders/updated", shop.domain, payload);
     await settle();
     const m = await member(shop.id, "115310627314723954");
     expect(m?.points).toBe(100 + 120); // sign-up bonus + order
@@ -45,15 +39,15 @@ describe("webhook intake", () => {
   it("refuses forged and unsigned webhooks and stores nothing", async () => {
     const shop = await createTestShop(db());
     const payload = orderPayload({ id: "1001", customerId: "2001", lines: [{ price: "50.00" }], updatedAt: ORDER_TIME });
-    const forged = await sendWebhook(server.url, "orders/paid", shop.domain, payload, { secret: "not-the-secret" });
+    const forged = await sendWebhook(testServer().url, "orders/paid", shop.domain, payload, { secret: "not-the-secret" });
     expect(forged.status).toBe(401);
     const body = toShopifyJson(payload);
-    const tampered = await sendWebhook(server.url, "orders/paid", shop.domain, payload, {
+    const tampered = await sendWebhook(testServer().url, "orders/paid", shop.domain, payload, {
       rawBody: body.replace("50.00", "5000.00"),
       headers: { "X-Shopify-Hmac-Sha256": (await import("../../app/shopify/signing")).signWebhookBody(body, "kanta-test-secret") },
     });
     expect(tampered.status).toBe(401);
-    const unsigned = await fetch(`${server.url}/webhooks/orders/paid`, {
+    const unsigned = await fetch(`${testServer().url}/webhooks/orders/paid`, {
       method: "POST",
       headers: { "Content-Type": "application/json", "X-Shopify-Topic": "orders/paid", "X-Shopify-Shop-Domain": shop.domain },
       body,
@@ -66,13 +60,13 @@ describe("webhook intake", () => {
 
   it("records signed but malformed or incomplete payloads as invalid, without touching the ledger", async () => {
     const shop = await createTestShop(db());
-    const notJson = await sendWebhook(server.url, "orders/paid", shop.domain, null, { rawBody: '{"id": 12, "line_items": [' });
+    const notJson = await sendWebhook(testServer().url, "orders/paid", shop.domain, null, { rawBody: '{"id": 12, "line_items": [' });
     expect(notJson.status).toBe(200);
     const payload = orderPayload({ id: "1002", customerId: "2002", lines: [{ price: "50.00" }], updatedAt: ORDER_TIME });
     delete (payload as Record<string, unknown>).line_items;
-    expect((await sendWebhook(server.url, "orders/paid", shop.domain, payload)).status).toBe(200);
+    expect((await sendWebhook(testServer().url, "orders/paid", shop.domain, payload)).status).toBe(200);
     const badMoney = orderPayload({ id: "1003", customerId: "2003", lines: [{ price: "12.345" }], updatedAt: ORDER_TIME });
-    expect((await sendWebhook(server.url, "orders/paid", shop.domain, badMoney)).status).toBe(200);
+    expect((await sendWebhook(testServer().url, "orders/paid", shop.domain, badMoney)).status).toBe(200);
     await settle();
     const events = await db().webhookEvent.findMany({ where: { shopDomain: shop.domain }, orderBy: { receivedAt: "asc" } });
     expect(events.map((e) => e.status)).toEqual(["invalid", "invalid", "invalid"]);
@@ -83,7 +77,7 @@ describe("webhook intake", () => {
 
   it("records webhooks for an unknown shop as invalid", async () => {
     const payload = orderPayload({ id: "1004", customerId: "2004", lines: [{ price: "50.00" }], updatedAt: ORDER_TIME });
-    const response = await sendWebhook(server.url, "orders/paid", "not-installed.myshopify.com", payload);
+    const response = await sendWebhook(testServer().url, "orders/paid", "not-installed.myshopify.com", payload);
     expect(response.status).toBe(200);
     await settle();
     const event = await db().webhookEvent.findFirstOrThrow({ where: { shopDomain: "not-installed.myshopify.com" } });
@@ -95,11 +89,11 @@ describe("webhook intake", () => {
   it("reverses points for partial refunds, proportionally, and for cancellations", async () => {
     const shop = await createTestShop(db());
     const order = { id: "3001", customerId: "4001", lines: [{ price: "60.00" }, { price: "40.00" }], updatedAt: ORDER_TIME };
-    await sendWebhook(server.url, "orders/paid", shop.domain, orderPayload(order));
-    await sendWebhook(server.url, "refunds/create", shop.domain, refundPayload({ id: "5001", orderId: "3001", lines: [{ lineItemId: lineId("3001", 1), quantity: 1, subtotal: "40.00" }] }));
+    await sendWebhook(testServer().url, "orders/paid", shop.domain, orderPayload(order));
+    await sendWebhook(testServer().url, "refunds/create", shop.domain, refundPayload({ id: "5001", orderId: "3001", lines: [{ lineItemId: lineId("3001", 1), quantity: 1, subtotal: "40.00" }] }));
     await settle();
     expect((await member(shop.id, "4001"))?.points).toBe(100 + 60);
-    await sendWebhook(server.url, "orders/cancelled", shop.domain, orderPayload({ ...order, updatedAt: "2026-11-21T10:00:00Z", cancelledAt: "2026-11-21T10:00:00Z", financialStatus: "partially_refunded" }));
+    await sendWebhook(testServer().url, "orders/cancelled", shop.domain, orderPayload({ ...order, updatedAt: "2026-11-21T10:00:00Z", cancelledAt: "2026-11-21T10:00:00Z", financialStatus: "partially_refunded" }));
     await settle();
     expect((await member(shop.id, "4001"))?.points).toBe(100);
     const kinds = await db().ledgerEntry.findMany({ where: { shopId: shop.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { kind: true, delta: true } });
@@ -115,14 +109,14 @@ describe("webhook intake", () => {
     const shop = await createTestShop(db());
     const order = { id: "3002", customerId: "4002", lines: [{ price: "100.00" }], updatedAt: "2026-11-20T10:00:00Z" };
     const refund = { id: "5002", orderId: "3002", createdAt: "2026-11-20T12:00:00Z", lines: [{ lineItemId: lineId("3002", 0), quantity: 1, subtotal: "100.00" }] };
-    await sendWebhook(server.url, "orders/paid", shop.domain, orderPayload(order));
+    await sendWebhook(testServer().url, "orders/paid", shop.domain, orderPayload(order));
     await settle();
     // The newer order state already lists the refund; then the refund webhook; then a stale update.
-    await sendWebhook(server.url, "orders/updated", shop.domain, orderPayload({ ...order, updatedAt: "2026-11-20T12:00:01Z", financialStatus: "refunded", lines: [{ price: "100.00", currentQuantity: 0 }], refunds: [refund] }));
-    await sendWebhook(server.url, "refunds/create", shop.domain, refundPayload(refund));
+    await sendWebhook(testServer().url, "orders/updated", shop.domain, orderPayload({ ...order, updatedAt: "2026-11-20T12:00:01Z", financialStatus: "refunded", lines: [{ price: "100.00", currentQuantity: 0 }], refunds: [refund] }));
+    await sendWebhook(testServer().url, "refunds/create", shop.domain, refundPayload(refund));
     await settle();
     expect((await member(shop.id, "4002"))?.points).toBe(100);
-    await sendWebhook(server.url, "orders/updated", shop.domain, orderPayload({ ...order, updatedAt: "2026-11-20T11:00:00Z" }));
+    await sendWebhook(testServer().url, "orders/updated", shop.domain, orderPayload({ ...order, updatedAt: "2026-11-20T11:00:00Z" }));
     await settle();
     expect((await member(shop.id, "4002"))?.points).toBe(100);
     expect(await verifyLedger(db(), shop.id)).toEqual([]);
@@ -130,10 +124,10 @@ describe("webhook intake", () => {
 
   it("remembers a refund that arrives before orders/paid", async () => {
     const shop = await createTestShop(db());
-    await sendWebhook(server.url, "refunds/create", shop.domain, refundPayload({ id: "5003", orderId: "3003", lines: [{ lineItemId: lineId("3003", 0), quantity: 1, subtotal: "30.00" }] }));
+    await sendWebhook(testServer().url, "refunds/create", shop.domain, refundPayload({ id: "5003", orderId: "3003", lines: [{ lineItemId: lineId("3003", 0), quantity: 1, subtotal: "30.00" }] }));
     await settle();
     expect(await member(shop.id, "4003")).toBeNull();
-    await sendWebhook(server.url, "orders/paid", shop.domain, orderPayload({ id: "3003", customerId: "4003", lines: [{ price: "30.00" }, { price: "70.00" }], updatedAt: ORDER_TIME }));
+    await sendWebhook(testServer().url, "orders/paid", shop.domain, orderPayload({ id: "3003", customerId: "4003", lines: [{ price: "30.00" }, { price: "70.00" }], updatedAt: ORDER_TIME }));
     await settle();
     expect((await member(shop.id, "4003"))?.points).toBe(100 + 70);
     expect(await db().ledgerEntry.count({ where: { shopId: shop.id, kind: "order_reversed" } })).toBe(0);
@@ -141,7 +135,7 @@ describe("webhook intake", () => {
 
   it("earns from shop money, excluding gift cards, shipping, tips and included taxes", async () => {
     const shop = await createTestShop(db());
-    await sendWebhook(server.url, "orders/paid", shop.domain, orderPayload({
+    await sendWebhook(testServer().url, "orders/paid", shop.domain, orderPayload({
       id: "3004",
       customerId: "4004",
       currency: "EUR",
@@ -163,7 +157,7 @@ describe("webhook intake", () => {
 
   it("earns in zero-decimal currencies", async () => {
     const shop = await createTestShop(db(), { currencyCode: "JPY" });
-    await sendWebhook(server.url, "orders/paid", shop.domain, orderPayload({ id: "3005", customerId: "4005", currency: "JPY", lines: [{ price: "15990" }], updatedAt: ORDER_TIME }));
+    await sendWebhook(testServer().url, "orders/paid", shop.domain, orderPayload({ id: "3005", customerId: "4005", currency: "JPY", lines: [{ price: "15990" }], updatedAt: ORDER_TIME }));
     await settle();
     expect((await member(shop.id, "4005"))?.points).toBe(100 + 159); // 1 point per 100 yen
   });
@@ -171,12 +165,12 @@ describe("webhook intake", () => {
   it("holds order points as pending for the return window", async () => {
     const shop = await createTestShop(db(), { pendingDays: 14 });
     const now = new Date();
-    await sendWebhook(server.url, "orders/paid", shop.domain, orderPayload({ id: "3006", customerId: "4006", lines: [{ price: "80.00" }, { price: "20.00" }], updatedAt: now.toISOString() }));
+    await sendWebhook(testServer().url, "orders/paid", shop.domain, orderPayload({ id: "3006", customerId: "4006", lines: [{ price: "80.00" }, { price: "20.00" }], updatedAt: now.toISOString() }));
     await settle();
     let m = await member(shop.id, "4006");
     expect(m).toMatchObject({ points: 100, pendingPoints: 100 });
     // A refund inside the window takes from the pending points.
-    await sendWebhook(server.url, "refunds/create", shop.domain, refundPayload({ id: "5006", orderId: "3006", lines: [{ lineItemId: lineId("3006", 1), quantity: 1, subtotal: "20.00" }] }));
+    await sendWebhook(testServer().url, "refunds/create", shop.domain, refundPayload({ id: "5006", orderId: "3006", lines: [{ lineItemId: lineId("3006", 1), quantity: 1, subtotal: "20.00" }] }));
     await settle();
     m = await member(shop.id, "4006");
     expect(m).toMatchObject({ points: 100, pendingPoints: 80 });
@@ -190,10 +184,10 @@ describe("webhook intake", () => {
 
   it("enrols customers on customers/create with the sign-up bonus once, and keeps the newest details", async () => {
     const shop = await createTestShop(db());
-    await sendWebhook(server.url, "customers/create", shop.domain, customerPayload({ id: "4007", firstName: "Aino", updatedAt: "2026-11-20T10:00:00Z" }));
-    await sendWebhook(server.url, "customers/update", shop.domain, customerPayload({ id: "4007", firstName: "Aino-Maria", updatedAt: "2026-11-21T10:00:00Z" }));
+    await sendWebhook(testServer().url, "customers/create", shop.domain, customerPayload({ id: "4007", firstName: "Aino", updatedAt: "2026-11-20T10:00:00Z" }));
+    await sendWebhook(testServer().url, "customers/update", shop.domain, customerPayload({ id: "4007", firstName: "Aino-Maria", updatedAt: "2026-11-21T10:00:00Z" }));
     await settle();
-    await sendWebhook(server.url, "customers/update", shop.domain, customerPayload({ id: "4007", firstName: "Stale", updatedAt: "2026-11-20T11:00:00Z" }));
+    await sendWebhook(testServer().url, "customers/update", shop.domain, customerPayload({ id: "4007", firstName: "Stale", updatedAt: "2026-11-20T11:00:00Z" }));
     await settle();
     const m = await member(shop.id, "4007");
     expect(m).toMatchObject({ points: 100, firstName: "Aino-Maria" });
@@ -203,8 +197,8 @@ describe("webhook intake", () => {
   it("awards nothing while the program is a draft or paused", async () => {
     const shop = await createTestShop(db());
     await db().program.update({ where: { shopId: shop.id }, data: { status: "draft" } });
-    await sendWebhook(server.url, "customers/create", shop.domain, customerPayload({ id: "4009" }));
-    await sendWebhook(server.url, "orders/paid", shop.domain, orderPayload({ id: "3009", customerId: "4009", lines: [{ price: "100.00" }], updatedAt: ORDER_TIME }));
+    await sendWebhook(testServer().url, "customers/create", shop.domain, customerPayload({ id: "4009" }));
+    await sendWebhook(testServer().url, "orders/paid", shop.domain, orderPayload({ id: "3009", customerId: "4009", lines: [{ price: "100.00" }], updatedAt: ORDER_TIME }));
     await settle();
     expect(await member(shop.id, "4009")).toMatchObject({ status: "active", points: 0 });
     expect(await db().ledgerEntry.count({ where: { shopId: shop.id } })).toBe(0);
@@ -213,9 +207,9 @@ describe("webhook intake", () => {
   it("gives no points to customers excluded by tag", async () => {
     const shop = await createTestShop(db());
     await db().program.update({ where: { shopId: shop.id }, data: { excludedTags: "staff, wholesale" } });
-    await sendWebhook(server.url, "customers/create", shop.domain, customerPayload({ id: "4008", tags: "Wholesale" }));
+    await sendWebhook(testServer().url, "customers/create", shop.domain, customerPayload({ id: "4008", tags: "Wholesale" }));
     await settle();
-    await sendWebhook(server.url, "orders/paid", shop.domain, orderPayload({ id: "3008", customerId: "4008", lines: [{ price: "100.00" }], updatedAt: ORDER_TIME }));
+    await sendWebhook(testServer().url, "orders/paid", shop.domain, orderPayload({ id: "3008", customerId: "4008", lines: [{ price: "100.00" }], updatedAt: ORDER_TIME }));
     await settle();
     expect(await member(shop.id, "4008")).toMatchObject({ status: "excluded", points: 0 });
   });
