@@ -11,6 +11,7 @@ import { action as customersCreate } from "../app/routes/webhooks.customers.crea
 import { action as customersUpdate } from "../app/routes/webhooks.customers.update";
 import { action as appUninstalled } from "../app/routes/webhooks.app.uninstalled";
 import { loader as proxyCustomer } from "../app/routes/proxy.customer";
+import { action as proxyRedeem } from "../app/routes/proxy.redeem";
 import { afterAll, beforeAll } from "vitest";
 import { toShopifyJson } from "./fixtures/payloads";
 
@@ -29,6 +30,7 @@ const ROUTES: Record<string, RouteFn> = {
   "POST /webhooks/customers/update": customersUpdate,
   "POST /webhooks/app/uninstalled": appUninstalled,
   "GET /proxy/customer": proxyCustomer as RouteFn,
+  "POST /proxy/redeem": proxyRedeem as RouteFn,
 };
 
 export interface TestServer {

@@ -4,6 +4,7 @@ import { getDb } from "../db.server";
 import { releaseDuePendingPoints } from "../loyalty/orders.server";
 import { log } from "../log.server";
 import type { JobRunner } from "./queue.server";
+import { recoverStalledRedemptions } from "./redemptions-job.server";
 import { findDueWebhookEvents, processWebhookEvent, pruneInbox, retryDelayMs } from "./webhook-job.server";
 
 // BullMQ over Redis for multi-process deployments. Jobs carry only an inbox id; the job id
@@ -44,6 +45,7 @@ export async function createBullRunner(url: string, options: { runWorker: boolea
             for (const id of await findDueWebhookEvents(getDb())) enqueue(id, Date.now());
             await releaseDuePendingPoints(getDb());
             await pruneInbox(getDb());
+            await recoverStalledRedemptions(getDb());
             return;
           }
           const { eventId } = job.data as { eventId: string };

@@ -2,6 +2,7 @@ import { getDb } from "../db.server";
 import { getEnv } from "../env.server";
 import { releaseDuePendingPoints } from "../loyalty/orders.server";
 import { log } from "../log.server";
+import { recoverStalledRedemptions } from "./redemptions-job.server";
 import { findDueWebhookEvents, processWebhookEvent, pruneInbox } from "./webhook-job.server";
 
 // Background work. Without REDIS_URL (the embedded default) jobs run in this process; with
@@ -70,6 +71,7 @@ class InProcessRunner implements JobRunner {
         this.lastRelease = Date.now();
         await releaseDuePendingPoints(getDb());
         await pruneInbox(getDb());
+        await recoverStalledRedemptions(getDb());
       }
     } catch (error) {
       log.error("job sweep failed", { error: String(error) });

@@ -1,5 +1,7 @@
 import { getDb, type Db } from "../db.server";
 import { releaseDuePendingPoints } from "./orders.server";
+import { toRedemptionView, toRewardDef, type RedemptionView } from "./redemptions.server";
+import { checkRedeemable } from "./rewards";
 
 // What the storefront widget reads through the app proxy. Field names are a contract with
 // extensions/kanta-widget: add fields, never rename or remove them.
@@ -14,7 +16,22 @@ export interface CustomerView {
     status: string;
     tier: { name: string; rank: number } | null;
     recentActivity: { at: string; kind: string; points: number; pendingPoints: number; note: string | null }[];
+    redemptions: RedemptionView[];
   } | null;
+  /** The enabled rewards; for a member, whether each can be redeemed now and why not. */
+  rewards: {
+    id: string;
+    name: string;
+    type: string;
+    pointsCost: number;
+    valueMinor: number | null;
+    percentOff: number | null;
+    minOrderMinor: number | null;
+    minTierRank: number | null;
+    redeemable: boolean;
+    reason: "insufficient_points" | "tier_required" | "reward_unavailable" | "not_a_member" | null;
+    neededPoints: number;
+  }[];
   program: {
     status: string;
     currencyCode: string;
@@ -31,7 +48,11 @@ export class ProgramNotFoundError extends Error {
 export async function getCustomerView(shopDomain: string, customerGid: string | null, db: Db = getDb()): Promise<CustomerView> {
   const shop = await db.shop.findUnique({
     where: { domain: shopDomain },
-    include: { program: true, earnRules: { where: { enabled: true, type: { in: ["purchase", "signup"] } } } },
+    include: {
+      program: true,
+      earnRules: { where: { enabled: true, type: { in: ["purchase", "signup"] } } },
+      rewards: { where: { enabled: true }, orderBy: [{ pointsCost: "asc" }, { createdAt: "asc" }] },
+    },
   });
   if (!shop || !shop.program || shop.uninstalledAt) throw new ProgramNotFoundError(`no program for ${shopDomain}`);
   const purchase = shop.earnRules.find((r) => r.type === "purchase");
@@ -43,13 +64,34 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     signupPoints: signup?.points ?? null,
     pendingDays: shop.program.pendingDays,
   };
-  if (!customerGid) return { customer: null, program };
+  const rewardDefs = shop.rewards.flatMap((row) => {
+    const def = toRewardDef(row);
+    return def ? [def] : [];
+  });
+  const rewardsFor = (member: { points: number; tierRank: number | null } | null): CustomerView["rewards"] =>
+    rewardDefs.map((r) => {
+      const refusal = member ? checkRedeemable(r, member) : null;
+      return {
+        id: r.id,
+        name: r.name,
+        type: r.type,
+        pointsCost: r.pointsCost,
+        valueMinor: r.valueMinor,
+        percentOff: r.percentOff,
+        minOrderMinor: r.minOrderMinor,
+        minTierRank: r.minTierRank,
+        redeemable: member !== null && refusal === null,
+        reason: member ? (refusal?.code ?? null) : "not_a_member",
+        neededPoints: refusal?.code === "insufficient_points" ? refusal.needed : 0,
+      };
+    });
+  if (!customerGid) return { customer: null, program, rewards: rewardsFor(null) };
 
   let member = await db.member.findUnique({
     where: { shopId_customerGid: { shopId: shop.id, customerGid } },
     select: { id: true, pendingPoints: true },
   });
-  if (!member) return { customer: null, program };
+  if (!member) return { customer: null, program, rewards: rewardsFor(null) };
   // Points whose return window has passed are spendable now, whether or not the sweep ran.
   if (member.pendingPoints !== 0) await releaseDuePendingPoints(db, { memberId: member.id });
   const full = await db.member.findUniqueOrThrow({
@@ -57,6 +99,7 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     include: {
       tier: { select: { name: true, rank: true } },
       ledger: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 10 },
+      redemptions: { where: { status: { in: ["issued", "used", "pending"] } }, orderBy: { createdAt: "desc" }, take: 10 },
     },
   });
   member = full;
@@ -76,7 +119,9 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
         pendingPoints: e.pendingDelta,
         note: e.note,
       })),
+      redemptions: full.redemptions.map(toRedemptionView),
     },
     program,
+    rewards: rewardsFor(full.status === "active" ? { points: full.points, tierRank: full.tier?.rank ?? null } : null),
   };
 }

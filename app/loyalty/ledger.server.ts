@@ -1,6 +1,7 @@
 import type { Db, Tx } from "../db.server";
 import {
   IdempotencyConflictError,
+  LedgerError,
   computeBalance,
   countsAsActivity,
   countsAsEarning,
@@ -81,6 +82,37 @@ export async function appendNewLedgerEntries(tx: Tx, inputs: readonly LedgerEntr
       },
     });
   }
+}
+
+/**
+ * Spends points: one conditional write (`… WHERE points >= cost`) that either debits the
+ * spendable balance or changes nothing, then the ledger row. Safe under concurrent requests
+ * on PostgreSQL (the row lock serialises the updates, each re-checking the condition) and
+ * on SQLite (one writer). Returns false, writing nothing, when the balance is too low.
+ */
+export async function appendConditionalDebit(tx: Tx, input: LedgerEntryInput): Promise<boolean> {
+  requireValidEntry(input);
+  if (input.delta >= 0 || (input.pendingDelta ?? 0) !== 0) throw new LedgerError("a debit takes spendable points");
+  const cost = -input.delta;
+  const debited = await tx.member.updateMany({
+    where: { id: input.memberId, points: { gte: cost } },
+    data: { points: { decrement: cost }, ...(countsAsActivity(input.kind) ? { lastActivityAt: new Date() } : {}) },
+  });
+  if (debited.count !== 1) return false;
+  await tx.ledgerEntry.create({
+    data: {
+      shopId: input.shopId,
+      memberId: input.memberId,
+      delta: input.delta,
+      pendingDelta: 0,
+      kind: input.kind,
+      idempotencyKey: input.idempotencyKey,
+      sourceGid: input.sourceGid ?? null,
+      actor: input.actor ?? "system",
+      note: input.note ?? null,
+    },
+  });
+  return true;
 }
 
 export interface LedgerMismatch {

@@ -14,6 +14,7 @@ import { ledgerKeys, type LedgerEntryInput, type LedgerKind } from "./ledger";
 import { enrollMember } from "./members.server";
 import { formatMinorPlain } from "./money";
 import { addDays } from "./program";
+import { markRedemptionsUsed } from "./redemptions.server";
 import { requireShopConfig, type ShopConfig } from "./shop-config.server";
 import { WriteConflictError, inTransaction } from "./tx.server";
 
@@ -85,6 +86,7 @@ export async function applyOrderSnapshot(
       paid: record.paid || options.paidSignal || isPaidStatus(snapshot.financialStatus),
       cancelled: record.cancelled || snapshot.cancelled,
     };
+    if (!snapshot.cancelled) await markRedemptionsUsed(tx, shop.id, snapshot.discountCodes, snapshot.orderGid);
     return settleOrder(tx, shop, record, merged, now, { memberStatus, refunds: knownRefunds, entries });
   });
 }

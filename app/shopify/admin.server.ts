@@ -23,3 +23,13 @@ export async function requireAdmin(request: Request): Promise<AdminContext> {
   const { admin, session } = await getShopify().authenticate.admin(request);
   return { shop: session.shop, graphql: admin.graphql as AdminGraphql, local: false };
 }
+
+/** Admin API for background work (no request): the shop's offline session. */
+export async function getAdminGraphqlForShop(shop: string): Promise<AdminGraphql> {
+  if (isLocalMode()) {
+    const { getEmulator } = await import("./emulator.server");
+    return (await getEmulator()).client(shop);
+  }
+  const { admin } = await getShopify().unauthenticated.admin(shop);
+  return admin.graphql as AdminGraphql;
+}

@@ -28,6 +28,16 @@ export interface EmulatedShop {
   ianaTimezone: string;
 }
 
+export interface EmulatedDiscount {
+  id: string;
+  typename: "DiscountCodeBasic" | "DiscountCodeFreeShipping";
+  code: string;
+  title: string;
+  /** The mutation's input, as Shopify received it (validated against the schema). */
+  input: Record<string, unknown>;
+  createdAt: Date;
+}
+
 export class EmulatorError extends Error {
   override name = "EmulatorError";
 }
@@ -72,6 +82,8 @@ type Resolver = (args: Record<string, unknown>, shop: EmulatedShop) => unknown;
 
 export class AdminEmulator {
   private shops = new Map<string, EmulatedShop>();
+  private discountsByShop = new Map<string, EmulatedDiscount[]>();
+  private nextId = 1_000_000_000_000;
   private failures = new Map<string, { message: string; times: number }>();
   readonly calls: { shop: string; operationName: string; variables: Record<string, unknown> }[] = [];
 
@@ -86,9 +98,64 @@ export class AdminEmulator {
     this.failures.set(operationName, { message, times });
   }
 
+  /** Discounts created for a shop (tests inspect what Kanta asked Shopify for). */
+  discounts(shopDomain: string): EmulatedDiscount[] {
+    return [...(this.discountsByShop.get(shopDomain) ?? [])];
+  }
+
+  private createDiscount(
+    shop: EmulatedShop,
+    typename: EmulatedDiscount["typename"],
+    input: Record<string, unknown>,
+  ) {
+    // The checks Shopify makes that Kanta relies on; the schema already checked the shape.
+    const userErrors: { field: string[]; message: string; code: string }[] = [];
+    const code = typeof input.code === "string" ? input.code : "";
+    const list = this.discountsByShop.get(shop.myshopifyDomain) ?? [];
+    if (!code) userErrors.push({ field: ["basicCodeDiscount", "code"], message: "Code can't be blank", code: "BLANK" });
+    if (list.some((d) => d.code.toUpperCase() === code.toUpperCase())) {
+      userErrors.push({ field: ["basicCodeDiscount", "code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" });
+    }
+    const startsAt = input.startsAt ? Date.parse(String(input.startsAt)) : Date.now();
+    if (input.endsAt && Date.parse(String(input.endsAt)) <= startsAt) {
+      userErrors.push({ field: ["basicCodeDiscount", "endsAt"], message: "Ends at needs to be after starts_at", code: "INVALID" });
+    }
+    const value = (input.customerGets as { value?: Record<string, unknown> } | undefined)?.value;
+    if (value && typeof value.percentage === "number" && (value.percentage <= 0 || value.percentage > 1)) {
+      userErrors.push({ field: ["basicCodeDiscount", "customerGets", "value", "percentage"], message: "Value must be between 0.0 and 1.0", code: "VALUE_OUTSIDE_RANGE" });
+    }
+    if (userErrors.length) return { codeDiscountNode: null, userErrors };
+    const id = `gid://shopify/DiscountCodeNode/${this.nextId++}`;
+    const discount: EmulatedDiscount = { id, typename, code, title: String(input.title ?? ""), input, createdAt: new Date() };
+    list.push(discount);
+    this.discountsByShop.set(shop.myshopifyDomain, list);
+    return { codeDiscountNode: this.discountNode(discount), userErrors: [] };
+  }
+
+  private discountNode(discount: EmulatedDiscount) {
+    return {
+      id: discount.id,
+      codeDiscount: {
+        __typename: discount.typename,
+        title: discount.title,
+        codes: () => ({ nodes: [{ code: discount.code }] }),
+      },
+    };
+  }
+
   private resolvers(): Record<string, Resolver> {
     return {
       shop: (_args, shop) => ({ ...shop }),
+      discountCodeBasicCreate: (args, shop) =>
+        this.createDiscount(shop, "DiscountCodeBasic", args.basicCodeDiscount as Record<string, unknown>),
+      discountCodeFreeShippingCreate: (args, shop) =>
+        this.createDiscount(shop, "DiscountCodeFreeShipping", args.freeShippingCodeDiscount as Record<string, unknown>),
+      codeDiscountNodeByCode: (args, shop) => {
+        const found = (this.discountsByShop.get(shop.myshopifyDomain) ?? []).find(
+          (d) => d.code.toUpperCase() === String(args.code).toUpperCase(),
+        );
+        return found ? this.discountNode(found) : null;
+      },
     };
   }
 

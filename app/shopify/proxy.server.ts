@@ -1,4 +1,6 @@
+import { isLocalMode } from "../env.server";
 import { getShopify } from "../shopify.server";
+import type { AdminGraphql } from "./graphql";
 
 // App proxy requests: Shopify signs the query string (including logged_in_customer_id)
 // with the app secret. The library checks the signature; the customer id is read only
@@ -8,18 +10,27 @@ import { getShopify } from "../shopify.server";
 export interface ProxyContext {
   shop: string;
   customerGid: string | null;
+  /** Admin API for the shop (its offline session), or null if the shop has none. */
+  graphql: AdminGraphql | null;
+}
+
+export const jsonHeaders = { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "private, no-store" };
+
+export function jsonError(status: number, error: string, message: string, extra: Record<string, unknown> = {}): Response {
+  return new Response(JSON.stringify({ error, message, ...extra }), { status, headers: jsonHeaders });
 }
 
 export async function requireProxyContext(request: Request): Promise<ProxyContext> {
-  await getShopify().authenticate.public.appProxy(request); // throws a 400 Response if unsigned or forged
+  const { admin } = await getShopify().authenticate.public.appProxy(request); // 400 if unsigned or forged
   const url = new URL(request.url);
   const shop = url.searchParams.get("shop");
-  if (!shop) throw new Response(JSON.stringify({ error: "missing_shop" }), { status: 400, headers: jsonHeaders });
+  if (!shop) throw jsonError(400, "missing_shop", "The request names no shop.");
   const customerId = url.searchParams.get("logged_in_customer_id") ?? "";
-  if (customerId !== "" && !/^\d+$/.test(customerId)) {
-    throw new Response(JSON.stringify({ error: "bad_customer" }), { status: 400, headers: jsonHeaders });
+  if (customerId !== "" && !/^\d+$/.test(customerId)) throw jsonError(400, "bad_customer", "Malformed customer id.");
+  let graphql: AdminGraphql | null = admin ? (admin.graphql as AdminGraphql) : null;
+  if (isLocalMode()) {
+    const { getEmulator } = await import("./emulator.server");
+    graphql = (await getEmulator()).client(shop);
   }
-  return { shop, customerGid: customerId ? `gid://shopify/Customer/${customerId}` : null };
+  return { shop, customerGid: customerId ? `gid://shopify/Customer/${customerId}` : null, graphql };
 }
-
-export const jsonHeaders = { "Content-Type": "application/json; charset=utf-8" };

@@ -1,0 +1,252 @@
+import { randomBytes } from "node:crypto";
+import { getDb, type Db, type Tx } from "../db.server";
+import { ledgerKeys } from "./ledger";
+import { appendConditionalDebit, appendLedgerEntry } from "./ledger.server";
+import { releaseDuePendingPoints } from "./orders.server";
+import {
+  checkRedeemable,
+  computeDiscountSpec,
+  generateRewardCode,
+  isRewardType,
+  type DiscountSpec,
+  type RewardDef,
+} from "./rewards";
+import { requireShopConfig } from "./shop-config.server";
+import { inTransaction } from "./tx.server";
+
+// Redeeming points for a reward, in two steps around the call to Shopify:
+//  1. one transaction: the redemption row (unique per request id, so one click never yields
+//     two codes) and the conditional debit (never below zero, even under concurrent clicks);
+//  2. Shopify creates the discount code; on success the redemption is issued, on failure
+//     the points come back with a correcting ledger row.
+// A process that dies between the two leaves a `pending` redemption; recoverStalledRedemption
+// asks Shopify whether the code exists and finishes either way.
+
+export type RedeemErrorCode =
+  | "program_inactive"
+  | "not_a_member"
+  | "member_excluded"
+  | "reward_unavailable"
+  | "tier_required"
+  | "insufficient_points"
+  | "request_conflict"
+  | "shopify_failed";
+
+export class RedeemError extends Error {
+  override name = "RedeemError";
+  constructor(
+    readonly code: RedeemErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Creates the discount in Shopify (app/shopify/discounts.server.ts, or a test double). */
+export type IssueDiscount = (spec: DiscountSpec) => Promise<{ discountGid: string; code: string }>;
+
+export interface RedemptionView {
+  id: string;
+  requestId: string;
+  status: string;
+  rewardName: string;
+  pointsSpent: number;
+  code: string | null;
+  expiresAt: string | null;
+  createdAt: string;
+}
+
+type RedemptionRow = Awaited<ReturnType<Tx["redemption"]["findUniqueOrThrow"]>>;
+
+export function toRedemptionView(r: RedemptionRow): RedemptionView {
+  return {
+    id: r.id,
+    requestId: r.requestId,
+    status: r.status,
+    rewardName: r.rewardName,
+    pointsSpent: r.pointsSpent,
+    // A code is shown only once Shopify has it.
+    code: r.status === "issued" || r.status === "used" ? r.code : null,
+    expiresAt: r.expiresAt?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+export function toRewardDef(row: {
+  id: string;
+  type: string;
+  name: string;
+  pointsCost: number;
+  valueMinor: bigint | null;
+  percentOff: number | null;
+  minOrderMinor: bigint | null;
+  expiryDays: number | null;
+  minTierRank: number | null;
+  productVariantGid: string | null;
+  enabled: boolean;
+}): RewardDef | null {
+  if (!isRewardType(row.type)) return null;
+  return {
+    id: row.id,
+    type: row.type,
+    name: row.name,
+    pointsCost: row.pointsCost,
+    valueMinor: row.valueMinor === null ? null : Number(row.valueMinor),
+    percentOff: row.percentOff,
+    minOrderMinor: row.minOrderMinor === null ? null : Number(row.minOrderMinor),
+    expiryDays: row.expiryDays,
+    minTierRank: row.minTierRank,
+    productVariantGid: row.productVariantGid,
+    enabled: row.enabled,
+  };
+}
+
+export interface RedeemInput {
+  shopDomain: string;
+  customerGid: string;
+  rewardId: string;
+  requestId: string;
+  now?: Date;
+}
+
+export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db: Db = getDb()): Promise<RedemptionView> {
+  const now = input.now ?? new Date();
+  const shop = await requireShopConfig(db, input.shopDomain);
+  if (shop.program.status !== "live") throw new RedeemError("program_inactive", "The rewards program is not active.");
+  const member = await db.member.findUnique({
+    where: { shopId_customerGid: { shopId: shop.id, customerGid: input.customerGid } },
+    select: { id: true, pendingPoints: true },
+  });
+  if (!member) throw new RedeemError("not_a_member", "Join the program to redeem rewards.");
+  if (member.pendingPoints !== 0) await releaseDuePendingPoints(db, { memberId: member.id, now });
+
+  const step1 = await inTransaction(db, async (tx) => {
+    const existing = await tx.redemption.findUnique({
+      where: { shopId_requestId: { shopId: shop.id, requestId: input.requestId } },
+    });
+    if (existing) {
+      if (existing.memberId !== member.id) throw new RedeemError("request_conflict", "This request id belongs to another redemption.");
+      return { redemption: existing, replay: true, spec: null };
+    }
+    const current = await tx.member.findUniqueOrThrow({
+      where: { id: member.id },
+      select: { points: true, status: true, tier: { select: { rank: true } } },
+    });
+    if (current.status !== "active") throw new RedeemError("member_excluded", "This account cannot redeem rewards.");
+    const row = await tx.reward.findFirst({ where: { id: input.rewardId, shopId: shop.id } });
+    const reward = row ? toRewardDef(row) : null;
+    if (!reward) throw new RedeemError("reward_unavailable", "This reward is not available.");
+    const refusal = checkRedeemable(reward, { points: current.points, tierRank: current.tier?.rank ?? null });
+    if (refusal) throw refusalError(refusal);
+
+    const code = generateRewardCode((n) => randomBytes(n));
+    const spec = computeDiscountSpec(reward, { code, customerGid: input.customerGid, currencyCode: shop.currencyCode, now });
+    const redemption = await tx.redemption.create({
+      data: {
+        shopId: shop.id,
+        memberId: member.id,
+        rewardId: reward.id,
+        requestId: input.requestId,
+        rewardName: reward.name,
+        pointsSpent: reward.pointsCost,
+        status: "pending",
+        code,
+        expiresAt: spec.endsAt,
+      },
+    });
+    const debited = await appendConditionalDebit(tx, {
+      shopId: shop.id,
+      memberId: member.id,
+      delta: -reward.pointsCost,
+      kind: "redeemed",
+      idempotencyKey: ledgerKeys.redeem(redemption.id),
+      sourceGid: reward.id,
+      actor: `customer:${input.customerGid}`,
+      note: reward.name,
+    });
+    // A concurrent redemption spent the points after the check above: undo this one.
+    if (!debited) throw refusalError({ code: "insufficient_points", needed: reward.pointsCost - current.points });
+    return { redemption, replay: false, spec };
+  });
+
+  if (step1.replay || !step1.spec) return toRedemptionView(step1.redemption);
+  return issueOrRefund(db, step1.redemption, step1.spec, issue);
+}
+
+function refusalError(refusal: NonNullable<ReturnType<typeof checkRedeemable>>): RedeemError {
+  switch (refusal.code) {
+    case "insufficient_points":
+      return new RedeemError("insufficient_points", `You need ${refusal.needed} more points.`, { needed: refusal.needed });
+    case "tier_required":
+      return new RedeemError("tier_required", "This reward is for a higher tier.", { minTierRank: refusal.minTierRank });
+    case "reward_unavailable":
+      return new RedeemError("reward_unavailable", "This reward is not available.");
+  }
+}
+
+async function issueOrRefund(db: Db, redemption: RedemptionRow, spec: DiscountSpec, issue: IssueDiscount): Promise<RedemptionView> {
+  let created: { discountGid: string; code: string };
+  try {
+    created = await issue(spec);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    await refundRedemption(db, redemption.id, reason);
+    throw new RedeemError("shopify_failed", "The reward could not be created right now. Your points have been returned.", { reason });
+  }
+  const issued = await db.redemption.update({
+    where: { id: redemption.id },
+    data: { status: "issued", discountGid: created.discountGid, code: created.code },
+  });
+  return toRedemptionView(issued);
+}
+
+/** Marks a pending redemption failed and gives its points back, once. */
+export async function refundRedemption(db: Db, redemptionId: string, reason: string): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    const r = await tx.redemption.findUniqueOrThrow({ where: { id: redemptionId } });
+    if (r.status !== "pending") return;
+    await tx.redemption.update({ where: { id: r.id }, data: { status: "failed", error: reason.slice(0, 500) } });
+    await appendLedgerEntry(tx, {
+      shopId: r.shopId,
+      memberId: r.memberId,
+      delta: r.pointsSpent,
+      kind: "redemption_reversed",
+      idempotencyKey: ledgerKeys.redeemReversal(r.id),
+      sourceGid: r.rewardId,
+      note: `${r.rewardName}: not issued, points returned`,
+    });
+  });
+}
+
+/** A redemption left pending (the process died while Shopify was asked) is finished here. */
+export const STALLED_AFTER_MS = 2 * 60_000;
+
+export async function findStalledRedemptions(db: Db, now = new Date()) {
+  return db.redemption.findMany({
+    where: { status: "pending", createdAt: { lt: new Date(now.getTime() - STALLED_AFTER_MS) } },
+    select: { id: true, code: true, shop: { select: { domain: true } } },
+    take: 100,
+  });
+}
+
+export async function recoverStalledRedemption(db: Db, redemptionId: string, existingDiscountGid: string | null): Promise<"issued" | "refunded"> {
+  if (existingDiscountGid) {
+    await db.redemption.updateMany({
+      where: { id: redemptionId, status: "pending" },
+      data: { status: "issued", discountGid: existingDiscountGid },
+    });
+    return "issued";
+  }
+  await refundRedemption(db, redemptionId, "not created in Shopify before the process stopped");
+  return "refunded";
+}
+
+/** orders webhooks: a code used on an order marks its redemption used. */
+export async function markRedemptionsUsed(tx: Tx, shopId: string, codes: readonly string[], orderGid: string): Promise<void> {
+  if (codes.length === 0) return;
+  await tx.redemption.updateMany({
+    where: { shopId, code: { in: codes.map((c) => c.toUpperCase()) }, status: "issued" },
+    data: { status: "used", usedOrderGid: orderGid },
+  });
+}

@@ -1,0 +1,55 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { RateLimiter } from "../loyalty/rate-limit";
+import { RedeemError, redeemReward } from "../loyalty/redemptions.server";
+import { createRewardDiscount } from "../shopify/discounts.server";
+import { jsonError, jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
+
+// POST /apps/kanta/redeem on the storefront -> /proxy/redeem here.
+// Body: {"rewardId": "...", "requestId": "<client-generated id, reused on retry>"}.
+
+const body = z.object({
+  rewardId: z.string().min(1).max(100),
+  requestId: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, "requestId: 8–100 letters, digits, - or _"),
+});
+
+// Redeem attempts per customer per minute (KANTA_REDEEM_RATE_LIMIT, default 10).
+const limiter = new RateLimiter(() => Number(process.env.KANTA_REDEEM_RATE_LIMIT ?? 10), 60_000);
+
+const STATUS: Record<string, number> = {
+  not_a_member: 403,
+  member_excluded: 403,
+  program_inactive: 409,
+  reward_unavailable: 404,
+  tier_required: 403,
+  insufficient_points: 409,
+  request_conflict: 409,
+  shopify_failed: 502,
+};
+
+export const action = async ({ request }: ActionFunctionArgs) => {
+  if (request.method !== "POST") return jsonError(405, "method_not_allowed", "Use POST.");
+  const { shop, customerGid, graphql } = await requireProxyContext(request);
+  if (!customerGid) return jsonError(401, "not_signed_in", "Sign in to redeem rewards.");
+  const wait = limiter.hit(`${shop}:${customerGid}`);
+  if (wait > 0) return jsonError(429, "rate_limited", "Too many attempts. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
+  let parsed: z.infer<typeof body>;
+  try {
+    parsed = body.parse(await request.json());
+  } catch (error) {
+    const message = error instanceof z.ZodError ? error.issues.map((i) => i.message).join("; ") : "Body must be JSON.";
+    return jsonError(400, "bad_request", message);
+  }
+  if (!graphql) return jsonError(503, "shop_not_connected", "The store's rewards are not available right now.");
+  try {
+    // Routes stay thin: the domain decides, the gateway talks to Shopify.
+    const redemption = await redeemReward(
+      { shopDomain: shop, customerGid, rewardId: parsed.rewardId, requestId: parsed.requestId },
+      (spec) => createRewardDiscount(graphql, spec),
+    );
+    return new Response(JSON.stringify({ redemption }), { status: redemption.status === "pending" ? 202 : 200, headers: jsonHeaders });
+  } catch (error) {
+    if (error instanceof RedeemError) return jsonError(STATUS[error.code] ?? 400, error.code, error.message, error.details);
+    throw error;
+  }
+};

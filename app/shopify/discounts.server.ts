@@ -1,0 +1,67 @@
+import type { DiscountSpec } from "../loyalty/rewards";
+import { DISCOUNT_BY_CODE, DISCOUNT_CODE_BASIC_CREATE, DISCOUNT_CODE_FREE_SHIPPING_CREATE } from "./documents";
+import { requireNoUserErrors, runAdminQuery, ShopifyApiError, type AdminGraphql } from "./graphql";
+
+// Reward codes as Shopify discount codes: for one customer, one use, optionally with an end
+// date and a minimum order. https://shopify.dev/docs/api/admin-graphql/latest/mutations/discountCodeBasicCreate
+
+interface CreatePayload {
+  codeDiscountNode: { id: string } | null;
+  userErrors: { field?: string[] | null; message: string; code?: string | null }[];
+}
+
+export interface CreatedDiscount {
+  discountGid: string;
+  code: string;
+}
+
+function commonInput(spec: DiscountSpec) {
+  return {
+    title: spec.title,
+    code: spec.code,
+    startsAt: spec.startsAt.toISOString(),
+    endsAt: spec.endsAt ? spec.endsAt.toISOString() : null,
+    context: { customers: { add: [spec.customerGid] } },
+    usageLimit: 1,
+    appliesOncePerCustomer: true,
+    minimumRequirement: spec.minimumSubtotal ? { subtotal: { greaterThanOrEqualToSubtotal: spec.minimumSubtotal } } : null,
+    combinesWith: { orderDiscounts: false, productDiscounts: true, shippingDiscounts: true },
+  };
+}
+
+export function discountInput(spec: DiscountSpec): { document: string; variables: Record<string, unknown>; field: string } {
+  if (spec.kind === "free_shipping") {
+    return {
+      document: DISCOUNT_CODE_FREE_SHIPPING_CREATE,
+      variables: { discount: { ...commonInput(spec), destination: { all: true } } },
+      field: "discountCodeFreeShippingCreate",
+    };
+  }
+  const value =
+    spec.kind === "amount"
+      ? { discountAmount: { amount: spec.amount, appliesOnEachItem: false } }
+      : spec.kind === "percent"
+        ? { percentage: spec.percentage }
+        : { discountOnQuantity: { quantity: "1", effect: { percentage: 1 } } };
+  const items = spec.kind === "free_product" ? { products: { productVariantsToAdd: [spec.productVariantGid] } } : { all: true };
+  return {
+    document: DISCOUNT_CODE_BASIC_CREATE,
+    variables: { discount: { ...commonInput(spec), customerGets: { value, items } } },
+    field: "discountCodeBasicCreate",
+  };
+}
+
+export async function createRewardDiscount(graphql: AdminGraphql, spec: DiscountSpec): Promise<CreatedDiscount> {
+  const { document, variables, field } = discountInput(spec);
+  const data = await runAdminQuery<Record<string, CreatePayload>>(graphql, document, variables);
+  const payload = data[field];
+  if (!payload) throw new ShopifyApiError(`${field} returned nothing`);
+  requireNoUserErrors(field, payload.userErrors);
+  if (!payload.codeDiscountNode) throw new ShopifyApiError(`${field} created no discount`);
+  return { discountGid: payload.codeDiscountNode.id, code: spec.code };
+}
+
+export async function findDiscountByCode(graphql: AdminGraphql, code: string): Promise<string | null> {
+  const data = await runAdminQuery<{ codeDiscountNodeByCode: { id: string } | null }>(graphql, DISCOUNT_BY_CODE, { code });
+  return data.codeDiscountNodeByCode?.id ?? null;
+}

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// npm run db:migration -- <name>
+// Writes the SQLite and PostgreSQL migrations for the change to prisma/schema.prisma since
+// the last commit (git HEAD), with the same folder name in prisma/migrations and
+// prisma/postgres/migrations. Offline: `prisma migrate diff` between two schema files needs
+// no database. Review both SQL files before committing them with the schema change.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { derivePostgresSchema, postgresSchema, prisma, sqliteSchema } from "./prisma-offline.mjs";
+import { root } from "./env.mjs";
+
+const name = process.argv[2];
+if (!name || !/^[a-z0-9_]+$/.test(name)) {
+  console.error("usage: npm run db:migration -- <name_in_snake_case>");
+  process.exit(1);
+}
+const tmp = mkdtempSync(path.join(os.tmpdir(), "kanta-migration-"));
+const previousSqlite = path.join(tmp, "previous.prisma");
+writeFileSync(previousSqlite, execFileSync("git", ["show", "HEAD:prisma/schema.prisma"], { cwd: root }));
+const previousPostgres = path.join(tmp, "previous-pg.prisma");
+writeFileSync(previousPostgres, (await import("node:fs")).readFileSync(previousSqlite, "utf8").replace('provider = "sqlite"', 'provider = "postgresql"'));
+derivePostgresSchema();
+
+const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+const folder = `${stamp}_${name}`;
+for (const [from, to, dir] of [
+  [previousSqlite, sqliteSchema, path.join(root, "prisma", "migrations", folder)],
+  [previousPostgres, postgresSchema, path.join(root, "prisma", "postgres", "migrations", folder)],
+]) {
+  const r = prisma(
+    ["migrate", "diff", "--config", "prisma/prisma.config.ts", "--from-schema-datamodel", from, "--to-schema-datamodel", to, "--script"],
+    { quiet: true },
+  );
+  if (r.status !== 0) process.exit(r.status ?? 1);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, "migration.sql"), r.stdout);
+  console.log(`wrote ${path.relative(root, dir)}/migration.sql`);
+}
