@@ -54,11 +54,25 @@ async function main() {
       lines: [{ lineItemId: lineId("5550000002001", 1), quantity: 1, subtotal: "24.50" }],
     });
     await applyRefund(db, shop.domain, toRefundSnapshot(refund));
+    await seedRewards(db, shop.id);
     const members = await db.member.count({ where: { shopId: shop.id } });
     console.log(`  demo shop ${shop.domain}: ${members} members`);
   } finally {
     await db.$disconnect();
   }
+}
+
+/** The seeds' own examples: LIVELY's 100 points = 10 €, 100% Pure's 15% off for 200 points. */
+async function seedRewards(db: ReturnType<typeof createPrismaClient>, shopId: string) {
+  if ((await db.reward.count({ where: { shopId } })) > 0) return;
+  await db.reward.createMany({
+    data: [
+      { shopId, type: "amount_off", name: "10 € off", pointsCost: 1000, valueMinor: 1000n, minOrderMinor: 3000n, expiryDays: 90 },
+      { shopId, type: "percent_off", name: "15% off your order", pointsCost: 200, percentOff: 15, expiryDays: 30 },
+      { shopId, type: "free_shipping", name: "Free shipping", pointsCost: 300, expiryDays: 30 },
+      { shopId, type: "amount_off", name: "5 € off", pointsCost: 500, valueMinor: 500n, expiryDays: 90 },
+    ],
+  });
 }
 
 main().catch((error: unknown) => {
