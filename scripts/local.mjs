@@ -40,6 +40,7 @@ await serve({
     console.log(`
 Kanta is running in local mode.
   Admin:      http://localhost:${port}/app
+  Storefront: http://localhost:${port}/local/storefront (the rewards widget, as a shopper sees it)
   Proxy API:  http://localhost:${port}/proxy/customer (signed like Shopify's app proxy)
   Webhooks:   npm run simulate -- orders/paid --customer 7390000001001 --amount 120.00
 Press Ctrl+C to stop.`);

@@ -35,3 +35,22 @@ export async function getProgramOverview(shopDomain: string, db: Db = getDb()) {
 }
 
 export type ProgramOverview = NonNullable<Awaited<ReturnType<typeof getProgramOverview>>>;
+
+/** A few members to preview the storefront as (local mode's storefront preview). */
+export async function listPreviewMembers(shopDomain: string, limit = 6, db: Db = getDb()) {
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
+  if (!shop) return [];
+  const members = await db.member.findMany({
+    where: { shopId: shop.id, status: "active" },
+    orderBy: { enrolledAt: "asc" },
+    take: limit,
+    select: { customerGid: true, firstName: true, lastName: true, email: true, points: true },
+  });
+  return members.map((m) => ({
+    id: m.customerGid.split("/").pop()!,
+    firstName: m.firstName,
+    name: [m.firstName, m.lastName].filter(Boolean).join(" ") || m.email || m.customerGid,
+    email: m.email,
+    points: m.points,
+  }));
+}

@@ -1,0 +1,17 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { isLocalMode } from "../env.server";
+import { previewCustomerFromCookie, signedProxyRequest } from "../shopify/local-storefront.server";
+
+// Local mode plays Shopify's app proxy: the storefront preview calls /apps/kanta/<path>
+// on its own origin; this signs the call as Shopify would (shop, logged_in_customer_id of
+// the preview's customer, timestamp, signature) and forwards it to /proxy/<path>, where
+// the app verifies it exactly as in production.
+async function forward(request: Request): Promise<Response> {
+  if (!isLocalMode()) return new Response("Not found", { status: 404 });
+  const signed = signedProxyRequest(request, previewCustomerFromCookie(request));
+  const response = await fetch(signed);
+  return new Response(response.body, { status: response.status, headers: response.headers });
+}
+
+export const loader = ({ request }: LoaderFunctionArgs) => forward(request);
+export const action = ({ request }: ActionFunctionArgs) => forward(request);
