@@ -55,6 +55,7 @@ async function main() {
     });
     await applyRefund(db, shop.domain, toRefundSnapshot(refund));
     await seedRewards(db, shop.id);
+    await seedActionRules(db, shop.id);
     const members = await db.member.count({ where: { shopId: shop.id } });
     console.log(`  demo shop ${shop.domain}: ${members} members`);
   } finally {
@@ -71,6 +72,25 @@ async function seedRewards(db: ReturnType<typeof createPrismaClient>, shopId: st
       { shopId, type: "percent_off", name: "15% off your order", pointsCost: 200, percentOff: 15, expiryDays: 30 },
       { shopId, type: "free_shipping", name: "Free shipping", pointsCost: 300, expiryDays: 30 },
       { shopId, type: "amount_off", name: "5 € off", pointsCost: 500, valueMinor: 500n, expiryDays: 90 },
+    ],
+  });
+}
+
+/**
+ * "Ways to earn" beyond purchase and sign-up: the bonus actions the widget lets a shopper
+ * claim (the TikTok follow is the seeds' LIVELY example), and a review shown for
+ * information. Skipped when the shop has any of these types already.
+ */
+async function seedActionRules(db: ReturnType<typeof createPrismaClient>, shopId: string) {
+  const types = ["social_follow", "newsletter", "birthday", "review"];
+  if ((await db.earningRule.count({ where: { shopId, type: { in: types } } })) > 0) return;
+  await db.earningRule.createMany({
+    data: [
+      { shopId, type: "social_follow", name: "Follow us on Instagram", points: 10, limit: "once", config: JSON.stringify({ network: "instagram", url: "https://www.instagram.com/shopify/" }) },
+      { shopId, type: "social_follow", name: "Follow us on TikTok", points: 10, limit: "once", config: JSON.stringify({ network: "tiktok", url: "https://www.tiktok.com/@shopify" }) },
+      { shopId, type: "newsletter", name: "Sign up for our newsletter", points: 25, limit: "once" },
+      { shopId, type: "birthday", name: "Birthday bonus", points: 100, limit: "once_per_year" },
+      { shopId, type: "review", name: "Write a review", points: 10, limit: "unlimited" },
     ],
   });
 }

@@ -12,6 +12,8 @@ import { action as customersUpdate } from "../app/routes/webhooks.customers.upda
 import { action as appUninstalled } from "../app/routes/webhooks.app.uninstalled";
 import { loader as proxyCustomer } from "../app/routes/proxy.customer";
 import { action as proxyRedeem } from "../app/routes/proxy.redeem";
+import { action as proxyActions } from "../app/routes/proxy.actions.$action";
+import { EARNING_RULE_TYPES } from "../app/loyalty/actions";
 import { afterAll, beforeAll } from "vitest";
 import { toShopifyJson } from "./fixtures/payloads";
 
@@ -31,6 +33,10 @@ const ROUTES: Record<string, RouteFn> = {
   "POST /webhooks/app/uninstalled": appUninstalled,
   "GET /proxy/customer": proxyCustomer as RouteFn,
   "POST /proxy/redeem": proxyRedeem as RouteFn,
+  // /proxy/actions/:action, one entry per rule type, with the params Remix would pass.
+  ...Object.fromEntries(
+    EARNING_RULE_TYPES.map((type): [string, RouteFn] => [`POST /proxy/actions/${type}`, (args) => proxyActions({ ...args, params: { action: type } } as Parameters<typeof proxyActions>[0])]),
+  ),
 };
 
 export interface TestServer {

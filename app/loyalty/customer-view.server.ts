@@ -1,4 +1,5 @@
 import { getDb, type Db } from "../db.server";
+import { computeWayKeys, computeWays, yearInTimeZone, type WayView } from "./actions";
 import { releaseDuePendingPoints } from "./orders.server";
 import { toRedemptionView, toRewardDef, type RedemptionView } from "./redemptions.server";
 import { checkRedeemable } from "./rewards";
@@ -39,6 +40,8 @@ export interface CustomerView {
     signupPoints: number | null;
     pendingDays: number;
   };
+  /** The enabled earning rules ("Ways to earn"), with what this shopper can do about each. */
+  ways: WayView[];
 }
 
 export class ProgramNotFoundError extends Error {
@@ -50,7 +53,7 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     where: { domain: shopDomain },
     include: {
       program: true,
-      earnRules: { where: { enabled: true, type: { in: ["purchase", "signup"] } } },
+      earnRules: { where: { enabled: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
       rewards: { where: { enabled: true }, orderBy: [{ pointsCost: "asc" }, { createdAt: "asc" }] },
     },
   });
@@ -85,13 +88,15 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
         neededPoints: refusal?.code === "insufficient_points" ? refusal.needed : 0,
       };
     });
-  if (!customerGid) return { customer: null, program, rewards: rewardsFor(null) };
+  const year = yearInTimeZone(new Date(), shop.ianaTimezone);
+  const guest = (): CustomerView => ({ customer: null, program, rewards: rewardsFor(null), ways: computeWays(shop.earnRules, null) });
+  if (!customerGid) return guest();
 
   let member = await db.member.findUnique({
     where: { shopId_customerGid: { shopId: shop.id, customerGid } },
     select: { id: true, pendingPoints: true },
   });
-  if (!member) return { customer: null, program, rewards: rewardsFor(null) };
+  if (!member) return guest();
   // Points whose return window has passed are spendable now, whether or not the sweep ran.
   if (member.pendingPoints !== 0) await releaseDuePendingPoints(db, { memberId: member.id });
   const full = await db.member.findUniqueOrThrow({
@@ -103,6 +108,17 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     },
   });
   member = full;
+  // One query for every rule: which of this period's keys are already in the ledger.
+  const existing = await db.ledgerEntry.findMany({
+    where: { shopId: shop.id, memberId: full.id, idempotencyKey: { in: computeWayKeys(shop.earnRules, customerGid, year) } },
+    select: { idempotencyKey: true },
+  });
+  const ways = computeWays(shop.earnRules, {
+    customerGid,
+    canClaim: full.status === "active" && shop.program.status === "live",
+    existingKeys: new Set(existing.map((e) => e.idempotencyKey)),
+    year,
+  });
   return {
     customer: {
       id: full.customerGid,
@@ -123,5 +139,6 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     },
     program,
     rewards: rewardsFor(full.status === "active" ? { points: full.points, tierRank: full.tier?.rank ?? null } : null),
+    ways,
   };
 }

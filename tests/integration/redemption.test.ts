@@ -29,7 +29,7 @@ let customerSeq = 0;
 async function shopWithMember(points: number) {
   const shop = await createTestShop(db());
   (await getEmulator()).addShop({ name: "Test", myshopifyDomain: shop.domain, currencyCode: "EUR", ianaTimezone: "Europe/Helsinki" });
-  const customerId = String(820982911946150000 + ++customerSeq);
+  const customerId = String(820982911946150000n + BigInt(++customerSeq)); // beyond 2^53, exact
   await sendWebhook(server().url, "orders/paid", shop.domain, orderPayload({ id: `77${customerSeq}`, customerId, lines: [{ price: (points - 100).toFixed(2) }], updatedAt: "2026-11-20T10:00:00Z" }));
   await getJobRunner().idle();
   const member = await db().member.findFirstOrThrow({ where: { shopId: shop.id } });

@@ -1,0 +1,55 @@
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { z } from "zod";
+import { ActionError, claimAction, type ActionErrorCode } from "../loyalty/actions.server";
+import { RateLimiter } from "../loyalty/rate-limit";
+import { jsonError, jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
+
+// POST /apps/kanta/actions/<type> on the storefront -> /proxy/actions/<type> here: the
+// signed-in shopper claims a bonus action ("Ways to earn" in the widget).
+// Body: {"ruleId": "...", "birthday"?: "MM-DD"}. Answers {"awarded": <points>, "points": <balance>}.
+
+const body = z.object({
+  ruleId: z.string().min(1).max(100),
+  // The date itself is checked by the domain, which answers bad_birthday.
+  birthday: z.string().max(20).optional(),
+});
+
+// Claims per customer per minute (KANTA_ACTION_RATE_LIMIT, default 20).
+const limiter = new RateLimiter(() => Number(process.env.KANTA_ACTION_RATE_LIMIT ?? 20), 60_000);
+
+const STATUS: Record<ActionErrorCode, number> = {
+  program_inactive: 409,
+  not_a_member: 403,
+  member_excluded: 403,
+  rule_unavailable: 404,
+  already_claimed: 409,
+  bad_birthday: 400,
+};
+
+export const action = async ({ request, params }: ActionFunctionArgs) => {
+  if (request.method !== "POST") return jsonError(405, "method_not_allowed", "Use POST.");
+  const { shop, customerGid } = await requireProxyContext(request);
+  if (!customerGid) return jsonError(401, "not_signed_in", "Sign in to earn points.");
+  const wait = limiter.hit(`${shop}:${customerGid}`);
+  if (wait > 0) return jsonError(429, "rate_limited", "Too many attempts. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
+  let parsed: z.infer<typeof body>;
+  try {
+    parsed = body.parse(await request.json());
+  } catch (error) {
+    const message = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : "Body must be JSON.";
+    return jsonError(400, "bad_request", message);
+  }
+  try {
+    const result = await claimAction({
+      shopDomain: shop,
+      customerGid,
+      ruleType: params.action ?? "",
+      ruleId: parsed.ruleId,
+      birthday: parsed.birthday,
+    });
+    return new Response(JSON.stringify({ awarded: result.awarded, points: result.points }), { status: 200, headers: jsonHeaders });
+  } catch (error) {
+    if (error instanceof ActionError) return jsonError(STATUS[error.code], error.code, error.message);
+    throw error;
+  }
+};
