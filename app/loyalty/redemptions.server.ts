@@ -190,9 +190,10 @@ async function issueOrRefund(db: Db, redemption: RedemptionRow, spec: DiscountSp
   try {
     created = await issue(spec);
   } catch (error) {
+    // The reason stays in the redemption row (admin), not in the shopper's response.
     const reason = error instanceof Error ? error.message : String(error);
     await refundRedemption(db, redemption.id, reason);
-    throw new RedeemError("shopify_failed", "The reward could not be created right now. Your points have been returned.", { reason });
+    throw new RedeemError("shopify_failed", "The reward could not be created right now. Your points have been returned.");
   }
   const issued = await db.redemption.update({
     where: { id: redemption.id },

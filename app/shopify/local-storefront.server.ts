@@ -73,7 +73,7 @@ export async function renderExtensionBlock(
   options: { locale: string; customer: PreviewCustomer | null; settings?: Record<string, unknown> },
 ): Promise<{ html: string; schema: Record<string, unknown> | null }> {
   const translations = await loadLocale(options.locale);
-  const engine = new Liquid({ strictFilters: true });
+  const engine = new Liquid({ strictFilters: true, root: [path.join(EXTENSION_DIR, "snippets")], extname: ".liquid" });
   let schemaJson: string | null = null;
   registerSchemaTag(engine, (json) => {
     schemaJson = json;

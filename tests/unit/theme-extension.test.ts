@@ -1,0 +1,168 @@
+// The storefront widget (extensions/kanta-widget): Shopify's theme-check, translations that
+// match across locales, the size budget, and the rules that keep it cheap for the shop.
+import { readFileSync, readdirSync } from "node:fs";
+import path from "node:path";
+import { gzipSync } from "node:zlib";
+import { check } from "@shopify/theme-check-node";
+import { Liquid } from "liquidjs";
+import { describe, expect, it } from "vitest";
+
+const root = path.join(import.meta.dirname, "..", "..");
+const ext = path.join(root, "extensions", "kanta-widget");
+const read = (rel: string) => readFileSync(path.join(ext, rel), "utf8");
+const blocks = readdirSync(path.join(ext, "blocks")).filter((f) => f.endsWith(".liquid"));
+const liquidFiles = [...blocks.map((f) => `blocks/${f}`), ...readdirSync(path.join(ext, "snippets")).map((f) => `snippets/${f}`)];
+
+type Tree = { [key: string]: string | Tree };
+const json = (rel: string) => JSON.parse(read(rel)) as Tree;
+
+/** "a.b.c" -> value, for every leaf of a locale file. */
+function flatten(tree: Tree, prefix = ""): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(tree)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (typeof v === "string") out.set(key, v);
+    else for (const [kk, vv] of flatten(v, key)) out.set(kk, vv);
+  }
+  return out;
+}
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+function schemaOf(file: string): { target?: string; settings?: { id?: string; default?: unknown }[]; [k: string]: unknown } {
+  const m = /\{%-?\s*schema\s*-?%\}([\s\S]*?)\{%-?\s*endschema\s*-?%\}/.exec(read(file));
+  if (!m) throw new Error(`${file} has no schema`);
+  return JSON.parse(m[1]!);
+}
+
+describe("theme app extension", () => {
+  it("passes Shopify theme-check (theme app extension config) without errors", async () => {
+    const config = path.join(root, "node_modules", "@shopify", "theme-check-node", "configs", "theme-app-extension.yml");
+    const offenses = await check(ext, config);
+    for (const o of offenses) {
+      console.log(`theme-check ${o.severity === 0 ? "ERROR" : o.severity === 1 ? "warning" : "info"} ${o.check} ${o.uri.split("kanta-widget/")[1]}:${o.start.line + 1} ${o.message}`);
+    }
+    expect(offenses.filter((o) => o.severity === 0).map((o) => `${o.check}: ${o.message}`)).toEqual([]);
+  });
+
+  it("has the same translation keys and placeholders in every locale", () => {
+    const files = readdirSync(path.join(ext, "locales"));
+    for (const schema of [false, true]) {
+      const suffix = schema ? ".schema.json" : ".json";
+      const defaultFile = `en.default${suffix}`;
+      const en = flatten(json(`locales/${defaultFile}`));
+      const others = files.filter((f) => f !== defaultFile && f.endsWith(suffix) && (schema || !f.endsWith(".schema.json")));
+      expect(others.map((f) => f.split(".")[0]).sort()).toEqual(["da", "fi", "sv"]);
+      for (const file of others) {
+        const tr = flatten(json(`locales/${file}`));
+        expect([...tr.keys()].sort(), file).toEqual([...en.keys()].sort());
+        for (const [key, text] of en) {
+          expect(tr.get(key)!.trim(), `${file} ${key} is empty`).not.toBe("");
+          expect(placeholders(tr.get(key)!), `${file} ${key}`).toEqual(placeholders(text));
+        }
+      }
+    }
+  });
+
+  it("uses only translation keys that exist", () => {
+    const en = flatten(json("locales/en.default.json"));
+    const schemaEn = flatten(json("locales/en.default.schema.json"));
+    for (const file of liquidFiles) {
+      const source = read(file);
+      for (const m of source.matchAll(/'([\w.]+)'\s*\|\s*t\b/g)) expect(en.has(m[1]!), `${file}: '${m[1]}' | t`).toBe(true);
+      for (const m of source.matchAll(/"t:([\w.]+)"/g)) expect(schemaEn.has(m[1]!), `${file}: t:${m[1]}`).toBe(true);
+    }
+  });
+
+  it("hands every storefront string to the scripts, and the scripts ask only for those", () => {
+    const en = flatten(json("locales/en.default.json"));
+    const snippet = read("snippets/kanta-strings.liquid");
+    const passed = new Set([...snippet.matchAll(/"([\w.]+)":\s*\{\{\s*'([\w.]+)'\s*\|\s*t\s*\|\s*json\s*\}\}/g)].map((m) => {
+      expect(m[1]).toBe(m[2]);
+      return m[1]!;
+    }));
+    expect([...passed].sort()).toEqual([...en.keys()].sort());
+    // Every 'group.key' literal in the scripts names a string (plurals as key_one + key_other).
+    const groups = new Set([...en.keys()].map((k) => k.split(".")[0]));
+    const scripts = read("assets/kanta-launcher.js") + read("assets/kanta-panel.js");
+    const used = [...scripts.matchAll(/'([a-z]+)\.(\w+)'/g)].filter((m) => groups.has(m[1])).map((m) => `${m[1]}.${m[2]}`);
+    expect(used.length).toBeGreaterThan(40);
+    for (const key of used) expect(passed.has(key) || (passed.has(`${key}_one`) && passed.has(`${key}_other`)), key).toBe(true);
+  });
+
+  it("stays within the size budget", () => {
+    const sizes = Object.fromEntries(
+      ["kanta-launcher.js", "kanta-launcher.css", "kanta-panel.js", "kanta-panel.css"].map((f) => {
+        const raw = readFileSync(path.join(ext, "assets", f));
+        return [f, { raw: raw.length, gzip: gzipSync(raw).length }];
+      }),
+    );
+    const launcher = sizes["kanta-launcher.js"]!.gzip + sizes["kanta-launcher.css"]!.gzip;
+    const panel = sizes["kanta-panel.js"]!.gzip + sizes["kanta-panel.css"]!.gzip;
+    console.log(
+      `widget sizes (raw / gzip bytes): ${Object.entries(sizes).map(([f, s]) => `${f} ${s.raw} / ${s.gzip}`).join(", ")}; ` +
+        `on every page ${launcher} B gzip (budget 10240), panel on first open ${panel} B gzip`,
+    );
+    expect(launcher).toBeLessThanOrEqual(10_240);
+    expect(sizes["kanta-panel.js"]!.gzip).toBeLessThanOrEqual(12_288);
+  });
+
+  it("targets body (app embed) and section (app block), and loads nothing from other hosts", () => {
+    expect(schemaOf("blocks/app-embed.liquid").target).toBe("body");
+    expect(schemaOf("blocks/rewards-page.liquid").target).toBe("section");
+    for (const file of liquidFiles) {
+      const source = read(file);
+      expect(source, file).not.toMatch(/<script[^>]*\ssrc\s*=\s*["']?(https?:)?\/\//i);
+      expect(source, file).not.toMatch(/<link[^>]*\shref\s*=\s*["']?(https?:)?\/\//i);
+      // Scripts that are not data must not block parsing.
+      for (const tag of source.match(/<script\b[^>]*>/g) ?? []) {
+        if (!/type="application\/json"/.test(tag)) expect(tag, file).toMatch(/\sdefer\b/);
+      }
+    }
+    // The scripts talk to the app proxy on the shop's own origin and to nothing else.
+    for (const file of ["assets/kanta-launcher.js", "assets/kanta-panel.js"]) {
+      for (const m of read(file).matchAll(/fetch\(([^,)]+)/g)) expect(m[1], file).toMatch(/^(c|cfg)\.proxy \+/);
+    }
+  });
+
+  it("renders a valid JSON config with every string (guest and member, escaped names)", async () => {
+    const en = flatten(json("locales/en.default.json"));
+    const engine = new Liquid({ root: [path.join(ext, "snippets")], extname: ".liquid", strictFilters: true });
+    // Shopify HTML-escapes translations whose key does not end in _html: do the same here.
+    engine.registerFilter("t", (key: string) => (en.get(key) ?? `missing ${key}`).replace(/'/g, "&#39;"));
+    engine.registerFilter("asset_url", (name: string) => `//cdn.shopify.com/extensions/x/assets/${name}`);
+    engine.registerTag("schema", {
+      parse(_token, remain) {
+        while (remain.length && (remain.shift() as { name?: string }).name !== "endschema");
+      },
+      render() {},
+    });
+    const embed = schemaOf("blocks/app-embed.liquid");
+    const settings = Object.fromEntries((embed.settings ?? []).filter((s) => s.id).map((s) => [s.id, s.default ?? ""]));
+    const globals = {
+      shop: { name: "Ducks & <Co>", permanent_domain: "ducks.myshopify.com", customer_accounts_enabled: true },
+      routes: { account_login_url: "/account/login", account_register_url: "/account/register", cart_url: "/cart" },
+      request: { locale: { iso_code: "fi" }, page_type: "index", design_mode: false },
+    };
+    const render = async (file: string, customer: unknown) => {
+      const html = await engine.parseAndRender(read(file), { ...globals, customer, block: { id: "b1", settings, shopify_attributes: "" } });
+      const m = /<script type="application\/json" id="([^"]+)">([\s\S]*?)<\/script>/.exec(html);
+      expect(m, file).not.toBeNull();
+      expect(m![2]).not.toMatch(/<\//);
+      return { html, config: JSON.parse(m![2]!) as Record<string, unknown> & { strings: Record<string, string> } };
+    };
+
+    const guest = await render("blocks/app-embed.liquid", null);
+    expect(guest.config).toMatchObject({ proxy: "/apps/kanta", locale: "fi", loggedIn: false, customerId: null, firstName: null, shopName: "Ducks &amp; &lt;Co&gt;" });
+    expect(Object.keys(guest.config.strings).sort()).toEqual([...en.keys()].sort());
+    expect(guest.html).toMatch(/<script src="[^"]*kanta-launcher\.js" defer><\/script>/);
+    expect(guest.html).not.toContain("data-kanta-balance"); // no balance slot for guests
+
+    const member = await render("blocks/app-embed.liquid", { id: 7390000001001, first_name: "</script><b>Aino" });
+    expect(member.config).toMatchObject({ loggedIn: true, customerId: "7390000001001", firstName: "&lt;/script&gt;&lt;b&gt;Aino" });
+    expect(member.html).toContain("data-kanta-balance");
+
+    const page = await render("blocks/rewards-page.liquid", null);
+    expect(page.html).toContain('data-kanta-inline="kanta-config-b1"');
+    expect(page.config.settings).toMatchObject({ position: "inline" });
+  });
+});
