@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { migrate } from "../scripts/migrate.mjs";
@@ -21,5 +22,11 @@ export default async function setup() {
     await migrate(pgDatabaseUrl("kanta_test_template"), { log: () => {} });
   } else {
     await migrate(`file:${path.join(tmp, "template.db")}`, { quiet: true });
+    // The browser tests run local mode on the current code: build it once for all of them.
+    const build = spawnSync(process.execPath, [path.join("node_modules", "@remix-run", "dev", "dist", "cli.js"), "build"], {
+      cwd: process.cwd(),
+      encoding: "utf8",
+    });
+    if (build.status !== 0) throw new Error(`remix build failed:\n${build.stdout}\n${build.stderr}`);
   }
 }

@@ -1,57 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
-import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
 import { signProxyQuery } from "../../app/shopify/signing";
+import { root, useLocalKanta } from "./local-server";
 
 // The README's promise, as a newcomer meets it: `npm run local` starts Kanta on a fresh
 // SQLite file with the seeded demo shop; the admin shows it in a browser; a simulated,
 // signed orders/paid webhook turns into points that appear on the page; the storefront's
 // proxy endpoint answers signed calls. Chromium from Debian (playwright-core).
 
-const root = path.resolve(import.meta.dirname, "..", "..");
-const port = 3400 + Math.floor(Math.random() * 500);
-const base = `http://127.0.0.1:${port}`;
-const secret = "kanta-e2e-secret";
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  NODE_ENV: "development", // as a developer's shell would have it, not the runner's "test"
-  PORT: String(port),
-  DATABASE_URL: `file:${path.join(root, "tests", ".tmp", `e2e-${randomUUID()}.db`)}`,
-  SHOPIFY_API_SECRET: secret,
-  KANTA_LOG_LEVEL: "warn",
-  KANTA_CONFIG_CACHE_MS: "0",
-};
-let server: ChildProcess;
-let browser: Browser;
-
-beforeAll(async () => {
-  server = spawn(process.execPath, ["scripts/local.mjs"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local mode did not start:\n${output}`)), 110_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Kanta is running in local mode")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    server.stdout!.on("data", onData);
-    server.stderr!.on("data", onData);
-    server.once("exit", (code) => reject(new Error(`local mode exited with ${code}:\n${output}`)));
-  });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  server?.kill("SIGTERM");
-});
+const kanta = useLocalKanta();
+const { base, env } = kanta;
+const secret = env.SHOPIFY_API_SECRET!;
 
 describe("local mode", () => {
   it("refuses to start with NODE_ENV=production", () => {
@@ -61,7 +20,7 @@ describe("local mode", () => {
   });
 
   it("shows the seeded demo shop, then points from a simulated order", async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await kanta.browser().newPage({ viewport: { width: 1280, height: 900 } });
     const problems: string[] = [];
     page.on("pageerror", (error) => problems.push(String(error)));
     page.on("console", (message) => {

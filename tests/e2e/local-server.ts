@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import { chromium, type Browser } from "playwright-core";
+
+// Starts `npm run local` (scripts/local.mjs) on a fresh SQLite file and a free port, and
+// Debian's Chromium, for one test file.
+
+export const root = path.resolve(import.meta.dirname, "..", "..");
+export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+export interface LocalKanta {
+  base: string;
+  env: NodeJS.ProcessEnv;
+  browser: () => Browser;
+}
+
+/** tests/global-setup.ts has built the app; local mode starts with --no-build. */
+export function useLocalKanta(): LocalKanta {
+  const port = 3400 + Math.floor(Math.random() * 1500);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: "development", // as a developer's shell would have it, not the runner's "test"
+    PORT: String(port),
+    DATABASE_URL: `file:${path.join(root, "tests", ".tmp", `e2e-${randomUUID()}.db`)}`,
+    SHOPIFY_API_SECRET: "kanta-e2e-secret",
+    KANTA_LOG_LEVEL: "warn",
+    KANTA_CONFIG_CACHE_MS: "0",
+  };
+  let server: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = spawn(process.execPath, ["scripts/local.mjs", "--no-build"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`local mode did not start:\n${output}`)), 110_000);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes("Kanta is running in local mode")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+      server!.stdout!.on("data", onData);
+      server!.stderr!.on("data", onData);
+      server!.once("exit", (code) => reject(new Error(`local mode exited with ${code}:\n${output}`)));
+    });
+    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  }, 120_000);
+  afterAll(async () => {
+    await browser?.close();
+    server?.kill("SIGTERM");
+  });
+  return {
+    base: `http://127.0.0.1:${port}`,
+    env,
+    browser: () => {
+      if (!browser) throw new Error("browser not started");
+      return browser;
+    },
+  };
+}
