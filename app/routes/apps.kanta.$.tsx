@@ -10,7 +10,11 @@ async function forward(request: Request): Promise<Response> {
   if (!isLocalMode()) return new Response("Not found", { status: 404 });
   const signed = signedProxyRequest(request, previewCustomerFromCookie(request));
   const response = await fetch(signed);
-  return new Response(response.body, { status: response.status, headers: response.headers });
+  // fetch has already decoded the body: drop the encoding headers that described it.
+  const headers = new Headers(response.headers);
+  headers.delete("content-encoding");
+  headers.delete("content-length");
+  return new Response(response.body, { status: response.status, headers });
 }
 
 export const loader = ({ request }: LoaderFunctionArgs) => forward(request);

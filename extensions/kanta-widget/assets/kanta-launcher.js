@@ -110,21 +110,38 @@
   const balance = root.querySelector('[data-kanta-balance]');
   const show = (data) => {
     if (!cfg.designMode && !(data.program && data.program.status === 'live')) {
+      root.dataset.kantaOff = '1';
       root.hidden = true; // program draft or paused: no widget
       return;
     }
+    root.dataset.kantaData = '1';
     const c = data.customer;
-    if (!balance) return;
+    if (!balance) { reveal(); return; }
     // No balance to show (not a member yet, excluded): drop the reserved slot.
     balance.hidden = !c || c.status !== 'active';
-    if (balance.hidden) return;
-    balance.textContent = tn(cfg, 'launcher.balance', c.points);
-    btn.setAttribute('aria-label', cfg.settings.label + ', ' + tn(cfg, 'general.points', c.points));
+    if (!balance.hidden) {
+      balance.textContent = tn(cfg, 'launcher.balance', c.points);
+      btn.setAttribute('aria-label', cfg.settings.label + ', ' + tn(cfg, 'general.points', c.points));
+    }
+    reveal();
   };
   document.addEventListener('kanta:data', (e) => show(e.detail));
 
   applyColors(cfg, root);
-  root.hidden = false;
+  const inject = (tag, attrs) => new Promise((resolve, reject) => {
+    const el = Object.assign(document.createElement(tag), attrs, { onload: resolve, onerror: reject });
+    document.head.appendChild(el);
+  });
+  // The launcher's styles arrive after the page has rendered (this script is deferred), and
+  // the launcher shows once they have: no render-blocking request, no unstyled flash.
+  const styled = cfg.launcherCss && !document.querySelector('link[href="' + cfg.launcherCss + '"]')
+    ? inject('link', { rel: 'stylesheet', href: cfg.launcherCss })
+    : Promise.resolve();
+  // A signed-in shopper's launcher appears with its balance, not before (a launcher that
+  // grows when the balance arrives would be a layout shift).
+  let canShow = false;
+  const reveal = () => { if (canShow && !root.dataset.kantaOff) root.hidden = false; };
+  styled.then(() => { canShow = true; if (!cfg.loggedIn || root.dataset.kantaData) reveal(); }, () => {});
   const cached = peek(cfg);
   if (cached) show(cached);
   else if (cfg.loggedIn) {
@@ -132,16 +149,12 @@
     idle(() => {
       // Hidden on phones by the merchant: nothing to show, so nothing to fetch.
       if (cfg.settings.showOnMobile === false && matchMedia('(max-width: 749px)').matches) return;
-      load(cfg).then(show, () => { if (balance) balance.hidden = true; }); // the panel explains errors
+      load(cfg).then(show, () => { if (balance) balance.hidden = true; root.dataset.kantaData = '1'; reveal(); }); // the panel explains errors
     }, { timeout: 4000 });
   }
 
   // The panel's code and styles load on the first click only.
   let panelReady = null;
-  const inject = (tag, attrs) => new Promise((resolve, reject) => {
-    const el = Object.assign(document.createElement(tag), attrs, { onload: resolve, onerror: reject });
-    document.head.appendChild(el);
-  });
   const ensurePanel = () => {
     if (!panelReady) {
       const hasCss = document.querySelector('link[href="' + cfg.panelCss + '"]'); // the rewards page block's
