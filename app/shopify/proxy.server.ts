@@ -21,7 +21,17 @@ export function jsonError(status: number, error: string, message: string, extra:
 }
 
 export async function requireProxyContext(request: Request): Promise<ProxyContext> {
-  const { admin } = await getShopify().authenticate.public.appProxy(request); // 400 if unsigned or forged
+  let admin: { graphql: unknown } | undefined;
+  try {
+    ({ admin } = await getShopify().authenticate.public.appProxy(request));
+  } catch (error) {
+    // The library answers an unsigned or forged request with an empty 400; to the widget it
+    // is an authentication failure, with nothing disclosed.
+    if (error instanceof Response && error.status === 400) {
+      throw jsonError(401, "unauthorized", "This request is not signed by Shopify.");
+    }
+    throw error;
+  }
   const url = new URL(request.url);
   const shop = url.searchParams.get("shop");
   if (!shop) throw jsonError(400, "missing_shop", "The request names no shop.");

@@ -66,6 +66,6 @@ describe("local mode", () => {
     const body = await response.json();
     expect(body.customer).toMatchObject({ id: "gid://shopify/Customer/7390000001003", firstName: "Elsa", points: 100 + 314 });
     const unsigned = await fetch(`${base}/proxy/customer?shop=kanta-demo.myshopify.com&logged_in_customer_id=7390000001003`);
-    expect(unsigned.status).toBe(400);
+    expect(unsigned.status).toBe(401);
   });
 });

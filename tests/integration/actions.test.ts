@@ -159,7 +159,7 @@ describe("claiming bonus actions from the widget", () => {
     const { shop, customerId, rules } = await shopWithMember();
     const body = { ruleId: rules.newsletter.id };
     expect((await claim(shop.domain, "", "newsletter", body)).status).toBe(401);
-    expect((await claim(shop.domain, customerId, "newsletter", body, "wrong-secret")).status).toBe(400);
+    expect((await claim(shop.domain, customerId, "newsletter", body, "wrong-secret")).status).toBe(401);
     const noRule = await claim(shop.domain, customerId, "newsletter", {});
     expect(noRule.status).toBe(400);
     expect(await noRule.json()).toMatchObject({ error: "bad_request" });

@@ -45,14 +45,15 @@ describe("app proxy: GET /customer", () => {
 
   it("refuses forged, unsigned or tampered requests and discloses nothing", async () => {
     const forged = await fetch(proxyUrl({ logged_in_customer_id: "820982911946154508" }, "wrong-secret"));
-    expect(forged.status).toBe(400);
+    expect(forged.status).toBe(401);
     expect(await forged.text()).not.toContain("points");
     const unsigned = await fetch(`${server.url}/proxy/customer?shop=${shopDomain}&logged_in_customer_id=820982911946154508`);
-    expect(unsigned.status).toBe(400);
+    expect(unsigned.status).toBe(401);
     // Signed for a guest, then a customer id added by the browser.
     const tampered = proxyUrl({ logged_in_customer_id: "" }).replace("logged_in_customer_id=", "logged_in_customer_id=820982911946154508");
     const response = await fetch(tampered);
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ error: "unauthorized", message: "This request is not signed by Shopify." });
   });
 
   it("never shows another customer's data: an unknown signed customer is a guest", async () => {

@@ -43,3 +43,36 @@ describe("Admin API documents and emulator", () => {
     expect(response.status).toBe(401);
   });
 });
+
+describe("reward discounts against the Admin schema", () => {
+  it("every reward type becomes an input Shopify's schema accepts", async () => {
+    const { computeDiscountSpec } = await import("../../app/loyalty/rewards");
+    const { createRewardDiscount } = await import("../../app/shopify/discounts.server");
+    const emulator = new AdminEmulator(loadAdminSchema());
+    emulator.addShop(DEMO_SHOP);
+    const client = emulator.client(DEMO_SHOP.myshopifyDomain);
+    const base = { name: "r", pointsCost: 100, valueMinor: null, percentOff: null, minOrderMinor: null, expiryDays: null, minTierRank: null, productVariantGid: null, enabled: true };
+    const rewards = [
+      { ...base, id: "1", type: "amount_off" as const, valueMinor: 500, minOrderMinor: 2500, expiryDays: 30 },
+      { ...base, id: "2", type: "percent_off" as const, percentOff: 15 },
+      { ...base, id: "3", type: "free_shipping" as const },
+      { ...base, id: "4", type: "free_product" as const, productVariantGid: "gid://shopify/ProductVariant/1234567890123" },
+    ];
+    const now = new Date("2026-11-23T10:00:00Z");
+    for (const [i, reward] of rewards.entries()) {
+      const spec = computeDiscountSpec(reward, { code: `KANTA-TEST-000${i}`, customerGid: "gid://shopify/Customer/42", currencyCode: "EUR", now });
+      // The emulator coerces the variables against the schema's input types: a wrong shape fails here.
+      await expect(createRewardDiscount(client, spec)).resolves.toMatchObject({ code: `KANTA-TEST-000${i}` });
+    }
+    const [amount, percent, shipping, product] = emulator.discounts(DEMO_SHOP.myshopifyDomain);
+    expect(amount!.input).toMatchObject({ customerGets: { value: { discountAmount: { amount: "5.00" } } }, minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: "25.00" } }, endsAt: "2026-12-23T10:00:00.000Z" });
+    expect(percent!.input).toMatchObject({ customerGets: { value: { percentage: 0.15 } }, endsAt: null });
+    expect(shipping!.typename).toBe("DiscountCodeFreeShipping");
+    expect(product!.input).toMatchObject({
+      customerGets: { value: { discountOnQuantity: { quantity: "1", effect: { percentage: 1 } } }, items: { products: { productVariantsToAdd: ["gid://shopify/ProductVariant/1234567890123"] } } },
+    });
+    // A duplicate code is refused the way Shopify refuses it, and Kanta reports it.
+    const again = computeDiscountSpec(rewards[1]!, { code: "KANTA-TEST-0001", customerGid: "gid://shopify/Customer/42", currencyCode: "EUR", now });
+    await expect(createRewardDiscount(client, again)).rejects.toThrow(/Code must be unique/);
+  });
+});
