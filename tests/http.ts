@@ -97,6 +97,18 @@ export function useTestServer(): { server: () => TestServer } {
   };
 }
 
+/** Proxy calls in this file reach the Admin API emulator, as in local mode. */
+export function useLocalModeEnv(): void {
+  beforeAll(async () => {
+    process.env.KANTA_LOCAL = "1";
+    (await import("../app/env.server")).resetEnvCache();
+  });
+  afterAll(async () => {
+    delete process.env.KANTA_LOCAL;
+    (await import("../app/env.server")).resetEnvCache();
+  });
+}
+
 export const TEST_SECRET = "kanta-test-secret";
 
 export interface SendOptions {

@@ -2,7 +2,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { ActionError, claimAction, type ActionErrorCode } from "../loyalty/actions.server";
 import { RateLimiter } from "../loyalty/rate-limit";
-import { jsonError, jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
+import { jsonError, jsonHeaders, requireShopperPost } from "../shopify/proxy.server";
 
 // POST /apps/kanta/actions/<type> on the storefront -> /proxy/actions/<type> here: the
 // signed-in shopper claims a bonus action ("Ways to earn" in the widget).
@@ -27,18 +27,7 @@ const STATUS: Record<ActionErrorCode, number> = {
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
-  if (request.method !== "POST") return jsonError(405, "method_not_allowed", "Use POST.");
-  const { shop, customerGid } = await requireProxyContext(request);
-  if (!customerGid) return jsonError(401, "not_signed_in", "Sign in to earn points.");
-  const wait = limiter.hit(`${shop}:${customerGid}`);
-  if (wait > 0) return jsonError(429, "rate_limited", "Too many attempts. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
-  let parsed: z.infer<typeof body>;
-  try {
-    parsed = body.parse(await request.json());
-  } catch (error) {
-    const message = error instanceof z.ZodError ? error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") : "Body must be JSON.";
-    return jsonError(400, "bad_request", message);
-  }
+  const { shop, customerGid, body: parsed } = await requireShopperPost(request, { schema: body, limiter, signInMessage: "Sign in to earn points." });
   try {
     const result = await claimAction({
       shopDomain: shop,

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { RateLimiter } from "../loyalty/rate-limit";
 import { RedeemError, redeemReward } from "../loyalty/redemptions.server";
 import { createRewardDiscount } from "../shopify/discounts.server";
-import { jsonError, jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
+import { jsonError, jsonHeaders, requireShopperPost } from "../shopify/proxy.server";
 
 // POST /apps/kanta/redeem on the storefront -> /proxy/redeem here.
 // Body: {"rewardId": "...", "requestId": "<client-generated id, reused on retry>"}.
@@ -28,18 +28,11 @@ const STATUS: Record<string, number> = {
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
-  if (request.method !== "POST") return jsonError(405, "method_not_allowed", "Use POST.");
-  const { shop, customerGid, graphql } = await requireProxyContext(request);
-  if (!customerGid) return jsonError(401, "not_signed_in", "Sign in to redeem rewards.");
-  const wait = limiter.hit(`${shop}:${customerGid}`);
-  if (wait > 0) return jsonError(429, "rate_limited", "Too many attempts. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
-  let parsed: z.infer<typeof body>;
-  try {
-    parsed = body.parse(await request.json());
-  } catch (error) {
-    const message = error instanceof z.ZodError ? error.issues.map((i) => i.message).join("; ") : "Body must be JSON.";
-    return jsonError(400, "bad_request", message);
-  }
+  const { shop, customerGid, graphql, body: parsed } = await requireShopperPost(request, {
+    schema: body,
+    limiter,
+    signInMessage: "Sign in to redeem rewards.",
+  });
   if (!graphql) return jsonError(503, "shop_not_connected", "The store's rewards are not available right now.");
   try {
     // Routes stay thin: the domain decides, the gateway talks to Shopify.

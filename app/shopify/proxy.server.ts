@@ -1,4 +1,6 @@
+import { z } from "zod";
 import { isLocalMode } from "../env.server";
+import type { RateLimiter } from "../loyalty/rate-limit";
 import { getShopify } from "../shopify.server";
 import type { AdminGraphql } from "./graphql";
 
@@ -43,4 +45,33 @@ export async function requireProxyContext(request: Request): Promise<ProxyContex
     graphql = (await getEmulator()).client(shop);
   }
   return { shop, customerGid: customerId ? `gid://shopify/Customer/${customerId}` : null, graphql };
+}
+
+/**
+ * A signed-in shopper's POST through the app proxy: signature checked, a customer required,
+ * rate-limited per customer, JSON body validated. Anything else is thrown as a JSON error.
+ */
+export async function requireShopperPost<T extends z.ZodType>(
+  request: Request,
+  options: { schema: T; limiter: RateLimiter; signInMessage: string },
+): Promise<ProxyContext & { customerGid: string; body: z.infer<T> }> {
+  if (request.method !== "POST") throw jsonError(405, "method_not_allowed", "Use POST.");
+  const context = await requireProxyContext(request);
+  const { shop, customerGid } = context;
+  if (!customerGid) throw jsonError(401, "not_signed_in", options.signInMessage);
+  const wait = options.limiter.hit(`${shop}:${customerGid}`);
+  if (wait > 0) {
+    throw jsonError(429, "rate_limited", "Too many attempts. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
+  }
+  let json: unknown;
+  try {
+    json = await request.json();
+  } catch {
+    throw jsonError(400, "bad_request", "Body must be JSON.");
+  }
+  const parsed = options.schema.safeParse(json);
+  if (!parsed.success) {
+    throw jsonError(400, "bad_request", parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
+  }
+  return { ...context, customerGid, body: parsed.data };
 }

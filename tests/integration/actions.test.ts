@@ -1,24 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetEnvCache } from "../../app/env.server";
+import { describe, expect, it } from "vitest";
 import { getJobRunner } from "../../app/jobs/queue.server";
 import { ActionError, claimAction } from "../../app/loyalty/actions.server";
 import { verifyLedger } from "../../app/loyalty/ledger.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { createTestShop, useTestDatabase } from "../db";
 import { customerPayload } from "../fixtures/payloads";
-import { TEST_SECRET, sendWebhook, useTestServer } from "../http";
+import { TEST_SECRET, sendWebhook, useLocalModeEnv, useTestServer } from "../http";
 
 const { db } = useTestDatabase();
 const { server } = useTestServer();
 
-beforeAll(() => {
-  process.env.KANTA_LOCAL = "1";
-  resetEnvCache();
-});
-afterAll(() => {
-  delete process.env.KANTA_LOCAL;
-  resetEnvCache();
-});
+useLocalModeEnv();
 
 let customerSeq = 0;
 /** Shopify-sized customer ids (beyond 2^53), built as strings so each is distinct. */

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { resetEnvCache } from "../../app/env.server";
 import { getJobRunner } from "../../app/jobs/queue.server";
 import { verifyLedger } from "../../app/loyalty/ledger.server";
 import { recoverStalledRedemptions } from "../../app/jobs/redemptions-job.server";
@@ -9,20 +8,14 @@ import { getEmulator } from "../../app/shopify/emulator.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { createTestShop, useTestDatabase } from "../db";
 import { orderPayload } from "../fixtures/payloads";
-import { TEST_SECRET, sendWebhook, useTestServer } from "../http";
+import { TEST_SECRET, sendWebhook, useLocalModeEnv, useTestServer } from "../http";
 
 const { db } = useTestDatabase();
 const { server } = useTestServer();
 
-beforeAll(() => {
-  // Proxy calls reach the Admin API emulator, as in local mode.
-  process.env.KANTA_LOCAL = "1";
-  resetEnvCache();
-});
+useLocalModeEnv();
 afterAll(() => {
-  delete process.env.KANTA_LOCAL;
   delete process.env.KANTA_REDEEM_RATE_LIMIT;
-  resetEnvCache();
 });
 
 let customerSeq = 0;
