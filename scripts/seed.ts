@@ -12,6 +12,10 @@ import { toCustomerFacts, toOrderSnapshot, toRefundSnapshot } from "../app/webho
 import { customerPayload, lineId, orderPayload, refundPayload } from "../tests/fixtures/payloads";
 import { DEMO_SHOP } from "../app/shopify/emulator.server";
 
+/** The demo orders are placed just before seeding, so they count towards this year's tiers. */
+const seededAt = Date.now();
+const minutesAgo = (minutes: number) => new Date(seededAt - minutes * 60_000).toISOString();
+
 export const DEMO_CUSTOMERS = [
   { id: "7390000001001", firstName: "Aino", lastName: "Virtanen", email: "aino@example.com" },
   { id: "7390000001002", firstName: "Mikkel", lastName: "Jensen", email: "mikkel@example.com" },
@@ -37,10 +41,10 @@ async function main() {
       await inTransaction(db, (tx) => enrollMember(tx, full, facts));
     }
     const orders = [
-      { id: "5550000002001", customer: DEMO_CUSTOMERS[0]!.id, lines: [{ price: "89.90" }, { price: "24.50", quantity: 2 }], at: "2026-10-03T10:00:00Z" },
-      { id: "5550000002002", customer: DEMO_CUSTOMERS[1]!.id, lines: [{ price: "120.00" }], at: "2026-10-12T15:30:00Z" },
-      { id: "5550000002003", customer: DEMO_CUSTOMERS[2]!.id, lines: [{ price: "349.00", discount: "35.00" }], at: "2026-11-02T08:10:00Z" },
-      { id: "5550000002004", customer: DEMO_CUSTOMERS[0]!.id, lines: [{ price: "45.00" }, { price: "50.00", giftCard: true }], at: "2026-11-15T18:45:00Z" },
+      { id: "5550000002001", customer: DEMO_CUSTOMERS[0]!.id, lines: [{ price: "89.90" }, { price: "24.50", quantity: 2 }], at: minutesAgo(4) },
+      { id: "5550000002002", customer: DEMO_CUSTOMERS[1]!.id, lines: [{ price: "120.00" }], at: minutesAgo(3) },
+      { id: "5550000002003", customer: DEMO_CUSTOMERS[2]!.id, lines: [{ price: "349.00", discount: "35.00" }], at: minutesAgo(2) },
+      { id: "5550000002004", customer: DEMO_CUSTOMERS[0]!.id, lines: [{ price: "45.00" }, { price: "50.00", giftCard: true }], at: minutesAgo(1) },
     ];
     for (const o of orders) {
       const payload = orderPayload({ id: o.id, customerId: o.customer, lines: o.lines, updatedAt: o.at, processedAt: o.at });
@@ -50,7 +54,7 @@ async function main() {
     const refund = refundPayload({
       id: "6660000003001",
       orderId: "5550000002001",
-      createdAt: "2026-10-10T12:00:00Z",
+      createdAt: minutesAgo(0),
       lines: [{ lineItemId: lineId("5550000002001", 1), quantity: 1, subtotal: "24.50" }],
     });
     await applyRefund(db, shop.domain, toRefundSnapshot(refund));

@@ -3,6 +3,7 @@ import { computeWayKeys, computeWays, yearInTimeZone, type WayView } from "./act
 import { releaseDuePendingPoints } from "./orders.server";
 import { toRedemptionView, toRewardDef, type RedemptionView } from "./redemptions.server";
 import { checkRedeemable } from "./rewards";
+import { calendarYearBounds, computeTierProgress } from "./tiers";
 
 // What the storefront widget reads through the app proxy. Field names are a contract with
 // extensions/kanta-widget: add fields, never rename or remove them.
@@ -15,7 +16,18 @@ export interface CustomerView {
     pendingPoints: number;
     lifetimePoints: number;
     status: string;
-    tier: { name: string; rank: number } | null;
+    /**
+     * `next`: the tier above and the spend (minor units) still missing for it this period,
+     * null at the top. `spendMinor`: eligible spend this shop-local calendar year, which
+     * ends at `periodEnd` (ISO instant, exclusive).
+     */
+    tier: {
+      name: string;
+      rank: number;
+      next: { name: string; remainingMinor: number } | null;
+      spendMinor: number;
+      periodEnd: string;
+    } | null;
     recentActivity: { at: string; kind: string; points: number; pendingPoints: number; note: string | null }[];
     redemptions: RedemptionView[];
   } | null;
@@ -39,6 +51,8 @@ export interface CustomerView {
     earn: { points: number; spendMinor: number } | null;
     signupPoints: number | null;
     pendingDays: number;
+    /** The shop's IANA time zone: periods (tier years) are shop-local. */
+    timeZone: string;
   };
   /** The enabled earning rules ("Ways to earn"), with what this shopper can do about each. */
   ways: WayView[];
@@ -55,6 +69,7 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
       program: true,
       earnRules: { where: { enabled: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
       rewards: { where: { enabled: true }, orderBy: [{ pointsCost: "asc" }, { createdAt: "asc" }] },
+      tiers: { orderBy: { rank: "asc" }, select: { name: true, rank: true, thresholdMinor: true } },
     },
   });
   if (!shop || !shop.program || shop.uninstalledAt) throw new ProgramNotFoundError(`no program for ${shopDomain}`);
@@ -66,6 +81,7 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     earn: purchase?.spendMinor ? { points: purchase.points, spendMinor: Number(purchase.spendMinor) } : null,
     signupPoints: signup?.points ?? null,
     pendingDays: shop.program.pendingDays,
+    timeZone: shop.ianaTimezone,
   };
   const rewardDefs = shop.rewards.flatMap((row) => {
     const def = toRewardDef(row);
@@ -88,7 +104,8 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
         neededPoints: refusal?.code === "insufficient_points" ? refusal.needed : 0,
       };
     });
-  const year = yearInTimeZone(new Date(), shop.ianaTimezone);
+  const now = new Date();
+  const year = yearInTimeZone(now, shop.ianaTimezone);
   const guest = (): CustomerView => ({ customer: null, program, rewards: rewardsFor(null), ways: computeWays(shop.earnRules, null) });
   if (!customerGid) return guest();
 
@@ -113,6 +130,9 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     where: { shopId: shop.id, memberId: full.id, idempotencyKey: { in: computeWayKeys(shop.earnRules, customerGid, year) } },
     select: { idempotencyKey: true },
   });
+  // Progress exists for basis "spend" per "calendar_year" only so far; others show the tier alone.
+  const spendTiers = shop.program.tierBasis === "spend" && shop.program.tierPeriod === "calendar_year";
+  const tier = full.tier ? await tierView(db, spendTiers ? shop.tiers : [], shop, full.id, full.tier, now) : null;
   const ways = computeWays(shop.earnRules, {
     customerGid,
     canClaim: full.status === "active" && shop.program.status === "live",
@@ -127,7 +147,7 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
       pendingPoints: full.pendingPoints,
       lifetimePoints: full.lifetimePoints,
       status: full.status,
-      tier: full.tier,
+      tier,
       recentActivity: full.ledger.map((e) => ({
         at: e.createdAt.toISOString(),
         kind: e.kind,
@@ -140,5 +160,31 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     program,
     rewards: rewardsFor(full.status === "active" ? { points: full.points, tierRank: full.tier?.rank ?? null } : null),
     ways,
+  };
+}
+
+/** The member's tier with their progress this period (basis "spend", period "calendar_year"). */
+async function tierView(
+  db: Db,
+  tiers: { name: string; rank: number; thresholdMinor: bigint }[],
+  shop: { id: string; ianaTimezone: string },
+  memberId: string,
+  tier: { name: string; rank: number },
+  now: Date,
+): Promise<NonNullable<NonNullable<CustomerView["customer"]>["tier"]>> {
+  const period = calendarYearBounds(now, shop.ianaTimezone);
+  const spend = await db.orderRecord.aggregate({
+    where: { shopId: shop.id, memberId, processedAt: { gte: period.start, lt: period.end } },
+    _sum: { eligibleMinor: true },
+  });
+  const spendMinor = Number(spend._sum.eligibleMinor ?? 0n);
+  const ladder = tiers.map((t) => ({ name: t.name, rank: t.rank, thresholdMinor: Number(t.thresholdMinor) }));
+  const { next } = computeTierProgress(ladder, tier.rank, spendMinor, period.end);
+  return {
+    name: tier.name,
+    rank: tier.rank,
+    next: next ? { name: next.name, remainingMinor: next.remainingMinor } : null,
+    spendMinor,
+    periodEnd: period.end.toISOString(),
   };
 }

@@ -16,6 +16,7 @@ import { formatMinorPlain } from "./money";
 import { addDays } from "./program";
 import { markRedemptionsUsed } from "./redemptions.server";
 import { requireShopConfig, type ShopConfig } from "./shop-config.server";
+import { calendarYearBounds, qualifyingTier } from "./tiers";
 import { WriteConflictError, inTransaction } from "./tx.server";
 
 // Order events converge: each event updates what Kanta knows of the order (newest state by
@@ -87,7 +88,40 @@ export async function applyOrderSnapshot(
       cancelled: record.cancelled || snapshot.cancelled,
     };
     if (!snapshot.cancelled) await markRedemptionsUsed(tx, shop.id, snapshot.discountCodes, snapshot.orderGid);
-    return settleOrder(tx, shop, record, merged, now, { memberStatus, refunds: knownRefunds, entries });
+    const settled = await settleOrder(tx, shop, record, merged, now, { memberStatus, refunds: knownRefunds, entries });
+    if (settled.eligibleIncreased && settled.result.memberId) {
+      await upgradeTier(tx, shop, settled.result.memberId, settled.processedAt, now);
+    }
+    return settled.result;
+  });
+}
+
+/**
+ * Moves the member up to the highest tier their spend this shop-local calendar year
+ * qualifies for. Never down: a refund leaves the tier until the period-end review. Called
+ * only when an order's eligible amount grew, so the cost is one aggregate on the
+ * (shopId, memberId, processedAt) index and at most one conditional update.
+ */
+async function upgradeTier(tx: Tx, shop: ShopConfig, memberId: string, processedAt: Date | null, now: Date): Promise<void> {
+  // Other bases (points, orders) and periods (rolling, lifetime) are not built yet.
+  if (shop.program.tierBasis !== "spend" || shop.program.tierPeriod !== "calendar_year") return;
+  if (shop.tiers.length < 2 || !processedAt) return;
+  const period = calendarYearBounds(now, shop.ianaTimezone);
+  // An order outside this year changes nothing about this year's spend.
+  if (processedAt < period.start || processedAt >= period.end) return;
+  const spend = await tx.orderRecord.aggregate({
+    where: { shopId: shop.id, memberId, processedAt: { gte: period.start, lt: period.end } },
+    _sum: { eligibleMinor: true },
+  });
+  const tier = qualifyingTier(shop.tiers, Number(spend._sum.eligibleMinor ?? 0n));
+  // Members start in the entry tier (enrolMember), so only a higher tier needs a write.
+  if (!tier || tier.rank <= shop.tiers[0]!.rank) return;
+  const lowerIds = shop.tiers.filter((t) => t.rank < tier.rank).map((t) => t.id);
+  // Conditional, so it needs no read of the member and cannot move anyone down
+  // (shouldUpgrade in ./tiers says the same for callers that hold the member).
+  await tx.member.updateMany({
+    where: { id: memberId, status: "active", OR: [{ tierId: null }, { tierId: { in: lowerIds } }] },
+    data: { tierId: tier.id },
   });
 }
 
@@ -106,7 +140,8 @@ export async function applyRefund(
     // A refund can arrive before the order's own events: remember it; the order settles
     // when its state arrives.
     if (!record) record = await createRecord(tx, shop, refund.orderGid, shop.currencyCode);
-    return settleOrder(tx, shop, record, record, options.now ?? new Date());
+    // A refund only lowers spend: no tier change (downgrades wait for the period-end review).
+    return (await settleOrder(tx, shop, record, record, options.now ?? new Date())).result;
   });
 }
 
@@ -130,7 +165,7 @@ export async function releaseDuePendingPoints(
     await inTransaction(db, async (tx) => {
       const record = await tx.orderRecord.findUniqueOrThrow({ where: { id } });
       const { domain } = await tx.shop.findUniqueOrThrow({ where: { id: record.shopId }, select: { domain: true } });
-      const result = await settleOrder(tx, await requireShopConfig(tx, domain), record, record, now);
+      const { result } = await settleOrder(tx, await requireShopConfig(tx, domain), record, record, now);
       if (result.delta !== 0) released++;
     });
   }
@@ -180,7 +215,7 @@ async function settleOrder(
   merged: OrderRecordRow,
   now: Date,
   known: { memberStatus?: string | null; refunds?: readonly RefundSnapshot[] | null; entries?: LedgerEntryInput[] } = {},
-): Promise<SettleResult> {
+): Promise<{ result: SettleResult; eligibleIncreased: boolean; processedAt: Date | null }> {
   const entries = known.entries ?? [];
   const refunds = known.refunds
     ? known.refunds.map((r) => refundTotals(r))
@@ -295,16 +330,21 @@ async function settleOrder(
       pointsCredited: record.pointsCredited,
       pointsPending: record.pointsPending,
       availableAt: record.availableAt,
+      eligibleMinor: BigInt(target.eligibleMinor),
       revision,
     },
   });
   if (saved.count !== 1) throw new WriteConflictError(`order ${record.orderGid} changed concurrently`);
   return {
-    orderGid: record.orderGid,
-    memberId: record.memberId,
-    pointsTarget: target.points,
-    delta: totalDelta,
-    pendingDelta: totalPendingDelta,
+    result: {
+      orderGid: record.orderGid,
+      memberId: record.memberId,
+      pointsTarget: target.points,
+      delta: totalDelta,
+      pendingDelta: totalPendingDelta,
+    },
+    eligibleIncreased: target.eligibleMinor > Number(read.eligibleMinor) && memberStatus === "active",
+    processedAt: record.processedAt,
   };
 }
 

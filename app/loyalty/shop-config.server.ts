@@ -2,7 +2,7 @@ import type { Db, Tx } from "../db.server";
 import { UnknownShopError } from "./shops.server";
 
 // What every webhook needs to know about a shop: its program settings, earning rules and
-// entry tier. Read on every order event, changed rarely, so each process keeps it for a
+// tier ladder. Read on every order event, changed rarely, so each process keeps it for a
 // few seconds (KANTA_CONFIG_CACHE_MS, default 2000). Settings changes made through
 // app/loyalty call invalidateShopConfig(); other processes see them within that time.
 // (bench/webhooks.ts measured these lookups at a fifth of the queries per order.)
@@ -18,10 +18,14 @@ export interface ShopConfig {
     pendingDays: number;
     expiryMonths: number | null;
     excludedTags: string;
+    tierBasis: string;
+    tierPeriod: string;
   };
   purchaseRule: { points: number; spendMinor: bigint } | null;
   signupRule: { points: number; name: string } | null;
   entryTierId: string | null;
+  /** The tier ladder, by rank ascending (qualification by yearly spend: ./tiers.ts). */
+  tiers: { id: string; name: string; rank: number; thresholdMinor: number }[];
 }
 
 const cache = new Map<string, { config: ShopConfig; expiresAt: number }>();
@@ -39,7 +43,7 @@ export async function requireShopConfig(db: Db | Tx, domain: string, now = Date.
     include: {
       program: true,
       earnRules: { where: { enabled: true, type: { in: ["purchase", "signup"] } }, orderBy: { createdAt: "asc" } },
-      tiers: { orderBy: { rank: "asc" }, take: 1, select: { id: true } },
+      tiers: { orderBy: { rank: "asc" }, select: { id: true, name: true, rank: true, thresholdMinor: true } },
     },
   });
   if (!shop || !shop.program) throw new UnknownShopError(`unknown shop ${domain}`);
@@ -56,10 +60,13 @@ export async function requireShopConfig(db: Db | Tx, domain: string, now = Date.
       pendingDays: shop.program.pendingDays,
       expiryMonths: shop.program.expiryMonths,
       excludedTags: shop.program.excludedTags,
+      tierBasis: shop.program.tierBasis,
+      tierPeriod: shop.program.tierPeriod,
     },
     purchaseRule: purchase ? { points: purchase.points, spendMinor: purchase.spendMinor! } : null,
     signupRule: signup ? { points: signup.points, name: signup.name } : null,
     entryTierId: shop.tiers[0]?.id ?? null,
+    tiers: shop.tiers.map((t) => ({ id: t.id, name: t.name, rank: t.rank, thresholdMinor: Number(t.thresholdMinor) })),
   };
   const ttl = ttlMs();
   if (ttl > 0) cache.set(domain, { config, expiresAt: now + ttl });

@@ -69,6 +69,10 @@ describe("storefront widget", () => {
     expect(await launcher.textContent()).toMatch(/414/);
     const dialog = await openPanel(page);
     await dialog.getByText("Hi Elsa").waitFor();
+    // The seed's orders (placed minutes before it ran) made Elsa Silver with 314 € spent this year.
+    await dialog.getByText("Spend €436 more by 12/31 to reach Gold").waitFor();
+    const bar = dialog.getByRole("progressbar", { name: "Progress to Gold" });
+    expect(await bar.getAttribute("aria-valuenow")).toBe("42");
     const row = dialog.locator("li, .kanta-row, [class*=reward]").filter({ hasText: "15% off your order" }).first();
     await row.getByRole("button", { name: "Redeem" }).click();
     await dialog.getByText("Spend 200 points on 15% off your order?").waitFor();

@@ -266,10 +266,36 @@
         top: [
           h('p', { class: 'kanta-points' }, big),
           c.pendingPoints > 0 && h('p', { class: 'kanta-top__text' }, TN('member.pending', c.pendingPoints) + ' \u00b7 ' + T('member.pending_note')),
-          c.tier && h('p', { class: 'kanta-badge' }, [icon('star'), h('span', { class: 'kanta-sr', text: T('member.tier') + ': ' }), c.tier.name])
+          c.tier && h('p', { class: 'kanta-badge' }, [icon('star'), h('span', { class: 'kanta-sr', text: T('member.tier') + ': ' }), c.tier.name]),
+          tierCard(d, c.tier)
         ],
         body: [rewardsSection(d, 'member'), codesSection(c), waysSection(d, 'member'), referralSection(c), activitySection(c)]
       };
+    }
+
+    // Progress to the next tier this period; older APIs send the tier without it.
+    function tierCard(d, tier) {
+      if (!tier || tier.spendMinor == null || !tier.periodEnd) return null;
+      if (!tier.next) return h('div', { class: 'kanta-tier' }, h('p', { class: 'kanta-tier__text', text: T('member.tier_top', { tier: tier.name }) }));
+      const target = tier.spendMinor + tier.next.remainingMinor;
+      const pct = target > 0 ? Math.min(100, Math.round((tier.spendMinor / target) * 100)) : 100;
+      const text = T('member.tier_next', { amount: money(tier.next.remainingMinor), date: lastDay(tier.periodEnd, d.program.timeZone), tier: tier.next.name });
+      return h('div', { class: 'kanta-tier' }, [
+        h('p', { class: 'kanta-tier__text', text: text }),
+        h('div', {
+          class: 'kanta-tier__bar', role: 'progressbar', 'aria-label': T('member.tier_progress', { tier: tier.next.name }),
+          'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(pct), 'aria-valuetext': pct + '%'
+        }, h('span', { class: 'kanta-tier__fill', style: 'width:' + pct + '%' }))
+      ]);
+    }
+    // The period's last day in the shop's zone: periodEnd is the (exclusive) local midnight after it.
+    function lastDay(periodEnd, timeZone) {
+      const day = new Date(new Date(periodEnd).getTime() - 86400000);
+      try {
+        return new Intl.DateTimeFormat(cfg.locale, { day: 'numeric', month: 'numeric', timeZone: timeZone || undefined }).format(day);
+      } catch { // an unknown zone: the shopper's own
+        return new Intl.DateTimeFormat(cfg.locale, { day: 'numeric', month: 'numeric' }).format(day);
+      }
     }
 
     // ---- rewards and the redeem flow ----
