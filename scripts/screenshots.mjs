@@ -30,6 +30,7 @@ const openPanel = async (page) => {
 try {
   for (const size of ["desktop", "mobile"]) {
     await shoot("home", `${base}/app`, size);
+    await shoot("members", `${base}/app/members`, size);
     await shoot("widget-guest", `${base}/local/storefront?customer=guest`, size, openPanel);
     await shoot("widget-member", `${base}/local/storefront?customer=7390000001003`, size, openPanel);
   }

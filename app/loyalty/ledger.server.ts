@@ -96,7 +96,12 @@ export async function appendConditionalDebit(tx: Tx, input: LedgerEntryInput): P
   const cost = -input.delta;
   const debited = await tx.member.updateMany({
     where: { id: input.memberId, points: { gte: cost } },
-    data: { points: { decrement: cost }, ...(countsAsActivity(input.kind) ? { lastActivityAt: new Date() } : {}) },
+    data: {
+      points: { decrement: cost },
+      // A negative manual adjustment also lowers lifetime points (computeBalance's rule).
+      ...(countsAsEarning(input.kind) ? { lifetimePoints: { decrement: cost } } : {}),
+      ...(countsAsActivity(input.kind) ? { lastActivityAt: new Date() } : {}),
+    },
   });
   if (debited.count !== 1) return false;
   await tx.ledgerEntry.create({

@@ -19,6 +19,7 @@ function Navigation() {
       <Link to="/app" rel="home">
         Home
       </Link>
+      <Link to="/app/members">Members</Link>
     </NavMenu>
   );
 }

@@ -8,6 +8,8 @@ export interface AdminContext {
   shop: string;
   graphql: AdminGraphql;
   local: boolean;
+  /** Who is acting, for ledger actors: "staff:<email>" (online session), "staff:<shop>" or "local-demo". */
+  staff: string;
 }
 
 /**
@@ -18,10 +20,11 @@ export async function requireAdmin(request: Request): Promise<AdminContext> {
   if (isLocalMode()) {
     const { getEmulator } = await import("./emulator.server");
     const emulator = await getEmulator();
-    return { shop: LOCAL_SHOP, graphql: emulator.client(LOCAL_SHOP), local: true };
+    return { shop: LOCAL_SHOP, graphql: emulator.client(LOCAL_SHOP), local: true, staff: "local-demo" };
   }
   const { admin, session } = await getShopify().authenticate.admin(request);
-  return { shop: session.shop, graphql: admin.graphql as AdminGraphql, local: false };
+  const email = session.onlineAccessInfo?.associated_user?.email;
+  return { shop: session.shop, graphql: admin.graphql as AdminGraphql, local: false, staff: `staff:${email ?? session.shop}` };
 }
 
 /** Admin API for background work (no request): the shop's offline session. */

@@ -1,0 +1,360 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useFetcher, useLoaderData } from "@remix-run/react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Card,
+  EmptyState,
+  FormLayout,
+  IndexTable,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Modal,
+  Page,
+  Text,
+  TextField,
+  useBreakpoints,
+} from "@shopify/polaris";
+import { useEffect, useState } from "react";
+import { AdjustError, adjustMemberPoints, getMemberDetail, parseAdjustment, setMemberExcluded } from "../loyalty/members-admin.server";
+import { requireAdmin } from "../shopify/admin.server";
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { shop, local } = await requireAdmin(request);
+  const member = await getMemberDetail(shop, params.id ?? "");
+  return { member, local };
+};
+
+type FieldErrors = Partial<Record<"points" | "reason" | "form", string>>;
+export type MemberActionResult =
+  | { ok: true; intent: "adjust"; message: string; replayed: boolean }
+  | { ok: true; intent: "exclude" | "include"; message: string }
+  | { ok: false; errors: FieldErrors };
+
+// Expected errors come back as data (STYLE.md rule 5), shown on their field.
+export const action = async ({ request, params }: ActionFunctionArgs): Promise<MemberActionResult> => {
+  const { shop, staff } = await requireAdmin(request);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  const memberId = params.id ?? "";
+  try {
+    if (intent === "adjust") {
+      const input = { points: form.get("points") ?? undefined, reason: form.get("reason") ?? undefined, requestId: form.get("requestId") ?? undefined };
+      const parsed = parseAdjustment(input);
+      if (!parsed.success) {
+        const errors: FieldErrors = {};
+        for (const issue of parsed.error.issues) {
+          const field = issue.path[0] === "points" || issue.path[0] === "reason" ? issue.path[0] : "form";
+          errors[field] ??= issue.message;
+        }
+        return { ok: false, errors };
+      }
+      const { replayed } = await adjustMemberPoints({ shopDomain: shop, memberId, staff, ...input });
+      const points = parsed.data.points;
+      return { ok: true, intent, replayed, message: `${points > 0 ? "Added" : "Removed"} ${Math.abs(points).toLocaleString("en")} points` };
+    }
+    if (intent === "exclude" || intent === "include") {
+      await setMemberExcluded(shop, memberId, intent === "exclude");
+      return { ok: true, intent, message: intent === "exclude" ? "Member excluded from the program" : "Member included in the program" };
+    }
+    return { ok: false, errors: { form: "Unknown action" } };
+  } catch (error) {
+    if (error instanceof AdjustError) return { ok: false, errors: { [error.field ?? "form"]: error.message } };
+    throw error;
+  }
+};
+
+const KIND_LABELS: Record<string, string> = {
+  order_earned: "Order",
+  order_reversed: "Refund / cancel",
+  pending_released: "Now available",
+  signup_bonus: "Sign-up bonus",
+  action_bonus: "Bonus",
+  manual_adjustment: "Adjustment",
+  redeemed: "Redeemed",
+  redemption_reversed: "Redemption returned",
+  expired: "Expired",
+};
+
+function showToast(message: string) {
+  const shopify = (globalThis as unknown as { shopify?: { toast?: { show?: (m: string) => void } } }).shopify;
+  shopify?.toast?.show?.(message);
+}
+
+function newRequestId(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
+function sourceLabel(entry: { sourceGid: string | null; sourceName: string | null; actor: string }): string {
+  if (entry.sourceGid?.startsWith("gid://shopify/Order/")) return entry.sourceName ? `Order ${entry.sourceName}` : `Order ${entry.sourceGid.split("/").pop()}`;
+  if (entry.actor === "local-demo") return "Staff (local demo)";
+  if (entry.actor.startsWith("staff:")) return `Staff: ${entry.actor.slice("staff:".length)}`;
+  if (entry.actor.startsWith("customer")) return "Customer";
+  return "Kanta";
+}
+
+function signed(n: number, format: Intl.NumberFormat): string {
+  return n > 0 ? `+${format.format(n)}` : format.format(n);
+}
+
+export default function MemberPage() {
+  const { member } = useLoaderData<typeof loader>();
+  const { smDown } = useBreakpoints();
+  const adjust = useFetcher<typeof action>();
+  const toggle = useFetcher<typeof action>();
+  const [open, setOpen] = useState(false);
+  const [points, setPoints] = useState("");
+  const [reason, setReason] = useState("");
+  const [requestId, setRequestId] = useState("");
+
+  useEffect(() => {
+    if (adjust.state === "idle" && adjust.data?.ok) {
+      setOpen(false);
+      showToast(adjust.data.message);
+    }
+  }, [adjust.state, adjust.data]);
+  useEffect(() => {
+    if (toggle.state === "idle" && toggle.data) {
+      showToast(toggle.data.ok ? toggle.data.message : (toggle.data.errors.form ?? "Could not save"));
+    }
+  }, [toggle.state, toggle.data]);
+
+  if (!member) {
+    return (
+      <Page title="Member not found" backAction={{ content: "Members", url: "/app/members" }}>
+        <Card>
+          <EmptyState heading="This member does not exist" image="" action={{ content: "Back to members", url: "/app/members" }}>
+            <p>They may have been erased at the customer's request. Find members on the Members page.</p>
+          </EmptyState>
+        </Card>
+      </Page>
+    );
+  }
+
+  const number = new Intl.NumberFormat("en");
+  const dateTime = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: member.timezone });
+  const date = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: member.timezone });
+  const errors = adjust.data && !adjust.data.ok ? adjust.data.errors : {};
+  const submitting = adjust.state !== "idle";
+  const excluded = member.status === "excluded";
+
+  const openModal = () => {
+    setPoints("");
+    setReason("");
+    setRequestId(newRequestId()); // one per opened form: a double click saves once
+    setOpen(true);
+  };
+  const submit = () => adjust.submit({ intent: "adjust", points, reason, requestId }, { method: "post" });
+  const preview = Number(points);
+
+  return (
+    <Page
+      title={member.name}
+      subtitle={member.email ?? undefined}
+      backAction={{ content: "Members", url: "/app/members" }}
+      titleMetadata={
+        <InlineStack gap="100">
+          {member.tier ? <Badge tone={member.tier.rank > 0 ? "info" : undefined}>{member.tier.name}</Badge> : null}
+          {excluded ? <Badge tone="critical">Excluded</Badge> : null}
+        </InlineStack>
+      }
+      primaryAction={{ content: "Adjust points", onAction: openModal, disabled: member.status === "redacted" }}
+      secondaryActions={[
+        {
+          content: excluded ? "Include in program" : "Exclude from program",
+          destructive: !excluded,
+          loading: toggle.state !== "idle",
+          onAction: () => toggle.submit({ intent: excluded ? "include" : "exclude" }, { method: "post" }),
+        },
+      ]}
+    >
+      <Layout>
+        {excluded ? (
+          <Layout.Section>
+            <Banner tone="warning" title="This member is excluded">
+              <p>They keep their points but earn and redeem nothing until you include them again.</p>
+            </Banner>
+          </Layout.Section>
+        ) : null}
+        <Layout.Section>
+          <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
+            <Metric label="Available points" value={number.format(member.points)} />
+            <Metric label="Pending points" value={number.format(member.pendingPoints)} help="Available after the return window" />
+            <Metric label="Lifetime points" value={number.format(member.lifetimePoints)} help={`Member since ${date.format(new Date(member.enrolledAt))}`} />
+          </InlineGrid>
+        </Layout.Section>
+        <Layout.Section>
+          <Card padding="0">
+            <Box padding="400">
+              <Text as="h2" variant="headingMd">
+                Points history
+              </Text>
+            </Box>
+            {member.ledger.length === 0 ? (
+              <EmptyState heading="No points yet" image="">
+                <p>Points appear here when this customer places an order, or when you adjust their points.</p>
+              </EmptyState>
+            ) : (
+              <IndexTable
+                resourceName={{ singular: "entry", plural: "entries" }}
+                itemCount={member.ledger.length}
+                selectable={false}
+                condensed={smDown}
+                headings={[{ title: "When" }, { title: "Reason" }, { title: "Source" }, { title: "Points", alignment: "end" }]}
+              >
+                {member.ledger.map((entry, index) => {
+                  const reasonCell = (
+                    <BlockStack gap="050">
+                      <Text as="span">{KIND_LABELS[entry.kind] ?? entry.kind}</Text>
+                      {entry.note ? (
+                        <Text as="span" tone="subdued" variant="bodySm">
+                          {entry.note}
+                        </Text>
+                      ) : null}
+                    </BlockStack>
+                  );
+                  const pointsCell = (
+                    <BlockStack gap="050" inlineAlign="end">
+                      {entry.points !== 0 ? (
+                        <Text as="span" alignment="end" numeric fontWeight="semibold" tone={entry.points < 0 ? "critical" : undefined}>
+                          {signed(entry.points, number)}
+                        </Text>
+                      ) : null}
+                      {entry.pendingPoints !== 0 ? (
+                        <Text as="span" alignment="end" numeric tone="subdued" variant="bodySm">
+                          {`${signed(entry.pendingPoints, number)} pending`}
+                        </Text>
+                      ) : null}
+                    </BlockStack>
+                  );
+                  if (smDown) {
+                    return (
+                      <IndexTable.Row id={entry.id} key={entry.id} position={index}>
+                        <div style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
+                          <InlineStack align="space-between" blockAlign="start" wrap={false} gap="200">
+                            <BlockStack gap="100">
+                              {reasonCell}
+                              <Text as="span" tone="subdued" variant="bodySm">
+                                {`${dateTime.format(new Date(entry.at))} · ${sourceLabel(entry)}`}
+                              </Text>
+                            </BlockStack>
+                            {pointsCell}
+                          </InlineStack>
+                        </div>
+                      </IndexTable.Row>
+                    );
+                  }
+                  return (
+                    <IndexTable.Row id={entry.id} key={entry.id} position={index}>
+                      <IndexTable.Cell>{dateTime.format(new Date(entry.at))}</IndexTable.Cell>
+                      <IndexTable.Cell>{reasonCell}</IndexTable.Cell>
+                      <IndexTable.Cell>{sourceLabel(entry)}</IndexTable.Cell>
+                      <IndexTable.Cell>{pointsCell}</IndexTable.Cell>
+                    </IndexTable.Row>
+                  );
+                })}
+              </IndexTable>
+            )}
+          </Card>
+        </Layout.Section>
+        {member.redemptions.length > 0 ? (
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  Rewards redeemed
+                </Text>
+                {member.redemptions.map((r) => (
+                  <InlineStack key={r.id} align="space-between" blockAlign="center" gap="200">
+                    <BlockStack gap="050">
+                      <Text as="span">{r.rewardName || "Reward"}</Text>
+                      <Text as="span" tone="subdued" variant="bodySm">
+                        {`${dateTime.format(new Date(r.at))}${r.code ? ` · ${r.code}` : ""}`}
+                      </Text>
+                    </BlockStack>
+                    <InlineStack gap="200" blockAlign="center">
+                      <Badge tone={r.status === "failed" ? "critical" : r.status === "used" ? "success" : undefined}>{r.status}</Badge>
+                      <Text as="span" numeric>{`${number.format(r.pointsSpent)} pts`}</Text>
+                    </InlineStack>
+                  </InlineStack>
+                ))}
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        ) : null}
+      </Layout>
+
+      <Modal
+        open={open}
+        onClose={() => setOpen(false)}
+        title={`Adjust points for ${member.name}`}
+        primaryAction={{ content: "Save adjustment", onAction: submit, loading: submitting }}
+        secondaryActions={[{ content: "Cancel", onAction: () => setOpen(false) }]}
+      >
+        <Modal.Section>
+          <form
+            onSubmit={(event) => {
+              event.preventDefault();
+              submit();
+            }}
+          >
+            <FormLayout>
+              {errors.form ? <Banner tone="critical">{errors.form}</Banner> : null}
+              <TextField
+                label="Points"
+                type="number"
+                name="points"
+                autoComplete="off"
+                value={points}
+                onChange={setPoints}
+                error={errors.points}
+                helpText={
+                  Number.isInteger(preview) && preview !== 0 && member.points + preview >= 0
+                    ? `New balance: ${number.format(member.points + preview)} points`
+                    : Number.isInteger(preview) && member.points + preview < 0
+                    ? `${number.format(member.points)} points are available to remove`
+                    : "Use a negative number to remove points, e.g. -50."
+                }
+              />
+              <TextField
+                label="Reason"
+                name="reason"
+                autoComplete="off"
+                value={reason}
+                onChange={setReason}
+                error={errors.reason}
+                maxLength={200}
+                showCharacterCount
+                helpText="Saved in the points history. The customer does not see it."
+              />
+              <button type="submit" hidden />
+            </FormLayout>
+          </form>
+        </Modal.Section>
+      </Modal>
+    </Page>
+  );
+}
+
+function Metric({ label, value, help }: { label: string; value: string; help?: string }) {
+  return (
+    <Card>
+      <BlockStack gap="100">
+        <Text as="p" tone="subdued">
+          {label}
+        </Text>
+        <Text as="p" variant="headingXl">
+          {value}
+        </Text>
+        {help ? (
+          <Text as="p" tone="subdued" variant="bodySm">
+            {help}
+          </Text>
+        ) : null}
+      </BlockStack>
+    </Card>
+  );
+}

@@ -1,0 +1,260 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
+import {
+  Badge,
+  BlockStack,
+  Box,
+  Card,
+  EmptyState,
+  IndexTable,
+  InlineStack,
+  Link,
+  Page,
+  Select,
+  Text,
+  TextField,
+  useBreakpoints,
+} from "@shopify/polaris";
+import { useEffect, useState } from "react";
+import { z } from "zod";
+import { MEMBER_SORTS, MEMBER_STATUSES, listMembers, listShopTiers } from "../loyalty/members-admin.server";
+import { requireAdmin } from "../shopify/admin.server";
+
+// Built on call, not at module level: the browser bundle gets empty .server modules.
+function listParamsSchema() {
+  const optionalInt = z.preprocess((v) => (v === "" || v === null ? undefined : v), z.coerce.number().int().optional()).catch(undefined);
+  return z.object({
+    q: z.string().max(200).optional().catch(undefined),
+    tier: z.string().max(50).optional().catch(undefined),
+    status: z.enum(MEMBER_STATUSES).optional().catch(undefined),
+    sort: z.enum(MEMBER_SORTS).catch("points"),
+    dir: z.enum(["asc", "desc"]).catch("desc"),
+    min: optionalInt,
+    max: optionalInt,
+    cursor: z.string().max(500).optional().catch(undefined),
+  });
+}
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop } = await requireAdmin(request);
+  const url = new URL(request.url);
+  const params = listParamsSchema().parse(Object.fromEntries([...url.searchParams].filter(([, v]) => v !== "")));
+  const [page, tiers] = await Promise.all([
+    listMembers(shop, {
+      query: params.q,
+      tier: params.tier,
+      status: params.status,
+      minPoints: params.min,
+      maxPoints: params.max,
+      sort: params.sort,
+      direction: params.dir,
+      cursor: params.cursor,
+    }),
+    listShopTiers(shop),
+  ]);
+  const filtered = Boolean(params.q || params.tier || params.status || params.min !== undefined || params.max !== undefined);
+  return { ...page, tiers, filtered };
+};
+
+const SORT_OPTIONS = [
+  { label: "Most points", value: "points:desc" },
+  { label: "Fewest points", value: "points:asc" },
+  { label: "Recently active", value: "lastActivity:desc" },
+  { label: "Least recently active", value: "lastActivity:asc" },
+  { label: "Newest members", value: "enrolled:desc" },
+];
+
+export default function Members() {
+  const { rows, nextCursor, previousCursor, tiers, filtered, timezone } = useLoaderData<typeof loader>();
+  const [searchParams] = useSearchParams();
+  const navigate = useNavigate();
+  const navigation = useNavigation();
+  const { smDown } = useBreakpoints();
+  const [query, setQuery] = useState(searchParams.get("q") ?? "");
+  useEffect(() => setQuery(searchParams.get("q") ?? ""), [searchParams]);
+
+  /** Changes filters or sort: back to the first page. */
+  const apply = (changes: Record<string, string>) => {
+    const next = new URLSearchParams(searchParams);
+    next.delete("cursor");
+    for (const [key, value] of Object.entries(changes)) {
+      if (value) next.set(key, value);
+      else next.delete(key);
+    }
+    navigate(`?${next}`, { replace: true });
+  };
+  const goTo = (cursor: string) => {
+    const next = new URLSearchParams(searchParams);
+    next.set("cursor", cursor);
+    navigate(`?${next}`);
+  };
+
+  const number = new Intl.NumberFormat("en");
+  const date = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: timezone });
+  const sortValue = `${searchParams.get("sort") ?? "points"}:${searchParams.get("dir") ?? "desc"}`;
+
+  const filters = (
+    <Form method="get" onSubmit={(event) => { event.preventDefault(); apply({ q: query.trim() }); }}>
+      <Box padding="300">
+        <InlineStack gap="200" wrap blockAlign="end">
+          <div style={{ flex: "1 1 240px" }}>
+            <TextField
+              label="Search members"
+              labelHidden
+              name="q"
+              placeholder="Search by name or email"
+              autoComplete="off"
+              value={query}
+              onChange={setQuery}
+              clearButton
+              onClearButtonClick={() => apply({ q: "" })}
+            />
+          </div>
+          <Select
+            label="Tier"
+            labelInline
+            options={[{ label: "All", value: "" }, ...tiers.map((t) => ({ label: t.name, value: t.id }))]}
+            value={searchParams.get("tier") ?? ""}
+            onChange={(tier) => apply({ tier })}
+          />
+          <Select
+            label="Status"
+            labelInline
+            options={[
+              { label: "All", value: "" },
+              { label: "Active", value: "active" },
+              { label: "Excluded", value: "excluded" },
+            ]}
+            value={searchParams.get("status") ?? ""}
+            onChange={(status) => apply({ status })}
+          />
+          <Select
+            label="Sort"
+            labelInline
+            options={SORT_OPTIONS}
+            value={SORT_OPTIONS.some((o) => o.value === sortValue) ? sortValue : "points:desc"}
+            onChange={(value) => {
+              const [sort, dir] = value.split(":");
+              apply({ sort: sort!, dir: dir! });
+            }}
+          />
+        </InlineStack>
+      </Box>
+    </Form>
+  );
+
+  return (
+    <Page title="Members" subtitle="Everyone in your loyalty program, with their points and tier">
+      <Card padding="0">
+        <BlockStack>
+          {filters}
+          {rows.length === 0 ? (
+            filtered ? (
+              <EmptyState heading="No members match" image="" action={{ content: "Clear filters", onAction: () => navigate("?", { replace: true }) }}>
+                <p>Try another name or email, or remove a filter.</p>
+              </EmptyState>
+            ) : (
+              <EmptyState heading="No members yet" image="" action={{ content: "Go to Home", url: "/app" }}>
+                <p>Customers become members when they create an account or place their first order. Check that your program is live on Home.</p>
+              </EmptyState>
+            )
+          ) : (
+            <IndexTable
+              resourceName={{ singular: "member", plural: "members" }}
+              itemCount={rows.length}
+              selectable={false}
+              condensed={smDown}
+              loading={navigation.state === "loading"}
+              headings={[
+                { title: "Member" },
+                { title: "Tier" },
+                { title: "Points", alignment: "end" },
+                { title: "Pending", alignment: "end" },
+                { title: "Last activity" },
+                { title: "Status" },
+              ]}
+              pagination={
+                nextCursor || previousCursor
+                  ? {
+                      hasNext: Boolean(nextCursor),
+                      hasPrevious: Boolean(previousCursor),
+                      onNext: () => nextCursor && goTo(nextCursor),
+                      onPrevious: () => previousCursor && goTo(previousCursor),
+                    }
+                  : undefined
+              }
+            >
+              {rows.map((m, index) => {
+                const name = (
+                  <Link url={`/app/members/${m.id}`} removeUnderline monochrome dataPrimaryLink>
+                    <Text as="span" fontWeight="semibold">
+                      {m.name}
+                    </Text>
+                  </Link>
+                );
+                const tier = m.tier ? <Badge tone={m.tier.rank > 0 ? "info" : undefined}>{m.tier.name}</Badge> : <Text as="span" tone="subdued">—</Text>;
+                const status = m.status === "active" ? <Badge tone="success">Active</Badge> : <Badge tone="critical">Excluded</Badge>;
+                if (smDown) {
+                  // Phones: one stacked cell per member instead of a sideways-scrolling table.
+                  return (
+                    <IndexTable.Row id={m.id} key={m.id} position={index} onClick={() => navigate(`/app/members/${m.id}`)}>
+                      <div style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
+                        <BlockStack gap="100">
+                          <InlineStack align="space-between" blockAlign="start" wrap={false} gap="200">
+                            {name}
+                            <Text as="span" numeric fontWeight="semibold">
+                              {`${number.format(m.points)} pts`}
+                            </Text>
+                          </InlineStack>
+                          <InlineStack gap="200" blockAlign="center">
+                            {tier}
+                            {m.status !== "active" ? status : null}
+                            {m.pendingPoints !== 0 ? (
+                              <Text as="span" tone="subdued" variant="bodySm">
+                                {`${number.format(m.pendingPoints)} pending`}
+                              </Text>
+                            ) : null}
+                          </InlineStack>
+                          <Text as="span" tone="subdued" variant="bodySm">
+                            {`${m.email ?? ""}${m.email ? " · " : ""}active ${date.format(new Date(m.lastActivityAt))}`}
+                          </Text>
+                        </BlockStack>
+                      </div>
+                    </IndexTable.Row>
+                  );
+                }
+                return (
+                  <IndexTable.Row id={m.id} key={m.id} position={index} onClick={() => navigate(`/app/members/${m.id}`)}>
+                    <IndexTable.Cell>
+                      <BlockStack gap="050">
+                        {name}
+                        {m.email ? (
+                          <Text as="span" tone="subdued" variant="bodySm">
+                            {m.email}
+                          </Text>
+                        ) : null}
+                      </BlockStack>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>{tier}</IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <Text as="span" alignment="end" numeric fontWeight="semibold">
+                        {number.format(m.points)}
+                      </Text>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>
+                      <Text as="span" alignment="end" numeric tone="subdued">
+                        {number.format(m.pendingPoints)}
+                      </Text>
+                    </IndexTable.Cell>
+                    <IndexTable.Cell>{date.format(new Date(m.lastActivityAt))}</IndexTable.Cell>
+                    <IndexTable.Cell>{status}</IndexTable.Cell>
+                  </IndexTable.Row>
+                );
+              })}
+            </IndexTable>
+          )}
+        </BlockStack>
+      </Card>
+    </Page>
+  );
+}

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { useLocalKanta } from "./local-server";
+
+// What a merchant does on the Members pages in local mode: find a seeded member, give them
+// points with a reason, and see the balance and the history change.
+
+const kanta = useLocalKanta();
+
+describe("admin members", () => {
+  it("lists the seeded members, and adjusts a member's points with a reason", async () => {
+    const page = await kanta.browser().newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on("pageerror", (error) => problems.push(String(error)));
+    page.on("console", (message) => {
+      if (message.type() === "error") problems.push(`console: ${message.text()}`);
+    });
+    page.on("response", (response) => {
+      if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+    });
+
+    await page.goto(`${kanta.base}/app/members`);
+    await page.getByRole("heading", { name: "Members", exact: true }).waitFor();
+    await page.getByText("Aino Virtanen").waitFor();
+    await page.getByRole("link", { name: "Elsa Lindqvist" }).click();
+
+    await page.getByRole("heading", { name: "Elsa Lindqvist" }).waitFor();
+    await page.getByText("414", { exact: true }).first().waitFor(); // 100 sign-up + 314 order
+    await page.getByRole("button", { name: "Adjust points" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Points", { exact: true }).fill("50");
+    await dialog.getByLabel("Reason", { exact: true }).fill("Thanks for the product review");
+    await dialog.getByRole("button", { name: "Save adjustment" }).click();
+    await dialog.waitFor({ state: "hidden" });
+
+    await page.getByText("464", { exact: true }).first().waitFor();
+    const row = page.getByRole("row").filter({ hasText: "Thanks for the product review" });
+    await row.getByText("+50").waitFor();
+    await row.getByText("Staff (local demo)").waitFor();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
