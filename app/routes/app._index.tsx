@@ -15,22 +15,12 @@ import {
 } from "@shopify/polaris";
 import { getProgramOverview } from "../loyalty/overview.server";
 import { requireAdmin } from "../shopify/admin.server";
+import { LedgerReason } from "../components/LedgerReason";
+import { Metric } from "../components/Metric";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   return { overview: await getProgramOverview(shop) };
-};
-
-const KIND_LABELS: Record<string, string> = {
-  order_earned: "Order",
-  order_reversed: "Refund / cancel",
-  pending_released: "Now available",
-  signup_bonus: "Sign-up bonus",
-  action_bonus: "Bonus",
-  manual_adjustment: "Adjustment",
-  redeemed: "Redeemed",
-  redemption_reversed: "Redemption returned",
-  expired: "Expired",
 };
 
 const STATUS_TONE = { live: "success", draft: "attention", paused: "warning" } as const;
@@ -95,14 +85,7 @@ export default function Home() {
                 >
                   {overview.recent.map((entry, index) => {
                     const reason = (
-                      <BlockStack gap="050">
-                        <Text as="span">{KIND_LABELS[entry.kind] ?? entry.kind}</Text>
-                        {entry.note ? (
-                          <Text as="span" tone="subdued" variant="bodySm">
-                            {entry.note}
-                          </Text>
-                        ) : null}
-                      </BlockStack>
+                      <LedgerReason kind={entry.kind} note={entry.note} />
                     );
                     const points = (
                       <Text as="span" alignment="end" numeric fontWeight="semibold" tone={entry.points + entry.pendingPoints < 0 ? "critical" : undefined}>
@@ -155,22 +138,3 @@ function formatPoints(points: number, pending: number): string {
   return sign(points);
 }
 
-function Metric({ label, value, help }: { label: string; value: string; help?: string }) {
-  return (
-    <Card>
-      <BlockStack gap="100">
-        <Text as="p" tone="subdued">
-          {label}
-        </Text>
-        <Text as="p" variant="headingXl">
-          {value}
-        </Text>
-        {help ? (
-          <Text as="p" tone="subdued" variant="bodySm">
-            {help}
-          </Text>
-        ) : null}
-      </BlockStack>
-    </Card>
-  );
-}

@@ -21,6 +21,8 @@ import {
 import { useEffect, useState } from "react";
 import { AdjustError, adjustMemberPoints, getMemberDetail, parseAdjustment, setMemberExcluded } from "../loyalty/members-admin.server";
 import { requireAdmin } from "../shopify/admin.server";
+import { LedgerReason } from "../components/LedgerReason";
+import { Metric } from "../components/Metric";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop, local } = await requireAdmin(request);
@@ -65,18 +67,6 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<M
     if (error instanceof AdjustError) return { ok: false, errors: { [error.field ?? "form"]: error.message } };
     throw error;
   }
-};
-
-const KIND_LABELS: Record<string, string> = {
-  order_earned: "Order",
-  order_reversed: "Refund / cancel",
-  pending_released: "Now available",
-  signup_bonus: "Sign-up bonus",
-  action_bonus: "Bonus",
-  manual_adjustment: "Adjustment",
-  redeemed: "Redeemed",
-  redemption_reversed: "Redemption returned",
-  expired: "Expired",
 };
 
 function showToast(message: string) {
@@ -207,14 +197,7 @@ export default function MemberPage() {
               >
                 {member.ledger.map((entry, index) => {
                   const reasonCell = (
-                    <BlockStack gap="050">
-                      <Text as="span">{KIND_LABELS[entry.kind] ?? entry.kind}</Text>
-                      {entry.note ? (
-                        <Text as="span" tone="subdued" variant="bodySm">
-                          {entry.note}
-                        </Text>
-                      ) : null}
-                    </BlockStack>
+                    <LedgerReason kind={entry.kind} note={entry.note} />
                   );
                   const pointsCell = (
                     <BlockStack gap="050" inlineAlign="end">
@@ -339,22 +322,3 @@ export default function MemberPage() {
   );
 }
 
-function Metric({ label, value, help }: { label: string; value: string; help?: string }) {
-  return (
-    <Card>
-      <BlockStack gap="100">
-        <Text as="p" tone="subdued">
-          {label}
-        </Text>
-        <Text as="p" variant="headingXl">
-          {value}
-        </Text>
-        {help ? (
-          <Text as="p" tone="subdued" variant="bodySm">
-            {help}
-          </Text>
-        ) : null}
-      </BlockStack>
-    </Card>
-  );
-}

@@ -1,0 +1,22 @@
+import { BlockStack, Card, Text } from "@shopify/polaris";
+
+/** A headline number on a card (Home, member page). */
+export function Metric({ label, value, help }: { label: string; value: string; help?: string }) {
+  return (
+    <Card>
+      <BlockStack gap="100">
+        <Text as="p" tone="subdued">
+          {label}
+        </Text>
+        <Text as="p" variant="headingXl">
+          {value}
+        </Text>
+        {help ? (
+          <Text as="p" tone="subdued" variant="bodySm">
+            {help}
+          </Text>
+        ) : null}
+      </BlockStack>
+    </Card>
+  );
+}
