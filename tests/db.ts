@@ -6,7 +6,7 @@ import { createPrismaClient, setDb, type Db } from "../app/db.server";
 import { resetEnvCache } from "../app/env.server";
 import { stopJobRunner } from "../app/jobs/queue.server";
 import { ensureShop } from "../app/loyalty/shops.server";
-import { pgAdminUrl, pgDatabaseUrl } from "./db-urls";
+import { pgAdminUrl, pgDatabaseUrl, pgTestPrefix, testTmpDir } from "./db-urls";
 
 export const TEST_DB = (process.env.KANTA_TEST_DB ?? "sqlite") as "sqlite" | "postgres";
 
@@ -17,15 +17,15 @@ export function useTestDatabase(): { db: () => Db } {
   beforeAll(async () => {
     let url: string;
     if (TEST_DB === "postgres") {
-      pgName = `kanta_test_${randomUUID().replace(/-/g, "").slice(0, 12)}`;
+      pgName = `${pgTestPrefix()}${randomUUID().replace(/-/g, "").slice(0, 12)}`;
       const { default: pg } = await import("pg");
       const admin = new pg.Client({ connectionString: pgAdminUrl() });
       await admin.connect();
-      await admin.query(`CREATE DATABASE ${pgName} TEMPLATE kanta_test_template`);
+      await admin.query(`CREATE DATABASE ${pgName} TEMPLATE ${pgTestPrefix()}template`);
       await admin.end();
       url = pgDatabaseUrl(pgName);
     } else {
-      const tmp = path.join(process.cwd(), "tests", ".tmp");
+      const tmp = testTmpDir();
       const file = path.join(tmp, `${randomUUID()}.db`);
       copyFileSync(path.join(tmp, "template.db"), file);
       url = `file:${file}`;

@@ -2,27 +2,30 @@ import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { migrate } from "../scripts/migrate.mjs";
-import { pgAdminUrl, pgDatabaseUrl } from "./db-urls";
+import { pgAdminUrl, pgDatabaseUrl, pgTestPrefix, testTmpDir } from "./db-urls";
 
 // Migrates one template database; each test worker then gets its own copy
 // (a SQLite file copy, or CREATE DATABASE … TEMPLATE on PostgreSQL).
 export default async function setup() {
-  const tmp = path.join(process.cwd(), "tests", ".tmp");
+  const tmp = testTmpDir();
+  const prefix = pgTestPrefix();
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   if ((process.env.KANTA_TEST_DB ?? "sqlite") === "postgres") {
     const { default: pg } = await import("pg");
     const admin = new pg.Client({ connectionString: pgAdminUrl() });
     await admin.connect();
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname LIKE 'kanta_test_%' AND pid <> pg_backend_pid()`);
-    const existing = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE 'kanta_test_%'`);
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname LIKE '${prefix}%' AND pid <> pg_backend_pid()`);
+    const existing = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE '${prefix}%'`);
     for (const row of existing.rows as { datname: string }[]) await admin.query(`DROP DATABASE IF EXISTS "${row.datname}"`);
-    await admin.query(`CREATE DATABASE kanta_test_template`);
+    await admin.query(`CREATE DATABASE ${prefix}template`);
     await admin.end();
-    await migrate(pgDatabaseUrl("kanta_test_template"), { log: () => {} });
+    await migrate(pgDatabaseUrl(`${prefix}template`), { log: () => {} });
   } else {
     await migrate(`file:${path.join(tmp, "template.db")}`, { quiet: true });
-    // The browser tests run local mode on the current code: build it once for all of them.
+    // The browser tests run local mode on the current code: build it once for all of them
+    // (KANTA_TEST_NO_BUILD=1 skips it for runs without browser tests).
+    if (process.env.KANTA_TEST_NO_BUILD === "1") return;
     const build = spawnSync(process.execPath, [path.join("node_modules", "@remix-run", "dev", "dist", "cli.js"), "build"], {
       cwd: process.cwd(),
       encoding: "utf8",

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
 import { chromium, type Browser } from "playwright-core";
+import { testTmpDir } from "../db-urls";
 
 // Starts `npm run local` (scripts/local.mjs) on a fresh SQLite file and a free port, and
 // Debian's Chromium, for one test file.
@@ -23,7 +24,7 @@ export function useLocalKanta(): LocalKanta {
     ...process.env,
     NODE_ENV: "development", // as a developer's shell would have it, not the runner's "test"
     PORT: String(port),
-    DATABASE_URL: `file:${path.join(root, "tests", ".tmp", `e2e-${randomUUID()}.db`)}`,
+    DATABASE_URL: `file:${path.join(testTmpDir(), `e2e-${randomUUID()}.db`)}`,
     SHOPIFY_API_SECRET: "kanta-e2e-secret",
     KANTA_LOG_LEVEL: "warn",
     KANTA_CONFIG_CACHE_MS: "0",
