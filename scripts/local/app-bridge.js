@@ -35,8 +35,8 @@
       hide: function () {},
     },
     saveBar: {
-      show: function (id) { saveBars[id] = true; document.documentElement.dataset.kantaSaveBar = id; return Promise.resolve(); },
-      hide: function (id) { delete saveBars[id]; delete document.documentElement.dataset.kantaSaveBar; return Promise.resolve(); },
+      show: function (id) { var el = document.getElementById(id); return el && el.show ? el.show() : Promise.resolve(); },
+      hide: function (id) { var el = document.getElementById(id); return el && el.hide ? el.hide() : Promise.resolve(); },
       toggle: function (id) { return saveBars[id] ? this.hide(id) : this.show(id); },
       leaveConfirmation: function () { return Promise.resolve(); },
     },
@@ -84,13 +84,47 @@
         var link = document.createElement("a");
         link.href = a.getAttribute("href");
         link.textContent = a.textContent;
-        if (location.pathname === link.getAttribute("href")) link.setAttribute("aria-current", "page");
+        var href = link.getAttribute("href");
+        if (location.pathname === href || (href !== "/app" && location.pathname.indexOf(href + "/") === 0)) link.setAttribute("aria-current", "page");
         bar.appendChild(link);
       });
       root.appendChild(bar);
     }
   });
   defineOnce("ui-title-bar", class extends HTMLElement {});
-  defineOnce("ui-save-bar", class extends HTMLElement {});
+  // The contextual save bar: hidden until show(), then a bar across the top with the
+  // page's own Save/Discard <button> children (slotted, so React's handlers run).
+  defineOnce("ui-save-bar", class extends HTMLElement {
+    connectedCallback() {
+      if (this.shadowRoot) return;
+      var root = this.attachShadow({ mode: "open" });
+      root.innerHTML =
+        "<style>:host{display:none}:host([data-open]){display:block}" +
+        "div{position:fixed;top:0;left:0;right:0;z-index:600;display:flex;align-items:center;gap:8px;" +
+        "padding:10px 16px;background:#1a1a1a;color:#fff;box-shadow:0 2px 8px rgba(0,0,0,.3);" +
+        "font:600 14px/20px -apple-system,BlinkMacSystemFont,'San Francisco','Segoe UI',Roboto,sans-serif}" +
+        "span{flex:1}::slotted(button){font:600 13px/20px inherit;padding:6px 12px;border-radius:8px;" +
+        "border:1px solid #5c5c5c;background:#303030;color:#fff;cursor:pointer}" +
+        "::slotted(button[variant=primary]){background:#fff;color:#1a1a1a;border-color:#fff}" +
+        "::slotted(button[disabled]),::slotted(button[loading]){opacity:.6;cursor:default}</style>" +
+        "<div role=\"region\" aria-label=\"Unsaved changes\"><span>Unsaved changes</span><slot></slot></div>";
+    }
+    show() {
+      this.setAttribute("data-open", "");
+      saveBars[this.id] = true;
+      document.documentElement.dataset.kantaSaveBar = this.id;
+      this.dispatchEvent(new Event("show"));
+      return Promise.resolve();
+    }
+    hide() {
+      var wasOpen = this.hasAttribute("data-open");
+      this.removeAttribute("data-open");
+      delete saveBars[this.id];
+      delete document.documentElement.dataset.kantaSaveBar;
+      if (wasOpen) this.dispatchEvent(new Event("hide"));
+      return Promise.resolve();
+    }
+    toggle() { return this.hasAttribute("data-open") ? this.hide() : this.show(); }
+  });
   defineOnce("ui-modal", class extends HTMLElement {});
 })();
