@@ -98,6 +98,9 @@ export async function listMembers(shopDomain: string, options: ListMembersOption
       })),
       ...(cursor
         ? [
+            // The first condition is implied by the second; it gives the database a range
+            // on the sort column's index instead of an OR it would scan for.
+            { [column]: { [past === "lt" ? "lte" : "gte"]: sort === "points" ? Number(cursor.v) : new Date(String(cursor.v)) } },
             {
               OR: [
                 { [column]: { [past]: sort === "points" ? Number(cursor.v) : new Date(String(cursor.v)) } },
