@@ -4,6 +4,7 @@ import {
   Badge,
   BlockStack,
   Box,
+  Button,
   Card,
   EmptyState,
   IndexTable,
@@ -71,7 +72,15 @@ export default function Members() {
   const navigation = useNavigation();
   const { smDown } = useBreakpoints();
   const [query, setQuery] = useState(searchParams.get("q") ?? "");
-  useEffect(() => setQuery(searchParams.get("q") ?? ""), [searchParams]);
+  const [minPoints, setMinPoints] = useState(searchParams.get("min") ?? "");
+  const [maxPoints, setMaxPoints] = useState(searchParams.get("max") ?? "");
+  useEffect(() => {
+    setQuery(searchParams.get("q") ?? "");
+    setMinPoints(searchParams.get("min") ?? "");
+    setMaxPoints(searchParams.get("max") ?? "");
+  }, [searchParams]);
+  const rangeError =
+    minPoints !== "" && maxPoints !== "" && Number(minPoints) > Number(maxPoints) ? "Minimum is above maximum" : undefined;
 
   /** Changes filters or sort: back to the first page. */
   const apply = (changes: Record<string, string>) => {
@@ -94,7 +103,13 @@ export default function Members() {
   const sortValue = `${searchParams.get("sort") ?? "points"}:${searchParams.get("dir") ?? "desc"}`;
 
   const filters = (
-    <Form method="get" onSubmit={(event) => { event.preventDefault(); apply({ q: query.trim() }); }}>
+    <Form
+      method="get"
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (!rangeError) apply({ q: query.trim(), min: minPoints.trim(), max: maxPoints.trim() });
+      }}
+    >
       <Box padding="300">
         <InlineStack gap="200" wrap blockAlign="end">
           <div style={{ flex: "1 1 240px" }}>
@@ -128,6 +143,36 @@ export default function Members() {
             value={searchParams.get("status") ?? ""}
             onChange={(status) => apply({ status })}
           />
+          <InlineStack gap="100" blockAlign="start">
+            <div style={{ width: 110 }}>
+              <TextField
+                label="Minimum points"
+                labelHidden
+                name="min"
+                type="number"
+                min={0}
+                placeholder="Min pts"
+                autoComplete="off"
+                value={minPoints}
+                onChange={setMinPoints}
+                error={rangeError}
+              />
+            </div>
+            <div style={{ width: 110 }}>
+              <TextField
+                label="Maximum points"
+                labelHidden
+                name="max"
+                type="number"
+                min={0}
+                placeholder="Max pts"
+                autoComplete="off"
+                value={maxPoints}
+                onChange={setMaxPoints}
+              />
+            </div>
+            <Button submit>Filter</Button>
+          </InlineStack>
           <Select
             label="Sort"
             labelInline
