@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Screenshots for docs/screenshots/, from a running local mode (npm run local):
 //   node scripts/screenshots.mjs [http://localhost:3000]
-// Admin Home and the storefront widget, at desktop (1280) and phone (390) widths.
+// Every admin page and the storefront widget, at desktop (1280) and phone (390) widths.
 import { chromium } from "playwright-core";
 
 const base = process.argv[2] ?? "http://localhost:3000";
@@ -13,12 +13,13 @@ const sizes = { desktop: { width: 1280, height: 900 }, mobile: { width: 390, hei
 const out = (name) => `docs/screenshots/${name}.png`;
 
 async function shoot(name, url, size, act) {
-  const page = await browser.newPage({ viewport: sizes[size] });
+  const context = await browser.newContext({ viewport: sizes[size] });
+  const page = await context.newPage();
   await page.goto(url, { waitUntil: "networkidle" });
   if (act) await act(page);
   await page.waitForTimeout(400);
   await page.screenshot({ path: out(`${name}-${size}`), fullPage: !act });
-  await page.close();
+  await context.close();
 }
 
 const openPanel = async (page) => {
@@ -27,10 +28,44 @@ const openPanel = async (page) => {
   await page.waitForTimeout(500);
 };
 
+// Pages that need an id: the first member, the purchase rule, the first campaign and reward.
+async function firstHref(path, selector) {
+  const page = await browser.newPage();
+  await page.goto(`${base}${path}`, { waitUntil: "networkidle" });
+  const href = await page.locator(selector).first().getAttribute("href");
+  await page.close();
+  return href;
+}
+
 try {
+  const member = await firstHref("/app/members", 'a[href^="/app/members/"]');
+  const campaign = await firstHref("/app/earn", 'a[href^="/app/earn/campaigns/"]');
+  const reward = await firstHref("/app/rewards", 'a[href^="/app/rewards/"]:not([href$="/new"])');
+  const admin = {
+    "admin-home": "/app",
+    "admin-members": "/app/members",
+    "admin-member": member,
+    "admin-earn": "/app/earn",
+    "admin-earn-purchase": null, // opened from the list below
+    "admin-campaign": campaign,
+    "admin-rewards": "/app/rewards",
+    "admin-reward-edit": reward,
+    "admin-tiers": "/app/tiers",
+    "admin-referrals": "/app/referrals",
+    "admin-referral-settings": "/app/referrals/settings",
+    "admin-settings": "/app/settings",
+  };
   for (const size of ["desktop", "mobile"]) {
-    await shoot("home", `${base}/app`, size);
-    await shoot("members", `${base}/app/members`, size);
+    for (const [name, path] of Object.entries(admin)) {
+      if (name === "admin-earn-purchase") {
+        await shoot(name, `${base}/app/earn`, size, async (page) => {
+          await page.getByRole("link", { name: "Place an order" }).click();
+          await page.getByTestId("purchase-preview").waitFor();
+        });
+      } else if (path) {
+        await shoot(name, `${base}${path}`, size);
+      }
+    }
     await shoot("widget-guest", `${base}/local/storefront?customer=guest`, size, openPanel);
     await shoot("widget-member", `${base}/local/storefront?customer=7390000001003`, size, openPanel);
   }
@@ -42,6 +77,19 @@ try {
     await dialog.getByRole("button", { name: "Confirm" }).click();
     await dialog.getByText(/KANTA-[0-9A-Z]{4}-[0-9A-Z]{4}/).first().waitFor();
   });
+  let referralLink = null;
+  await shoot("widget-referral-share", `${base}/local/storefront?customer=7390000001001`, "desktop", async (page) => {
+    await openPanel(page);
+    const section = page.getByRole("dialog").getByRole("region", { name: "Refer a friend" });
+    await section.scrollIntoViewIfNeeded();
+    referralLink = await section.locator("input").first().inputValue();
+  });
+  if (referralLink) {
+    const path = new URL(referralLink).pathname;
+    await shoot("widget-referral-friend", `${base}${path}`, "desktop", async (page) => {
+      await page.getByRole("dialog").waitFor();
+    });
+  }
   await shoot("rewards-page", `${base}/local/storefront/rewards?customer=7390000001003`, "desktop");
 } finally {
   await browser.close();

@@ -11,6 +11,9 @@ import { inTransaction } from "../app/loyalty/tx.server";
 import { toCustomerFacts, toOrderSnapshot, toRefundSnapshot } from "../app/webhooks/payloads";
 import { customerPayload, lineId, orderPayload, refundPayload } from "../tests/fixtures/payloads";
 import { DEMO_SHOP } from "../app/shopify/emulator.server";
+import { seedEarn } from "./seed-earn";
+import { seedReferrals } from "./seed-referrals";
+import { seedRewards } from "./seed-rewards";
 
 /** The demo orders are placed just before seeding, so they count towards this year's tiers. */
 const seededAt = Date.now();
@@ -60,24 +63,13 @@ async function main() {
     await applyRefund(db, shop.domain, toRefundSnapshot(refund));
     await seedRewards(db, shop.id);
     await seedActionRules(db, shop.id);
+    await seedReferrals(db, shop.id);
+    await seedEarn(db, shop.id);
     const members = await db.member.count({ where: { shopId: shop.id } });
     console.log(`  demo shop ${shop.domain}: ${members} members`);
   } finally {
     await db.$disconnect();
   }
-}
-
-/** The seeds' own examples: LIVELY's 100 points = 10 €, 100% Pure's 15% off for 200 points. */
-async function seedRewards(db: ReturnType<typeof createPrismaClient>, shopId: string) {
-  if ((await db.reward.count({ where: { shopId } })) > 0) return;
-  await db.reward.createMany({
-    data: [
-      { shopId, type: "amount_off", name: "10 € off", pointsCost: 1000, valueMinor: 1000n, minOrderMinor: 3000n, expiryDays: 90 },
-      { shopId, type: "percent_off", name: "15% off your order", pointsCost: 200, percentOff: 15, expiryDays: 30 },
-      { shopId, type: "free_shipping", name: "Free shipping", pointsCost: 300, expiryDays: 30 },
-      { shopId, type: "amount_off", name: "5 € off", pointsCost: 500, valueMinor: 500n, expiryDays: 90 },
-    ],
-  });
 }
 
 /**

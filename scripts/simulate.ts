@@ -23,6 +23,9 @@ const { values, positionals } = parseArgs({
     amount: { type: "string", default: "100.00" },
     currency: { type: "string", default: "EUR" },
     email: { type: "string" },
+    // A referred order: the kanta_ref cart attribute (the widget's visitor token) and/or a friend's code.
+    referral: { type: "string" },
+    "discount-code": { type: "string" },
     shop: { type: "string", default: "kanta-demo.myshopify.com" },
     url: { type: "string" },
     "event-id": { type: "string" },
@@ -48,7 +51,7 @@ const TOPICS = [
 const topic = positionals[0];
 if (values.help || !topic || !TOPICS.includes(topic)) {
   console.log(`usage: npm run simulate -- <topic> [--customer ID] [--order ID] [--refund ID] [--amount 120.00]
-                [--currency EUR] [--email E] [--shop DOMAIN] [--event-id ID] [--updated-at ISO] [--times N] [--url BASE]
+                [--currency EUR] [--email E] [--referral TOKEN] [--discount-code CODE] [--shop DOMAIN] [--event-id ID] [--updated-at ISO] [--times N] [--url BASE]
 topics: ${TOPICS.join(", ")}`);
   process.exit(topic ? 1 : 0);
 }
@@ -68,11 +71,14 @@ function build(): unknown {
     case "orders/cancelled":
       return orderPayload({
         id: orderId,
-        customerId,
+        customerId: customerId === "guest" ? null : customerId,
         currency: values.currency,
         lines: [{ price: values.amount! }],
         updatedAt: now,
         cancelledAt: topic === "orders/cancelled" ? now : null,
+        ...(values.referral ? { noteAttributes: { kanta_ref: values.referral } } : {}),
+        ...(values["discount-code"] ? { discountCodes: [values["discount-code"]] } : {}),
+        ...(values.email ? { email: values.email } : {}),
       });
     case "refunds/create":
       return refundPayload({

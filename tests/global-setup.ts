@@ -15,8 +15,9 @@ export default async function setup() {
     const { default: pg } = await import("pg");
     const admin = new pg.Client({ connectionString: pgAdminUrl() });
     await admin.connect();
-    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname LIKE '${prefix}%' AND pid <> pg_backend_pid()`);
-    const existing = await admin.query(`SELECT datname FROM pg_database WHERE datname LIKE '${prefix}%'`);
+    // starts_with, not LIKE: "_" in the prefix would match any character (another run's databases).
+    await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE starts_with(datname, $1) AND pid <> pg_backend_pid()`, [prefix]);
+    const existing = await admin.query(`SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [prefix]);
     for (const row of existing.rows as { datname: string }[]) await admin.query(`DROP DATABASE IF EXISTS "${row.datname}"`);
     await admin.query(`CREATE DATABASE ${prefix}template`);
     await admin.end();

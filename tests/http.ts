@@ -13,6 +13,9 @@ import { action as appUninstalled } from "../app/routes/webhooks.app.uninstalled
 import { loader as proxyCustomer } from "../app/routes/proxy.customer";
 import { action as proxyRedeem } from "../app/routes/proxy.redeem";
 import { action as proxyActions } from "../app/routes/proxy.actions.$action";
+import { loader as proxyReferralVisit } from "../app/routes/proxy.r.$code";
+import { loader as proxyReferral } from "../app/routes/proxy.referral._index";
+import { action as proxyReferralClaim } from "../app/routes/proxy.referral.claim";
 import { EARNING_RULE_TYPES } from "../app/loyalty/actions";
 import { afterAll, beforeAll } from "vitest";
 import { toShopifyJson } from "./fixtures/payloads";
@@ -33,6 +36,8 @@ const ROUTES: Record<string, RouteFn> = {
   "POST /webhooks/app/uninstalled": appUninstalled,
   "GET /proxy/customer": proxyCustomer as RouteFn,
   "POST /proxy/redeem": proxyRedeem as RouteFn,
+  "GET /proxy/referral": proxyReferral as RouteFn,
+  "POST /proxy/referral/claim": proxyReferralClaim as RouteFn,
   // /proxy/actions/:action, one entry per rule type, with the params Remix would pass.
   ...Object.fromEntries(
     EARNING_RULE_TYPES.map((type): [string, RouteFn] => [`POST /proxy/actions/${type}`, (args) => proxyActions({ ...args, params: { action: type } } as Parameters<typeof proxyActions>[0])]),
@@ -57,7 +62,12 @@ export async function startTestServer(): Promise<TestServer> {
         headers,
         body: req.method === "GET" || req.method === "HEAD" ? undefined : Buffer.concat(chunks),
       });
-      const route = ROUTES[`${req.method} ${new URL(url).pathname}`];
+      const pathname = new URL(url).pathname;
+      // /proxy/r/:code (a member's referral link), with the param Remix would pass.
+      const referralLink = req.method === "GET" && /^\/proxy\/r\/([^/]+)$/.exec(pathname);
+      const route: RouteFn | undefined = referralLink
+        ? (args) => proxyReferralVisit({ ...args, params: { code: decodeURIComponent(referralLink[1]!) } } as Parameters<typeof proxyReferralVisit>[0])
+        : ROUTES[`${req.method} ${pathname}`];
       let response: Response;
       try {
         response = route ? await route({ request, params: {}, context: {} }) : new Response("not found", { status: 404 });

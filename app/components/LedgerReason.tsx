@@ -11,6 +11,7 @@ export const LEDGER_KIND_LABELS: Record<string, string> = {
   redeemed: "Redeemed",
   redemption_reversed: "Redemption returned",
   expired: "Expired",
+  referral: "Referral",
 };
 
 /** A ledger row's reason: its kind, and its note underneath. */

@@ -1,7 +1,8 @@
 import { BlockStack, Card, Text } from "@shopify/polaris";
+import type { ReactNode } from "react";
 
 /** A headline number on a card (Home, member page). */
-export function Metric({ label, value, help }: { label: string; value: string; help?: string }) {
+export function Metric({ label, value, help, children }: { label: string; value: string; help?: string; children?: ReactNode }) {
   return (
     <Card>
       <BlockStack gap="100">
@@ -16,6 +17,7 @@ export function Metric({ label, value, help }: { label: string; value: string; h
             {help}
           </Text>
         ) : null}
+        {children}
       </BlockStack>
     </Card>
   );

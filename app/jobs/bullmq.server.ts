@@ -2,9 +2,13 @@ import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { getDb } from "../db.server";
 import { releaseDuePendingPoints } from "../loyalty/orders.server";
+import { releaseDueReferrals } from "../loyalty/referrals.server";
+import { referralGatewayForShop } from "../shopify/referral-contacts.server";
+import { expireInactivePoints } from "../loyalty/expiry.server";
 import { log } from "../log.server";
 import type { JobRunner } from "./queue.server";
 import { recoverStalledRedemptions } from "./redemptions-job.server";
+import { tickTierJobs, tierJobsEnabled } from "./tier-review.server";
 import { findDueWebhookEvents, processWebhookEvent, pruneInbox, retryDelayMs } from "./webhook-job.server";
 
 // BullMQ over Redis for multi-process deployments. Jobs carry only an inbox id; the job id
@@ -45,7 +49,12 @@ export async function createBullRunner(url: string, options: { runWorker: boolea
             for (const id of await findDueWebhookEvents(getDb())) enqueue(id, Date.now());
             await releaseDuePendingPoints(getDb());
             await pruneInbox(getDb());
+            await expireInactivePoints(getDb());
             await recoverStalledRedemptions(getDb());
+            // Tier reviews and the Shopify tier sync, in the background.
+            if (tierJobsEnabled()) tickTierJobs(getDb());
+            // Referrals whose waiting period is over, and referrer codes Shopify could not create at once.
+            await releaseDueReferrals(getDb(), { gatewayFor: referralGatewayForShop });
             return;
           }
           const { eventId } = job.data as { eventId: string };

@@ -1,8 +1,12 @@
 import { getDb } from "../db.server";
 import { getEnv } from "../env.server";
 import { releaseDuePendingPoints } from "../loyalty/orders.server";
+import { releaseDueReferrals } from "../loyalty/referrals.server";
+import { referralGatewayForShop } from "../shopify/referral-contacts.server";
+import { expireInactivePoints } from "../loyalty/expiry.server";
 import { log } from "../log.server";
 import { recoverStalledRedemptions } from "./redemptions-job.server";
+import { tickTierJobs, tierJobsEnabled } from "./tier-review.server";
 import { findDueWebhookEvents, processWebhookEvent, pruneInbox } from "./webhook-job.server";
 
 // Background work. Without REDIS_URL (the embedded default) jobs run in this process; with
@@ -67,11 +71,17 @@ class InProcessRunner implements JobRunner {
     if (this.stopped) return;
     try {
       for (const id of await findDueWebhookEvents(getDb())) this.enqueue(id);
+      // Tier passes and the tier sync run in the background (KANTA_TIER_JOBS=0 turns them
+      // off; tests call them directly, so they are off under NODE_ENV=test unless set to 1).
+      if (tierJobsEnabled()) tickTierJobs(getDb());
       if (Date.now() - this.lastRelease > RELEASE_EVERY_MS) {
         this.lastRelease = Date.now();
         await releaseDuePendingPoints(getDb());
         await pruneInbox(getDb());
+        await expireInactivePoints(getDb());
         await recoverStalledRedemptions(getDb());
+        // Referrals whose waiting period is over, and referrer codes Shopify could not create at once.
+        await releaseDueReferrals(getDb(), { gatewayFor: referralGatewayForShop });
       }
     } catch (error) {
       log.error("job sweep failed", { error: String(error) });

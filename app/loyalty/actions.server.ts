@@ -3,6 +3,7 @@ import { computeClaimKey, formatBirthday, isClaimableRule, parseBirthday, yearIn
 import { IdempotencyConflictError } from "./ledger";
 import { appendLedgerEntry } from "./ledger.server";
 import { requireShopConfig, type ShopConfig } from "./shop-config.server";
+import { upgradeMemberTier } from "./tiers.server";
 import { UnknownShopError } from "./shops.server";
 import { inTransaction } from "./tx.server";
 
@@ -61,7 +62,7 @@ export async function claimAction(input: ClaimActionInput, db: Db = getDb()): Pr
   }
   const member = await db.member.findUnique({
     where: { shopId_customerGid: { shopId: shop.id, customerGid: input.customerGid } },
-    select: { id: true, status: true },
+    select: { id: true, status: true, tierId: true },
   });
   if (!member) throw new ActionError("not_a_member", "Join the program to earn points.");
   if (member.status !== "active") throw new ActionError("member_excluded", "This account cannot earn points.");
@@ -71,7 +72,11 @@ export async function claimAction(input: ClaimActionInput, db: Db = getDb()): Pr
     throw new ActionError("rule_unavailable", "This way to earn points is not available.");
   }
   let note = rule.name;
+  let awarded = rule.points;
   if (rule.type === "birthday") {
+    // A tier's birthday perk replaces the rule's points for its members (docs/decisions/0008).
+    awarded = shop.tiers.find((t) => t.id === member.tierId)?.perks.birthdayPoints ?? rule.points;
+    if (awarded <= 0) throw new ActionError("rule_unavailable", "This way to earn points is not available.");
     const birthday = parseBirthday(input.birthday);
     if (!birthday) throw new ActionError("bad_birthday", "Enter your birthday as month-day, e.g. 03-14.");
     note = `${rule.name} (${formatBirthday(birthday)})`;
@@ -84,7 +89,7 @@ export async function claimAction(input: ClaimActionInput, db: Db = getDb()): Pr
       ({ replayed } = await appendLedgerEntry(tx, {
         shopId: shop.id,
         memberId: member.id,
-        delta: rule.points,
+        delta: awarded,
         kind: "action_bonus",
         idempotencyKey,
         sourceGid: rule.id,
@@ -97,8 +102,9 @@ export async function claimAction(input: ClaimActionInput, db: Db = getDb()): Pr
       else throw error;
     }
     if (replayed) throw new ActionError("already_claimed", "You have already earned these points.");
+    if (shop.program.tierBasis === "points") await upgradeMemberTier(tx, shop, member.id, { now });
     const { points } = await tx.member.findUniqueOrThrow({ where: { id: member.id }, select: { points: true } });
-    return { awarded: rule.points, points };
+    return { awarded, points };
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from "../db.server";
+import { normaliseEmail } from "./referrals";
 import { inTransaction } from "./tx.server";
 
 // GDPR/CCPA compliance: https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance
@@ -81,6 +82,16 @@ export async function eraseCustomer(db: Db, request: CustomerRequest) {
     });
     await tx.complianceExport.deleteMany({
       where: { shopDomain: request.shopDomain, customerGid: request.customerGid },
+    });
+    // Referrals where the customer was the friend: keep the row (the referrer's reward and
+    // its history), drop what identifies the friend.
+    const customerEmail = normaliseEmail(request.email);
+    await tx.referral.updateMany({
+      where: {
+        shopId: shop.id,
+        OR: [{ friendCustomerGid: request.customerGid }, ...(customerEmail ? [{ friendEmail: customerEmail }] : [])],
+      },
+      data: { friendEmail: null, friendCustomerGid: null },
     });
     // Unprocessed inbox payloads that mention the customer: processed ones hold none.
     const customerId = request.customerGid.split("/").pop() ?? "";

@@ -2,8 +2,10 @@ import { getDb, type Db } from "../db.server";
 import { computeWayKeys, computeWays, yearInTimeZone, type WayView } from "./actions";
 import { releaseDuePendingPoints } from "./orders.server";
 import { toRedemptionView, toRewardDef, type RedemptionView } from "./redemptions.server";
+import { getMemberReferralView, type MemberReferralView } from "./referrals.server";
 import { checkRedeemable } from "./rewards";
-import { calendarYearBounds, computeTierProgress } from "./tiers";
+import { DEFAULT_PROGRAM_NAME, parsePointsNames, resolvePointsName, storefrontWidgetDefaults, type PointsName, type PointsNames, type WidgetDefaults } from "./settings";
+import { computeMemberTierView, toTierBenefits, type MemberTierView, type TierBenefit } from "./tiers.server";
 
 // What the storefront widget reads through the app proxy. Field names are a contract with
 // extensions/kanta-widget: add fields, never rename or remove them.
@@ -16,20 +18,12 @@ export interface CustomerView {
     pendingPoints: number;
     lifetimePoints: number;
     status: string;
-    /**
-     * `next`: the tier above and the spend (minor units) still missing for it this period,
-     * null at the top. `spendMinor`: eligible spend this shop-local calendar year, which
-     * ends at `periodEnd` (ISO instant, exclusive).
-     */
-    tier: {
-      name: string;
-      rank: number;
-      next: { name: string; remainingMinor: number } | null;
-      spendMinor: number;
-      periodEnd: string;
-    } | null;
+    /** The member's tier and what is missing for the next, in the basis' unit (./tiers.server.ts MemberTierView). */
+    tier: MemberTierView | null;
     recentActivity: { at: string; kind: string; points: number; pendingPoints: number; note: string | null }[];
     redemptions: RedemptionView[];
+    /** The member's referral link and what it earns; null when referrals are off (0009). */
+    referral: MemberReferralView | null;
   } | null;
   /** The enabled rewards; for a member, whether each can be redeemed now and why not. */
   rewards: {
@@ -44,6 +38,12 @@ export interface CustomerView {
     redeemable: boolean;
     reason: "insufficient_points" | "tier_required" | "reward_unavailable" | "not_a_member" | null;
     neededPoints: number;
+    /** tier_required: the name of the lowest tier that unlocks the reward. */
+    minTierName: string | null;
+    /** points_to_money: the rate (the shopper chooses the points, in steps of pointsPerUnit); else null. */
+    rate: { pointsPerUnit: number; unitMinor: number; maxMinor: number | null } | null;
+    /** free_product: the product as the merchant picked it; else null. */
+    productTitle: string | null;
   }[];
   program: {
     status: string;
@@ -53,9 +53,21 @@ export interface CustomerView {
     pendingDays: number;
     /** The shop's IANA time zone: periods (tier years) are shop-local. */
     timeZone: string;
+    /** The merchant's program name; null when left at the default (the widget's own "Rewards"). */
+    programName: string | null;
+    /** The merchant's names for points per widget language; a missing language uses the widget's words. */
+    pointsNames: PointsNames;
+    /** The names for this shopper's language (the member's locale, else the shop's), or null. */
+    pointsName: PointsName | null;
+    /** Points expire after this many months without activity; null: never. */
+    expiryMonths: number | null;
+    /** Appearance defaults for when the theme editor's settings are left at their defaults. */
+    widget: WidgetDefaults;
   };
   /** The enabled earning rules ("Ways to earn"), with what this shopper can do about each. */
   ways: WayView[];
+  /** The VIP tiers and their benefits, lowest first; `basis` says the thresholds' unit (spend: minor units). */
+  tiers: { basis: string; period: string; list: TierBenefit[] };
 }
 
 export class ProgramNotFoundError extends Error {
@@ -69,7 +81,7 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
       program: true,
       earnRules: { where: { enabled: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
       rewards: { where: { enabled: true }, orderBy: [{ pointsCost: "asc" }, { createdAt: "asc" }] },
-      tiers: { orderBy: { rank: "asc" }, select: { name: true, rank: true, thresholdMinor: true } },
+      tiers: { orderBy: { rank: "asc" }, select: { name: true, rank: true, thresholdMinor: true, multiplierPermille: true, perks: true } },
     },
   });
   if (!shop || !shop.program || shop.uninstalledAt) throw new ProgramNotFoundError(`no program for ${shopDomain}`);
@@ -82,6 +94,11 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     signupPoints: signup?.points ?? null,
     pendingDays: shop.program.pendingDays,
     timeZone: shop.ianaTimezone,
+    programName: shop.program.programName.trim() && shop.program.programName !== DEFAULT_PROGRAM_NAME ? shop.program.programName : null,
+    pointsNames: parsePointsNames(shop.program.pointsNames),
+    pointsName: resolvePointsName(parsePointsNames(shop.program.pointsNames), shop.primaryLocale),
+    expiryMonths: shop.program.expiryMonths,
+    widget: storefrontWidgetDefaults(shop.program.widgetSettings),
   };
   const rewardDefs = shop.rewards.flatMap((row) => {
     const def = toRewardDef(row);
@@ -102,11 +119,15 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
         redeemable: member !== null && refusal === null,
         reason: member ? (refusal?.code ?? null) : "not_a_member",
         neededPoints: refusal?.code === "insufficient_points" ? refusal.needed : 0,
+        minTierName: r.minTierRank === null ? null : (shop.tiers.find((t) => t.rank >= r.minTierRank!)?.name ?? null),
+        rate: r.rate ?? null,
+        productTitle: r.productTitle ?? null,
       };
     });
   const now = new Date();
   const year = yearInTimeZone(now, shop.ianaTimezone);
-  const guest = (): CustomerView => ({ customer: null, program, rewards: rewardsFor(null), ways: computeWays(shop.earnRules, null) });
+  const tiers = { basis: shop.program.tierBasis, period: shop.program.tierPeriod, list: toTierBenefits(shop.tiers) };
+  const guest = (): CustomerView => ({ customer: null, program, rewards: rewardsFor(null), ways: computeWays(shop.earnRules, null), tiers });
   if (!customerGid) return guest();
 
   let member = await db.member.findUnique({
@@ -130,9 +151,9 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     where: { shopId: shop.id, memberId: full.id, idempotencyKey: { in: computeWayKeys(shop.earnRules, customerGid, year) } },
     select: { idempotencyKey: true },
   });
-  // Progress exists for basis "spend" per "calendar_year" only so far; others show the tier alone.
-  const spendTiers = shop.program.tierBasis === "spend" && shop.program.tierPeriod === "calendar_year";
-  const tier = full.tier ? await tierView(db, spendTiers ? shop.tiers : [], shop, full.id, full.tier, now) : null;
+  const tier = full.tier ? await computeMemberTierView(db, { ...shop, program: shop.program }, tiers.list, full.id, full.tier, now) : null;
+  // A tier's birthday points replace the birthday rule's for its members (0008).
+  const birthdayPoints = tiers.list.find((t) => t.rank === full.tier?.rank)?.perks.birthdayPoints ?? null;
   const ways = computeWays(shop.earnRules, {
     customerGid,
     canClaim: full.status === "active" && shop.program.status === "live",
@@ -156,35 +177,13 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
         note: e.note,
       })),
       redemptions: full.redemptions.map(toRedemptionView),
+      // The code is assigned the first time the member's view is built.
+      referral: await getMemberReferralView(db, shop, full),
     },
-    program,
+    program: full.locale ? { ...program, pointsName: resolvePointsName(program.pointsNames, full.locale) ?? program.pointsName } : program,
     rewards: rewardsFor(full.status === "active" ? { points: full.points, tierRank: full.tier?.rank ?? null } : null),
-    ways,
+    ways: birthdayPoints === null ? ways : ways.map((w) => (w.type === "birthday" ? { ...w, points: birthdayPoints } : w)),
+    tiers,
   };
 }
 
-/** The member's tier with their progress this period (basis "spend", period "calendar_year"). */
-async function tierView(
-  db: Db,
-  tiers: { name: string; rank: number; thresholdMinor: bigint }[],
-  shop: { id: string; ianaTimezone: string },
-  memberId: string,
-  tier: { name: string; rank: number },
-  now: Date,
-): Promise<NonNullable<NonNullable<CustomerView["customer"]>["tier"]>> {
-  const period = calendarYearBounds(now, shop.ianaTimezone);
-  const spend = await db.orderRecord.aggregate({
-    where: { shopId: shop.id, memberId, processedAt: { gte: period.start, lt: period.end } },
-    _sum: { eligibleMinor: true },
-  });
-  const spendMinor = Number(spend._sum.eligibleMinor ?? 0n);
-  const ladder = tiers.map((t) => ({ name: t.name, rank: t.rank, thresholdMinor: Number(t.thresholdMinor) }));
-  const { next } = computeTierProgress(ladder, tier.rank, spendMinor, period.end);
-  return {
-    name: tier.name,
-    rank: tier.rank,
-    next: next ? { name: next.name, remainingMinor: next.remainingMinor } : null,
-    spendMinor,
-    periodEnd: period.end.toISOString(),
-  };
-}

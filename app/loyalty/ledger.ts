@@ -15,6 +15,7 @@ export const LEDGER_KINDS = [
   "redeemed", // points spent on a reward
   "redemption_reversed", // a failed redemption gave the points back
   "expired",
+  "referral", // a referred friend's order paid off (referral:<id>), or a referral bonus (referral-bonus:…)
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
@@ -25,6 +26,7 @@ const EARNING_KINDS: ReadonlySet<LedgerKind> = new Set([
   "signup_bonus",
   "action_bonus",
   "manual_adjustment",
+  "referral",
 ]);
 
 export function countsAsEarning(kind: LedgerKind): boolean {
@@ -32,7 +34,7 @@ export function countsAsEarning(kind: LedgerKind): boolean {
 }
 
 /** Kinds that show the member is active (for inactivity expiry); system moves do not. */
-const ACTIVITY_KINDS: ReadonlySet<LedgerKind> = new Set(["order_earned", "signup_bonus", "action_bonus", "redeemed"]);
+const ACTIVITY_KINDS: ReadonlySet<LedgerKind> = new Set(["order_earned", "signup_bonus", "action_bonus", "redeemed", "referral"]);
 
 export function countsAsActivity(kind: LedgerKind): boolean {
   return ACTIVITY_KINDS.has(kind);

@@ -3,6 +3,8 @@ import { databaseKind, getDb, type Db, type Tx } from "../db.server";
 import { getEnv } from "../env.server";
 import { appendConditionalDebit, appendLedgerEntry } from "./ledger.server";
 import { ledgerKeys, sameEntry, IdempotencyConflictError, type LedgerEntryInput } from "./ledger";
+import { requireShopConfig } from "./shop-config.server";
+import { upgradeMemberTier } from "./tiers.server";
 import { inTransaction } from "./tx.server";
 
 // The admin's Members pages: a keyset-paginated list (fast with 100,000 members: the
@@ -281,6 +283,9 @@ export async function adjustMemberPoints(input: AdjustInput, db: Db = getDb()) {
     if (points > 0) {
       try {
         const { replayed } = await appendLedgerEntry(tx, entry);
+        // Points earned can qualify for a tier (basis "points"): moving up never waits.
+        const shop = await requireShopConfig(tx, input.shopDomain);
+        if (!replayed && shop.program.tierBasis === "points") await upgradeMemberTier(tx, shop, member.id, { now: new Date() });
         return { replayed };
       } catch (error) {
         if (error instanceof IdempotencyConflictError) throw new AdjustError("conflict", "This form was already submitted with other values: reload the page", "form");

@@ -30,7 +30,7 @@ export async function enrollMember(
   const existing = await tx.member.findUnique({
     where: { shopId_customerGid: { shopId: shop.id, customerGid: customer.customerGid } },
   });
-  if (existing) return applyCustomerFacts(tx, existing, customer);
+  if (existing) return applyCustomerFacts(tx, existing, customer, shop.program.excludedTags);
 
   const excluded = isExcludedByTags(customer.tags ?? "", shop.program.excludedTags);
   const member = await tx.member.create({
@@ -66,14 +66,20 @@ export async function enrollMember(
 
 type MemberRow = Awaited<ReturnType<Tx["member"]["findUniqueOrThrow"]>>;
 
-async function applyCustomerFacts(tx: Tx, member: MemberRow, customer: CustomerFacts): Promise<MemberRow> {
+async function applyCustomerFacts(tx: Tx, member: MemberRow, customer: CustomerFacts, excludedTags: string): Promise<MemberRow> {
   const incoming = customer.updatedAt ?? null;
   if (incoming && member.customerUpdatedAt && incoming < member.customerUpdatedAt) return member;
   const data: Record<string, unknown> = {};
   if (customer.email !== undefined && customer.email !== member.email) data.email = customer.email;
   if (customer.firstName !== undefined && customer.firstName !== member.firstName) data.firstName = customer.firstName;
   if (customer.lastName !== undefined && customer.lastName !== member.lastName) data.lastName = customer.lastName;
-  if (customer.tags !== undefined && customer.tags !== null && customer.tags !== member.tags) data.tags = customer.tags;
+  if (customer.tags !== undefined && customer.tags !== null && customer.tags !== member.tags) {
+    data.tags = customer.tags;
+    // A customer newly tagged with an excluded tag leaves the program (keeping their
+    // history). Removing the tag does not bring them back: staff may have excluded them
+    // for another reason, so re-including is the merchant's call on the member page.
+    if (member.status === "active" && isExcludedByTags(customer.tags, excludedTags)) data.status = "excluded";
+  }
   if (customer.locale !== undefined && customer.locale !== member.locale) data.locale = customer.locale;
   if (incoming && (!member.customerUpdatedAt || incoming > member.customerUpdatedAt)) data.customerUpdatedAt = incoming;
   if (Object.keys(data).length === 0) return member;

@@ -9,14 +9,16 @@ import {
   type OrderSnapshot,
   type RefundSnapshot,
 } from "./earning";
+import { computeEarnMultiplierPermille } from "./campaigns";
+import { nthOrderBonus } from "./earn-rules";
 import { appendNewLedgerEntries } from "./ledger.server";
-import { ledgerKeys, type LedgerEntryInput, type LedgerKind } from "./ledger";
+import { countsAsEarning, ledgerKeys, type LedgerEntryInput, type LedgerKind } from "./ledger";
 import { enrollMember } from "./members.server";
 import { formatMinorPlain } from "./money";
 import { addDays } from "./program";
 import { markRedemptionsUsed } from "./redemptions.server";
 import { requireShopConfig, type ShopConfig } from "./shop-config.server";
-import { calendarYearBounds, qualifyingTier } from "./tiers";
+import { upgradeMemberTier } from "./tiers.server";
 import { WriteConflictError, inTransaction } from "./tx.server";
 
 // Order events converge: each event updates what Kanta knows of the order (newest state by
@@ -58,10 +60,12 @@ export async function applyOrderSnapshot(
     const entries: LedgerEntryInput[] = [];
     let memberId = record.memberId;
     let memberStatus: string | null = null;
+    let memberTierId: string | null = null;
     if (!memberId && snapshot.customerGid) {
       const member = await enrollMember(tx, shop, { customerGid: snapshot.customerGid }, entries);
       memberId = member.id;
       memberStatus = member.status;
+      memberTierId = member.tierId;
     }
 
     const fresh = snapshot.updatedAt.getTime() >= record.stateUpdatedAt.getTime();
@@ -88,40 +92,18 @@ export async function applyOrderSnapshot(
       cancelled: record.cancelled || snapshot.cancelled,
     };
     if (!snapshot.cancelled) await markRedemptionsUsed(tx, shop.id, snapshot.discountCodes, snapshot.orderGid);
-    const settled = await settleOrder(tx, shop, record, merged, now, { memberStatus, refunds: knownRefunds, entries });
-    if (settled.eligibleIncreased && settled.result.memberId) {
-      await upgradeTier(tx, shop, settled.result.memberId, settled.processedAt, now);
+    const settled = await settleOrder(tx, shop, record, merged, now, { memberStatus, memberTierId, refunds: knownRefunds, entries });
+    // Upgrades only (refunds wait for the review). Spend and orders change with the order's
+    // eligible amount, in the window of its processedAt; points with the points it earned now.
+    const memberToCheck = settled.result.memberId;
+    if (memberToCheck) {
+      if (shop.program.tierBasis === "points") {
+        if (settled.pointsIncreased) await upgradeMemberTier(tx, shop, memberToCheck, { now });
+      } else if (settled.eligibleIncreased) {
+        await upgradeMemberTier(tx, shop, memberToCheck, { now, activityAt: settled.processedAt });
+      }
     }
     return settled.result;
-  });
-}
-
-/**
- * Moves the member up to the highest tier their spend this shop-local calendar year
- * qualifies for. Never down: a refund leaves the tier until the period-end review. Called
- * only when an order's eligible amount grew, so the cost is one aggregate on the
- * (shopId, memberId, processedAt) index and at most one conditional update.
- */
-async function upgradeTier(tx: Tx, shop: ShopConfig, memberId: string, processedAt: Date | null, now: Date): Promise<void> {
-  // Other bases (points, orders) and periods (rolling, lifetime) are not built yet.
-  if (shop.program.tierBasis !== "spend" || shop.program.tierPeriod !== "calendar_year") return;
-  if (shop.tiers.length < 2 || !processedAt) return;
-  const period = calendarYearBounds(now, shop.ianaTimezone);
-  // An order outside this year changes nothing about this year's spend.
-  if (processedAt < period.start || processedAt >= period.end) return;
-  const spend = await tx.orderRecord.aggregate({
-    where: { shopId: shop.id, memberId, processedAt: { gte: period.start, lt: period.end } },
-    _sum: { eligibleMinor: true },
-  });
-  const tier = qualifyingTier(shop.tiers, Number(spend._sum.eligibleMinor ?? 0n));
-  // Members start in the entry tier (enrolMember), so only a higher tier needs a write.
-  if (!tier || tier.rank <= shop.tiers[0]!.rank) return;
-  const lowerIds = shop.tiers.filter((t) => t.rank < tier.rank).map((t) => t.id);
-  // Conditional, so it needs no read of the member and cannot move anyone down
-  // (shouldUpgrade in ./tiers says the same for callers that hold the member).
-  await tx.member.updateMany({
-    where: { id: memberId, status: "active", OR: [{ tierId: null }, { tierId: { in: lowerIds } }] },
-    data: { tierId: tier.id },
   });
 }
 
@@ -140,7 +122,7 @@ export async function applyRefund(
     // A refund can arrive before the order's own events: remember it; the order settles
     // when its state arrives.
     if (!record) record = await createRecord(tx, shop, refund.orderGid, shop.currencyCode);
-    // A refund only lowers spend: no tier change (downgrades wait for the period-end review).
+    // A refund only lowers the number: no tier change (downgrades wait for the review).
     return (await settleOrder(tx, shop, record, record, options.now ?? new Date())).result;
   });
 }
@@ -214,8 +196,13 @@ async function settleOrder(
   read: OrderRecordRow,
   merged: OrderRecordRow,
   now: Date,
-  known: { memberStatus?: string | null; refunds?: readonly RefundSnapshot[] | null; entries?: LedgerEntryInput[] } = {},
-): Promise<{ result: SettleResult; eligibleIncreased: boolean; processedAt: Date | null }> {
+  known: {
+    memberStatus?: string | null;
+    memberTierId?: string | null;
+    refunds?: readonly RefundSnapshot[] | null;
+    entries?: LedgerEntryInput[];
+  } = {},
+): Promise<{ result: SettleResult; eligibleIncreased: boolean; pointsIncreased: boolean; processedAt: Date | null }> {
   const entries = known.entries ?? [];
   const refunds = known.refunds
     ? known.refunds.map((r) => refundTotals(r))
@@ -229,11 +216,13 @@ async function settleOrder(
   );
 
   const record = { ...merged };
-  const memberStatus =
-    known.memberStatus ??
-    (record.memberId
-      ? ((await tx.member.findUnique({ where: { id: record.memberId }, select: { status: true } }))?.status ?? null)
-      : null);
+  let memberStatus = known.memberStatus ?? null;
+  let memberTierId = known.memberTierId ?? null;
+  if (!known.memberStatus && record.memberId) {
+    const member = await tx.member.findUnique({ where: { id: record.memberId }, select: { status: true, tierId: true } });
+    memberStatus = member?.status ?? null;
+    memberTierId = member?.tierId ?? null;
+  }
 
   // Earning terms are fixed the first time the order can earn.
   // Only a live program awards points (draft: not launched yet; paused: stopped by the merchant).
@@ -247,8 +236,35 @@ async function settleOrder(
   ) {
     record.earnPoints = shop.purchaseRule.points;
     record.earnSpendMinor = shop.purchaseRule.spendMinor;
-    record.multiplierPermille = MULTIPLIER_ONE; // tiers and campaigns plug in here
+    // The member's tier (as it is before this order moves it) times the best campaign running
+    // when the order was placed; fixed here, so refunds reverse at the same rate (0008).
+    const tier = shop.tiers.find((t) => t.id === memberTierId) ?? null;
+    record.multiplierPermille = computeEarnMultiplierPermille(
+      tier?.multiplierPermille ?? MULTIPLIER_ONE,
+      shop.campaigns,
+      record.processedAt ?? now,
+      tier?.rank ?? null,
+    );
     record.availableAt = addDays(record.processedAt ?? now, shop.program.pendingDays);
+    // Milestones ("every 5th order"): this order's number among the member's earning
+    // orders, counted once, here. The bonus key is per rule, member and number, so a
+    // concurrent order that counted the same number fails the insert and is re-run.
+    if (shop.nthOrderRules.length > 0 && record.memberId) {
+      const earlier = await tx.orderRecord.count({
+        where: { shopId: shop.id, memberId: record.memberId, earnPoints: { not: null }, cancelled: false, NOT: { orderGid: record.orderGid } },
+      });
+      for (const award of nthOrderBonus(shop.nthOrderRules, earlier + 1, record.memberId)) {
+        entries.push({
+          shopId: shop.id,
+          memberId: record.memberId,
+          delta: award.points,
+          kind: "action_bonus",
+          idempotencyKey: award.idempotencyKey,
+          sourceGid: record.orderGid,
+          note: award.note,
+        });
+      }
+    }
   }
 
   const target =
@@ -307,6 +323,7 @@ async function settleOrder(
     }
   }
 
+  const pointsIncreased = entries.some((e) => countsAsEarning(e.kind) && e.delta + (e.pendingDelta ?? 0) > 0);
   await appendNewLedgerEntries(tx, entries);
   const saved = await tx.orderRecord.updateMany({
     where: { id: read.id, revision: read.revision },
@@ -344,6 +361,7 @@ async function settleOrder(
       pendingDelta: totalPendingDelta,
     },
     eligibleIncreased: target.eligibleMinor > Number(read.eligibleMinor) && memberStatus === "active",
+    pointsIncreased: pointsIncreased && memberStatus === "active",
     processedAt: record.processedAt,
   };
 }

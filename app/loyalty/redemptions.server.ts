@@ -3,11 +3,14 @@ import { getDb, type Db, type Tx } from "../db.server";
 import { ledgerKeys } from "./ledger";
 import { appendConditionalDebit, appendLedgerEntry } from "./ledger.server";
 import { releaseDuePendingPoints } from "./orders.server";
+import { formatMinorPlain } from "./money";
 import {
   checkRedeemable,
   computeDiscountSpec,
+  computePointsToMoney,
   generateRewardCode,
   isRewardType,
+  parseRewardConfig,
   type DiscountSpec,
   type RewardDef,
 } from "./rewards";
@@ -29,6 +32,7 @@ export type RedeemErrorCode =
   | "reward_unavailable"
   | "tier_required"
   | "insufficient_points"
+  | "invalid_points"
   | "request_conflict"
   | "shopify_failed";
 
@@ -85,8 +89,12 @@ export function toRewardDef(row: {
   minTierRank: number | null;
   productVariantGid: string | null;
   enabled: boolean;
+  config?: string;
 }): RewardDef | null {
   if (!isRewardType(row.type)) return null;
+  const config = parseRewardConfig(row.config);
+  // A points_to_money reward without a usable rate cannot be redeemed: leave it out.
+  if (row.type === "points_to_money" && !config.rate) return null;
   return {
     id: row.id,
     type: row.type,
@@ -99,6 +107,8 @@ export function toRewardDef(row: {
     minTierRank: row.minTierRank,
     productVariantGid: row.productVariantGid,
     enabled: row.enabled,
+    rate: config.rate,
+    productTitle: config.productTitle,
   };
 }
 
@@ -107,6 +117,8 @@ export interface RedeemInput {
   customerGid: string;
   rewardId: string;
   requestId: string;
+  /** points_to_money: how many points the shopper chose to spend (whole units of the rate). */
+  points?: number;
   now?: Date;
 }
 
@@ -127,6 +139,10 @@ export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db:
     });
     if (existing) {
       if (existing.memberId !== member.id) throw new RedeemError("request_conflict", "This request id belongs to another redemption.");
+      // A replay must ask for the same thing; other points under the same id are a client bug.
+      if (input.points !== undefined && existing.rewardId === input.rewardId && existing.pointsSpent !== input.points) {
+        throw new RedeemError("request_conflict", "This request id was used for another amount.");
+      }
       return { redemption: existing, replay: true, spec: null };
     }
     const current = await tx.member.findUniqueOrThrow({
@@ -140,16 +156,31 @@ export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db:
     const refusal = checkRedeemable(reward, { points: current.points, tierRank: current.tier?.rank ?? null });
     if (refusal) throw refusalError(refusal);
 
+    // What this redemption costs: the reward's price, or the points chosen for points_to_money.
+    let cost = reward.pointsCost;
+    let rewardName = reward.name;
+    if (reward.type === "points_to_money" && reward.rate) {
+      const choice = computePointsToMoney(reward.rate, input.points ?? Number.NaN);
+      if (!choice.ok) {
+        const { minPoints, stepPoints, maxPoints } = choice;
+        const range = maxPoints === null ? `at least ${minPoints}` : `from ${minPoints} to ${maxPoints}`;
+        throw new RedeemError("invalid_points", `Choose ${range} points, in steps of ${stepPoints}.`, { minPoints, stepPoints, maxPoints });
+      }
+      if (current.points < choice.points) throw refusalError({ code: "insufficient_points", needed: choice.points - current.points });
+      cost = choice.points;
+      rewardName = `${reward.name}: ${formatMinorPlain(choice.amountMinor, shop.currencyCode)} ${shop.currencyCode}`;
+    }
+
     const code = generateRewardCode((n) => randomBytes(n));
-    const spec = computeDiscountSpec(reward, { code, customerGid: input.customerGid, currencyCode: shop.currencyCode, now });
+    const spec = computeDiscountSpec(reward, { code, customerGid: input.customerGid, currencyCode: shop.currencyCode, now, points: cost });
     const redemption = await tx.redemption.create({
       data: {
         shopId: shop.id,
         memberId: member.id,
         rewardId: reward.id,
         requestId: input.requestId,
-        rewardName: reward.name,
-        pointsSpent: reward.pointsCost,
+        rewardName,
+        pointsSpent: cost,
         status: "pending",
         code,
         expiresAt: spec.endsAt,
@@ -158,15 +189,15 @@ export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db:
     const debited = await appendConditionalDebit(tx, {
       shopId: shop.id,
       memberId: member.id,
-      delta: -reward.pointsCost,
+      delta: -cost,
       kind: "redeemed",
       idempotencyKey: ledgerKeys.redeem(redemption.id),
       sourceGid: reward.id,
       actor: `customer:${input.customerGid}`,
-      note: reward.name,
+      note: rewardName,
     });
     // A concurrent redemption spent the points after the check above: undo this one.
-    if (!debited) throw refusalError({ code: "insufficient_points", needed: reward.pointsCost - current.points });
+    if (!debited) throw refusalError({ code: "insufficient_points", needed: cost - current.points });
     return { redemption, replay: false, spec };
   });
 

@@ -2,8 +2,19 @@
 import { currencyScale, formatMinorPlain } from "./money";
 import { addDays } from "./program";
 
-export const REWARD_TYPES = ["amount_off", "percent_off", "free_shipping", "free_product"] as const;
+export const REWARD_TYPES = ["amount_off", "percent_off", "free_shipping", "free_product", "points_to_money"] as const;
 export type RewardType = (typeof REWARD_TYPES)[number];
+
+/**
+ * points_to_money: `pointsPerUnit` points buy `unitMinor` off (100 points = 1,00 €); the
+ * shopper chooses how many whole units to take, up to `maxMinor` per code when set.
+ * Stored in Reward.config as {"pointsPerUnit", "unitMinor", "maxMinor"}.
+ */
+export interface PointsRate {
+  pointsPerUnit: number;
+  unitMinor: number;
+  maxMinor: number | null;
+}
 
 export interface RewardDef {
   id: string;
@@ -17,6 +28,10 @@ export interface RewardDef {
   minTierRank: number | null;
   productVariantGid: string | null; // free_product
   enabled: boolean;
+  /** points_to_money only (from Reward.config). */
+  rate?: PointsRate | null;
+  /** free_product: the product's title as the merchant picked it (from Reward.config). */
+  productTitle?: string | null;
 }
 
 /** The discount Kanta asks Shopify to create for one redemption. */
@@ -41,7 +56,8 @@ export class RewardConfigError extends Error {
 
 export function computeDiscountSpec(
   reward: RewardDef,
-  context: { code: string; customerGid: string; currencyCode: string; now: Date },
+  /** `points`: what the shopper chose to spend on a points_to_money reward. */
+  context: { code: string; customerGid: string; currencyCode: string; now: Date; points?: number },
 ): DiscountSpec {
   const base = {
     code: context.code,
@@ -68,7 +84,48 @@ export function computeDiscountSpec(
     case "free_product":
       if (!reward.productVariantGid) throw new RewardConfigError(`${reward.name}: no product chosen`);
       return { ...base, kind: "free_product", productVariantGid: reward.productVariantGid };
+    case "points_to_money": {
+      if (!reward.rate) throw new RewardConfigError(`${reward.name}: no points rate`);
+      const choice = computePointsToMoney(reward.rate, context.points ?? Number.NaN);
+      if (!choice.ok) throw new RewardConfigError(`${reward.name}: ${context.points} points is not a valid amount`);
+      return { ...base, kind: "amount", amount: formatMinorPlain(choice.amountMinor, context.currencyCode) };
+    }
   }
+}
+
+export type PointsChoice =
+  | { ok: true; points: number; amountMinor: number }
+  | { ok: false; minPoints: number; stepPoints: number; maxPoints: number | null };
+
+/**
+ * A points_to_money choice: a whole number of units (a multiple of pointsPerUnit), at
+ * least one, and within maxMinor. Whole units keep the discount an exact amount.
+ */
+export function computePointsToMoney(rate: PointsRate, points: number): PointsChoice {
+  const step = rate.pointsPerUnit;
+  const maxPoints = rate.maxMinor === null ? null : Math.floor(rate.maxMinor / rate.unitMinor) * step;
+  if (!Number.isSafeInteger(points) || points < step || points % step !== 0 || (maxPoints !== null && points > maxPoints)) {
+    return { ok: false, minPoints: step, stepPoints: step, maxPoints };
+  }
+  return { ok: true, points, amountMinor: (points / step) * rate.unitMinor };
+}
+
+/** Reward.config as stored: unknown or malformed keys are ignored, never trusted. */
+export function parseRewardConfig(json: string | null | undefined): { rate: PointsRate | null; productTitle: string | null } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json || "{}");
+  } catch {
+    raw = {};
+  }
+  const o = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
+  const positiveInt = (v: unknown) => (typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : null);
+  const pointsPerUnit = positiveInt(o.pointsPerUnit);
+  const unitMinor = positiveInt(o.unitMinor);
+  return {
+    rate: pointsPerUnit && unitMinor ? { pointsPerUnit, unitMinor, maxMinor: positiveInt(o.maxMinor) } : null,
+    productTitle: typeof o.productTitle === "string" && o.productTitle.trim() ? o.productTitle.trim().slice(0, 255) : null,
+  };
 }
 
 // Crockford's base32 without I, L, O, U: readable aloud, no look-alike characters.
@@ -103,8 +160,11 @@ export function checkRedeemable(
   return null;
 }
 
-/** "5.00 EUR off", "15% off", "Free shipping", "Free product". */
-export function describeRewardValue(reward: Pick<RewardDef, "type" | "valueMinor" | "percentOff">, currencyCode: string): string {
+/** "5.00 EUR off", "15% off", "Free shipping", "Free Linen tote", "100 points = 1.00 EUR". */
+export function describeRewardValue(
+  reward: Pick<RewardDef, "type" | "valueMinor" | "percentOff" | "rate" | "productTitle">,
+  currencyCode: string,
+): string {
   switch (reward.type) {
     case "amount_off":
       return `${formatMinorPlain(reward.valueMinor ?? 0, currencyCode)} ${currencyCode} off`;
@@ -113,9 +173,24 @@ export function describeRewardValue(reward: Pick<RewardDef, "type" | "valueMinor
     case "free_shipping":
       return "Free shipping";
     case "free_product":
-      return "Free product";
+      return reward.productTitle ? `Free ${reward.productTitle}` : "Free product";
+    case "points_to_money": {
+      if (!reward.rate) return "Points to money";
+      const { pointsPerUnit, unitMinor, maxMinor } = reward.rate;
+      const rate = `${pointsPerUnit.toLocaleString("en")} points = ${formatMinorPlain(unitMinor, currencyCode)} ${currencyCode}`;
+      return maxMinor ? `${rate}, up to ${formatMinorPlain(maxMinor, currencyCode)} ${currencyCode}` : rate;
+    }
   }
 }
+
+/** The admin's names for each type, with a one-line explanation (the "Add reward" choice). */
+export const REWARD_TYPE_INFO: Record<RewardType, { label: string; help: string }> = {
+  amount_off: { label: "Amount off", help: "A fixed amount off the order, such as €5 off for 500 points." },
+  percent_off: { label: "Percentage off", help: "A percentage off the order, such as 15% off for 200 points." },
+  free_shipping: { label: "Free shipping", help: "Free shipping on the next order." },
+  free_product: { label: "Free product", help: "A product you choose, free with the next order." },
+  points_to_money: { label: "Points for money", help: "Members choose how many points to turn into money off, such as 100 points = €1." },
+};
 
 export function isRewardType(value: string): value is RewardType {
   return (REWARD_TYPES as readonly string[]).includes(value);

@@ -1,5 +1,8 @@
 import type { Db, Tx } from "../db.server";
+import type { NthOrderRule } from "./earn-rules";
+import type { CampaignRule } from "./campaigns";
 import { UnknownShopError } from "./shops.server";
+import { parseTierPerks, type TierPerks } from "./tiers";
 
 // What every webhook needs to know about a shop: its program settings, earning rules and
 // tier ladder. Read on every order event, changed rarely, so each process keeps it for a
@@ -20,13 +23,21 @@ export interface ShopConfig {
     excludedTags: string;
     tierBasis: string;
     tierPeriod: string;
+    tierKeepNextPeriod: boolean;
   };
   purchaseRule: { points: number; spendMinor: bigint } | null;
   signupRule: { points: number; name: string } | null;
+  /** Enabled "every Nth order" milestone rules (app/loyalty/earn-rules.ts nthOrderBonus). */
+  nthOrderRules: NthOrderRule[];
   entryTierId: string | null;
-  /** The tier ladder, by rank ascending (qualification by yearly spend: ./tiers.ts). */
-  tiers: { id: string; name: string; rank: number; thresholdMinor: number }[];
+  /** The tier ladder, by rank ascending (qualification and perks: ./tiers.ts). */
+  tiers: { id: string; name: string; rank: number; thresholdMinor: number; multiplierPermille: number; perks: TierPerks }[];
+  /** Enabled points campaigns not long over (orders settle days after they are placed): ./campaigns.ts. */
+  campaigns: CampaignRule[];
 }
+
+/** Campaigns that ended longer ago than this no longer matter to orders being settled. */
+const CAMPAIGN_LOOKBACK_MS = 90 * 86_400_000;
 
 const cache = new Map<string, { config: ShopConfig; expiresAt: number }>();
 
@@ -42,8 +53,15 @@ export async function requireShopConfig(db: Db | Tx, domain: string, now = Date.
     where: { domain },
     include: {
       program: true,
-      earnRules: { where: { enabled: true, type: { in: ["purchase", "signup"] } }, orderBy: { createdAt: "asc" } },
-      tiers: { orderBy: { rank: "asc" }, select: { id: true, name: true, rank: true, thresholdMinor: true } },
+      earnRules: { where: { enabled: true, type: { in: ["purchase", "signup", "nth_order"] } }, orderBy: { createdAt: "asc" } },
+      tiers: {
+        orderBy: { rank: "asc" },
+        select: { id: true, name: true, rank: true, thresholdMinor: true, multiplierPermille: true, perks: true },
+      },
+      campaigns: {
+        where: { enabled: true, endsAt: { gt: new Date(now - CAMPAIGN_LOOKBACK_MS) } },
+        select: { multiplierPermille: true, startsAt: true, endsAt: true, tierRanks: true },
+      },
     },
   });
   if (!shop || !shop.program) throw new UnknownShopError(`unknown shop ${domain}`);
@@ -62,11 +80,23 @@ export async function requireShopConfig(db: Db | Tx, domain: string, now = Date.
       excludedTags: shop.program.excludedTags,
       tierBasis: shop.program.tierBasis,
       tierPeriod: shop.program.tierPeriod,
+      tierKeepNextPeriod: shop.program.tierKeepNextPeriod,
     },
     purchaseRule: purchase ? { points: purchase.points, spendMinor: purchase.spendMinor! } : null,
     signupRule: signup ? { points: signup.points, name: signup.name } : null,
+    nthOrderRules: shop.earnRules
+      .filter((r) => r.type === "nth_order")
+      .map((r) => ({ id: r.id, type: r.type, name: r.name, points: r.points, enabled: r.enabled, limit: r.limit, config: r.config })),
     entryTierId: shop.tiers[0]?.id ?? null,
-    tiers: shop.tiers.map((t) => ({ id: t.id, name: t.name, rank: t.rank, thresholdMinor: Number(t.thresholdMinor) })),
+    tiers: shop.tiers.map((t) => ({
+      id: t.id,
+      name: t.name,
+      rank: t.rank,
+      thresholdMinor: Number(t.thresholdMinor),
+      multiplierPermille: t.multiplierPermille,
+      perks: parseTierPerks(t.perks),
+    })),
+    campaigns: shop.campaigns.map((c) => ({ ...c, enabled: true })),
   };
   const ttl = ttlMs();
   if (ttl > 0) cache.set(domain, { config, expiresAt: now + ttl });

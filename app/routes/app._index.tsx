@@ -1,33 +1,85 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Badge,
   BlockStack,
+  Box,
+  Button,
   Card,
   EmptyState,
+  Icon,
   IndexTable,
   InlineGrid,
   InlineStack,
   Layout,
+  Modal,
   Page,
+  ProgressBar,
   Text,
   useBreakpoints,
 } from "@shopify/polaris";
-import { getProgramOverview } from "../loyalty/overview.server";
+import { useEffect, useState, type ReactNode } from "react";
+import { getEnv } from "../env.server";
+import {
+  ProgramStatusError,
+  getProgramOverview,
+  launchProgram,
+  setProgramPaused,
+  themeEditorEmbedUrl,
+  type ProgramOverview,
+  type SetupStepId,
+} from "../loyalty/overview.server";
+import { formatMoney } from "../loyalty/money";
 import { requireAdmin } from "../shopify/admin.server";
+import { CheckCircleIcon, CircleIcon } from "../components/EarnIcons";
 import { LedgerReason } from "../components/LedgerReason";
 import { Metric } from "../components/Metric";
+import { Sparkline } from "../components/Sparkline";
+import { showToast } from "../components/showToast";
+
+export const meta: MetaFunction = () => [{ title: "Home · Kanta" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop, local } = await requireAdmin(request);
+  return {
+    overview: await getProgramOverview(shop),
+    themeEditorUrl: themeEditorEmbedUrl(shop, getEnv().SHOPIFY_API_KEY),
+    local,
+  };
+};
+
+export type HomeActionResult = { ok: boolean; message: string };
+
+// Launch, pause and resume: expected refusals come back as data and show as a toast.
+export const action = async ({ request }: ActionFunctionArgs): Promise<HomeActionResult> => {
   const { shop } = await requireAdmin(request);
-  return { overview: await getProgramOverview(shop) };
+  const intent = (await request.formData()).get("intent");
+  try {
+    if (intent === "launch") {
+      const { launched } = await launchProgram(shop);
+      return { ok: true, message: launched ? "Your program is live" : "Your program is already live" };
+    }
+    if (intent === "pause" || intent === "resume") {
+      await setProgramPaused(shop, intent === "pause");
+      return { ok: true, message: intent === "pause" ? "Program paused" : "Program resumed: it is live again" };
+    }
+    return { ok: false, message: "Unknown action" };
+  } catch (error) {
+    if (error instanceof ProgramStatusError) return { ok: false, message: error.message };
+    throw error;
+  }
 };
 
 const STATUS_TONE = { live: "success", draft: "attention", paused: "warning" } as const;
 
 export default function Home() {
-  const { overview } = useLoaderData<typeof loader>();
+  const { overview, themeEditorUrl, local } = useLoaderData<typeof loader>();
   const { smDown } = useBreakpoints();
+  const status = useFetcher<typeof action>();
+  useEffect(() => {
+    if (status.state === "idle" && status.data) showToast(status.data.message, !status.data.ok);
+  }, [status.state, status.data]);
+
   if (!overview) {
     return (
       <Page title="Kanta">
@@ -39,9 +91,17 @@ export default function Home() {
       </Page>
     );
   }
-  const number = new Intl.NumberFormat("en");
+  const locale = overview.shop.locale;
+  const number = new Intl.NumberFormat(locale);
   const dateTime = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short", timeZone: overview.shop.timezone });
+  const day = new Intl.DateTimeFormat("en", { month: "short", day: "numeric", timeZone: "UTC" });
   const problems = (overview.inbox.dead ?? 0) + (overview.inbox.invalid ?? 0);
+  const submitStatus = (intent: string) => status.submit({ intent }, { method: "post" });
+  const busyIntent = status.state !== "idle" ? String(status.formData?.get("intent") ?? "") : null;
+  const { last30 } = overview;
+  const peak = Math.max(0, ...last30.issuedPerDay);
+  const value = overview.outstandingValue;
+
   return (
     <Page
       title="Home"
@@ -53,10 +113,47 @@ export default function Home() {
       }
     >
       <Layout>
+        {overview.setup.show ? (
+          <Layout.Section>
+            <SetupGuide overview={overview} themeEditorUrl={themeEditorUrl} local={local} busyIntent={busyIntent} onLaunch={() => submitStatus("launch")} />
+          </Layout.Section>
+        ) : null}
+        {overview.program.status !== "draft" ? (
+          <Layout.Section>
+            <ProgramStatus status={overview.program.status} busy={busyIntent === "pause" || busyIntent === "resume"} onChange={submitStatus} />
+          </Layout.Section>
+        ) : null}
+        <Layout.Section>
+          <BlockStack gap="300">
+            <Box paddingInline={{ xs: "400", sm: "0" }}>
+              <Text as="h2" variant="headingMd">
+                Last 30 days
+              </Text>
+            </Box>
+            <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
+              <Metric label="Members joined" value={number.format(last30.membersJoined)} help="New members, by sign-up or first order" />
+              <Metric label="Points issued" value={number.format(last30.pointsIssued)} help={peak > 0 ? `Busiest day: ${number.format(peak)} points` : "Per day, from orders, sign-ups, bonuses and adjustments"}>
+                <Sparkline
+                  values={last30.issuedPerDay}
+                  label={`Points issued per day from ${day.format(new Date(`${last30.days[0]}T00:00:00Z`))} to ${day.format(new Date(`${last30.days[last30.days.length - 1]}T00:00:00Z`))}: ${last30.issuedPerDay.join(", ")}`}
+                />
+              </Metric>
+              <Metric label="Points redeemed" value={number.format(last30.pointsRedeemed)} help="Spent on rewards (failed codes refunded)" />
+            </InlineGrid>
+          </BlockStack>
+        </Layout.Section>
         <Layout.Section>
           <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
             <Metric label="Members" value={number.format(overview.members)} />
-            <Metric label="Points outstanding" value={number.format(overview.outstandingPoints)} />
+            <Metric
+              label="Points outstanding"
+              value={number.format(overview.outstandingPoints)}
+              help={
+                value
+                  ? `Worth about ${formatMoney(value.valueMinor, overview.shop.currencyCode, locale)}, valued like “${value.reward.name}” (${number.format(value.reward.pointsCost)} points)`
+                  : "No amount-off reward to value points with"
+              }
+            />
             <Metric label="Points pending" value={number.format(overview.pendingPoints)} help="Within the return window" />
           </InlineGrid>
         </Layout.Section>
@@ -84,9 +181,7 @@ export default function Home() {
                   headings={[{ title: "When" }, { title: "Member" }, { title: "Reason" }, { title: "Points", alignment: "end" }]}
                 >
                   {overview.recent.map((entry, index) => {
-                    const reason = (
-                      <LedgerReason kind={entry.kind} note={entry.note} />
-                    );
+                    const reason = <LedgerReason kind={entry.kind} note={entry.note} />;
                     const points = (
                       <Text as="span" alignment="end" numeric fontWeight="semibold" tone={entry.points + entry.pendingPoints < 0 ? "critical" : undefined}>
                         {formatPoints(entry.points, entry.pendingPoints)}
@@ -132,9 +227,178 @@ export default function Home() {
   );
 }
 
+function SetupGuide({
+  overview,
+  themeEditorUrl,
+  local,
+  busyIntent,
+  onLaunch,
+}: {
+  overview: ProgramOverview;
+  themeEditorUrl: string;
+  local: boolean;
+  busyIntent: string | null;
+  onLaunch: () => void;
+}) {
+  const { setup } = overview;
+  const number = new Intl.NumberFormat(overview.shop.locale);
+  const seen = setup.widgetSeenAt ? new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: overview.shop.timezone }).format(new Date(setup.widgetSeenAt)) : null;
+  const count = (n: number, one: string, many: string) => `${number.format(n)} ${n === 1 ? one : many}`;
+  // Done steps keep a plain link to their page; open steps get a button.
+  const go = (done: boolean, url: string, label: string) => (
+    <Button url={url} variant={done ? "plain" : undefined}>
+      {label}
+    </Button>
+  );
+  const done = Object.fromEntries(setup.steps.map((s) => [s.id, s.done])) as Record<SetupStepId, boolean>;
+  const content: Record<SetupStepId, { title: string; text: string; action: ReactNode }> = {
+    ways: {
+      title: "Set up ways to earn",
+      text:
+        setup.counts.waysToEarn > 0
+          ? `${count(setup.counts.waysToEarn, "way to earn is", "ways to earn are")} on.`
+          : "Choose how members collect points: orders, signing up, birthdays, social follows.",
+      action: go(done.ways, "/app/earn", "Ways to earn"),
+    },
+    rewards: {
+      title: "Add a reward",
+      text: setup.counts.rewards > 0 ? `${count(setup.counts.rewards, "reward is", "rewards are")} on.` : "Give members something to spend points on, like an amount off or free shipping.",
+      action: go(done.rewards, "/app/rewards", "Rewards"),
+    },
+    tiers: {
+      title: "Review your VIP tiers",
+      text:
+        setup.counts.tiers > 0
+          ? `${count(setup.counts.tiers, "tier", "tiers")}: members move up by what they spend in a year. Check the thresholds suit your shop.`
+          : "No tiers yet: add a ladder such as Bronze, Silver, Gold.",
+      action: go(done.tiers, "/app/tiers", "VIP tiers"),
+    },
+    widget: {
+      title: "Turn on the widget in your theme",
+      text: seen
+        ? `The widget first loaded in your store on ${seen}.`
+        : "In the theme editor, switch on “Kanta rewards” under App embeds and save. This step is done when the widget first loads in your store.",
+      action: (
+        <InlineStack gap="200">
+          <Button url={themeEditorUrl} external>
+            Open theme editor
+          </Button>
+          {local ? <Button url="/local/storefront">Open storefront preview</Button> : null}
+        </InlineStack>
+      ),
+    },
+    launch: {
+      title: "Launch your program",
+      text:
+        overview.program.status === "draft"
+          ? "While it is a draft, nothing is earned, claimed or redeemed. Live: members earn points on paid orders, claim bonuses and redeem rewards."
+          : "Your program is launched.",
+      action:
+        overview.program.status === "draft" ? (
+          <Button variant="primary" onClick={onLaunch} loading={busyIntent === "launch"}>
+            Launch program
+          </Button>
+        ) : null,
+    },
+  };
+  return (
+    <Card>
+      <BlockStack gap="400">
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            Set up your loyalty program
+          </Text>
+          <InlineStack gap="300" blockAlign="center" wrap={false}>
+            <Text as="p" tone="subdued">{`${setup.done} of ${setup.steps.length} steps done`}</Text>
+            <div style={{ flex: "1 1 auto", maxWidth: 240 }}>
+              <ProgressBar progress={(setup.done / setup.steps.length) * 100} size="small" tone="primary" />
+            </div>
+          </InlineStack>
+        </BlockStack>
+        <BlockStack gap="0" as="ol">
+          {setup.steps.map((step, index) => {
+            const c = content[step.id];
+            return (
+              <Box as="li" key={step.id} paddingBlock="300" borderBlockStartWidth={index === 0 ? undefined : "025"} borderColor="border-secondary">
+                <InlineStack gap="300" blockAlign="start" wrap={false}>
+                  <div style={{ flex: "none" }}>
+                    <Icon source={step.done ? CheckCircleIcon : CircleIcon} tone={step.done ? "success" : "subdued"} accessibilityLabel={step.done ? "Done" : "To do"} />
+                  </div>
+                  <div style={{ flex: "1 1 auto", minWidth: 0 }}>
+                    <BlockStack gap="200">
+                      <BlockStack gap="050">
+                        <Text as="h3" variant="bodyMd" fontWeight="semibold">
+                          {c.title}
+                        </Text>
+                        <Text as="p" tone="subdued">
+                          {c.text}
+                        </Text>
+                      </BlockStack>
+                      {c.action && (!step.done || step.id !== "widget") ? <div>{c.action}</div> : null}
+                    </BlockStack>
+                  </div>
+                </InlineStack>
+              </Box>
+            );
+          })}
+        </BlockStack>
+      </BlockStack>
+    </Card>
+  );
+}
+
+function ProgramStatus({ status, busy, onChange }: { status: string; busy: boolean; onChange: (intent: "pause" | "resume") => void }) {
+  const [confirming, setConfirming] = useState(false);
+  const live = status === "live";
+  return (
+    <Card>
+      <InlineStack align="space-between" blockAlign="center" gap="400">
+        <div style={{ flex: "1 1 320px" }}>
+          <BlockStack gap="100">
+            <Text as="h2" variant="headingMd">
+              {live ? "Your program is live" : "Your program is paused"}
+            </Text>
+            <Text as="p" tone="subdued">
+              {live
+                ? "Members earn points on paid orders, claim bonuses and redeem rewards."
+                : "Nothing is earned, claimed or redeemed, and the widget hides itself or tells shoppers the program is paused. Members keep their points."}
+            </Text>
+          </BlockStack>
+        </div>
+        {live ? (
+          <Button onClick={() => setConfirming(true)} loading={busy}>
+            Pause program
+          </Button>
+        ) : (
+          <Button variant="primary" onClick={() => onChange("resume")} loading={busy}>
+            Resume program
+          </Button>
+        )}
+      </InlineStack>
+      <Modal
+        open={confirming}
+        onClose={() => setConfirming(false)}
+        title="Pause the program?"
+        primaryAction={{
+          content: "Pause program",
+          destructive: true,
+          onAction: () => {
+            setConfirming(false);
+            onChange("pause");
+          },
+        }}
+        secondaryActions={[{ content: "Cancel", onAction: () => setConfirming(false) }]}
+      >
+        <Modal.Section>
+          <Text as="p">Members keep their points, but nothing is earned, claimed or redeemed until you resume. Orders paid while the program is paused never earn points, also after you resume.</Text>
+        </Modal.Section>
+      </Modal>
+    </Card>
+  );
+}
+
 function formatPoints(points: number, pending: number): string {
   const sign = (n: number) => (n > 0 ? `+${n}` : `${n}`);
   if (pending !== 0 && points === 0) return `${sign(pending)} pending`;
   return sign(points);
 }
-

@@ -14,12 +14,15 @@ import {
   Layout,
   Modal,
   Page,
+  Select,
   Text,
   TextField,
   useBreakpoints,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { AdjustError, adjustMemberPoints, getMemberDetail, parseAdjustment, setMemberExcluded } from "../loyalty/members-admin.server";
+import { TierChangeError, changeMemberTier, getMemberTierOptions } from "../loyalty/tiers-admin.server";
+import { AUTOMATIC_TIER } from "../loyalty/tiers-settings";
 import { requireAdmin } from "../shopify/admin.server";
 import { LedgerReason } from "../components/LedgerReason";
 import { Metric } from "../components/Metric";
@@ -27,13 +30,14 @@ import { Metric } from "../components/Metric";
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop, local } = await requireAdmin(request);
   const member = await getMemberDetail(shop, params.id ?? "");
-  return { member, local };
+  const tierOptions = await getMemberTierOptions(shop, params.id ?? "");
+  return { member, local, tierOptions };
 };
 
-type FieldErrors = Partial<Record<"points" | "reason" | "form", string>>;
+type FieldErrors = Partial<Record<"points" | "reason" | "form" | "tier" | "until", string>>;
 export type MemberActionResult =
   | { ok: true; intent: "adjust"; message: string; replayed: boolean }
-  | { ok: true; intent: "exclude" | "include"; message: string }
+  | { ok: true; intent: "exclude" | "include" | "tier"; message: string }
   | { ok: false; errors: FieldErrors };
 
 // Expected errors come back as data (STYLE.md rule 5), shown on their field.
@@ -58,6 +62,11 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<M
       const points = parsed.data.points;
       return { ok: true, intent, replayed, message: `${points > 0 ? "Added" : "Removed"} ${Math.abs(points).toLocaleString("en")} points` };
     }
+    if (intent === "tier") {
+      const input = { tier: form.get("tier") ?? undefined, until: form.get("until") ?? "", reason: form.get("tierReason") ?? undefined };
+      const { message } = await changeMemberTier({ shopDomain: shop, memberId, staff, ...input });
+      return { ok: true, intent, message };
+    }
     if (intent === "exclude" || intent === "include") {
       await setMemberExcluded(shop, memberId, intent === "exclude");
       return { ok: true, intent, message: intent === "exclude" ? "Member excluded from the program" : "Member included in the program" };
@@ -65,6 +74,7 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<M
     return { ok: false, errors: { form: "Unknown action" } };
   } catch (error) {
     if (error instanceof AdjustError) return { ok: false, errors: { [error.field ?? "form"]: error.message } };
+    if (error instanceof TierChangeError) return { ok: false, errors: { [error.field === "reason" ? "reason" : error.field]: error.message } };
     throw error;
   }
 };
@@ -91,10 +101,13 @@ function signed(n: number, format: Intl.NumberFormat): string {
 }
 
 export default function MemberPage() {
-  const { member } = useLoaderData<typeof loader>();
+  const { member, tierOptions } = useLoaderData<typeof loader>();
   const { smDown } = useBreakpoints();
   const adjust = useFetcher<typeof action>();
   const toggle = useFetcher<typeof action>();
+  const tierChange = useFetcher<typeof action>();
+  const [tierOpen, setTierOpen] = useState(false);
+  const [tierForm, setTierForm] = useState({ tier: "", until: "", tierReason: "" });
   const [open, setOpen] = useState(false);
   const [points, setPoints] = useState("");
   const [reason, setReason] = useState("");
@@ -106,6 +119,12 @@ export default function MemberPage() {
       showToast(adjust.data.message);
     }
   }, [adjust.state, adjust.data]);
+  useEffect(() => {
+    if (tierChange.state === "idle" && tierChange.data?.ok) {
+      setTierOpen(false);
+      showToast(tierChange.data.message);
+    }
+  }, [tierChange.state, tierChange.data]);
   useEffect(() => {
     if (toggle.state === "idle" && toggle.data) {
       showToast(toggle.data.ok ? toggle.data.message : (toggle.data.errors.form ?? "Could not save"));
@@ -130,6 +149,7 @@ export default function MemberPage() {
   const errors = adjust.data && !adjust.data.ok ? adjust.data.errors : {};
   const submitting = adjust.state !== "idle";
   const excluded = member.status === "excluded";
+  const tierErrors: FieldErrors = tierChange.data && !tierChange.data.ok ? tierChange.data.errors : {};
 
   const openModal = () => {
     setPoints("");
@@ -153,6 +173,14 @@ export default function MemberPage() {
       }
       primaryAction={{ content: "Adjust points", onAction: openModal, disabled: member.status === "redacted" }}
       secondaryActions={[
+        {
+          content: "Change tier",
+          disabled: !tierOptions || tierOptions.tiers.length === 0 || member.status === "redacted",
+          onAction: () => {
+            setTierForm({ tier: tierOptions?.currentTierId ?? "", until: tierOptions?.manualUntil ?? "", tierReason: "" });
+            setTierOpen(true);
+          },
+        },
         {
           content: excluded ? "Include in program" : "Exclude from program",
           destructive: !excluded,
@@ -316,6 +344,49 @@ export default function MemberPage() {
               <button type="submit" hidden />
             </FormLayout>
           </form>
+        </Modal.Section>
+      </Modal>
+
+      <Modal
+        open={tierOpen}
+        onClose={() => setTierOpen(false)}
+        title={`Change tier for ${member.name}`}
+        primaryAction={{ content: "Save tier", loading: tierChange.state !== "idle", onAction: () => tierChange.submit({ intent: "tier", ...tierForm }, { method: "post" }) }}
+        secondaryActions={[{ content: "Cancel", onAction: () => setTierOpen(false) }]}
+      >
+        <Modal.Section>
+          <FormLayout>
+            {tierErrors.form ? <Banner tone="critical">{tierErrors.form}</Banner> : null}
+            <Select
+              label="Tier"
+              options={[
+                ...(tierOptions?.manual ? [{ label: "Automatic (by qualification)", value: AUTOMATIC_TIER }] : []),
+                ...(tierOptions?.tiers ?? []).map((t) => ({ label: t.name, value: t.id })),
+              ]}
+              value={tierForm.tier}
+              onChange={(tier) => setTierForm((f) => ({ ...f, tier }))}
+              error={tierErrors.tier}
+              helpText={tierOptions?.manual ? "Set by hand now. Automatic lets the member's numbers decide again." : "Kept through reviews; qualifying for a higher tier still moves the member up."}
+            />
+            <TextField
+              label="Keep until (optional)"
+              type="date"
+              autoComplete="off"
+              value={tierForm.until}
+              onChange={(until) => setTierForm((f) => ({ ...f, until }))}
+              error={tierErrors.until}
+              helpText={`The last day, in the shop's time zone (${tierOptions?.timezone ?? "UTC"}). Empty: until you change it.`}
+            />
+            <TextField
+              label="Reason"
+              autoComplete="off"
+              value={tierForm.tierReason}
+              onChange={(tierReason) => setTierForm((f) => ({ ...f, tierReason }))}
+              error={tierErrors.reason}
+              maxLength={200}
+              showCharacterCount
+            />
+          </FormLayout>
         </Modal.Section>
       </Modal>
     </Page>

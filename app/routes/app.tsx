@@ -20,6 +20,11 @@ function Navigation() {
         Home
       </Link>
       <Link to="/app/members">Members</Link>
+      <Link to="/app/earn">Ways to earn</Link>
+      <Link to="/app/rewards">Rewards</Link>
+      <Link to="/app/tiers">VIP tiers</Link>
+      <Link to="/app/referrals">Referrals</Link>
+      <Link to="/app/settings">Settings</Link>
     </NavMenu>
   );
 }

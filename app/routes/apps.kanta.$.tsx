@@ -9,7 +9,8 @@ import { previewCustomerFromCookie, signedProxyRequest } from "../shopify/local-
 async function forward(request: Request): Promise<Response> {
   if (!isLocalMode()) return new Response("Not found", { status: 404 });
   const signed = signedProxyRequest(request, previewCustomerFromCookie(request));
-  const response = await fetch(signed);
+  // A redirect (the referral link's) goes back to the browser, as Shopify's proxy passes it on.
+  const response = await fetch(signed, { redirect: "manual" });
   // fetch has already decoded the body: drop the encoding headers that described it.
   const headers = new Headers(response.headers);
   headers.delete("content-encoding");

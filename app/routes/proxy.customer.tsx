@@ -1,10 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { ProgramNotFoundError, getCustomerView } from "../loyalty/customer-view.server";
+import { markWidgetSeen } from "../loyalty/overview.server";
 import { jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
 
 // GET /apps/kanta/customer on the storefront -> /proxy/customer here.
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, customerGid } = await requireProxyContext(request);
+  // The widget is on in the theme: the Home setup guide's step is done (written once).
+  await markWidgetSeen(shop);
   try {
     const view = await getCustomerView(shop, customerGid);
     return new Response(JSON.stringify(view), {

@@ -6,11 +6,13 @@ import { createRewardDiscount } from "../shopify/discounts.server";
 import { jsonError, jsonHeaders, requireShopperPost } from "../shopify/proxy.server";
 
 // POST /apps/kanta/redeem on the storefront -> /proxy/redeem here.
-// Body: {"rewardId": "...", "requestId": "<client-generated id, reused on retry>"}.
+// Body: {"rewardId": "...", "requestId": "<client-generated id, reused on retry>",
+// "points": <for points_to_money rewards: how many points to spend>}.
 
 const body = z.object({
   rewardId: z.string().min(1).max(100),
   requestId: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, "requestId: 8–100 letters, digits, - or _"),
+  points: z.number().int("a whole number").positive("more than 0").max(100_000_000).optional(),
 });
 
 // Redeem attempts per customer per minute (KANTA_REDEEM_RATE_LIMIT, default 10).
@@ -23,6 +25,7 @@ const STATUS: Record<string, number> = {
   reward_unavailable: 404,
   tier_required: 403,
   insufficient_points: 409,
+  invalid_points: 422,
   request_conflict: 409,
   shopify_failed: 502,
 };
@@ -37,7 +40,7 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   try {
     // Routes stay thin: the domain decides, the gateway talks to Shopify.
     const redemption = await redeemReward(
-      { shopDomain: shop, customerGid, rewardId: parsed.rewardId, requestId: parsed.requestId },
+      { shopDomain: shop, customerGid, rewardId: parsed.rewardId, requestId: parsed.requestId, points: parsed.points },
       (spec) => createRewardDiscount(graphql, spec),
     );
     return new Response(JSON.stringify({ redemption }), { status: redemption.status === "pending" ? 202 : 200, headers: jsonHeaders });

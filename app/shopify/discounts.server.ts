@@ -15,13 +15,16 @@ export interface CreatedDiscount {
   code: string;
 }
 
-function commonInput(spec: DiscountSpec) {
+/** A reward's spec, or a referral friend's welcome code (customerGid null: anyone with the code, still single use). */
+export type CodeDiscountSpec = Omit<DiscountSpec, "customerGid"> & { customerGid: string | null };
+
+function commonInput(spec: CodeDiscountSpec) {
   return {
     title: spec.title,
     code: spec.code,
     startsAt: spec.startsAt.toISOString(),
     endsAt: spec.endsAt ? spec.endsAt.toISOString() : null,
-    context: { customers: { add: [spec.customerGid] } },
+    context: spec.customerGid ? { customers: { add: [spec.customerGid] } } : { all: "ALL" },
     usageLimit: 1,
     appliesOncePerCustomer: true,
     minimumRequirement: spec.minimumSubtotal ? { subtotal: { greaterThanOrEqualToSubtotal: spec.minimumSubtotal } } : null,
@@ -29,7 +32,7 @@ function commonInput(spec: DiscountSpec) {
   };
 }
 
-export function discountInput(spec: DiscountSpec): { document: string; variables: Record<string, unknown>; field: string } {
+export function discountInput(spec: CodeDiscountSpec): { document: string; variables: Record<string, unknown>; field: string } {
   if (spec.kind === "free_shipping") {
     return {
       document: DISCOUNT_CODE_FREE_SHIPPING_CREATE,
@@ -51,7 +54,7 @@ export function discountInput(spec: DiscountSpec): { document: string; variables
   };
 }
 
-export async function createRewardDiscount(graphql: AdminGraphql, spec: DiscountSpec): Promise<CreatedDiscount> {
+export async function createRewardDiscount(graphql: AdminGraphql, spec: CodeDiscountSpec): Promise<CreatedDiscount> {
   const { document, variables, field } = discountInput(spec);
   const data = await runAdminQuery<Record<string, CreatePayload>>(graphql, document, variables);
   const payload = data[field];

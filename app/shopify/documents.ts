@@ -59,9 +59,97 @@ export const DISCOUNT_BY_CODE = /* GraphQL */ `
   }
 `;
 
+/** Products with their variants (local mode's resource picker; Shopify's own picker browses the same). */
+export const PRODUCTS_WITH_VARIANTS = /* GraphQL */ `
+  query KantaProductsWithVariants($first: Int!, $query: String) {
+    products(first: $first, query: $query, sortKey: TITLE) {
+      nodes {
+        id
+        title
+        variants(first: 50) {
+          nodes {
+            id
+            title
+            price
+          }
+        }
+      }
+    }
+  }
+`;
+
+/**
+ * Referral fraud rules: the referrer's email, phone and addresses (Kanta keeps no
+ * addresses) and the friend's order count, for at most a few customers per referral.
+ */
+export const REFERRAL_CUSTOMER_CONTACTS = /* GraphQL */ `
+  query KantaReferralCustomerContacts($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Customer {
+        id
+        numberOfOrders
+        defaultEmailAddress { emailAddress }
+        defaultPhoneNumber { phoneNumber }
+        addressesV2(first: 10) {
+          nodes { address1 address2 city zip countryCodeV2 phone }
+        }
+      }
+    }
+  }
+`;
+
+/**
+ * A member's tier in Shopify: the tier's customer tag on, the other tiers' tags off, and
+ * the tier's name in the app's customer metafield ($app:kanta.tier). Three mutations run
+ * in order in one request; each is idempotent, so a retry repeats the whole set.
+ */
+export const CUSTOMER_TIER_SYNC = /* GraphQL */ `
+  mutation KantaCustomerTierSync(
+    $id: ID!
+    $add: [String!]!
+    $remove: [String!]!
+    $hasRemove: Boolean!
+    $metafields: [MetafieldsSetInput!]!
+  ) {
+    tagsAdd(id: $id, tags: $add) {
+      userErrors { field message }
+    }
+    tagsRemove(id: $id, tags: $remove) @include(if: $hasRemove) {
+      userErrors { field message }
+    }
+    metafieldsSet(metafields: $metafields) {
+      metafields { key namespace value }
+      userErrors { field message code }
+    }
+  }
+`;
+
+/** Tier tags off a customer who has no tier any more. */
+export const CUSTOMER_TAGS_REMOVE = /* GraphQL */ `
+  mutation KantaCustomerTagsRemove($id: ID!, $tags: [String!]!) {
+    tagsRemove(id: $id, tags: $tags) {
+      userErrors { field message }
+    }
+  }
+`;
+
+/** Starts the merchant's workflows that begin with one of Kanta's Flow triggers. */
+export const FLOW_TRIGGER_RECEIVE = /* GraphQL */ `
+  mutation KantaFlowTriggerReceive($handle: String!, $payload: JSON!) {
+    flowTriggerReceive(handle: $handle, payload: $payload) {
+      userErrors { field message }
+    }
+  }
+`;
+
 export const ALL_DOCUMENTS = {
+  CUSTOMER_TIER_SYNC,
+  CUSTOMER_TAGS_REMOVE,
+  FLOW_TRIGGER_RECEIVE,
   SHOP_DETAILS,
   DISCOUNT_CODE_BASIC_CREATE,
   DISCOUNT_CODE_FREE_SHIPPING_CREATE,
   DISCOUNT_BY_CODE,
+  REFERRAL_CUSTOMER_CONTACTS,
+  PRODUCTS_WITH_VARIANTS,
 } as const;

@@ -11,6 +11,7 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from "graphql";
+import { KANTA_TIER_FLOW_TRIGGER } from "./customers.server";
 import type { AdminGraphql } from "./graphql";
 
 // A local stand-in for Shopify's Admin GraphQL API, for local mode and tests only.
@@ -36,6 +37,35 @@ export interface EmulatedDiscount {
   /** The mutation's input, as Shopify received it (validated against the schema). */
   input: Record<string, unknown>;
   createdAt: Date;
+}
+
+/** A product with its variants, as the resource picker and product queries see it. */
+export interface EmulatedProduct {
+  id: string;
+  title: string;
+  variants: { id: string; title: string; price: string }[];
+}
+
+/** A customer as the referral fraud rules read it (KantaReferralCustomerContacts). */
+export interface EmulatedCustomer {
+  id: string;
+  email: string | null;
+  phone: string | null;
+  numberOfOrders: number;
+  addresses: { address1: string; address2?: string | null; city?: string | null; zip?: string | null; countryCode?: string | null; phone?: string | null }[];
+}
+
+/** A Flow trigger extension as its TOML declares it (extensions/kanta-tier-flow). */
+export interface EmulatedFlowTrigger {
+  handle: string;
+  /** `customer_reference` fields arrive as `customer_id`; custom fields by their key. */
+  fields: readonly { type: string; key?: string }[];
+}
+
+export interface EmulatedFlowRun {
+  handle: string;
+  payload: Record<string, unknown>;
+  at: Date;
 }
 
 export class EmulatorError extends Error {
@@ -83,14 +113,134 @@ type Resolver = (args: Record<string, unknown>, shop: EmulatedShop) => unknown;
 export class AdminEmulator {
   private shops = new Map<string, EmulatedShop>();
   private discountsByShop = new Map<string, EmulatedDiscount[]>();
+  private productsByShop = new Map<string, EmulatedProduct[]>();
+  private customersByShop = new Map<string, Map<string, EmulatedCustomer>>();
   private nextId = 1_000_000_000_000;
   private failures = new Map<string, { message: string; times: number }>();
+  // Customer tags and metafields (tier sync), customers deleted in Shopify, Flow triggers.
+  private tagsByShop = new Map<string, Map<string, string[]>>();
+  private metafieldsByShop = new Map<string, Map<string, { namespace: string; key: string; type: string; value: string }>>();
+  private deletedCustomers = new Set<string>();
+  private flowTriggers = new Map<string, EmulatedFlowTrigger>();
+  private flowRunsByShop = new Map<string, EmulatedFlowRun[]>();
+
   readonly calls: { shop: string; operationName: string; variables: Record<string, unknown> }[] = [];
 
   constructor(private readonly schema: GraphQLSchema) {}
 
   addShop(shop: EmulatedShop) {
     this.shops.set(shop.myshopifyDomain, shop);
+  }
+
+  /** The shop's catalogue (local mode's resource picker lists it through `products`). */
+  addProducts(shopDomain: string, products: readonly EmulatedProduct[]) {
+    this.productsByShop.set(shopDomain, [...(this.productsByShop.get(shopDomain) ?? []), ...products]);
+  }
+
+  /** Customers Shopify knows (the referral rules ask for addresses, phones and order counts). */
+  addCustomer(shopDomain: string, customer: EmulatedCustomer) {
+    const map = this.customersByShop.get(shopDomain) ?? new Map<string, EmulatedCustomer>();
+    map.set(customer.id, customer);
+    this.customersByShop.set(shopDomain, map);
+  }
+
+  /** A customer's tags in Shopify (as tagsAdd / tagsRemove left them). */
+  customerTags(shopDomain: string, customerGid: string): string[] {
+    return [...(this.tagsByShop.get(shopDomain)?.get(customerGid) ?? [])];
+  }
+
+  /** A customer metafield's value, by the namespace Shopify stored it under ($app:x is app--kanta--x). */
+  customerMetafield(shopDomain: string, customerGid: string, namespace: string, key: string) {
+    return this.metafieldsByShop.get(shopDomain)?.get(`${customerGid}|${resolveAppNamespace(namespace)}|${key}`) ?? null;
+  }
+
+  /** The customer no longer exists in Shopify: mutations on it answer with userErrors. */
+  deleteCustomer(customerGid: string) {
+    this.deletedCustomers.add(customerGid);
+  }
+
+  /** Deploys a Flow trigger extension, so flowTriggerReceive accepts its handle. */
+  addFlowTrigger(trigger: EmulatedFlowTrigger) {
+    this.flowTriggers.set(trigger.handle, trigger);
+  }
+
+  /** Workflows started through flowTriggerReceive. */
+  flowRuns(shopDomain: string): EmulatedFlowRun[] {
+    return [...(this.flowRunsByShop.get(shopDomain) ?? [])];
+  }
+
+  private customerExists(id: unknown): id is string {
+    // Every well-formed customer id exists in the emulated store unless deleted.
+    return typeof id === "string" && /^gid:\/\/shopify\/Customer\/\d+$/.test(id) && !this.deletedCustomers.has(id);
+  }
+
+  private changeTags(shop: EmulatedShop, args: Record<string, unknown>, add: boolean) {
+    const id = args.id;
+    if (!this.customerExists(id)) return { node: null, userErrors: [{ field: ["id"], message: "Resource not found" }] };
+    const tags = (args.tags as string[]).map((t) => t.trim()).filter(Boolean);
+    if (add && tags.length === 0) return { node: null, userErrors: [{ field: ["tags"], message: "Tags can't be blank" }] };
+    if (tags.some((t) => t.length > 255)) return { node: null, userErrors: [{ field: ["tags"], message: "Tags is invalid" }] };
+    const byCustomer = this.tagsByShop.get(shop.myshopifyDomain) ?? new Map<string, string[]>();
+    const current = byCustomer.get(id) ?? [];
+    // Shopify compares tags without regard to case.
+    const lower = new Set(tags.map((t) => t.toLowerCase()));
+    const next = add
+      ? [...current, ...tags.filter((t, i) => !current.some((c) => c.toLowerCase() === t.toLowerCase()) && tags.findIndex((x) => x.toLowerCase() === t.toLowerCase()) === i)]
+      : current.filter((c) => !lower.has(c.toLowerCase()));
+    byCustomer.set(id, next);
+    this.tagsByShop.set(shop.myshopifyDomain, byCustomer);
+    return { node: { __typename: "Customer", id }, userErrors: [] };
+  }
+
+  private setMetafields(shop: EmulatedShop, inputs: Record<string, unknown>[]) {
+    const userErrors: { field: string[]; message: string; code: string; elementIndex: number }[] = [];
+    if (inputs.length > 25) userErrors.push({ field: ["metafields"], message: "Exceeded the maximum metafields input limit of 25.", code: "LESS_THAN_OR_EQUAL_TO", elementIndex: 0 });
+    inputs.forEach((m, index) => {
+      const field = (name: string) => ["metafields", String(index), name];
+      const namespace = typeof m.namespace === "string" ? m.namespace : "$app";
+      const key = String(m.key);
+      if (!this.customerExists(m.ownerId)) userErrors.push({ field: field("ownerId"), message: "Owner does not exist.", code: "INVALID", elementIndex: index });
+      if (!/^[a-zA-Z0-9_-]{2,64}$/.test(key)) userErrors.push({ field: field("key"), message: "Key must be 2-64 characters long and only contain alphanumeric, hyphen, and underscore characters.", code: "INVALID", elementIndex: index });
+      const resolved = resolveAppNamespace(namespace);
+      if (resolved.length < 3 || resolved.length > 255) userErrors.push({ field: field("namespace"), message: "Namespace is too short or too long.", code: "INVALID", elementIndex: index });
+      if (typeof m.type !== "string" || !m.type) userErrors.push({ field: field("type"), message: "Type can't be blank", code: "BLANK", elementIndex: index });
+      else if (m.type === "single_line_text_field" && (/[\r\n]/.test(String(m.value)) || String(m.value).length === 0)) {
+        userErrors.push({ field: field("value"), message: "Value must be a single line text string.", code: "INVALID_VALUE", elementIndex: index });
+      }
+    });
+    if (userErrors.length) return { metafields: null, userErrors };
+    const store = this.metafieldsByShop.get(shop.myshopifyDomain) ?? new Map();
+    const saved = inputs.map((m) => {
+      const namespace = resolveAppNamespace(typeof m.namespace === "string" ? m.namespace : "$app");
+      const metafield = { namespace, key: String(m.key), type: String(m.type), value: String(m.value) };
+      store.set(`${String(m.ownerId)}|${namespace}|${metafield.key}`, metafield);
+      return { id: `gid://shopify/Metafield/${this.nextId++}`, ...metafield };
+    });
+    this.metafieldsByShop.set(shop.myshopifyDomain, store);
+    return { metafields: saved, userErrors: [] };
+  }
+
+  private receiveFlowTrigger(shop: EmulatedShop, args: Record<string, unknown>) {
+    const handle = typeof args.handle === "string" ? args.handle : "";
+    const trigger = this.flowTriggers.get(handle);
+    if (!trigger) return { userErrors: [{ field: ["handle"], message: `Trigger with handle '${handle}' not found` }] };
+    const payload = args.payload && typeof args.payload === "object" && !Array.isArray(args.payload) ? (args.payload as Record<string, unknown>) : null;
+    if (!payload) return { userErrors: [{ field: ["payload"], message: "Payload must be a JSON object" }] };
+    if (JSON.stringify(payload).length > 50_000) return { userErrors: [{ field: ["payload"], message: "Payload exceeds 50KB" }] };
+    const userErrors: { field: string[]; message: string }[] = [];
+    for (const f of trigger.fields) {
+      const key = f.type === "customer_reference" ? "customer_id" : f.type === "order_reference" ? "order_id" : f.type === "product_reference" ? "product_id" : (f.key ?? "");
+      const value = payload[key];
+      if (value === undefined || value === null) userErrors.push({ field: ["payload", key], message: `${key} is required` });
+      else if (f.type === "customer_reference" && !(typeof value === "number" && Number.isSafeInteger(value) && this.customerExists(`gid://shopify/Customer/${value}`))) {
+        userErrors.push({ field: ["payload", key], message: "customer_id must be the numeric id of an existing customer" });
+      } else if (f.type === "single_line_text_field" && typeof value !== "string") userErrors.push({ field: ["payload", key], message: `${key} must be a string` });
+    }
+    if (userErrors.length) return { userErrors };
+    const runs = this.flowRunsByShop.get(shop.myshopifyDomain) ?? [];
+    runs.push({ handle, payload, at: new Date() });
+    this.flowRunsByShop.set(shop.myshopifyDomain, runs);
+    return { userErrors: [] };
   }
 
   /** Makes the next `times` calls of an operation fail as Shopify would with a 5xx. */
@@ -150,6 +300,49 @@ export class AdminEmulator {
         this.createDiscount(shop, "DiscountCodeBasic", args.basicCodeDiscount as Record<string, unknown>),
       discountCodeFreeShippingCreate: (args, shop) =>
         this.createDiscount(shop, "DiscountCodeFreeShipping", args.freeShippingCodeDiscount as Record<string, unknown>),
+      products: (args, shop) => {
+        // Shopify's search syntax, reduced to what local mode needs: words in the title.
+        const words = String(args.query ?? "").toLowerCase().split(/\s+/).filter(Boolean);
+        const first = typeof args.first === "number" ? args.first : 50;
+        const list = (this.productsByShop.get(shop.myshopifyDomain) ?? [])
+          .filter((p) => words.every((w) => p.title.toLowerCase().includes(w)))
+          .sort((a, b) => a.title.localeCompare(b.title))
+          .slice(0, first);
+        return {
+          nodes: list.map((p) => ({
+            id: p.id,
+            title: p.title,
+            variants: (a: { first?: number }) => ({ nodes: p.variants.slice(0, a.first ?? 250) }),
+          })),
+        };
+      },
+      // Only customers are emulated; other ids answer null, as unknown ids do in Shopify.
+      nodes: (args, shop) =>
+        (args.ids as string[]).map((id) => {
+          const c = this.customersByShop.get(shop.myshopifyDomain)?.get(id);
+          if (!c) return null;
+          return {
+            __typename: "Customer",
+            id: c.id,
+            numberOfOrders: String(c.numberOfOrders),
+            defaultEmailAddress: c.email ? { emailAddress: c.email } : null,
+            defaultPhoneNumber: c.phone ? { phoneNumber: c.phone } : null,
+            addressesV2: () => ({
+              nodes: c.addresses.map((a) => ({
+                address1: a.address1,
+                address2: a.address2 ?? null,
+                city: a.city ?? null,
+                zip: a.zip ?? null,
+                countryCodeV2: a.countryCode ?? null,
+                phone: a.phone ?? null,
+              })),
+            }),
+          };
+        }),
+      tagsAdd: (args, shop) => this.changeTags(shop, args, true),
+      tagsRemove: (args, shop) => this.changeTags(shop, args, false),
+      metafieldsSet: (args, shop) => this.setMetafields(shop, args.metafields as Record<string, unknown>[]),
+      flowTriggerReceive: (args, shop) => this.receiveFlowTrigger(shop, args),
       codeDiscountNodeByCode: (args, shop) => {
         const found = (this.discountsByShop.get(shop.myshopifyDomain) ?? []).find(
           (d) => d.code.toUpperCase() === String(args.code).toUpperCase(),
@@ -197,12 +390,49 @@ export class AdminEmulator {
   }
 }
 
+/** `$app:kanta` -> `app--kanta--kanta`: Shopify stores app-reserved namespaces under the app's id. */
+export function resolveAppNamespace(namespace: string): string {
+  if (namespace === "$app") return "app--kanta";
+  return namespace.startsWith("$app:") ? `app--kanta--${namespace.slice("$app:".length)}` : namespace;
+}
+
 export const DEMO_SHOP: EmulatedShop = {
   name: "Kanta Demo",
   myshopifyDomain: "kanta-demo.myshopify.com",
   currencyCode: "EUR",
   ianaTimezone: "Europe/Helsinki",
 };
+
+/** The demo shop's catalogue: a few products, some with several variants. */
+export const DEMO_PRODUCTS: readonly EmulatedProduct[] = [
+  {
+    id: "gid://shopify/Product/8812000000001",
+    title: "Birch soap bar",
+    variants: [{ id: "gid://shopify/ProductVariant/4470000000011", title: "Default Title", price: "8.90" }],
+  },
+  {
+    id: "gid://shopify/Product/8812000000002",
+    title: "Linen tote bag",
+    variants: [
+      { id: "gid://shopify/ProductVariant/4470000000021", title: "Natural", price: "24.50" },
+      { id: "gid://shopify/ProductVariant/4470000000022", title: "Black", price: "24.50" },
+    ],
+  },
+  {
+    id: "gid://shopify/Product/8812000000003",
+    title: "Wool socks",
+    variants: [
+      { id: "gid://shopify/ProductVariant/4470000000031", title: "S", price: "19.00" },
+      { id: "gid://shopify/ProductVariant/4470000000032", title: "M", price: "19.00" },
+      { id: "gid://shopify/ProductVariant/4470000000033", title: "L", price: "19.00" },
+    ],
+  },
+  {
+    id: "gid://shopify/Product/8812000000004",
+    title: "Stoneware mug",
+    variants: [{ id: "gid://shopify/ProductVariant/4470000000041", title: "Default Title", price: "16.00" }],
+  },
+];
 
 declare global {
    
@@ -213,6 +443,8 @@ export async function getEmulator(): Promise<AdminEmulator> {
   if (!globalThis.kantaEmulator) {
     const emulator = new AdminEmulator(loadAdminSchema());
     emulator.addShop(DEMO_SHOP);
+    emulator.addProducts(DEMO_SHOP.myshopifyDomain, DEMO_PRODUCTS);
+    emulator.addFlowTrigger(KANTA_TIER_FLOW_TRIGGER);
     globalThis.kantaEmulator = emulator;
   }
   return globalThis.kantaEmulator;

@@ -2,9 +2,11 @@ import type { Db } from "../db.server";
 import { eraseCustomer, eraseShop, exportCustomerData } from "../loyalty/compliance.server";
 import { enrollMember } from "../loyalty/members.server";
 import { applyOrderSnapshot, applyRefund } from "../loyalty/orders.server";
+import { applyReferralForOrder, applyReferralForRefund } from "../loyalty/referrals.server";
 import { requireShopConfig } from "../loyalty/shop-config.server";
 import { markShopUninstalled } from "../loyalty/shops.server";
 import { inTransaction } from "../loyalty/tx.server";
+import { referralGatewayForShop } from "../shopify/referral-contacts.server";
 import {
   PayloadError,
   toComplianceCustomer,
@@ -34,13 +36,15 @@ function requireSameShop(ctx: WebhookContext, payloadShop: string): void {
 }
 
 export const HANDLERS: Record<string, Handler> = {
-  "orders/paid": (ctx) =>
-    applyOrderSnapshot(ctx.db, ctx.shopDomain, toOrderSnapshot(ctx.payload), { paidSignal: true, now: ctx.now }),
-  "orders/updated": (ctx) =>
-    applyOrderSnapshot(ctx.db, ctx.shopDomain, toOrderSnapshot(ctx.payload), { paidSignal: false, now: ctx.now }),
-  "orders/cancelled": (ctx) =>
-    applyOrderSnapshot(ctx.db, ctx.shopDomain, toOrderSnapshot(ctx.payload), { paidSignal: false, now: ctx.now }),
-  "refunds/create": (ctx) => applyRefund(ctx.db, ctx.shopDomain, toRefundSnapshot(ctx.payload), { now: ctx.now }),
+  "orders/paid": (ctx) => applyOrder(ctx, true),
+  "orders/updated": (ctx) => applyOrder(ctx, false),
+  "orders/cancelled": (ctx) => applyOrder(ctx, false),
+  "refunds/create": async (ctx) => {
+    const refund = toRefundSnapshot(ctx.payload);
+    const result = await applyRefund(ctx.db, ctx.shopDomain, refund, { now: ctx.now });
+    await applyReferralForRefund(ctx.db, ctx.shopDomain, refund, ctx.now, referralGatewayForShop);
+    return result;
+  },
   "customers/create": upsertCustomer,
   "customers/update": upsertCustomer,
   "app/uninstalled": (ctx) => markShopUninstalled(ctx.db, ctx.shopDomain),
@@ -63,6 +67,17 @@ export const HANDLERS: Record<string, Handler> = {
 };
 
 export const HANDLED_TOPICS = Object.keys(HANDLERS);
+
+/**
+ * Points first (their own transaction), then the referral the order may complete. Both
+ * converge, so a retry after a failure in the second step changes nothing in the first.
+ */
+async function applyOrder(ctx: WebhookContext, paidSignal: boolean) {
+  const snapshot = toOrderSnapshot(ctx.payload);
+  const result = await applyOrderSnapshot(ctx.db, ctx.shopDomain, snapshot, { paidSignal, now: ctx.now });
+  await applyReferralForOrder(ctx.db, ctx.shopDomain, snapshot, ctx.now, referralGatewayForShop);
+  return result;
+}
 
 async function upsertCustomer(ctx: WebhookContext) {
   const facts = toCustomerFacts(ctx.payload);

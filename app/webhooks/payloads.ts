@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { OrderLine, OrderSnapshot, RefundLine, RefundSnapshot } from "../loyalty/earning";
 import type { CustomerFacts } from "../loyalty/members.server";
 import { MoneyError, parseMoneyToMinor } from "../loyalty/money";
+import { REFERRAL_ATTRIBUTE, isVisitorToken, type AddressFacts, type ReferralOrderFacts } from "../loyalty/referrals";
 import { idString } from "./json";
 
 // The parts of Shopify's webhook payloads Kanta reads, validated with zod and mapped to
@@ -52,8 +53,28 @@ const refund = z.object({
   refund_line_items: z.array(refundLineItem).default([]),
 });
 
+// Addresses and contact details are read only for the referral fraud rules (same address
+// or phone as the referrer); they are compared, never stored.
+const address = z
+  .object({
+    address1: z.string().nullish(),
+    address2: z.string().nullish(),
+    city: z.string().nullish(),
+    zip: z.string().nullish(),
+    country_code: z.string().nullish(),
+    phone: z.string().nullish(),
+  })
+  .passthrough()
+  .nullish();
+
 const customerRef = z
-  .object({ id: id.nullish(), admin_graphql_api_id: gid("Customer").nullish() })
+  .object({
+    id: id.nullish(),
+    admin_graphql_api_id: gid("Customer").nullish(),
+    email: z.string().nullish(),
+    phone: z.string().nullish(),
+    default_address: address,
+  })
   .passthrough()
   .nullish();
 
@@ -72,6 +93,13 @@ const order = z.object({
   refunds: z.array(refund).nullish(),
   customer: customerRef,
   discount_codes: z.array(z.object({ code: z.string() }).passthrough()).nullish(),
+  // Cart attributes set by the storefront (the referral widget's kanta_ref).
+  note_attributes: z.array(z.object({ name: z.string(), value: z.union([z.string(), z.number()]).nullish() }).passthrough()).nullish(),
+  email: z.string().nullish(),
+  contact_email: z.string().nullish(),
+  phone: z.string().nullish(),
+  shipping_address: address,
+  billing_address: address,
 });
 
 const customer = z.object({
@@ -132,7 +160,28 @@ function mapRefund(r: z.infer<typeof refund>, currency: string): RefundSnapshot 
   };
 }
 
-export function toOrderSnapshot(payload: unknown): OrderSnapshot {
+/** An order snapshot with what the referral program reads from the same payload. */
+export type OrderSnapshotWithReferral = OrderSnapshot & { referral: ReferralOrderFacts };
+
+function toAddressFacts(a: z.infer<typeof address>): AddressFacts | null {
+  if (!a?.address1) return null;
+  return { address1: a.address1, address2: a.address2 ?? null, city: a.city ?? null, zip: a.zip ?? null, countryCode: a.country_code ?? null };
+}
+
+function referralFacts(o: z.infer<typeof order>): ReferralOrderFacts {
+  const attribute = (o.note_attributes ?? []).find((a) => a.name === REFERRAL_ATTRIBUTE);
+  const token = attribute?.value === undefined || attribute.value === null ? null : String(attribute.value).trim();
+  const addresses = [o.shipping_address, o.billing_address].map(toAddressFacts).filter((a): a is AddressFacts => a !== null);
+  const phones = [o.phone, o.shipping_address?.phone, o.billing_address?.phone, o.customer?.phone].filter((p): p is string => Boolean(p));
+  return {
+    visitorToken: isVisitorToken(token) ? token : null,
+    email: o.email || o.contact_email || o.customer?.email || null,
+    phones: [...new Set(phones)],
+    addresses,
+  };
+}
+
+export function toOrderSnapshot(payload: unknown): OrderSnapshotWithReferral {
   const o = parse(order, payload, "order");
   const currency = o.total_price_set.shop_money.currency_code.toUpperCase();
   const lines: OrderLine[] = o.line_items.map((l) => ({
@@ -157,6 +206,7 @@ export function toOrderSnapshot(payload: unknown): OrderSnapshot {
     lines,
     refunds: (o.refunds ?? []).map((r) => mapRefund(r, currency)),
     discountCodes: (o.discount_codes ?? []).map((d) => d.code),
+    referral: referralFacts(o),
   };
 }
 

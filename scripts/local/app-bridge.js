@@ -41,10 +41,90 @@
       leaveConfirmation: function () { return Promise.resolve(); },
     },
     resourcePicker: function (options) {
-      // Offline there is no product catalogue to browse: the demo picker offers the
-      // emulator's demo products when present, else returns no selection.
-      var picked = window.__kantaDemoSelection || [];
-      return Promise.resolve(options && options.multiple ? picked : picked.slice(0, 1));
+      // Offline there is no Shopify catalogue: the picker lists the Admin API emulator's
+      // products (/local/products) in a small dialog and resolves like Shopify's picker:
+      // [{ id, title, variants: [{ id, title, price }] }] with the chosen variant, or
+      // undefined when cancelled. A preset window.__kantaDemoSelection skips the dialog.
+      options = options || {};
+      if (window.__kantaDemoSelection) {
+        var preset = window.__kantaDemoSelection;
+        return Promise.resolve(options.multiple ? preset : preset.slice(0, 1));
+      }
+      return fetch("/local/products", { headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { products: [] }; })
+        .then(function (body) { return pickResource(body.products || [], options); });
+
+      // The stand-in resource picker's dialog: one radio per variant (per product when it has
+      // only its default variant), Select / Cancel, Escape cancels (native <dialog>).
+      function pickResource(products, options) {
+        return new Promise(function (resolve) {
+          var font = "font:14px/20px -apple-system,BlinkMacSystemFont,'San Francisco','Segoe UI',Roboto,sans-serif;";
+          var dialog = document.createElement("dialog");
+          dialog.setAttribute("aria-labelledby", "kanta-picker-title");
+          dialog.style.cssText = font + "border:0;border-radius:12px;padding:0;width:min(440px,calc(100vw - 32px));box-shadow:0 8px 32px rgba(0,0,0,.3);color:#303030";
+          var title = (options.action === "select" ? "Select " : "Add ") + (options.type === "variant" ? "variant" : options.type || "product");
+          var rows = [];
+          products.forEach(function (p, i) {
+            var variants = p.variants || [];
+            var single = variants.length === 1 && variants[0].title === "Default Title";
+            var perVariant = !(options.filter && options.filter.variants === false) && !single;
+            (perVariant ? variants : variants.slice(0, 1)).forEach(function (v, j) {
+              rows.push({ product: p, variant: v, label: perVariant ? p.title + " – " + v.title : p.title, price: v.price, key: i + "-" + j });
+            });
+          });
+          dialog.innerHTML =
+            "<form method=dialog style='margin:0'>" +
+            "<h2 id=kanta-picker-title style='margin:0;padding:16px;font-size:16px;border-bottom:1px solid #e3e3e3'></h2>" +
+            "<fieldset style='border:0;margin:0;padding:8px 0;max-height:50vh;overflow:auto'><legend class=kp-sr style='position:absolute;clip:rect(0 0 0 0)'></legend></fieldset>" +
+            "<div style='display:flex;justify-content:flex-end;gap:8px;padding:12px 16px;border-top:1px solid #e3e3e3'>" +
+            "<button type=button value=cancel style='" + font + "padding:6px 12px;border-radius:8px;border:1px solid #c9c9c9;background:#fff;cursor:pointer'>Cancel</button>" +
+            "<button type=submit value=select disabled style='" + font + "font-weight:600;padding:6px 12px;border-radius:8px;border:0;background:#303030;color:#fff;cursor:pointer'>Select</button></div></form>";
+          dialog.querySelector("h2").textContent = title;
+          dialog.querySelector("legend").textContent = "Products";
+          var list = dialog.querySelector("fieldset");
+          var selectButton = dialog.querySelector("button[type=submit]");
+          if (!rows.length) list.appendChild(document.createTextNode("No products in the local catalogue."));
+          rows.forEach(function (row) {
+            var label = document.createElement("label");
+            label.style.cssText = "display:flex;gap:10px;align-items:center;padding:8px 16px;cursor:pointer";
+            var input = document.createElement("input");
+            input.type = "radio";
+            input.name = "kanta-picker";
+            input.value = row.key;
+            input.addEventListener("change", function () { selectButton.disabled = false; });
+            var text = document.createElement("span");
+            text.style.flex = "1";
+            text.textContent = row.label;
+            var price = document.createElement("span");
+            price.style.color = "#616161";
+            price.textContent = row.price || "";
+            label.append(input, text, price);
+            list.appendChild(label);
+          });
+          var done = false;
+          function finish(value) {
+            if (done) return;
+            done = true;
+            dialog.close();
+            dialog.remove();
+            resolve(value);
+          }
+          dialog.querySelector("button[value=cancel]").addEventListener("click", function () { finish(undefined); });
+          dialog.addEventListener("close", function () { finish(undefined); }); // Escape
+          dialog.querySelector("form").addEventListener("submit", function (event) {
+            event.preventDefault();
+            var checked = dialog.querySelector("input:checked");
+            var row = checked && rows.filter(function (r) { return r.key === checked.value; })[0];
+            if (!row) return;
+            var v = { id: row.variant.id, title: row.variant.title, price: row.variant.price, displayName: row.product.title + " - " + row.variant.title };
+            finish(options.type === "variant"
+              ? [Object.assign(v, { product: { id: row.product.id, title: row.product.title } })]
+              : [{ id: row.product.id, title: row.product.title, variants: [v] }]);
+          });
+          document.body.appendChild(dialog);
+          dialog.showModal();
+        });
+      }
     },
     loading: function () {},
   };

@@ -45,6 +45,28 @@ describe("compliance webhooks", () => {
     expect(inbox.every((e) => e.status === "done" && e.payload === "")).toBe(true);
   });
 
+  it("customers/redact forgets a referred friend's email and customer id, keeping the referral", async () => {
+    const shop = await shopWithMember("6004");
+    const referrer = await db().member.findFirstOrThrow({ where: { shopId: shop.id } });
+    const asFriend = await db().referral.create({
+      data: { shopId: shop.id, referrerId: referrer.id, code: "ABCD2345", visitorToken: "tok-friend", status: "completed", friendEmail: "friend@example.com", friendCustomerGid: "gid://shopify/Customer/6005", orderValueMinor: 5000n },
+    });
+    const byEmail = await db().referral.create({
+      data: { shopId: shop.id, referrerId: referrer.id, code: "ABCD2345", visitorToken: "tok-email", status: "friend_rewarded", friendEmail: "friend@example.com" },
+    });
+    const other = await db().referral.create({
+      data: { shopId: shop.id, referrerId: referrer.id, code: "ABCD2345", visitorToken: "tok-other", status: "friend_rewarded", friendEmail: "someone@example.com" },
+    });
+    await sendWebhook(testServer().url, "customers/redact", shop.domain, {
+      ...complianceBody("customers/redact", shop.domain, "6005"),
+      customer: { id: "6005", email: "Friend@Example.com", phone: null },
+    });
+    await settle();
+    expect(await db().referral.findUniqueOrThrow({ where: { id: asFriend.id } })).toMatchObject({ friendEmail: null, friendCustomerGid: null, status: "completed", orderValueMinor: 5000n });
+    expect(await db().referral.findUniqueOrThrow({ where: { id: byEmail.id } })).toMatchObject({ friendEmail: null });
+    expect(await db().referral.findUniqueOrThrow({ where: { id: other.id } })).toMatchObject({ friendEmail: "someone@example.com" });
+  });
+
   it("refuses a compliance payload for another shop", async () => {
     const shop = await shopWithMember("6003");
     await sendWebhook(testServer().url, "customers/redact", shop.domain, complianceBody("customers/redact", "someone-else.myshopify.com", "6003"));

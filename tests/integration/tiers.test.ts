@@ -74,10 +74,20 @@ describe("VIP tiers by yearly spend", () => {
     expect(body.customer.tier).toEqual({
       name: "Silver",
       rank: 1,
-      next: { name: "Gold", remainingMinor: 43_600 },
+      next: { name: "Gold", remainingMinor: 43_600, remaining: 43_600 },
       spendMinor: 31_400,
+      progress: 31_400,
+      basis: "spend",
+      period: "calendar_year",
       periodEnd: calendarYearBounds(new Date(), "Europe/Helsinki").end.toISOString(),
     });
+    expect(body.tiers.basis).toBe("spend");
+    expect(body.tiers.list.map((t: { name: string; threshold: number; multiplierPermille: number }) => [t.name, t.threshold, t.multiplierPermille])).toEqual([
+      ["Bronze", 0, 1000],
+      ["Silver", 25_000, 1250],
+      ["Gold", 75_000, 1500],
+      ["Platinum", 150_000, 2000],
+    ]);
     expect(body.program.timeZone).toBe("Europe/Helsinki");
   });
 

@@ -213,4 +213,22 @@ describe("webhook intake", () => {
     await settle();
     expect(await member(shop.id, "4008")).toMatchObject({ status: "excluded", points: 0 });
   });
+
+  it("excludes a member when a customers/update adds an excluded tag, and keeps their history", async () => {
+    const shop = await createTestShop(db());
+    await db().program.update({ where: { shopId: shop.id }, data: { excludedTags: "staff" } });
+    await sendWebhook(testServer().url, "customers/create", shop.domain, customerPayload({ id: "4010", tags: "vip", updatedAt: "2026-11-01T10:00:00Z" }));
+    await sendWebhook(testServer().url, "orders/paid", shop.domain, orderPayload({ id: "3010", customerId: "4010", lines: [{ price: "50.00" }], updatedAt: ORDER_TIME }));
+    await settle();
+    const before = (await member(shop.id, "4010"))!;
+    expect(before.status).toBe("active");
+    await sendWebhook(testServer().url, "customers/update", shop.domain, customerPayload({ id: "4010", tags: "vip, Staff", updatedAt: "2026-11-02T10:00:00Z" }));
+    await settle();
+    expect(await member(shop.id, "4010")).toMatchObject({ status: "excluded", points: before.points });
+    // Later orders earn nothing; removing the tag is not enough to come back (the merchant decides).
+    await sendWebhook(testServer().url, "orders/paid", shop.domain, orderPayload({ id: "3011", customerId: "4010", lines: [{ price: "80.00" }], updatedAt: ORDER_TIME }));
+    await sendWebhook(testServer().url, "customers/update", shop.domain, customerPayload({ id: "4010", tags: "vip", updatedAt: "2026-11-03T10:00:00Z" }));
+    await settle();
+    expect(await member(shop.id, "4010")).toMatchObject({ status: "excluded", points: before.points });
+  });
 });

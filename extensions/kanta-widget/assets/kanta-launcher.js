@@ -115,6 +115,13 @@
       return;
     }
     root.dataset.kantaData = '1';
+    // Theme editor settings left at their defaults give way to the merchant's (Settings).
+    const w = data.program.widget, name = w && (w.label || data.program.programName);
+    if (w && w.accent && cfg.colors.accent === '#1f4d3d') applyColors({ colors: w }, root);
+    if (w && w.position) root.className = root.className.replace('bottom-right', w.position);
+    if (name && cfg.settings.label === t(cfg, 'launcher.label')) {
+      root.querySelector('.kanta-launcher__label').textContent = cfg.settings.label = name;
+    }
     const c = data.customer;
     if (!balance) { reveal(); return; }
     // No balance to show (not a member yet, excluded): drop the reserved slot.
@@ -132,6 +139,14 @@
     const el = Object.assign(document.createElement(tag), attrs, { onload: resolve, onerror: reject });
     document.head.appendChild(el);
   });
+  // A referred visitor: the link's ?kanta_ref=, or a kept referral cookie once per session.
+  // kanta-referral.js remembers it (cookie, cart attribute) and greets the friend (0009).
+  let refSeen = null;
+  try { refSeen = sessionStorage.getItem('kanta:ref'); } catch { /* private mode */ }
+  const refKept = /(?:^|; )kanta_ref=([\w-]{32})/.exec(document.cookie);
+  if (cfg.referralJs && !cfg.designMode && (/[?&]kanta_ref=/.test(location.search) || (refKept && refKept[1] !== refSeen))) {
+    inject('script', { src: cfg.referralJs, async: true }).catch(() => {});
+  }
   // The launcher's styles arrive after the page has rendered (this script is deferred), and
   // the launcher shows once they have: no render-blocking request, no unstyled flash.
   const styled = cfg.launcherCss && !document.querySelector('link[href="' + cfg.launcherCss + '"]')

@@ -25,7 +25,7 @@
     check: '<path d="m5 12.5 4.5 4.5L19 7.5"/>',
     close: '<path d="M6 6l12 12M18 6 6 18"/>'
   };
-  const REWARD_ICON = { amount_off: 'tag', percent_off: 'percent', free_shipping: 'truck', free_product: 'gift' };
+  const REWARD_ICON = { amount_off: 'tag', percent_off: 'percent', free_shipping: 'truck', free_product: 'gift', points_to_money: 'tag' };
   const WAY_ICON = { purchase: 'bag', signup: 'user', birthday: 'cake', social_follow: 'heart', newsletter: 'mail', review: 'star' };
   let seq = 0;
 
@@ -69,7 +69,7 @@
 
   function createPanel(cfg, mode) {
     const T = (k, v) => K.t(cfg, k, v);
-    const TN = (k, n, v) => K.tn(cfg, k, n, v);
+    const TN = (k, n, v) => named(K.tn(cfg, k, n, v), n);
     const N = (n) => K.num(cfg, n);
     const dialog = mode === 'dialog';
     const uid = 'kanta-' + (++seq);
@@ -113,11 +113,25 @@
     function signed(n) { return (n > 0 ? '+' : n < 0 ? '\u2212' : '') + N(Math.abs(n)); }
     function greeting(name) { return name ? T('member.greeting', { name: name }) : T('member.greeting_no_name'); }
     function earnRate(e) { return TN('guest.earn_rate', e.points, { amount: money(e.spendMinor) }); }
+    // The merchant's name for points ("340 stars") replaces the widget's own word (as a whole word).
+    function named(text, n) {
+      const name = P.data && (P.data.program.pointsNames || {})[cfg.locale.slice(0, 2)];
+      const word = name && K.tn(cfg, 'general.points', n).replace(N(n), '').trim();
+      return word ? text.replace(new RegExp('(^|\\P{L})' + word + '(?!\\p{L})', 'gu'), (m, a) => a + name[new Intl.PluralRules(cfg.locale).select(n) === 'one' ? 'singular' : 'plural']) : text;
+    }
+    // Theme editor settings left at their defaults give way to the merchant's defaults.
+    function defaults(w) {
+      const o = el.parentNode;
+      if (!w || !dialog || !o) return;
+      if (w.accent && cfg.colors.accent === '#1f4d3d') K.applyColors({ colors: w }, o);
+      if (w.position) o.className = o.className.replace('bottom-right', w.position);
+    }
 
     // ---- data ----
     function setData(d) {
       P.data = d;
       P.status = 'ready';
+      defaults(d.program.widget);
       if (!live(d)) { P.off(); return; }
       render();
     }
@@ -246,7 +260,7 @@
         h('a', { class: 'kanta-btn kanta-btn--ghost', href: cfg.loginUrl }, T('guest.sign_in'))
       ]);
       return {
-        title: T('guest.title'),
+        title: d.program.programName || T('guest.title'),
         top: [h('p', { class: 'kanta-top__text', text: T('guest.text') }), actions],
         body: [waysSection(d, 'guest'), rewardsSection(d, 'guest')]
       };
@@ -273,20 +287,40 @@
       };
     }
 
-    // Progress to the next tier this period; older APIs send the tier without it.
+    // Progress in the basis' unit; the tiers' benefits in a disclosure.
     function tierCard(d, tier) {
-      if (!tier || tier.spendMinor == null || !tier.periodEnd) return null;
-      if (!tier.next) return h('div', { class: 'kanta-tier' }, h('p', { class: 'kanta-tier__text', text: T('member.tier_top', { tier: tier.name }) }));
-      const target = tier.spendMinor + tier.next.remainingMinor;
-      const pct = target > 0 ? Math.min(100, Math.round((tier.spendMinor / target) * 100)) : 100;
-      const text = T('member.tier_next', { amount: money(tier.next.remainingMinor), date: lastDay(tier.periodEnd, d.program.timeZone), tier: tier.next.name });
-      return h('div', { class: 'kanta-tier' }, [
-        h('p', { class: 'kanta-tier__text', text: text }),
-        h('div', {
-          class: 'kanta-tier__bar', role: 'progressbar', 'aria-label': T('member.tier_progress', { tier: tier.next.name }),
+      const p = tier && (tier.progress != null ? tier.progress : tier.spendMinor);
+      if (p == null) return null;
+      const nx = tier.next, end = tier.periodEnd;
+      const b = d.tiers ? d.tiers.basis : 'spend', amt = (n) => b === 'spend' ? money(n) : TN(b === 'points' ? 'general.points' : 'tiers.orders', n);
+      let text = T('member.tier_top', { tier: tier.name }), bar = null;
+      if (nx) {
+        const rem = nx.remaining != null ? nx.remaining : nx.remainingMinor, pct = p + rem > 0 ? Math.min(100, Math.round((p / (p + rem)) * 100)) : 100;
+        const vars = { amount: amt(rem), date: end && lastDay(end, d.program.timeZone), tier: nx.name };
+        text = T(b === 'spend' && end ? 'member.tier_next' : end ? 'member.tier_more_by' : 'member.tier_more', vars);
+        bar = h('div', {
+          class: 'kanta-tier__bar', role: 'progressbar', 'aria-label': T('member.tier_progress', { tier: nx.name }),
           'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(pct), 'aria-valuetext': pct + '%'
-        }, h('span', { class: 'kanta-tier__fill', style: 'width:' + pct + '%' }))
-      ]);
+        }, h('span', { class: 'kanta-tier__fill', style: 'width:' + pct + '%' }));
+      }
+      return h('div', { class: 'kanta-tier' }, [h('p', { class: 'kanta-tier__text', text: text }), bar, tierTable(d, tier, amt)]);
+    }
+    function tierTable(d, tier, amt) {
+      const list = (d.tiers && d.tiers.list) || [];
+      if (list.length < 2) return null;
+      return h('details', { class: 'kanta-tiers' }, [h('summary', { text: T('tiers.title') }), h('table', {}, [
+        h('thead', {}, h('tr', {}, ['tier', 'from', 'perks'].map((k) => h('th', { scope: 'col', text: T('tiers.' + k) })))),
+        h('tbody', {}, list.map((t) => {
+          const k = t.perks || {}, perks = [];
+          if (t.multiplierPermille > 1000) perks.push(T('tiers.multiplier', { x: N(t.multiplierPermille / 1000) }));
+          if (k.entryPoints) perks.push(TN('tiers.entry', k.entryPoints));
+          if (k.birthdayPoints) perks.push(TN('tiers.birthday', k.birthdayPoints));
+          if (k.freeShipping) perks.push(T('tiers.free_shipping'));
+          return h('tr', tier.rank === t.rank ? { 'aria-current': 'true' } : {}, [
+            h('th', { scope: 'row', text: t.name }), h('td', { text: t.threshold ? amt(t.threshold) : '\u2013' }), h('td', { text: perks.join(', ') || '\u2013' })
+          ]);
+        }))
+      ])]);
     }
     // The period's last day in the shop's zone: periodEnd is the (exclusive) local midnight after it.
     function lastDay(periodEnd, timeZone) {
@@ -311,7 +345,7 @@
     function rewardRow(r, member) {
       const st = P.rows[r.id] || {};
       const reasonId = uid + '-why-' + r.id;
-      const meta = [TN('general.points', r.pointsCost), r.minOrderMinor ? T('rewards.min_order', { amount: money(r.minOrderMinor) }) : ''].filter(Boolean).join(' \u00b7 ');
+      const meta = [TN('general.points', r.pointsCost) + (r.rate ? ' = ' + money(r.rate.unitMinor) : ''), r.minOrderMinor ? T('rewards.min_order', { amount: money(r.minOrderMinor) }) : ''].filter(Boolean).join(' \u00b7 ');
       let aside = null, reason = null;
       if (member && st.step !== 'confirm' && st.step !== 'busy' && st.step !== 'error') {
         if (r.redeemable) {
@@ -322,7 +356,8 @@
           reason = h('span', { id: reasonId, class: 'kanta-reason' }, r.reason === 'insufficient_points'
             ? [TN('rewards.need_more', r.neededPoints || Math.max(0, r.pointsCost - points)),
               h('span', { class: 'kanta-progress', 'aria-hidden': 'true' }, h('span', { style: 'width:' + Math.min(100, Math.round(100 * points / r.pointsCost)) + '%' }))]
-            : T(r.reason === 'tier_required' ? 'rewards.tier_required' : 'rewards.unavailable'));
+            : r.reason === 'tier_required' && r.minTierName ? T('rewards.tier_locked', { tier: r.minTierName })
+              : T(r.reason === 'tier_required' ? 'rewards.tier_required' : 'rewards.unavailable'));
         }
       }
       return row({
@@ -336,9 +371,16 @@
 
     function redeemExtra(r, st) {
       if (st.step === 'confirm' || st.step === 'busy') {
-        const busy = st.step === 'busy';
+        const busy = st.step === 'busy', rate = r.rate, id = uid + '-pts-' + r.id;
+        // points_to_money: the shopper picks the points in steps of the rate.
+        const ask = () => TN('rewards.confirm_question', rate ? st.points : r.pointsCost, { reward: rate ? T('rewards.worth', { amount: money(st.points / rate.pointsPerUnit * rate.unitMinor) }) : r.name });
+        const q = h('p', { class: 'kanta-box__text', text: ask() });
+        const input = rate && h('input', {
+          id: id, type: 'number', class: 'kanta-input', min: rate.pointsPerUnit, max: st.max, step: rate.pointsPerUnit, value: st.points, 'data-k': 'pts:' + r.id, disabled: busy,
+          oninput: () => { st.points = Math.max(rate.pointsPerUnit, Math.min(st.max, input.value - input.value % rate.pointsPerUnit)); q.textContent = ask(); }
+        });
         return h('div', { class: 'kanta-box' }, [
-          h('p', { class: 'kanta-box__text', text: TN('rewards.confirm_question', r.pointsCost, { reward: r.name }) }),
+          input && h('label', { class: 'kanta-label', for: id, text: T('rewards.points_to_use') }), input, q,
           h('div', { class: 'kanta-actions' }, [
             btn('primary kanta-btn--sm', busy ? T('rewards.redeeming') : T('rewards.confirm'), 'confirm:' + r.id,
               () => { if (!busy) redeem(r, uuid()); }, { 'aria-disabled': busy ? 'true' : null }),
@@ -373,8 +415,10 @@
     }
     function startConfirm(r) {
       Object.keys(P.rows).forEach((id) => { if (P.rows[id].step !== 'done') delete P.rows[id]; });
-      P.rows[r.id] = { step: 'confirm' };
-      P.focusKey = 'confirm:' + r.id;
+      const rate = r.rate, step = rate && rate.pointsPerUnit;
+      const max = rate && Math.min(Math.floor(P.data.customer.points / step) * step, rate.maxMinor ? Math.floor(rate.maxMinor / rate.unitMinor) * step : Infinity);
+      P.rows[r.id] = { step: 'confirm', points: max, max: max };
+      P.focusKey = (rate ? 'pts:' : 'confirm:') + r.id;
       render();
     }
     function resetRow(r) {
@@ -386,10 +430,11 @@
     // One requestId per Confirm click, reused by "Try again" when the outcome is unknown
     // (network, 5xx, 429): the server treats a repeated requestId as the same redemption.
     function redeem(r, requestId) {
-      P.rows[r.id] = { step: 'busy', requestId: requestId };
+      const was = P.rows[r.id] || {};
+      P.rows[r.id] = { step: 'busy', requestId: requestId, points: was.points, max: was.max };
       P.focusKey = 'confirm:' + r.id;
       render();
-      post('/redeem', { rewardId: r.id, requestId: requestId }).then((res) => {
+      post('/redeem', { rewardId: r.id, requestId: requestId, points: r.rate ? was.points : undefined }).then((res) => {
         const red = res.body.redemption;
         if (res.ok && red && red.status !== 'failed') {
           P.rows[r.id] = { step: 'done', redemption: red };
@@ -404,7 +449,7 @@
         if (error === 'shopify_failed') res.body.error = error;
         const retry = res.status === 0 || res.status === 429 || (res.status >= 500 && error !== 'shopify_failed');
         const message = errText(res);
-        P.rows[r.id] = { step: 'error', requestId: retry ? requestId : null, message: message, signIn: res.status === 401 };
+        P.rows[r.id] = { step: 'error', requestId: retry ? requestId : null, message: message, signIn: res.status === 401, points: was.points, max: was.max };
         P.focusKey = retry ? 'retry:' + r.id : 'cancel:' + r.id;
         render();
         announce(message);
@@ -582,14 +627,17 @@
       const id = uid + '-ref';
       const input = h('input', { id: id, class: 'kanta-code__value', value: ref.url, readonly: true, onfocus: () => { input.select(); } });
       const msg = encodeURIComponent(T('referral.message', { shop: cfg.shopName || '', url: ref.url }));
+      // What the friend gets and what the member gets, in words ("10% off", "500 points").
+      const words = (o) => o.type === 'points' ? TN('general.points', o.points) : o.type === 'percent_off' ? T('referral.percent_off', { percent: N(o.percentOff) })
+        : o.type === 'amount_off' ? T('referral.amount_off', { amount: money(o.valueMinor) }) : T('referral.free_shipping');
       const link = (label, href) => {
         return h('a', { class: 'kanta-share__link', href: href, target: href.slice(0, 7) === 'mailto:' ? null : '_blank', rel: 'noopener noreferrer' }, label);
       };
       return section('referral', [
-        h('p', { class: 'kanta-sec__hint', text: T('referral.text') }),
+        h('p', { class: 'kanta-sec__hint', text: ref.friendOffer && ref.reward ? T('referral.offer', { offer: words(ref.friendOffer), reward: words(ref.reward) }) : T('referral.text') }),
         h('label', { class: 'kanta-label', for: id, text: T('referral.link') }),
         h('div', { class: 'kanta-code' }, [input, copyButton(ref.url, 'ref-copy', input)]),
-        typeof ref.friendsJoined === 'number' && h('p', { class: 'kanta-row__meta', text: TN('referral.friends_joined', ref.friendsJoined) }),
+        typeof ref.friendsJoined === 'number' && h('p', { class: 'kanta-row__meta', text: TN('referral.friends_joined', ref.friendsJoined) + (ref.completed ? ' \u00b7 ' + TN('referral.completed', ref.completed) : '') }),
         h('p', { class: 'kanta-share' }, [
           h('span', { class: 'kanta-share__label', text: T('referral.share') }),
           link(T('referral.email'), 'mailto:?body=' + msg),

@@ -1,0 +1,154 @@
+// Program settings the merchant sets on the Settings page: names, widget defaults, and the
+// rules for reading them back. Pure (the browser uses it for the live preview too).
+
+/** The widget's languages (extensions/kanta-widget/locales). */
+export const WIDGET_LANGUAGES = [
+  { code: "en", label: "English" },
+  { code: "fi", label: "Finnish" },
+  { code: "da", label: "Danish" },
+  { code: "sv", label: "Swedish" },
+] as const;
+export type WidgetLanguage = (typeof WIDGET_LANGUAGES)[number]["code"];
+
+export interface PointsName {
+  singular: string;
+  plural: string;
+}
+export type PointsNames = Partial<Record<WidgetLanguage, PointsName>>;
+
+/** What the widget says when the merchant sets nothing (its locale files' words). */
+export const BUILT_IN_POINTS_NAMES: Record<WidgetLanguage, PointsName> = {
+  en: { singular: "point", plural: "points" },
+  fi: { singular: "piste", plural: "pistettä" },
+  da: { singular: "point", plural: "point" },
+  sv: { singular: "poäng", plural: "poäng" },
+};
+
+/** Program.programName's default; the widget then uses its own translated label. */
+export const DEFAULT_PROGRAM_NAME = "Rewards";
+
+export const WIDGET_POSITIONS = ["bottom-right", "bottom-left"] as const;
+export type WidgetPosition = (typeof WIDGET_POSITIONS)[number];
+
+/** Program.widgetSettings: used when the theme editor's settings are left at their defaults. */
+export interface WidgetDefaults {
+  accent: string | null;
+  onAccent: string | null;
+  position: WidgetPosition | null;
+  label: string | null;
+}
+
+/** The theme editor's own defaults (blocks/app-embed.liquid). */
+export const THEME_DEFAULTS = { accent: "#1f4d3d", onAccent: "#ffffff", position: "bottom-right" } as const;
+
+export const MAX_POINTS_NAME_LENGTH = 20;
+/** Order points can be held back (pending) for at most this many days. */
+export const MAX_PENDING_DAYS = 90;
+/** Inactivity expiry: 1 to this many months. */
+export const MAX_EXPIRY_MONTHS = 60;
+export const MAX_TAG_LENGTH = 40;
+
+function parseJsonObject(json: string | null | undefined): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(json || "{}");
+    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+const cleanName = (v: unknown) => (typeof v === "string" && v.trim() && v.trim().length <= MAX_POINTS_NAME_LENGTH && !/[{}<>]/.test(v) ? v.trim() : null);
+
+/** Program.pointsNames, keeping only complete, sane entries for the widget's languages. */
+export function parsePointsNames(json: string | null | undefined): PointsNames {
+  const raw = parseJsonObject(json);
+  const names: PointsNames = {};
+  for (const { code } of WIDGET_LANGUAGES) {
+    const entry = raw[code];
+    if (!entry || typeof entry !== "object") continue;
+    const singular = cleanName((entry as Record<string, unknown>).singular);
+    const plural = cleanName((entry as Record<string, unknown>).plural);
+    if (singular && plural) names[code] = { singular, plural };
+  }
+  return names;
+}
+
+/** The language part of a locale ("fi-FI" -> "fi"), if the widget speaks it. */
+export function widgetLanguage(locale: string | null | undefined): WidgetLanguage | null {
+  const lang = (locale ?? "").toLowerCase().split(/[-_]/)[0];
+  return WIDGET_LANGUAGES.some((l) => l.code === lang) ? (lang as WidgetLanguage) : null;
+}
+
+/** The merchant's name for points in a locale, or null (the widget's own words then). */
+export function resolvePointsName(names: PointsNames, locale: string | null | undefined): PointsName | null {
+  const lang = widgetLanguage(locale);
+  return lang ? (names[lang] ?? null) : null;
+}
+
+export const HEX_COLOUR = /^#[0-9a-f]{6}$/;
+
+/** "#ABC" / "abc" / "#aabbcc" -> "#aabbcc"; null if it is not a hex colour. */
+export function normaliseHexColour(input: string): string | null {
+  let v = input.trim().toLowerCase();
+  if (!v.startsWith("#")) v = `#${v}`;
+  if (/^#[0-9a-f]{3}$/.test(v)) v = `#${v[1]}${v[1]}${v[2]}${v[2]}${v[3]}${v[3]}`;
+  return HEX_COLOUR.test(v) ? v : null;
+}
+
+export function parseWidgetDefaults(json: string | null | undefined): WidgetDefaults {
+  const raw = parseJsonObject(json);
+  const colour = (v: unknown) => (typeof v === "string" ? normaliseHexColour(v) : null);
+  const position = (WIDGET_POSITIONS as readonly unknown[]).includes(raw.position) ? (raw.position as WidgetPosition) : null;
+  const label = typeof raw.label === "string" && raw.label.trim() ? raw.label.trim().slice(0, 40) : null;
+  return { accent: colour(raw.accent), onAccent: colour(raw.onAccent), position, label };
+}
+
+function luminance(hex: string): number | null {
+  const colour = normaliseHexColour(hex);
+  if (!colour) return null;
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const v = parseInt(colour.slice(i, i + 2), 16) / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  }) as [number, number, number];
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG 2 contrast ratio of two hex colours (1 to 21), the same formula the widget uses. */
+export function contrastRatio(a: string, b: string): number | null {
+  const la = luminance(a);
+  const lb = luminance(b);
+  if (la === null || lb === null) return null;
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+
+/** WCAG AA for normal text. Below it the widget switches the text to black or white. */
+export const MIN_CONTRAST = 4.5;
+
+/** The text colour the widget falls back to on an accent: whichever of black/white reads better. */
+export function fallbackTextColour(accent: string): "#000000" | "#ffffff" {
+  return (contrastRatio(accent, "#000000") ?? 0) >= (contrastRatio(accent, "#ffffff") ?? 0) ? "#000000" : "#ffffff";
+}
+
+/**
+ * The defaults as the storefront gets them: a text colour that fails WCAG AA on the accent
+ * is replaced by black or white here, as the widget does with theme editor colours.
+ */
+export function storefrontWidgetDefaults(json: string | null | undefined): WidgetDefaults {
+  const w = parseWidgetDefaults(json);
+  if (w.accent && (!w.onAccent || (contrastRatio(w.accent, w.onAccent) ?? 0) < MIN_CONTRAST)) w.onAccent = fallbackTextColour(w.accent);
+  return w;
+}
+
+/**
+ * Customer tags as the merchant typed them (a list or one comma-separated string):
+ * trimmed, lower-case (tag matching ignores case, ./program.ts), empty ones dropped,
+ * duplicates removed, first occurrence kept.
+ */
+export function normaliseTags(tags: readonly string[]): string[] {
+  const seen = new Set<string>();
+  for (const tag of tags) {
+    const t = tag.trim().toLowerCase();
+    if (t) seen.add(t);
+  }
+  return [...seen];
+}

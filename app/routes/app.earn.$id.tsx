@@ -1,0 +1,419 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
+import { SaveBar } from "@shopify/app-bridge-react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Card,
+  Checkbox,
+  ChoiceList,
+  EmptyState,
+  FormLayout,
+  InlineGrid,
+  InlineStack,
+  Layout,
+  Modal,
+  Page,
+  Select,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useEffect, useMemo, useState } from "react";
+import { EarnRuleError, deleteEarnRule, getRuleEditor, saveEarnRule } from "../loyalty/earn-rules-admin.server";
+import {
+  NETWORK_LABELS,
+  PURCHASE_EXCLUSIONS,
+  RULE_FIELDS,
+  RULE_TYPES,
+  awardedWhen,
+  defaultExampleMinor,
+  defaultRuleName,
+  limitLabel,
+  ordinal,
+  purchasePreview,
+  readRuleConfig,
+  ruleFormValues,
+  type RuleErrors,
+  type RuleFormValues,
+} from "../loyalty/earn-rules";
+import { SOCIAL_NETWORKS } from "../loyalty/actions";
+import { formatMinorPlain } from "../loyalty/money";
+import { requireAdmin } from "../shopify/admin.server";
+import { EarnRuleIcon } from "../components/EarnRuleIcon";
+import { showToast } from "../components/showToast";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: `${data?.editor ? (data.editor.rule?.name ?? "Add a way to earn") : "Way to earn"} · Kanta` },
+];
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { shop } = await requireAdmin(request);
+  const type = new URL(request.url).searchParams.get("type");
+  const editor = await getRuleEditor(shop, params.id ?? "", type);
+  if (!editor) return { editor: null, values: null };
+  const values = ruleFormValues(editor.rule, editor.type, editor.shop.currencyCode);
+  // A new follow starts on the first network that has none yet.
+  if (!editor.rule && editor.type === "social_follow") {
+    values.network = SOCIAL_NETWORKS.find((n) => !editor.rules.some((r) => r.type === "social_follow" && r.config.network === n)) ?? "";
+  }
+  return { editor, values };
+};
+
+export type RuleActionResult =
+  | { ok: true; intent: "save"; id: string; created: boolean; message: string }
+  | { ok: true; intent: "delete"; message: string }
+  | { ok: false; errors: RuleErrors };
+
+// Expected errors come back as data (STYLE.md rule 5), each on its field.
+export const action = async ({ request, params }: ActionFunctionArgs): Promise<RuleActionResult> => {
+  const { shop } = await requireAdmin(request);
+  const form = await request.formData();
+  const intent = form.get("intent");
+  const id = params.id ?? "";
+  if (intent === "save") {
+    const values: RuleFormValues = {};
+    for (const field of RULE_FIELDS) {
+      const value = form.get(field);
+      if (typeof value === "string") values[field] = value;
+    }
+    const result = await saveEarnRule(shop, id === "new" ? null : id, values);
+    if (!result.ok) return result;
+    return { ok: true, intent, id: result.id, created: result.created, message: result.created ? `“${result.name}” added` : "Saved" };
+  }
+  if (intent === "delete") {
+    try {
+      await deleteEarnRule(shop, id);
+      return { ok: true, intent, message: "Way to earn deleted" };
+    } catch (error) {
+      if (error instanceof EarnRuleError) return { ok: false, errors: { form: error.message } };
+      throw error;
+    }
+  }
+  return { ok: false, errors: { form: "Unknown action" } };
+};
+
+type Values = ReturnType<typeof ruleFormValues>;
+
+export default function EarnRulePage() {
+  const { editor, values: loaded } = useLoaderData<typeof loader>();
+  const navigate = useNavigate();
+  const save = useFetcher<typeof action>();
+  const remove = useFetcher<typeof action>();
+  const [values, setValues] = useState<Values | null>(loaded);
+  const [baseline, setBaseline] = useState<Values | null>(loaded);
+  const [confirming, setConfirming] = useState(false);
+  const [example, setExample] = useState(() => (editor ? formatMinorPlain(defaultExampleMinor(editor.shop.currencyCode), editor.shop.currencyCode) : ""));
+
+  // A save reloads the loader: what was saved becomes the new starting point.
+  const loadedKey = JSON.stringify(loaded);
+  useEffect(() => {
+    setValues(loaded);
+    setBaseline(loaded);
+  }, [loadedKey]);
+
+  useEffect(() => {
+    if (save.state !== "idle" || !save.data) return;
+    if (save.data.ok && save.data.intent === "save") {
+      showToast(save.data.message);
+      if (save.data.created) navigate("/app/earn");
+    } else if (!save.data.ok) {
+      showToast("Not saved: check the highlighted fields", true);
+    }
+  }, [save.state, save.data, navigate]);
+  useEffect(() => {
+    if (remove.state !== "idle" || !remove.data) return;
+    if (remove.data.ok) {
+      showToast(remove.data.message);
+      navigate("/app/earn");
+    } else {
+      setConfirming(false);
+      showToast(remove.data.errors.form ?? "Could not delete", true);
+    }
+  }, [remove.state, remove.data, navigate]);
+
+  const dirty = useMemo(() => JSON.stringify(values) !== JSON.stringify(baseline), [values, baseline]);
+
+  if (!editor || !values) {
+    return (
+      <Page title="Way to earn not found" backAction={{ content: "Ways to earn", url: "/app/earn" }}>
+        <Card>
+          <EmptyState heading="This way to earn does not exist" image="" action={{ content: "Back to ways to earn", url: "/app/earn" }}>
+            <p>It may have been deleted. See every way to earn on the list.</p>
+          </EmptyState>
+        </Card>
+      </Page>
+    );
+  }
+
+  const { type, rule, shop } = editor;
+  const info = RULE_TYPES[type];
+  const isNew = rule === null;
+  const saving = save.state !== "idle";
+  const errors: RuleErrors = save.data && !save.data.ok ? save.data.errors : {};
+  const set = (field: keyof Values) => (value: string) => setValues((v) => (v ? { ...v, [field]: value } : v));
+  const submit = () => save.submit({ intent: "save", ...values }, { method: "post" });
+  const discard = () => setValues(baseline);
+  const config = readRuleConfig(JSON.stringify({ network: values.network || undefined, url: values.url || undefined, every: Number(values.every) || undefined }));
+  const namePlaceholder = defaultRuleName(type, config);
+  const manual = type === "review";
+
+  const preview =
+    type === "purchase"
+      ? purchasePreview({
+          exampleText: example,
+          pointsText: values.points,
+          spendText: values.spend,
+          currencyCode: shop.currencyCode,
+          locale: shop.locale,
+          tiers: editor.tiers,
+          campaigns: editor.campaigns.map((c) => ({
+            name: c.name,
+            multiplierPermille: c.multiplierPermille,
+            status: c.status,
+            tierRanks: c.tierRanks,
+            when: `from ${c.startsOn}`,
+          })),
+        })
+      : null;
+
+  const nameField = (
+    <TextField
+      label={type === "custom" ? "Action name" : "Name shown to customers"}
+      name="name"
+      autoComplete="off"
+      value={values.name}
+      onChange={set("name")}
+      error={errors.name}
+      placeholder={type === "custom" ? "e.g. Share a photo of your purchase" : namePlaceholder}
+      maxLength={100}
+      helpText={type === "custom" ? "Shown in the rewards widget: say what the customer should do." : `Shown in the rewards widget. Empty: “${namePlaceholder}”.`}
+    />
+  );
+
+  return (
+    <Page
+      title={isNew ? `Add: ${info.label}` : rule.name}
+      titleMetadata={isNew ? undefined : rule.enabled ? <Badge tone="success">On</Badge> : <Badge>Off</Badge>}
+      subtitle={isNew ? info.summary : info.label !== rule.name ? info.label : undefined}
+      backAction={{ content: "Ways to earn", url: "/app/earn" }}
+      primaryAction={{ content: "Save", onAction: submit, loading: saving, disabled: !isNew && !dirty }}
+      secondaryActions={isNew ? [] : [{ content: "Delete", destructive: true, onAction: () => setConfirming(true) }]}
+    >
+      <SaveBar id="earn-rule-save-bar" open={dirty}>
+        <button variant="primary" onClick={submit} disabled={saving} loading={saving ? "" : undefined}>
+          Save
+        </button>
+        <button onClick={discard} disabled={saving}>
+          Discard
+        </button>
+      </SaveBar>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          submit();
+        }}
+      >
+        <Layout>
+          {errors.form ? (
+            <Layout.Section>
+              <Banner tone="critical" title="Not saved">
+                <p>{errors.form}</p>
+              </Banner>
+            </Layout.Section>
+          ) : null}
+          {manual ? (
+            <Layout.Section>
+              <Banner tone="warning" title="Not awarded automatically yet">
+                <p>{awardedWhen(type, config)}</p>
+              </Banner>
+            </Layout.Section>
+          ) : null}
+          <Layout.Section>
+            <BlockStack gap="400">
+              <Card>
+                <BlockStack gap="400">
+                  <InlineStack gap="300" blockAlign="center" wrap={false}>
+                    <EarnRuleIcon type={type} network={values.network || undefined} />
+                    <Text as="h2" variant="headingMd">
+                      {info.label}
+                    </Text>
+                  </InlineStack>
+                  <FormLayout>
+                    {type === "custom" ? nameField : null}
+                    {type === "purchase" ? (
+                      <BlockStack gap="200">
+                        <InlineGrid columns={{ xs: 1, sm: 2 }} gap="300">
+                          <TextField label="Points" type="number" min={1} name="points" autoComplete="off" value={values.points} onChange={set("points")} error={errors.points} />
+                          <TextField
+                            label="For every"
+                            name="spend"
+                            inputMode="decimal"
+                            autoComplete="off"
+                            value={values.spend}
+                            onChange={set("spend")}
+                            error={errors.spend}
+                            suffix={shop.currencyCode}
+                          />
+                        </InlineGrid>
+                        <Text as="p" tone="subdued" variant="bodySm">
+                          {`${PURCHASE_EXCLUSIONS} Changes apply to orders paid from now on; earlier orders keep the rate they earned with.`}
+                        </Text>
+                      </BlockStack>
+                    ) : null}
+                    {type === "social_follow" ? (
+                      <FormLayout.Group>
+                        <Select
+                          label="Network"
+                          name="network"
+                          placeholder="Choose a network"
+                          options={SOCIAL_NETWORKS.map((n) => ({ label: NETWORK_LABELS[n], value: n }))}
+                          value={values.network}
+                          onChange={set("network")}
+                          error={errors.network}
+                        />
+                        <TextField
+                          label="Link to your profile"
+                          name="url"
+                          type="url"
+                          autoComplete="off"
+                          placeholder={`https://www.${values.network === "x" ? "x" : values.network || "instagram"}.com/yourshop`}
+                          value={values.url}
+                          onChange={set("url")}
+                          error={errors.url}
+                          helpText="The widget opens it when a member taps Follow."
+                        />
+                      </FormLayout.Group>
+                    ) : null}
+                    {type === "nth_order" ? (
+                      <TextField
+                        label="Every how many orders (N)"
+                        name="every"
+                        type="number"
+                        min={2}
+                        autoComplete="off"
+                        value={values.every}
+                        onChange={set("every")}
+                        error={errors.every}
+                        helpText={Number(values.every) >= 2 ? `The bonus comes with a member's ${nthList(Number(values.every), values.limit)} order.` : "At least 2."}
+                      />
+                    ) : null}
+                    {type !== "purchase" ? (
+                      <TextField label="Points" type="number" min={1} name="points" autoComplete="off" value={values.points} onChange={set("points")} error={errors.points} />
+                    ) : null}
+                    {type !== "custom" ? nameField : null}
+                    {type === "custom" ? (
+                      <TextField
+                        label="Link (optional)"
+                        name="url"
+                        type="url"
+                        autoComplete="off"
+                        placeholder="https://"
+                        value={values.url}
+                        onChange={set("url")}
+                        error={errors.url}
+                        helpText="A page the member opens from the widget, e.g. your survey."
+                      />
+                    ) : null}
+                  </FormLayout>
+                </BlockStack>
+              </Card>
+              {preview ? (
+                <Card>
+                  <BlockStack gap="300">
+                    <Text as="h2" variant="headingMd">
+                      Preview
+                    </Text>
+                    <Box maxWidth="240px">
+                      <TextField label="Example order" name="example" inputMode="decimal" autoComplete="off" value={example} onChange={setExample} suffix={shop.currencyCode} />
+                    </Box>
+                    <div aria-live="polite" data-testid="purchase-preview">
+                      <BlockStack gap="100">
+                        <Text as="p" variant="headingLg">
+                          {preview.sentence ?? "Enter the points and an amount to see an example."}
+                        </Text>
+                        {preview.tiers ? <Text as="p">{preview.tiers}</Text> : null}
+                        {preview.campaigns.map((line) => (
+                          <Text as="p" key={line} tone="success">
+                            {line}
+                          </Text>
+                        ))}
+                      </BlockStack>
+                    </div>
+                    <Text as="p" tone="subdued" variant="bodySm">
+                      Rounded down to whole points, the same way paid orders are counted.
+                    </Text>
+                  </BlockStack>
+                </Card>
+              ) : null}
+            </BlockStack>
+          </Layout.Section>
+          <Layout.Section variant="oneThird">
+            <BlockStack gap="400">
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    Status
+                  </Text>
+                  <Checkbox
+                    label="On"
+                    checked={values.enabled === "true"}
+                    onChange={(checked) => set("enabled")(String(checked))}
+                    helpText="Off: hidden from the widget and nothing is awarded."
+                  />
+                </BlockStack>
+              </Card>
+              <Card>
+                <BlockStack gap="300">
+                  <Text as="h2" variant="headingMd">
+                    How often
+                  </Text>
+                  {info.limits.length > 1 ? (
+                    <ChoiceList
+                      title="How often"
+                      titleHidden
+                      choices={info.limits.map((limit) => ({ label: limitLabel(type, limit, Number(values.every) >= 2 ? Number(values.every) : undefined), value: limit }))}
+                      selected={[values.limit]}
+                      onChange={(selected) => set("limit")(selected[0] ?? "")}
+                      error={errors.limit}
+                    />
+                  ) : (
+                    <Text as="p">{limitLabel(type, info.limits[0]!)}</Text>
+                  )}
+                  {manual ? null : (
+                    <Text as="p" tone="subdued" variant="bodySm">
+                      {awardedWhen(type, config)}
+                    </Text>
+                  )}
+                </BlockStack>
+              </Card>
+            </BlockStack>
+          </Layout.Section>
+        </Layout>
+        <button type="submit" hidden />
+      </form>
+
+      <Modal
+        open={confirming}
+        onClose={() => setConfirming(false)}
+        title={`Delete “${rule?.name ?? ""}”?`}
+        primaryAction={{ content: "Delete", destructive: true, loading: remove.state !== "idle", onAction: () => remove.submit({ intent: "delete" }, { method: "post" }) }}
+        secondaryActions={[{ content: "Cancel", onAction: () => setConfirming(false) }]}
+      >
+        <Modal.Section>
+          <Text as="p">
+            {type === "purchase"
+              ? "Orders paid after this earn no points until you add a purchase rule again. Points already earned stay, and refunds still take back what their order earned."
+              : "Members can no longer earn these points. Points already earned stay. To pause it instead, turn it off."}
+          </Text>
+        </Modal.Section>
+      </Modal>
+    </Page>
+  );
+}
+
+/** "5th, 10th, 15th …" or "5th" (only once). */
+function nthList(every: number, limit: string): string {
+  return limit === "once" ? ordinal(every) : `${ordinal(every)}, ${ordinal(every * 2)}, ${ordinal(every * 3)} …`;
+}

@@ -1,0 +1,344 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useFetcher, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
+import { useAppBridge } from "@shopify/app-bridge-react";
+import {
+  Badge,
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  ButtonGroup,
+  Card,
+  EmptyState,
+  IndexTable,
+  InlineGrid,
+  InlineStack,
+  Page,
+  Select,
+  Text,
+  useBreakpoints,
+} from "@shopify/polaris";
+import { useEffect } from "react";
+import { z } from "zod";
+import { Metric } from "../components/Metric";
+import { REFERRAL_STATUS_LABELS, isReferralStatus } from "../loyalty/referrals";
+import { decideReferral, listReferrals, type ReferralRowView } from "../loyalty/referrals-admin.server";
+import { requireAdmin } from "../shopify/admin.server";
+import { referralGateway } from "../shopify/referral-contacts.server";
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop } = await requireAdmin(request);
+  const url = new URL(request.url);
+  const status = url.searchParams.get("status") ?? "";
+  const cursor = url.searchParams.get("cursor")?.slice(0, 100) || undefined;
+  return listReferrals(shop, { status: isReferralStatus(status) ? status : undefined, cursor });
+};
+
+export type ReferralActionResult = { ok: true; message: string } | { ok: false; message: string };
+
+// Built on call, not at module level: the browser bundle gets empty .server modules.
+function decisionSchema() {
+  return z.object({ intent: z.enum(["approve", "reject"]), id: z.string().min(1).max(100) });
+}
+
+export const action = async ({ request }: ActionFunctionArgs): Promise<ReferralActionResult> => {
+  const { shop, staff, graphql } = await requireAdmin(request);
+  const parsed = decisionSchema().safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return { ok: false, message: "Unknown action" };
+  const result = await decideReferral(
+    { shopDomain: shop, referralId: parsed.data.id, decision: parsed.data.intent, staff },
+    async () => referralGateway(graphql),
+  );
+  if (!result.ok) return result;
+  const messages: Record<string, string> = {
+    completed: "Referral approved. The reward is paid.",
+    pending: "Referral approved. The reward is paid when the pending period ends.",
+    cancelled: "The friend's order was cancelled or refunded, so the referral is cancelled.",
+    rejected: "Referral rejected. No reward is paid.",
+  };
+  return { ok: true, message: messages[result.status] ?? "Referral updated" };
+};
+
+const STATUS_TONES: Record<string, "success" | "attention" | "info" | "critical" | undefined> = {
+  completed: "success",
+  held: "attention",
+  pending: "info",
+  friend_rewarded: "info",
+  rejected: "critical",
+};
+
+const FILTERS = ["", "held", "visited", "friend_rewarded", "pending", "completed", "rejected", "cancelled"] as const;
+
+export default function Referrals() {
+  const data = useLoaderData<typeof loader>();
+  const { rows, nextCursor, counts, stats, currencyCode, timezone, enabled } = data;
+  const [searchParams] = useSearchParams();
+  const navigate = useNavigate();
+  const navigation = useNavigation();
+  const shopify = useAppBridge();
+  const decide = useFetcher<typeof action>();
+  const { smDown } = useBreakpoints();
+
+  useEffect(() => {
+    if (decide.state !== "idle" || !decide.data) return;
+    shopify.toast.show(decide.data.message, { isError: !decide.data.ok });
+  }, [decide.state, decide.data, shopify]);
+
+  const status = searchParams.get("status") ?? "";
+  const money = new Intl.NumberFormat("en", { style: "currency", currency: currencyCode });
+  const scale = 10 ** (money.resolvedOptions().maximumFractionDigits ?? 2);
+  const formatMoney = (minor: number) => money.format(minor / scale);
+  const number = new Intl.NumberFormat("en");
+  const date = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: timezone });
+  const busyId = decide.state !== "idle" ? String(decide.formData?.get("id") ?? "") : null;
+
+  const setStatus = (value: string) => {
+    const next = new URLSearchParams();
+    if (value) next.set("status", value);
+    navigate(`?${next}`, { replace: true });
+  };
+
+  const decisionButtons = (r: ReferralRowView) =>
+    r.status === "held" ? (
+      <ButtonGroup>
+        <Button
+          variant="primary"
+          size="slim"
+          accessibilityLabel={`Approve referral of ${r.friend.email ?? "friend"} by ${r.referrer.name}`}
+          loading={busyId === r.id && decide.formData?.get("intent") === "approve"}
+          disabled={busyId !== null}
+          onClick={() => decide.submit({ intent: "approve", id: r.id }, { method: "post" })}
+        >
+          Approve
+        </Button>
+        <Button
+          tone="critical"
+          size="slim"
+          accessibilityLabel={`Reject referral of ${r.friend.email ?? "friend"} by ${r.referrer.name}`}
+          loading={busyId === r.id && decide.formData?.get("intent") === "reject"}
+          disabled={busyId !== null}
+          onClick={() => decide.submit({ intent: "reject", id: r.id }, { method: "post" })}
+        >
+          Reject
+        </Button>
+      </ButtonGroup>
+    ) : null;
+
+  const statusBadge = (r: ReferralRowView) => <Badge tone={STATUS_TONES[r.status]}>{REFERRAL_STATUS_LABELS[r.status]}</Badge>;
+  const note = (r: ReferralRowView) => {
+    if (r.reasons.length) return r.reasons.join(", ");
+    if (r.status === "pending" && r.rewardAvailableAt) return `Reward on ${date.format(new Date(r.rewardAvailableAt))}`;
+    return null;
+  };
+  const decided = (r: ReferralRowView) =>
+    r.decidedBy && r.decidedBy !== "system" ? `Decided by ${r.decidedBy === "local-demo" ? "staff (local demo)" : r.decidedBy.replace(/^staff:/, "")}` : null;
+
+  const table = (
+    <IndexTable
+      resourceName={{ singular: "referral", plural: "referrals" }}
+      itemCount={rows.length}
+      selectable={false}
+      condensed={smDown}
+      loading={navigation.state === "loading"}
+      headings={[{ title: "Referrer" }, { title: "Friend" }, { title: "Order value", alignment: "end" }, { title: "Date" }, { title: "Status" }, { title: "Review" }]}
+      pagination={
+        nextCursor || searchParams.get("cursor")
+          ? {
+              hasNext: Boolean(nextCursor),
+              hasPrevious: Boolean(searchParams.get("cursor")),
+              onNext: () => {
+                const next = new URLSearchParams(searchParams);
+                next.set("cursor", nextCursor ?? "");
+                navigate(`?${next}`);
+              },
+              onPrevious: () => navigate(-1),
+            }
+          : undefined
+      }
+    >
+      {rows.map((r, index) => {
+        // A visit alone says nothing about who the friend is.
+        const friend = r.friend.name ?? r.friend.email ?? "Anonymous visitor";
+        const value = r.order?.valueMinor != null ? formatMoney(r.order.valueMinor) : "—";
+        if (smDown) {
+          return (
+            <IndexTable.Row id={r.id} key={r.id} position={index}>
+              <div style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
+                <BlockStack gap="150">
+                  <InlineStack align="space-between" blockAlign="start" wrap={false} gap="200">
+                    <BlockStack gap="050">
+                      <Text as="span" fontWeight="semibold">
+                        {r.referrer.name}
+                      </Text>
+                      <Text as="span" tone="subdued" variant="bodySm">
+                        {`referred ${friend}`}
+                      </Text>
+                    </BlockStack>
+                    <Text as="span" numeric fontWeight="semibold">
+                      {value}
+                    </Text>
+                  </InlineStack>
+                  <InlineStack gap="200" blockAlign="center">
+                    {statusBadge(r)}
+                    <Text as="span" tone="subdued" variant="bodySm">
+                      {date.format(new Date(r.createdAt))}
+                    </Text>
+                  </InlineStack>
+                  {note(r) ? (
+                    <Text as="span" tone="subdued" variant="bodySm">
+                      {note(r)}
+                    </Text>
+                  ) : null}
+                  {decisionButtons(r)}
+                </BlockStack>
+              </div>
+            </IndexTable.Row>
+          );
+        }
+        return (
+          <IndexTable.Row id={r.id} key={r.id} position={index}>
+            <IndexTable.Cell>
+              <BlockStack gap="050">
+                <Text as="span" fontWeight="semibold">
+                  {r.referrer.name}
+                </Text>
+                {r.referrer.email ? (
+                  <Text as="span" tone="subdued" variant="bodySm">
+                    {r.referrer.email}
+                  </Text>
+                ) : null}
+              </BlockStack>
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              <BlockStack gap="050">
+                <Text as="span">{friend}</Text>
+                {r.friend.name && r.friend.email ? (
+                  <Text as="span" tone="subdued" variant="bodySm">
+                    {r.friend.email}
+                  </Text>
+                ) : null}
+              </BlockStack>
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              <BlockStack gap="050" inlineAlign="end">
+                <Text as="span" numeric alignment="end">
+                  {value}
+                </Text>
+                {r.order?.name ? (
+                  <Text as="span" tone="subdued" variant="bodySm" alignment="end">
+                    {`Order ${r.order.name}`}
+                  </Text>
+                ) : null}
+              </BlockStack>
+            </IndexTable.Cell>
+            <IndexTable.Cell>{date.format(new Date(r.createdAt))}</IndexTable.Cell>
+            <IndexTable.Cell>{statusBadge(r)}</IndexTable.Cell>
+            <IndexTable.Cell>
+              <BlockStack gap="100">
+                {note(r) ? (
+                  <Text as="span" tone={r.status === "held" ? undefined : "subdued"} variant="bodySm">
+                    {note(r)}
+                  </Text>
+                ) : null}
+                {decided(r) ? (
+                  <Text as="span" tone="subdued" variant="bodySm">
+                    {decided(r)}
+                  </Text>
+                ) : null}
+                {decisionButtons(r)}
+              </BlockStack>
+            </IndexTable.Cell>
+          </IndexTable.Row>
+        );
+      })}
+    </IndexTable>
+  );
+
+  const filterOptions = FILTERS.map((value) => ({
+    label: `${value ? REFERRAL_STATUS_LABELS[value] : "All"} (${number.format(value ? counts[value] : counts.all)})`,
+    value,
+  }));
+
+  return (
+    <Page
+      title="Referrals"
+      subtitle="Members share a link; friends get a welcome offer; members are rewarded when a friend's first order is paid"
+      backAction={{ content: "Home", url: "/app" }}
+      primaryAction={{ content: "Referral settings", url: "/app/referrals/settings" }}
+    >
+      <BlockStack gap="400">
+        {!enabled ? (
+          <Banner tone="info" title="Referrals are off" action={{ content: "Turn on referrals", url: "/app/referrals/settings" }}>
+            <p>Members don't see a referral link in the rewards widget until you turn referrals on.</p>
+          </Banner>
+        ) : null}
+        {counts.held > 0 ? (
+          <Banner tone="warning" title={`${counts.held} ${counts.held === 1 ? "referral needs" : "referrals need"} your review`} action={status === "held" ? undefined : { content: "Show them", onAction: () => setStatus("held") }}>
+            <p>They matched a fraud rule. Approve to pay the reward, or reject.</p>
+          </Banner>
+        ) : null}
+        <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
+          <Metric label="Revenue from referred orders" value={formatMoney(stats.revenueMinor)} help="Completed referrals, before refunds" />
+          <Metric label="Completed referrals" value={number.format(stats.completed)} help="Rewards paid" />
+          <Metric label="Waiting" value={number.format(stats.pending)} help="Paid orders in the pending period" />
+          <Metric label="Friends with a welcome code" value={number.format(stats.friendsRewarded)} help="Not ordered yet" />
+        </InlineGrid>
+        <Card padding="0">
+          <Box padding="300">
+            <InlineStack align="space-between" blockAlign="center" gap="200">
+              <Text as="h2" variant="headingMd">
+                All referrals
+              </Text>
+              <Select label="Status" labelInline options={filterOptions} value={FILTERS.includes(status as (typeof FILTERS)[number]) ? status : ""} onChange={setStatus} />
+            </InlineStack>
+          </Box>
+          {rows.length === 0 ? (
+            status ? (
+              <EmptyState heading={`No ${REFERRAL_STATUS_LABELS[status as keyof typeof REFERRAL_STATUS_LABELS]?.toLowerCase() ?? ""} referrals`} image="" action={{ content: "Show all", onAction: () => setStatus("") }}>
+                <p>Choose another status to see other referrals.</p>
+              </EmptyState>
+            ) : (
+              <EmptyState heading="No referrals yet" image="" action={enabled ? undefined : { content: "Turn on referrals", url: "/app/referrals/settings" }}>
+                <p>Members find their referral link in the rewards widget. A referral appears here as soon as a friend opens it.</p>
+              </EmptyState>
+            )
+          ) : (
+            table
+          )}
+        </Card>
+        <Card>
+          <BlockStack gap="300">
+            <Text as="h2" variant="headingMd">
+              Top referrers
+            </Text>
+            {stats.topReferrers.length === 0 ? (
+              <Text as="p" tone="subdued">
+                Members who bring the most new customers appear here.
+              </Text>
+            ) : (
+              <BlockStack gap="200" as="ul">
+                {stats.topReferrers.map((t) => (
+                  <li key={t.id} style={{ listStyle: "none" }}>
+                    <InlineStack align="space-between" blockAlign="center" gap="200" wrap={false}>
+                      <BlockStack gap="050">
+                        <Text as="span" fontWeight="semibold">
+                          {t.name}
+                        </Text>
+                        <Text as="span" tone="subdued" variant="bodySm">
+                          {`${number.format(t.completed)} ${t.completed === 1 ? "friend" : "friends"}`}
+                        </Text>
+                      </BlockStack>
+                      <Text as="span" numeric>
+                        {formatMoney(t.revenueMinor)}
+                      </Text>
+                    </InlineStack>
+                  </li>
+                ))}
+              </BlockStack>
+            )}
+            </BlockStack>
+        </Card>
+      </BlockStack>
+    </Page>
+  );
+}

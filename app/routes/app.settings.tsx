@@ -1,0 +1,387 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { useFetcher, useLoaderData } from "@remix-run/react";
+import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
+import {
+  Banner,
+  BlockStack,
+  Box,
+  Button,
+  Card,
+  ChoiceList,
+  EmptyState,
+  FormLayout,
+  InlineGrid,
+  InlineStack,
+  Page,
+  Tag,
+  Text,
+  TextField,
+} from "@shopify/polaris";
+import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from "react";
+import {
+  SettingsError,
+  getProgramSettings,
+  parseSettingsForm,
+  saveProgramSettings,
+  type SettingsErrors,
+  type SettingsField,
+  type SettingsFormValues,
+} from "../loyalty/settings.server";
+import {
+  BUILT_IN_POINTS_NAMES,
+  MAX_EXPIRY_MONTHS,
+  MAX_PENDING_DAYS,
+  DEFAULT_PROGRAM_NAME,
+  MIN_CONTRAST,
+  WIDGET_LANGUAGES,
+  contrastRatio,
+  fallbackTextColour,
+  normaliseHexColour,
+} from "../loyalty/settings";
+import { requireAdmin } from "../shopify/admin.server";
+
+// Settings: program name and points names, expiry, pending period, excluded tags and the
+// widget's appearance defaults. One form, saved with the contextual save bar; every field is
+// checked on the server and nothing is saved while any is wrong.
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop } = await requireAdmin(request);
+  const settings = await getProgramSettings(shop);
+  return { settings };
+};
+
+export type SettingsActionResult = { ok: true; message: string } | { ok: false; errors: SettingsErrors };
+
+export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsActionResult> => {
+  const { shop } = await requireAdmin(request);
+  const form = await request.formData();
+  const parsed = parseSettingsForm(Object.fromEntries(form));
+  if (!parsed.ok) return { ok: false, errors: parsed.errors };
+  try {
+    await saveProgramSettings(shop, parsed.data);
+  } catch (error) {
+    if (error instanceof SettingsError) return { ok: false, errors: { form: error.message } };
+    throw error;
+  }
+  return { ok: true, message: "Settings saved" };
+};
+
+/** The form's values as the action reads them. */
+function toFormBody(v: SettingsFormValues): Record<string, string> {
+  const body: Record<string, string> = {
+    programName: v.programName,
+    expiryPolicy: v.expiryPolicy,
+    expiryMonths: v.expiryMonths,
+    pendingDays: v.pendingDays,
+    excludedTags: JSON.stringify(v.excludedTags),
+    accent: v.accent,
+    onAccent: v.onAccent,
+    position: v.position,
+    label: v.label,
+  };
+  for (const { code } of WIDGET_LANGUAGES) {
+    body[`name_${code}_singular`] = v.names[code].singular;
+    body[`name_${code}_plural`] = v.names[code].plural;
+  }
+  return body;
+}
+
+/** Polaris's app-settings layout: the explanation beside the card, above it on phones. */
+function SettingsSection({ title, description, children }: { title: string; description: string; children: ReactNode }) {
+  return (
+    <InlineGrid columns={{ xs: "1fr", md: "2fr 5fr" }} gap="400">
+      <Box as="section" paddingInlineStart={{ xs: "400", sm: "0" }} paddingInlineEnd={{ xs: "400", sm: "0" }}>
+        <BlockStack gap="200">
+          <Text as="h2" variant="headingMd">
+            {title}
+          </Text>
+          <Text as="p" variant="bodyMd" tone="subdued">
+            {description}
+          </Text>
+        </BlockStack>
+      </Box>
+      {children}
+    </InlineGrid>
+  );
+}
+
+function ColourField({ label, value, onChange, error }: { label: string; value: string; onChange: (v: string) => void; error?: string }) {
+  const colour = normaliseHexColour(value);
+  return (
+    <TextField
+      label={label}
+      value={value}
+      onChange={onChange}
+      error={error}
+      autoComplete="off"
+      maxLength={7}
+      prefix={<span aria-hidden="true" style={{ display: "block", width: 16, height: 16, borderRadius: 4, background: colour ?? "transparent", boxShadow: "inset 0 0 0 1px rgba(0,0,0,.25)" }} />}
+      connectedRight={
+        <input
+          type="color"
+          aria-label={`Pick ${label.toLowerCase()}`}
+          value={colour ?? "#000000"}
+          onChange={(event) => onChange(event.currentTarget.value)}
+          style={{ display: "block", boxSizing: "border-box", width: 44, height: 32, padding: 3, border: "var(--p-border-width-025) solid var(--p-color-input-border)", borderRadius: "var(--p-border-radius-200)", background: "var(--p-color-bg-surface)", cursor: "pointer" }}
+        />
+      }
+    />
+  );
+}
+
+export default function Settings() {
+  const { settings } = useLoaderData<typeof loader>();
+  const shopify = useAppBridge();
+  const fetcher = useFetcher<typeof action>();
+  const initial = settings?.values;
+  const [values, setValues] = useState<SettingsFormValues | undefined>(initial);
+  const [newTag, setNewTag] = useState("");
+
+  // A saved change is the new baseline. Compared by content: loaders also rerun after a
+  // refused save, and that must not wipe what the merchant typed.
+  const baseline = JSON.stringify(initial ?? null);
+  useEffect(() => setValues((JSON.parse(baseline) as SettingsFormValues | null) ?? undefined), [baseline]);
+  const dirty = useMemo(() => JSON.stringify(values ?? null) !== baseline, [values, baseline]);
+  const errors: SettingsErrors = fetcher.data && !fetcher.data.ok ? fetcher.data.errors : {};
+  const saving = fetcher.state !== "idle";
+
+  useEffect(() => {
+    if (fetcher.state !== "idle" || !fetcher.data) return;
+    if (fetcher.data.ok) shopify.toast.show(fetcher.data.message);
+    else shopify.toast.show("Settings weren't saved. Check the highlighted fields.", { isError: true });
+  }, [fetcher.state, fetcher.data, shopify]);
+
+  if (!values || !initial) {
+    return (
+      <Page title="Settings">
+        <Card>
+          <EmptyState heading="No program for this shop yet" image="">
+            <p>Kanta creates the program when the app is installed. Reinstall the app if this page stays empty.</p>
+          </EmptyState>
+        </Card>
+      </Page>
+    );
+  }
+
+  const set = (patch: Partial<SettingsFormValues>) => setValues((v) => (v ? { ...v, ...patch } : v));
+  const setName = (code: keyof SettingsFormValues["names"], part: "singular" | "plural", value: string) =>
+    set({ names: { ...values.names, [code]: { ...values.names[code], [part]: value } } });
+  const save = () => fetcher.submit(toFormBody(values), { method: "post" });
+  const discard = () => {
+    setValues(initial);
+    setNewTag("");
+  };
+  const addTags = () => {
+    const added = newTag.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean);
+    if (added.length) set({ excludedTags: [...new Set([...values.excludedTags, ...added])] });
+    setNewTag("");
+  };
+  const onTagKey = (event: KeyboardEvent) => {
+    if (event.key === "Enter") {
+      event.preventDefault();
+      addTags();
+    }
+  };
+  const err = (field: SettingsField) => errors[field];
+
+  const ratio = contrastRatio(values.accent, values.onAccent);
+  const lowContrast = ratio !== null && ratio < MIN_CONTRAST;
+  const accent = normaliseHexColour(values.accent) ?? "#1f4d3d";
+  const textOnAccent = lowContrast ? fallbackTextColour(accent) : (normaliseHexColour(values.onAccent) ?? "#ffffff");
+  const englishName = values.names.en.plural.trim() || BUILT_IN_POINTS_NAMES.en.plural;
+  const launcherLabel = values.label.trim() || (values.programName.trim() && values.programName.trim() !== DEFAULT_PROGRAM_NAME ? values.programName.trim() : "Rewards");
+  const errorCount = Object.keys(errors).length;
+
+  return (
+    <Page title="Settings" subtitle="How your loyalty program is named, when points expire, and how the widget looks" backAction={{ content: "Home", url: "/app" }} primaryAction={{ content: "Save", onAction: save, loading: saving, disabled: !dirty }}>
+      <SaveBar id="settings-save-bar" open={dirty}>
+        <button variant="primary" onClick={save} disabled={saving}>
+          Save
+        </button>
+        <button onClick={discard} disabled={saving}>
+          Discard
+        </button>
+      </SaveBar>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          save();
+        }}
+      >
+        <BlockStack gap="500">
+          {errorCount > 0 ? (
+            <Banner tone="critical" title="Settings weren't saved">
+              <p>{errors.form ?? `Fix ${errorCount === 1 ? "the highlighted field" : `the ${errorCount} highlighted fields`} and save again. Nothing was changed.`}</p>
+            </Banner>
+          ) : null}
+          <BlockStack gap={{ xs: "800", sm: "400" }}>
+            <SettingsSection title="Program and points names" description="What shoppers see in the widget. Leave a language empty to use Kanta's own words.">
+              <Card roundedAbove="sm">
+                <FormLayout>
+                  <TextField label="Program name" autoComplete="off" maxLength={40} value={values.programName} onChange={(programName) => set({ programName })} error={err("programName")} helpText="The widget's title for shoppers who haven't joined yet." />
+                  {WIDGET_LANGUAGES.map(({ code, label }) => (
+                    <FormLayout.Group key={code} condensed>
+                      <TextField
+                        label={`${label}: one`}
+                        autoComplete="off"
+                        value={values.names[code].singular}
+                        placeholder={BUILT_IN_POINTS_NAMES[code].singular}
+                        onChange={(v) => setName(code, "singular", v)}
+                        error={err(`name_${code}_singular`)}
+                      />
+                      <TextField
+                        label={`${label}: many`}
+                        autoComplete="off"
+                        value={values.names[code].plural}
+                        placeholder={BUILT_IN_POINTS_NAMES[code].plural}
+                        onChange={(v) => setName(code, "plural", v)}
+                        error={err(`name_${code}_plural`)}
+                      />
+                    </FormLayout.Group>
+                  ))}
+                  <Text as="p" tone="subdued" variant="bodySm">
+                    {`Example: “1 ${values.names.en.singular.trim() || BUILT_IN_POINTS_NAMES.en.singular}”, “340 ${englishName}”.`}
+                  </Text>
+                </FormLayout>
+              </Card>
+            </SettingsSection>
+
+            <SettingsSection title="Points expiry" description="Tell members whether and when points expire. Expiry by inactivity only takes points from members who have done nothing for the whole period.">
+              <Card roundedAbove="sm">
+                <ChoiceList
+                  title="When do points expire?"
+                  titleHidden
+                  selected={[values.expiryPolicy]}
+                  onChange={([expiryPolicy]) => set({ expiryPolicy: expiryPolicy === "inactivity" ? "inactivity" : "none" })}
+                  error={err("expiryPolicy")}
+                  choices={[
+                    { label: "Points never expire", value: "none" },
+                    {
+                      label: "Points expire after a period without activity",
+                      value: "inactivity",
+                      helpText: "Earning or redeeming points counts as activity.",
+                      renderChildren: (selected) =>
+                        selected ? (
+                          <Box maxWidth="240px" paddingBlockStart="200">
+                            <TextField
+                              label="Months without activity"
+                              type="number"
+                              min={1}
+                              max={MAX_EXPIRY_MONTHS}
+                              suffix="months"
+                              autoComplete="off"
+                              value={values.expiryMonths}
+                              onChange={(expiryMonths) => set({ expiryMonths })}
+                              error={err("expiryMonths")}
+                              helpText={`1 to ${MAX_EXPIRY_MONTHS} months.`}
+                            />
+                          </Box>
+                        ) : null,
+                    },
+                  ]}
+                />
+              </Card>
+            </SettingsSection>
+
+            <SettingsSection title="Pending period" description="Points from an order become spendable after this many days, so a return inside the window takes back points that were never spent.">
+              <Card roundedAbove="sm">
+                <Box maxWidth="360px">
+                  <TextField
+                    label="Days before order points can be spent"
+                    type="number"
+                    min={0}
+                    max={MAX_PENDING_DAYS}
+                    suffix="days"
+                    autoComplete="off"
+                    value={values.pendingDays}
+                    onChange={(pendingDays) => set({ pendingDays })}
+                    error={err("pendingDays")}
+                    helpText={`0 (spendable at once) to ${MAX_PENDING_DAYS} days. Applies to orders paid from now on.`}
+                  />
+                </Box>
+              </Card>
+            </SettingsSection>
+
+            <SettingsSection title="Excluded customers" description="Customers with any of these tags join as excluded: they earn and redeem nothing. Staff or wholesale accounts, for example.">
+              <Card roundedAbove="sm">
+                <BlockStack gap="300">
+                  <div onKeyDown={onTagKey} role="presentation">
+                    <TextField
+                      label="Add a customer tag"
+                      autoComplete="off"
+                      value={newTag}
+                      onChange={setNewTag}
+                      placeholder="wholesale"
+                      error={err("excludedTags")}
+                      helpText="Press Enter or Add. Tags are matched without regard to case."
+                      connectedRight={<Button onClick={addTags} disabled={!newTag.trim()}>Add</Button>}
+                    />
+                  </div>
+                  {values.excludedTags.length ? (
+                    <InlineStack gap="200" wrap>
+                      {values.excludedTags.map((tag) => (
+                        <Tag key={tag} onRemove={() => set({ excludedTags: values.excludedTags.filter((t) => t !== tag) })} accessibilityLabel={`Remove tag ${tag}`}>
+                          {tag}
+                        </Tag>
+                      ))}
+                    </InlineStack>
+                  ) : (
+                    <Text as="p" tone="subdued">
+                      No excluded tags: every customer can join.
+                    </Text>
+                  )}
+                </BlockStack>
+              </Card>
+            </SettingsSection>
+
+            <SettingsSection title="Widget appearance" description="Defaults for the storefront widget. Settings you make in the theme editor take precedence over these.">
+              <Card roundedAbove="sm">
+                <BlockStack gap="400">
+                  <FormLayout>
+                    <FormLayout.Group>
+                      <ColourField label="Accent colour" value={values.accent} onChange={(accent) => set({ accent })} error={err("accent")} />
+                      <ColourField label="Text on accent" value={values.onAccent} onChange={(onAccent) => set({ onAccent })} error={err("onAccent")} />
+                    </FormLayout.Group>
+                    {lowContrast ? (
+                      <Banner tone="warning" title={`Contrast ${ratio.toFixed(1)}:1 is below ${MIN_CONTRAST}:1`}>
+                        <p>{`Some shoppers can't read text in these colours (WCAG AA asks for at least ${MIN_CONTRAST}:1). The widget will use ${textOnAccent === "#000000" ? "black" : "white"} text on this accent instead.`}</p>
+                      </Banner>
+                    ) : null}
+                    <ChoiceList
+                      title="Launcher position"
+                      selected={[values.position]}
+                      onChange={([position]) => set({ position: position === "bottom-left" ? "bottom-left" : "bottom-right" })}
+                      error={err("position")}
+                      choices={[
+                        { label: "Bottom right", value: "bottom-right" },
+                        { label: "Bottom left", value: "bottom-left" },
+                      ]}
+                    />
+                    <TextField label="Launcher label" autoComplete="off" maxLength={30} value={values.label} onChange={(label) => set({ label })} error={err("label")} placeholder={launcherLabel} helpText="Leave empty to use the program name (or “Rewards” in the shopper's language)." />
+                  </FormLayout>
+                  <BlockStack gap="200">
+                    <Text as="p" variant="headingSm">
+                      Preview
+                    </Text>
+                    <Box background="bg-surface-secondary" borderRadius="200" padding="400">
+                      <InlineStack align={values.position === "bottom-left" ? "start" : "end"}>
+                        <span
+                          data-testid="launcher-preview"
+                          style={{ display: "inline-flex", alignItems: "center", gap: 8, padding: "10px 16px", borderRadius: 999, background: accent, color: textOnAccent, fontWeight: 600, boxShadow: "0 2px 8px rgba(0,0,0,.2)" }}
+                        >
+                          <span>{launcherLabel}</span>
+                          <span style={{ opacity: 0.85, fontWeight: 500 }}>{`340 ${englishName}`}</span>
+                        </span>
+                      </InlineStack>
+                    </Box>
+                  </BlockStack>
+                </BlockStack>
+              </Card>
+            </SettingsSection>
+          </BlockStack>
+        </BlockStack>
+        <button type="submit" hidden />
+      </form>
+    </Page>
+  );
+}

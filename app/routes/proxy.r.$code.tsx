@@ -1,0 +1,31 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { isLocalMode } from "../env.server";
+import { RateLimiter } from "../loyalty/rate-limit";
+import { recordReferralVisit } from "../loyalty/referrals.server";
+import { requireProxyContext } from "../shopify/proxy.server";
+
+// GET /apps/kanta/r/<code> on the storefront -> /proxy/r/<code> here: a member's referral
+// link. Records the visit and sends the friend to the store's home page with the visitor
+// token in the address (?kanta_ref=…). The widget keeps it in a first-party cookie and in
+// the cart's attributes: Shopify's app proxy drops Set-Cookie, so the server cannot.
+// Unknown codes, or referrals turned off, go home with nothing recorded.
+// docs/decisions/0009-referrals.md
+
+// Visits per link per minute (KANTA_REFERRAL_VISIT_RATE_LIMIT, default 300): beyond that the
+// visitor still goes home, without a recorded visit (a script cannot fill the table).
+const limiter = new RateLimiter(() => Number(process.env.KANTA_REFERRAL_VISIT_RATE_LIMIT ?? 300), 60_000);
+
+export const loader = async ({ request, params }: LoaderFunctionArgs) => {
+  const { shop, customerGid } = await requireProxyContext(request);
+  const home = isLocalMode() ? "/local/storefront" : "/";
+  const code = (params.code ?? "").slice(0, 32);
+  const limited = limiter.hit(`${shop}:${code.toUpperCase()}`) > 0;
+  const visit = limited
+    ? null
+    : await recordReferralVisit({ shopDomain: shop, code, visitorCustomerGid: customerGid, userAgent: request.headers.get("user-agent") });
+  const location = visit?.token ? `${home}?kanta_ref=${encodeURIComponent(visit.token)}` : home;
+  return new Response(null, {
+    status: 302,
+    headers: { Location: location, "Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer" },
+  });
+};

@@ -1,0 +1,23 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { RateLimiter } from "../loyalty/rate-limit";
+import { resolveReferralVisit } from "../loyalty/referrals.server";
+import { jsonError, jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
+
+// GET /apps/kanta/referral?token=<visitor token>&previous=<older token> on the storefront ->
+// /proxy/referral here: the widget greets a referred visitor ("Aino gave you 10% off").
+// Answers {"referral": {token, active, referrer: {firstName}, offer, currencyCode, code, self}};
+// never the referrer's email or last name. 404 when the token is unknown or referrals are off.
+
+// Look-ups per visitor token per minute (KANTA_REFERRAL_RATE_LIMIT, default 30).
+const limiter = new RateLimiter(() => Number(process.env.KANTA_REFERRAL_RATE_LIMIT ?? 30), 60_000);
+
+export const loader = async ({ request }: LoaderFunctionArgs) => {
+  const { shop, customerGid } = await requireProxyContext(request);
+  const url = new URL(request.url);
+  const token = url.searchParams.get("token") ?? "";
+  const wait = limiter.hit(`${shop}:${token}`);
+  if (wait > 0) return jsonError(429, "rate_limited", "Too many attempts. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
+  const referral = await resolveReferralVisit({ shopDomain: shop, token, previous: url.searchParams.get("previous"), viewerCustomerGid: customerGid });
+  if (!referral) return jsonError(404, "not_found", "This referral link is not valid.");
+  return new Response(JSON.stringify({ referral }), { status: 200, headers: jsonHeaders });
+};

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { applyOrderSnapshot } from "../../app/loyalty/orders.server";
+import { verifyLedger } from "../../app/loyalty/ledger.server";
+import { toOrderSnapshot } from "../../app/webhooks/payloads";
+import { createTestShop, useTestDatabase } from "../db";
+import { orderPayload } from "../fixtures/payloads";
+
+// "Every Nth order" milestones: paid with the member's Nth earning order, once, whatever
+// the webhooks do (replays, an updated event after the paid one, a cancelled order).
+
+const { db } = useTestDatabase();
+
+async function paid(domain: string, id: string, customerId: string, options: { cancelled?: boolean; minutes?: number } = {}) {
+  const at = new Date(Date.now() + (options.minutes ?? 0) * 60_000).toISOString();
+  const payload = orderPayload({ id, customerId, lines: [{ price: "10.00" }], updatedAt: at, processedAt: at, ...(options.cancelled ? { cancelledAt: at } : {}) });
+  await applyOrderSnapshot(db(), domain, toOrderSnapshot(JSON.parse(JSON.stringify(payload))), { paidSignal: true });
+}
+
+async function bonuses(shopId: string) {
+  const rows = await db().ledgerEntry.findMany({ where: { shopId, kind: "action_bonus" }, orderBy: { createdAt: "asc" } });
+  return rows.map((r) => ({ delta: r.delta, note: r.note, source: r.sourceGid }));
+}
+
+describe("every Nth order bonus", () => {
+  it("pays on the 3rd and 6th earning order only, once each, and not for cancelled orders", async () => {
+    const shop = await createTestShop(db());
+    await db().earningRule.create({
+      data: { shopId: shop.id, type: "nth_order", name: "Every 3rd order", points: 50, limit: "unlimited", config: JSON.stringify({ every: 3 }) },
+    });
+    await paid(shop.domain, "8801", "4401", { minutes: 1 });
+    await paid(shop.domain, "8802", "4401", { minutes: 2 });
+    await paid(shop.domain, "8803", "4401", { cancelled: true, minutes: 3 }); // earns nothing, counts for nothing
+    await paid(shop.domain, "8804", "4401", { minutes: 4 }); // the 3rd earning order
+    await paid(shop.domain, "8804", "4401", { minutes: 5 }); // a later event of the same order
+    await paid(shop.domain, "8805", "4401", { minutes: 6 });
+    await paid(shop.domain, "8806", "4401", { minutes: 7 });
+    await paid(shop.domain, "8807", "4401", { minutes: 8 }); // the 6th
+    await paid(shop.domain, "8807", "4401", { minutes: 8 }); // an exact replay
+    expect(await bonuses(shop.id)).toEqual([
+      { delta: 50, note: "Every 3rd order (3rd order)", source: "gid://shopify/Order/8804" },
+      { delta: 50, note: "Every 3rd order (6th order)", source: "gid://shopify/Order/8807" },
+    ]);
+    // Another customer's orders count for themselves.
+    await paid(shop.domain, "8811", "4402");
+    expect(await bonuses(shop.id)).toHaveLength(2);
+    expect(await verifyLedger(db(), shop.id)).toEqual([]);
+  });
+
+  it("a 'once' milestone pays only at N, and a disabled rule pays nothing", async () => {
+    const shop = await createTestShop(db());
+    await db().earningRule.createMany({
+      data: [
+        { shopId: shop.id, type: "nth_order", name: "Second order", points: 25, limit: "once", config: JSON.stringify({ every: 2 }) },
+        { shopId: shop.id, type: "nth_order", name: "Switched off", points: 999, limit: "unlimited", enabled: false, config: JSON.stringify({ every: 2 }) },
+      ],
+    });
+    for (let i = 1; i <= 5; i++) await paid(shop.domain, `883${i}`, "4403", { minutes: i });
+    expect(await bonuses(shop.id)).toEqual([{ delta: 25, note: "Second order (2nd order)", source: "gid://shopify/Order/8832" }]);
+  });
+});

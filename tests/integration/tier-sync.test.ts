@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest";
+import { syncDueTierChanges, TIER_SYNC_MAX_ATTEMPTS } from "../../app/jobs/tier-sync.server";
+import { applyOrderSnapshot } from "../../app/loyalty/orders.server";
+import { runTierPass } from "../../app/loyalty/tiers.server";
+import { KANTA_TIER_FLOW_TRIGGER, TIER_METAFIELD } from "../../app/shopify/customers.server";
+import { AdminEmulator, loadAdminSchema } from "../../app/shopify/emulator.server";
+import { toOrderSnapshot } from "../../app/webhooks/payloads";
+import { createTestShop, useTestDatabase } from "../db";
+import { orderPayload } from "../fixtures/payloads";
+
+// The TierChange outbox to Shopify through the Admin API emulator (every document checked
+// against Shopify's published schema): customer tags, the app metafield, the Flow trigger,
+// failures, retries with backoff, and giving up.
+
+const { db } = useTestDatabase();
+let seq = 0;
+
+async function setup() {
+  const shop = await createTestShop(db());
+  const emulator = new AdminEmulator(loadAdminSchema());
+  emulator.addShop({ name: "Test shop", myshopifyDomain: shop.domain, currencyCode: "EUR", ianaTimezone: "Europe/Helsinki" });
+  emulator.addFlowTrigger(KANTA_TIER_FLOW_TRIGGER);
+  const sync = (now: Date) => syncDueTierChanges(db(), { now, graphqlFor: async (domain) => emulator.client(domain) });
+  return { shop, emulator, sync };
+}
+
+async function order(domain: string, customerId: string, price: string, at: string) {
+  const payload = orderPayload({ id: String(8_800_000 + ++seq), customerId, lines: [{ price }], updatedAt: at, processedAt: at });
+  await applyOrderSnapshot(db(), domain, toOrderSnapshot(payload), { paidSignal: true, now: new Date(at) });
+}
+
+const gid = (id: string) => `gid://shopify/Customer/${id}`;
+const later = (at: string, ms: number) => new Date(new Date(at).getTime() + ms);
+
+describe("tier sync to Shopify", () => {
+  it("tags the customer, sets the metafield and fires the Flow trigger; a demotion swaps the tag", async () => {
+    const { shop, emulator, sync } = await setup();
+    const at = "2026-04-01T10:00:00Z";
+    await order(shop.domain, "7001", "300.00", at);
+    expect(await sync(later(at, 1000))).toEqual({ done: 1, retrying: 0, failed: 0 });
+    expect(emulator.customerTags(shop.domain, gid("7001"))).toEqual(["kanta-tier-silver"]);
+    expect(emulator.customerMetafield(shop.domain, gid("7001"), TIER_METAFIELD.namespace, "tier")).toEqual({
+      namespace: "app--kanta--kanta",
+      key: "tier",
+      type: "single_line_text_field",
+      value: "Silver",
+    });
+    expect(emulator.flowRuns(shop.domain).map((r) => [r.handle, r.payload])).toEqual([
+      ["kanta-tier-changed", { customer_id: 7001, "Old tier": "Bronze", "New tier": "Silver", Reason: "qualified" }],
+    ]);
+    const row = await db().tierChange.findFirstOrThrow({ where: { shopId: shop.id } });
+    expect(row).toMatchObject({ syncStatus: "done", syncAttempts: 1, lastError: null });
+
+    // The review at the year end demotes; the sync swaps silver for bronze.
+    await runTierPass(db(), shop.domain, { now: new Date("2026-04-02T10:00:00Z") });
+    await db().program.update({ where: { shopId: shop.id }, data: { tierKeepNextPeriod: false } });
+    await runTierPass(db(), shop.domain, { now: new Date("2027-01-02T10:00:00Z") });
+    expect(await sync(new Date("2027-01-02T10:00:01Z"))).toEqual({ done: 1, retrying: 0, failed: 0 });
+    expect(emulator.customerTags(shop.domain, gid("7001"))).toEqual(["kanta-tier-bronze"]);
+    expect(emulator.customerMetafield(shop.domain, gid("7001"), "$app:kanta", "tier")?.value).toBe("Bronze");
+    expect(emulator.flowRuns(shop.domain).at(-1)?.payload).toEqual({ customer_id: 7001, "Old tier": "Silver", "New tier": "Bronze", Reason: "review" });
+    // Nothing left to do; the other tiers' tags were asked off and merchant tags stay.
+    expect(await sync(new Date("2027-01-02T11:00:00Z"))).toEqual({ done: 0, retrying: 0, failed: 0 });
+    const calls = emulator.calls.filter((c) => c.operationName === "KantaCustomerTierSync");
+    expect(calls.at(-1)?.variables).toMatchObject({ add: ["kanta-tier-bronze"], hasRemove: true });
+    expect((calls.at(-1)?.variables.remove as string[]).sort()).toEqual(["kanta-tier-gold", "kanta-tier-platinum", "kanta-tier-silver"]);
+  });
+
+  it("never holds up accrual: Shopify failing changes nothing about points, and the row retries with backoff", async () => {
+    const { shop, emulator, sync } = await setup();
+    const at = "2026-05-01T10:00:00Z";
+    emulator.failNext("KantaCustomerTierSync", "Internal error. Looks like something went wrong on our end.");
+    await order(shop.domain, "7002", "800.00", at);
+    const m = await db().member.findFirstOrThrow({ where: { shopId: shop.id, customerGid: gid("7002") }, include: { tier: true } });
+    expect([m.tier?.name, m.points]).toEqual(["Gold", 900]);
+
+    expect(await sync(later(at, 0))).toEqual({ done: 0, retrying: 1, failed: 0 });
+    let row = await db().tierChange.findFirstOrThrow({ where: { shopId: shop.id } });
+    expect(row).toMatchObject({ syncStatus: "pending", syncAttempts: 1 });
+    expect(row.lastError).toMatch(/something went wrong/);
+    expect(row.nextSyncAt.toISOString()).toBe(later(at, 1000).toISOString());
+    // Not due before its backoff.
+    expect(await sync(later(at, 999))).toEqual({ done: 0, retrying: 0, failed: 0 });
+    // The Flow trigger fails once too, after the tags went through: retried, tags set again, trigger fired once.
+    emulator.failNext("KantaFlowTriggerReceive");
+    expect(await sync(later(at, 1000))).toEqual({ done: 0, retrying: 1, failed: 0 });
+    row = await db().tierChange.findFirstOrThrow({ where: { shopId: shop.id } });
+    expect(row.nextSyncAt.toISOString()).toBe(later(at, 1000 + 4000).toISOString());
+    expect(await sync(later(at, 5000))).toEqual({ done: 1, retrying: 0, failed: 0 });
+    expect(emulator.customerTags(shop.domain, gid("7002"))).toEqual(["kanta-tier-gold"]);
+    expect(emulator.flowRuns(shop.domain)).toHaveLength(1);
+    expect(await db().tierChange.findFirstOrThrow({ where: { shopId: shop.id } })).toMatchObject({ syncStatus: "done", syncAttempts: 3, lastError: null });
+  });
+
+  it("gives up after the last attempt and keeps the error; Shopify's userErrors count as failures", async () => {
+    const { shop, emulator, sync } = await setup();
+    const at = "2026-06-01T10:00:00Z";
+    await order(shop.domain, "7003", "300.00", at);
+    emulator.deleteCustomer(gid("7003"));
+    let now = new Date(at).getTime();
+    for (let attempt = 1; attempt <= TIER_SYNC_MAX_ATTEMPTS; attempt++) {
+      now += 3_600_000;
+      const stats = await sync(new Date(now));
+      expect(stats).toEqual(attempt < TIER_SYNC_MAX_ATTEMPTS ? { done: 0, retrying: 1, failed: 0 } : { done: 0, retrying: 0, failed: 1 });
+    }
+    const row = await db().tierChange.findFirstOrThrow({ where: { shopId: shop.id } });
+    expect(row).toMatchObject({ syncStatus: "failed", syncAttempts: TIER_SYNC_MAX_ATTEMPTS });
+    expect(row.lastError).toBe("ShopifyUserError: tagsAdd: id: Resource not found");
+    expect(await sync(new Date(now + 86_400_000))).toEqual({ done: 0, retrying: 0, failed: 0 });
+  });
+
+  it("follows a renamed tier: the old name's tag comes off", async () => {
+    const { shop, emulator, sync } = await setup();
+    const at = "2026-07-01T10:00:00Z";
+    await order(shop.domain, "7004", "300.00", at);
+    await sync(later(at, 1));
+    const silver = await db().tier.findFirstOrThrow({ where: { shopId: shop.id, name: "Silver" } });
+    await db().tier.update({ where: { id: silver.id }, data: { name: "Hopea" } });
+    const m = await db().member.findFirstOrThrow({ where: { shopId: shop.id, customerGid: gid("7004") } });
+    await db().tierChange.create({ data: { shopId: shop.id, memberId: m.id, customerGid: m.customerGid, fromTier: "Silver", toTier: "Hopea", reason: "settings", nextSyncAt: new Date(at) } });
+    expect(await sync(later(at, 2))).toEqual({ done: 1, retrying: 0, failed: 0 });
+    expect(emulator.customerTags(shop.domain, gid("7004"))).toEqual(["kanta-tier-hopea"]);
+    expect(emulator.flowRuns(shop.domain).at(-1)?.payload).toMatchObject({ "Old tier": "Silver", "New tier": "Hopea", Reason: "settings" });
+  });
+
+  it("skips customers whose data was erased, and gives up on uninstalled shops", async () => {
+    const { shop, emulator, sync } = await setup();
+    const at = "2026-08-01T10:00:00Z";
+    await order(shop.domain, "7005", "300.00", at);
+    await db().member.updateMany({ where: { shopId: shop.id, customerGid: gid("7005") }, data: { status: "redacted" } });
+    expect(await sync(later(at, 1))).toEqual({ done: 1, retrying: 0, failed: 0 });
+    expect(emulator.calls).toHaveLength(0);
+
+    await order(shop.domain, "7006", "300.00", at);
+    await db().shop.update({ where: { id: shop.id }, data: { uninstalledAt: new Date(at) } });
+    expect(await sync(later(at, 2))).toEqual({ done: 0, retrying: 0, failed: 1 });
+    expect((await db().tierChange.findFirstOrThrow({ where: { shopId: shop.id, customerGid: gid("7006") } })).lastError).toBe("shop uninstalled");
+  });
+});
