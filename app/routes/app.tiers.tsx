@@ -20,6 +20,7 @@ import {
   Select,
   Text,
   TextField,
+  useBreakpoints,
 } from "@shopify/polaris";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { requestTierPass } from "../jobs/tier-review.server";
@@ -116,6 +117,7 @@ function currencySymbol(currency: string): string {
 
 export default function TiersPage() {
   const { editor } = useLoaderData<typeof loader>();
+  const { smDown } = useBreakpoints();
   const preview = useFetcher<typeof action>();
   const save = useFetcher<typeof action>();
   // Keyed by content, not identity: only data that really changed (a save) resets the form.
@@ -278,7 +280,7 @@ export default function TiersPage() {
                           {tier.name.trim() || `Tier ${index + 1}`}
                         </Text>
                         {index === 0 ? <Badge>Entry tier</Badge> : null}
-                        <Badge tone={tier.members ? "info" : undefined}>{tier.members === null ? "New" : `${tier.members.toLocaleString("en")} members`}</Badge>
+                        <Badge tone={tier.members ? "info" : undefined}>{tier.members === null ? "New" : `${tier.members.toLocaleString("en")} ${tier.members === 1 ? "member" : "members"}`}</Badge>
                       </InlineStack>
                       <ButtonGroup>
                         <Button size="slim" onClick={() => move(index, -1)} disabled={index === 0} accessibilityLabel={`Move ${tier.name || `tier ${index + 1}`} up`}>
@@ -300,7 +302,7 @@ export default function TiersPage() {
                       </ButtonGroup>
                     </InlineStack>
                     <FormLayout>
-                      <FormLayout.Group condensed>
+                      <FormLayout.Group condensed={!smDown}>
                         <TextField label="Name" autoComplete="off" value={tier.name} onChange={(name) => setRow(index, { name })} error={at("name")} maxLength={40} />
                         <TextField
                           label="Threshold"
@@ -324,7 +326,7 @@ export default function TiersPage() {
                           helpText="1.0 to 10.0"
                         />
                       </FormLayout.Group>
-                      <FormLayout.Group condensed>
+                      <FormLayout.Group condensed={!smDown}>
                         <TextField
                           label="Points on reaching the tier"
                           autoComplete="off"
