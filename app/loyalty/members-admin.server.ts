@@ -165,6 +165,11 @@ export async function getMemberDetail(shopDomain: string, memberId: string, db: 
     },
   });
   if (!member) return null;
+  const tierChanges = await db.tierChange.findMany({
+    where: { shopId: member.shopId, memberId: member.id },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: 20,
+  });
   const orderGids = [...new Set(member.ledger.map((e) => e.sourceGid).filter((gid): gid is string => !!gid?.startsWith("gid://shopify/Order/")))];
   const orders = orderGids.length
     ? await db.orderRecord.findMany({ where: { shopId: member.shopId, orderGid: { in: orderGids } }, select: { orderGid: true, name: true } })
@@ -202,6 +207,20 @@ export async function getMemberDetail(shopDomain: string, memberId: string, db: 
       status: r.status,
       code: r.code,
       at: r.createdAt.toISOString(),
+    })),
+    tierManual: member.tierManual,
+    tierManualUntil: member.tierManualUntil?.toISOString() ?? null,
+    /** Why the member is in their tier: every change, newest first. */
+    tierChanges: tierChanges.map((c) => ({
+      id: c.id,
+      from: c.fromTier,
+      to: c.toTier,
+      reason: c.reason,
+      actor: c.actor,
+      note: c.note,
+      /** Shopify tag/metafield/Flow sync of this change. */
+      sync: c.syncStatus,
+      at: c.createdAt.toISOString(),
     })),
   };
 }

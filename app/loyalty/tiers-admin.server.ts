@@ -386,8 +386,7 @@ export interface ManualTierInput {
  * Assigns a tier by hand (or hands the member back to the engine with AUTOMATIC_TIER). The
  * tier is kept through reviews until the end of `until` in the shop's time zone (empty:
  * until changed again); qualifying for a higher tier still moves the member up. Recorded
- * as a TierChange "manual" (synced to Shopify); the reason goes to the log with the staff
- * member (TierChange has no note column yet).
+ * as a TierChange "manual" (synced to Shopify) with the staff member and their reason.
  */
 export async function changeMemberTier(input: ManualTierInput, db: Db = getDb()): Promise<{ message: string }> {
   const parsed = manualSchema.safeParse({ tier: input.tier, until: input.until ?? "", reason: input.reason });
@@ -418,7 +417,7 @@ export async function changeMemberTier(input: ManualTierInput, db: Db = getDb())
     }
     const to = shop.tiers.find((t) => t.id === parsed.data.tier);
     if (!to) throw new TierChangeError("Choose one of the program's tiers", "tier");
-    await moveMemberTier(tx, shop, { member, from, to, reason: "manual", manual: { until } }, now);
+    await moveMemberTier(tx, shop, { member, from, to, reason: "manual", manual: { until }, actor: input.staff, note: parsed.data.reason }, now);
     return { message: from?.id === to.id ? `${to.name} kept by hand` : `Moved to ${to.name}` };
   });
   log.info("manual tier change", { shop: input.shopDomain, memberId: input.memberId, staff: input.staff, tier: parsed.data.tier, until: until?.toISOString() ?? null, reason: parsed.data.reason });

@@ -151,6 +151,9 @@ export interface TierMove {
   reason: TierChangeReason;
   /** Manual assignment: set it (with its end, null = open-ended), clear it, or leave it. */
   manual: { until: Date | null } | "clear" | "keep";
+  /** Who made a manual change ("staff:<email>") and why; kept in the tier history. */
+  actor?: string;
+  note?: string;
 }
 
 /**
@@ -180,6 +183,8 @@ export async function moveMemberTier(tx: Tx, shop: ShopConfig, move: TierMove, n
       fromTier: move.from?.name ?? null,
       toTier: move.to?.name ?? null,
       reason: move.reason,
+      actor: move.actor ?? "system",
+      note: move.note ?? null,
       createdAt: now,
       nextSyncAt: now,
     },

@@ -96,6 +96,13 @@ function sourceLabel(entry: { sourceGid: string | null; sourceName: string | nul
   return "Kanta";
 }
 
+const TIER_REASON_LABELS: Record<string, string> = {
+  qualified: "Qualified",
+  review: "Period review",
+  manual: "Set by hand",
+  settings: "Tier settings changed",
+};
+
 function signed(n: number, format: Intl.NumberFormat): string {
   return n > 0 ? `+${format.format(n)}` : format.format(n);
 }
@@ -271,6 +278,39 @@ export default function MemberPage() {
             )}
           </Card>
         </Layout.Section>
+        {member.tierChanges.length > 0 ? (
+          <Layout.Section>
+            <Card>
+              <BlockStack gap="300">
+                <Text as="h2" variant="headingMd">
+                  Tier history
+                </Text>
+                {member.tierManual ? (
+                  <Text as="p" tone="subdued">
+                    {member.tierManualUntil
+                      ? `Tier set by hand until ${date.format(new Date(member.tierManualUntil))}; it follows the member's qualification after that.`
+                      : "Tier set by hand: the member keeps it (or moves higher by qualifying) until it is set back to automatic."}
+                  </Text>
+                ) : null}
+                {member.tierChanges.map((c) => (
+                  <InlineStack key={c.id} align="space-between" blockAlign="center" gap="200">
+                    <BlockStack gap="050">
+                      <Text as="span">{`${c.from ?? "No tier"} → ${c.to ?? "No tier"}`}</Text>
+                      <Text as="span" tone="subdued" variant="bodySm">
+                        {[dateTime.format(new Date(c.at)), TIER_REASON_LABELS[c.reason] ?? c.reason, c.reason === "manual" ? sourceLabel({ sourceGid: null, sourceName: null, actor: c.actor }) : null, c.note]
+                          .filter(Boolean)
+                          .join(" · ")}
+                      </Text>
+                    </BlockStack>
+                    <Badge tone={c.sync === "done" ? "success" : c.sync === "failed" ? "critical" : undefined}>
+                      {c.sync === "done" ? "Synced to Shopify" : c.sync === "failed" ? "Shopify sync failed" : "Syncing to Shopify"}
+                    </Badge>
+                  </InlineStack>
+                ))}
+              </BlockStack>
+            </Card>
+          </Layout.Section>
+        ) : null}
         {member.redemptions.length > 0 ? (
           <Layout.Section>
             <Card>

@@ -200,8 +200,12 @@ describe("changing a member's tier by hand", () => {
     expect(after.tierManualUntil?.toISOString()).toBe("2099-06-30T21:00:00.000Z");
     const change = await db().tierChange.findFirstOrThrow({ where: { memberId: m.id, reason: "manual" } });
     expect([change.fromTier, change.toTier, change.syncStatus]).toEqual(["Bronze", "Diamond", "pending"]);
-    const { tierOptions: again } = await memberLoader({ request: new Request(`http://localhost/app/members/${m.id}`), params: { id: m.id }, context: {} });
+    // Who and why are kept with the change, and the member page shows the history.
+    expect([change.actor, change.note]).toEqual(["local-demo", "Brand ambassador"]);
+    const { tierOptions: again, member: detail } = await memberLoader({ request: new Request(`http://localhost/app/members/${m.id}`), params: { id: m.id }, context: {} });
     expect(again).toMatchObject({ manual: true, manualUntil: "2099-06-30", currentTierId: diamond.id });
+    expect(detail!.tierChanges[0]).toMatchObject({ from: "Bronze", to: "Diamond", reason: "manual", actor: "local-demo", note: "Brand ambassador", sync: "pending" });
+    expect(detail!.tierManual).toBe(true);
 
     // A review with demotions keeps it.
     await db().program.update({ where: { shopId }, data: { tierLastReviewAt: new Date("2020-01-01T00:00:00Z") } });
