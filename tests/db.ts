@@ -6,6 +6,7 @@ import { createPrismaClient, setDb, type Db } from "../app/db.server";
 import { resetEnvCache } from "../app/env.server";
 import { stopJobRunner } from "../app/jobs/queue.server";
 import { ensureShop } from "../app/loyalty/shops.server";
+import { LOCAL_SHOP } from "../app/shopify/admin.server";
 import { pgAdminUrl, pgDatabaseUrl, pgTestPrefix, testTmpDir } from "./db-urls";
 
 export const TEST_DB = (process.env.KANTA_TEST_DB ?? "sqlite") as "sqlite" | "postgres";
@@ -67,4 +68,21 @@ export async function createTestShop(db: Db, overrides: { currencyCode?: string;
   });
   await db.program.update({ where: { shopId: shop.id }, data: { status: "live", pendingDays: overrides.pendingDays ?? 0 } });
   return shop;
+}
+
+/**
+ * Route tests of the /app pages: local mode (the demo shop is signed in) for this file,
+ * with the demo shop created on its database; `onReady` gets its id for further set-up.
+ */
+export function useLocalAdminShop(db: () => Db, onReady: (shopId: string) => Promise<void> | void): void {
+  beforeAll(async () => {
+    process.env.KANTA_LOCAL = "1";
+    resetEnvCache();
+    const shop = await createTestShop(db(), { domain: LOCAL_SHOP });
+    await onReady(shop.id);
+  });
+  afterAll(() => {
+    delete process.env.KANTA_LOCAL;
+    resetEnvCache();
+  });
 }

@@ -6,6 +6,7 @@
 // part of the ledger row's idempotency key (unique per shop), so a replayed or concurrent
 // claim can never write a second row, and no table of claims is needed.
 
+import { localDate } from "./zoned-time";
 import { ledgerKeys } from "./ledger";
 
 /** Rule types a shopper claims from the widget. */
@@ -80,24 +81,13 @@ export function claimPeriod(rule: { type: ClaimableActionType; limit: string }):
   return "once";
 }
 
-const yearFormats = new Map<string, Intl.DateTimeFormat>();
 
 /**
  * The calendar year at `at` in `timeZone` (an IANA name such as the shop's
  * `ianaTimezone`). An unknown zone reads as UTC rather than failing the shopper's claim.
  */
 export function yearInTimeZone(at: Date, timeZone: string): number {
-  let format = yearFormats.get(timeZone);
-  if (!format) {
-    try {
-      format = new Intl.DateTimeFormat("en-US", { timeZone, year: "numeric", calendar: "gregory", numberingSystem: "latn" });
-    } catch {
-      return at.getUTCFullYear();
-    }
-    yearFormats.set(timeZone, format);
-  }
-  const year = format.formatToParts(at).find((p) => p.type === "year");
-  return year ? Number(year.value) : at.getUTCFullYear();
+  return localDate(at, timeZone).year;
 }
 
 /**

@@ -4,6 +4,7 @@
 // the window is [startsAt, endsAt), overlapping campaigns do not stack (the highest one
 // running applies), and the member's tier multiplier multiplies it.
 
+import { isValidTimeZone, wallClock, zonedToUtc } from "./zoned-time";
 import { z } from "zod";
 import { formatMultiplier } from "./earn-rules";
 
@@ -52,52 +53,8 @@ export function describeAudience(ranks: readonly number[], tiers: readonly { ran
 }
 
 // ---------------------------------------------------------------------------------------
-// Shop-local wall-clock time <-> UTC, with Intl only (no date library).
-
-const partFormats = new Map<string, Intl.DateTimeFormat>();
-
-function partsFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = partFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      calendar: "gregory",
-      numberingSystem: "latn",
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    partFormats.set(timeZone, format);
-  }
-  return format;
-}
-
-export function isValidTimeZone(timeZone: string): boolean {
-  try {
-    partsFormat(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function wallClock(at: Date, timeZone: string) {
-  const parts: Record<string, number> = {};
-  for (const p of partsFormat(timeZone).formatToParts(at)) {
-    if (p.type !== "literal" && p.type !== "era") parts[p.type] = Number(p.value);
-  }
-  return parts as { year: number; month: number; day: number; hour: number; minute: number; second: number };
-}
-
-/** The zone's offset from UTC at `at`, in ms (Helsinki in winter: +2 h). */
-function zoneOffsetMs(at: Date, timeZone: string): number {
-  const w = wallClock(at, timeZone);
-  return Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second) - Math.floor(at.getTime() / 1000) * 1000;
-}
+// Shop-local wall-clock time <-> UTC: ./zoned-time.
+export { isValidTimeZone } from "./zoned-time";
 
 const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIME_TEXT = /^(\d{2}):(\d{2})$/;
@@ -112,17 +69,13 @@ export function zonedDateTimeToUtc(date: string, time: string, timeZone: string)
   if (!d || !t || !isValidTimeZone(timeZone)) return null;
   const [year, month, day, hour, minute] = [Number(d[1]), Number(d[2]), Number(d[3]), Number(t[1]), Number(t[2])];
   if (month < 1 || month > 12 || hour > 23 || minute > 59 || day < 1) return null;
-  const wall = Date.UTC(year, month - 1, day, hour, minute);
-  if (new Date(wall).getUTCDate() !== day) return null; // 2026-02-30
-  // Two passes: the offset at the first guess can differ from the offset at the answer.
-  let utc = wall - zoneOffsetMs(new Date(wall), timeZone);
-  utc = wall - zoneOffsetMs(new Date(utc), timeZone);
-  return new Date(utc);
+  if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return null; // 2026-02-30
+  return zonedToUtc(timeZone, year, month - 1, day, hour, minute);
 }
 
 /** `at` on the wall clock of `timeZone`, as the date and time inputs show it. */
 export function utcToZonedDateTime(at: Date, timeZone: string): { date: string; time: string } {
-  const w = wallClock(at, isValidTimeZone(timeZone) ? timeZone : "UTC");
+  const w = wallClock(at, timeZone);
   const pad = (n: number, width = 2) => String(n).padStart(width, "0");
   return { date: `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`, time: `${pad(w.hour)}:${pad(w.minute)}` };
 }

@@ -78,3 +78,12 @@ export function formatMoney(minor: number, currencyCode: string, locale = "en"):
     maximumFractionDigits: scale,
   }).format(minor / 10 ** scale);
 }
+
+/** The currency's symbol as the admin's money fields show it ("€", "$", "kr"); the code if unknown. */
+export function currencySymbol(currencyCode: string): string {
+  try {
+    return new Intl.NumberFormat("en", { style: "currency", currency: currencyCode }).formatToParts(0).find((p) => p.type === "currency")?.value ?? currencyCode;
+  } catch {
+    return currencyCode;
+  }
+}

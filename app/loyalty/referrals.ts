@@ -1,6 +1,7 @@
 // Referrals: settings, codes, the fraud rules and the referral's life cycle. Pure: no
 // persistence, no Shopify, no environment (referrals.server.ts owns those).
 // docs/decisions/0009-referrals.md
+import { localDate, zonedToUtc } from "./zoned-time";
 import { z } from "zod";
 import { MoneyError, formatMinorPlain, parseMoneyToMinor } from "./money";
 import type { DiscountSpec } from "./rewards";
@@ -661,37 +662,8 @@ export function toOfferView(reward: ReferralDiscount | ReferrerReward): OfferVie
 
 /** The shop-local calendar month containing `now`, as UTC instants [start, end). */
 export function calendarMonthBounds(now: Date, timeZone: string): { start: Date; end: Date } {
-  let zone = timeZone;
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-  } catch {
-    zone = "UTC";
-  }
-  const offset = (at: Date) => {
-    const parts: Record<string, number> = {};
-    const format = new Intl.DateTimeFormat("en-US", {
-      timeZone: zone,
-      calendar: "gregory",
-      numberingSystem: "latn",
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    for (const p of format.formatToParts(at)) if (p.type !== "literal" && p.type !== "era") parts[p.type] = Number(p.value);
-    return Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!) - Math.floor(at.getTime() / 1000) * 1000;
-  };
-  const local = new Date(now.getTime() + offset(now));
-  const toUtc = (year: number, month: number) => {
-    const wall = Date.UTC(year, month, 1);
-    let utc = wall - offset(new Date(wall));
-    utc = wall - offset(new Date(utc));
-    return new Date(utc);
-  };
-  return { start: toUtc(local.getUTCFullYear(), local.getUTCMonth()), end: toUtc(local.getUTCFullYear(), local.getUTCMonth() + 1) };
+  const { year, monthIndex } = localDate(now, timeZone);
+  return { start: zonedToUtc(timeZone, year, monthIndex, 1), end: zonedToUtc(timeZone, year, monthIndex + 1, 1) };
 }
 
 /** Link-preview robots (chat apps, social networks) open shared links too; they are not visits. */

@@ -9,6 +9,8 @@
 // tier earned in one period through the next period's review.
 // docs/decisions/0007-tier-qualification.md, docs/decisions/0008-multipliers-and-tier-review.md
 
+import { localDate, zonedToUtc } from "./zoned-time";
+
 export const TIER_BASES = ["spend", "points", "orders"] as const;
 export type TierBasis = (typeof TIER_BASES)[number];
 export const TIER_PERIODS = ["calendar_year", "rolling_12_months", "lifetime"] as const;
@@ -49,86 +51,24 @@ export interface TierProgress {
 
 // ---- time: periods in the shop's time zone ----
 
-const offsetFormats = new Map<string, Intl.DateTimeFormat>();
-
-function offsetFormat(timeZone: string): Intl.DateTimeFormat {
-  let format = offsetFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      calendar: "gregory",
-      numberingSystem: "latn",
-      hourCycle: "h23",
-      year: "numeric",
-      month: "numeric",
-      day: "numeric",
-      hour: "numeric",
-      minute: "numeric",
-      second: "numeric",
-    });
-    offsetFormats.set(timeZone, format);
-  }
-  return format;
-}
-
-/** The zone's offset from UTC at `at`, in milliseconds (Helsinki in winter: +2 h). */
-function zoneOffsetMs(at: Date, timeZone: string): number {
-  const parts: Record<string, number> = {};
-  for (const p of offsetFormat(timeZone).formatToParts(at)) {
-    if (p.type !== "literal" && p.type !== "era") parts[p.type] = Number(p.value);
-  }
-  const asUtc = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
-}
-
-/** The UTC instant of a zone's local wall-clock time (midnight never falls in a gap for the zones Shopify offers). */
-function zonedToUtc(year: number, monthIndex: number, day: number, timeZone: string): Date {
-  const wall = Date.UTC(year, monthIndex, day);
-  // Two passes: the offset at the first guess can differ from the offset at the answer.
-  let utc = wall - zoneOffsetMs(new Date(wall), timeZone);
-  utc = wall - zoneOffsetMs(new Date(utc), timeZone);
-  return new Date(utc);
-}
-
-function isValidTimeZone(timeZone: string): boolean {
-  try {
-    offsetFormat(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function safeZone(timeZone: string): string {
-  return isValidTimeZone(timeZone) ? timeZone : "UTC";
-}
-
-/** The shop-local wall-clock date of an instant. */
-function localDate(at: Date, timeZone: string): { year: number; monthIndex: number; day: number } {
-  const local = new Date(at.getTime() + zoneOffsetMs(at, timeZone));
-  return { year: local.getUTCFullYear(), monthIndex: local.getUTCMonth(), day: local.getUTCDate() };
-}
-
 /**
  * The shop-local calendar year containing `now`, as UTC instants: [start, end). An unknown
  * zone reads as UTC, as yearInTimeZone in ./actions does.
  */
 export function calendarYearBounds(now: Date, ianaTimeZone: string): { start: Date; end: Date } {
-  const zone = safeZone(ianaTimeZone);
-  const { year } = localDate(now, zone);
-  return { start: zonedToUtc(year, 0, 1, zone), end: zonedToUtc(year + 1, 0, 1, zone) };
+  const { year } = localDate(now, ianaTimeZone);
+  return { start: zonedToUtc(ianaTimeZone, year, 0, 1), end: zonedToUtc(ianaTimeZone, year + 1, 0, 1) };
 }
 
 /** The shop-local year number of an instant ("2026"). */
 export function localYear(now: Date, ianaTimeZone: string): number {
-  return localDate(now, safeZone(ianaTimeZone)).year;
+  return localDate(now, ianaTimeZone).year;
 }
 
 /** Shop-local midnight at the start of the day containing `now`. */
 export function startOfLocalDay(now: Date, ianaTimeZone: string): Date {
-  const zone = safeZone(ianaTimeZone);
-  const { year, monthIndex, day } = localDate(now, zone);
-  return zonedToUtc(year, monthIndex, day, zone);
+  const { year, monthIndex, day } = localDate(now, ianaTimeZone);
+  return zonedToUtc(ianaTimeZone, year, monthIndex, day);
 }
 
 /** The same instant twelve calendar months earlier (29 February becomes 28 February). */

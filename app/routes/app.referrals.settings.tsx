@@ -14,6 +14,7 @@ import {
 } from "../loyalty/referrals";
 import { getReferralSettingsPage, saveReferralSettings } from "../loyalty/referrals-admin.server";
 import { requireAdmin } from "../shopify/admin.server";
+import { currencySymbol } from "../loyalty/money";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
@@ -48,9 +49,6 @@ const REVIEW_HELP: Record<ReviewReason, string> = {
   monthly_cap: "The referrer has had the monthly number of rewards already.",
 };
 
-function currencySymbol(currencyCode: string): string {
-  return new Intl.NumberFormat("en", { style: "currency", currency: currencyCode }).formatToParts(0).find((p) => p.type === "currency")?.value ?? currencyCode;
-}
 
 /** "10% off", "€5.00 off", "free shipping", "500 points": the preview sentences. */
 function describe(type: string, values: { percent: string; amount: string; points?: string }, symbol: string): string {

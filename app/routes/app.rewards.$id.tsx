@@ -35,6 +35,7 @@ import {
 } from "../loyalty/rewards-admin.server";
 import { REWARD_TYPES, REWARD_TYPE_INFO, isRewardType, type RewardType } from "../loyalty/rewards";
 import { requireAdmin } from "../shopify/admin.server";
+import { currencySymbol } from "../loyalty/money";
 
 // Create (id "new", ?type=…) or edit one reward. Errors come back as data, on their fields;
 // nothing is saved while any field is wrong.
@@ -83,13 +84,6 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<R
   }
 };
 
-function currencySymbol(currencyCode: string): string {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency: currencyCode }).formatToParts(0).find((p) => p.type === "currency")?.value ?? currencyCode;
-  } catch {
-    return currencyCode;
-  }
-}
 
 /** "5,00" or "5.00" as typed -> a number for the preview (the server parses exactly). */
 function typedAmount(text: string): number | null {

@@ -34,6 +34,7 @@ import {
 } from "../loyalty/tiers-admin.server";
 import { requireAdmin } from "../shopify/admin.server";
 import { showToast } from "../components/showToast";
+import { currencySymbol } from "../loyalty/money";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
@@ -107,13 +108,6 @@ function toInput(state: FormState) {
   };
 }
 
-function currencySymbol(currency: string): string {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).formatToParts(0).find((p) => p.type === "currency")?.value ?? currency;
-  } catch {
-    return currency;
-  }
-}
 
 export default function TiersPage() {
   const { editor } = useLoaderData<typeof loader>();

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { useLocalKanta } from "./local-server";
+import { useLocalKanta, watchProblems } from "./local-server";
 
 // What a merchant does on Ways to earn in local mode: add a custom action, watch the
 // purchase rule's preview follow their typing, plan a campaign, and see Home's setup guide
@@ -12,14 +12,7 @@ const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
 
 async function open(path: string, viewport = { width: 1280, height: 900 }) {
   const page = await kanta.browser().newPage({ viewport });
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(String(error)));
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console: ${message.text()}`);
-  });
-  page.on("response", (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
+  const problems = watchProblems(page);
   await page.goto(`${kanta.base}${path}`);
   return { page, problems };
 }

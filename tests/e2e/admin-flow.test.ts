@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { customerPayload, orderPayload } from "../fixtures/payloads";
 import { sendWebhook } from "../http";
-import { useLocalKanta } from "./local-server";
+import { useLocalKanta, watchProblems } from "./local-server";
 
 // The merchant's whole loop in local mode, through the UI only (plus Shopify's webhooks):
 // change how orders earn, add a reward, a new customer's order arrives, the member page
@@ -14,14 +14,7 @@ const LAURI = "7390000001099";
 
 async function adminPage(): Promise<{ page: Page; problems: string[] }> {
   const page = await kanta.browser().newPage({ viewport: { width: 1280, height: 900 } });
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(String(error)));
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console: ${message.text()}`);
-  });
-  page.on("response", (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
+  const problems = watchProblems(page);
   return { page, problems };
 }
 

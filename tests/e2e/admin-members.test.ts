@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { useLocalKanta } from "./local-server";
+import { useLocalKanta, watchProblems } from "./local-server";
 
 // What a merchant does on the Members pages in local mode: find a seeded member, give them
 // points with a reason, and see the balance and the history change.
@@ -9,14 +9,7 @@ const kanta = useLocalKanta();
 describe("admin members", () => {
   it("lists the seeded members, and adjusts a member's points with a reason", async () => {
     const page = await kanta.browser().newPage({ viewport: { width: 1280, height: 900 } });
-    const problems: string[] = [];
-    page.on("pageerror", (error) => problems.push(String(error)));
-    page.on("console", (message) => {
-      if (message.type() === "error") problems.push(`console: ${message.text()}`);
-    });
-    page.on("response", (response) => {
-      if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-    });
+    const problems = watchProblems(page);
 
     await page.goto(`${kanta.base}/app/members`);
     await page.getByRole("heading", { name: "Members", exact: true }).waitFor();

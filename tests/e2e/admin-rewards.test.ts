@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
-import { useLocalKanta } from "./local-server";
+import { useLocalKanta, watchProblems } from "./local-server";
 
 // What a merchant does on the Rewards and Settings pages in local mode, and what shoppers
 // then see: a free-product reward picked with the (local) resource picker, a points-to-money
@@ -11,14 +11,7 @@ const ELSA = "7390000001003"; // 414 points in the seed
 
 async function adminPage(): Promise<{ page: Page; problems: string[] }> {
   const page = await kanta.browser().newPage({ viewport: { width: 1280, height: 900 } });
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(String(error)));
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console: ${message.text()}`);
-  });
-  page.on("response", (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
+  const problems = watchProblems(page);
   return { page, problems };
 }
 

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
 import { testTmpDir } from "../db-urls";
 
 // Starts `npm run local` (scripts/local.mjs) on a fresh SQLite file and a free port, and
@@ -61,4 +61,26 @@ export function useLocalKanta(): LocalKanta {
       return browser;
     },
   };
+}
+
+/**
+ * What must never happen on a page, collected for a final `expect(problems).toEqual([])`:
+ * uncaught errors, console errors, HTTP errors, and (with `onlyHost`) requests to any other
+ * host than Kanta's.
+ */
+export function watchProblems(page: Page, options: { onlyHost?: string } = {}): string[] {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(String(error)));
+  page.on("console", (message) => {
+    if (message.type() === "error") problems.push(`console: ${message.text()}`);
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
+  });
+  if (options.onlyHost) {
+    page.on("request", (request) => {
+      if (new URL(request.url()).host !== options.onlyHost) problems.push(`request to another host: ${request.url()}`);
+    });
+  }
+  return problems;
 }

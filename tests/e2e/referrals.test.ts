@@ -5,7 +5,7 @@ import type { Page } from "playwright-core";
 import { createPrismaClient } from "../../app/db.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { seedReferrals } from "../../scripts/seed-referrals";
-import { root, useLocalKanta } from "./local-server";
+import { root, useLocalKanta, watchProblems } from "./local-server";
 
 // Referrals as people meet them in local mode: a member's share view in the widget, a
 // friend arriving through the link (greeting, welcome code, cart attribute, paid order),
@@ -40,18 +40,7 @@ beforeAll(async () => {
 });
 
 function watch(page: Page, options: { sameHostOnly?: boolean } = { sameHostOnly: true }): string[] {
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(String(error)));
-  page.on("console", (message) => {
-    if (message.type() === "error") problems.push(`console: ${message.text()}`);
-  });
-  page.on("response", (response) => {
-    if (response.status() >= 400) problems.push(`HTTP ${response.status()}: ${response.url()}`);
-  });
-  page.on("request", (request) => {
-    if (options.sameHostOnly && new URL(request.url()).host !== new URL(kanta.base).host) problems.push(`request to another host: ${request.url()}`);
-  });
-  return problems;
+  return watchProblems(page, options.sameHostOnly ? { onlyHost: new URL(kanta.base).host } : {});
 }
 
 async function axeSerious(page: Page, selector: string): Promise<string[]> {

@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { resetEnvCache } from "../../app/env.server";
+import { beforeEach, describe, expect, it } from "vitest";
 import { claimAction } from "../../app/loyalty/actions.server";
 import { applyOrderSnapshot } from "../../app/loyalty/orders.server";
 import { invalidateShopConfig, requireShopConfig } from "../../app/loyalty/shop-config.server";
@@ -9,7 +8,7 @@ import { action as listAction, loader as listLoader } from "../../app/routes/app
 import { action as ruleAction, loader as ruleLoader } from "../../app/routes/app.earn.$id";
 import { action as campaignAction, loader as campaignLoader } from "../../app/routes/app.earn.campaigns.$id";
 import { seedEarn } from "../../scripts/seed-earn";
-import { createTestShop, useTestDatabase } from "../db";
+import { createTestShop, useTestDatabase, useLocalAdminShop } from "../db";
 import { orderPayload } from "../fixtures/payloads";
 
 // Route tests: the Ways to earn pages' loaders and actions called directly, in local mode
@@ -18,16 +17,8 @@ import { orderPayload } from "../fixtures/payloads";
 const { db } = useTestDatabase();
 let shopId = "";
 
-beforeAll(async () => {
-  process.env.KANTA_LOCAL = "1";
-  resetEnvCache();
-  const shop = await createTestShop(db(), { domain: LOCAL_SHOP });
-  shopId = shop.id;
-});
-
-afterAll(() => {
-  delete process.env.KANTA_LOCAL;
-  resetEnvCache();
+useLocalAdminShop(db, (id) => {
+  shopId = id;
 });
 
 /** Back to the shop's defaults: the purchase and sign-up rules, no campaigns. */

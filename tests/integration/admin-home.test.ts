@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { resetEnvCache } from "../../app/env.server";
 import { appendLedgerEntry } from "../../app/loyalty/ledger.server";
 import type { LedgerKind } from "../../app/loyalty/ledger";
 import { computePointsValue, getProgramOverview, markWidgetSeen, resetWidgetSeenCache } from "../../app/loyalty/overview.server";
@@ -10,7 +9,7 @@ import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { action as homeAction, loader as homeLoader } from "../../app/routes/app._index";
 import { loader as proxyCustomer } from "../../app/routes/proxy.customer";
-import { createTestShop, useTestDatabase } from "../db";
+import { createTestShop, useTestDatabase, useLocalAdminShop } from "../db";
 import { TEST_SECRET } from "../http";
 
 // Route tests for Home: the setup guide's steps, launching, pausing and resuming, and the
@@ -19,15 +18,8 @@ import { TEST_SECRET } from "../http";
 const { db } = useTestDatabase();
 let shopId = "";
 
-beforeAll(async () => {
-  process.env.KANTA_LOCAL = "1";
-  resetEnvCache();
-  shopId = (await createTestShop(db(), { domain: LOCAL_SHOP })).id;
-});
-
-afterAll(() => {
-  delete process.env.KANTA_LOCAL;
-  resetEnvCache();
+useLocalAdminShop(db, (id) => {
+  shopId = id;
 });
 
 /** A freshly installed shop: a draft program, the default rules and tiers, no rewards, no widget yet. */

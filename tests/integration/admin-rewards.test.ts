@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { resetEnvCache } from "../../app/env.server";
 import { getCustomerView } from "../../app/loyalty/customer-view.server";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { action as editAction, loader as editLoader } from "../../app/routes/app.rewards.$id";
 import { action as listAction, loader as listLoader } from "../../app/routes/app.rewards._index";
-import { createTestShop, useTestDatabase } from "../db";
+import { createTestShop, useTestDatabase, useLocalAdminShop } from "../db";
 
 // Route tests: the Rewards pages' loaders and actions called directly, in local mode (the
 // demo shop is signed in), on a real database.
@@ -13,16 +12,8 @@ import { createTestShop, useTestDatabase } from "../db";
 const { db } = useTestDatabase();
 let shopId = "";
 
-beforeAll(async () => {
-  process.env.KANTA_LOCAL = "1";
-  resetEnvCache();
-  const shop = await createTestShop(db(), { domain: LOCAL_SHOP });
-  shopId = shop.id;
-});
-
-afterAll(() => {
-  delete process.env.KANTA_LOCAL;
-  resetEnvCache();
+useLocalAdminShop(db, (id) => {
+  shopId = id;
 });
 
 const VALID: Record<string, Record<string, string>> = {

@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetEnvCache } from "../../app/env.server";
+import { describe, expect, it } from "vitest";
 import { getCustomerView } from "../../app/loyalty/customer-view.server";
 import { requireShopConfig } from "../../app/loyalty/shop-config.server";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { action, loader } from "../../app/routes/app.settings";
-import { createTestShop, useTestDatabase } from "../db";
+import { useTestDatabase, useLocalAdminShop } from "../db";
 
 // Route tests: the Settings page's loader and action called directly, in local mode (the
 // demo shop is signed in), on a real database.
@@ -12,16 +11,8 @@ import { createTestShop, useTestDatabase } from "../db";
 const { db } = useTestDatabase();
 let shopId = "";
 
-beforeAll(async () => {
-  process.env.KANTA_LOCAL = "1";
-  resetEnvCache();
-  const shop = await createTestShop(db(), { domain: LOCAL_SHOP });
-  shopId = shop.id;
-});
-
-afterAll(() => {
-  delete process.env.KANTA_LOCAL;
-  resetEnvCache();
+useLocalAdminShop(db, (id) => {
+  shopId = id;
 });
 
 const VALID: Record<string, string> = {

@@ -1,12 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetEnvCache } from "../../app/env.server";
+import { describe, expect, it } from "vitest";
 import { applyOrderSnapshot } from "../../app/loyalty/orders.server";
 import { runTierPass } from "../../app/loyalty/tiers.server";
 import { action as memberAction, loader as memberLoader } from "../../app/routes/app.members.$id";
 import { action as tiersAction, loader as tiersLoader } from "../../app/routes/app.tiers";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { toOrderSnapshot } from "../../app/webhooks/payloads";
-import { createTestShop, useTestDatabase } from "../db";
+import { useTestDatabase, useLocalAdminShop } from "../db";
 import { orderPayload } from "../fixtures/payloads";
 
 // Route tests of the VIP tiers page and the member page's "Change tier": loaders and
@@ -16,15 +15,8 @@ const { db } = useTestDatabase();
 let shopId = "";
 let orderSeq = 0;
 
-beforeAll(async () => {
-  process.env.KANTA_LOCAL = "1";
-  resetEnvCache();
-  shopId = (await createTestShop(db(), { domain: LOCAL_SHOP })).id;
-});
-
-afterAll(() => {
-  delete process.env.KANTA_LOCAL;
-  resetEnvCache();
+useLocalAdminShop(db, (id) => {
+  shopId = id;
 });
 
 async function order(customerId: string, price: string) {

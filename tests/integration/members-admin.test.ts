@@ -1,13 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { resetEnvCache } from "../../app/env.server";
 import { appendLedgerEntry, verifyLedger } from "../../app/loyalty/ledger.server";
 import { inTransaction } from "../../app/loyalty/tx.server";
 import { AdjustError, adjustMemberPoints, listMembers } from "../../app/loyalty/members-admin.server";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { action as memberAction, loader as memberLoader } from "../../app/routes/app.members.$id";
 import { loader as listLoader } from "../../app/routes/app.members._index";
-import { createTestShop, useTestDatabase } from "../db";
+import { createTestShop, useTestDatabase, useLocalAdminShop } from "../db";
 
 // Route tests: the Members pages' loaders and actions called directly, in local mode (the
 // demo shop is signed in), on a real database.
@@ -17,17 +16,9 @@ let shopId = "";
 let tiers: { id: string; name: string; rank: number }[] = [];
 let customerCounter = 0;
 
-beforeAll(async () => {
-  process.env.KANTA_LOCAL = "1";
-  resetEnvCache();
-  const shop = await createTestShop(db(), { domain: LOCAL_SHOP });
-  shopId = shop.id;
+useLocalAdminShop(db, async (id) => {
+  shopId = id;
   tiers = await db().tier.findMany({ where: { shopId }, orderBy: { rank: "asc" } });
-});
-
-afterAll(() => {
-  delete process.env.KANTA_LOCAL;
-  resetEnvCache();
 });
 
 async function createMember(fields: { firstName: string; lastName: string; email?: string; points?: number; tierRank?: number; lastActivityAt?: Date }) {

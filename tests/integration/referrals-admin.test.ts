@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { resetEnvCache } from "../../app/env.server";
+import { describe, expect, it } from "vitest";
 import { applyOrderSnapshot } from "../../app/loyalty/orders.server";
 import { DEFAULT_REFERRAL_SETTINGS, serializeReferralSettings, settingsToDraft, type ReferralSettingsDraft } from "../../app/loyalty/referrals";
 import { applyReferralForOrder, ensureReferralCode, recordReferralVisit } from "../../app/loyalty/referrals.server";
@@ -7,7 +6,7 @@ import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { action as listAction, loader as listLoader } from "../../app/routes/app.referrals._index";
 import { action as settingsAction, loader as settingsLoader } from "../../app/routes/app.referrals.settings";
 import { toOrderSnapshot } from "../../app/webhooks/payloads";
-import { createTestShop, useTestDatabase } from "../db";
+import { useTestDatabase, useLocalAdminShop } from "../db";
 import { orderPayload } from "../fixtures/payloads";
 
 // Route tests: the Referrals pages' loaders and actions called directly, in local mode (the
@@ -18,20 +17,12 @@ let shopId = "";
 let referrer = { id: "", customerGid: "" };
 let counter = 0;
 
-beforeAll(async () => {
-  process.env.KANTA_LOCAL = "1";
-  resetEnvCache();
-  const shop = await createTestShop(db(), { domain: LOCAL_SHOP });
-  shopId = shop.id;
+useLocalAdminShop(db, async (id) => {
+  shopId = id;
   const member = await db().member.create({
     data: { shopId, customerGid: "gid://shopify/Customer/7390000009001", firstName: "Aino", lastName: "Virtanen", email: "aino@example.com" },
   });
   referrer = { id: member.id, customerGid: member.customerGid };
-});
-
-afterAll(() => {
-  delete process.env.KANTA_LOCAL;
-  resetEnvCache();
 });
 
 const args = (request: Request) => ({ request, params: {}, context: {} });
