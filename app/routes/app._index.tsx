@@ -16,7 +16,6 @@ import {
   Page,
   ProgressBar,
   Text,
-  useBreakpoints,
 } from "@shopify/polaris";
 import { useEffect, useState, type ReactNode } from "react";
 import { getEnv } from "../env.server";
@@ -30,6 +29,7 @@ import {
   type SetupStepId,
 } from "../loyalty/overview.server";
 import { formatMoney } from "../loyalty/money";
+import { ByWidth } from "../components/ByWidth";
 import { requireAdmin } from "../shopify/admin.server";
 import { CheckCircleIcon, CircleIcon } from "../components/EarnIcons";
 import { LedgerReason } from "../components/LedgerReason";
@@ -74,7 +74,6 @@ const STATUS_TONE = { live: "success", draft: "attention", paused: "warning" } a
 
 export default function Home() {
   const { overview, themeEditorUrl, local } = useLoaderData<typeof loader>();
-  const { smDown } = useBreakpoints();
   const status = useFetcher<typeof action>();
   useEffect(() => {
     if (status.state === "idle" && status.data) showToast(status.data.message, !status.data.ok);
@@ -102,6 +101,53 @@ export default function Home() {
   const peak = Math.max(0, ...last30.issuedPerDay);
   const value = overview.outstandingValue;
 
+  const table = (smDown: boolean) => (
+    <IndexTable
+      resourceName={{ singular: "entry", plural: "entries" }}
+      itemCount={overview.recent.length}
+      selectable={false}
+      condensed={smDown}
+      headings={[{ title: "When" }, { title: "Member" }, { title: "Reason" }, { title: "Points", alignment: "end" }]}
+    >
+      {overview.recent.map((entry, index) => {
+        const reason = <LedgerReason kind={entry.kind} note={entry.note} />;
+        const points = (
+          <Text as="span" alignment="end" numeric fontWeight="semibold" tone={entry.points + entry.pendingPoints < 0 ? "critical" : undefined}>
+            {formatPoints(entry.points, entry.pendingPoints)}
+          </Text>
+        );
+        if (smDown) {
+          // Phones: one stacked cell per entry instead of a sideways-scrolling table.
+          return (
+            <IndexTable.Row id={entry.id} key={entry.id} position={index}>
+              <div style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
+                <BlockStack gap="100">
+                  <InlineStack align="space-between" blockAlign="start" wrap={false} gap="200">
+                    <Text as="span" fontWeight="semibold">
+                      {entry.member}
+                    </Text>
+                    {points}
+                  </InlineStack>
+                  {reason}
+                  <Text as="span" tone="subdued" variant="bodySm">
+                    {dateTime.format(new Date(entry.at))}
+                  </Text>
+                </BlockStack>
+              </div>
+            </IndexTable.Row>
+          );
+        }
+        return (
+          <IndexTable.Row id={entry.id} key={entry.id} position={index}>
+            <IndexTable.Cell>{dateTime.format(new Date(entry.at))}</IndexTable.Cell>
+            <IndexTable.Cell>{entry.member}</IndexTable.Cell>
+            <IndexTable.Cell>{reason}</IndexTable.Cell>
+            <IndexTable.Cell>{points}</IndexTable.Cell>
+          </IndexTable.Row>
+        );
+      })}
+    </IndexTable>
+  );
   return (
     <Page
       title="Home"
@@ -173,51 +219,7 @@ export default function Home() {
                   <p>Points appear here as soon as a customer joins or an order is paid.</p>
                 </EmptyState>
               ) : (
-                <IndexTable
-                  resourceName={{ singular: "entry", plural: "entries" }}
-                  itemCount={overview.recent.length}
-                  selectable={false}
-                  condensed={smDown}
-                  headings={[{ title: "When" }, { title: "Member" }, { title: "Reason" }, { title: "Points", alignment: "end" }]}
-                >
-                  {overview.recent.map((entry, index) => {
-                    const reason = <LedgerReason kind={entry.kind} note={entry.note} />;
-                    const points = (
-                      <Text as="span" alignment="end" numeric fontWeight="semibold" tone={entry.points + entry.pendingPoints < 0 ? "critical" : undefined}>
-                        {formatPoints(entry.points, entry.pendingPoints)}
-                      </Text>
-                    );
-                    if (smDown) {
-                      // Phones: one stacked cell per entry instead of a sideways-scrolling table.
-                      return (
-                        <IndexTable.Row id={entry.id} key={entry.id} position={index}>
-                          <div style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
-                            <BlockStack gap="100">
-                              <InlineStack align="space-between" blockAlign="start" wrap={false} gap="200">
-                                <Text as="span" fontWeight="semibold">
-                                  {entry.member}
-                                </Text>
-                                {points}
-                              </InlineStack>
-                              {reason}
-                              <Text as="span" tone="subdued" variant="bodySm">
-                                {dateTime.format(new Date(entry.at))}
-                              </Text>
-                            </BlockStack>
-                          </div>
-                        </IndexTable.Row>
-                      );
-                    }
-                    return (
-                      <IndexTable.Row id={entry.id} key={entry.id} position={index}>
-                        <IndexTable.Cell>{dateTime.format(new Date(entry.at))}</IndexTable.Cell>
-                        <IndexTable.Cell>{entry.member}</IndexTable.Cell>
-                        <IndexTable.Cell>{reason}</IndexTable.Cell>
-                        <IndexTable.Cell>{points}</IndexTable.Cell>
-                      </IndexTable.Row>
-                    );
-                  })}
-                </IndexTable>
+                <ByWidth narrow={table(true)} wide={table(false)} />
               )}
             </BlockStack>
           </Card>

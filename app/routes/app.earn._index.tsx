@@ -17,12 +17,12 @@ import {
   ResourceItem,
   ResourceList,
   Text,
-  useBreakpoints,
 } from "@shopify/polaris";
 import { useEffect, useState, type ReactNode } from "react";
 import { EarnRuleError, getEarnPage, setEarnRuleEnabled, type EarnPage } from "../loyalty/earn-rules-admin.server";
 import { CampaignError, setCampaignEnabled } from "../loyalty/campaigns-admin.server";
 import { RULE_TYPES, RULE_TYPE_ORDER, describeEarning, formatMultiplier, limitLabel } from "../loyalty/earn-rules";
+import { ByWidth } from "../components/ByWidth";
 import { requireAdmin } from "../shopify/admin.server";
 import { EarnRuleIcon } from "../components/EarnRuleIcon";
 import { showToast } from "../components/showToast";
@@ -157,8 +157,83 @@ interface CardProps {
 }
 
 function RulesCard({ page, pendingId, onToggle, onAdd, navigate }: CardProps & { onAdd: () => void }) {
-  const { smDown } = useBreakpoints();
   const { currencyCode, locale } = page.shop;
+  const table = (smDown: boolean) => (
+    <IndexTable
+      resourceName={{ singular: "way to earn", plural: "ways to earn" }}
+      itemCount={page.rules.length}
+      selectable={false}
+      condensed={smDown}
+      headings={[{ title: "Way to earn" }, { title: "Points" }, { title: "How often" }, { title: "Status" }, { title: "Action", hidden: true }]}
+    >
+      {page.rules.map((rule, index) => {
+        const manual = rule.type === "review";
+        const name = (
+          <InlineStack gap="300" blockAlign="center" wrap={false}>
+            <EarnRuleIcon type={rule.type} network={rule.config.network} />
+            <BlockStack gap="050">
+              <Link url={`/app/earn/${rule.id}`} removeUnderline monochrome dataPrimaryLink>
+                <Text as="span" fontWeight="semibold">
+                  {rule.name}
+                </Text>
+              </Link>
+              {RULE_TYPES[rule.type].label !== rule.name ? (
+                <Text as="span" tone="subdued" variant="bodySm">
+                  {RULE_TYPES[rule.type].label}
+                </Text>
+              ) : null}
+            </BlockStack>
+          </InlineStack>
+        );
+        const status = (
+          <InlineStack gap="100">
+            {rule.enabled ? <Badge tone="success">On</Badge> : <Badge>Off</Badge>}
+            {manual && rule.enabled ? <Badge tone="attention">Not automatic yet</Badge> : null}
+          </InlineStack>
+        );
+        const action = (
+          <RowAction>
+            <Button size="slim" loading={pendingId === rule.id} onClick={() => onToggle(rule.id, !rule.enabled)} accessibilityLabel={`${rule.enabled ? "Turn off" : "Turn on"} ${rule.name}`}>
+              {rule.enabled ? "Turn off" : "Turn on"}
+            </Button>
+          </RowAction>
+        );
+        const points = describeEarning(rule, currencyCode, locale);
+        if (smDown) {
+          // Phones: two lines per rule instead of a sideways-scrolling table.
+          return (
+            <IndexTable.Row id={rule.id} key={rule.id} position={index} onClick={() => navigate(`/app/earn/${rule.id}`)}>
+              <div style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
+                <BlockStack gap="200">
+                  <InlineStack align="space-between" blockAlign="center" wrap={false} gap="200">
+                    {name}
+                    {action}
+                  </InlineStack>
+                  <div style={{ paddingInlineStart: 44 }}>
+                    <InlineStack gap="200" blockAlign="center">
+                      <Text as="span">{`${points} · ${limitLabel(rule.type, rule.limit, rule.config.every)}`}</Text>
+                      {status}
+                    </InlineStack>
+                  </div>
+                </BlockStack>
+              </div>
+            </IndexTable.Row>
+          );
+        }
+        return (
+          <IndexTable.Row id={rule.id} key={rule.id} position={index} onClick={() => navigate(`/app/earn/${rule.id}`)}>
+            <IndexTable.Cell>{name}</IndexTable.Cell>
+            <IndexTable.Cell>{points}</IndexTable.Cell>
+            <IndexTable.Cell>{limitLabel(rule.type, rule.limit, rule.config.every)}</IndexTable.Cell>
+            <IndexTable.Cell>{status}</IndexTable.Cell>
+            <IndexTable.Cell>
+              <InlineStack align="end">{action}</InlineStack>
+            </IndexTable.Cell>
+          </IndexTable.Row>
+        );
+      })}
+    </IndexTable>
+  );
   return (
     <Card padding="0">
       <Box padding="400">
@@ -176,87 +251,90 @@ function RulesCard({ page, pendingId, onToggle, onAdd, navigate }: CardProps & {
           <p>Start with points for every order, then add a sign-up bonus or a social follow.</p>
         </EmptyState>
       ) : (
-        <IndexTable
-          resourceName={{ singular: "way to earn", plural: "ways to earn" }}
-          itemCount={page.rules.length}
-          selectable={false}
-          condensed={smDown}
-          headings={[{ title: "Way to earn" }, { title: "Points" }, { title: "How often" }, { title: "Status" }, { title: "Action", hidden: true }]}
-        >
-          {page.rules.map((rule, index) => {
-            const manual = rule.type === "review";
-            const name = (
-              <InlineStack gap="300" blockAlign="center" wrap={false}>
-                <EarnRuleIcon type={rule.type} network={rule.config.network} />
-                <BlockStack gap="050">
-                  <Link url={`/app/earn/${rule.id}`} removeUnderline monochrome dataPrimaryLink>
-                    <Text as="span" fontWeight="semibold">
-                      {rule.name}
-                    </Text>
-                  </Link>
-                  {RULE_TYPES[rule.type].label !== rule.name ? (
-                    <Text as="span" tone="subdued" variant="bodySm">
-                      {RULE_TYPES[rule.type].label}
-                    </Text>
-                  ) : null}
-                </BlockStack>
-              </InlineStack>
-            );
-            const status = (
-              <InlineStack gap="100">
-                {rule.enabled ? <Badge tone="success">On</Badge> : <Badge>Off</Badge>}
-                {manual && rule.enabled ? <Badge tone="attention">Not automatic yet</Badge> : null}
-              </InlineStack>
-            );
-            const action = (
-              <RowAction>
-                <Button size="slim" loading={pendingId === rule.id} onClick={() => onToggle(rule.id, !rule.enabled)} accessibilityLabel={`${rule.enabled ? "Turn off" : "Turn on"} ${rule.name}`}>
-                  {rule.enabled ? "Turn off" : "Turn on"}
-                </Button>
-              </RowAction>
-            );
-            const points = describeEarning(rule, currencyCode, locale);
-            if (smDown) {
-              // Phones: two lines per rule instead of a sideways-scrolling table.
-              return (
-                <IndexTable.Row id={rule.id} key={rule.id} position={index} onClick={() => navigate(`/app/earn/${rule.id}`)}>
-                  <div style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
-                    <BlockStack gap="200">
-                      <InlineStack align="space-between" blockAlign="center" wrap={false} gap="200">
-                        {name}
-                        {action}
-                      </InlineStack>
-                      <div style={{ paddingInlineStart: 44 }}>
-                        <InlineStack gap="200" blockAlign="center">
-                          <Text as="span">{`${points} · ${limitLabel(rule.type, rule.limit, rule.config.every)}`}</Text>
-                          {status}
-                        </InlineStack>
-                      </div>
-                    </BlockStack>
-                  </div>
-                </IndexTable.Row>
-              );
-            }
-            return (
-              <IndexTable.Row id={rule.id} key={rule.id} position={index} onClick={() => navigate(`/app/earn/${rule.id}`)}>
-                <IndexTable.Cell>{name}</IndexTable.Cell>
-                <IndexTable.Cell>{points}</IndexTable.Cell>
-                <IndexTable.Cell>{limitLabel(rule.type, rule.limit, rule.config.every)}</IndexTable.Cell>
-                <IndexTable.Cell>{status}</IndexTable.Cell>
-                <IndexTable.Cell>
-                  <InlineStack align="end">{action}</InlineStack>
-                </IndexTable.Cell>
-              </IndexTable.Row>
-            );
-          })}
-        </IndexTable>
+        <ByWidth narrow={table(true)} wide={table(false)} />
       )}
     </Card>
   );
 }
 
 function CampaignsCard({ page, pendingId, onToggle, navigate }: CardProps) {
-  const { smDown } = useBreakpoints();
+  const table = (smDown: boolean) => (
+    <IndexTable
+      resourceName={{ singular: "campaign", plural: "campaigns" }}
+      itemCount={page.campaigns.length}
+      selectable={false}
+      condensed={smDown}
+      headings={[{ title: "Campaign" }, { title: "Multiplier" }, { title: "When" }, { title: "Who" }, { title: "Status" }, { title: "Action", hidden: true }]}
+    >
+      {page.campaigns.map((c, index) => {
+        const badge = CAMPAIGN_BADGE[c.status];
+        const when = c.when;
+        const who = c.audience || "Every member";
+        const name = (
+          <InlineStack gap="300" blockAlign="center" wrap={false}>
+            <Box background="bg-surface-secondary" padding="150" borderRadius="200">
+              <Icon source={MegaphoneIcon} tone="subdued" />
+            </Box>
+            <Link url={`/app/earn/campaigns/${c.id}`} removeUnderline monochrome dataPrimaryLink>
+              <Text as="span" fontWeight="semibold">
+                {c.name}
+              </Text>
+            </Link>
+          </InlineStack>
+        );
+        const status = <Badge tone={badge.tone}>{badge.label}</Badge>;
+        const action =
+          c.status === "ended" ? null : (
+            <RowAction>
+              <Button size="slim" loading={pendingId === c.id} onClick={() => onToggle(c.id, !c.enabled)} accessibilityLabel={`${c.enabled ? "Turn off" : "Turn on"} ${c.name}`}>
+                {c.enabled ? "Turn off" : "Turn on"}
+              </Button>
+            </RowAction>
+          );
+        if (smDown) {
+          return (
+            <IndexTable.Row id={c.id} key={c.id} position={index} onClick={() => navigate(`/app/earn/campaigns/${c.id}`)}>
+              <div style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
+                <BlockStack gap="200">
+                  <InlineStack align="space-between" blockAlign="center" wrap={false} gap="200">
+                    {name}
+                    {action}
+                  </InlineStack>
+                  <div style={{ paddingInlineStart: 44 }}>
+                    <BlockStack gap="100">
+                      <InlineStack gap="200" blockAlign="center">
+                        <Text as="span">{`${formatMultiplier(c.multiplierPermille)} · ${who}`}</Text>
+                        {status}
+                      </InlineStack>
+                      <Text as="span" tone="subdued" variant="bodySm">
+                        {when}
+                      </Text>
+                    </BlockStack>
+                  </div>
+                </BlockStack>
+              </div>
+            </IndexTable.Row>
+          );
+        }
+        return (
+          <IndexTable.Row id={c.id} key={c.id} position={index} onClick={() => navigate(`/app/earn/campaigns/${c.id}`)}>
+            <IndexTable.Cell>{name}</IndexTable.Cell>
+            <IndexTable.Cell>
+              <Text as="span" fontWeight="semibold">
+                {formatMultiplier(c.multiplierPermille)}
+              </Text>
+            </IndexTable.Cell>
+            <IndexTable.Cell>{when}</IndexTable.Cell>
+            <IndexTable.Cell>{who}</IndexTable.Cell>
+            <IndexTable.Cell>{status}</IndexTable.Cell>
+            <IndexTable.Cell>
+              <InlineStack align="end">{action}</InlineStack>
+            </IndexTable.Cell>
+          </IndexTable.Row>
+        );
+      })}
+    </IndexTable>
+  );
   return (
     <Card padding="0">
       <Box padding="400">
@@ -277,81 +355,7 @@ function CampaignsCard({ page, pendingId, onToggle, navigate }: CardProps) {
           <p>Plan double points for Black Friday or a members-only week for your top tiers.</p>
         </EmptyState>
       ) : (
-        <IndexTable
-          resourceName={{ singular: "campaign", plural: "campaigns" }}
-          itemCount={page.campaigns.length}
-          selectable={false}
-          condensed={smDown}
-          headings={[{ title: "Campaign" }, { title: "Multiplier" }, { title: "When" }, { title: "Who" }, { title: "Status" }, { title: "Action", hidden: true }]}
-        >
-          {page.campaigns.map((c, index) => {
-            const badge = CAMPAIGN_BADGE[c.status];
-            const when = c.when;
-            const who = c.audience || "Every member";
-            const name = (
-              <InlineStack gap="300" blockAlign="center" wrap={false}>
-                <Box background="bg-surface-secondary" padding="150" borderRadius="200">
-                  <Icon source={MegaphoneIcon} tone="subdued" />
-                </Box>
-                <Link url={`/app/earn/campaigns/${c.id}`} removeUnderline monochrome dataPrimaryLink>
-                  <Text as="span" fontWeight="semibold">
-                    {c.name}
-                  </Text>
-                </Link>
-              </InlineStack>
-            );
-            const status = <Badge tone={badge.tone}>{badge.label}</Badge>;
-            const action =
-              c.status === "ended" ? null : (
-                <RowAction>
-                  <Button size="slim" loading={pendingId === c.id} onClick={() => onToggle(c.id, !c.enabled)} accessibilityLabel={`${c.enabled ? "Turn off" : "Turn on"} ${c.name}`}>
-                    {c.enabled ? "Turn off" : "Turn on"}
-                  </Button>
-                </RowAction>
-              );
-            if (smDown) {
-              return (
-                <IndexTable.Row id={c.id} key={c.id} position={index} onClick={() => navigate(`/app/earn/campaigns/${c.id}`)}>
-                  <div style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
-                    <BlockStack gap="200">
-                      <InlineStack align="space-between" blockAlign="center" wrap={false} gap="200">
-                        {name}
-                        {action}
-                      </InlineStack>
-                      <div style={{ paddingInlineStart: 44 }}>
-                        <BlockStack gap="100">
-                          <InlineStack gap="200" blockAlign="center">
-                            <Text as="span">{`${formatMultiplier(c.multiplierPermille)} · ${who}`}</Text>
-                            {status}
-                          </InlineStack>
-                          <Text as="span" tone="subdued" variant="bodySm">
-                            {when}
-                          </Text>
-                        </BlockStack>
-                      </div>
-                    </BlockStack>
-                  </div>
-                </IndexTable.Row>
-              );
-            }
-            return (
-              <IndexTable.Row id={c.id} key={c.id} position={index} onClick={() => navigate(`/app/earn/campaigns/${c.id}`)}>
-                <IndexTable.Cell>{name}</IndexTable.Cell>
-                <IndexTable.Cell>
-                  <Text as="span" fontWeight="semibold">
-                    {formatMultiplier(c.multiplierPermille)}
-                  </Text>
-                </IndexTable.Cell>
-                <IndexTable.Cell>{when}</IndexTable.Cell>
-                <IndexTable.Cell>{who}</IndexTable.Cell>
-                <IndexTable.Cell>{status}</IndexTable.Cell>
-                <IndexTable.Cell>
-                  <InlineStack align="end">{action}</InlineStack>
-                </IndexTable.Cell>
-              </IndexTable.Row>
-            );
-          })}
-        </IndexTable>
+        <ByWidth narrow={table(true)} wide={table(false)} />
       )}
     </Card>
   );

@@ -17,12 +17,12 @@ import {
   Select,
   Text,
   TextField,
-  useBreakpoints,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { AdjustError, adjustMemberPoints, getMemberDetail, parseAdjustment, setMemberExcluded } from "../loyalty/members-admin.server";
 import { TierChangeError, changeMemberTier, getMemberTierOptions } from "../loyalty/tiers-admin.server";
 import { AUTOMATIC_TIER } from "../loyalty/tiers-settings";
+import { ByWidth } from "../components/ByWidth";
 import { requireAdmin } from "../shopify/admin.server";
 import { LedgerReason } from "../components/LedgerReason";
 import { Metric } from "../components/Metric";
@@ -109,7 +109,6 @@ function signed(n: number, format: Intl.NumberFormat): string {
 
 export default function MemberPage() {
   const { member, tierOptions } = useLoaderData<typeof loader>();
-  const { smDown } = useBreakpoints();
   const adjust = useFetcher<typeof action>();
   const toggle = useFetcher<typeof action>();
   const tierChange = useFetcher<typeof action>();
@@ -167,6 +166,60 @@ export default function MemberPage() {
   const submit = () => adjust.submit({ intent: "adjust", points, reason, requestId }, { method: "post" });
   const preview = Number(points);
 
+  const table = (smDown: boolean) => (
+    <IndexTable
+      resourceName={{ singular: "entry", plural: "entries" }}
+      itemCount={member.ledger.length}
+      selectable={false}
+      condensed={smDown}
+      headings={[{ title: "When" }, { title: "Reason" }, { title: "Source" }, { title: "Points", alignment: "end" }]}
+    >
+      {member.ledger.map((entry, index) => {
+        const reasonCell = (
+          <LedgerReason kind={entry.kind} note={entry.note} />
+        );
+        const pointsCell = (
+          <BlockStack gap="050" inlineAlign="end">
+            {entry.points !== 0 ? (
+              <Text as="span" alignment="end" numeric fontWeight="semibold" tone={entry.points < 0 ? "critical" : undefined}>
+                {signed(entry.points, number)}
+              </Text>
+            ) : null}
+            {entry.pendingPoints !== 0 ? (
+              <Text as="span" alignment="end" numeric tone="subdued" variant="bodySm">
+                {`${signed(entry.pendingPoints, number)} pending`}
+              </Text>
+            ) : null}
+          </BlockStack>
+        );
+        if (smDown) {
+          return (
+            <IndexTable.Row id={entry.id} key={entry.id} position={index}>
+              <div style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
+                <InlineStack align="space-between" blockAlign="start" wrap={false} gap="200">
+                  <BlockStack gap="100">
+                    {reasonCell}
+                    <Text as="span" tone="subdued" variant="bodySm">
+                      {`${dateTime.format(new Date(entry.at))} · ${sourceLabel(entry)}`}
+                    </Text>
+                  </BlockStack>
+                  {pointsCell}
+                </InlineStack>
+              </div>
+            </IndexTable.Row>
+          );
+        }
+        return (
+          <IndexTable.Row id={entry.id} key={entry.id} position={index}>
+            <IndexTable.Cell>{dateTime.format(new Date(entry.at))}</IndexTable.Cell>
+            <IndexTable.Cell>{reasonCell}</IndexTable.Cell>
+            <IndexTable.Cell>{sourceLabel(entry)}</IndexTable.Cell>
+            <IndexTable.Cell>{pointsCell}</IndexTable.Cell>
+          </IndexTable.Row>
+        );
+      })}
+    </IndexTable>
+  );
   return (
     <Page
       title={member.name}
@@ -223,58 +276,7 @@ export default function MemberPage() {
                 <p>Points appear here when this customer places an order, or when you adjust their points.</p>
               </EmptyState>
             ) : (
-              <IndexTable
-                resourceName={{ singular: "entry", plural: "entries" }}
-                itemCount={member.ledger.length}
-                selectable={false}
-                condensed={smDown}
-                headings={[{ title: "When" }, { title: "Reason" }, { title: "Source" }, { title: "Points", alignment: "end" }]}
-              >
-                {member.ledger.map((entry, index) => {
-                  const reasonCell = (
-                    <LedgerReason kind={entry.kind} note={entry.note} />
-                  );
-                  const pointsCell = (
-                    <BlockStack gap="050" inlineAlign="end">
-                      {entry.points !== 0 ? (
-                        <Text as="span" alignment="end" numeric fontWeight="semibold" tone={entry.points < 0 ? "critical" : undefined}>
-                          {signed(entry.points, number)}
-                        </Text>
-                      ) : null}
-                      {entry.pendingPoints !== 0 ? (
-                        <Text as="span" alignment="end" numeric tone="subdued" variant="bodySm">
-                          {`${signed(entry.pendingPoints, number)} pending`}
-                        </Text>
-                      ) : null}
-                    </BlockStack>
-                  );
-                  if (smDown) {
-                    return (
-                      <IndexTable.Row id={entry.id} key={entry.id} position={index}>
-                        <div style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
-                          <InlineStack align="space-between" blockAlign="start" wrap={false} gap="200">
-                            <BlockStack gap="100">
-                              {reasonCell}
-                              <Text as="span" tone="subdued" variant="bodySm">
-                                {`${dateTime.format(new Date(entry.at))} · ${sourceLabel(entry)}`}
-                              </Text>
-                            </BlockStack>
-                            {pointsCell}
-                          </InlineStack>
-                        </div>
-                      </IndexTable.Row>
-                    );
-                  }
-                  return (
-                    <IndexTable.Row id={entry.id} key={entry.id} position={index}>
-                      <IndexTable.Cell>{dateTime.format(new Date(entry.at))}</IndexTable.Cell>
-                      <IndexTable.Cell>{reasonCell}</IndexTable.Cell>
-                      <IndexTable.Cell>{sourceLabel(entry)}</IndexTable.Cell>
-                      <IndexTable.Cell>{pointsCell}</IndexTable.Cell>
-                    </IndexTable.Row>
-                  );
-                })}
-              </IndexTable>
+              <ByWidth narrow={table(true)} wide={table(false)} />
             )}
           </Card>
         </Layout.Section>

@@ -14,11 +14,11 @@ import {
   Select,
   Text,
   TextField,
-  useBreakpoints,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { MEMBER_SORTS, MEMBER_STATUSES, listMembers, listShopTiers } from "../loyalty/members-admin.server";
+import { ByWidth } from "../components/ByWidth";
 import { requireAdmin } from "../shopify/admin.server";
 
 // Built on call, not at module level: the browser bundle gets empty .server modules.
@@ -70,7 +70,6 @@ export default function Members() {
   const [searchParams] = useSearchParams();
   const navigate = useNavigate();
   const navigation = useNavigation();
-  const { smDown } = useBreakpoints();
   const [query, setQuery] = useState(searchParams.get("q") ?? "");
   const [minPoints, setMinPoints] = useState(searchParams.get("min") ?? "");
   const [maxPoints, setMaxPoints] = useState(searchParams.get("max") ?? "");
@@ -188,6 +187,101 @@ export default function Members() {
     </Form>
   );
 
+  const table = (smDown: boolean) => (
+    <IndexTable
+      resourceName={{ singular: "member", plural: "members" }}
+      itemCount={rows.length}
+      selectable={false}
+      condensed={smDown}
+      loading={navigation.state === "loading"}
+      headings={[
+        { title: "Member" },
+        { title: "Tier" },
+        { title: "Points", alignment: "end" },
+        { title: "Pending", alignment: "end" },
+        { title: "Last activity" },
+        { title: "Status" },
+      ]}
+      pagination={
+        nextCursor || previousCursor
+          ? {
+              hasNext: Boolean(nextCursor),
+              hasPrevious: Boolean(previousCursor),
+              onNext: () => nextCursor && goTo(nextCursor),
+              onPrevious: () => previousCursor && goTo(previousCursor),
+            }
+          : undefined
+      }
+    >
+      {rows.map((m, index) => {
+        const name = (
+          <Link url={`/app/members/${m.id}`} removeUnderline monochrome dataPrimaryLink>
+            <Text as="span" fontWeight="semibold">
+              {m.name}
+            </Text>
+          </Link>
+        );
+        const tier = m.tier ? <Badge tone={m.tier.rank > 0 ? "info" : undefined}>{m.tier.name}</Badge> : <Text as="span" tone="subdued">—</Text>;
+        const status = m.status === "active" ? <Badge tone="success">Active</Badge> : <Badge tone="critical">Excluded</Badge>;
+        if (smDown) {
+          // Phones: one stacked cell per member instead of a sideways-scrolling table.
+          return (
+            <IndexTable.Row id={m.id} key={m.id} position={index} onClick={() => navigate(`/app/members/${m.id}`)}>
+              <div style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
+                <BlockStack gap="100">
+                  <InlineStack align="space-between" blockAlign="start" wrap={false} gap="200">
+                    {name}
+                    <Text as="span" numeric fontWeight="semibold">
+                      {`${number.format(m.points)} pts`}
+                    </Text>
+                  </InlineStack>
+                  <InlineStack gap="200" blockAlign="center">
+                    {tier}
+                    {m.status !== "active" ? status : null}
+                    {m.pendingPoints !== 0 ? (
+                      <Text as="span" tone="subdued" variant="bodySm">
+                        {`${number.format(m.pendingPoints)} pending`}
+                      </Text>
+                    ) : null}
+                  </InlineStack>
+                  <Text as="span" tone="subdued" variant="bodySm">
+                    {`${m.email ?? ""}${m.email ? " · " : ""}active ${date.format(new Date(m.lastActivityAt))}`}
+                  </Text>
+                </BlockStack>
+              </div>
+            </IndexTable.Row>
+          );
+        }
+        return (
+          <IndexTable.Row id={m.id} key={m.id} position={index} onClick={() => navigate(`/app/members/${m.id}`)}>
+            <IndexTable.Cell>
+              <BlockStack gap="050">
+                {name}
+                {m.email ? (
+                  <Text as="span" tone="subdued" variant="bodySm">
+                    {m.email}
+                  </Text>
+                ) : null}
+              </BlockStack>
+            </IndexTable.Cell>
+            <IndexTable.Cell>{tier}</IndexTable.Cell>
+            <IndexTable.Cell>
+              <Text as="span" alignment="end" numeric fontWeight="semibold">
+                {number.format(m.points)}
+              </Text>
+            </IndexTable.Cell>
+            <IndexTable.Cell>
+              <Text as="span" alignment="end" numeric tone="subdued">
+                {number.format(m.pendingPoints)}
+              </Text>
+            </IndexTable.Cell>
+            <IndexTable.Cell>{date.format(new Date(m.lastActivityAt))}</IndexTable.Cell>
+            <IndexTable.Cell>{status}</IndexTable.Cell>
+          </IndexTable.Row>
+        );
+      })}
+    </IndexTable>
+  );
   return (
     <Page title="Members" subtitle="Everyone in your loyalty program, with their points and tier">
       <Card padding="0">
@@ -204,99 +298,7 @@ export default function Members() {
               </EmptyState>
             )
           ) : (
-            <IndexTable
-              resourceName={{ singular: "member", plural: "members" }}
-              itemCount={rows.length}
-              selectable={false}
-              condensed={smDown}
-              loading={navigation.state === "loading"}
-              headings={[
-                { title: "Member" },
-                { title: "Tier" },
-                { title: "Points", alignment: "end" },
-                { title: "Pending", alignment: "end" },
-                { title: "Last activity" },
-                { title: "Status" },
-              ]}
-              pagination={
-                nextCursor || previousCursor
-                  ? {
-                      hasNext: Boolean(nextCursor),
-                      hasPrevious: Boolean(previousCursor),
-                      onNext: () => nextCursor && goTo(nextCursor),
-                      onPrevious: () => previousCursor && goTo(previousCursor),
-                    }
-                  : undefined
-              }
-            >
-              {rows.map((m, index) => {
-                const name = (
-                  <Link url={`/app/members/${m.id}`} removeUnderline monochrome dataPrimaryLink>
-                    <Text as="span" fontWeight="semibold">
-                      {m.name}
-                    </Text>
-                  </Link>
-                );
-                const tier = m.tier ? <Badge tone={m.tier.rank > 0 ? "info" : undefined}>{m.tier.name}</Badge> : <Text as="span" tone="subdued">—</Text>;
-                const status = m.status === "active" ? <Badge tone="success">Active</Badge> : <Badge tone="critical">Excluded</Badge>;
-                if (smDown) {
-                  // Phones: one stacked cell per member instead of a sideways-scrolling table.
-                  return (
-                    <IndexTable.Row id={m.id} key={m.id} position={index} onClick={() => navigate(`/app/members/${m.id}`)}>
-                      <div style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
-                        <BlockStack gap="100">
-                          <InlineStack align="space-between" blockAlign="start" wrap={false} gap="200">
-                            {name}
-                            <Text as="span" numeric fontWeight="semibold">
-                              {`${number.format(m.points)} pts`}
-                            </Text>
-                          </InlineStack>
-                          <InlineStack gap="200" blockAlign="center">
-                            {tier}
-                            {m.status !== "active" ? status : null}
-                            {m.pendingPoints !== 0 ? (
-                              <Text as="span" tone="subdued" variant="bodySm">
-                                {`${number.format(m.pendingPoints)} pending`}
-                              </Text>
-                            ) : null}
-                          </InlineStack>
-                          <Text as="span" tone="subdued" variant="bodySm">
-                            {`${m.email ?? ""}${m.email ? " · " : ""}active ${date.format(new Date(m.lastActivityAt))}`}
-                          </Text>
-                        </BlockStack>
-                      </div>
-                    </IndexTable.Row>
-                  );
-                }
-                return (
-                  <IndexTable.Row id={m.id} key={m.id} position={index} onClick={() => navigate(`/app/members/${m.id}`)}>
-                    <IndexTable.Cell>
-                      <BlockStack gap="050">
-                        {name}
-                        {m.email ? (
-                          <Text as="span" tone="subdued" variant="bodySm">
-                            {m.email}
-                          </Text>
-                        ) : null}
-                      </BlockStack>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>{tier}</IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <Text as="span" alignment="end" numeric fontWeight="semibold">
-                        {number.format(m.points)}
-                      </Text>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>
-                      <Text as="span" alignment="end" numeric tone="subdued">
-                        {number.format(m.pendingPoints)}
-                      </Text>
-                    </IndexTable.Cell>
-                    <IndexTable.Cell>{date.format(new Date(m.lastActivityAt))}</IndexTable.Cell>
-                    <IndexTable.Cell>{status}</IndexTable.Cell>
-                  </IndexTable.Row>
-                );
-              })}
-            </IndexTable>
+            <ByWidth narrow={table(true)} wide={table(false)} />
           )}
         </BlockStack>
       </Card>

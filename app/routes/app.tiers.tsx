@@ -13,6 +13,7 @@ import {
   Divider,
   EmptyState,
   FormLayout,
+  InlineGrid,
   InlineStack,
   Layout,
   Modal,
@@ -20,7 +21,6 @@ import {
   Select,
   Text,
   TextField,
-  useBreakpoints,
 } from "@shopify/polaris";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { requestTierPass } from "../jobs/tier-review.server";
@@ -111,7 +111,6 @@ function toInput(state: FormState) {
 
 export default function TiersPage() {
   const { editor } = useLoaderData<typeof loader>();
-  const { smDown } = useBreakpoints();
   const preview = useFetcher<typeof action>();
   const save = useFetcher<typeof action>();
   // Keyed by content, not identity: only data that really changed (a save) resets the form.
@@ -296,7 +295,7 @@ export default function TiersPage() {
                       </ButtonGroup>
                     </InlineStack>
                     <FormLayout>
-                      <FormLayout.Group condensed={!smDown}>
+                      <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
                         <TextField label="Name" autoComplete="off" value={tier.name} onChange={(name) => setRow(index, { name })} error={at("name")} maxLength={40} />
                         <TextField
                           label="Threshold"
@@ -319,8 +318,8 @@ export default function TiersPage() {
                           suffix="×"
                           helpText="1.0 to 10.0"
                         />
-                      </FormLayout.Group>
-                      <FormLayout.Group condensed={!smDown}>
+                      </InlineGrid>
+                      <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
                         <TextField
                           label="Points on reaching the tier"
                           autoComplete="off"
@@ -343,7 +342,7 @@ export default function TiersPage() {
                         <Box paddingBlockStart="600">
                           <Checkbox label="Free shipping on every order" checked={tier.freeShipping} onChange={(freeShipping) => setRow(index, { freeShipping })} />
                         </Box>
-                      </FormLayout.Group>
+                      </InlineGrid>
                     </FormLayout>
                   </BlockStack>
                 );

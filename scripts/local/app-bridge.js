@@ -131,44 +131,47 @@
 
   function defineOnce(name, ctor) { if (!customElements.get(name)) customElements.define(name, ctor); }
 
-  // The menu renders into a shadow root: the element's light DOM (the <a> children React
-  // rendered) stays untouched, so React's hydration sees exactly what the server sent.
+  // The menu: a shadow root around the element's own <a> children (slotted, so the links
+  // React rendered stay untouched for hydration and keep Remix's client navigation). It is
+  // attached as soon as the parser meets the start tag, so the bar has its final size from
+  // the first paint (no layout shift when the links arrive).
+  var locationListeners = [];
+  ["pushState", "replaceState"].forEach(function (name) {
+    var original = history[name];
+    history[name] = function () {
+      var result = original.apply(this, arguments);
+      locationListeners.forEach(function (f) { f(); });
+      return result;
+    };
+  });
+  window.addEventListener("popstate", function () { locationListeners.forEach(function (f) { f(); }); });
+  function currentLinkRules(pathname) {
+    // The page's own link, and a section's link on its sub-pages (/app/members/<id>); Home
+    // only on itself.
+    var paths = [pathname];
+    var parts = pathname.split("/");
+    for (var i = parts.length - 1; i > 2; i--) paths.push(parts.slice(0, i).join("/"));
+    return paths
+      .map(function (p) { return '::slotted(a[href="' + p.replace(/["\\]/g, "") + '"])'; })
+      .join(",") + "{color:#fff;background:#3a3a3a}";
+  }
   defineOnce("ui-nav-menu", class extends HTMLElement {
     connectedCallback() {
-      // Upgraded as soon as the parser meets the start tag: wait for the <a> children.
-      if (document.readyState === "loading") {
-        document.addEventListener("DOMContentLoaded", () => this.render(), { once: true });
-      } else {
-        this.render();
-      }
-    }
-    render() {
       if (this.shadowRoot) return;
       var root = this.attachShadow({ mode: "open" });
-      var style = document.createElement("style");
-      style.textContent =
-        ":host{display:block}" +
+      root.innerHTML =
+        "<style>:host{display:block}" +
         "nav{display:flex;gap:4px;flex-wrap:wrap;align-items:center;padding:8px 16px;background:#1a1a1a;" +
         "font:500 13px/20px -apple-system,BlinkMacSystemFont,'San Francisco','Segoe UI',Roboto,sans-serif}" +
         "strong{color:#fff;margin-right:12px}" +
-        "a{color:#c4c4c4;text-decoration:none;padding:4px 10px;border-radius:6px}" +
-        "a[aria-current=page]{color:#fff;background:#3a3a3a}" +
-        "a:focus-visible{outline:2px solid #fff;outline-offset:1px}";
-      root.appendChild(style);
-      var bar = document.createElement("nav");
-      bar.setAttribute("aria-label", "Kanta");
-      var brand = document.createElement("strong");
-      brand.textContent = "Kanta · local mode";
-      bar.appendChild(brand);
-      Array.prototype.forEach.call(this.querySelectorAll("a"), function (a) {
-        var link = document.createElement("a");
-        link.href = a.getAttribute("href");
-        link.textContent = a.textContent;
-        var href = link.getAttribute("href");
-        if (location.pathname === href || (href !== "/app" && location.pathname.indexOf(href + "/") === 0)) link.setAttribute("aria-current", "page");
-        bar.appendChild(link);
-      });
-      root.appendChild(bar);
+        "::slotted(a){color:#c4c4c4;text-decoration:none;padding:4px 10px;border-radius:6px}" +
+        "::slotted(a:focus-visible){outline:2px solid #fff;outline-offset:1px}</style>" +
+        "<style data-current></style>" +
+        "<nav aria-label=\"Kanta\"><strong>Kanta · local mode</strong><slot></slot></nav>";
+      var current = root.querySelector("style[data-current]");
+      var update = function () { current.textContent = currentLinkRules(location.pathname); };
+      update();
+      locationListeners.push(update);
     }
   });
   defineOnce("ui-title-bar", class extends HTMLElement {});

@@ -68,7 +68,7 @@ describe("admin: rule → reward → order → member page → adjustment → wi
     await page.getByRole("heading", { name: "Lauri Mäkelä" }).waitFor();
     await reloadUntilVisible(page, () => page.getByRole("row").filter({ hasText: "Order" }).filter({ hasText: "+240" }));
     await page.getByRole("row").filter({ hasText: "Sign-up bonus" }).getByText("+100").waitFor();
-    await page.getByText("340", { exact: true }).first().waitFor();
+    await page.getByText("340", { exact: true }).filter({ visible: true }).first().waitFor();
 
     // 5. Staff take 40 points back, with a reason that is recorded.
     await page.getByRole("button", { name: "Adjust points" }).click();
@@ -76,7 +76,7 @@ describe("admin: rule → reward → order → member page → adjustment → wi
     await dialog.getByLabel("Points", { exact: true }).fill("-40");
     await dialog.getByLabel("Reason", { exact: true }).fill("Duplicate sign-up bonus");
     await dialog.getByRole("button", { name: "Save adjustment" }).click();
-    await page.getByText("300", { exact: true }).first().waitFor();
+    await page.getByText("300", { exact: true }).filter({ visible: true }).first().waitFor();
     const adjustment = page.getByRole("row").filter({ hasText: "Duplicate sign-up bonus" });
     await adjustment.getByText("−40").or(adjustment.getByText("-40")).first().waitFor();
     expect(problems).toEqual([]);

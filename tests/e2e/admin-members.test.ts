@@ -13,11 +13,11 @@ describe("admin members", () => {
 
     await page.goto(`${kanta.base}/app/members`);
     await page.getByRole("heading", { name: "Members", exact: true }).waitFor();
-    await page.getByText("Aino Virtanen").waitFor();
+    await page.getByText("Aino Virtanen").filter({ visible: true }).waitFor();
     await page.getByRole("link", { name: "Elsa Lindqvist" }).click();
 
     await page.getByRole("heading", { name: "Elsa Lindqvist" }).waitFor();
-    await page.getByText("414", { exact: true }).first().waitFor(); // 100 sign-up + 314 order
+    await page.getByText("414", { exact: true }).filter({ visible: true }).first().waitFor(); // 100 sign-up + 314 order
     await page.getByRole("button", { name: "Adjust points" }).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("Points", { exact: true }).fill("50");
@@ -25,7 +25,7 @@ describe("admin members", () => {
     await dialog.getByRole("button", { name: "Save adjustment" }).click();
     await dialog.waitFor({ state: "hidden" });
 
-    await page.getByText("464", { exact: true }).first().waitFor();
+    await page.getByText("464", { exact: true }).filter({ visible: true }).first().waitFor();
     const row = page.getByRole("row").filter({ hasText: "Thanks for the product review" });
     await row.getByText("+50").waitFor();
     await row.getByText("Staff (local demo)").waitFor();

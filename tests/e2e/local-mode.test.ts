@@ -34,9 +34,10 @@ describe("local mode", () => {
     // waitFor throws (failing the test) if the element does not become visible.
     await page.getByRole("heading", { name: "Home" }).waitFor();
     await page.getByText("Kanta Demo").first().waitFor();
-    await page.getByText("Aino Virtanen").first().waitFor();
+    await page.getByText("Aino Virtanen").filter({ visible: true }).first().waitFor();
     // The App Bridge stand-in rendered the navigation.
-    await page.getByRole("navigation", { name: "Kanta" }).getByRole("link", { name: "Home" }).waitFor();
+    await page.getByRole("navigation", { name: "Kanta" }).waitFor();
+    await page.locator("ui-nav-menu").getByRole("link", { name: "Home" }).waitFor();
 
     const simulate = spawnSync(
       process.execPath,
@@ -48,7 +49,7 @@ describe("local mode", () => {
     let found = false;
     for (let i = 0; i < 40 && !found; i++) {
       await page.reload();
-      found = await page.getByText("Order #7777: 77.00 EUR eligible").isVisible();
+      found = (await page.getByText("Order #7777: 77.00 EUR eligible").filter({ visible: true }).count()) > 0;
       if (!found) await page.waitForTimeout(250);
     }
     expect(found).toBe(true);
