@@ -1,7 +1,8 @@
-import type { Tx } from "../db.server";
+import { databaseKind, getDb, type Db, type Tx } from "../db.server";
+import { getEnv } from "../env.server";
 import { appendNewLedgerEntries } from "./ledger.server";
 import { ledgerKeys, type LedgerEntryInput } from "./ledger";
-import { isExcludedByTags } from "./program";
+import { isExcludedByTags, parseTagList } from "./program";
 import type { ShopConfig } from "./shop-config.server";
 
 export interface CustomerFacts {
@@ -84,4 +85,33 @@ async function applyCustomerFacts(tx: Tx, member: MemberRow, customer: CustomerF
   if (incoming && (!member.customerUpdatedAt || incoming > member.customerUpdatedAt)) data.customerUpdatedAt = incoming;
   if (Object.keys(data).length === 0) return member;
   return tx.member.update({ where: { id: member.id }, data });
+}
+
+/**
+ * After the merchant adds excluded tags (Settings): the active members already carrying one
+ * leave the program, like a customer newly tagged does. Members are never re-included
+ * here: staff may have excluded them for another reason. Returns how many were excluded.
+ */
+export async function excludeTaggedMembers(shopDomain: string, db: Db = getDb()): Promise<number> {
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, include: { program: true } });
+  const excludedTags = shop?.program?.excludedTags ?? "";
+  const tags = parseTagList(excludedTags);
+  if (!shop || tags.length === 0) return 0;
+  const postgres = databaseKind(getEnv().DATABASE_URL) === "postgres";
+  // Candidates by substring (case-insensitive on both databases), then the exact tag rule.
+  const contains = (tag: string) => (postgres ? ({ contains: tag, mode: "insensitive" } as { contains: string }) : { contains: tag });
+  let excluded = 0;
+  let after: string | undefined;
+  for (;;) {
+    const batch = await db.member.findMany({
+      where: { shopId: shop.id, status: "active", OR: tags.map((tag) => ({ tags: contains(tag) })), ...(after ? { id: { gt: after } } : {}) },
+      orderBy: { id: "asc" },
+      take: 500,
+      select: { id: true, tags: true },
+    });
+    if (batch.length === 0) return excluded;
+    after = batch[batch.length - 1]!.id;
+    const ids = batch.filter((m) => isExcludedByTags(m.tags, excludedTags)).map((m) => m.id);
+    if (ids.length > 0) excluded += (await db.member.updateMany({ where: { id: { in: ids }, status: "active" }, data: { status: "excluded" } })).count;
+  }
 }

@@ -38,6 +38,7 @@ import {
   fallbackTextColour,
   normaliseHexColour,
 } from "../loyalty/settings";
+import { excludeTaggedMembers } from "../loyalty/members.server";
 import { requireAdmin } from "../shopify/admin.server";
 
 // Settings: program name and points names, expiry, pending period, excluded tags and the
@@ -63,7 +64,11 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsA
     if (error instanceof SettingsError) return { ok: false, errors: { form: error.message } };
     throw error;
   }
-  return { ok: true, message: "Settings saved" };
+  const excluded = await excludeTaggedMembers(shop);
+  return {
+    ok: true,
+    message: excluded > 0 ? `Settings saved. ${excluded} ${excluded === 1 ? "member" : "members"} with an excluded tag left the program` : "Settings saved",
+  };
 };
 
 /** The form's values as the action reads them. */

@@ -3,7 +3,7 @@ import { getCustomerView } from "../../app/loyalty/customer-view.server";
 import { requireShopConfig } from "../../app/loyalty/shop-config.server";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { action, loader } from "../../app/routes/app.settings";
-import { useTestDatabase, useLocalAdminShop } from "../db";
+import { createTestShop, useTestDatabase, useLocalAdminShop } from "../db";
 
 // Route tests: the Settings page's loader and action called directly, in local mode (the
 // demo shop is signed in), on a real database.
@@ -140,5 +140,25 @@ describe("program settings", () => {
       ok: false,
       errors: { programName: "Enter a program name", pendingDays: "Choose 0 to 90 days", accent: "Enter a colour like #1f4d3d", position: "Choose a corner" },
     });
+  });
+
+  it("excludes the members who already carry a newly excluded tag, and nobody else", async () => {
+    const shopId = (await program()).shopId;
+    const make = (n: number, tags: string) =>
+      db().member.create({ data: { shopId, customerGid: `gid://shopify/Customer/${880_000 + n}`, tags } });
+    const tagged = await make(1, "vip, Staff");
+    const lookalike = await make(2, "staffer, vip");
+    const untagged = await make(3, "");
+    const other = await createTestShop(db());
+    const otherShop = await db().member.create({ data: { shopId: other.id, customerGid: "gid://shopify/Customer/880009", tags: "staff" } });
+    await db().program.update({ where: { shopId }, data: { excludedTags: "" } });
+    expect(await save({ ...VALID, excludedTags: JSON.stringify(["staff"]) })).toEqual({ ok: true, message: "Settings saved. 1 member with an excluded tag left the program" });
+    const status = async (id: string) => (await db().member.findUniqueOrThrow({ where: { id } })).status;
+    expect(await status(tagged.id)).toBe("excluded");
+    expect(await status(lookalike.id)).toBe("active");
+    expect(await status(untagged.id)).toBe("active");
+    expect(await status(otherShop.id)).toBe("active");
+    // Saving again changes nothing more.
+    expect(await save({ ...VALID, excludedTags: JSON.stringify(["staff"]) })).toEqual({ ok: true, message: "Settings saved" });
   });
 });
