@@ -1,5 +1,6 @@
 import type { HeadersFunction, LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Link, Outlet, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useNavigation, useRouteError } from "@remix-run/react";
+import { useEffect } from "react";
 import { NavMenu } from "@shopify/app-bridge-react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
@@ -33,6 +34,17 @@ function Navigation() {
   );
 }
 
+/** Shopify admin's loading bar while a page's data loads (App Bridge `shopify.loading`). */
+function LoadingBar() {
+  const navigation = useNavigation();
+  const busy = navigation.state === "loading";
+  useEffect(() => {
+    const shopify = (globalThis as unknown as { shopify?: { loading?: (on: boolean) => void } }).shopify;
+    shopify?.loading?.(busy);
+  }, [busy]);
+  return null;
+}
+
 export default function App() {
   const { apiKey, local } = useLoaderData<typeof loader>();
   // In local mode App Bridge's CDN script is unreachable: /local/app-bridge.js provides the
@@ -40,6 +52,7 @@ export default function App() {
   return (
     <KantaAppProvider apiKey={apiKey} local={local}>
       <Navigation />
+      <LoadingBar />
       <Outlet />
     </KantaAppProvider>
   );

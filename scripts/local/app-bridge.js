@@ -126,7 +126,20 @@
         });
       }
     },
-    loading: function () {},
+    // Shopify's thin loading bar at the top of the admin while a page loads.
+    loading: function (on) {
+      var bar = document.getElementById("kanta-loading-bar");
+      if (!bar) {
+        bar = document.createElement("div");
+        bar.id = "kanta-loading-bar";
+        bar.setAttribute("role", "progressbar");
+        bar.setAttribute("aria-label", "Loading");
+        bar.style.cssText = "position:fixed;top:0;left:0;height:3px;width:0;z-index:700;background:#2c6ecb;transition:width 2s ease-out;pointer-events:none";
+        document.body.appendChild(bar);
+      }
+      bar.hidden = !on;
+      bar.style.width = on ? "80%" : "0";
+    },
   };
 
   function defineOnce(name, ctor) { if (!customElements.get(name)) customElements.define(name, ctor); }
