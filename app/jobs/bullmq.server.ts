@@ -6,6 +6,8 @@ import { releaseDueReferrals } from "../loyalty/referrals.server";
 import { referralGatewayForShop } from "../shopify/referral-contacts.server";
 import { expireInactivePoints } from "../loyalty/expiry.server";
 import { log } from "../log.server";
+import { getAdminGraphqlForShop } from "../shopify/admin.server";
+import { appDataJobsEnabled, tickAppDataSync } from "./app-data.server";
 import type { JobRunner } from "./queue.server";
 import { recoverStalledRedemptions } from "./redemptions-job.server";
 import { tickTierJobs, tierJobsEnabled } from "./tier-review.server";
@@ -53,6 +55,8 @@ export async function createBullRunner(url: string, options: { runWorker: boolea
             await recoverStalledRedemptions(getDb());
             // Tier reviews and the Shopify tier sync, in the background.
             if (tierJobsEnabled()) tickTierJobs(getDb());
+            // The storefront's app-data metafield (program status, widget defaults).
+            if (appDataJobsEnabled()) tickAppDataSync(getDb(), getAdminGraphqlForShop);
             // Referrals whose waiting period is over, and referrer codes Shopify could not create at once.
             await releaseDueReferrals(getDb(), { gatewayFor: referralGatewayForShop });
             return;

@@ -5,6 +5,8 @@ import { releaseDueReferrals } from "../loyalty/referrals.server";
 import { referralGatewayForShop } from "../shopify/referral-contacts.server";
 import { expireInactivePoints } from "../loyalty/expiry.server";
 import { log } from "../log.server";
+import { getAdminGraphqlForShop } from "../shopify/admin.server";
+import { appDataJobsEnabled, tickAppDataSync } from "./app-data.server";
 import { recoverStalledRedemptions } from "./redemptions-job.server";
 import { tickTierJobs, tierJobsEnabled } from "./tier-review.server";
 import { findDueWebhookEvents, processWebhookEvent, pruneInbox } from "./webhook-job.server";
@@ -74,6 +76,9 @@ class InProcessRunner implements JobRunner {
       // Tier passes and the tier sync run in the background (KANTA_TIER_JOBS=0 turns them
       // off; tests call them directly, so they are off under NODE_ENV=test unless set to 1).
       if (tierJobsEnabled()) tickTierJobs(getDb());
+      // The storefront's app-data metafield (program status, widget defaults), in the
+      // background every tick so a pause reaches the storefront within seconds.
+      if (appDataJobsEnabled()) tickAppDataSync(getDb(), getAdminGraphqlForShop);
       if (Date.now() - this.lastRelease > RELEASE_EVERY_MS) {
         this.lastRelease = Date.now();
         await releaseDuePendingPoints(getDb());

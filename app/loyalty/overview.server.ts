@@ -1,6 +1,8 @@
 import { getDb, type Db } from "../db.server";
 import { addDaysToDate, isValidTimeZone, utcToZonedDateTime, zonedDateTimeToUtc } from "./earn-rules-campaigns";
 import { invalidateShopConfig } from "./shop-config.server";
+import { inTransaction } from "./tx.server";
+import { markAppDataDirty } from "../jobs/app-data.server";
 
 /** Kinds whose positive rows are points issued to members (earning, not releases or refunds). */
 const ISSUED_KINDS = ["order_earned", "signup_bonus", "action_bonus", "manual_adjustment"];
@@ -152,7 +154,12 @@ export async function launchProgram(shopDomain: string, db: Db = getDb(), now = 
   if ((await db.earningRule.count({ where: { shopId: shop.id, enabled: true } })) === 0) {
     throw new ProgramStatusError("Turn on at least one way to earn before you launch");
   }
-  const updated = await db.program.updateMany({ where: { shopId: shop.id, status: "draft" }, data: { status: "live", launchedAt: now } });
+  // The storefront's app-data metafield (program status) is marked for sync in the same transaction.
+  const updated = await inTransaction(db, async (tx) => {
+    const result = await tx.program.updateMany({ where: { shopId: shop.id, status: "draft" }, data: { status: "live", launchedAt: now } });
+    if (result.count === 1) await markAppDataDirty(tx, shop.id, now);
+    return result;
+  });
   invalidateShopConfig(shopDomain);
   return { status: "live", launched: updated.count === 1 };
 }
@@ -163,7 +170,10 @@ export async function setProgramPaused(shopDomain: string, paused: boolean, db: 
   if (!shop?.program) throw new ProgramStatusError("Your shop is not set up yet: reload the page");
   if (shop.program.status === "draft") throw new ProgramStatusError("The program is not launched yet: launch it first");
   const [from, to] = paused ? ["live", "paused"] : ["paused", "live"];
-  await db.program.updateMany({ where: { shopId: shop.id, status: from }, data: { status: to } });
+  await inTransaction(db, async (tx) => {
+    const result = await tx.program.updateMany({ where: { shopId: shop.id, status: from }, data: { status: to } });
+    if (result.count === 1) await markAppDataDirty(tx, shop.id);
+  });
   invalidateShopConfig(shopDomain);
   return { status: to };
 }

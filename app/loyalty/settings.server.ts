@@ -18,6 +18,8 @@ import {
 } from "./settings";
 import { parseTagList } from "./program";
 import { invalidateShopConfig } from "./shop-config.server";
+import { inTransaction } from "./tx.server";
+import { markAppDataDirty } from "../jobs/app-data.server";
 
 // The Settings page: program name, points names per widget language, points expiry,
 // the pending period, excluded customer tags and the widget's appearance defaults.
@@ -210,16 +212,20 @@ export function parseSettingsForm(raw: Partial<Record<string, unknown>>): { ok: 
 export async function saveProgramSettings(shopDomain: string, data: SettingsData, db: Db = getDb()): Promise<void> {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
   if (!shop) throw new SettingsError("This shop is not installed");
-  await db.program.update({
-    where: { shopId: shop.id },
-    data: {
-      programName: data.programName,
-      pointsNames: JSON.stringify(data.pointsNames),
-      expiryMonths: data.expiryMonths,
-      pendingDays: data.pendingDays,
-      excludedTags: data.excludedTags.join(", "),
-      widgetSettings: JSON.stringify(data.widget),
-    },
+  // The storefront's app-data metafield (program name, widget defaults) is marked for sync in the same transaction.
+  await inTransaction(db, async (tx) => {
+    await tx.program.update({
+      where: { shopId: shop.id },
+      data: {
+        programName: data.programName,
+        pointsNames: JSON.stringify(data.pointsNames),
+        expiryMonths: data.expiryMonths,
+        pendingDays: data.pendingDays,
+        excludedTags: data.excludedTags.join(", "),
+        widgetSettings: JSON.stringify(data.widget),
+      },
+    });
+    await markAppDataDirty(tx, shop.id);
   });
   invalidateShopConfig(shopDomain);
 }

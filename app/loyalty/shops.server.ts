@@ -1,6 +1,7 @@
 import type { Db, Tx } from "../db.server";
 import { DEFAULT_SIGNUP_POINTS, DEFAULT_TIERS, defaultEarnRate, tierThresholdMinor } from "./program";
 import { inTransaction } from "./tx.server";
+import { markAppDataDirty } from "../jobs/app-data.server";
 
 export interface ShopDetails {
   domain: string;
@@ -22,6 +23,8 @@ export async function ensureShop(db: Db, details: ShopDetails) {
   return inTransaction(db, async (tx) => {
     const existing = await tx.shop.findUnique({ where: { domain: details.domain } });
     if (existing) {
+      // A reinstall is a new app installation, without the old one's app-data metafields.
+      if (existing.uninstalledAt) await markAppDataDirty(tx, existing.id);
       return tx.shop.update({
         where: { id: existing.id },
         data: {
@@ -43,6 +46,7 @@ export async function ensureShop(db: Db, details: ShopDetails) {
       },
     });
     await createDefaults(tx, shop.id, details.currencyCode);
+    await markAppDataDirty(tx, shop.id);
     return shop;
   });
 }

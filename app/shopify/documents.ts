@@ -142,7 +142,32 @@ export const FLOW_TRIGGER_RECEIVE = /* GraphQL */ `
   }
 `;
 
+/** The app's installation on the shop: the owner of app-data metafields. */
+export const CURRENT_APP_INSTALLATION = /* GraphQL */ `
+  query KantaCurrentAppInstallation {
+    currentAppInstallation {
+      id
+    }
+  }
+`;
+
+/**
+ * App-data metafields on the AppInstallation (the storefront app embed reads them through
+ * Liquid's `app.metafields`): the program's status and widget defaults.
+ * https://shopify.dev/docs/apps/build/custom-data/ownership#app-data-metafields
+ */
+export const APP_DATA_METAFIELDS_SET = /* GraphQL */ `
+  mutation KantaAppDataMetafieldsSet($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields { key namespace value }
+      userErrors { field message code }
+    }
+  }
+`;
+
 export const ALL_DOCUMENTS = {
+  CURRENT_APP_INSTALLATION,
+  APP_DATA_METAFIELDS_SET,
   CUSTOMER_TIER_SYNC,
   CUSTOMER_TAGS_REMOVE,
   FLOW_TRIGGER_RECEIVE,

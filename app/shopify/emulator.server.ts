@@ -123,6 +123,8 @@ export class AdminEmulator {
   private deletedCustomers = new Set<string>();
   private flowTriggers = new Map<string, EmulatedFlowTrigger>();
   private flowRunsByShop = new Map<string, EmulatedFlowRun[]>();
+  // The app's installation per shop: the owner of app-data metafields.
+  private installationByShop = new Map<string, string>();
 
   readonly calls: { shop: string; operationName: string; variables: Record<string, unknown> }[] = [];
 
@@ -152,6 +154,23 @@ export class AdminEmulator {
   /** A customer metafield's value, by the namespace Shopify stored it under ($app:x is app--kanta--x). */
   customerMetafield(shopDomain: string, customerGid: string, namespace: string, key: string) {
     return this.metafieldsByShop.get(shopDomain)?.get(`${customerGid}|${resolveAppNamespace(namespace)}|${key}`) ?? null;
+  }
+
+  /** The app's installation id on a shop (currentAppInstallation). */
+  appInstallationId(shopDomain: string): string {
+    let id = this.installationByShop.get(shopDomain);
+    if (!id) {
+      id = `gid://shopify/AppInstallation/${this.nextId++}`;
+      this.installationByShop.set(shopDomain, id);
+    }
+    return id;
+  }
+
+  /** An app-data metafield (on the app's installation), as Liquid's `app.metafields` sees it. */
+  appDataMetafield(shopDomain: string, namespace: string, key: string) {
+    const owner = this.installationByShop.get(shopDomain);
+    if (!owner) return null;
+    return this.metafieldsByShop.get(shopDomain)?.get(`${owner}|${resolveAppNamespace(namespace)}|${key}`) ?? null;
   }
 
   /** The customer no longer exists in Shopify: mutations on it answer with userErrors. */
@@ -199,13 +218,16 @@ export class AdminEmulator {
       const field = (name: string) => ["metafields", String(index), name];
       const namespace = typeof m.namespace === "string" ? m.namespace : "$app";
       const key = String(m.key);
-      if (!this.customerExists(m.ownerId)) userErrors.push({ field: field("ownerId"), message: "Owner does not exist.", code: "INVALID", elementIndex: index });
+      const ownsAppData = m.ownerId === this.installationByShop.get(shop.myshopifyDomain);
+      if (!ownsAppData && !this.customerExists(m.ownerId)) userErrors.push({ field: field("ownerId"), message: "Owner does not exist.", code: "INVALID", elementIndex: index });
       if (!/^[a-zA-Z0-9_-]{2,64}$/.test(key)) userErrors.push({ field: field("key"), message: "Key must be 2-64 characters long and only contain alphanumeric, hyphen, and underscore characters.", code: "INVALID", elementIndex: index });
       const resolved = resolveAppNamespace(namespace);
       if (resolved.length < 3 || resolved.length > 255) userErrors.push({ field: field("namespace"), message: "Namespace is too short or too long.", code: "INVALID", elementIndex: index });
       if (typeof m.type !== "string" || !m.type) userErrors.push({ field: field("type"), message: "Type can't be blank", code: "BLANK", elementIndex: index });
       else if (m.type === "single_line_text_field" && (/[\r\n]/.test(String(m.value)) || String(m.value).length === 0)) {
         userErrors.push({ field: field("value"), message: "Value must be a single line text string.", code: "INVALID_VALUE", elementIndex: index });
+      } else if (m.type === "json" && !isJson(String(m.value))) {
+        userErrors.push({ field: field("value"), message: "Value is invalid JSON.", code: "INVALID_VALUE", elementIndex: index });
       }
     });
     if (userErrors.length) return { metafields: null, userErrors };
@@ -296,6 +318,7 @@ export class AdminEmulator {
   private resolvers(): Record<string, Resolver> {
     return {
       shop: (_args, shop) => ({ ...shop }),
+      currentAppInstallation: (_args, shop) => ({ id: this.appInstallationId(shop.myshopifyDomain) }),
       discountCodeBasicCreate: (args, shop) =>
         this.createDiscount(shop, "DiscountCodeBasic", args.basicCodeDiscount as Record<string, unknown>),
       discountCodeFreeShippingCreate: (args, shop) =>
@@ -387,6 +410,15 @@ export class AdminEmulator {
       const { status, body } = await this.execute(shopDomain, query, options?.variables ?? {});
       return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
     };
+  }
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
   }
 }
 

@@ -4,6 +4,7 @@ import { Liquid, Tag, type Context, type Emitter, type TagToken, type TopLevelTo
 import { getEnv } from "../env.server";
 import { signProxyQuery } from "./signing";
 import { LOCAL_SHOP } from "./admin.server";
+import { PROGRAM_APP_DATA_METAFIELD } from "./app-data.server";
 
 // Local mode's storefront: renders the theme app extension's own Liquid blocks and assets
 // (extensions/kanta-widget) into a plain demo store page with liquidjs, and plays Shopify's
@@ -68,9 +69,41 @@ export interface PreviewCustomer {
   email: string | null;
 }
 
+/**
+ * Liquid's `app` object as Shopify gives it: the app-data metafields the emulator holds for
+ * the demo shop (`app.metafields.kanta.program.value`, json parsed), synced by the
+ * AppDataSync job like in a real store. Nothing synced yet: no metafields.
+ */
+export async function localAppObject(shopDomain = LOCAL_SHOP): Promise<{ metafields: Record<string, Record<string, { value: unknown; type: string }>> }> {
+  const { getEmulator } = await import("./emulator.server");
+  const emulator = await getEmulator();
+  const metafields: Record<string, Record<string, { value: unknown; type: string }>> = {};
+  const program = emulator.appDataMetafield(shopDomain, PROGRAM_APP_DATA_METAFIELD.namespace, PROGRAM_APP_DATA_METAFIELD.key);
+  if (program) {
+    let value: unknown = program.value;
+    if (program.type === "json") {
+      try {
+        value = JSON.parse(program.value);
+      } catch {
+        value = null;
+      }
+    }
+    metafields[PROGRAM_APP_DATA_METAFIELD.namespace] = { [PROGRAM_APP_DATA_METAFIELD.key]: { value, type: program.type } };
+  }
+  return { metafields };
+}
+
 export async function renderExtensionBlock(
   blockFile: string,
-  options: { locale: string; customer: PreviewCustomer | null; settings?: Record<string, unknown> },
+  options: {
+    locale: string;
+    customer: PreviewCustomer | null;
+    settings?: Record<string, unknown>;
+    /** The theme editor (request.design_mode). */
+    designMode?: boolean;
+    /** Liquid's `app`; default: what the emulator holds for the demo shop. */
+    app?: Awaited<ReturnType<typeof localAppObject>>;
+  },
 ): Promise<{ html: string; schema: Record<string, unknown> | null }> {
   const translations = await loadLocale(options.locale);
   const engine = new Liquid({ strictFilters: true, root: [path.join(EXTENSION_DIR, "snippets")], extname: ".liquid" });
@@ -97,7 +130,8 @@ export async function renderExtensionBlock(
     block: { id: `preview-${blockFile.replace(/\W/g, "")}`, settings: { ...defaults, ...options.settings }, shopify_attributes: "" },
     customer: options.customer,
     shop: { permanent_domain: LOCAL_SHOP, name: "Kanta Demo", currency: "EUR" },
-    request: { locale: { iso_code: options.locale }, page_type: "index", path: "/" },
+    request: { locale: { iso_code: options.locale }, page_type: "index", path: "/", design_mode: options.designMode ?? false },
+    app: options.app ?? (await localAppObject()),
     routes: { account_login_url: "/local/storefront/login", account_register_url: "/local/storefront/register", cart_url: "/cart", root_url: "/" },
     localization: { language: { iso_code: options.locale } },
   });

@@ -1,0 +1,143 @@
+import type { Db, Tx } from "../db.server";
+import { isLocalMode } from "../env.server";
+import { log } from "../log.server";
+import { DEFAULT_PROGRAM_NAME, storefrontWidgetDefaults } from "../loyalty/settings";
+import { syncProgramAppData, type ProgramAppData } from "../shopify/app-data.server";
+import type { AdminGraphql } from "../shopify/graphql";
+
+// The AppDataSync outbox: the storefront's app-data metafield (kanta.program: status and
+// widget defaults, app/shopify/app-data.server.ts) follows the Program row. Every change
+// the metafield shows marks the shop's row dirty in the same transaction (launch, pause,
+// resume, Settings saves, install); this job sends the Program as it is now, then clears
+// the row only if nothing changed meanwhile (`version`). Failures back off (1 s, 4 s, 16 s
+// … 1 h) and retry for as long as the row is dirty; a crash leaves it dirty. Uninstalled
+// shops are skipped until a reinstall marks them again (their metafields went with the
+// old installation).
+
+/** A sync in progress holds its row this long; a process dying mid-sync is retried after it. */
+const LEASE_MS = 5 * 60_000;
+
+export function appDataRetryDelayMs(attempt: number): number {
+  return Math.min(60 * 60_000, 1_000 * 4 ** (Math.max(1, attempt) - 1));
+}
+
+/** The app embed's metafield must be sent again (call in the transaction of the change). */
+export async function markAppDataDirty(db: Db | Tx, shopId: string, now = new Date()): Promise<void> {
+  await db.appDataSync.upsert({
+    where: { shopId },
+    create: { shopId, dirty: true, nextAttemptAt: now },
+    update: { dirty: true, nextAttemptAt: now, attempts: 0, version: { increment: 1 } },
+  });
+}
+
+/** The metafield's value for a Program row (the same widget defaults the app proxy gives). */
+export function buildProgramAppData(program: { status: string; programName: string; widgetSettings: string }): ProgramAppData {
+  const status = program.status === "live" || program.status === "paused" ? program.status : "draft";
+  const name = program.programName.trim();
+  const widget = storefrontWidgetDefaults(program.widgetSettings);
+  return {
+    status,
+    programName: name && name !== DEFAULT_PROGRAM_NAME ? name : null,
+    widget: { accent: widget.accent, onAccent: widget.onAccent, position: widget.position, label: widget.label },
+  };
+}
+
+export interface AppDataSyncStats {
+  synced: number;
+  retrying: number;
+  /** Synced, but changed again meanwhile: stays dirty for the next sweep. */
+  superseded: number;
+}
+
+export interface AppDataSyncOptions {
+  now?: Date;
+  limit?: number;
+}
+
+/** Sends every due dirty row. Never throws for one shop's failure. */
+export async function syncDueAppData(
+  db: Db,
+  gatewayFor: (shopDomain: string) => Promise<AdminGraphql>,
+  options: AppDataSyncOptions = {},
+): Promise<AppDataSyncStats> {
+  const now = options.now ?? new Date();
+  const stats: AppDataSyncStats = { synced: 0, retrying: 0, superseded: 0 };
+  const due = await db.appDataSync.findMany({
+    where: { dirty: true, nextAttemptAt: { lte: now }, shop: { uninstalledAt: null } },
+    orderBy: { nextAttemptAt: "asc" },
+    take: options.limit ?? 50,
+    select: { shopId: true, version: true, attempts: true, nextAttemptAt: true, shop: { select: { domain: true } } },
+  });
+  for (const row of due) {
+    const fields = { shop: row.shop.domain, attempt: row.attempts + 1 };
+    try {
+      // Claim the row (another process's sweep may have found it too); a change since we read it un-claims it.
+      const claimed = await db.appDataSync.updateMany({
+        where: { shopId: row.shopId, version: row.version, dirty: true, nextAttemptAt: row.nextAttemptAt },
+        data: { nextAttemptAt: new Date(now.getTime() + LEASE_MS) },
+      });
+      if (claimed.count === 0) continue;
+      // Read after the version: any later change has a higher version and keeps the row dirty.
+      const program = await db.program.findUnique({ where: { shopId: row.shopId }, select: { status: true, programName: true, widgetSettings: true } });
+      if (!program) {
+        await db.appDataSync.updateMany({ where: { shopId: row.shopId, version: row.version }, data: { dirty: false } });
+        continue;
+      }
+      try {
+        await syncProgramAppData(await gatewayFor(row.shop.domain), buildProgramAppData(program));
+      } catch (error) {
+        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        const attempts = row.attempts + 1;
+        log.warn("app-data sync failed, will retry", { ...fields, error: message });
+        const backedOff = await db.appDataSync.updateMany({
+          where: { shopId: row.shopId, version: row.version },
+          data: { attempts, lastError: message.slice(0, 1000), nextAttemptAt: new Date(now.getTime() + appDataRetryDelayMs(attempts)) },
+        });
+        // Changed meanwhile: the change already made it due now; keep the error for support.
+        if (backedOff.count === 0) await db.appDataSync.updateMany({ where: { shopId: row.shopId }, data: { lastError: message.slice(0, 1000) } });
+        stats.retrying++;
+        continue;
+      }
+      const cleared = await db.appDataSync.updateMany({
+        where: { shopId: row.shopId, version: row.version },
+        data: { dirty: false, attempts: 0, lastError: null, syncedAt: new Date() },
+      });
+      if (cleared.count === 1) stats.synced++;
+      else stats.superseded++;
+    } catch (error) {
+      // The database failed us: the row stays dirty and its lease runs out.
+      log.error("app-data sync crashed", { ...fields, error: String(error) });
+    }
+  }
+  return stats;
+}
+
+/** KANTA_APP_DATA_JOBS=0 turns the background sync off; tests call it directly, so it is
+ * off under NODE_ENV=test unless KANTA_APP_DATA_JOBS=1. */
+export function appDataJobsEnabled(): boolean {
+  return (process.env.KANTA_APP_DATA_JOBS ?? (process.env.NODE_ENV === "test" ? "0" : "1")) !== "0";
+}
+
+let running = false;
+let localResent = false;
+
+/**
+ * One sweep tick: syncs in the background, one run at a time per process; never throws.
+ * Local mode's emulator starts empty with each process, so its first tick sends every shop again.
+ */
+export function tickAppDataSync(db: Db, gatewayFor: (shopDomain: string) => Promise<AdminGraphql>): void {
+  if (running) return;
+  running = true;
+  (async () => {
+    if (isLocalMode() && !localResent) {
+      await db.appDataSync.updateMany({ data: { dirty: true, nextAttemptAt: new Date(), version: { increment: 1 } } });
+      localResent = true;
+    }
+    const stats = await syncDueAppData(db, gatewayFor);
+    if (stats.synced || stats.retrying) log.info("app-data sync", { ...stats });
+  })()
+    .catch((error: unknown) => log.error("app-data sync failed", { error: String(error) }))
+    .finally(() => {
+      running = false;
+    });
+}
