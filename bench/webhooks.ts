@@ -85,6 +85,9 @@ async function startServer(databaseUrl: string, port: number): Promise<ChildProc
       SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
       KANTA_LOG_LEVEL: "warn",
       REDIS_URL: "",
+      // No Shopify to sync tiers or app data with: those jobs would only retry and log.
+      KANTA_TIER_JOBS: "0",
+      KANTA_APP_DATA_JOBS: "0",
     },
     stdio: ["ignore", "pipe", "inherit"],
   });
