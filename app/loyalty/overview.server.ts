@@ -63,7 +63,20 @@ export async function getProgramOverview(shopDomain: string, db: Db = getDb(), n
   const [waysToEarn, rewards, tiers] = setup;
   const outstandingPoints = spendable._sum.points ?? 0;
   const valuation = computePointsValue(outstandingPoints, amountRewards.map((r) => ({ name: r.name, pointsCost: r.pointsCost, valueMinor: Number(r.valueMinor) })));
+  // What has not reached Shopify: tier tags/metafields/Flow (given up, or still retrying)
+  // and the storefront's app-data metafield. Both retry by themselves; the merchant should
+  // still know when they keep failing.
+  const [tierFailed, tierRetrying, appData] = await Promise.all([
+    db.tierChange.count({ where: { shopId: shop.id, syncStatus: "failed" } }),
+    db.tierChange.count({ where: { shopId: shop.id, syncStatus: "pending", syncAttempts: { gt: 0 } } }),
+    db.appDataSync.findUnique({ where: { shopId: shop.id }, select: { dirty: true, attempts: true, lastError: true } }),
+  ]);
   return {
+    shopifySync: {
+      tierFailed,
+      tierRetrying,
+      storefrontError: appData?.dirty && appData.attempts > 0 ? (appData.lastError ?? "unknown error") : null,
+    },
     shop: { name: shop.name, domain: shop.domain, currencyCode: shop.currencyCode, timezone: shop.ianaTimezone, locale: shop.primaryLocale || "en" },
     program: {
       status: shop.program.status,

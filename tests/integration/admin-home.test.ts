@@ -190,3 +190,26 @@ describe("the last 30 days", () => {
     expect(computePointsValue(1000, [{ name: "Broken", pointsCost: 0, valueMinor: 100 }])).toBeNull();
   });
 });
+
+describe("what has not reached Shopify", () => {
+  it("counts tier changes that failed or are retrying, and the storefront metafield's error", async () => {
+    const before = (await load()).overview!.shopifySync;
+    expect(before).toEqual({ tierFailed: 0, tierRetrying: 0, storefrontError: null });
+    const member = await db().member.create({ data: { shopId, customerGid: "gid://shopify/Customer/7780001" } });
+    const change = (syncStatus: string, syncAttempts: number) =>
+      db().tierChange.create({ data: { shopId, memberId: member.id, customerGid: member.customerGid, fromTier: "Bronze", toTier: "Silver", reason: "qualified", syncStatus, syncAttempts } });
+    await change("failed", 8);
+    await change("pending", 2);
+    await change("pending", 0); // not tried yet: not a problem
+    await change("done", 1);
+    await db().appDataSync.upsert({
+      where: { shopId },
+      create: { shopId, dirty: true, attempts: 3, lastError: "Shopify said: throttled" },
+      update: { dirty: true, attempts: 3, lastError: "Shopify said: throttled" },
+    });
+    expect((await load()).overview!.shopifySync).toEqual({ tierFailed: 1, tierRetrying: 1, storefrontError: "Shopify said: throttled" });
+    // Synced since: no storefront warning.
+    await db().appDataSync.update({ where: { shopId }, data: { dirty: false, attempts: 0 } });
+    expect((await load()).overview!.shopifySync.storefrontError).toBeNull();
+  });
+});
