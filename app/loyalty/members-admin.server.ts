@@ -341,3 +341,67 @@ export async function setMemberExcluded(shopDomain: string, memberId: string, ex
     return { status };
   });
 }
+
+/** Bulk actions work on the members selected on one page of the list. */
+export const MAX_BULK_MEMBERS = 100;
+
+const bulkIdsSchema = z
+  .array(z.string().min(1).max(50), { error: "Select members first" })
+  .min(1, "Select members first")
+  .max(MAX_BULK_MEMBERS, `Select at most ${MAX_BULK_MEMBERS} members at a time`);
+
+export function parseBulkIds(raw: unknown): { ok: true; ids: string[] } | { ok: false; message: string } {
+  let value: unknown = raw;
+  if (typeof raw === "string") {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return { ok: false, message: "Select members first" };
+    }
+  }
+  const parsed = bulkIdsSchema.safeParse(value);
+  return parsed.success ? { ok: true, ids: [...new Set(parsed.data)] } : { ok: false, message: parsed.error.issues[0]!.message };
+}
+
+/**
+ * The same staff adjustment for several members: one ledger row each, keyed
+ * `manual:<requestId>:<memberId>`, so a repeated submit writes nothing twice. Removing
+ * points never takes a member below zero: those members are skipped and listed.
+ */
+export async function bulkAdjustPoints(
+  input: { shopDomain: string; memberIds: string[]; points: unknown; reason: unknown; staff: string; requestId: unknown },
+  db: Db = getDb(),
+): Promise<{ adjusted: number; replayed: number; skipped: { id: string; message: string }[] }> {
+  const parsed = parseAdjustment(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path[0] === "points" || issue.path[0] === "reason" ? issue.path[0] : "form";
+    throw new AdjustError("invalid", issue.message, field);
+  }
+  const result = { adjusted: 0, replayed: 0, skipped: [] as { id: string; message: string }[] };
+  for (const memberId of input.memberIds) {
+    try {
+      const { replayed } = await adjustMemberPoints({ ...input, memberId, requestId: `${parsed.data.requestId}:${memberId}` }, db);
+      if (replayed) result.replayed++;
+      else result.adjusted++;
+    } catch (error) {
+      if (error instanceof AdjustError && (error.code === "insufficient_points" || error.code === "not_found")) {
+        result.skipped.push({ id: memberId, message: error.message });
+      } else {
+        throw error;
+      }
+    }
+  }
+  return result;
+}
+
+/** Excludes or includes several members of the shop at once; erased members are left alone. */
+export async function bulkSetExcluded(shopDomain: string, memberIds: string[], excluded: boolean, db: Db = getDb()): Promise<number> {
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
+  if (!shop) return 0;
+  const changed = await db.member.updateMany({
+    where: { shopId: shop.id, id: { in: memberIds }, status: excluded ? "active" : "excluded" },
+    data: { status: excluded ? "excluded" : "active" },
+  });
+  return changed.count;
+}

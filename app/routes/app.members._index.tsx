@@ -1,23 +1,37 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useFetcher, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
 import {
   Badge,
   BlockStack,
   Box,
   Button,
   Card,
+  Banner,
   EmptyState,
+  FormLayout,
   IndexTable,
+  Modal,
   InlineStack,
   Link,
   Page,
   Select,
   Text,
   TextField,
+  useIndexResourceState,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { z } from "zod";
-import { MEMBER_SORTS, MEMBER_STATUSES, listMembers, listShopTiers } from "../loyalty/members-admin.server";
+import {
+  AdjustError,
+  MEMBER_SORTS,
+  MEMBER_STATUSES,
+  bulkAdjustPoints,
+  bulkSetExcluded,
+  listMembers,
+  listShopTiers,
+  parseBulkIds,
+} from "../loyalty/members-admin.server";
+import { showToast } from "../components/showToast";
 import { ByWidth } from "../components/ByWidth";
 import { requireAdmin } from "../shopify/admin.server";
 
@@ -57,6 +71,49 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return { ...page, tiers, filtered };
 };
 
+export type BulkActionResult =
+  | { ok: true; message: string }
+  | { ok: false; errors: Partial<Record<"points" | "reason" | "form", string>> };
+
+/** Bulk actions on the selected members: add or remove points, exclude, include. */
+export const action = async ({ request }: ActionFunctionArgs): Promise<BulkActionResult> => {
+  const { shop, staff } = await requireAdmin(request);
+  const form = await request.formData();
+  const ids = parseBulkIds(form.get("ids"));
+  if (!ids.ok) return { ok: false, errors: { form: ids.message } };
+  const intent = String(form.get("intent") ?? "");
+  const many = (n: number) => `${n.toLocaleString("en")} ${n === 1 ? "member" : "members"}`;
+  if (intent === "exclude" || intent === "include") {
+    const changed = await bulkSetExcluded(shop, ids.ids, intent === "exclude");
+    return { ok: true, message: `${intent === "exclude" ? "Excluded" : "Included"} ${many(changed)}` };
+  }
+  if (intent !== "adjust") return { ok: false, errors: { form: "Unknown action" } };
+  try {
+    const result = await bulkAdjustPoints({
+      shopDomain: shop,
+      memberIds: ids.ids,
+      points: form.get("points"),
+      reason: form.get("reason"),
+      requestId: form.get("requestId"),
+      staff,
+    });
+    const points = Number(form.get("points"));
+    const verb = points > 0 ? `Added ${Math.abs(points).toLocaleString("en")} points to` : `Removed ${Math.abs(points).toLocaleString("en")} points from`;
+    const done = result.adjusted + result.replayed;
+    return {
+      ok: true,
+      message: `${verb} ${many(done)}${result.skipped.length ? `; ${many(result.skipped.length)} skipped (not enough points)` : ""}`,
+    };
+  } catch (error) {
+    if (error instanceof AdjustError) return { ok: false, errors: { [error.field ?? "form"]: error.message } };
+    throw error;
+  }
+};
+
+function newRequestId(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}
+
 const SORT_OPTIONS = [
   { label: "Most points", value: "points:desc" },
   { label: "Fewest points", value: "points:asc" },
@@ -70,6 +127,32 @@ export default function Members() {
   const [searchParams] = useSearchParams();
   const navigate = useNavigate();
   const navigation = useNavigation();
+  const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(rows);
+  const bulk = useFetcher<typeof action>();
+  const [adjustOpen, setAdjustOpen] = useState(false);
+  const [bulkPoints, setBulkPoints] = useState("");
+  const [bulkReason, setBulkReason] = useState("");
+  const [requestId, setRequestId] = useState("");
+  const bulkErrors = bulk.state === "idle" && bulk.data && !bulk.data.ok ? bulk.data.errors : {};
+  useEffect(() => {
+    if (bulk.state !== "idle" || !bulk.data) return;
+    if (bulk.data.ok) {
+      showToast(bulk.data.message);
+      setAdjustOpen(false);
+      clearSelection();
+    } else if (bulk.data.errors.form) {
+      showToast(bulk.data.errors.form, true);
+    }
+    // Runs once per result (clearSelection changes identity with the rows).
+  }, [bulk.state, bulk.data]);
+  const submitBulk = (intent: string, extra: Record<string, string> = {}) =>
+    bulk.submit({ intent, ids: JSON.stringify(selectedResources), ...extra }, { method: "post" });
+  const openAdjust = () => {
+    setBulkPoints("");
+    setBulkReason("");
+    setRequestId(newRequestId());
+    setAdjustOpen(true);
+  };
   const [query, setQuery] = useState(searchParams.get("q") ?? "");
   const [minPoints, setMinPoints] = useState(searchParams.get("min") ?? "");
   const [maxPoints, setMaxPoints] = useState(searchParams.get("max") ?? "");
@@ -191,9 +274,15 @@ export default function Members() {
     <IndexTable
       resourceName={{ singular: "member", plural: "members" }}
       itemCount={rows.length}
-      selectable={false}
+      selectedItemsCount={allResourcesSelected ? "All" : selectedResources.length}
+      onSelectionChange={handleSelectionChange}
+      promotedBulkActions={[{ content: "Add or remove points", onAction: openAdjust }]}
+      bulkActions={[
+        { content: "Exclude from the program", onAction: () => submitBulk("exclude") },
+        { content: "Include in the program", onAction: () => submitBulk("include") },
+      ]}
       condensed={smDown}
-      loading={navigation.state === "loading"}
+      loading={navigation.state === "loading" || bulk.state !== "idle"}
       headings={[
         { title: "Member" },
         { title: "Tier" },
@@ -226,7 +315,7 @@ export default function Members() {
         if (smDown) {
           // Phones: one stacked cell per member instead of a sideways-scrolling table.
           return (
-            <IndexTable.Row id={m.id} key={m.id} position={index} onClick={() => navigate(`/app/members/${m.id}`)}>
+            <IndexTable.Row id={m.id} key={m.id} position={index} selected={selectedResources.includes(m.id)} onClick={() => navigate(`/app/members/${m.id}`)}>
               <div style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
                 <BlockStack gap="100">
                   <InlineStack align="space-between" blockAlign="start" wrap={false} gap="200">
@@ -253,7 +342,7 @@ export default function Members() {
           );
         }
         return (
-          <IndexTable.Row id={m.id} key={m.id} position={index} onClick={() => navigate(`/app/members/${m.id}`)}>
+          <IndexTable.Row id={m.id} key={m.id} position={index} selected={selectedResources.includes(m.id)} onClick={() => navigate(`/app/members/${m.id}`)}>
             <IndexTable.Cell>
               <BlockStack gap="050">
                 {name}
@@ -302,6 +391,40 @@ export default function Members() {
           )}
         </BlockStack>
       </Card>
+      <Modal
+        open={adjustOpen}
+        onClose={() => setAdjustOpen(false)}
+        title={`Add or remove points for ${selectedResources.length.toLocaleString("en")} ${selectedResources.length === 1 ? "member" : "members"}`}
+        primaryAction={{
+          content: "Save adjustment",
+          loading: bulk.state !== "idle",
+          onAction: () => submitBulk("adjust", { points: bulkPoints, reason: bulkReason, requestId }),
+        }}
+        secondaryActions={[{ content: "Cancel", onAction: () => setAdjustOpen(false) }]}
+      >
+        <Modal.Section>
+          <FormLayout>
+            {bulkErrors.form ? <Banner tone="critical">{bulkErrors.form}</Banner> : null}
+            <TextField
+              label="Points"
+              type="number"
+              autoComplete="off"
+              value={bulkPoints}
+              onChange={setBulkPoints}
+              error={bulkErrors.points}
+              helpText="Use a negative number to remove points. Members without enough points are skipped."
+            />
+            <TextField
+              label="Reason"
+              autoComplete="off"
+              value={bulkReason}
+              onChange={setBulkReason}
+              error={bulkErrors.reason}
+              helpText="Shown in each member's points history, with your name."
+            />
+          </FormLayout>
+        </Modal.Section>
+      </Modal>
     </Page>
   );
 }

@@ -32,4 +32,29 @@ describe("admin members", () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it("gives points to several selected members at once", async () => {
+    const page = await kanta.browser().newPage({ viewport: { width: 1280, height: 900 } });
+    const problems = watchProblems(page);
+    await page.goto(`${kanta.base}/app/members?sort=points&dir=asc`);
+    const row = (name: string) => page.getByRole("row").filter({ hasText: name });
+    const pointsOf = async (name: string) => Number((await row(name).getByRole("cell").nth(3).textContent())!.replace(/\D/g, ""));
+    const before = { onni: await pointsOf("Onni Korhonen"), mikkel: await pointsOf("Mikkel Jensen") };
+    await row("Onni Korhonen").getByRole("checkbox").check();
+    await row("Mikkel Jensen").getByRole("checkbox").check();
+    await page.getByRole("button", { name: "Add or remove points" }).click();
+    const dialog = page.getByRole("dialog", { name: "Add or remove points for 2 members" });
+    await dialog.getByLabel("Points", { exact: true }).fill("30");
+    await dialog.getByRole("button", { name: "Save adjustment" }).click();
+    await dialog.getByText("Enter a reason").waitFor(); // refused inline, nothing saved
+    await dialog.getByLabel("Reason", { exact: true }).fill("Thank-you for the survey");
+    await dialog.getByRole("button", { name: "Save adjustment" }).click();
+    await page.locator("[data-kanta-toast]").filter({ hasText: "Added 30 points to 2 members" }).first().waitFor();
+    await dialog.waitFor({ state: "hidden" });
+    await page.reload();
+    expect(await pointsOf("Onni Korhonen")).toBe(before.onni + 30);
+    expect(await pointsOf("Mikkel Jensen")).toBe(before.mikkel + 30);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

@@ -5,7 +5,7 @@ import { inTransaction } from "../../app/loyalty/tx.server";
 import { AdjustError, adjustMemberPoints, listMembers } from "../../app/loyalty/members-admin.server";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { action as memberAction, loader as memberLoader } from "../../app/routes/app.members.$id";
-import { loader as listLoader } from "../../app/routes/app.members._index";
+import { action as listAction, loader as listLoader } from "../../app/routes/app.members._index";
 import { createTestShop, useTestDatabase, useLocalAdminShop } from "../db";
 
 // Route tests: the Members pages' loaders and actions called directly, in local mode (the
@@ -198,5 +198,64 @@ describe("the members list", () => {
     // Through the route, with the cursor in the URL.
     const viaRoute = await list(`q=Paged&cursor=${encodeURIComponent(cursor!)}`);
     expect(viaRoute.rows.length).toBeGreaterThan(0);
+  });
+});
+
+describe("bulk actions on the members list", () => {
+  function bulk(fields: Record<string, string>) {
+    const body = new FormData();
+    for (const [key, value] of Object.entries(fields)) body.set(key, value);
+    return listAction({ request: new Request("http://localhost/app/members", { method: "POST", body }), params: {}, context: {} });
+  }
+  const points = async (id: string) => (await db().member.findUniqueOrThrow({ where: { id } })).points;
+
+  it("adds points to every selected member once, however often the form is sent", async () => {
+    const a = await createMember({ firstName: "Bulk", lastName: "One", points: 10 });
+    const b = await createMember({ firstName: "Bulk", lastName: "Two" });
+    const fields = { intent: "adjust", ids: JSON.stringify([a.id, b.id, a.id]), points: "25", reason: "Store anniversary", requestId: randomUUID() };
+    expect(await bulk(fields)).toEqual({ ok: true, message: "Added 25 points to 2 members" });
+    expect(await bulk(fields)).toEqual({ ok: true, message: "Added 25 points to 2 members" });
+    expect([await points(a.id), await points(b.id)]).toEqual([35, 25]);
+    const rows = await db().ledgerEntry.findMany({ where: { memberId: { in: [a.id, b.id] }, kind: "manual_adjustment" } });
+    expect(rows).toHaveLength(2);
+    expect(rows.every((r) => r.note === "Store anniversary" && r.actor === "local-demo")).toBe(true);
+    expect(await verifyLedger(db(), shopId)).toEqual([]);
+  });
+
+  it("removes points only where there are enough, and says how many were skipped", async () => {
+    const rich = await createMember({ firstName: "Rich", lastName: "Member", points: 100 });
+    const poor = await createMember({ firstName: "Poor", lastName: "Member", points: 5 });
+    const result = await bulk({ intent: "adjust", ids: JSON.stringify([rich.id, poor.id]), points: "-20", reason: "Correction", requestId: randomUUID() });
+    expect(result).toEqual({ ok: true, message: "Removed 20 points from 1 member; 1 member skipped (not enough points)" });
+    expect([await points(rich.id), await points(poor.id)]).toEqual([80, 5]);
+  });
+
+  it("refuses bad input with its message and changes nothing", async () => {
+    const m = await createMember({ firstName: "Careful", lastName: "Member", points: 10 });
+    const ids = JSON.stringify([m.id]);
+    const cases: [Record<string, string>, Record<string, string>][] = [
+      [{ intent: "adjust", ids, points: "", reason: "Something", requestId: randomUUID() }, { points: "Enter a number of points" }],
+      [{ intent: "adjust", ids, points: "1.5", reason: "Something", requestId: randomUUID() }, { points: "Points must be a whole number" }],
+      [{ intent: "adjust", ids, points: "10", reason: " ", requestId: randomUUID() }, { reason: "Enter a reason" }],
+      [{ intent: "adjust", ids: "[]", points: "10", reason: "Something", requestId: randomUUID() }, { form: "Select members first" }],
+      [{ intent: "adjust", ids: "not json", points: "10", reason: "Something", requestId: randomUUID() }, { form: "Select members first" }],
+      [{ intent: "adjust", ids: JSON.stringify(Array.from({ length: 101 }, (_, i) => `m${i}`)), points: "10", reason: "Something", requestId: randomUUID() }, { form: "Select at most 100 members at a time" }],
+      [{ intent: "teleport", ids, points: "10", reason: "Something", requestId: randomUUID() }, { form: "Unknown action" }],
+    ];
+    for (const [fields, errors] of cases) expect(await bulk(fields)).toEqual({ ok: false, errors });
+    expect(await points(m.id)).toBe(10);
+    expect(await db().ledgerEntry.count({ where: { memberId: m.id, kind: "manual_adjustment" } })).toBe(0);
+  });
+
+  it("excludes and includes the selected members of this shop only", async () => {
+    const a = await createMember({ firstName: "Ex", lastName: "One" });
+    const b = await createMember({ firstName: "Ex", lastName: "Two" });
+    const other = await createTestShop(db());
+    const stranger = await db().member.create({ data: { shopId: other.id, customerGid: "gid://shopify/Customer/990001" } });
+    expect(await bulk({ intent: "exclude", ids: JSON.stringify([a.id, b.id, stranger.id]) })).toEqual({ ok: true, message: "Excluded 2 members" });
+    const status = async (id: string) => (await db().member.findUniqueOrThrow({ where: { id } })).status;
+    expect([await status(a.id), await status(b.id), await status(stranger.id)]).toEqual(["excluded", "excluded", "active"]);
+    expect(await bulk({ intent: "include", ids: JSON.stringify([a.id]) })).toEqual({ ok: true, message: "Included 1 member" });
+    expect(await status(a.id)).toBe("active");
   });
 });
