@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
-import { SaveBar } from "@shopify/app-bridge-react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Badge,
   Banner,
@@ -20,7 +19,7 @@ import {
   Text,
   TextField,
 } from "@shopify/polaris";
-import { useEffect, useMemo, useState } from "react";
+import { useState } from "react";
 import { EarnRuleError, deleteEarnRule, getRuleEditor, saveEarnRule } from "../loyalty/earn-rules-admin.server";
 import {
   NETWORK_LABELS,
@@ -42,7 +41,8 @@ import { SOCIAL_NETWORKS } from "../loyalty/actions";
 import { formatMinorPlain } from "../loyalty/money";
 import { requireAdmin } from "../shopify/admin.server";
 import { EarnRuleIcon } from "../components/EarnRuleIcon";
-import { showToast } from "../components/showToast";
+import { SaveBarForm } from "../components/SaveBarForm";
+import { useEditorForm } from "../components/useEditorForm";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.editor ? (data.editor.rule?.name ?? "Add a way to earn") : "Way to earn"} · Kanta` },
@@ -98,42 +98,11 @@ type Values = ReturnType<typeof ruleFormValues>;
 
 export default function EarnRulePage() {
   const { editor, values: loaded } = useLoaderData<typeof loader>();
-  const navigate = useNavigate();
   const save = useFetcher<typeof action>();
   const remove = useFetcher<typeof action>();
-  const [values, setValues] = useState<Values | null>(loaded);
-  const [baseline, setBaseline] = useState<Values | null>(loaded);
   const [confirming, setConfirming] = useState(false);
   const [example, setExample] = useState(() => (editor ? formatMinorPlain(defaultExampleMinor(editor.shop.currencyCode), editor.shop.currencyCode) : ""));
-
-  // A save reloads the loader: what was saved becomes the new starting point.
-  const loadedKey = JSON.stringify(loaded);
-  useEffect(() => {
-    setValues(loaded);
-    setBaseline(loaded);
-  }, [loadedKey]);
-
-  useEffect(() => {
-    if (save.state !== "idle" || !save.data) return;
-    if (save.data.ok && save.data.intent === "save") {
-      showToast(save.data.message);
-      if (save.data.created) navigate("/app/earn");
-    } else if (!save.data.ok) {
-      showToast("Not saved: check the highlighted fields", true);
-    }
-  }, [save.state, save.data, navigate]);
-  useEffect(() => {
-    if (remove.state !== "idle" || !remove.data) return;
-    if (remove.data.ok) {
-      showToast(remove.data.message);
-      navigate("/app/earn");
-    } else {
-      setConfirming(false);
-      showToast(remove.data.errors.form ?? "Could not delete", true);
-    }
-  }, [remove.state, remove.data, navigate]);
-
-  const dirty = useMemo(() => JSON.stringify(values) !== JSON.stringify(baseline), [values, baseline]);
+  const { values, setValues, dirty, discard } = useEditorForm<Values>(loaded, { save, remove, listUrl: "/app/earn", onDeleteFailed: () => setConfirming(false) });
 
   if (!editor || !values) {
     return (
@@ -154,7 +123,6 @@ export default function EarnRulePage() {
   const errors: RuleErrors = save.data && !save.data.ok ? save.data.errors : {};
   const set = (field: keyof Values) => (value: string) => setValues((v) => (v ? { ...v, [field]: value } : v));
   const submit = () => save.submit({ intent: "save", ...values }, { method: "post" });
-  const discard = () => setValues(baseline);
   const config = readRuleConfig(JSON.stringify({ network: values.network || undefined, url: values.url || undefined, every: Number(values.every) || undefined }));
   const namePlaceholder = defaultRuleName(type, config);
   const manual = type === "review";
@@ -201,20 +169,7 @@ export default function EarnRulePage() {
       primaryAction={{ content: "Save", onAction: submit, loading: saving, disabled: !isNew && !dirty }}
       secondaryActions={isNew ? [] : [{ content: "Delete", destructive: true, onAction: () => setConfirming(true) }]}
     >
-      <SaveBar id="earn-rule-save-bar" open={dirty}>
-        <button variant="primary" onClick={submit} disabled={saving} loading={saving ? "" : undefined}>
-          Save
-        </button>
-        <button onClick={discard} disabled={saving}>
-          Discard
-        </button>
-      </SaveBar>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit();
-        }}
-      >
+      <SaveBarForm id="earn-rule-save-bar" dirty={dirty} saving={saving} onSave={submit} onDiscard={discard}>
         <Layout>
           {errors.form ? (
             <Layout.Section>
@@ -392,7 +347,7 @@ export default function EarnRulePage() {
           </Layout.Section>
         </Layout>
         <button type="submit" hidden />
-      </form>
+      </SaveBarForm>
 
       <Modal
         open={confirming}

@@ -1,15 +1,15 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
-import { SaveBar } from "@shopify/app-bridge-react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Card, Checkbox, ChoiceList, EmptyState, FormLayout, Layout, Modal, Page, Text, TextField } from "@shopify/polaris";
-import { useEffect, useMemo, useState } from "react";
+import { useState } from "react";
 import { CampaignError, deleteCampaign, getCampaignEditor, saveCampaign } from "../loyalty/campaigns-admin.server";
 import { MAX_MULTIPLIER_PERMILLE, MIN_MULTIPLIER_PERMILLE, describeAudience, parseMultiplier, parseTierRanks, type CampaignErrors } from "../loyalty/earn-rules-campaigns";
 import { defaultExampleMinor, formatMultiplier } from "../loyalty/earn-rules";
 import { MULTIPLIER_ONE, combineMultipliers, computePurchasePoints } from "../loyalty/earning";
 import { formatMoney } from "../loyalty/money";
 import { requireAdmin } from "../shopify/admin.server";
-import { showToast } from "../components/showToast";
+import { SaveBarForm } from "../components/SaveBarForm";
+import { useEditorForm } from "../components/useEditorForm";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.editor?.campaign?.name ?? "Campaign"} · Kanta` }];
 
@@ -67,41 +67,15 @@ const STATUS_BADGE = {
 
 export default function CampaignPage() {
   const { editor } = useLoaderData<typeof loader>();
-  const navigate = useNavigate();
   const save = useFetcher<typeof action>();
   const remove = useFetcher<typeof action>();
-  const loaded = editor?.values ?? null;
-  const [values, setValues] = useState(loaded);
-  const [baseline, setBaseline] = useState(loaded);
   const [confirming, setConfirming] = useState(false);
-
-  const loadedKey = JSON.stringify(loaded);
-  useEffect(() => {
-    setValues(loaded);
-    setBaseline(loaded);
-  }, [loadedKey]);
-
-  useEffect(() => {
-    if (save.state !== "idle" || !save.data) return;
-    if (save.data.ok && save.data.intent === "save") {
-      showToast(save.data.message);
-      if (save.data.created) navigate("/app/earn");
-    } else if (!save.data.ok) {
-      showToast("Not saved: check the highlighted fields", true);
-    }
-  }, [save.state, save.data, navigate]);
-  useEffect(() => {
-    if (remove.state !== "idle" || !remove.data) return;
-    if (remove.data.ok) {
-      showToast(remove.data.message);
-      navigate("/app/earn");
-    } else {
-      setConfirming(false);
-      showToast(remove.data.errors.form ?? "Could not delete", true);
-    }
-  }, [remove.state, remove.data, navigate]);
-
-  const dirty = useMemo(() => JSON.stringify(values) !== JSON.stringify(baseline), [values, baseline]);
+  const { values, setValues, dirty, discard } = useEditorForm(editor?.values ?? null, {
+    save,
+    remove,
+    listUrl: "/app/earn",
+    onDeleteFailed: () => setConfirming(false),
+  });
 
   if (!editor || !values) {
     return (
@@ -158,20 +132,7 @@ export default function CampaignPage() {
       primaryAction={{ content: "Save", onAction: submit, loading: saving, disabled: !isNew && !dirty }}
       secondaryActions={isNew ? [] : [{ content: "Delete", destructive: true, onAction: () => setConfirming(true) }]}
     >
-      <SaveBar id="campaign-save-bar" open={dirty}>
-        <button variant="primary" onClick={submit} disabled={saving} loading={saving ? "" : undefined}>
-          Save
-        </button>
-        <button onClick={() => setValues(baseline)} disabled={saving}>
-          Discard
-        </button>
-      </SaveBar>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit();
-        }}
-      >
+      <SaveBarForm id="campaign-save-bar" dirty={dirty} saving={saving} onSave={submit} onDiscard={discard}>
         <Layout>
           {errors.form ? (
             <Layout.Section>
@@ -259,7 +220,7 @@ export default function CampaignPage() {
           </Layout.Section>
         </Layout>
         <button type="submit" hidden />
-      </form>
+      </SaveBarForm>
 
       <Modal
         open={confirming}

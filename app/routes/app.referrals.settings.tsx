@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
+import { useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Box, Button, Card, Checkbox, FormLayout, InlineGrid, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useMemo, useState } from "react";
 import {
@@ -15,6 +15,7 @@ import {
 import { getReferralSettingsPage, saveReferralSettings } from "../loyalty/referrals-admin.server";
 import { requireAdmin } from "../shopify/admin.server";
 import { currencySymbol } from "../loyalty/money";
+import { NotSavedBanner, SaveBarForm } from "../components/SaveBarForm";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
@@ -145,26 +146,9 @@ export default function ReferralSettingsPage() {
       backAction={{ content: "Referrals", url: "/app/referrals" }}
       primaryAction={{ content: "Save", onAction: save, loading: saving, disabled: !dirty }}
     >
-      <SaveBar id="referral-settings-save-bar" open={dirty}>
-        <button variant="primary" onClick={save} disabled={saving}>
-          Save
-        </button>
-        <button onClick={discard} disabled={saving}>
-          Discard
-        </button>
-      </SaveBar>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          save();
-        }}
-      >
+      <SaveBarForm id="referral-settings-save-bar" dirty={dirty} saving={saving} onSave={save} onDiscard={discard}>
         <BlockStack gap="500">
-          {errorCount > 0 ? (
-            <Banner tone="critical" title="Referral settings weren't saved">
-              <p>{errors.form ?? `Fix ${errorCount === 1 ? "the highlighted field" : `the ${errorCount} highlighted fields`} and save again. Nothing was changed.`}</p>
-            </Banner>
-          ) : null}
+          <NotSavedBanner title="Referral settings weren't saved" errorCount={errorCount} formError={errors.form} />
           {programStatus !== "live" ? (
             <Banner tone="info" title="Your program isn't live yet">
               <p>Referral links work once the program is live. You can set referrals up now.</p>
@@ -297,7 +281,7 @@ export default function ReferralSettingsPage() {
             </Layout.AnnotatedSection>
           </Layout>
         </BlockStack>
-      </form>
+      </SaveBarForm>
     </Page>
   );
 }

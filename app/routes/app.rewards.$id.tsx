@@ -1,9 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
-import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
+import { useAppBridge } from "@shopify/app-bridge-react";
 import {
   Badge,
-  Banner,
   BlockStack,
   Box,
   Button,
@@ -36,6 +35,7 @@ import {
 import { REWARD_TYPES, REWARD_TYPE_INFO, isRewardType, type RewardType } from "../loyalty/rewards";
 import { requireAdmin } from "../shopify/admin.server";
 import { currencySymbol } from "../loyalty/money";
+import { NotSavedBanner, SaveBarForm } from "../components/SaveBarForm";
 
 // Create (id "new", ?type=…) or edit one reward. Errors come back as data, on their fields;
 // nothing is saved while any field is wrong.
@@ -260,26 +260,11 @@ export default function RewardEditor() {
       backAction={{ content: "Rewards", url: "/app/rewards" }}
       primaryAction={{ content: isNew ? "Create reward" : "Save", onAction: submit, loading: saving, disabled: !isNew && !dirty }}
     >
-      <SaveBar id="reward-save-bar" open={dirty}>
-        <button variant="primary" onClick={submit} disabled={saving}>
-          Save
-        </button>
-        <button onClick={discard} disabled={saving}>
-          Discard
-        </button>
-      </SaveBar>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit();
-        }}
-      >
+      <SaveBarForm id="reward-save-bar" dirty={dirty} saving={saving} onSave={submit} onDiscard={discard}>
         <Layout>
           {errorCount > 0 ? (
             <Layout.Section>
-              <Banner tone="critical" title="The reward wasn't saved">
-                <p>{errors.form ?? `Fix ${errorCount === 1 ? "the highlighted field" : `the ${errorCount} highlighted fields`} and save again.`}</p>
-              </Banner>
+              <NotSavedBanner title="The reward wasn't saved" errorCount={errorCount} formError={errors.form} />
             </Layout.Section>
           ) : null}
           <Layout.Section>
@@ -360,7 +345,7 @@ export default function RewardEditor() {
           </Layout.Section>
         </Layout>
         <button type="submit" hidden />
-      </form>
+      </SaveBarForm>
 
       <Modal
         open={confirmDelete}

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { SaveBar, useAppBridge } from "@shopify/app-bridge-react";
+import { useAppBridge } from "@shopify/app-bridge-react";
 import {
   Banner,
   BlockStack,
@@ -40,6 +40,7 @@ import {
 } from "../loyalty/settings";
 import { excludeTaggedMembers } from "../loyalty/members.server";
 import { requireAdmin } from "../shopify/admin.server";
+import { NotSavedBanner, SaveBarForm } from "../components/SaveBarForm";
 
 // Settings: program name and points names, expiry, pending period, excluded tags and the
 // widget's appearance defaults. One form, saved with the contextual save bar; every field is
@@ -199,26 +200,9 @@ export default function Settings() {
 
   return (
     <Page title="Settings" subtitle="How your loyalty program is named, when points expire, and how the widget looks" backAction={{ content: "Home", url: "/app" }} primaryAction={{ content: "Save", onAction: save, loading: saving, disabled: !dirty }}>
-      <SaveBar id="settings-save-bar" open={dirty}>
-        <button variant="primary" onClick={save} disabled={saving}>
-          Save
-        </button>
-        <button onClick={discard} disabled={saving}>
-          Discard
-        </button>
-      </SaveBar>
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          save();
-        }}
-      >
+      <SaveBarForm id="settings-save-bar" dirty={dirty} saving={saving} onSave={save} onDiscard={discard}>
         <BlockStack gap="500">
-          {errorCount > 0 ? (
-            <Banner tone="critical" title="Settings weren't saved">
-              <p>{errors.form ?? `Fix ${errorCount === 1 ? "the highlighted field" : `the ${errorCount} highlighted fields`} and save again. Nothing was changed.`}</p>
-            </Banner>
-          ) : null}
+          <NotSavedBanner title="Settings weren't saved" errorCount={errorCount} formError={errors.form} />
           <BlockStack gap={{ xs: "800", sm: "400" }}>
             <SettingsSection title="Program and points names" description="What shoppers see in the widget. Leave a language empty to use Kanta's own words.">
               <Card roundedAbove="sm">
@@ -386,7 +370,7 @@ export default function Settings() {
           </BlockStack>
         </BlockStack>
         <button type="submit" hidden />
-      </form>
+      </SaveBarForm>
     </Page>
   );
 }
