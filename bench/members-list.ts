@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { createPrismaClient, setDb, type Db } from "../app/db.server";
 import { resetEnvCache } from "../app/env.server";
-import { ensureShop } from "../app/loyalty/shops.server";
+import { ensureShop } from "../app/loyalty/program/shops.server";
 import { LOCAL_SHOP } from "../app/shopify/admin.server";
 import { migrate } from "../scripts/migrate.mjs";
 

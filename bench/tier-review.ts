@@ -9,8 +9,8 @@ import os from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { createPrismaClient } from "../app/db.server";
-import { ensureShop } from "../app/loyalty/shops.server";
-import { runTierPass } from "../app/loyalty/tiers.server";
+import { ensureShop } from "../app/loyalty/program/shops.server";
+import { runTierPass } from "../app/loyalty/tiers/review.server";
 import { migrate } from "../scripts/migrate.mjs";
 
 const { values } = parseArgs({

@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import { createClient } from "@libsql/client";
 import pg from "pg";
 import { createPrismaClient } from "../app/db.server";
-import { ensureShop } from "../app/loyalty/shops.server";
+import { ensureShop } from "../app/loyalty/program/shops.server";
 import { webhookHeaders } from "../app/shopify/signing";
 import { migrate } from "../scripts/migrate.mjs";
 import { orderPayload, toShopifyJson } from "../tests/fixtures/payloads";

@@ -4,9 +4,9 @@
 // for the merchant (the link was opened by Aino herself, signed in) and a plain visit.
 // Idempotent: a shop that has referrals already is left alone.
 import type { PrismaClient } from "@prisma/client";
-import { applyOrderSnapshot } from "../app/loyalty/orders.server";
-import { DEFAULT_REFERRAL_SETTINGS, parseReferralSettings, serializeReferralSettings } from "../app/loyalty/referrals";
-import { applyReferralForOrder, ensureReferralCode, recordReferralVisit } from "../app/loyalty/referrals.server";
+import { applyOrderSnapshot } from "../app/loyalty/orders/orders.server";
+import { DEFAULT_REFERRAL_SETTINGS, parseReferralSettings, serializeReferralSettings } from "../app/loyalty/referrals/referrals";
+import { applyReferralForOrder, ensureReferralCode, recordReferralVisit } from "../app/loyalty/referrals/referrals.server";
 import { toOrderSnapshot } from "../app/webhooks/payloads";
 import { orderPayload } from "../tests/fixtures/payloads";
 

@@ -3,10 +3,10 @@
 // customers whose points come from real order events through the domain (so the ledger is
 // genuine). Idempotent: running it again changes nothing.
 import { createPrismaClient } from "../app/db.server";
-import { applyOrderSnapshot, applyRefund } from "../app/loyalty/orders.server";
-import { enrollMember } from "../app/loyalty/members.server";
-import { ensureShop } from "../app/loyalty/shops.server";
-import { requireShopConfig } from "../app/loyalty/shop-config.server";
+import { applyOrderSnapshot, applyRefund } from "../app/loyalty/orders/orders.server";
+import { enrollMember } from "../app/loyalty/members/enrol.server";
+import { ensureShop } from "../app/loyalty/program/shops.server";
+import { requireShopConfig } from "../app/loyalty/program/shop-config.server";
 import { inTransaction } from "../app/loyalty/tx.server";
 import { toCustomerFacts, toOrderSnapshot, toRefundSnapshot } from "../app/webhooks/payloads";
 import { customerPayload, lineId, orderPayload, refundPayload } from "../tests/fixtures/payloads";

@@ -5,7 +5,7 @@ import { afterAll, beforeAll } from "vitest";
 import { createPrismaClient, setDb, type Db } from "../app/db.server";
 import { resetEnvCache } from "../app/env.server";
 import { stopJobRunner } from "../app/jobs/queue.server";
-import { ensureShop } from "../app/loyalty/shops.server";
+import { ensureShop } from "../app/loyalty/program/shops.server";
 import { LOCAL_SHOP } from "../app/shopify/admin.server";
 import { pgAdminUrl, pgDatabaseUrl, pgTestPrefix, testTmpDir } from "./db-urls";
 

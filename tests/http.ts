@@ -16,7 +16,7 @@ import { action as proxyActions } from "../app/routes/proxy.actions.$action";
 import { loader as proxyReferralVisit } from "../app/routes/proxy.r.$code";
 import { loader as proxyReferral } from "../app/routes/proxy.referral._index";
 import { action as proxyReferralClaim } from "../app/routes/proxy.referral.claim";
-import { EARNING_RULE_TYPES } from "../app/loyalty/actions";
+import { EARNING_RULE_TYPES } from "../app/loyalty/earn/actions";
 import { afterAll, beforeAll } from "vitest";
 import { toShopifyJson } from "./fixtures/payloads";
 

@@ -1,11 +1,11 @@
-import type { Db, Tx } from "../db.server";
+import type { Db } from "../db.server";
 import { isLocalMode } from "../env.server";
 import { log } from "../log.server";
-import { DEFAULT_PROGRAM_NAME, storefrontWidgetDefaults } from "../loyalty/settings";
+import { DEFAULT_PROGRAM_NAME, storefrontWidgetDefaults } from "../loyalty/program/settings";
 import { syncProgramAppData, type ProgramAppData } from "../shopify/app-data.server";
 import type { AdminGraphql } from "../shopify/graphql";
 
-// The AppDataSync outbox: the storefront's app-data metafield (kanta.program: status and
+// The AppDataSync outbox (rows marked dirty by app/loyalty/program/app-data.server.ts): the storefront's app-data metafield (kanta.program: status and
 // widget defaults, app/shopify/app-data.server.ts) follows the Program row. Every change
 // the metafield shows marks the shop's row dirty in the same transaction (launch, pause,
 // resume, Settings saves, install); this job sends the Program as it is now, then clears
@@ -19,15 +19,6 @@ const LEASE_MS = 5 * 60_000;
 
 export function appDataRetryDelayMs(attempt: number): number {
   return Math.min(60 * 60_000, 1_000 * 4 ** (Math.max(1, attempt) - 1));
-}
-
-/** The app embed's metafield must be sent again (call in the transaction of the change). */
-export async function markAppDataDirty(db: Db | Tx, shopId: string, now = new Date()): Promise<void> {
-  await db.appDataSync.upsert({
-    where: { shopId },
-    create: { shopId, dirty: true, nextAttemptAt: now },
-    update: { dirty: true, nextAttemptAt: now, attempts: 0, version: { increment: 1 } },
-  });
 }
 
 /** The metafield's value for a Program row (the same widget defaults the app proxy gives). */

@@ -1,10 +1,10 @@
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { getDb } from "../db.server";
-import { releaseDuePendingPoints } from "../loyalty/orders.server";
-import { releaseDueReferrals } from "../loyalty/referrals.server";
+import { releaseDuePendingPoints } from "../loyalty/orders/orders.server";
+import { releaseDueReferrals } from "../loyalty/referrals/referrals.server";
 import { referralGatewayForShop } from "../shopify/referral-contacts.server";
-import { expireInactivePoints } from "../loyalty/expiry.server";
+import { expireInactivePoints } from "../loyalty/ledger/expiry.server";
 import { log } from "../log.server";
 import { getAdminGraphqlForShop } from "../shopify/admin.server";
 import { appDataJobsEnabled, tickAppDataSync } from "./app-data.server";

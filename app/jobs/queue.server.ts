@@ -1,9 +1,9 @@
 import { getDb } from "../db.server";
 import { getEnv } from "../env.server";
-import { releaseDuePendingPoints } from "../loyalty/orders.server";
-import { releaseDueReferrals } from "../loyalty/referrals.server";
+import { releaseDuePendingPoints } from "../loyalty/orders/orders.server";
+import { releaseDueReferrals } from "../loyalty/referrals/referrals.server";
 import { referralGatewayForShop } from "../shopify/referral-contacts.server";
-import { expireInactivePoints } from "../loyalty/expiry.server";
+import { expireInactivePoints } from "../loyalty/ledger/expiry.server";
 import { log } from "../log.server";
 import { getAdminGraphqlForShop } from "../shopify/admin.server";
 import { appDataJobsEnabled, tickAppDataSync } from "./app-data.server";

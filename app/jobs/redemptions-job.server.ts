@@ -1,5 +1,5 @@
 import type { Db } from "../db.server";
-import { findStalledRedemptions, recoverStalledRedemption } from "../loyalty/redemptions.server";
+import { findStalledRedemptions, recoverStalledRedemption } from "../loyalty/rewards/redemptions.server";
 import { log } from "../log.server";
 import { getAdminGraphqlForShop } from "../shopify/admin.server";
 import { findDiscountByCode } from "../shopify/discounts.server";

@@ -1,5 +1,5 @@
 import type { Db } from "../db.server";
-import { findShopsDueForTierPass, runTierPass, type TierPassResult } from "../loyalty/tiers.server";
+import { findShopsDueForTierPass, runTierPass, type TierPassResult } from "../loyalty/tiers/review.server";
 import { log } from "../log.server";
 import { syncDueTierChanges } from "./tier-sync.server";
 

@@ -1,5 +1,5 @@
 import type { Db } from "../db.server";
-import { claimTierChange, findDueTierChanges, finishTierChange, type TierSyncItem } from "../loyalty/tiers.server";
+import { claimTierChange, findDueTierChanges, finishTierChange, type TierSyncItem } from "../loyalty/tiers/sync-outbox.server";
 import { log } from "../log.server";
 import { getAdminGraphqlForShop } from "../shopify/admin.server";
 import { fireTierChangedFlow, syncCustomerTier } from "../shopify/customers.server";

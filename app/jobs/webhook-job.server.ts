@@ -1,7 +1,7 @@
 import { prismaErrorCode, type Db } from "../db.server";
-import { IdempotencyConflictError } from "../loyalty/ledger";
-import { MoneyError } from "../loyalty/money";
-import { UnknownShopError } from "../loyalty/shops.server";
+import { IdempotencyConflictError } from "../loyalty/ledger/entries";
+import { MoneyError } from "../loyalty/ledger/money";
+import { UnknownShopError } from "../loyalty/program/shops.server";
 import { log } from "../log.server";
 import { HANDLERS } from "../webhooks/handlers";
 import { parseShopifyJson } from "../webhooks/json";

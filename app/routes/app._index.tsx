@@ -28,8 +28,8 @@ import {
   themeEditorEmbedUrl,
   type ProgramOverview,
   type SetupStepId,
-} from "../loyalty/overview.server";
-import { formatMoney } from "../loyalty/money";
+} from "../loyalty/program/overview.server";
+import { formatMoney } from "../loyalty/ledger/money";
 import { ByWidth } from "../components/ByWidth";
 import { requireAdmin } from "../shopify/admin.server";
 import { CheckCircleIcon, CircleIcon } from "../components/EarnIcons";

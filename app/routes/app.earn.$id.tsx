@@ -20,7 +20,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useState } from "react";
-import { EarnRuleError, deleteEarnRule, getRuleEditor, saveEarnRule } from "../loyalty/earn-rules-admin.server";
+import { EarnRuleError, deleteEarnRule, getRuleEditor, saveEarnRule } from "../loyalty/earn/rules-admin.server";
 import {
   NETWORK_LABELS,
   PURCHASE_EXCLUSIONS,
@@ -36,9 +36,9 @@ import {
   ruleFormValues,
   type RuleErrors,
   type RuleFormValues,
-} from "../loyalty/earn-rules";
-import { SOCIAL_NETWORKS } from "../loyalty/actions";
-import { formatMinorPlain } from "../loyalty/money";
+} from "../loyalty/earn/rules";
+import { SOCIAL_NETWORKS } from "../loyalty/earn/actions";
+import { formatMinorPlain } from "../loyalty/ledger/money";
 import { requireAdmin } from "../shopify/admin.server";
 import { EarnRuleIcon } from "../components/EarnRuleIcon";
 import { SaveBarForm } from "../components/SaveBarForm";

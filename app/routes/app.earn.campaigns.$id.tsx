@@ -2,11 +2,11 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Card, Checkbox, ChoiceList, EmptyState, FormLayout, Layout, Modal, Page, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
-import { CampaignError, deleteCampaign, getCampaignEditor, saveCampaign } from "../loyalty/campaigns-admin.server";
-import { MAX_MULTIPLIER_PERMILLE, MIN_MULTIPLIER_PERMILLE, describeAudience, parseMultiplier, parseTierRanks, type CampaignErrors } from "../loyalty/earn-rules-campaigns";
-import { defaultExampleMinor, formatMultiplier } from "../loyalty/earn-rules";
-import { MULTIPLIER_ONE, combineMultipliers, computePurchasePoints } from "../loyalty/earning";
-import { formatMoney } from "../loyalty/money";
+import { CampaignError, deleteCampaign, getCampaignEditor, saveCampaign } from "../loyalty/earn/campaigns-admin.server";
+import { MAX_MULTIPLIER_PERMILLE, MIN_MULTIPLIER_PERMILLE, describeAudience, parseMultiplier, parseTierRanks, type CampaignErrors } from "../loyalty/earn/campaigns";
+import { defaultExampleMinor, formatMultiplier } from "../loyalty/earn/rules";
+import { MULTIPLIER_ONE, combineMultipliers, computePurchasePoints } from "../loyalty/orders/order-points";
+import { formatMoney } from "../loyalty/ledger/money";
 import { requireAdmin } from "../shopify/admin.server";
 import { SaveBarForm } from "../components/SaveBarForm";
 import { useEditorForm } from "../components/useEditorForm";

@@ -30,7 +30,7 @@ import {
   listMembers,
   listShopTiers,
   parseBulkIds,
-} from "../loyalty/members-admin.server";
+} from "../loyalty/members/admin.server";
 import { showToast } from "../components/showToast";
 import { ByWidth } from "../components/ByWidth";
 import { requireAdmin } from "../shopify/admin.server";

@@ -11,10 +11,10 @@ import {
   type ReferralSettingsDraft,
   type ReferralSettingsErrors,
   type ReviewReason,
-} from "../loyalty/referrals";
-import { getReferralSettingsPage, saveReferralSettings } from "../loyalty/referrals-admin.server";
+} from "../loyalty/referrals/referrals";
+import { getReferralSettingsPage, saveReferralSettings } from "../loyalty/referrals/admin.server";
 import { requireAdmin } from "../shopify/admin.server";
-import { currencySymbol } from "../loyalty/money";
+import { currencySymbol } from "../loyalty/ledger/money";
 import { NotSavedBanner, SaveBarForm } from "../components/SaveBarForm";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {

@@ -31,10 +31,10 @@ import {
   saveReward,
   type RewardFormErrors,
   type RewardFormValues,
-} from "../loyalty/rewards-admin.server";
-import { REWARD_TYPES, REWARD_TYPE_INFO, isRewardType, type RewardType } from "../loyalty/rewards";
+} from "../loyalty/rewards/admin.server";
+import { REWARD_TYPES, REWARD_TYPE_INFO, isRewardType, type RewardType } from "../loyalty/rewards/rewards";
 import { requireAdmin } from "../shopify/admin.server";
-import { currencySymbol } from "../loyalty/money";
+import { currencySymbol } from "../loyalty/ledger/money";
 import { NotSavedBanner, SaveBarForm } from "../components/SaveBarForm";
 
 // Create (id "new", ?type=…) or edit one reward. Errors come back as data, on their fields;

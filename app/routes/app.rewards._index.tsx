@@ -19,8 +19,8 @@ import {
   useBreakpoints,
 } from "@shopify/polaris";
 import { useEffect, useState, type ReactNode } from "react";
-import { RewardAdminError, deleteReward, listRewardsAdmin, setRewardEnabled, type RewardAdminRow } from "../loyalty/rewards-admin.server";
-import { REWARD_TYPES, REWARD_TYPE_INFO, type RewardType } from "../loyalty/rewards";
+import { RewardAdminError, deleteReward, listRewardsAdmin, setRewardEnabled, type RewardAdminRow } from "../loyalty/rewards/admin.server";
+import { REWARD_TYPES, REWARD_TYPE_INFO, type RewardType } from "../loyalty/rewards/rewards";
 import { requireAdmin } from "../shopify/admin.server";
 
 // Rewards ("Ways to redeem"): the catalogue of what members can spend points on.

@@ -26,7 +26,7 @@ import {
   type SettingsErrors,
   type SettingsField,
   type SettingsFormValues,
-} from "../loyalty/settings.server";
+} from "../loyalty/program/settings.server";
 import {
   BUILT_IN_POINTS_NAMES,
   MAX_EXPIRY_MONTHS,
@@ -37,8 +37,8 @@ import {
   contrastRatio,
   fallbackTextColour,
   normaliseHexColour,
-} from "../loyalty/settings";
-import { excludeTaggedMembers } from "../loyalty/members.server";
+} from "../loyalty/program/settings";
+import { excludeTaggedMembers } from "../loyalty/members/enrol.server";
 import { requireAdmin } from "../shopify/admin.server";
 import { NotSavedBanner, SaveBarForm } from "../components/SaveBarForm";
 

@@ -31,10 +31,10 @@ import {
   saveTierSettings,
   type TierEditorRow,
   type TierPreview,
-} from "../loyalty/tiers-admin.server";
+} from "../loyalty/tiers/admin.server";
 import { requireAdmin } from "../shopify/admin.server";
 import { showToast } from "../components/showToast";
-import { currencySymbol } from "../loyalty/money";
+import { currencySymbol } from "../loyalty/ledger/money";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);

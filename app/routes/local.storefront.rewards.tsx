@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { isLocalMode } from "../env.server";
-import { listPreviewMembers } from "../loyalty/overview.server";
+import { listPreviewMembers } from "../loyalty/program/overview.server";
 import { LOCAL_SHOP } from "../shopify/admin.server";
 import { renderStorefrontPage } from "../shopify/local-storefront-page.server";
 

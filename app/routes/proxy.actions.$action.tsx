@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { ActionError, claimAction, type ActionErrorCode } from "../loyalty/actions.server";
-import { RateLimiter } from "../loyalty/rate-limit";
+import { ActionError, claimAction, type ActionErrorCode } from "../loyalty/earn/claim.server";
+import { RateLimiter } from "../loyalty/storefront/rate-limit";
 import { jsonError, jsonHeaders, requireShopperPost } from "../shopify/proxy.server";
 
 // POST /apps/kanta/actions/<type> on the storefront -> /proxy/actions/<type> here: the

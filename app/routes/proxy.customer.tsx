@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { ProgramNotFoundError, getCustomerView } from "../loyalty/customer-view.server";
-import { markWidgetSeen } from "../loyalty/overview.server";
+import { ProgramNotFoundError, getCustomerView } from "../loyalty/storefront/customer-view.server";
+import { markWidgetSeen } from "../loyalty/program/overview.server";
 import { jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
 
 // GET /apps/kanta/customer on the storefront -> /proxy/customer here.

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { RateLimiter } from "../loyalty/rate-limit";
-import { RedeemError, redeemReward } from "../loyalty/redemptions.server";
+import { RateLimiter } from "../loyalty/storefront/rate-limit";
+import { RedeemError, redeemReward } from "../loyalty/rewards/redemptions.server";
 import { createRewardDiscount } from "../shopify/discounts.server";
 import { jsonError, jsonHeaders, requireShopperPost } from "../shopify/proxy.server";
 

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { RateLimiter } from "../loyalty/rate-limit";
-import { ReferralError, claimFriendOffer, type ReferralErrorCode } from "../loyalty/referrals.server";
+import { RateLimiter } from "../loyalty/storefront/rate-limit";
+import { ReferralError, claimFriendOffer, type ReferralErrorCode } from "../loyalty/referrals/referrals.server";
 import { jsonError, jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
 import { referralGateway } from "../shopify/referral-contacts.server";
 

@@ -1,4 +1,4 @@
-import { tierTag } from "../loyalty/tiers";
+import { tierTag } from "../loyalty/tiers/rules";
 import { CUSTOMER_TAGS_REMOVE, CUSTOMER_TIER_SYNC, FLOW_TRIGGER_RECEIVE } from "./documents";
 import { ShopifyApiError, requireNoUserErrors, runAdminQuery, type AdminGraphql } from "./graphql";
 

@@ -1,4 +1,4 @@
-import type { DiscountSpec } from "../loyalty/rewards";
+import type { DiscountSpec } from "../loyalty/rewards/rewards";
 import { DISCOUNT_BY_CODE, DISCOUNT_CODE_BASIC_CREATE, DISCOUNT_CODE_FREE_SHIPPING_CREATE } from "./documents";
 import { requireNoUserErrors, runAdminQuery, ShopifyApiError, type AdminGraphql } from "./graphql";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isLocalMode } from "../env.server";
-import type { RateLimiter } from "../loyalty/rate-limit";
+import type { RateLimiter } from "../loyalty/storefront/rate-limit";
 import { getShopify } from "../shopify.server";
 import type { AdminGraphql } from "./graphql";
 

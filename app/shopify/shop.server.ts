@@ -1,5 +1,5 @@
 import { getDb } from "../db.server";
-import { ensureShop } from "../loyalty/shops.server";
+import { ensureShop } from "../loyalty/program/shops.server";
 import { SHOP_DETAILS } from "./documents";
 import { runAdminQuery, type AdminGraphql } from "./graphql";
 

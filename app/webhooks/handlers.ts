@@ -1,10 +1,10 @@
 import type { Db } from "../db.server";
-import { eraseCustomer, eraseShop, exportCustomerData } from "../loyalty/compliance.server";
-import { enrollMember } from "../loyalty/members.server";
-import { applyOrderSnapshot, applyRefund } from "../loyalty/orders.server";
-import { applyReferralForOrder, applyReferralForRefund } from "../loyalty/referrals.server";
-import { requireShopConfig } from "../loyalty/shop-config.server";
-import { markShopUninstalled } from "../loyalty/shops.server";
+import { eraseCustomer, eraseShop, exportCustomerData } from "../loyalty/members/compliance.server";
+import { enrollMember } from "../loyalty/members/enrol.server";
+import { applyOrderSnapshot, applyRefund } from "../loyalty/orders/orders.server";
+import { applyReferralForOrder, applyReferralForRefund } from "../loyalty/referrals/referrals.server";
+import { requireShopConfig } from "../loyalty/program/shop-config.server";
+import { markShopUninstalled } from "../loyalty/program/shops.server";
 import { inTransaction } from "../loyalty/tx.server";
 import { referralGatewayForShop } from "../shopify/referral-contacts.server";
 import {

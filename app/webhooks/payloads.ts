@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { OrderLine, OrderSnapshot, RefundLine, RefundSnapshot } from "../loyalty/earning";
-import type { CustomerFacts } from "../loyalty/members.server";
-import { MoneyError, parseMoneyToMinor } from "../loyalty/money";
-import { REFERRAL_ATTRIBUTE, isVisitorToken, type AddressFacts, type ReferralOrderFacts } from "../loyalty/referrals";
+import type { OrderLine, OrderSnapshot, RefundLine, RefundSnapshot } from "../loyalty/orders/order-points";
+import type { CustomerFacts } from "../loyalty/members/enrol.server";
+import { MoneyError, parseMoneyToMinor } from "../loyalty/ledger/money";
+import { REFERRAL_ATTRIBUTE, isVisitorToken, type AddressFacts, type ReferralOrderFacts } from "../loyalty/referrals/referrals";
 import { idString } from "./json";
 
 // The parts of Shopify's webhook payloads Kanta reads, validated with zod and mapped to

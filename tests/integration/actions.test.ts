@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getJobRunner } from "../../app/jobs/queue.server";
-import { ActionError, claimAction } from "../../app/loyalty/actions.server";
-import { verifyLedger } from "../../app/loyalty/ledger.server";
+import { ActionError, claimAction } from "../../app/loyalty/earn/claim.server";
+import { verifyLedger } from "../../app/loyalty/ledger/append.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { createTestShop, useTestDatabase } from "../db";
 import { customerPayload } from "../fixtures/payloads";

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { claimAction } from "../../app/loyalty/actions.server";
-import { applyOrderSnapshot } from "../../app/loyalty/orders.server";
-import { invalidateShopConfig, requireShopConfig } from "../../app/loyalty/shop-config.server";
+import { claimAction } from "../../app/loyalty/earn/claim.server";
+import { applyOrderSnapshot } from "../../app/loyalty/orders/orders.server";
+import { invalidateShopConfig, requireShopConfig } from "../../app/loyalty/program/shop-config.server";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { toOrderSnapshot } from "../../app/webhooks/payloads";
 import { action as listAction, loader as listLoader } from "../../app/routes/app.earn._index";

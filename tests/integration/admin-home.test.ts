@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { appendLedgerEntry } from "../../app/loyalty/ledger.server";
-import type { LedgerKind } from "../../app/loyalty/ledger";
-import { computePointsValue, getProgramOverview, markWidgetSeen, resetWidgetSeenCache } from "../../app/loyalty/overview.server";
-import { requireShopConfig } from "../../app/loyalty/shop-config.server";
+import { appendLedgerEntry } from "../../app/loyalty/ledger/append.server";
+import type { LedgerKind } from "../../app/loyalty/ledger/entries";
+import { computePointsValue, getProgramOverview, markWidgetSeen, resetWidgetSeenCache } from "../../app/loyalty/program/overview.server";
+import { requireShopConfig } from "../../app/loyalty/program/shop-config.server";
 import { inTransaction } from "../../app/loyalty/tx.server";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { signProxyQuery } from "../../app/shopify/signing";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { getCustomerView } from "../../app/loyalty/customer-view.server";
+import { getCustomerView } from "../../app/loyalty/storefront/customer-view.server";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { action as editAction, loader as editLoader } from "../../app/routes/app.rewards.$id";
 import { action as listAction, loader as listLoader } from "../../app/routes/app.rewards._index";

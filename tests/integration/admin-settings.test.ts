@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { getCustomerView } from "../../app/loyalty/customer-view.server";
-import { requireShopConfig } from "../../app/loyalty/shop-config.server";
+import { getCustomerView } from "../../app/loyalty/storefront/customer-view.server";
+import { requireShopConfig } from "../../app/loyalty/program/shop-config.server";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { action, loader } from "../../app/routes/app.settings";
 import { createTestShop, useTestDatabase, useLocalAdminShop } from "../db";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyOrderSnapshot } from "../../app/loyalty/orders.server";
-import { runTierPass } from "../../app/loyalty/tiers.server";
+import { applyOrderSnapshot } from "../../app/loyalty/orders/orders.server";
+import { runTierPass } from "../../app/loyalty/tiers/review.server";
 import { action as memberAction, loader as memberLoader } from "../../app/routes/app.members.$id";
 import { action as tiersAction, loader as tiersLoader } from "../../app/routes/app.tiers";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { syncDueAppData } from "../../app/jobs/app-data.server";
-import { launchProgram, setProgramPaused } from "../../app/loyalty/overview.server";
-import { saveProgramSettings, parseSettingsForm } from "../../app/loyalty/settings.server";
-import { ensureShop, markShopUninstalled } from "../../app/loyalty/shops.server";
+import { launchProgram, setProgramPaused } from "../../app/loyalty/program/overview.server";
+import { saveProgramSettings, parseSettingsForm } from "../../app/loyalty/program/settings.server";
+import { ensureShop, markShopUninstalled } from "../../app/loyalty/program/shops.server";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { PROGRAM_APP_DATA_METAFIELD } from "../../app/shopify/app-data.server";
 import { AdminEmulator, getEmulator, loadAdminSchema } from "../../app/shopify/emulator.server";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { expireInactivePoints } from "../../app/loyalty/expiry.server";
-import { appendLedgerEntry, verifyLedger } from "../../app/loyalty/ledger.server";
+import { expireInactivePoints } from "../../app/loyalty/ledger/expiry.server";
+import { appendLedgerEntry, verifyLedger } from "../../app/loyalty/ledger/append.server";
 import { inTransaction } from "../../app/loyalty/tx.server";
 import { createTestShop, useTestDatabase } from "../db";
 

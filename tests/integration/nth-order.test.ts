@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { applyOrderSnapshot } from "../../app/loyalty/orders.server";
-import { verifyLedger } from "../../app/loyalty/ledger.server";
+import { applyOrderSnapshot } from "../../app/loyalty/orders/orders.server";
+import { verifyLedger } from "../../app/loyalty/ledger/append.server";
 import { toOrderSnapshot } from "../../app/webhooks/payloads";
 import { createTestShop, useTestDatabase } from "../db";
 import { orderPayload } from "../fixtures/payloads";

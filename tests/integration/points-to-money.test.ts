@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { appendLedgerEntry, verifyLedger } from "../../app/loyalty/ledger.server";
-import { redeemReward } from "../../app/loyalty/redemptions.server";
+import { appendLedgerEntry, verifyLedger } from "../../app/loyalty/ledger/append.server";
+import { redeemReward } from "../../app/loyalty/rewards/redemptions.server";
 import { inTransaction } from "../../app/loyalty/tx.server";
 import { getEmulator } from "../../app/shopify/emulator.server";
 import { signProxyQuery } from "../../app/shopify/signing";

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { getJobRunner } from "../../app/jobs/queue.server";
-import { verifyLedger } from "../../app/loyalty/ledger.server";
+import { verifyLedger } from "../../app/loyalty/ledger/append.server";
 import { recoverStalledRedemptions } from "../../app/jobs/redemptions-job.server";
-import { findStalledRedemptions, STALLED_AFTER_MS } from "../../app/loyalty/redemptions.server";
+import { findStalledRedemptions, STALLED_AFTER_MS } from "../../app/loyalty/rewards/redemptions.server";
 import { getEmulator } from "../../app/shopify/emulator.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { createTestShop, useTestDatabase } from "../db";

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { getJobRunner } from "../../app/jobs/queue.server";
-import { verifyLedger } from "../../app/loyalty/ledger.server";
-import { DEFAULT_REFERRAL_SETTINGS, serializeReferralSettings, type ReferralSettings } from "../../app/loyalty/referrals";
-import { decideHeldReferral, releaseDueReferrals } from "../../app/loyalty/referrals.server";
+import { verifyLedger } from "../../app/loyalty/ledger/append.server";
+import { DEFAULT_REFERRAL_SETTINGS, serializeReferralSettings, type ReferralSettings } from "../../app/loyalty/referrals/referrals";
+import { decideHeldReferral, releaseDueReferrals } from "../../app/loyalty/referrals/referrals.server";
 import { getEmulator } from "../../app/shopify/emulator.server";
 import { referralGatewayForShop } from "../../app/shopify/referral-contacts.server";
 import { signProxyQuery } from "../../app/shopify/signing";

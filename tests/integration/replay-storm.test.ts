@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { getJobRunner } from "../../app/jobs/queue.server";
-import { verifyLedger } from "../../app/loyalty/ledger.server";
+import { verifyLedger } from "../../app/loyalty/ledger/append.server";
 import { createTestShop, useTestDatabase } from "../db";
 import { lineId, orderPayload, refundPayload, type LineSpec, type RefundSpec } from "../fixtures/payloads";
 import { sendWebhook, useTestServer } from "../http";

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { UnknownShopError } from "../../app/loyalty/shops.server";
-import { invalidateShopConfig, requireShopConfig } from "../../app/loyalty/shop-config.server";
+import { UnknownShopError } from "../../app/loyalty/program/shops.server";
+import { invalidateShopConfig, requireShopConfig } from "../../app/loyalty/program/shop-config.server";
 import { createTestShop, useTestDatabase } from "../db";
 
 const { db } = useTestDatabase();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { getJobRunner } from "../../app/jobs/queue.server";
-import { verifyLedger } from "../../app/loyalty/ledger.server";
-import { applyOrderSnapshot, applyRefund } from "../../app/loyalty/orders.server";
-import { TierPassCrash, runTierPass } from "../../app/loyalty/tiers.server";
+import { verifyLedger } from "../../app/loyalty/ledger/append.server";
+import { applyOrderSnapshot, applyRefund } from "../../app/loyalty/orders/orders.server";
+import { TierPassCrash, runTierPass } from "../../app/loyalty/tiers/review.server";
 import { toOrderSnapshot, toRefundSnapshot } from "../../app/webhooks/payloads";
 import { createTestShop, useTestDatabase } from "../db";
 import { lineId, orderPayload, refundPayload } from "../fixtures/payloads";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { syncDueTierChanges, TIER_SYNC_MAX_ATTEMPTS } from "../../app/jobs/tier-sync.server";
-import { applyOrderSnapshot } from "../../app/loyalty/orders.server";
-import { runTierPass } from "../../app/loyalty/tiers.server";
+import { applyOrderSnapshot } from "../../app/loyalty/orders/orders.server";
+import { runTierPass } from "../../app/loyalty/tiers/review.server";
 import { KANTA_TIER_FLOW_TRIGGER, TIER_METAFIELD } from "../../app/shopify/customers.server";
 import { AdminEmulator, loadAdminSchema } from "../../app/shopify/emulator.server";
 import { toOrderSnapshot } from "../../app/webhooks/payloads";

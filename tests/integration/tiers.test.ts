@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getJobRunner } from "../../app/jobs/queue.server";
-import { applyOrderSnapshot } from "../../app/loyalty/orders.server";
-import { calendarYearBounds } from "../../app/loyalty/tiers";
+import { applyOrderSnapshot } from "../../app/loyalty/orders/orders.server";
+import { calendarYearBounds } from "../../app/loyalty/tiers/rules";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { toOrderSnapshot } from "../../app/webhooks/payloads";
 import { createTestShop, useTestDatabase } from "../db";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { getJobRunner } from "../../app/jobs/queue.server";
-import { verifyLedger } from "../../app/loyalty/ledger.server";
+import { verifyLedger } from "../../app/loyalty/ledger/append.server";
 import { createTestShop, useTestDatabase } from "../db";
 import { customerPayload, lineId, orderPayload, refundPayload, toShopifyJson } from "../fixtures/payloads";
 import { sendWebhook, useTestServer } from "../http";
@@ -174,7 +174,7 @@ describe("webhook intake", () => {
     await settle();
     m = await member(shop.id, "4006");
     expect(m).toMatchObject({ points: 100, pendingPoints: 80 });
-    const { releaseDuePendingPoints } = await import("../../app/loyalty/orders.server");
+    const { releaseDuePendingPoints } = await import("../../app/loyalty/orders/orders.server");
     await releaseDuePendingPoints(db(), { now: new Date(now.getTime() + 13 * 86_400_000) });
     expect(await member(shop.id, "4006")).toMatchObject({ points: 100, pendingPoints: 80 });
     await releaseDuePendingPoints(db(), { now: new Date(now.getTime() + 15 * 86_400_000) });

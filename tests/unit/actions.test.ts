@@ -9,7 +9,7 @@ import {
   parseBirthday,
   yearInTimeZone,
   type WayRule,
-} from "../../app/loyalty/actions";
+} from "../../app/loyalty/earn/actions";
 
 const GID = "gid://shopify/Customer/820982911946154508";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { campaignMultiplierPermille, computeEarnMultiplierPermille, parseTierRanks } from "../../app/loyalty/campaigns";
+import { campaignMultiplierPermille, computeEarnMultiplierPermille, parseTierRanks } from "../../app/loyalty/earn/campaigns";
 
 const weekend = { multiplierPermille: 2000, startsAt: new Date("2026-11-28T00:00:00Z"), endsAt: new Date("2026-11-30T00:00:00Z"), tierRanks: "" };
 
@@ -26,7 +26,10 @@ describe("campaignMultiplierPermille", () => {
     expect(campaignMultiplierPermille([gold], at, null)).toBe(1000);
     expect(campaignMultiplierPermille([{ ...weekend, enabled: false }], at, 0)).toBe(1000);
     expect(parseTierRanks(" 1, x, 3")).toEqual([1, 3]);
-    expect(parseTierRanks("")).toBeNull();
+    expect(parseTierRanks("")).toEqual([]);
+    expect(parseTierRanks(null)).toEqual([]);
+    expect(parseTierRanks("3,1,3")).toEqual([1, 3]);
+    expect(parseTierRanks([2, -1, 1.5, 2])).toEqual([2]);
   });
 });
 

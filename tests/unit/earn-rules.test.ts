@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { computeWays, parseActionConfig } from "../../app/loyalty/actions";
+import { computeWays, parseActionConfig } from "../../app/loyalty/earn/actions";
 import {
   addableRuleTypes,
   awardedWhen,
@@ -17,7 +17,7 @@ import {
   ruleFormValues,
   type NthOrderRule,
   type RuleFormValues,
-} from "../../app/loyalty/earn-rules";
+} from "../../app/loyalty/earn/rules";
 import {
   addDaysToDate,
   campaignStatus,
@@ -29,7 +29,7 @@ import {
   zonedDateTimeToUtc,
   type CampaignField,
   type CampaignFormValues,
-} from "../../app/loyalty/earn-rules-campaigns";
+} from "../../app/loyalty/earn/campaigns";
 
 function parse(values: RuleFormValues, currency = "EUR") {
   return parseRuleForm(values, currency);

@@ -9,7 +9,7 @@ import {
   isPaidStatus,
   refundedQuantities,
   type OrderLine,
-} from "../../app/loyalty/earning";
+} from "../../app/loyalty/orders/order-points";
 
 const line = (over: Partial<OrderLine> = {}): OrderLine => ({
   lineItemId: "1",

@@ -46,7 +46,7 @@ describe("Admin API documents and emulator", () => {
 
 describe("reward discounts against the Admin schema", () => {
   it("every reward type becomes an input Shopify's schema accepts", async () => {
-    const { computeDiscountSpec } = await import("../../app/loyalty/rewards");
+    const { computeDiscountSpec } = await import("../../app/loyalty/rewards/rewards");
     const { createRewardDiscount } = await import("../../app/shopify/discounts.server");
     const emulator = new AdminEmulator(loadAdminSchema());
     emulator.addShop(DEMO_SHOP);

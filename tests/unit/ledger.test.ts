@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LedgerError, computeBalance, computeExpiredPoints, isInactiveSince, requireValidEntry, sameEntry, type LedgerRow } from "../../app/loyalty/ledger";
+import { LedgerError, computeBalance, computeExpiredPoints, isInactiveSince, requireValidEntry, sameEntry, type LedgerRow } from "../../app/loyalty/ledger/entries";
 
 const at = (day: number) => new Date(Date.UTC(2026, 0, day));
 const row = (day: number, delta: number, over: Partial<LedgerRow> = {}): LedgerRow => ({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MoneyError, currencyScale, formatMinorPlain, formatMoney, parseMoneyToMinor } from "../../app/loyalty/money";
+import { MoneyError, currencyScale, formatMinorPlain, formatMoney, parseMoneyToMinor } from "../../app/loyalty/ledger/money";
 
 describe("money", () => {
   it("knows each currency's minor units", () => {

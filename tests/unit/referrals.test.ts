@@ -34,7 +34,7 @@ import {
   validateReferralSettings,
   type PartyFacts,
   type ReferralSettingsDraft,
-} from "../../app/loyalty/referrals";
+} from "../../app/loyalty/referrals/referrals";
 
 const party = (p: Partial<PartyFacts>): PartyFacts => ({ customerGid: null, emails: [], phones: [], addresses: [], ...p });
 const street = (address1: string, zip = "00100", countryCode = "FI") => ({ address1, address2: null, city: "Helsinki", zip, countryCode });

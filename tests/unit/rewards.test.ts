@@ -7,7 +7,7 @@ import {
   describeRewardValue,
   parseRewardConfig,
   type RewardDef,
-} from "../../app/loyalty/rewards";
+} from "../../app/loyalty/rewards/rewards";
 import { AdminEmulator, DEMO_PRODUCTS, DEMO_SHOP, loadAdminSchema } from "../../app/shopify/emulator.server";
 import { createRewardDiscount } from "../../app/shopify/discounts.server";
 import { PRODUCTS_WITH_VARIANTS } from "../../app/shopify/documents";

@@ -9,7 +9,7 @@ import {
   resolvePointsName,
   storefrontWidgetDefaults,
   widgetLanguage,
-} from "../../app/loyalty/settings";
+} from "../../app/loyalty/program/settings";
 
 describe("program settings rules", () => {
   it("computes WCAG contrast like the widget", () => {

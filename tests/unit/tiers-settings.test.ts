@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatMultiplier, formatThreshold, parseMultiplierPermille, validateTierSettings, type TierRowInput } from "../../app/loyalty/tiers-settings";
+import { formatMultiplier, formatThreshold, parseMultiplierPermille, validateTierSettings, type TierRowInput } from "../../app/loyalty/tiers/settings";
 
 const row = (over: Partial<TierRowInput>): TierRowInput => ({ id: null, name: "Tier", threshold: "0", multiplier: "1", entryPoints: "", birthdayPoints: "", freeShipping: false, ...over });
 const ladder = () => [

@@ -20,7 +20,7 @@ import {
   tierSlug,
   tierTag,
   twelveMonthsBefore,
-} from "../../app/loyalty/tiers";
+} from "../../app/loyalty/tiers/rules";
 
 const LADDER = [
   { name: "Bronze", rank: 0, thresholdMinor: 0 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { localDate, safeTimeZone, wallClock, zonedToUtc } from "../../app/loyalty/zoned-time";
+import { localDate, safeTimeZone, wallClock, zonedToUtc } from "../../app/loyalty/program/zoned-time";
 
 // The one place shop-local time is computed: year ends for tiers, campaign windows,
 // monthly referral caps, once-a-year claims.

@@ -1,0 +1,232 @@
+// Bonus actions a shopper claims from the storefront widget ("Ways to earn"), and how each
+// earning rule looks to a shopper. Pure; persistence is in actions.server.ts.
+//
+// A claim is the shopper's word: Kanta cannot see an Instagram follow or a newsletter
+// sign-up. What it guarantees is that a claim pays at most once per period. The period is
+// part of the ledger row's idempotency key (unique per shop), so a replayed or concurrent
+// claim can never write a second row, and no table of claims is needed.
+
+import { localDate } from "../program/zoned-time";
+import { ledgerKeys } from "../ledger/entries";
+
+/** Rule types a shopper claims from the widget. */
+export const CLAIMABLE_ACTION_TYPES = ["social_follow", "newsletter", "birthday", "custom"] as const;
+export type ClaimableActionType = (typeof CLAIMABLE_ACTION_TYPES)[number];
+
+/** Rule types the widget shows for information only: orders, enrolment and reviews earn elsewhere. */
+export const INFO_ACTION_TYPES = ["purchase", "signup", "review", "nth_order"] as const;
+
+export const EARNING_RULE_TYPES = [...CLAIMABLE_ACTION_TYPES, ...INFO_ACTION_TYPES] as const;
+export type EarningRuleType = (typeof EARNING_RULE_TYPES)[number];
+
+export const SOCIAL_NETWORKS = ["instagram", "tiktok", "facebook", "x"] as const;
+export type SocialNetwork = (typeof SOCIAL_NETWORKS)[number];
+
+export function isEarningRuleType(type: string): type is EarningRuleType {
+  return (EARNING_RULE_TYPES as readonly string[]).includes(type);
+}
+
+export function isClaimableActionType(type: string): type is ClaimableActionType {
+  return (CLAIMABLE_ACTION_TYPES as readonly string[]).includes(type);
+}
+
+/** What the widget needs from a rule's config: which network, and the link to open. */
+export interface ActionConfig {
+  network?: SocialNetwork;
+  url?: string;
+}
+
+/**
+ * Reads a rule's config JSON, keeping only known fields. The URL is handed to the widget
+ * as a link, so only http(s) URLs pass (never `javascript:` or `data:`); a malformed
+ * config reads as empty rather than breaking the widget for every shopper.
+ */
+export function parseActionConfig(type: string, json: string): ActionConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    return {};
+  }
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return {};
+  const { network, url } = raw as Record<string, unknown>;
+  const config: ActionConfig = {};
+  if (type === "social_follow" && typeof network === "string" && (SOCIAL_NETWORKS as readonly string[]).includes(network)) {
+    config.network = network as SocialNetwork;
+  }
+  if ((type === "social_follow" || type === "custom") && typeof url === "string" && isWebUrl(url)) config.url = url;
+  return config;
+}
+
+function isWebUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === "https:" || url.protocol === "http:";
+  } catch {
+    return false;
+  }
+}
+
+export type ClaimPeriod = "once" | "once_per_year";
+
+/**
+ * How often a claimable action pays. `once_per_year` is a calendar year in the shop's time
+ * zone. A birthday comes every year, so a birthday rule pays yearly unless set to `once`.
+ * Other actions never pay without limit, whatever the rule says: an "unlimited" follow or
+ * newsletter claim would let a script mint points, so it pays once.
+ */
+export function claimPeriod(rule: { type: ClaimableActionType; limit: string }): ClaimPeriod {
+  if (rule.limit === "once_per_year") return "once_per_year";
+  if (rule.type === "birthday" && rule.limit !== "once") return "once_per_year";
+  return "once";
+}
+
+
+/**
+ * The calendar year at `at` in `timeZone` (an IANA name such as the shop's
+ * `ianaTimezone`). An unknown zone reads as UTC rather than failing the shopper's claim.
+ */
+export function yearInTimeZone(at: Date, timeZone: string): number {
+  return localDate(at, timeZone).year;
+}
+
+/**
+ * The ledger idempotency key of a claim: one per rule and customer, plus the year for
+ * yearly rules. Keyed by rule id, so a merchant who deletes a rule and creates a new one
+ * starts a new offer.
+ */
+export function computeClaimKey(
+  rule: { id: string; type: ClaimableActionType; limit: string },
+  customerGid: string,
+  year: number,
+): string {
+  const base = `action:${rule.id}:${customerGid}`;
+  return claimPeriod(rule) === "once_per_year" ? `${base}:${year}` : base;
+}
+
+export interface Birthday {
+  month: number;
+  day: number;
+}
+
+/** Days in each month; February has 29 so a leap-day birthday can be entered. */
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** "MM-DD" (two digits each) of a real calendar day, or null. */
+export function parseBirthday(text: unknown): Birthday | null {
+  if (typeof text !== "string") return null;
+  const match = /^(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return null;
+  const month = Number(match[1]);
+  const day = Number(match[2]);
+  if (month < 1 || month > 12) return null;
+  if (day < 1 || day > DAYS_IN_MONTH[month - 1]!) return null;
+  return { month, day };
+}
+
+export function formatBirthday(birthday: Birthday): string {
+  return `${String(birthday.month).padStart(2, "0")}-${String(birthday.day).padStart(2, "0")}`;
+}
+
+/** A rule a shopper can claim: a claimable type that moves a positive whole number of points. */
+export function isClaimableRule(rule: { type: string; points: number; enabled: boolean }): rule is typeof rule & { type: ClaimableActionType } {
+  return rule.enabled && isClaimableActionType(rule.type) && Number.isSafeInteger(rule.points) && rule.points > 0;
+}
+
+export type WayState = "done" | "claim" | "go" | "info";
+
+export interface WayRule {
+  id: string;
+  type: string;
+  name: string;
+  points: number;
+  enabled: boolean;
+  limit: string;
+  config: string;
+  /** Purchase rules: `points` for every `spendMinor` of eligible spend. */
+  spendMinor: bigint | number | null;
+  createdAt: Date;
+}
+
+export interface WayView {
+  id: string;
+  type: EarningRuleType;
+  name: string;
+  points: number;
+  state: WayState;
+  config: ActionConfig;
+  /** Purchase rules: "Earn 1 point per 1 €" is `points` per `spendMinor` of the shop currency. */
+  earn?: { points: number; spendMinor: number };
+}
+
+/** Who is looking at the ways to earn. */
+export interface WayViewer {
+  customerGid: string;
+  /** An active member of a live program; otherwise nothing can be claimed now. */
+  canClaim: boolean;
+  /** Ledger keys of this member that exist (see computeWayKeys). */
+  existingKeys: ReadonlySet<string>;
+  /** The current year in the shop's time zone. */
+  year: number;
+}
+
+/** The ledger keys that decide whether each rule is done for this customer now. */
+export function computeWayKeys(rules: readonly WayRule[], customerGid: string, year: number): string[] {
+  const keys = new Set<string>();
+  for (const rule of rules) {
+    if (rule.type === "signup") keys.add(ledgerKeys.signup(customerGid));
+    else if (isClaimableRule(rule)) keys.add(computeClaimKey(rule, customerGid, year));
+  }
+  return [...keys];
+}
+
+function typeOrder(type: string): number {
+  if (type === "purchase") return 0;
+  if (type === "signup") return 1;
+  return 2;
+}
+
+/**
+ * The enabled rules as the widget shows them: purchase first, then sign-up, then the rest
+ * by points (most first). Unknown types and rules worth nothing are left out.
+ * - guest (viewer null): everything is "info" (the widget invites them to join);
+ * - sign-up: "done" once its bonus is in the ledger, else "info" (it is not claimable);
+ * - claimable actions: "done" when this period's claim exists; else "go" when there is a
+ *   link to open first (then claim), "claim" otherwise; "info" when the viewer cannot
+ *   claim (excluded member, program not live);
+ * - purchase, review, nth_order: "info" (purchase carries its earn rate).
+ */
+export function computeWays(rules: readonly WayRule[], viewer: WayViewer | null): WayView[] {
+  const shown = rules.filter((r) => r.enabled && isEarningRuleType(r.type) && Number.isSafeInteger(r.points) && r.points > 0);
+  const sorted = [...shown].sort(
+    (a, b) =>
+      typeOrder(a.type) - typeOrder(b.type) ||
+      b.points - a.points ||
+      a.createdAt.getTime() - b.createdAt.getTime() ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
+  return sorted.map((rule) => {
+    const config = parseActionConfig(rule.type, rule.config);
+    const view: WayView = {
+      id: rule.id,
+      type: rule.type as EarningRuleType,
+      name: rule.name,
+      points: rule.points,
+      state: computeWayState(rule, config, viewer),
+      config,
+    };
+    if (rule.type === "purchase" && rule.spendMinor !== null && Number(rule.spendMinor) > 0) {
+      view.earn = { points: rule.points, spendMinor: Number(rule.spendMinor) };
+    }
+    return view;
+  });
+}
+
+function computeWayState(rule: WayRule, config: ActionConfig, viewer: WayViewer | null): WayState {
+  if (!viewer) return "info";
+  if (rule.type === "signup") return viewer.existingKeys.has(ledgerKeys.signup(viewer.customerGid)) ? "done" : "info";
+  if (!isClaimableRule(rule)) return "info";
+  if (viewer.existingKeys.has(computeClaimKey(rule, viewer.customerGid, viewer.year))) return "done";
+  if (!viewer.canClaim) return "info";
+  return config.url ? "go" : "claim";
+}

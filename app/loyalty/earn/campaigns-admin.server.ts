@@ -1,0 +1,124 @@
+import { getDb, type Db } from "../../db.server";
+import {
+  campaignStatus,
+  formatTierRanks,
+  parseCampaignForm,
+  parseTierRanks,
+  utcToZonedDateTime,
+  type CampaignErrors,
+  type CampaignFormValues,
+} from "./campaigns";
+import { formatMultiplier } from "./rules";
+import { invalidateShopConfig } from "../program/shop-config.server";
+
+// The admin's campaigns: points multipliers over a window of shop-local time, stored in
+// UTC (Campaign.startsAt/endsAt), for every member or some tiers (Campaign.tierRanks).
+// Overlapping campaigns are allowed: they multiply (earning.ts combineMultipliers).
+
+export class CampaignError extends Error {
+  override name = "CampaignError";
+}
+
+async function findShop(db: Db, shopDomain: string) {
+  return db.shop.findUnique({
+    where: { domain: shopDomain },
+    select: { id: true, domain: true, currencyCode: true, ianaTimezone: true, primaryLocale: true, tiers: { orderBy: { rank: "asc" }, select: { rank: true, name: true, multiplierPermille: true } } },
+  });
+}
+
+/** The campaign edit page: the stored campaign (or a blank one for "new"), in shop-local time. */
+export async function getCampaignEditor(shopDomain: string, id: string, db: Db = getDb(), now = new Date()) {
+  const shop = await findShop(db, shopDomain);
+  if (!shop) return null;
+  const campaign = id === "new" ? null : await db.campaign.findFirst({ where: { id, shopId: shop.id } });
+  if (id !== "new" && !campaign) return null;
+  const purchase = await db.earningRule.findFirst({ where: { shopId: shop.id, type: "purchase", enabled: true }, orderBy: { createdAt: "asc" } });
+  const zone = shop.ianaTimezone;
+  let values: Required<CampaignFormValues>;
+  if (campaign) {
+    const start = utcToZonedDateTime(campaign.startsAt, zone);
+    const end = utcToZonedDateTime(campaign.endsAt, zone);
+    values = {
+      name: campaign.name,
+      multiplier: formatMultiplier(campaign.multiplierPermille).replace("×", ""),
+      startDate: start.date,
+      startTime: start.time,
+      endDate: end.date,
+      endTime: end.time,
+      tiers: parseTierRanks(campaign.tierRanks).map(String),
+      enabled: String(campaign.enabled),
+    };
+  } else {
+    // A new campaign starts as a weekend-length window from tomorrow, shop-local midnight.
+    const today = utcToZonedDateTime(now, zone).date;
+    const tomorrow = new Date(`${today}T00:00:00Z`);
+    tomorrow.setUTCDate(tomorrow.getUTCDate() + 1);
+    const after = new Date(tomorrow);
+    after.setUTCDate(after.getUTCDate() + 3);
+    values = {
+      name: "",
+      multiplier: "2",
+      startDate: tomorrow.toISOString().slice(0, 10),
+      startTime: "00:00",
+      endDate: after.toISOString().slice(0, 10),
+      endTime: "00:00",
+      tiers: [],
+      enabled: "true",
+    };
+  }
+  return {
+    shop: { currencyCode: shop.currencyCode, timezone: zone, locale: shop.primaryLocale || "en" },
+    tiers: shop.tiers,
+    purchaseRate: purchase?.spendMinor ? { points: purchase.points, spendMinor: Number(purchase.spendMinor) } : null,
+    campaign: campaign
+      ? {
+          id: campaign.id,
+          name: campaign.name,
+          status: campaignStatus(campaign, now),
+          updatedAt: campaign.updatedAt.toISOString(),
+        }
+      : null,
+    values,
+  };
+}
+
+export type SaveCampaignResult = { ok: true; id: string; name: string; created: boolean } | { ok: false; errors: CampaignErrors };
+
+/** Creates (id null) or updates a campaign. Invalid input saves nothing and says why, per field. */
+export async function saveCampaign(shopDomain: string, id: string | null, values: CampaignFormValues, db: Db = getDb()): Promise<SaveCampaignResult> {
+  const shop = await findShop(db, shopDomain);
+  if (!shop) return { ok: false, errors: { form: "Your shop is not set up yet: reload the page" } };
+  const parsed = parseCampaignForm(values, { timeZone: shop.ianaTimezone, tierRanks: shop.tiers.map((t) => t.rank) });
+  if (!parsed.ok) return parsed;
+  const c = parsed.campaign;
+  const data = {
+    name: c.name,
+    multiplierPermille: c.multiplierPermille,
+    startsAt: c.startsAt,
+    endsAt: c.endsAt,
+    tierRanks: formatTierRanks(c.tierRanks),
+    enabled: c.enabled,
+  };
+  if (id) {
+    const updated = await db.campaign.updateMany({ where: { id, shopId: shop.id }, data });
+    if (updated.count !== 1) return { ok: false, errors: { form: "This campaign no longer exists" } };
+    invalidateShopConfig(shop.domain);
+    return { ok: true, id, name: c.name, created: false };
+  }
+  const created = await db.campaign.create({ data: { shopId: shop.id, ...data } });
+  invalidateShopConfig(shop.domain);
+  return { ok: true, id: created.id, name: c.name, created: true };
+}
+
+export async function setCampaignEnabled(shopDomain: string, id: string, enabled: boolean, db: Db = getDb()) {
+  const updated = await db.campaign.updateMany({ where: { id, shop: { domain: shopDomain } }, data: { enabled } });
+  if (updated.count !== 1) throw new CampaignError("This campaign no longer exists");
+  invalidateShopConfig(shopDomain);
+}
+
+/** Orders keep the multiplier they earned with (OrderRecord.multiplierPermille). */
+export async function deleteCampaign(shopDomain: string, id: string, db: Db = getDb()) {
+  const deleted = await db.campaign.deleteMany({ where: { id, shop: { domain: shopDomain } } });
+  if (deleted.count !== 1) throw new CampaignError("This campaign no longer exists");
+  invalidateShopConfig(shopDomain);
+}

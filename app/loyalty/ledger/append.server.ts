@@ -1,0 +1,257 @@
+import { randomUUID } from "node:crypto";
+import type { Db, Tx } from "../../db.server";
+import { Sql, isPostgres } from "../sql.server";
+import {
+  IdempotencyConflictError,
+  LedgerError,
+  computeBalance,
+  countsAsActivity,
+  countsAsEarning,
+  requireValidEntry,
+  sameEntry,
+  type Balance,
+  type LedgerEntryInput,
+  type LedgerKind,
+} from "./entries";
+
+// The one writer of the ledger. Every row, from any feature, is appended here: validated,
+// keyed for idempotency, and the member's cached balances (points, pendingPoints,
+// lifetimePoints) and lastActivityAt moved in the same transaction by one rule
+// (balanceMoves). Four ways in, for four callers' needs: appendLedgerEntry (a key that may
+// be a replay), appendNewLedgerEntries (keys the caller knows are new: the order hot path),
+// appendConditionalDebit (spending, never below zero) and appendLedgerEntriesOnce (a batch
+// in raw SQL that skips keys already paid: the tier review). verifyLedger proves the
+// cached balances equal the sums of the rows.
+// docs/decisions/0002-ledger-buckets-and-negative-balances.md
+
+/**
+ * Appends one ledger row and moves the member's cached balances in the same transaction.
+ * Replaying a key with the same content changes nothing ({ replayed: true }); with
+ * different content it throws IdempotencyConflictError (TigerBeetle's rule: the id is the
+ * idempotency key, and a replay that disagrees is an error, not a success).
+ */
+export async function appendLedgerEntry(tx: Tx, input: LedgerEntryInput): Promise<{ replayed: boolean }> {
+  requireValidEntry(input);
+  const existing = await tx.ledgerEntry.findUnique({
+    where: { shopId_idempotencyKey: { shopId: input.shopId, idempotencyKey: input.idempotencyKey } },
+  });
+  if (existing) {
+    if (!sameEntry({ ...existing, kind: existing.kind as LedgerKind }, input)) {
+      throw new IdempotencyConflictError(
+        `idempotency key ${input.idempotencyKey} was already used for a different entry`,
+      );
+    }
+    return { replayed: true };
+  }
+  await appendNewLedgerEntries(tx, [input]);
+  return { replayed: false };
+}
+
+/**
+ * Appends rows whose keys the caller knows to be new (e.g. keyed by a revision it holds),
+ * in one insert, then moves each member's cached balances once. No lookup first: a
+ * concurrent writer of the same key fails the insert (P2002) and inTransaction re-runs the
+ * caller from a fresh read. The hot path of order webhooks (bench/webhooks.ts).
+ */
+export async function appendNewLedgerEntries(tx: Tx, inputs: readonly LedgerEntryInput[]): Promise<void> {
+  if (inputs.length === 0) return;
+  inputs.forEach(requireValidEntry);
+  const at = new Date();
+  await tx.ledgerEntry.createMany({
+    data: inputs.map((input) => ({
+      shopId: input.shopId,
+      memberId: input.memberId,
+      delta: input.delta,
+      pendingDelta: input.pendingDelta ?? 0,
+      kind: input.kind,
+      idempotencyKey: input.idempotencyKey,
+      sourceGid: input.sourceGid ?? null,
+      actor: input.actor ?? "system",
+      note: input.note ?? null,
+      availableAt: input.availableAt ?? null,
+      expiresAt: input.expiresAt ?? null,
+      createdAt: at,
+    })),
+  });
+  for (const [memberId, move] of balanceMoves(inputs)) {
+    await tx.member.update({
+      where: { id: memberId },
+      data: {
+        points: { increment: move.delta },
+        pendingPoints: { increment: move.pending },
+        lifetimePoints: { increment: move.lifetime },
+        ...(move.active ? { lastActivityAt: at } : {}),
+      },
+    });
+  }
+}
+
+/** How a set of rows moves each member's cached balances: the rule computeBalance checks. */
+interface BalanceMove {
+  delta: number;
+  pending: number;
+  lifetime: number;
+  /** A row of a kind that shows the member is active: lastActivityAt moves. */
+  active: boolean;
+}
+
+function balanceMoves(rows: readonly Pick<LedgerEntryInput, "memberId" | "delta" | "pendingDelta" | "kind">[]): Map<string, BalanceMove> {
+  const byMember = new Map<string, BalanceMove>();
+  for (const row of rows) {
+    const move = byMember.get(row.memberId) ?? { delta: 0, pending: 0, lifetime: 0, active: false };
+    const pendingDelta = row.pendingDelta ?? 0;
+    move.delta += row.delta;
+    move.pending += pendingDelta;
+    if (countsAsEarning(row.kind)) move.lifetime += row.delta + pendingDelta;
+    if (countsAsActivity(row.kind)) move.active = true;
+    byMember.set(row.memberId, move);
+  }
+  return byMember;
+}
+
+/** Rows per multi-row INSERT: 11 parameters a row stays far below both databases' limits. */
+const BATCH_ROWS = 500;
+
+/**
+ * The batch path: rows in multi-row INSERTs that skip keys already written (ON CONFLICT DO
+ * NOTHING), then the cached balances of the members whose rows were inserted, in one UPDATE
+ * per distinct move. A key already used is skipped without comparing its content: a tier's
+ * entry points changed by the merchant after a member was paid do not make that member's
+ * key an error. Prisma would compile one statement per row and member (80 % of a year-end
+ * review, bench/tier-review.ts). Returns how many rows were inserted. Gives the same rows
+ * and balances as appendLedgerEntry for new keys (tests/integration/ledger.test.ts).
+ */
+export async function appendLedgerEntriesOnce(tx: Tx, inputs: readonly LedgerEntryInput[], now = new Date()): Promise<number> {
+  if (inputs.length === 0) return 0;
+  inputs.forEach(requireValidEntry);
+  const postgres = isPostgres(tx);
+  const inserted: Pick<LedgerEntryInput, "memberId" | "delta" | "pendingDelta" | "kind">[] = [];
+  for (let i = 0; i < inputs.length; i += BATCH_ROWS) {
+    const sql = new Sql(postgres);
+    const values = inputs.slice(i, i + BATCH_ROWS).map(
+      (e) =>
+        `(${sql.list([
+          randomUUID(),
+          e.shopId,
+          e.memberId,
+          e.delta,
+          e.pendingDelta ?? 0,
+          e.kind,
+          e.idempotencyKey,
+          e.sourceGid ?? null,
+          e.actor ?? "system",
+          e.note ?? null,
+          e.availableAt ?? null,
+          e.expiresAt ?? null,
+          now,
+        ])})`,
+    );
+    const rows = await tx.$queryRawUnsafe<{ memberId: string; delta: number | bigint; pendingDelta: number | bigint; kind: string }[]>(
+      `INSERT INTO "LedgerEntry" ("id", "shopId", "memberId", "delta", "pendingDelta", "kind", "idempotencyKey", "sourceGid", "actor", "note", "availableAt", "expiresAt", "createdAt")
+       VALUES ${values.join(", ")}
+       ON CONFLICT ("shopId", "idempotencyKey") DO NOTHING
+       RETURNING "memberId", "delta", "pendingDelta", "kind"`,
+      ...sql.params,
+    );
+    for (const r of rows) inserted.push({ memberId: r.memberId, delta: Number(r.delta), pendingDelta: Number(r.pendingDelta), kind: r.kind as LedgerKind });
+  }
+  // Members whose rows move their balances alike share one UPDATE (a review pays thousands
+  // of members the same entry points).
+  const groups = new Map<string, { move: BalanceMove; memberIds: string[] }>();
+  for (const [memberId, move] of balanceMoves(inserted)) {
+    const key = `${move.delta}/${move.pending}/${move.lifetime}/${move.active}`;
+    const group = groups.get(key) ?? { move, memberIds: [] };
+    group.memberIds.push(memberId);
+    groups.set(key, group);
+  }
+  for (const { move, memberIds } of groups.values()) {
+    for (let i = 0; i < memberIds.length; i += BATCH_ROWS) {
+      const sql = new Sql(postgres);
+      const set = [
+        `"points" = "points" + ${sql.p(move.delta)}`,
+        `"pendingPoints" = "pendingPoints" + ${sql.p(move.pending)}`,
+        `"lifetimePoints" = "lifetimePoints" + ${sql.p(move.lifetime)}`,
+        `"updatedAt" = ${sql.p(now)}`,
+      ];
+      if (move.active) set.push(`"lastActivityAt" = ${sql.p(now)}`);
+      await tx.$executeRawUnsafe(`UPDATE "Member" SET ${set.join(", ")} WHERE "id" IN (${sql.list(memberIds.slice(i, i + BATCH_ROWS))})`, ...sql.params);
+    }
+  }
+  return inserted.length;
+}
+
+/**
+ * Spends points: one conditional write (`… WHERE points >= cost`) that either debits the
+ * spendable balance or changes nothing, then the ledger row. Safe under concurrent requests
+ * on PostgreSQL (the row lock serialises the updates, each re-checking the condition) and
+ * on SQLite (one writer). Returns false, writing nothing, when the balance is too low.
+ */
+export async function appendConditionalDebit(tx: Tx, input: LedgerEntryInput): Promise<boolean> {
+  requireValidEntry(input);
+  if (input.delta >= 0 || (input.pendingDelta ?? 0) !== 0) throw new LedgerError("a debit takes spendable points");
+  const cost = -input.delta;
+  const debited = await tx.member.updateMany({
+    where: { id: input.memberId, points: { gte: cost } },
+    data: {
+      points: { decrement: cost },
+      // A negative manual adjustment also lowers lifetime points (computeBalance's rule).
+      ...(countsAsEarning(input.kind) ? { lifetimePoints: { decrement: cost } } : {}),
+      ...(countsAsActivity(input.kind) ? { lastActivityAt: new Date() } : {}),
+    },
+  });
+  if (debited.count !== 1) return false;
+  await tx.ledgerEntry.create({
+    data: {
+      shopId: input.shopId,
+      memberId: input.memberId,
+      delta: input.delta,
+      pendingDelta: 0,
+      kind: input.kind,
+      idempotencyKey: input.idempotencyKey,
+      sourceGid: input.sourceGid ?? null,
+      actor: input.actor ?? "system",
+      note: input.note ?? null,
+    },
+  });
+  return true;
+}
+
+export interface LedgerMismatch {
+  memberId: string;
+  cached: Balance;
+  ledger: Balance;
+}
+
+/** Proves the cached balances equal the ledger sums, for every member of a shop. */
+export async function verifyLedger(db: Db | Tx, shopId: string): Promise<LedgerMismatch[]> {
+  const [members, sums] = await Promise.all([
+    db.member.findMany({
+      where: { shopId },
+      select: { id: true, points: true, pendingPoints: true, lifetimePoints: true },
+    }),
+    db.ledgerEntry.groupBy({
+      by: ["memberId", "kind"],
+      where: { shopId },
+      _sum: { delta: true, pendingDelta: true },
+    }),
+  ]);
+  const rowsByMember = new Map<string, { delta: number; pendingDelta: number; kind: LedgerKind }[]>();
+  for (const s of sums) {
+    const list = rowsByMember.get(s.memberId) ?? [];
+    list.push({ delta: s._sum.delta ?? 0, pendingDelta: s._sum.pendingDelta ?? 0, kind: s.kind as LedgerKind });
+    rowsByMember.set(s.memberId, list);
+  }
+  const mismatches: LedgerMismatch[] = [];
+  for (const m of members) {
+    const ledger = computeBalance(rowsByMember.get(m.id) ?? []);
+    const cached = { points: m.points, pendingPoints: m.pendingPoints, lifetimePoints: m.lifetimePoints };
+    if (
+      ledger.points !== cached.points ||
+      ledger.pendingPoints !== cached.pendingPoints ||
+      ledger.lifetimePoints !== cached.lifetimePoints
+    ) {
+      mismatches.push({ memberId: m.id, cached, ledger });
+    }
+  }
+  return mismatches;
+}

@@ -1,0 +1,122 @@
+import type { Db } from "../../db.server";
+import { normaliseEmail } from "../referrals/referrals";
+import { inTransaction } from "../tx.server";
+
+// GDPR/CCPA compliance: https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance
+
+export interface CustomerRequest {
+  shopDomain: string;
+  customerGid: string;
+  email: string | null;
+  dataRequestId: string | null;
+}
+
+/** customers/data_request: everything Kanta holds about the customer, as JSON, kept for the merchant. */
+export async function exportCustomerData(db: Db, request: CustomerRequest) {
+  const shop = await db.shop.findUnique({ where: { domain: request.shopDomain } });
+  const member = shop
+    ? await db.member.findUnique({
+        where: { shopId_customerGid: { shopId: shop.id, customerGid: request.customerGid } },
+        include: {
+          ledger: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+          redemptions: true,
+          tier: { select: { name: true } },
+        },
+      })
+    : null;
+  const data = member
+    ? {
+        customer: request.customerGid,
+        email: member.email,
+        firstName: member.firstName,
+        lastName: member.lastName,
+        status: member.status,
+        tier: member.tier?.name ?? null,
+        points: member.points,
+        pendingPoints: member.pendingPoints,
+        lifetimePoints: member.lifetimePoints,
+        enrolledAt: member.enrolledAt.toISOString(),
+        ledger: member.ledger.map((e) => ({
+          at: e.createdAt.toISOString(),
+          kind: e.kind,
+          points: e.delta,
+          pendingPoints: e.pendingDelta,
+          source: e.sourceGid,
+          note: e.note,
+        })),
+        redemptions: member.redemptions.map((r) => ({
+          at: r.createdAt.toISOString(),
+          points: r.pointsSpent,
+          status: r.status,
+          code: r.code,
+        })),
+      }
+    : { customer: request.customerGid, note: "Kanta holds no data for this customer." };
+  const key = request.dataRequestId ? `data_request:${request.dataRequestId}` : null;
+  if (key) {
+    const existing = await db.complianceExport.findFirst({ where: { shopDomain: request.shopDomain, requestId: key } });
+    if (existing) return existing;
+  }
+  return db.complianceExport.create({
+    data: {
+      shopDomain: request.shopDomain,
+      customerGid: request.customerGid,
+      requestId: key,
+      data: JSON.stringify(data),
+    },
+  });
+}
+
+/**
+ * customers/redact: erase the customer's personal data. The member row stays, anonymous,
+ * with its ledger (points and order references are the merchant's accounting, not PII),
+ * so balances and liability stay exact.
+ */
+export async function eraseCustomer(db: Db, request: CustomerRequest) {
+  return inTransaction(db, async (tx) => {
+    const shop = await tx.shop.findUnique({ where: { domain: request.shopDomain } });
+    if (!shop) return { erased: 0 };
+    const erased = await tx.member.updateMany({
+      where: { shopId: shop.id, customerGid: request.customerGid },
+      data: { email: null, firstName: null, lastName: null, tags: "", locale: null, status: "redacted" },
+    });
+    await tx.complianceExport.deleteMany({
+      where: { shopDomain: request.shopDomain, customerGid: request.customerGid },
+    });
+    // Referrals where the customer was the friend: keep the row (the referrer's reward and
+    // its history), drop what identifies the friend.
+    const customerEmail = normaliseEmail(request.email);
+    await tx.referral.updateMany({
+      where: {
+        shopId: shop.id,
+        OR: [{ friendCustomerGid: request.customerGid }, ...(customerEmail ? [{ friendEmail: customerEmail }] : [])],
+      },
+      data: { friendEmail: null, friendCustomerGid: null },
+    });
+    // Unprocessed inbox payloads that mention the customer: processed ones hold none.
+    const customerId = request.customerGid.split("/").pop() ?? "";
+    const scrubbed = await tx.webhookEvent.updateMany({
+      where: {
+        shopDomain: request.shopDomain,
+        status: { in: ["pending", "retrying", "processing", "dead"] },
+        topic: { not: "customers/redact" },
+        payload: { contains: customerId },
+      },
+      data: { payload: "", status: "invalid", lastError: "payload erased by customers/redact" },
+    });
+    return { erased: erased.count, inboxScrubbed: scrubbed.count };
+  });
+}
+
+/** shop/redact (48 hours after uninstall): delete everything Kanta holds for the shop. */
+export async function eraseShop(db: Db, shopDomain: string) {
+  return inTransaction(db, async (tx) => {
+    // Cascades to program, members, ledger, rules, tiers, rewards, redemptions, orders.
+    await tx.shop.deleteMany({ where: { domain: shopDomain } });
+    await tx.session.deleteMany({ where: { shop: shopDomain } });
+    await tx.complianceExport.deleteMany({ where: { shopDomain } });
+    // Inbox rows except this event's own (the inbox marks it done after this returns).
+    await tx.webhookEvent.deleteMany({ where: { shopDomain, topic: { not: "shop/redact" } } });
+    return { erased: true };
+  });
+}

@@ -1,0 +1,383 @@
+import type { Db, Tx } from "../../db.server";
+import {
+  MULTIPLIER_ONE,
+  computeEditRemovedMinor,
+  computeOrderGrossMinor,
+  computeOrderTarget,
+  isPaidStatus,
+  refundedQuantities,
+  type OrderSnapshot,
+  type RefundSnapshot,
+} from "./order-points";
+import { computeEarnMultiplierPermille } from "../earn/campaigns";
+import { nthOrderBonus } from "../earn/rules";
+import { appendNewLedgerEntries } from "../ledger/append.server";
+import { countsAsEarning, ledgerKeys, type LedgerEntryInput, type LedgerKind } from "../ledger/entries";
+import { enrollMember } from "../members/enrol.server";
+import { formatMinorPlain } from "../ledger/money";
+import { addDays } from "../program/defaults";
+import { requireShopConfig, type ShopConfig } from "../program/shop-config.server";
+import { upgradeMemberTier } from "../tiers/moves.server";
+import { WriteConflictError, inTransaction } from "../tx.server";
+
+// Order events converge: each event updates what Kanta knows of the order (newest state by
+// Shopify's updated_at, every refund by id), then the order's target points are recomputed
+// and the ledger receives only the difference from what the order already earned. A
+// duplicate, a replay or a stale event therefore changes nothing.
+// docs/decisions/0003-order-points-converge.md
+
+type OrderRecordRow = Awaited<ReturnType<Tx["orderRecord"]["findUniqueOrThrow"]>>;
+
+export interface SettleResult {
+  orderGid: string;
+  memberId: string | null;
+  pointsTarget: number;
+  delta: number;
+  pendingDelta: number;
+}
+
+const EPOCH = new Date(0);
+
+export async function applyOrderSnapshot(
+  db: Db,
+  shopDomain: string,
+  snapshot: OrderSnapshot,
+  options: { paidSignal: boolean; now?: Date },
+): Promise<SettleResult> {
+  return inTransaction(db, async (tx) => {
+    const shop = await requireShopConfig(tx, shopDomain);
+    const now = options.now ?? new Date();
+    for (const refund of snapshot.refunds) await recordRefund(tx, shop.id, refund);
+
+    let record = await tx.orderRecord.findUnique({
+      where: { shopId_orderGid: { shopId: shop.id, orderGid: snapshot.orderGid } },
+    });
+    // A record created now has no refunds but those in this payload (just recorded).
+    const knownRefunds = record ? null : snapshot.refunds;
+    if (!record) record = await createRecord(tx, shop, snapshot.orderGid, snapshot.currencyCode);
+
+    const entries: LedgerEntryInput[] = [];
+    let memberId = record.memberId;
+    let memberStatus: string | null = null;
+    let memberTierId: string | null = null;
+    if (!memberId && snapshot.customerGid) {
+      const member = await enrollMember(tx, shop, { customerGid: snapshot.customerGid }, entries);
+      memberId = member.id;
+      memberStatus = member.status;
+      memberTierId = member.tierId;
+    }
+
+    const fresh = snapshot.updatedAt.getTime() >= record.stateUpdatedAt.getTime();
+    const stateChanges = fresh
+      ? {
+          name: snapshot.name,
+          customerGid: snapshot.customerGid ?? record.customerGid,
+          currencyCode: snapshot.currencyCode,
+          stateUpdatedAt: snapshot.updatedAt,
+          taxesIncluded: snapshot.taxesIncluded,
+          processedAt: snapshot.processedAt,
+          grossMinor: BigInt(computeOrderGrossMinor(snapshot)),
+          editRemovedMinor: BigInt(computeEditRemovedMinor(snapshot, refundedQuantities(snapshot.refunds))),
+          refundedIds: snapshot.refunds.map((r) => r.refundGid).join(","),
+        }
+      : {};
+    // Payment and cancellation are permanent facts: even a stale event may carry them.
+    const merged: OrderRecordRow = {
+      ...record,
+      ...stateChanges,
+      memberId,
+      processedAt: record.processedAt ?? snapshot.processedAt,
+      paid: record.paid || options.paidSignal || isPaidStatus(snapshot.financialStatus),
+      cancelled: record.cancelled || snapshot.cancelled,
+    };
+    if (!snapshot.cancelled) await markRedemptionsUsed(tx, shop.id, snapshot.discountCodes, snapshot.orderGid);
+    const settled = await settleOrder(tx, shop, record, merged, now, { memberStatus, memberTierId, refunds: knownRefunds, entries });
+    // Upgrades only (refunds wait for the review). Spend and orders change with the order's
+    // eligible amount, in the window of its processedAt; points with the points it earned now.
+    const memberToCheck = settled.result.memberId;
+    if (memberToCheck) {
+      if (shop.program.tierBasis === "points") {
+        if (settled.pointsIncreased) await upgradeMemberTier(tx, shop, memberToCheck, { now });
+      } else if (settled.eligibleIncreased) {
+        await upgradeMemberTier(tx, shop, memberToCheck, { now, activityAt: settled.processedAt });
+      }
+    }
+    return settled.result;
+  });
+}
+
+export async function applyRefund(
+  db: Db,
+  shopDomain: string,
+  refund: RefundSnapshot,
+  options: { now?: Date } = {},
+): Promise<SettleResult> {
+  return inTransaction(db, async (tx) => {
+    const shop = await requireShopConfig(tx, shopDomain);
+    await recordRefund(tx, shop.id, refund);
+    let record = await tx.orderRecord.findUnique({
+      where: { shopId_orderGid: { shopId: shop.id, orderGid: refund.orderGid } },
+    });
+    // A refund can arrive before the order's own events: remember it; the order settles
+    // when its state arrives.
+    if (!record) record = await createRecord(tx, shop, refund.orderGid, shop.currencyCode);
+    // A refund only lowers the number: no tier change (downgrades wait for the review).
+    return (await settleOrder(tx, shop, record, record, options.now ?? new Date())).result;
+  });
+}
+
+/** Makes due pending order points spendable (for one member, or everywhere). */
+export async function releaseDuePendingPoints(
+  db: Db,
+  options: { now?: Date; memberId?: string; limit?: number } = {},
+): Promise<number> {
+  const now = options.now ?? new Date();
+  const due = await db.orderRecord.findMany({
+    where: {
+      pointsPending: { not: 0 },
+      availableAt: { lte: now },
+      ...(options.memberId ? { memberId: options.memberId } : {}),
+    },
+    select: { id: true },
+    take: options.limit ?? 500,
+  });
+  let released = 0;
+  for (const { id } of due) {
+    await inTransaction(db, async (tx) => {
+      const record = await tx.orderRecord.findUniqueOrThrow({ where: { id } });
+      const { domain } = await tx.shop.findUniqueOrThrow({ where: { id: record.shopId }, select: { domain: true } });
+      const { result } = await settleOrder(tx, await requireShopConfig(tx, domain), record, record, now);
+      if (result.delta !== 0) released++;
+    });
+  }
+  return released;
+}
+
+async function createRecord(tx: Tx, shop: ShopConfig, orderGid: string, currencyCode: string) {
+  return tx.orderRecord.create({
+    data: { shopId: shop.id, orderGid, currencyCode, stateUpdatedAt: EPOCH },
+  });
+}
+
+async function recordRefund(tx: Tx, shopId: string, refund: RefundSnapshot): Promise<void> {
+  const exists = await tx.orderRefund.findUnique({
+    where: { shopId_refundGid: { shopId, refundGid: refund.refundGid } },
+    select: { id: true },
+  });
+  if (exists) return;
+  await tx.orderRefund.create({
+    data: { shopId, orderGid: refund.orderGid, refundGid: refund.refundGid, ...refundTotals(refund) },
+  });
+}
+
+/** A refund's earning-relevant totals: refunded line amounts after discounts, and their taxes. */
+function refundTotals(refund: RefundSnapshot): { subtotalMinor: bigint; taxMinor: bigint } {
+  let subtotalMinor = 0;
+  let taxMinor = 0;
+  for (const line of refund.lines) {
+    if (line.nonEarning) continue;
+    subtotalMinor += line.subtotalMinor;
+    taxMinor += line.taxMinor;
+  }
+  return { subtotalMinor: BigInt(subtotalMinor), taxMinor: BigInt(taxMinor) };
+}
+
+/**
+ * Recomputes an order's target points from `merged` (the record with the event's facts
+ * applied), appends the difference to the ledger, and saves the record conditionally on
+ * the revision read. Two guards make a concurrent settlement of the same order retry from
+ * a fresh read: its ledger rows are keyed by the revision it would create (the second
+ * insert of a key fails, P2002), and the final save matches only the revision it read.
+ */
+async function settleOrder(
+  tx: Tx,
+  shop: ShopConfig,
+  read: OrderRecordRow,
+  merged: OrderRecordRow,
+  now: Date,
+  known: {
+    memberStatus?: string | null;
+    memberTierId?: string | null;
+    refunds?: readonly RefundSnapshot[] | null;
+    entries?: LedgerEntryInput[];
+  } = {},
+): Promise<{ result: SettleResult; eligibleIncreased: boolean; pointsIncreased: boolean; processedAt: Date | null }> {
+  const entries = known.entries ?? [];
+  const refunds = known.refunds
+    ? known.refunds.map((r) => refundTotals(r))
+    : await tx.orderRefund.findMany({
+        where: { shopId: shop.id, orderGid: merged.orderGid },
+        select: { subtotalMinor: true, taxMinor: true },
+      });
+  const refundedMinor = refunds.reduce(
+    (sum, r) => sum + Math.max(0, Number(r.subtotalMinor) - (merged.taxesIncluded ? Number(r.taxMinor) : 0)),
+    0,
+  );
+
+  const record = { ...merged };
+  let memberStatus = known.memberStatus ?? null;
+  let memberTierId = known.memberTierId ?? null;
+  if (!known.memberStatus && record.memberId) {
+    const member = await tx.member.findUnique({ where: { id: record.memberId }, select: { status: true, tierId: true } });
+    memberStatus = member?.status ?? null;
+    memberTierId = member?.tierId ?? null;
+  }
+
+  // Earning terms are fixed the first time the order can earn.
+  // Only a live program awards points (draft: not launched yet; paused: stopped by the merchant).
+  if (
+    record.earnPoints === null &&
+    record.paid &&
+    !record.cancelled &&
+    memberStatus === "active" &&
+    shop.program.status === "live" &&
+    shop.purchaseRule
+  ) {
+    record.earnPoints = shop.purchaseRule.points;
+    record.earnSpendMinor = shop.purchaseRule.spendMinor;
+    // The member's tier (as it is before this order moves it) times the best campaign running
+    // when the order was placed; fixed here, so refunds reverse at the same rate (0008).
+    const tier = shop.tiers.find((t) => t.id === memberTierId) ?? null;
+    record.multiplierPermille = computeEarnMultiplierPermille(
+      tier?.multiplierPermille ?? MULTIPLIER_ONE,
+      shop.campaigns,
+      record.processedAt ?? now,
+      tier?.rank ?? null,
+    );
+    record.availableAt = addDays(record.processedAt ?? now, shop.program.pendingDays);
+    // Milestones ("every 5th order"): this order's number among the member's earning
+    // orders, counted once, here. The bonus key is per rule, member and number, so a
+    // concurrent order that counted the same number fails the insert and is re-run.
+    if (shop.nthOrderRules.length > 0 && record.memberId) {
+      const earlier = await tx.orderRecord.count({
+        where: { shopId: shop.id, memberId: record.memberId, earnPoints: { not: null }, cancelled: false, NOT: { orderGid: record.orderGid } },
+      });
+      for (const award of nthOrderBonus(shop.nthOrderRules, earlier + 1, record.memberId)) {
+        entries.push({
+          shopId: shop.id,
+          memberId: record.memberId,
+          delta: award.points,
+          kind: "action_bonus",
+          idempotencyKey: award.idempotencyKey,
+          sourceGid: record.orderGid,
+          note: award.note,
+        });
+      }
+    }
+  }
+
+  const target =
+    record.earnPoints !== null && record.earnSpendMinor !== null && record.memberId
+      ? computeOrderTarget({
+          paid: record.paid,
+          cancelled: record.cancelled,
+          grossMinor: Number(record.grossMinor),
+          editRemovedMinor: Number(record.editRemovedMinor),
+          refundedMinor,
+          rate: { points: record.earnPoints, spendMinor: Number(record.earnSpendMinor) },
+          multiplierPermille: record.multiplierPermille ?? MULTIPLIER_ONE,
+        })
+      : { eligibleMinor: 0, points: 0 };
+
+  const revision = read.revision + 1;
+  let totalDelta = 0;
+  let totalPendingDelta = 0;
+  if (record.memberId) {
+    const stillPending = record.availableAt !== null && record.availableAt.getTime() > now.getTime();
+    if (!stillPending && record.pointsPending !== 0) {
+      entries.push({
+        shopId: shop.id,
+        memberId: record.memberId,
+        delta: record.pointsPending,
+        pendingDelta: -record.pointsPending,
+        kind: "pending_released",
+        idempotencyKey: ledgerKeys.orderRelease(record.orderGid, revision),
+        sourceGid: record.orderGid,
+        note: record.name ? `Order ${record.name}` : null,
+      });
+      totalDelta += record.pointsPending;
+      totalPendingDelta -= record.pointsPending;
+      record.pointsPending = 0;
+    }
+    const diff = target.points - record.pointsCredited;
+    if (diff !== 0) {
+      const kind: LedgerKind = diff > 0 ? "order_earned" : "order_reversed";
+      const delta = stillPending ? 0 : diff;
+      const pendingDelta = stillPending ? diff : 0;
+      entries.push({
+        shopId: shop.id,
+        memberId: record.memberId,
+        delta,
+        pendingDelta,
+        kind,
+        idempotencyKey: ledgerKeys.order(record.orderGid, revision),
+        sourceGid: record.orderGid,
+        note: describeOrderChange(record, target.eligibleMinor, kind),
+        availableAt: record.availableAt,
+      });
+      totalDelta += delta;
+      totalPendingDelta += pendingDelta;
+      record.pointsCredited = target.points;
+      record.pointsPending += pendingDelta;
+    }
+  }
+
+  const pointsIncreased = entries.some((e) => countsAsEarning(e.kind) && e.delta + (e.pendingDelta ?? 0) > 0);
+  await appendNewLedgerEntries(tx, entries);
+  const saved = await tx.orderRecord.updateMany({
+    where: { id: read.id, revision: read.revision },
+    data: {
+      memberId: record.memberId,
+      customerGid: record.customerGid,
+      name: record.name,
+      currencyCode: record.currencyCode,
+      stateUpdatedAt: record.stateUpdatedAt,
+      paid: record.paid,
+      cancelled: record.cancelled,
+      taxesIncluded: record.taxesIncluded,
+      processedAt: record.processedAt,
+      grossMinor: record.grossMinor,
+      editRemovedMinor: record.editRemovedMinor,
+      refundedIds: record.refundedIds,
+      earnPoints: record.earnPoints,
+      earnSpendMinor: record.earnSpendMinor,
+      multiplierPermille: record.multiplierPermille,
+      pointsTarget: target.points,
+      pointsCredited: record.pointsCredited,
+      pointsPending: record.pointsPending,
+      availableAt: record.availableAt,
+      eligibleMinor: BigInt(target.eligibleMinor),
+      revision,
+    },
+  });
+  if (saved.count !== 1) throw new WriteConflictError(`order ${record.orderGid} changed concurrently`);
+  return {
+    result: {
+      orderGid: record.orderGid,
+      memberId: record.memberId,
+      pointsTarget: target.points,
+      delta: totalDelta,
+      pendingDelta: totalPendingDelta,
+    },
+    eligibleIncreased: target.eligibleMinor > Number(read.eligibleMinor) && memberStatus === "active",
+    pointsIncreased: pointsIncreased && memberStatus === "active",
+    processedAt: record.processedAt,
+  };
+}
+
+function describeOrderChange(record: OrderRecordRow, eligibleMinor: number, kind: LedgerKind): string {
+  const order = record.name ? `Order ${record.name}` : "Order";
+  const amount = `${formatMinorPlain(eligibleMinor, record.currencyCode)} ${record.currencyCode}`;
+  if (kind === "order_earned") return `${order}: ${amount} eligible`;
+  if (record.cancelled) return `${order} cancelled`;
+  return `${order} refunded or edited: ${amount} still eligible`;
+}
+
+/** A Kanta code used on an order marks its redemption used (the order room writes it: rewards depend on orders, not back). */
+async function markRedemptionsUsed(tx: Tx, shopId: string, codes: readonly string[], orderGid: string): Promise<void> {
+  if (codes.length === 0) return;
+  await tx.redemption.updateMany({
+    where: { shopId, code: { in: codes.map((c) => c.toUpperCase()) }, status: "issued" },
+    data: { status: "used", usedOrderGid: orderGid },
+  });
+}

@@ -1,0 +1,109 @@
+import type { Db, Tx } from "../../db.server";
+import type { NthOrderRule } from "../earn/rules";
+import type { CampaignRule } from "../earn/campaigns";
+import { UnknownShopError } from "./shops.server";
+import { parseTierPerks, type TierPerks } from "../tiers/rules";
+
+// What every webhook needs to know about a shop: its program settings, earning rules and
+// tier ladder. Read on every order event, changed rarely, so each process keeps it for a
+// few seconds (KANTA_CONFIG_CACHE_MS, default 2000). Settings changes made through
+// app/loyalty call invalidateShopConfig(); other processes see them within that time.
+// (bench/webhooks.ts measured these lookups at a fifth of the queries per order.)
+
+export interface ShopConfig {
+  id: string;
+  domain: string;
+  currencyCode: string;
+  ianaTimezone: string;
+  uninstalled: boolean;
+  program: {
+    status: string;
+    pendingDays: number;
+    expiryMonths: number | null;
+    excludedTags: string;
+    tierBasis: string;
+    tierPeriod: string;
+    tierKeepNextPeriod: boolean;
+  };
+  purchaseRule: { points: number; spendMinor: bigint } | null;
+  signupRule: { points: number; name: string } | null;
+  /** Enabled "every Nth order" milestone rules (app/loyalty/earn-rules.ts nthOrderBonus). */
+  nthOrderRules: NthOrderRule[];
+  entryTierId: string | null;
+  /** The tier ladder, by rank ascending (qualification and perks: ./tiers.ts). */
+  tiers: { id: string; name: string; rank: number; thresholdMinor: number; multiplierPermille: number; perks: TierPerks }[];
+  /** Enabled points campaigns not long over (orders settle days after they are placed): ./campaigns.ts. */
+  campaigns: CampaignRule[];
+}
+
+/** Campaigns that ended longer ago than this no longer matter to orders being settled. */
+const CAMPAIGN_LOOKBACK_MS = 90 * 86_400_000;
+
+const cache = new Map<string, { config: ShopConfig; expiresAt: number }>();
+
+function ttlMs(): number {
+  const configured = Number(process.env.KANTA_CONFIG_CACHE_MS ?? 2000);
+  return Number.isFinite(configured) && configured >= 0 ? configured : 2000;
+}
+
+export async function requireShopConfig(db: Db | Tx, domain: string, now = Date.now()): Promise<ShopConfig> {
+  const hit = cache.get(domain);
+  if (hit && hit.expiresAt > now) return hit.config;
+  const shop = await db.shop.findUnique({
+    where: { domain },
+    include: {
+      program: true,
+      earnRules: { where: { enabled: true, type: { in: ["purchase", "signup", "nth_order"] } }, orderBy: { createdAt: "asc" } },
+      tiers: {
+        orderBy: { rank: "asc" },
+        select: { id: true, name: true, rank: true, thresholdMinor: true, multiplierPermille: true, perks: true },
+      },
+      campaigns: {
+        where: { enabled: true, endsAt: { gt: new Date(now - CAMPAIGN_LOOKBACK_MS) } },
+        select: { multiplierPermille: true, startsAt: true, endsAt: true, tierRanks: true },
+      },
+    },
+  });
+  if (!shop || !shop.program) throw new UnknownShopError(`unknown shop ${domain}`);
+  const purchase = shop.earnRules.find((r) => r.type === "purchase" && r.spendMinor !== null && r.points > 0);
+  const signup = shop.earnRules.find((r) => r.type === "signup" && r.points > 0);
+  const config: ShopConfig = {
+    id: shop.id,
+    domain: shop.domain,
+    currencyCode: shop.currencyCode,
+    ianaTimezone: shop.ianaTimezone,
+    uninstalled: shop.uninstalledAt !== null,
+    program: {
+      status: shop.program.status,
+      pendingDays: shop.program.pendingDays,
+      expiryMonths: shop.program.expiryMonths,
+      excludedTags: shop.program.excludedTags,
+      tierBasis: shop.program.tierBasis,
+      tierPeriod: shop.program.tierPeriod,
+      tierKeepNextPeriod: shop.program.tierKeepNextPeriod,
+    },
+    purchaseRule: purchase ? { points: purchase.points, spendMinor: purchase.spendMinor! } : null,
+    signupRule: signup ? { points: signup.points, name: signup.name } : null,
+    nthOrderRules: shop.earnRules
+      .filter((r) => r.type === "nth_order")
+      .map((r) => ({ id: r.id, type: r.type, name: r.name, points: r.points, enabled: r.enabled, limit: r.limit, config: r.config })),
+    entryTierId: shop.tiers[0]?.id ?? null,
+    tiers: shop.tiers.map((t) => ({
+      id: t.id,
+      name: t.name,
+      rank: t.rank,
+      thresholdMinor: Number(t.thresholdMinor),
+      multiplierPermille: t.multiplierPermille,
+      perks: parseTierPerks(t.perks),
+    })),
+    campaigns: shop.campaigns.map((c) => ({ ...c, enabled: true })),
+  };
+  const ttl = ttlMs();
+  if (ttl > 0) cache.set(domain, { config, expiresAt: now + ttl });
+  return config;
+}
+
+export function invalidateShopConfig(domain?: string): void {
+  if (domain) cache.delete(domain);
+  else cache.clear();
+}

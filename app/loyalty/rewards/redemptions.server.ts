@@ -1,0 +1,275 @@
+import { randomBytes } from "node:crypto";
+import { getDb, type Db, type Tx } from "../../db.server";
+import { ledgerKeys } from "../ledger/entries";
+import { appendConditionalDebit, appendLedgerEntry } from "../ledger/append.server";
+import { releaseDuePendingPoints } from "../orders/orders.server";
+import { formatMinorPlain } from "../ledger/money";
+import {
+  checkRedeemable,
+  computeDiscountSpec,
+  computePointsToMoney,
+  generateRewardCode,
+  isRewardType,
+  parseRewardConfig,
+  type DiscountSpec,
+  type RewardDef,
+} from "./rewards";
+import { requireShopConfig } from "../program/shop-config.server";
+import { inTransaction } from "../tx.server";
+
+// Redeeming points for a reward, in two steps around the call to Shopify:
+//  1. one transaction: the redemption row (unique per request id, so one click never yields
+//     two codes) and the conditional debit (never below zero, even under concurrent clicks);
+//  2. Shopify creates the discount code; on success the redemption is issued, on failure
+//     the points come back with a correcting ledger row.
+// A process that dies between the two leaves a `pending` redemption; recoverStalledRedemption
+// asks Shopify whether the code exists and finishes either way.
+
+export type RedeemErrorCode =
+  | "program_inactive"
+  | "not_a_member"
+  | "member_excluded"
+  | "reward_unavailable"
+  | "tier_required"
+  | "insufficient_points"
+  | "invalid_points"
+  | "request_conflict"
+  | "shopify_failed";
+
+export class RedeemError extends Error {
+  override name = "RedeemError";
+  constructor(
+    readonly code: RedeemErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+/** Creates the discount in Shopify (app/shopify/discounts.server.ts, or a test double). */
+export type IssueDiscount = (spec: DiscountSpec) => Promise<{ discountGid: string; code: string }>;
+
+export interface RedemptionView {
+  id: string;
+  requestId: string;
+  status: string;
+  rewardName: string;
+  pointsSpent: number;
+  code: string | null;
+  expiresAt: string | null;
+  createdAt: string;
+}
+
+type RedemptionRow = Awaited<ReturnType<Tx["redemption"]["findUniqueOrThrow"]>>;
+
+export function toRedemptionView(r: RedemptionRow): RedemptionView {
+  return {
+    id: r.id,
+    requestId: r.requestId,
+    status: r.status,
+    rewardName: r.rewardName,
+    pointsSpent: r.pointsSpent,
+    // A code is shown only once Shopify has it.
+    code: r.status === "issued" || r.status === "used" ? r.code : null,
+    expiresAt: r.expiresAt?.toISOString() ?? null,
+    createdAt: r.createdAt.toISOString(),
+  };
+}
+
+export function toRewardDef(row: {
+  id: string;
+  type: string;
+  name: string;
+  pointsCost: number;
+  valueMinor: bigint | null;
+  percentOff: number | null;
+  minOrderMinor: bigint | null;
+  expiryDays: number | null;
+  minTierRank: number | null;
+  productVariantGid: string | null;
+  enabled: boolean;
+  config?: string;
+}): RewardDef | null {
+  if (!isRewardType(row.type)) return null;
+  const config = parseRewardConfig(row.config);
+  // A points_to_money reward without a usable rate cannot be redeemed: leave it out.
+  if (row.type === "points_to_money" && !config.rate) return null;
+  return {
+    id: row.id,
+    type: row.type,
+    name: row.name,
+    pointsCost: row.pointsCost,
+    valueMinor: row.valueMinor === null ? null : Number(row.valueMinor),
+    percentOff: row.percentOff,
+    minOrderMinor: row.minOrderMinor === null ? null : Number(row.minOrderMinor),
+    expiryDays: row.expiryDays,
+    minTierRank: row.minTierRank,
+    productVariantGid: row.productVariantGid,
+    enabled: row.enabled,
+    rate: config.rate,
+    productTitle: config.productTitle,
+  };
+}
+
+export interface RedeemInput {
+  shopDomain: string;
+  customerGid: string;
+  rewardId: string;
+  requestId: string;
+  /** points_to_money: how many points the shopper chose to spend (whole units of the rate). */
+  points?: number;
+  now?: Date;
+}
+
+export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db: Db = getDb()): Promise<RedemptionView> {
+  const now = input.now ?? new Date();
+  const shop = await requireShopConfig(db, input.shopDomain);
+  if (shop.program.status !== "live") throw new RedeemError("program_inactive", "The rewards program is not active.");
+  const member = await db.member.findUnique({
+    where: { shopId_customerGid: { shopId: shop.id, customerGid: input.customerGid } },
+    select: { id: true, pendingPoints: true },
+  });
+  if (!member) throw new RedeemError("not_a_member", "Join the program to redeem rewards.");
+  if (member.pendingPoints !== 0) await releaseDuePendingPoints(db, { memberId: member.id, now });
+
+  const step1 = await inTransaction(db, async (tx) => {
+    const existing = await tx.redemption.findUnique({
+      where: { shopId_requestId: { shopId: shop.id, requestId: input.requestId } },
+    });
+    if (existing) {
+      if (existing.memberId !== member.id) throw new RedeemError("request_conflict", "This request id belongs to another redemption.");
+      // A replay must ask for the same thing; other points under the same id are a client bug.
+      if (input.points !== undefined && existing.rewardId === input.rewardId && existing.pointsSpent !== input.points) {
+        throw new RedeemError("request_conflict", "This request id was used for another amount.");
+      }
+      return { redemption: existing, replay: true, spec: null };
+    }
+    const current = await tx.member.findUniqueOrThrow({
+      where: { id: member.id },
+      select: { points: true, status: true, tier: { select: { rank: true } } },
+    });
+    if (current.status !== "active") throw new RedeemError("member_excluded", "This account cannot redeem rewards.");
+    const row = await tx.reward.findFirst({ where: { id: input.rewardId, shopId: shop.id } });
+    const reward = row ? toRewardDef(row) : null;
+    if (!reward) throw new RedeemError("reward_unavailable", "This reward is not available.");
+    const refusal = checkRedeemable(reward, { points: current.points, tierRank: current.tier?.rank ?? null });
+    if (refusal) throw refusalError(refusal);
+
+    // What this redemption costs: the reward's price, or the points chosen for points_to_money.
+    let cost = reward.pointsCost;
+    let rewardName = reward.name;
+    if (reward.type === "points_to_money" && reward.rate) {
+      const choice = computePointsToMoney(reward.rate, input.points ?? Number.NaN);
+      if (!choice.ok) {
+        const { minPoints, stepPoints, maxPoints } = choice;
+        const range = maxPoints === null ? `at least ${minPoints}` : `from ${minPoints} to ${maxPoints}`;
+        throw new RedeemError("invalid_points", `Choose ${range} points, in steps of ${stepPoints}.`, { minPoints, stepPoints, maxPoints });
+      }
+      if (current.points < choice.points) throw refusalError({ code: "insufficient_points", needed: choice.points - current.points });
+      cost = choice.points;
+      rewardName = `${reward.name}: ${formatMinorPlain(choice.amountMinor, shop.currencyCode)} ${shop.currencyCode}`;
+    }
+
+    const code = generateRewardCode((n) => randomBytes(n));
+    const spec = computeDiscountSpec(reward, { code, customerGid: input.customerGid, currencyCode: shop.currencyCode, now, points: cost });
+    const redemption = await tx.redemption.create({
+      data: {
+        shopId: shop.id,
+        memberId: member.id,
+        rewardId: reward.id,
+        requestId: input.requestId,
+        rewardName,
+        pointsSpent: cost,
+        status: "pending",
+        code,
+        expiresAt: spec.endsAt,
+      },
+    });
+    const debited = await appendConditionalDebit(tx, {
+      shopId: shop.id,
+      memberId: member.id,
+      delta: -cost,
+      kind: "redeemed",
+      idempotencyKey: ledgerKeys.redeem(redemption.id),
+      sourceGid: reward.id,
+      actor: `customer:${input.customerGid}`,
+      note: rewardName,
+    });
+    // A concurrent redemption spent the points after the check above: undo this one.
+    if (!debited) throw refusalError({ code: "insufficient_points", needed: cost - current.points });
+    return { redemption, replay: false, spec };
+  });
+
+  if (step1.replay || !step1.spec) return toRedemptionView(step1.redemption);
+  return issueOrRefund(db, step1.redemption, step1.spec, issue);
+}
+
+function refusalError(refusal: NonNullable<ReturnType<typeof checkRedeemable>>): RedeemError {
+  switch (refusal.code) {
+    case "insufficient_points":
+      return new RedeemError("insufficient_points", `You need ${refusal.needed} more points.`, { needed: refusal.needed });
+    case "tier_required":
+      return new RedeemError("tier_required", "This reward is for a higher tier.", { minTierRank: refusal.minTierRank });
+    case "reward_unavailable":
+      return new RedeemError("reward_unavailable", "This reward is not available.");
+  }
+}
+
+async function issueOrRefund(db: Db, redemption: RedemptionRow, spec: DiscountSpec, issue: IssueDiscount): Promise<RedemptionView> {
+  let created: { discountGid: string; code: string };
+  try {
+    created = await issue(spec);
+  } catch (error) {
+    // The reason stays in the redemption row (admin), not in the shopper's response.
+    const reason = error instanceof Error ? error.message : String(error);
+    await refundRedemption(db, redemption.id, reason);
+    throw new RedeemError("shopify_failed", "The reward could not be created right now. Your points have been returned.");
+  }
+  const issued = await db.redemption.update({
+    where: { id: redemption.id },
+    data: { status: "issued", discountGid: created.discountGid, code: created.code },
+  });
+  return toRedemptionView(issued);
+}
+
+/** Marks a pending redemption failed and gives its points back, once. */
+export async function refundRedemption(db: Db, redemptionId: string, reason: string): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    const r = await tx.redemption.findUniqueOrThrow({ where: { id: redemptionId } });
+    if (r.status !== "pending") return;
+    await tx.redemption.update({ where: { id: r.id }, data: { status: "failed", error: reason.slice(0, 500) } });
+    await appendLedgerEntry(tx, {
+      shopId: r.shopId,
+      memberId: r.memberId,
+      delta: r.pointsSpent,
+      kind: "redemption_reversed",
+      idempotencyKey: ledgerKeys.redeemReversal(r.id),
+      sourceGid: r.rewardId,
+      note: `${r.rewardName}: not issued, points returned`,
+    });
+  });
+}
+
+/** A redemption left pending (the process died while Shopify was asked) is finished here. */
+export const STALLED_AFTER_MS = 2 * 60_000;
+
+export async function findStalledRedemptions(db: Db, now = new Date()) {
+  return db.redemption.findMany({
+    where: { status: "pending", createdAt: { lt: new Date(now.getTime() - STALLED_AFTER_MS) } },
+    select: { id: true, code: true, shop: { select: { domain: true } } },
+    take: 100,
+  });
+}
+
+export async function recoverStalledRedemption(db: Db, redemptionId: string, existingDiscountGid: string | null): Promise<"issued" | "refunded"> {
+  if (existingDiscountGid) {
+    await db.redemption.updateMany({
+      where: { id: redemptionId, status: "pending" },
+      data: { status: "issued", discountGid: existingDiscountGid },
+    });
+    return "issued";
+  }
+  await refundRedemption(db, redemptionId, "not created in Shopify before the process stopped");
+  return "refunded";
+}

@@ -1,0 +1,202 @@
+// Rewards: what points buy, and the Shopify discount each reward becomes. Pure.
+import { currencyScale, formatMinorPlain } from "../ledger/money";
+import { addDays } from "../program/defaults";
+
+export const REWARD_TYPES = ["amount_off", "percent_off", "free_shipping", "free_product", "points_to_money"] as const;
+export type RewardType = (typeof REWARD_TYPES)[number];
+
+/**
+ * points_to_money: `pointsPerUnit` points buy `unitMinor` off (100 points = 1,00 €); the
+ * shopper chooses how many whole units to take, up to `maxMinor` per code when set.
+ * Stored in Reward.config as {"pointsPerUnit", "unitMinor", "maxMinor"}.
+ */
+export interface PointsRate {
+  pointsPerUnit: number;
+  unitMinor: number;
+  maxMinor: number | null;
+}
+
+export interface RewardDef {
+  id: string;
+  type: RewardType;
+  name: string;
+  pointsCost: number;
+  valueMinor: number | null; // amount_off
+  percentOff: number | null; // percent_off, 1–100
+  minOrderMinor: number | null;
+  expiryDays: number | null; // code valid this many days; null = no end
+  minTierRank: number | null;
+  productVariantGid: string | null; // free_product
+  enabled: boolean;
+  /** points_to_money only (from Reward.config). */
+  rate?: PointsRate | null;
+  /** free_product: the product's title as the merchant picked it (from Reward.config). */
+  productTitle?: string | null;
+}
+
+/** The discount Kanta asks Shopify to create for one redemption. */
+export interface DiscountSpec {
+  kind: "amount" | "percent" | "free_shipping" | "free_product";
+  code: string;
+  title: string;
+  customerGid: string;
+  /** Decimal string in the shop currency, e.g. "5.00". */
+  amount: string | null;
+  /** 0 < percentage <= 1, as Shopify's `percentage` input. */
+  percentage: number | null;
+  minimumSubtotal: string | null;
+  productVariantGid: string | null;
+  startsAt: Date;
+  endsAt: Date | null;
+}
+
+export class RewardConfigError extends Error {
+  override name = "RewardConfigError";
+}
+
+export function computeDiscountSpec(
+  reward: RewardDef,
+  /** `points`: what the shopper chose to spend on a points_to_money reward. */
+  context: { code: string; customerGid: string; currencyCode: string; now: Date; points?: number },
+): DiscountSpec {
+  const base = {
+    code: context.code,
+    title: `Kanta reward: ${reward.name}`,
+    customerGid: context.customerGid,
+    amount: null,
+    percentage: null,
+    minimumSubtotal: reward.minOrderMinor ? formatMinorPlain(reward.minOrderMinor, context.currencyCode) : null,
+    productVariantGid: null,
+    startsAt: context.now,
+    endsAt: reward.expiryDays ? addDays(context.now, reward.expiryDays) : null,
+  };
+  switch (reward.type) {
+    case "amount_off":
+      if (!reward.valueMinor || reward.valueMinor <= 0) throw new RewardConfigError(`${reward.name}: no amount`);
+      return { ...base, kind: "amount", amount: formatMinorPlain(reward.valueMinor, context.currencyCode) };
+    case "percent_off":
+      if (!reward.percentOff || reward.percentOff <= 0 || reward.percentOff > 100) {
+        throw new RewardConfigError(`${reward.name}: percentage must be 1–100`);
+      }
+      return { ...base, kind: "percent", percentage: reward.percentOff / 100 };
+    case "free_shipping":
+      return { ...base, kind: "free_shipping" };
+    case "free_product":
+      if (!reward.productVariantGid) throw new RewardConfigError(`${reward.name}: no product chosen`);
+      return { ...base, kind: "free_product", productVariantGid: reward.productVariantGid };
+    case "points_to_money": {
+      if (!reward.rate) throw new RewardConfigError(`${reward.name}: no points rate`);
+      const choice = computePointsToMoney(reward.rate, context.points ?? Number.NaN);
+      if (!choice.ok) throw new RewardConfigError(`${reward.name}: ${context.points} points is not a valid amount`);
+      return { ...base, kind: "amount", amount: formatMinorPlain(choice.amountMinor, context.currencyCode) };
+    }
+  }
+}
+
+export type PointsChoice =
+  | { ok: true; points: number; amountMinor: number }
+  | { ok: false; minPoints: number; stepPoints: number; maxPoints: number | null };
+
+/**
+ * A points_to_money choice: a whole number of units (a multiple of pointsPerUnit), at
+ * least one, and within maxMinor. Whole units keep the discount an exact amount.
+ */
+export function computePointsToMoney(rate: PointsRate, points: number): PointsChoice {
+  const step = rate.pointsPerUnit;
+  const maxPoints = rate.maxMinor === null ? null : Math.floor(rate.maxMinor / rate.unitMinor) * step;
+  if (!Number.isSafeInteger(points) || points < step || points % step !== 0 || (maxPoints !== null && points > maxPoints)) {
+    return { ok: false, minPoints: step, stepPoints: step, maxPoints };
+  }
+  return { ok: true, points, amountMinor: (points / step) * rate.unitMinor };
+}
+
+/** Reward.config as stored: unknown or malformed keys are ignored, never trusted. */
+export function parseRewardConfig(json: string | null | undefined): { rate: PointsRate | null; productTitle: string | null } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json || "{}");
+  } catch {
+    raw = {};
+  }
+  const o = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
+  const positiveInt = (v: unknown) => (typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : null);
+  const pointsPerUnit = positiveInt(o.pointsPerUnit);
+  const unitMinor = positiveInt(o.unitMinor);
+  return {
+    rate: pointsPerUnit && unitMinor ? { pointsPerUnit, unitMinor, maxMinor: positiveInt(o.maxMinor) } : null,
+    productTitle: typeof o.productTitle === "string" && o.productTitle.trim() ? o.productTitle.trim().slice(0, 255) : null,
+  };
+}
+
+// Crockford's base32 without I, L, O, U: readable aloud, no look-alike characters.
+const CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/**
+ * A discount code such as KANTA-7QX4-M2PD: 40 random bits, so codes cannot be guessed
+ * (they are also limited to the one customer and one use).
+ */
+export function generateRewardCode(randomBytes: (n: number) => Uint8Array): string {
+  const bytes = randomBytes(8);
+  let chars = "";
+  for (let i = 0; i < 8; i++) chars += CODE_ALPHABET[bytes[i]! % 32];
+  return `KANTA-${chars.slice(0, 4)}-${chars.slice(4)}`;
+}
+
+export type RedeemRefusal =
+  | { code: "reward_unavailable" }
+  | { code: "tier_required"; minTierRank: number }
+  | { code: "insufficient_points"; needed: number };
+
+/** Why a member cannot redeem a reward now, or null if they can. */
+export function checkRedeemable(
+  reward: Pick<RewardDef, "enabled" | "pointsCost" | "minTierRank">,
+  member: { points: number; tierRank: number | null },
+): RedeemRefusal | null {
+  if (!reward.enabled) return { code: "reward_unavailable" };
+  if (reward.minTierRank !== null && (member.tierRank ?? -1) < reward.minTierRank) {
+    return { code: "tier_required", minTierRank: reward.minTierRank };
+  }
+  if (member.points < reward.pointsCost) return { code: "insufficient_points", needed: reward.pointsCost - member.points };
+  return null;
+}
+
+/** "5.00 EUR off", "15% off", "Free shipping", "Free Linen tote", "100 points = 1.00 EUR". */
+export function describeRewardValue(
+  reward: Pick<RewardDef, "type" | "valueMinor" | "percentOff" | "rate" | "productTitle">,
+  currencyCode: string,
+): string {
+  switch (reward.type) {
+    case "amount_off":
+      return `${formatMinorPlain(reward.valueMinor ?? 0, currencyCode)} ${currencyCode} off`;
+    case "percent_off":
+      return `${reward.percentOff ?? 0}% off`;
+    case "free_shipping":
+      return "Free shipping";
+    case "free_product":
+      return reward.productTitle ? `Free ${reward.productTitle}` : "Free product";
+    case "points_to_money": {
+      if (!reward.rate) return "Points to money";
+      const { pointsPerUnit, unitMinor, maxMinor } = reward.rate;
+      const rate = `${pointsPerUnit.toLocaleString("en")} points = ${formatMinorPlain(unitMinor, currencyCode)} ${currencyCode}`;
+      return maxMinor ? `${rate}, up to ${formatMinorPlain(maxMinor, currencyCode)} ${currencyCode}` : rate;
+    }
+  }
+}
+
+/** The admin's names for each type, with a one-line explanation (the "Add reward" choice). */
+export const REWARD_TYPE_INFO: Record<RewardType, { label: string; help: string }> = {
+  amount_off: { label: "Amount off", help: "A fixed amount off the order, such as €5 off for 500 points." },
+  percent_off: { label: "Percentage off", help: "A percentage off the order, such as 15% off for 200 points." },
+  free_shipping: { label: "Free shipping", help: "Free shipping on the next order." },
+  free_product: { label: "Free product", help: "A product you choose, free with the next order." },
+  points_to_money: { label: "Points for money", help: "Members choose how many points to turn into money off, such as 100 points = €1." },
+};
+
+export function isRewardType(value: string): value is RewardType {
+  return (REWARD_TYPES as readonly string[]).includes(value);
+}
+
+/** Minor units for a whole number of currency units (seeds and defaults). */
+export function unitsToMinor(units: number, currencyCode: string): number {
+  return units * 10 ** currencyScale(currencyCode);
+}

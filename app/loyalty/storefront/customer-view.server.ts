@@ -1,0 +1,189 @@
+import { getDb, type Db } from "../../db.server";
+import { computeWayKeys, computeWays, yearInTimeZone, type WayView } from "../earn/actions";
+import { releaseDuePendingPoints } from "../orders/orders.server";
+import { toRedemptionView, toRewardDef, type RedemptionView } from "../rewards/redemptions.server";
+import { getMemberReferralView, type MemberReferralView } from "../referrals/referrals.server";
+import { checkRedeemable } from "../rewards/rewards";
+import { DEFAULT_PROGRAM_NAME, parsePointsNames, resolvePointsName, storefrontWidgetDefaults, type PointsName, type PointsNames, type WidgetDefaults } from "../program/settings";
+import { computeMemberTierView, toTierBenefits, type MemberTierView, type TierBenefit } from "../tiers/view.server";
+
+// What the storefront widget reads through the app proxy. Field names are a contract with
+// extensions/kanta-widget: add fields, never rename or remove them.
+
+export interface CustomerView {
+  customer: {
+    id: string;
+    firstName: string | null;
+    points: number;
+    pendingPoints: number;
+    lifetimePoints: number;
+    status: string;
+    /** The member's tier and what is missing for the next, in the basis' unit (./tiers.server.ts MemberTierView). */
+    tier: MemberTierView | null;
+    recentActivity: { at: string; kind: string; points: number; pendingPoints: number; note: string | null }[];
+    redemptions: RedemptionView[];
+    /** The member's referral link and what it earns; null when referrals are off (0009). */
+    referral: MemberReferralView | null;
+  } | null;
+  /** The enabled rewards; for a member, whether each can be redeemed now and why not. */
+  rewards: {
+    id: string;
+    name: string;
+    type: string;
+    pointsCost: number;
+    valueMinor: number | null;
+    percentOff: number | null;
+    minOrderMinor: number | null;
+    minTierRank: number | null;
+    redeemable: boolean;
+    reason: "insufficient_points" | "tier_required" | "reward_unavailable" | "not_a_member" | null;
+    neededPoints: number;
+    /** tier_required: the name of the lowest tier that unlocks the reward. */
+    minTierName: string | null;
+    /** points_to_money: the rate (the shopper chooses the points, in steps of pointsPerUnit); else null. */
+    rate: { pointsPerUnit: number; unitMinor: number; maxMinor: number | null } | null;
+    /** free_product: the product as the merchant picked it; else null. */
+    productTitle: string | null;
+  }[];
+  program: {
+    status: string;
+    currencyCode: string;
+    earn: { points: number; spendMinor: number } | null;
+    signupPoints: number | null;
+    pendingDays: number;
+    /** The shop's IANA time zone: periods (tier years) are shop-local. */
+    timeZone: string;
+    /** The merchant's program name; null when left at the default (the widget's own "Rewards"). */
+    programName: string | null;
+    /** The merchant's names for points per widget language; a missing language uses the widget's words. */
+    pointsNames: PointsNames;
+    /** The names for this shopper's language (the member's locale, else the shop's), or null. */
+    pointsName: PointsName | null;
+    /** Points expire after this many months without activity; null: never. */
+    expiryMonths: number | null;
+    /** Appearance defaults for when the theme editor's settings are left at their defaults. */
+    widget: WidgetDefaults;
+  };
+  /** The enabled earning rules ("Ways to earn"), with what this shopper can do about each. */
+  ways: WayView[];
+  /** The VIP tiers and their benefits, lowest first; `basis` says the thresholds' unit (spend: minor units). */
+  tiers: { basis: string; period: string; list: TierBenefit[] };
+}
+
+export class ProgramNotFoundError extends Error {
+  override name = "ProgramNotFoundError";
+}
+
+export async function getCustomerView(shopDomain: string, customerGid: string | null, db: Db = getDb()): Promise<CustomerView> {
+  const shop = await db.shop.findUnique({
+    where: { domain: shopDomain },
+    include: {
+      program: true,
+      earnRules: { where: { enabled: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+      rewards: { where: { enabled: true }, orderBy: [{ pointsCost: "asc" }, { createdAt: "asc" }] },
+      tiers: { orderBy: { rank: "asc" }, select: { name: true, rank: true, thresholdMinor: true, multiplierPermille: true, perks: true } },
+    },
+  });
+  if (!shop || !shop.program || shop.uninstalledAt) throw new ProgramNotFoundError(`no program for ${shopDomain}`);
+  const purchase = shop.earnRules.find((r) => r.type === "purchase");
+  const signup = shop.earnRules.find((r) => r.type === "signup");
+  const program: CustomerView["program"] = {
+    status: shop.program.status,
+    currencyCode: shop.currencyCode,
+    earn: purchase?.spendMinor ? { points: purchase.points, spendMinor: Number(purchase.spendMinor) } : null,
+    signupPoints: signup?.points ?? null,
+    pendingDays: shop.program.pendingDays,
+    timeZone: shop.ianaTimezone,
+    programName: shop.program.programName.trim() && shop.program.programName !== DEFAULT_PROGRAM_NAME ? shop.program.programName : null,
+    pointsNames: parsePointsNames(shop.program.pointsNames),
+    pointsName: resolvePointsName(parsePointsNames(shop.program.pointsNames), shop.primaryLocale),
+    expiryMonths: shop.program.expiryMonths,
+    widget: storefrontWidgetDefaults(shop.program.widgetSettings),
+  };
+  const rewardDefs = shop.rewards.flatMap((row) => {
+    const def = toRewardDef(row);
+    return def ? [def] : [];
+  });
+  const rewardsFor = (member: { points: number; tierRank: number | null } | null): CustomerView["rewards"] =>
+    rewardDefs.map((r) => {
+      const refusal = member ? checkRedeemable(r, member) : null;
+      return {
+        id: r.id,
+        name: r.name,
+        type: r.type,
+        pointsCost: r.pointsCost,
+        valueMinor: r.valueMinor,
+        percentOff: r.percentOff,
+        minOrderMinor: r.minOrderMinor,
+        minTierRank: r.minTierRank,
+        redeemable: member !== null && refusal === null,
+        reason: member ? (refusal?.code ?? null) : "not_a_member",
+        neededPoints: refusal?.code === "insufficient_points" ? refusal.needed : 0,
+        minTierName: r.minTierRank === null ? null : (shop.tiers.find((t) => t.rank >= r.minTierRank!)?.name ?? null),
+        rate: r.rate ?? null,
+        productTitle: r.productTitle ?? null,
+      };
+    });
+  const now = new Date();
+  const year = yearInTimeZone(now, shop.ianaTimezone);
+  const tiers = { basis: shop.program.tierBasis, period: shop.program.tierPeriod, list: toTierBenefits(shop.tiers) };
+  const guest = (): CustomerView => ({ customer: null, program, rewards: rewardsFor(null), ways: computeWays(shop.earnRules, null), tiers });
+  if (!customerGid) return guest();
+
+  let member = await db.member.findUnique({
+    where: { shopId_customerGid: { shopId: shop.id, customerGid } },
+    select: { id: true, pendingPoints: true },
+  });
+  if (!member) return guest();
+  // Points whose return window has passed are spendable now, whether or not the sweep ran.
+  if (member.pendingPoints !== 0) await releaseDuePendingPoints(db, { memberId: member.id });
+  const full = await db.member.findUniqueOrThrow({
+    where: { id: member.id },
+    include: {
+      tier: { select: { name: true, rank: true } },
+      ledger: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 10 },
+      redemptions: { where: { status: { in: ["issued", "used", "pending"] } }, orderBy: { createdAt: "desc" }, take: 10 },
+    },
+  });
+  member = full;
+  // One query for every rule: which of this period's keys are already in the ledger.
+  const existing = await db.ledgerEntry.findMany({
+    where: { shopId: shop.id, memberId: full.id, idempotencyKey: { in: computeWayKeys(shop.earnRules, customerGid, year) } },
+    select: { idempotencyKey: true },
+  });
+  const tier = full.tier ? await computeMemberTierView(db, { ...shop, program: shop.program }, tiers.list, full.id, full.tier, now) : null;
+  // A tier's birthday points replace the birthday rule's for its members (0008).
+  const birthdayPoints = tiers.list.find((t) => t.rank === full.tier?.rank)?.perks.birthdayPoints ?? null;
+  const ways = computeWays(shop.earnRules, {
+    customerGid,
+    canClaim: full.status === "active" && shop.program.status === "live",
+    existingKeys: new Set(existing.map((e) => e.idempotencyKey)),
+    year,
+  });
+  return {
+    customer: {
+      id: full.customerGid,
+      firstName: full.firstName,
+      points: full.points,
+      pendingPoints: full.pendingPoints,
+      lifetimePoints: full.lifetimePoints,
+      status: full.status,
+      tier,
+      recentActivity: full.ledger.map((e) => ({
+        at: e.createdAt.toISOString(),
+        kind: e.kind,
+        points: e.delta,
+        pendingPoints: e.pendingDelta,
+        note: e.note,
+      })),
+      redemptions: full.redemptions.map(toRedemptionView),
+      // The code is assigned the first time the member's view is built.
+      referral: await getMemberReferralView(db, shop, full),
+    },
+    program: full.locale ? { ...program, pointsName: resolvePointsName(program.pointsNames, full.locale) ?? program.pointsName } : program,
+    rewards: rewardsFor(full.status === "active" ? { points: full.points, tierRank: full.tier?.rank ?? null } : null),
+    ways: birthdayPoints === null ? ways : ways.map((w) => (w.type === "birthday" ? { ...w, points: birthdayPoints } : w)),
+    tiers,
+  };
+}
+

@@ -1,0 +1,131 @@
+import type { Tx } from "../../db.server";
+import { appendLedgerEntriesOnce } from "../ledger/append.server";
+import type { ShopConfig } from "../program/shop-config.server";
+import { WriteConflictError } from "../tx.server";
+import { memberTierMetric } from "./metric.server";
+import { currentTierWindow, inWindow, qualifyingTier, tierEntryKey, toTierBasis, toTierPeriod } from "./rules";
+
+// Moving one member between tiers: the conditional change, its TierChange row (history and
+// the Shopify sync outbox) and, moving up, the tier's entry points, in the caller's
+// transaction. Orders, claimed actions and staff adjustments move members up at once.
+// docs/decisions/0008-multipliers-and-tier-review.md
+
+export type TierChangeReason = "qualified" | "review" | "manual" | "settings";
+export type LadderTier = ShopConfig["tiers"][number];
+
+export interface EntryBonus {
+  shopId: string;
+  memberId: string;
+  tierId: string;
+  tierName: string;
+  points: number;
+}
+
+
+/**
+ * Entry points for members who reached a tier: one ledger row per member, tier and period
+ * (tierEntryKey), through the ledger's batch path, which skips keys already paid: a member
+ * moving down and back up within the period, a replayed event or a repeated review pays
+ * nothing more. Never an idempotency conflict: a changed entry amount does not make an old
+ * key an error here.
+ */
+export async function payEntryBonuses(tx: Tx, shop: ShopConfig, bonuses: readonly EntryBonus[], now: Date): Promise<number> {
+  const due = bonuses.filter((b) => b.points > 0);
+  if (due.length === 0 || shop.program.status !== "live") return 0;
+  const period = toTierPeriod(shop.program.tierPeriod);
+  return appendLedgerEntriesOnce(
+    tx,
+    due.map((b) => ({
+      shopId: b.shopId,
+      memberId: b.memberId,
+      delta: b.points,
+      kind: "action_bonus",
+      idempotencyKey: tierEntryKey(b.memberId, b.tierId, period, now, shop.ianaTimezone),
+      note: `${b.tierName} tier welcome bonus`,
+    })),
+    now,
+  );
+}
+
+export interface TierMove {
+  member: { id: string; customerGid: string; tierId: string | null };
+  from: LadderTier | null;
+  to: LadderTier | null;
+  reason: TierChangeReason;
+  /** Manual assignment: set it (with its end, null = open-ended), clear it, or leave it. */
+  manual: { until: Date | null } | "clear" | "keep";
+  /** Who made a manual change ("staff:<email>") and why; kept in the tier history. */
+  actor?: string;
+  note?: string;
+}
+
+/**
+ * Moves one member: a conditional update (only if the member is still in `from`, else
+ * WriteConflictError and the caller's transaction re-runs from fresh reads), the
+ * TierChange row (history and Shopify sync outbox) and, moving up, the tier's entry points.
+ */
+export async function moveMemberTier(tx: Tx, shop: ShopConfig, move: TierMove, now: Date): Promise<void> {
+  const manualData =
+    move.manual === "keep"
+      ? {}
+      : move.manual === "clear"
+        ? { tierManual: false, tierManualUntil: null }
+        : { tierManual: true, tierManualUntil: move.manual.until };
+  const changed = move.from?.id !== move.to?.id;
+  const updated = await tx.member.updateMany({
+    where: { id: move.member.id, tierId: move.member.tierId },
+    data: { ...(changed ? { tierId: move.to?.id ?? null, tierChangedAt: now } : {}), ...manualData },
+  });
+  if (updated.count !== 1) throw new WriteConflictError(`member ${move.member.id} changed tier concurrently`);
+  if (!changed) return;
+  await tx.tierChange.create({
+    data: {
+      shopId: shop.id,
+      memberId: move.member.id,
+      customerGid: move.member.customerGid,
+      fromTier: move.from?.name ?? null,
+      toTier: move.to?.name ?? null,
+      reason: move.reason,
+      actor: move.actor ?? "system",
+      note: move.note ?? null,
+      createdAt: now,
+      nextSyncAt: now,
+    },
+  });
+  if (move.to && (move.from === null || move.to.rank > move.from.rank)) {
+    await payEntryBonuses(tx, shop, [{ shopId: shop.id, memberId: move.member.id, tierId: move.to.id, tierName: move.to.name, points: move.to.perks.entryPoints }], now);
+  }
+}
+
+/**
+ * Moves a member up to the highest tier their number in the current window reaches, in
+ * the caller's transaction (an order, a claimed action, a staff adjustment). Never down: a
+ * refund lowers the number, not the tier, until the review. `activityAt` is when the
+ * change that may qualify happened (an order's processedAt): outside the current window
+ * it cannot change this window's number.
+ */
+export async function upgradeMemberTier(
+  tx: Tx,
+  shop: ShopConfig,
+  memberId: string,
+  options: { now: Date; activityAt?: Date | null },
+): Promise<boolean> {
+  if (shop.tiers.length < 2) return false;
+  const period = toTierPeriod(shop.program.tierPeriod);
+  const window = currentTierWindow(period, options.now, shop.ianaTimezone);
+  if (options.activityAt && !inWindow(options.activityAt, window)) return false;
+  const member = await tx.member.findUnique({
+    where: { id: memberId },
+    select: { id: true, status: true, tierId: true, tierManual: true, customerGid: true },
+  });
+  if (!member || member.status !== "active") return false;
+  const current = shop.tiers.find((t) => t.id === member.tierId) ?? null;
+  const top = shop.tiers[shop.tiers.length - 1]!;
+  if (current && current.rank >= top.rank) return false;
+  const value = await memberTierMetric(tx, shop.id, memberId, toTierBasis(shop.program.tierBasis), window);
+  const tier = qualifyingTier(shop.tiers, value);
+  if (!tier || (current && tier.rank <= current.rank)) return false;
+  // Earning a tier above a manual one ends the assignment: the member holds it on merit now.
+  await moveMemberTier(tx, shop, { member, from: current, to: tier, reason: "qualified", manual: member.tierManual ? "clear" : "keep" }, options.now);
+  return true;
+}

@@ -1,0 +1,78 @@
+import type { Db } from "../../db.server";
+
+// The TierChange outbox: what the Shopify tier sync job (app/jobs/tier-sync.server.ts)
+// reads and records. Rows are written by ./moves.server.ts and ./review.server.ts.
+
+/** A claimed row's sync is left to other workers for this long (a crashed worker's row comes back after it). */
+export const TIER_SYNC_LEASE_MS = 5 * 60_000;
+
+export interface TierSyncItem {
+  id: string;
+  shopDomain: string;
+  shopUninstalled: boolean;
+  customerGid: string;
+  fromTier: string | null;
+  toTier: string | null;
+  reason: string;
+  /** Including this one. */
+  attempts: number;
+  memberStatus: string | null;
+  /** The member's tier now (tags follow it, not the row: rows can be synced out of order). */
+  currentTierName: string | null;
+  /** Every tier name whose tag the customer must not keep: the ladder's and this row's. */
+  otherTierNames: string[];
+}
+
+export async function findDueTierChanges(db: Db, now: Date, limit = 50): Promise<string[]> {
+  const rows = await db.tierChange.findMany({
+    where: { syncStatus: "pending", nextSyncAt: { lte: now } },
+    orderBy: [{ nextSyncAt: "asc" }, { createdAt: "asc" }],
+    select: { id: true },
+    take: limit,
+  });
+  return rows.map((r) => r.id);
+}
+
+/** Claims a due row (one worker wins) and reads what its sync needs; null if not due or taken. */
+export async function claimTierChange(db: Db, id: string, now: Date): Promise<TierSyncItem | null> {
+  const claimed = await db.tierChange.updateMany({
+    where: { id, syncStatus: "pending", nextSyncAt: { lte: now } },
+    data: { nextSyncAt: new Date(now.getTime() + TIER_SYNC_LEASE_MS), syncAttempts: { increment: 1 } },
+  });
+  if (claimed.count !== 1) return null;
+  const row = await db.tierChange.findUniqueOrThrow({
+    where: { id },
+    include: { shop: { select: { domain: true, uninstalledAt: true, tiers: { select: { name: true } } } } },
+  });
+  const member = await db.member.findUnique({ where: { id: row.memberId }, select: { status: true, tier: { select: { name: true } } } });
+  const current = member?.tier?.name ?? null;
+  const names = new Set([...row.shop.tiers.map((t) => t.name), row.fromTier, row.toTier].filter((n): n is string => !!n));
+  if (current) names.delete(current);
+  return {
+    id: row.id,
+    shopDomain: row.shop.domain,
+    shopUninstalled: row.shop.uninstalledAt !== null,
+    customerGid: row.customerGid,
+    fromTier: row.fromTier,
+    toTier: row.toTier,
+    reason: row.reason,
+    attempts: row.syncAttempts,
+    memberStatus: member?.status ?? null,
+    currentTierName: current,
+    otherTierNames: [...names],
+  };
+}
+
+export type TierSyncOutcome = { status: "done" } | { status: "retry"; error: string; nextSyncAt: Date } | { status: "failed"; error: string };
+
+export async function finishTierChange(db: Db, id: string, outcome: TierSyncOutcome): Promise<void> {
+  await db.tierChange.updateMany({
+    where: { id, syncStatus: "pending" },
+    data:
+      outcome.status === "done"
+        ? { syncStatus: "done", lastError: null }
+        : outcome.status === "failed"
+          ? { syncStatus: "failed", lastError: outcome.error.slice(0, 1000) }
+          : { lastError: outcome.error.slice(0, 1000), nextSyncAt: outcome.nextSyncAt },
+  });
+}
