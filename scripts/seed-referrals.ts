@@ -5,8 +5,10 @@
 // Idempotent: a shop that has referrals already is left alone.
 import type { PrismaClient } from "@prisma/client";
 import { applyOrderSnapshot } from "../app/loyalty/orders/orders.server";
-import { DEFAULT_REFERRAL_SETTINGS, parseReferralSettings, serializeReferralSettings } from "../app/loyalty/referrals/referrals";
-import { applyReferralForOrder, ensureReferralCode, recordReferralVisit } from "../app/loyalty/referrals/referrals.server";
+import { DEFAULT_REFERRAL_SETTINGS, parseReferralSettings, serializeReferralSettings } from "../app/loyalty/referrals/settings";
+import { applyReferralForOrder } from "../app/loyalty/referrals/completion.server";
+import { ensureReferralCode } from "../app/loyalty/referrals/codes.server";
+import { recordReferralVisit } from "../app/loyalty/referrals/visits.server";
 import { toOrderSnapshot } from "../app/webhooks/payloads";
 import { orderPayload } from "../tests/fixtures/payloads";
 

@@ -2,7 +2,7 @@ import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { getDb } from "../db.server";
 import { releaseDuePendingPoints } from "../loyalty/orders/orders.server";
-import { releaseDueReferrals } from "../loyalty/referrals/referrals.server";
+import { releaseDueReferrals } from "../loyalty/referrals/completion.server";
 import { referralGatewayForShop } from "../shopify/referral-contacts.server";
 import { expireInactivePoints } from "../loyalty/ledger/expiry.server";
 import { log } from "../log.server";

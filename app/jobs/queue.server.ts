@@ -1,7 +1,7 @@
 import { getDb } from "../db.server";
 import { getEnv } from "../env.server";
 import { releaseDuePendingPoints } from "../loyalty/orders/orders.server";
-import { releaseDueReferrals } from "../loyalty/referrals/referrals.server";
+import { releaseDueReferrals } from "../loyalty/referrals/completion.server";
 import { referralGatewayForShop } from "../shopify/referral-contacts.server";
 import { expireInactivePoints } from "../loyalty/ledger/expiry.server";
 import { log } from "../log.server";

@@ -21,22 +21,9 @@ import {
 } from "@shopify/polaris";
 import { useState } from "react";
 import { EarnRuleError, deleteEarnRule, getRuleEditor, saveEarnRule } from "../loyalty/earn/rules-admin.server";
-import {
-  NETWORK_LABELS,
-  PURCHASE_EXCLUSIONS,
-  RULE_FIELDS,
-  RULE_TYPES,
-  awardedWhen,
-  defaultExampleMinor,
-  defaultRuleName,
-  limitLabel,
-  ordinal,
-  purchasePreview,
-  readRuleConfig,
-  ruleFormValues,
-  type RuleErrors,
-  type RuleFormValues,
-} from "../loyalty/earn/rules";
+import { NETWORK_LABELS, PURCHASE_EXCLUSIONS, RULE_TYPES, awardedWhen, defaultRuleName, limitLabel, ordinal, readRuleConfig } from "../loyalty/earn/rules";
+import { RULE_FIELDS, ruleFormValues, type RuleErrors, type RuleFormValues } from "../loyalty/earn/rule-form";
+import { defaultExampleMinor, purchasePreview } from "../loyalty/earn/preview";
 import { SOCIAL_NETWORKS } from "../loyalty/earn/actions";
 import { formatMinorPlain } from "../loyalty/ledger/money";
 import { requireAdmin } from "../shopify/admin.server";

@@ -21,7 +21,8 @@ import {
 import { useEffect, useState, type ReactNode } from "react";
 import { EarnRuleError, getEarnPage, setEarnRuleEnabled, type EarnPage } from "../loyalty/earn/rules-admin.server";
 import { CampaignError, setCampaignEnabled } from "../loyalty/earn/campaigns-admin.server";
-import { RULE_TYPES, RULE_TYPE_ORDER, describeEarning, formatMultiplier, limitLabel } from "../loyalty/earn/rules";
+import { RULE_TYPES, RULE_TYPE_ORDER, limitLabel } from "../loyalty/earn/rules";
+import { describeEarning, formatMultiplier } from "../loyalty/earn/preview";
 import { ByWidth } from "../components/ByWidth";
 import { requireAdmin } from "../shopify/admin.server";
 import { EarnRuleIcon } from "../components/EarnRuleIcon";

@@ -21,7 +21,7 @@ import {
 import { useEffect } from "react";
 import { z } from "zod";
 import { Metric } from "../components/Metric";
-import { REFERRAL_STATUS_LABELS, isReferralStatus } from "../loyalty/referrals/referrals";
+import { REFERRAL_STATUS_LABELS, isReferralStatus } from "../loyalty/referrals/lifecycle";
 import { decideReferral, listReferrals, type ReferralRowView } from "../loyalty/referrals/admin.server";
 import { requireAdmin } from "../shopify/admin.server";
 import { referralGateway } from "../shopify/referral-contacts.server";

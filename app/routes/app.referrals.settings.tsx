@@ -3,15 +3,8 @@ import { useFetcher, useLoaderData } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Box, Button, Card, Checkbox, FormLayout, InlineGrid, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useMemo, useState } from "react";
-import {
-  MAX_BONUSES,
-  REASON_LABELS,
-  REVIEW_REASONS,
-  parseSettingsDraft,
-  type ReferralSettingsDraft,
-  type ReferralSettingsErrors,
-  type ReviewReason,
-} from "../loyalty/referrals/referrals";
+import { MAX_BONUSES, REVIEW_REASONS, parseSettingsDraft, type ReferralSettingsDraft, type ReferralSettingsErrors, type ReviewReason } from "../loyalty/referrals/settings";
+import { REASON_LABELS } from "../loyalty/referrals/fraud";
 import { getReferralSettingsPage, saveReferralSettings } from "../loyalty/referrals/admin.server";
 import { requireAdmin } from "../shopify/admin.server";
 import { currencySymbol } from "../loyalty/ledger/money";

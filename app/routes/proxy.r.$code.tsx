@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { isLocalMode } from "../env.server";
 import { RateLimiter } from "../loyalty/storefront/rate-limit";
-import { recordReferralVisit } from "../loyalty/referrals/referrals.server";
+import { recordReferralVisit } from "../loyalty/referrals/visits.server";
 import { requireProxyContext } from "../shopify/proxy.server";
 
 // GET /apps/kanta/r/<code> on the storefront -> /proxy/r/<code> here: a member's referral

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { RateLimiter } from "../loyalty/storefront/rate-limit";
-import { resolveReferralVisit } from "../loyalty/referrals/referrals.server";
+import { resolveReferralVisit } from "../loyalty/referrals/visits.server";
 import { jsonError, jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
 
 // GET /apps/kanta/referral?token=<visitor token>&previous=<older token> on the storefront ->

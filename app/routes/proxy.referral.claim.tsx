@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { RateLimiter } from "../loyalty/storefront/rate-limit";
-import { ReferralError, claimFriendOffer, type ReferralErrorCode } from "../loyalty/referrals/referrals.server";
+import { ReferralError, type ReferralErrorCode } from "../loyalty/referrals/settings.server";
+import { claimFriendOffer } from "../loyalty/referrals/visits.server";
 import { jsonError, jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
 import { referralGateway } from "../shopify/referral-contacts.server";
 

@@ -1,4 +1,4 @@
-import type { CustomerContact, ReferralGateway } from "../loyalty/referrals/referrals.server";
+import type { CustomerContact, ReferralGateway } from "../loyalty/referrals/settings.server";
 import { getAdminGraphqlForShop } from "./admin.server";
 import { createRewardDiscount, findDiscountByCode } from "./discounts.server";
 import { REFERRAL_CUSTOMER_CONTACTS } from "./documents";

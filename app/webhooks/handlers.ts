@@ -2,7 +2,7 @@ import type { Db } from "../db.server";
 import { eraseCustomer, eraseShop, exportCustomerData } from "../loyalty/members/compliance.server";
 import { enrollMember } from "../loyalty/members/enrol.server";
 import { applyOrderSnapshot, applyRefund } from "../loyalty/orders/orders.server";
-import { applyReferralForOrder, applyReferralForRefund } from "../loyalty/referrals/referrals.server";
+import { applyReferralForOrder, applyReferralForRefund } from "../loyalty/referrals/completion.server";
 import { requireShopConfig } from "../loyalty/program/shop-config.server";
 import { markShopUninstalled } from "../loyalty/program/shops.server";
 import { inTransaction } from "../loyalty/tx.server";

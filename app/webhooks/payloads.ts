@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { OrderLine, OrderSnapshot, RefundLine, RefundSnapshot } from "../loyalty/orders/order-points";
 import type { CustomerFacts } from "../loyalty/members/enrol.server";
 import { MoneyError, parseMoneyToMinor } from "../loyalty/ledger/money";
-import { REFERRAL_ATTRIBUTE, isVisitorToken, type AddressFacts, type ReferralOrderFacts } from "../loyalty/referrals/referrals";
+import { REFERRAL_ATTRIBUTE, isVisitorToken } from "../loyalty/referrals/codes";
+import { type AddressFacts, type ReferralOrderFacts } from "../loyalty/referrals/fraud";
 import { idString } from "./json";
 
 // The parts of Shopify's webhook payloads Kanta reads, validated with zod and mapped to

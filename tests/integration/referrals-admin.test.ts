@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { applyOrderSnapshot } from "../../app/loyalty/orders/orders.server";
-import { DEFAULT_REFERRAL_SETTINGS, serializeReferralSettings, settingsToDraft, type ReferralSettingsDraft } from "../../app/loyalty/referrals/referrals";
-import { applyReferralForOrder, ensureReferralCode, recordReferralVisit } from "../../app/loyalty/referrals/referrals.server";
+import { DEFAULT_REFERRAL_SETTINGS, serializeReferralSettings, settingsToDraft, type ReferralSettingsDraft } from "../../app/loyalty/referrals/settings";
+import { applyReferralForOrder } from "../../app/loyalty/referrals/completion.server";
+import { ensureReferralCode } from "../../app/loyalty/referrals/codes.server";
+import { recordReferralVisit } from "../../app/loyalty/referrals/visits.server";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { action as listAction, loader as listLoader } from "../../app/routes/app.referrals._index";
 import { action as settingsAction, loader as settingsLoader } from "../../app/routes/app.referrals.settings";

@@ -1,23 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { computeWays, parseActionConfig } from "../../app/loyalty/earn/actions";
-import {
-  addableRuleTypes,
-  awardedWhen,
-  describeEarning,
-  findDuplicateRule,
-  formatMultiplier,
-  limitLabel,
-  mergeRuleConfig,
-  nthOrderBonus,
-  ordinal,
-  parseMoneyInput,
-  parseRuleForm,
-  purchasePreview,
-  readRuleConfig,
-  ruleFormValues,
-  type NthOrderRule,
-  type RuleFormValues,
-} from "../../app/loyalty/earn/rules";
+import { addableRuleTypes, awardedWhen, limitLabel, mergeRuleConfig, ordinal, readRuleConfig } from "../../app/loyalty/earn/rules";
+import { describeEarning, formatMultiplier, purchasePreview } from "../../app/loyalty/earn/preview";
+import { findDuplicateRule, parseMoneyInput, parseRuleForm, ruleFormValues, type RuleFormValues } from "../../app/loyalty/earn/rule-form";
+import { nthOrderBonus, type NthOrderRule } from "../../app/loyalty/earn/milestones";
 import {
   addDaysToDate,
   campaignStatus,

@@ -1,40 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
-import {
-  DEFAULT_REFERRAL_SETTINGS,
-  calendarMonthBounds,
-  checkAlreadyReferred,
-  checkExistingCustomer,
-  checkMonthlyCap,
-  checkReferrerActive,
-  checkSameAddress,
-  checkSameEmail,
-  checkSamePhone,
-  checkSelfReferral,
-  checkSelfVisit,
-  computeDueBonuses,
-  computeReferralDiscountSpec,
-  computeReferralStep,
-  decideReferral,
-  generateFriendCode,
-  generateReferralCode,
-  isFriendCode,
-  isLinkPreviewBot,
-  isValidEmail,
-  isVisitorToken,
-  normaliseAddress,
-  normaliseEmail,
-  normalisePhone,
-  normaliseReferralCode,
-  orderQualifies,
-  parseReasons,
-  parseReferralSettings,
-  serializeReferralSettings,
-  settingsToDraft,
-  validateReferralSettings,
-  type PartyFacts,
-  type ReferralSettingsDraft,
-} from "../../app/loyalty/referrals/referrals";
+import { DEFAULT_REFERRAL_SETTINGS, parseReferralSettings, serializeReferralSettings, settingsToDraft, validateReferralSettings, type ReferralSettingsDraft } from "../../app/loyalty/referrals/settings";
+import { calendarMonthBounds, computeDueBonuses, computeReferralDiscountSpec, computeReferralStep, isLinkPreviewBot, orderQualifies } from "../../app/loyalty/referrals/lifecycle";
+import { checkAlreadyReferred, checkExistingCustomer, checkMonthlyCap, checkReferrerActive, checkSameAddress, checkSameEmail, checkSamePhone, checkSelfReferral, checkSelfVisit, decideReferral, isValidEmail, normaliseAddress, normaliseEmail, normalisePhone, parseReasons, type PartyFacts } from "../../app/loyalty/referrals/fraud";
+import { generateFriendCode, generateReferralCode, isFriendCode, isVisitorToken, normaliseReferralCode } from "../../app/loyalty/referrals/codes";
 
 const party = (p: Partial<PartyFacts>): PartyFacts => ({ customerGid: null, emails: [], phones: [], addresses: [], ...p });
 const street = (address1: string, zip = "00100", countryCode = "FI") => ({ address1, address2: null, city: "Helsinki", zip, countryCode });

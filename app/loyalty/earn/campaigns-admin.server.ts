@@ -8,7 +8,7 @@ import {
   type CampaignErrors,
   type CampaignFormValues,
 } from "./campaigns";
-import { formatMultiplier } from "./rules";
+import { formatMultiplier } from "./preview";
 import { invalidateShopConfig } from "../program/shop-config.server";
 
 // The admin's campaigns: points multipliers over a window of shop-local time, stored in

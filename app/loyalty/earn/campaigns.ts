@@ -7,7 +7,7 @@
 
 import { isValidTimeZone, wallClock, zonedToUtc } from "../program/zoned-time";
 import { z } from "zod";
-import { formatMultiplier } from "./rules";
+import { formatMultiplier } from "./preview";
 import { MULTIPLIER_ONE, combineMultipliers } from "../orders/order-points";
 
 export const MIN_MULTIPLIER_PERMILLE = 1100;

@@ -1,17 +1,8 @@
 import { getDb, type Db, type Tx } from "../../db.server";
 import { isEarningRuleType, type EarningRuleType } from "./actions";
 import { campaignStatus, describeAudience, isValidTimeZone, parseTierRanks } from "./campaigns";
-import {
-  addableRuleTypes,
-  findDuplicateRule,
-  mergeRuleConfig,
-  parseRuleForm,
-  readRuleConfig,
-  ruleTypeRank,
-  type RuleConfig,
-  type RuleErrors,
-  type RuleFormValues,
-} from "./rules";
+import { addableRuleTypes, mergeRuleConfig, readRuleConfig, ruleTypeRank, type RuleConfig } from "./rules";
+import { findDuplicateRule, parseRuleForm, type RuleErrors, type RuleFormValues } from "./rule-form";
 import { invalidateShopConfig } from "../program/shop-config.server";
 import { inTransaction } from "../tx.server";
 

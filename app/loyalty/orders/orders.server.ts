@@ -10,7 +10,7 @@ import {
   type RefundSnapshot,
 } from "./order-points";
 import { computeEarnMultiplierPermille } from "../earn/campaigns";
-import { nthOrderBonus } from "../earn/rules";
+import { nthOrderBonus } from "../earn/milestones";
 import { appendNewLedgerEntries } from "../ledger/append.server";
 import { countsAsEarning, ledgerKeys, type LedgerEntryInput, type LedgerKind } from "../ledger/entries";
 import { enrollMember } from "../members/enrol.server";

@@ -1,5 +1,5 @@
 import type { Db, Tx } from "../../db.server";
-import type { NthOrderRule } from "../earn/rules";
+import type { NthOrderRule } from "../earn/milestones";
 import type { CampaignRule } from "../earn/campaigns";
 import { UnknownShopError } from "./shops.server";
 import { parseTierPerks, type TierPerks } from "../tiers/rules";

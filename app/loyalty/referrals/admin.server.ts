@@ -1,17 +1,9 @@
 import { getDb, type Db } from "../../db.server";
-import {
-  REASON_LABELS,
-  REFERRAL_STATUSES,
-  isReferralStatus,
-  parseReasons,
-  serializeReferralSettings,
-  settingsToDraft,
-  validateReferralSettings,
-  type ReferralSettingsDraft,
-  type ReferralSettingsErrors,
-  type ReferralStatus,
-} from "./referrals";
-import { decideHeldReferral, loadReferralSettings, type GatewayFor, type HeldDecision } from "./referrals.server";
+import { REASON_LABELS, parseReasons } from "./fraud";
+import { REFERRAL_STATUSES, isReferralStatus, type ReferralStatus } from "./lifecycle";
+import { serializeReferralSettings, settingsToDraft, validateReferralSettings, type ReferralSettingsDraft, type ReferralSettingsErrors } from "./settings";
+import { decideHeldReferral, type HeldDecision } from "./completion.server";
+import { loadReferralSettings, type GatewayFor } from "./settings.server";
 import { UnknownShopError } from "../program/shops.server";
 
 // The admin's Referrals pages: settings, the list with its filters, the numbers, and the

@@ -2,7 +2,7 @@ import { getDb, type Db } from "../../db.server";
 import { computeWayKeys, computeWays, yearInTimeZone, type WayView } from "../earn/actions";
 import { releaseDuePendingPoints } from "../orders/orders.server";
 import { toRedemptionView, toRewardDef, type RedemptionView } from "../rewards/redemptions.server";
-import { getMemberReferralView, type MemberReferralView } from "../referrals/referrals.server";
+import { getMemberReferralView, type MemberReferralView } from "../referrals/codes.server";
 import { checkRedeemable } from "../rewards/rewards";
 import { DEFAULT_PROGRAM_NAME, parsePointsNames, resolvePointsName, storefrontWidgetDefaults, type PointsName, type PointsNames, type WidgetDefaults } from "../program/settings";
 import { computeMemberTierView, toTierBenefits, type MemberTierView, type TierBenefit } from "../tiers/view.server";

@@ -1,0 +1,188 @@
+import { randomBytes } from "node:crypto";
+import type { Db, Tx } from "../../db.server";
+import { getDb } from "../../db.server";
+import { OPEN_STATUSES, computeReferralDiscountSpec, isLinkPreviewBot, toOfferView, type OfferView, type ReferralStatus } from "./lifecycle";
+import { generateFriendCode, isVisitorToken, normaliseReferralCode } from "./codes";
+import { isValidEmail, normaliseEmail } from "./fraud";
+import { WriteConflictError, inTransaction } from "../tx.server";
+import { ReferralError, requireLiveReferrals, type ReferralGateway } from "./settings.server";
+
+// The friend's side: a visit through a member's link (one per visitor, a token the cart
+// carries), the greeting, and the friend's single-use welcome code.
+// docs/decisions/0009-referrals.md
+
+// ---- the friend's visit ----
+
+function newVisitorToken(): string {
+  return randomBytes(24).toString("base64url");
+}
+
+/**
+ * /apps/kanta/r/<code>: records one visit (a new visitor token) and returns the token, or
+ * null when the code is unknown, its member cannot refer, or referrals are off. Link-preview
+ * robots are sent on without a visit. A member opening their own link is recorded and
+ * flagged (self_visit) for the fraud rules.
+ */
+export async function recordReferralVisit(
+  input: { shopDomain: string; code: string; visitorCustomerGid: string | null; userAgent: string | null },
+  db: Db = getDb(),
+): Promise<{ token: string | null } | null> {
+  const live = await requireLiveReferrals(db, input.shopDomain);
+  const code = normaliseReferralCode(input.code);
+  if (!live || !code) return null;
+  const referrer = await db.member.findUnique({
+    where: { shopId_referralCode: { shopId: live.shop.id, referralCode: code } },
+    select: { id: true, status: true, customerGid: true },
+  });
+  if (!referrer || referrer.status !== "active") return null;
+  if (isLinkPreviewBot(input.userAgent)) return { token: null };
+  const token = newVisitorToken();
+  await db.referral.create({
+    data: {
+      shopId: live.shop.id,
+      referrerId: referrer.id,
+      code,
+      visitorToken: token,
+      status: "visited",
+      heldReason: input.visitorCustomerGid === referrer.customerGid ? "self_visit" : null,
+    },
+  });
+  return { token };
+}
+
+/** What the widget shows a referred visitor: never more of the referrer than a first name. */
+export interface FriendView {
+  token: string;
+  /** False once the referral is decided (ordered, rejected …): the widget forgets it. */
+  active: boolean;
+  referrer: { firstName: string | null };
+  offer: OfferView;
+  currencyCode: string;
+  /** The welcome code, once claimed. */
+  code: string | null;
+  /** The signed-in shopper is the referrer. */
+  self: boolean;
+}
+
+/**
+ * GET /apps/kanta/referral?token=&previous=. A visitor who already had a referral cookie
+ * (`previous`) and opens the same member's link again keeps the first visit: the new row is
+ * removed, so repeated visits do not multiply. A link from another member replaces it.
+ */
+export async function resolveReferralVisit(
+  input: { shopDomain: string; token: string; previous: string | null; viewerCustomerGid: string | null },
+  db: Db = getDb(),
+): Promise<FriendView | null> {
+  const live = await requireLiveReferrals(db, input.shopDomain);
+  if (!live || !isVisitorToken(input.token)) return null;
+  const shopId = live.shop.id;
+  let row = await db.referral.findUnique({ where: { shopId_visitorToken: { shopId, visitorToken: input.token } } });
+  if (!row) return null;
+  if (isVisitorToken(input.previous) && input.previous !== input.token) {
+    const previous = await db.referral.findUnique({ where: { shopId_visitorToken: { shopId, visitorToken: input.previous } } });
+    if (previous && previous.referrerId === row.referrerId && OPEN_STATUSES.includes(previous.status as ReferralStatus)) {
+      await db.referral.deleteMany({ where: { id: row.id, status: "visited", friendCode: null, orderGid: null } });
+      row = previous;
+    }
+  }
+  const referrer = await db.member.findUnique({ where: { id: row.referrerId }, select: { firstName: true, status: true, customerGid: true } });
+  if (!referrer || referrer.status !== "active") return null;
+  return {
+    token: row.visitorToken,
+    active: OPEN_STATUSES.includes(row.status as ReferralStatus),
+    referrer: { firstName: referrer.firstName?.trim().split(/\s+/)[0] || null },
+    offer: toOfferView(live.settings.friend),
+    currencyCode: live.shop.currencyCode,
+    code: row.status === "friend_rewarded" ? row.friendCode : null,
+    self: input.viewerCustomerGid !== null && input.viewerCustomerGid === referrer.customerGid,
+  };
+}
+
+// ---- the friend's welcome code ----
+
+/**
+ * POST /apps/kanta/referral/claim {token, email}: one welcome code per visit and per friend
+ * email (normalised) in the shop, never for the referrer's own email or a customer who has
+ * ordered before. Like redemptions, in two steps around Shopify: the code is reserved on
+ * the referral first (so concurrent clicks get one code), then created; if Shopify fails,
+ * the reservation is undone and the friend can try again. A repeated claim returns the code.
+ */
+export async function claimFriendOffer(
+  input: { shopDomain: string; token: string; email: string; viewerCustomerGid: string | null; now?: Date },
+  gateway: Pick<ReferralGateway, "issueDiscount" | "findDiscount">,
+  db: Db = getDb(),
+): Promise<{ code: string; offer: OfferView; currencyCode: string }> {
+  const now = input.now ?? new Date();
+  const live = await requireLiveReferrals(db, input.shopDomain);
+  if (!live) throw new ReferralError("program_inactive", "Referrals are not available right now.");
+  const { shop, settings } = live;
+  const email = input.email.trim();
+  const normalised = normaliseEmail(email);
+  if (!isValidEmail(email) || !normalised) throw new ReferralError("invalid_email", "Enter a valid email address.");
+  if (!isVisitorToken(input.token)) throw new ReferralError("not_found", "This referral link is not valid.");
+
+  const reserved = await inTransaction(db, async (tx) => {
+    const row = await tx.referral.findUnique({ where: { shopId_visitorToken: { shopId: shop.id, visitorToken: input.token } } });
+    if (!row) throw new ReferralError("not_found", "This referral link is not valid.");
+    if (row.friendCode) return { row, code: row.friendCode, fresh: false };
+    if (!OPEN_STATUSES.includes(row.status as ReferralStatus)) throw new ReferralError("closed", "This referral has already been used.");
+    const referrer = await tx.member.findUniqueOrThrow({ where: { id: row.referrerId }, select: { email: true, customerGid: true } });
+    if (normaliseEmail(referrer.email) === normalised || (input.viewerCustomerGid && input.viewerCustomerGid === referrer.customerGid)) {
+      throw new ReferralError("own_link", "You can't use your own referral link.");
+    }
+    const other = await tx.referral.findFirst({
+      where: { shopId: shop.id, friendEmail: normalised, id: { not: row.id }, friendCode: { not: null } },
+      select: { id: true },
+    });
+    if (other) throw new ReferralError("already_claimed", "This email has already received a welcome offer.");
+    if (await hasOrderedBefore(tx, shop.id, email, input.viewerCustomerGid)) {
+      throw new ReferralError("existing_customer", "This offer is for new customers.");
+    }
+    const code = generateFriendCode((n) => randomBytes(n));
+    const taken = await tx.referral.updateMany({
+      where: { id: row.id, friendCode: null },
+      data: { friendCode: code, friendEmail: normalised, ...(input.viewerCustomerGid ? { friendCustomerGid: input.viewerCustomerGid } : {}) },
+    });
+    if (taken.count !== 1) throw new WriteConflictError(`referral ${row.id} claimed concurrently`);
+    return { row: { ...row, friendCode: code }, code, fresh: true };
+  });
+
+  const result = { code: reserved.code, offer: toOfferView(settings.friend), currencyCode: shop.currencyCode };
+  if (reserved.row.status === "friend_rewarded") return result;
+  const spec = computeReferralDiscountSpec(settings.friend, {
+    code: reserved.code,
+    title: "Kanta referral: welcome offer",
+    customerGid: null,
+    currencyCode: shop.currencyCode,
+    now,
+  });
+  let discountGid: string | null = null;
+  try {
+    // A reservation left by an earlier attempt may already exist in Shopify.
+    if (!reserved.fresh) discountGid = reserved.row.friendDiscountGid ?? (await gateway.findDiscount(reserved.code));
+    if (!discountGid) discountGid = (await gateway.issueDiscount(spec)).discountGid;
+  } catch {
+    await db.referral.updateMany({
+      where: { id: reserved.row.id, friendCode: reserved.code, status: "visited" },
+      data: { friendCode: null, friendEmail: null },
+    });
+    throw new ReferralError("shopify_failed", "Your code could not be created right now. Please try again.");
+  }
+  await db.referral.updateMany({
+    where: { id: reserved.row.id, friendCode: reserved.code, status: "visited" },
+    data: { status: "friend_rewarded", friendDiscountGid: discountGid },
+  });
+  return result;
+}
+
+/** A customer with a paid order in this shop (by email, or the signed-in customer). */
+async function hasOrderedBefore(tx: Tx, shopId: string, email: string, customerGid: string | null): Promise<boolean> {
+  const members = await tx.member.findMany({
+    where: { shopId, OR: [{ email: { in: [...new Set([email, email.toLowerCase()])] } }, ...(customerGid ? [{ customerGid }] : [])] },
+    select: { id: true, customerGid: true },
+    take: 5,
+  });
+  const gids = [...new Set([...members.map((m) => m.customerGid), ...(customerGid ? [customerGid] : [])])];
+  if (gids.length === 0) return false;
+  return (await tx.orderRecord.count({ where: { shopId, customerGid: { in: gids }, paid: true } })) > 0;
+}
