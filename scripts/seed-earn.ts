@@ -3,7 +3,7 @@
 // rate. Call seedEarn(db, shopId) from scripts/seed.ts after the shop exists. Idempotent:
 // does nothing when the shop has any campaign.
 import type { Db } from "../app/db.server";
-import { addDaysToDate, utcToZonedDateTime, zonedDateTimeToUtc } from "../app/loyalty/earn/campaigns";
+import { addDaysToDate, utcToZonedDateTime, zonedDateTimeToUtc } from "../app/loyalty/program/zoned-time";
 
 export async function seedEarn(db: Db, shopId: string, now = new Date()): Promise<void> {
   if ((await db.campaign.count({ where: { shopId } })) > 0) return;

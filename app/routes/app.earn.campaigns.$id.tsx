@@ -5,7 +5,7 @@ import { useState } from "react";
 import { CampaignError, deleteCampaign, getCampaignEditor, saveCampaign } from "../loyalty/earn/campaigns-admin.server";
 import { MAX_MULTIPLIER_PERMILLE, MIN_MULTIPLIER_PERMILLE, describeAudience, parseMultiplier, parseTierRanks, type CampaignErrors } from "../loyalty/earn/campaigns";
 import { defaultExampleMinor, formatMultiplier } from "../loyalty/earn/preview";
-import { MULTIPLIER_ONE, combineMultipliers, computePurchasePoints } from "../loyalty/orders/order-points";
+import { MULTIPLIER_ONE, combineMultipliers, computePurchasePoints } from "../loyalty/earn/points";
 import { formatMoney } from "../loyalty/ledger/money";
 import { requireAdmin } from "../shopify/admin.server";
 import { SaveBarForm } from "../components/SaveBarForm";

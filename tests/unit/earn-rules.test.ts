@@ -4,18 +4,8 @@ import { addableRuleTypes, awardedWhen, limitLabel, mergeRuleConfig, ordinal, re
 import { describeEarning, formatMultiplier, purchasePreview } from "../../app/loyalty/earn/preview";
 import { findDuplicateRule, parseMoneyInput, parseRuleForm, ruleFormValues, type RuleFormValues } from "../../app/loyalty/earn/rule-form";
 import { nthOrderBonus, type NthOrderRule } from "../../app/loyalty/earn/milestones";
-import {
-  addDaysToDate,
-  campaignStatus,
-  describeAudience,
-  parseCampaignForm,
-  parseMultiplier,
-  parseTierRanks,
-  utcToZonedDateTime,
-  zonedDateTimeToUtc,
-  type CampaignField,
-  type CampaignFormValues,
-} from "../../app/loyalty/earn/campaigns";
+import { campaignStatus, describeAudience, parseCampaignForm, parseMultiplier, parseTierRanks, type CampaignField, type CampaignFormValues } from "../../app/loyalty/earn/campaigns";
+import { addDaysToDate, utcToZonedDateTime, zonedDateTimeToUtc } from "../../app/loyalty/program/zoned-time";
 
 function parse(values: RuleFormValues, currency = "EUR") {
   return parseRuleForm(values, currency);

@@ -1,15 +1,6 @@
 import { describe, expect, it } from "vitest";
-import {
-  combineMultipliers,
-  computeEditRemovedMinor,
-  computeOrderGrossMinor,
-  computeOrderTarget,
-  computePurchasePoints,
-  computeRefundEligibleMinor,
-  isPaidStatus,
-  refundedQuantities,
-  type OrderLine,
-} from "../../app/loyalty/orders/order-points";
+import { computeEditRemovedMinor, computeOrderGrossMinor, computeOrderTarget, computeRefundEligibleMinor, isPaidStatus, refundedQuantities, type OrderLine } from "../../app/loyalty/orders/order-points";
+import { combineMultipliers, computePurchasePoints } from "../../app/loyalty/earn/points";
 
 const line = (over: Partial<OrderLine> = {}): OrderLine => ({
   lineItemId: "1",

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { randomBytes } from "node:crypto";
 import { DEFAULT_REFERRAL_SETTINGS, parseReferralSettings, serializeReferralSettings, settingsToDraft, validateReferralSettings, type ReferralSettingsDraft } from "../../app/loyalty/referrals/settings";
 import { calendarMonthBounds, computeDueBonuses, computeReferralDiscountSpec, computeReferralStep, isLinkPreviewBot, orderQualifies } from "../../app/loyalty/referrals/lifecycle";
-import { checkAlreadyReferred, checkExistingCustomer, checkMonthlyCap, checkReferrerActive, checkSameAddress, checkSameEmail, checkSamePhone, checkSelfReferral, checkSelfVisit, decideReferral, isValidEmail, normaliseAddress, normaliseEmail, normalisePhone, parseReasons, type PartyFacts } from "../../app/loyalty/referrals/fraud";
+import { checkAlreadyReferred, checkExistingCustomer, checkMonthlyCap, checkReferrerActive, checkSameAddress, checkSameEmail, checkSamePhone, checkSelfReferral, checkSelfVisit, decideReferral, normaliseAddress, normalisePhone, parseReasons, type PartyFacts } from "../../app/loyalty/referrals/fraud";
+import { isValidEmail, normaliseEmail } from "../../app/loyalty/members/contact";
 import { generateFriendCode, generateReferralCode, isFriendCode, isVisitorToken, normaliseReferralCode } from "../../app/loyalty/referrals/codes";
 
 const party = (p: Partial<PartyFacts>): PartyFacts => ({ customerGid: null, emails: [], phones: [], addresses: [], ...p });

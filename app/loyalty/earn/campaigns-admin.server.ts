@@ -1,13 +1,6 @@
 import { getDb, type Db } from "../../db.server";
-import {
-  campaignStatus,
-  formatTierRanks,
-  parseCampaignForm,
-  parseTierRanks,
-  utcToZonedDateTime,
-  type CampaignErrors,
-  type CampaignFormValues,
-} from "./campaigns";
+import { campaignStatus, formatTierRanks, parseCampaignForm, parseTierRanks, type CampaignErrors, type CampaignFormValues } from "./campaigns";
+import { utcToZonedDateTime } from "../program/zoned-time";
 import { formatMultiplier } from "./preview";
 import { invalidateShopConfig } from "../program/shop-config.server";
 

@@ -1,4 +1,4 @@
-import { MULTIPLIER_ONE, combineMultipliers, computePurchasePoints } from "../orders/order-points";
+import { MULTIPLIER_ONE, combineMultipliers, computePurchasePoints } from "./points";
 import { currencyScale, formatMoney } from "../ledger/money";
 import { MAX_RULE_POINTS, MIN_RULE_POINTS, ordinal, type RuleConfig } from "./rules";
 import { parseMoneyInput } from "./rule-form";

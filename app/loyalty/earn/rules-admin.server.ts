@@ -1,6 +1,7 @@
 import { getDb, type Db, type Tx } from "../../db.server";
 import { isEarningRuleType, type EarningRuleType } from "./actions";
-import { campaignStatus, describeAudience, isValidTimeZone, parseTierRanks } from "./campaigns";
+import { campaignStatus, describeAudience, parseTierRanks } from "./campaigns";
+import { isValidTimeZone } from "../program/zoned-time";
 import { addableRuleTypes, mergeRuleConfig, readRuleConfig, ruleTypeRank, type RuleConfig } from "./rules";
 import { findDuplicateRule, parseRuleForm, type RuleErrors, type RuleFormValues } from "./rule-form";
 import { invalidateShopConfig } from "../program/shop-config.server";

@@ -1,5 +1,5 @@
 import type { Db } from "../../db.server";
-import { normaliseEmail } from "../referrals/fraud";
+import { normaliseEmail } from "./contact";
 import { inTransaction } from "../tx.server";
 
 // GDPR/CCPA compliance: https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance

@@ -6,6 +6,8 @@
 // Terms are fixed when an order first earns, so refunds reverse at the rate that earned.
 // docs/decisions/0003-order-points-converge.md
 
+import { computePurchasePoints, type EarnRate } from "../earn/points";
+
 export interface OrderLine {
   lineItemId: string;
   quantity: number;
@@ -53,11 +55,6 @@ export interface OrderSnapshot {
   discountCodes: string[];
 }
 
-export interface EarnRate {
-  /** `points` for every `spendMinor` of eligible spend. */
-  points: number;
-  spendMinor: number;
-}
 
 /** Financial states in which an order has been paid in full (possibly refunded since). */
 const PAID_STATUSES = new Set(["paid", "partially_refunded", "refunded"]);
@@ -114,32 +111,6 @@ export function refundedQuantities(refunds: readonly RefundSnapshot[]): Map<stri
     }
   }
   return quantities;
-}
-
-export const MULTIPLIER_ONE = 1000;
-
-/**
- * floor(eligibleMinor × rate.points / rate.spendMinor × multiplierPermille / 1000),
- * computed exactly in BigInt (the product overflows 2^53 for large orders).
- */
-export function computePurchasePoints(
-  eligibleMinor: number,
-  rate: EarnRate,
-  multiplierPermille: number = MULTIPLIER_ONE,
-): number {
-  if (eligibleMinor <= 0 || rate.points <= 0) return 0;
-  if (rate.spendMinor <= 0) throw new RangeError("spendMinor must be positive");
-  const numerator = BigInt(eligibleMinor) * BigInt(rate.points) * BigInt(multiplierPermille);
-  const denominator = BigInt(rate.spendMinor) * BigInt(MULTIPLIER_ONE);
-  return Number(numerator / denominator);
-}
-
-/**
- * Multipliers combine by multiplying (a 1.5× tier during a 2× campaign earns 3×), the rule
- * the tier and campaign issues build on. Result in permille, rounded down.
- */
-export function combineMultipliers(permilles: readonly number[]): number {
-  return permilles.reduce((acc, m) => Math.floor((acc * m) / MULTIPLIER_ONE), MULTIPLIER_ONE);
 }
 
 export interface OrderTargetInput {

@@ -1,14 +1,6 @@
 import type { Db, Tx } from "../../db.server";
-import {
-  MULTIPLIER_ONE,
-  computeEditRemovedMinor,
-  computeOrderGrossMinor,
-  computeOrderTarget,
-  isPaidStatus,
-  refundedQuantities,
-  type OrderSnapshot,
-  type RefundSnapshot,
-} from "./order-points";
+import { computeEditRemovedMinor, computeOrderGrossMinor, computeOrderTarget, isPaidStatus, refundedQuantities, type OrderSnapshot, type RefundSnapshot } from "./order-points";
+import { MULTIPLIER_ONE } from "../earn/points";
 import { computeEarnMultiplierPermille } from "../earn/campaigns";
 import { nthOrderBonus } from "../earn/milestones";
 import { appendNewLedgerEntries } from "../ledger/append.server";

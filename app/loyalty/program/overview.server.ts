@@ -1,5 +1,5 @@
 import { getDb, type Db } from "../../db.server";
-import { addDaysToDate, isValidTimeZone, utcToZonedDateTime, zonedDateTimeToUtc } from "../earn/campaigns";
+import { addDaysToDate, isValidTimeZone, utcToZonedDateTime, zonedDateTimeToUtc } from "./zoned-time";
 import { invalidateShopConfig } from "./shop-config.server";
 import { inTransaction } from "../tx.server";
 import { markAppDataDirty } from "./app-data.server";

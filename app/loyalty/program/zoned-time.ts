@@ -81,3 +81,37 @@ export function localDate(at: Date, timeZone: string): { year: number; monthInde
   const w = wallClock(at, timeZone);
   return { year: w.year, monthIndex: w.month - 1, day: w.day };
 }
+
+// ---- dates and times as the admin's date and time inputs show them ----
+
+const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
+const TIME_TEXT = /^(\d{2}):(\d{2})$/;
+
+/**
+ * The UTC instant of "2026-12-05" "18:30" on the wall clock of `timeZone`; null for a date
+ * or time that does not exist. A time inside a daylight-saving gap moves forward by the gap.
+ */
+export function zonedDateTimeToUtc(date: string, time: string, timeZone: string): Date | null {
+  const d = DATE_TEXT.exec(date);
+  const t = TIME_TEXT.exec(time);
+  if (!d || !t || !isValidTimeZone(timeZone)) return null;
+  const [year, month, day, hour, minute] = [Number(d[1]), Number(d[2]), Number(d[3]), Number(t[1]), Number(t[2])];
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || day < 1) return null;
+  if (new Date(Date.UTC(year, month - 1, day)).getUTCDate() !== day) return null; // 2026-02-30
+  return zonedToUtc(timeZone, year, month - 1, day, hour, minute);
+}
+
+/** `at` on the wall clock of `timeZone`, as the date and time inputs show it. */
+export function utcToZonedDateTime(at: Date, timeZone: string): { date: string; time: string } {
+  const w = wallClock(at, timeZone);
+  const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+  return { date: `${pad(w.year, 4)}-${pad(w.month)}-${pad(w.day)}`, time: `${pad(w.hour)}:${pad(w.minute)}` };
+}
+
+/** "2026-12-05" plus `days` (may be negative), as a date string. */
+export function addDaysToDate(date: string, days: number): string {
+  const d = DATE_TEXT.exec(date);
+  if (!d) throw new RangeError(`not a date: ${date}`);
+  const next = new Date(Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]) + days));
+  return next.toISOString().slice(0, 10);
+}

@@ -1,3 +1,4 @@
+import { normaliseEmail } from "../members/contact";
 import { ALWAYS_REJECTED, REVIEW_REASONS, type ReferralReason, type ReviewAction, type ReviewReason } from "./settings";
 
 // What an order tells about the friend, and the fraud rules that hold or reject a
@@ -28,28 +29,6 @@ export interface PartyFacts {
   emails: string[];
   phones: string[];
   addresses: AddressFacts[];
-}
-
-/**
- * Lower-case; "+tag" dropped (plus addressing, most providers); dots dropped for Gmail,
- * which ignores them; googlemail.com is gmail.com. Null if it is not an address at all.
- */
-export function normaliseEmail(email: string | null | undefined): string | null {
-  if (!email) return null;
-  const e = email.trim().toLowerCase();
-  const at = e.lastIndexOf("@");
-  if (at < 1 || at === e.length - 1) return null;
-  let local = e.slice(0, at);
-  let domain = e.slice(at + 1);
-  if (domain === "googlemail.com") domain = "gmail.com";
-  const plus = local.indexOf("+");
-  if (plus > 0) local = local.slice(0, plus);
-  if (domain === "gmail.com") local = local.replace(/\./g, "");
-  return local ? `${local}@${domain}` : null;
-}
-
-export function isValidEmail(text: string): boolean {
-  return text.length <= 254 && /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(text.trim()) && /\.[a-z]{2,}$/i.test(text.trim());
 }
 
 const STREET_WORDS: [RegExp, string][] = [

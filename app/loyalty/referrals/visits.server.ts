@@ -3,7 +3,7 @@ import type { Db, Tx } from "../../db.server";
 import { getDb } from "../../db.server";
 import { OPEN_STATUSES, computeReferralDiscountSpec, isLinkPreviewBot, toOfferView, type OfferView, type ReferralStatus } from "./lifecycle";
 import { generateFriendCode, isVisitorToken, normaliseReferralCode } from "./codes";
-import { isValidEmail, normaliseEmail } from "./fraud";
+import { isValidEmail, normaliseEmail } from "../members/contact";
 import { WriteConflictError, inTransaction } from "../tx.server";
 import { ReferralError, requireLiveReferrals, type ReferralGateway } from "./settings.server";
 
