@@ -13,7 +13,6 @@ import {
   InlineGrid,
   InlineStack,
   Layout,
-  Modal,
   Page,
   Select,
   Text,
@@ -30,6 +29,8 @@ import { requireAdmin } from "../shopify/admin.server";
 import { EarnRuleIcon } from "../components/EarnRuleIcon";
 import { SaveBarForm } from "../components/SaveBarForm";
 import { useEditorForm } from "../components/useEditorForm";
+import { SectionCard } from "../components/SectionCard";
+import { ConfirmModal } from "../components/ConfirmModal";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.editor ? (data.editor.rule?.name ?? "Add a way to earn") : "Way to earn"} · Kanta` },
@@ -262,95 +263,77 @@ export default function EarnRulePage() {
                 </BlockStack>
               </Card>
               {preview ? (
-                <Card>
-                  <BlockStack gap="300">
-                    <Text as="h2" variant="headingMd">
-                      Preview
-                    </Text>
-                    <Box maxWidth="240px">
-                      <TextField label="Example order" name="example" inputMode="decimal" autoComplete="off" value={example} onChange={setExample} suffix={shop.currencyCode} />
-                    </Box>
-                    <div aria-live="polite" data-testid="purchase-preview">
-                      <BlockStack gap="100">
-                        <Text as="p" variant="headingLg">
-                          {preview.sentence ?? "Enter the points and an amount to see an example."}
+                <SectionCard title="Preview">
+                  <Box maxWidth="240px">
+                    <TextField label="Example order" name="example" inputMode="decimal" autoComplete="off" value={example} onChange={setExample} suffix={shop.currencyCode} />
+                  </Box>
+                  <div aria-live="polite" data-testid="purchase-preview">
+                    <BlockStack gap="100">
+                      <Text as="p" variant="headingLg">
+                        {preview.sentence ?? "Enter the points and an amount to see an example."}
+                      </Text>
+                      {preview.tiers ? <Text as="p">{preview.tiers}</Text> : null}
+                      {preview.campaigns.map((line) => (
+                        <Text as="p" key={line} tone="success">
+                          {line}
                         </Text>
-                        {preview.tiers ? <Text as="p">{preview.tiers}</Text> : null}
-                        {preview.campaigns.map((line) => (
-                          <Text as="p" key={line} tone="success">
-                            {line}
-                          </Text>
-                        ))}
-                      </BlockStack>
-                    </div>
-                    <Text as="p" tone="subdued" variant="bodySm">
-                      Rounded down to whole points, the same way paid orders are counted.
-                    </Text>
-                  </BlockStack>
-                </Card>
+                      ))}
+                    </BlockStack>
+                  </div>
+                  <Text as="p" tone="subdued" variant="bodySm">
+                    Rounded down to whole points, the same way paid orders are counted.
+                  </Text>
+                </SectionCard>
               ) : null}
             </BlockStack>
           </Layout.Section>
           <Layout.Section variant="oneThird">
             <BlockStack gap="400">
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    Status
-                  </Text>
-                  <Checkbox
-                    label="On"
-                    checked={values.enabled === "true"}
-                    onChange={(checked) => set("enabled")(String(checked))}
-                    helpText="Off: hidden from the widget and nothing is awarded."
+              <SectionCard title="Status">
+                <Checkbox
+                  label="On"
+                  checked={values.enabled === "true"}
+                  onChange={(checked) => set("enabled")(String(checked))}
+                  helpText="Off: hidden from the widget and nothing is awarded."
+                />
+              </SectionCard>
+              <SectionCard title="How often">
+                {info.limits.length > 1 ? (
+                  <ChoiceList
+                    title="How often"
+                    titleHidden
+                    choices={info.limits.map((limit) => ({ label: limitLabel(type, limit, Number(values.every) >= 2 ? Number(values.every) : undefined), value: limit }))}
+                    selected={[values.limit]}
+                    onChange={(selected) => set("limit")(selected[0] ?? "")}
+                    error={errors.limit}
                   />
-                </BlockStack>
-              </Card>
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    How often
+                ) : (
+                  <Text as="p">{limitLabel(type, info.limits[0]!)}</Text>
+                )}
+                {manual ? null : (
+                  <Text as="p" tone="subdued" variant="bodySm">
+                    {awardedWhen(type, config)}
                   </Text>
-                  {info.limits.length > 1 ? (
-                    <ChoiceList
-                      title="How often"
-                      titleHidden
-                      choices={info.limits.map((limit) => ({ label: limitLabel(type, limit, Number(values.every) >= 2 ? Number(values.every) : undefined), value: limit }))}
-                      selected={[values.limit]}
-                      onChange={(selected) => set("limit")(selected[0] ?? "")}
-                      error={errors.limit}
-                    />
-                  ) : (
-                    <Text as="p">{limitLabel(type, info.limits[0]!)}</Text>
-                  )}
-                  {manual ? null : (
-                    <Text as="p" tone="subdued" variant="bodySm">
-                      {awardedWhen(type, config)}
-                    </Text>
-                  )}
-                </BlockStack>
-              </Card>
+                )}
+              </SectionCard>
             </BlockStack>
           </Layout.Section>
         </Layout>
         <button type="submit" hidden />
       </SaveBarForm>
 
-      <Modal
+      <ConfirmModal
         open={confirming}
         onClose={() => setConfirming(false)}
         title={`Delete “${rule?.name ?? ""}”?`}
-        primaryAction={{ content: "Delete", destructive: true, loading: remove.state !== "idle", onAction: () => remove.submit({ intent: "delete" }, { method: "post" }) }}
-        secondaryActions={[{ content: "Cancel", onAction: () => setConfirming(false) }]}
+        confirmLabel="Delete"
+        loading={remove.state !== "idle"}
+        onConfirm={() => remove.submit({ intent: "delete" }, { method: "post" })}
       >
-        <Modal.Section>
-          <Text as="p">
-            {type === "purchase"
-              ? "Orders paid after this earn no points until you add a purchase rule again. Points already earned stay, and refunds still take back what their order earned."
-              : "Members can no longer earn these points. Points already earned stay. To pause it instead, turn it off."}
-          </Text>
-        </Modal.Section>
-      </Modal>
+        {type === "purchase"
+          ? "Orders paid after this earn no points until you add a purchase rule again. Points already earned stay, and refunds still take back what their order earned."
+          : "Members can no longer earn these points. Points already earned stay. To pause it instead, turn it off."}
+      </ConfirmModal>
     </Page>
   );
 }

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Card, Checkbox, ChoiceList, EmptyState, FormLayout, Layout, Modal, Page, Text, TextField } from "@shopify/polaris";
+import { Badge, Banner, BlockStack, Card, Checkbox, ChoiceList, EmptyState, FormLayout, Layout, Page, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
 import { CampaignError, deleteCampaign, getCampaignEditor, saveCampaign } from "../loyalty/earn/campaigns-admin.server";
 import { MAX_MULTIPLIER_PERMILLE, MIN_MULTIPLIER_PERMILLE, describeAudience, parseMultiplier, parseTierRanks, type CampaignErrors } from "../loyalty/earn/campaigns";
@@ -10,6 +10,8 @@ import { formatMoney } from "../loyalty/ledger/money";
 import { requireAdmin } from "../shopify/admin.server";
 import { SaveBarForm } from "../components/SaveBarForm";
 import { useEditorForm } from "../components/useEditorForm";
+import { SectionCard } from "../components/SectionCard";
+import { ConfirmModal } from "../components/ConfirmModal";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.editor?.campaign?.name ?? "Campaign"} · Kanta` }];
 
@@ -170,69 +172,53 @@ export default function CampaignPage() {
                   </Text>
                 </FormLayout>
               </Card>
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    Preview
+              <SectionCard title="Preview">
+                <div aria-live="polite">
+                  <Text as="p" variant="headingMd">
+                    {preview ?? "Enter a multiplier to see an example."}
                   </Text>
-                  <div aria-live="polite">
-                    <Text as="p" variant="headingMd">
-                      {preview ?? "Enter a multiplier to see an example."}
-                    </Text>
-                  </div>
-                  <Text as="p" tone="subdued" variant="bodySm">
-                    Campaigns may overlap, but they do not add up: an order gets the highest campaign running when it is placed, times the member's tier multiplier (a 1.5× tier during a 2× campaign earns 3×). Orders keep the multiplier they were placed with.
-                  </Text>
-                </BlockStack>
-              </Card>
+                </div>
+                <Text as="p" tone="subdued" variant="bodySm">
+                  Campaigns may overlap, but they do not add up: an order gets the highest campaign running when it is placed, times the member's tier multiplier (a 1.5× tier during a 2× campaign earns 3×). Orders keep the multiplier they were placed with.
+                </Text>
+              </SectionCard>
             </BlockStack>
           </Layout.Section>
           <Layout.Section variant="oneThird">
             <BlockStack gap="400">
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    Status
-                  </Text>
-                  <Checkbox label="On" checked={values.enabled === "true"} onChange={(checked) => set("enabled")(String(checked))} helpText="Off: the campaign multiplies nothing, even inside its dates." />
-                </BlockStack>
-              </Card>
-              <Card>
-                <BlockStack gap="300">
-                  <Text as="h2" variant="headingMd">
-                    Who it is for
-                  </Text>
-                  <ChoiceList
-                    title="Who it is for"
-                    titleHidden
-                    allowMultiple
-                    choices={tiers.map((t) => ({ label: t.name, value: String(t.rank) }))}
-                    selected={values.tiers}
-                    onChange={(selected) => setValues((v) => (v ? { ...v, tiers: selected } : v))}
-                    error={errors.tiers}
-                  />
-                  <Text as="p" tone="subdued" variant="bodySm">
-                    {values.tiers.length === 0 ? "None ticked: every member." : `Only ${audience}.`}
-                  </Text>
-                </BlockStack>
-              </Card>
+              <SectionCard title="Status">
+                <Checkbox label="On" checked={values.enabled === "true"} onChange={(checked) => set("enabled")(String(checked))} helpText="Off: the campaign multiplies nothing, even inside its dates." />
+              </SectionCard>
+              <SectionCard title="Who it is for">
+                <ChoiceList
+                  title="Who it is for"
+                  titleHidden
+                  allowMultiple
+                  choices={tiers.map((t) => ({ label: t.name, value: String(t.rank) }))}
+                  selected={values.tiers}
+                  onChange={(selected) => setValues((v) => (v ? { ...v, tiers: selected } : v))}
+                  error={errors.tiers}
+                />
+                <Text as="p" tone="subdued" variant="bodySm">
+                  {values.tiers.length === 0 ? "None ticked: every member." : `Only ${audience}.`}
+                </Text>
+              </SectionCard>
             </BlockStack>
           </Layout.Section>
         </Layout>
         <button type="submit" hidden />
       </SaveBarForm>
 
-      <Modal
+      <ConfirmModal
         open={confirming}
         onClose={() => setConfirming(false)}
         title={`Delete “${campaign?.name ?? ""}”?`}
-        primaryAction={{ content: "Delete", destructive: true, loading: remove.state !== "idle", onAction: () => remove.submit({ intent: "delete" }, { method: "post" }) }}
-        secondaryActions={[{ content: "Cancel", onAction: () => setConfirming(false) }]}
+        confirmLabel="Delete"
+        loading={remove.state !== "idle"}
+        onConfirm={() => remove.submit({ intent: "delete" }, { method: "post" })}
       >
-        <Modal.Section>
-          <Text as="p">Orders keep the points they already earned with it. To stop it for now, turn it off instead.</Text>
-        </Modal.Section>
-      </Modal>
+        Orders keep the points they already earned with it. To stop it for now, turn it off instead.
+      </ConfirmModal>
     </Page>
   );
 }

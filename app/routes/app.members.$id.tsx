@@ -26,6 +26,7 @@ import { ByWidth } from "../components/ByWidth";
 import { requireAdmin } from "../shopify/admin.server";
 import { LedgerReason } from "../components/LedgerReason";
 import { Metric } from "../components/Metric";
+import { SectionCard } from "../components/SectionCard";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop, local } = await requireAdmin(request);
@@ -282,60 +283,50 @@ export default function MemberPage() {
         </Layout.Section>
         {member.tierChanges.length > 0 ? (
           <Layout.Section>
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  Tier history
+            <SectionCard title="Tier history">
+              {member.tierManual ? (
+                <Text as="p" tone="subdued">
+                  {member.tierManualUntil
+                    ? `Tier set by hand until ${date.format(new Date(member.tierManualUntil))}; it follows the member's qualification after that.`
+                    : "Tier set by hand: the member keeps it (or moves higher by qualifying) until it is set back to automatic."}
                 </Text>
-                {member.tierManual ? (
-                  <Text as="p" tone="subdued">
-                    {member.tierManualUntil
-                      ? `Tier set by hand until ${date.format(new Date(member.tierManualUntil))}; it follows the member's qualification after that.`
-                      : "Tier set by hand: the member keeps it (or moves higher by qualifying) until it is set back to automatic."}
-                  </Text>
-                ) : null}
-                {member.tierChanges.map((c) => (
-                  <InlineStack key={c.id} align="space-between" blockAlign="center" gap="200">
-                    <BlockStack gap="050">
-                      <Text as="span">{`${c.from ?? "No tier"} → ${c.to ?? "No tier"}`}</Text>
-                      <Text as="span" tone="subdued" variant="bodySm">
-                        {[dateTime.format(new Date(c.at)), TIER_REASON_LABELS[c.reason] ?? c.reason, c.reason === "manual" ? sourceLabel({ sourceGid: null, sourceName: null, actor: c.actor }) : null, c.note]
-                          .filter(Boolean)
-                          .join(" · ")}
-                      </Text>
-                    </BlockStack>
-                    <Badge tone={c.sync === "done" ? "success" : c.sync === "failed" ? "critical" : undefined}>
-                      {c.sync === "done" ? "Synced to Shopify" : c.sync === "failed" ? "Shopify sync failed" : "Syncing to Shopify"}
-                    </Badge>
-                  </InlineStack>
-                ))}
-              </BlockStack>
-            </Card>
+              ) : null}
+              {member.tierChanges.map((c) => (
+                <InlineStack key={c.id} align="space-between" blockAlign="center" gap="200">
+                  <BlockStack gap="050">
+                    <Text as="span">{`${c.from ?? "No tier"} → ${c.to ?? "No tier"}`}</Text>
+                    <Text as="span" tone="subdued" variant="bodySm">
+                      {[dateTime.format(new Date(c.at)), TIER_REASON_LABELS[c.reason] ?? c.reason, c.reason === "manual" ? sourceLabel({ sourceGid: null, sourceName: null, actor: c.actor }) : null, c.note]
+                        .filter(Boolean)
+                        .join(" · ")}
+                    </Text>
+                  </BlockStack>
+                  <Badge tone={c.sync === "done" ? "success" : c.sync === "failed" ? "critical" : undefined}>
+                    {c.sync === "done" ? "Synced to Shopify" : c.sync === "failed" ? "Shopify sync failed" : "Syncing to Shopify"}
+                  </Badge>
+                </InlineStack>
+              ))}
+            </SectionCard>
           </Layout.Section>
         ) : null}
         {member.redemptions.length > 0 ? (
           <Layout.Section>
-            <Card>
-              <BlockStack gap="300">
-                <Text as="h2" variant="headingMd">
-                  Rewards redeemed
-                </Text>
-                {member.redemptions.map((r) => (
-                  <InlineStack key={r.id} align="space-between" blockAlign="center" gap="200">
-                    <BlockStack gap="050">
-                      <Text as="span">{r.rewardName || "Reward"}</Text>
-                      <Text as="span" tone="subdued" variant="bodySm">
-                        {`${dateTime.format(new Date(r.at))}${r.code ? ` · ${r.code}` : ""}`}
-                      </Text>
-                    </BlockStack>
-                    <InlineStack gap="200" blockAlign="center">
-                      <Badge tone={r.status === "failed" ? "critical" : r.status === "used" ? "success" : undefined}>{r.status}</Badge>
-                      <Text as="span" numeric>{`${number.format(r.pointsSpent)} pts`}</Text>
-                    </InlineStack>
+            <SectionCard title="Rewards redeemed">
+              {member.redemptions.map((r) => (
+                <InlineStack key={r.id} align="space-between" blockAlign="center" gap="200">
+                  <BlockStack gap="050">
+                    <Text as="span">{r.rewardName || "Reward"}</Text>
+                    <Text as="span" tone="subdued" variant="bodySm">
+                      {`${dateTime.format(new Date(r.at))}${r.code ? ` · ${r.code}` : ""}`}
+                    </Text>
+                  </BlockStack>
+                  <InlineStack gap="200" blockAlign="center">
+                    <Badge tone={r.status === "failed" ? "critical" : r.status === "used" ? "success" : undefined}>{r.status}</Badge>
+                    <Text as="span" numeric>{`${number.format(r.pointsSpent)} pts`}</Text>
                   </InlineStack>
-                ))}
-              </BlockStack>
-            </Card>
+                </InlineStack>
+              ))}
+            </SectionCard>
           </Layout.Section>
         ) : null}
       </Layout>

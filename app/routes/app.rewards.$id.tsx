@@ -14,7 +14,6 @@ import {
   InlineError,
   InlineStack,
   Layout,
-  Modal,
   Page,
   PageActions,
   Select,
@@ -36,6 +35,8 @@ import { REWARD_TYPES, REWARD_TYPE_INFO, isRewardType, type RewardType } from ".
 import { requireAdmin } from "../shopify/admin.server";
 import { currencySymbol } from "../loyalty/ledger/money";
 import { NotSavedBanner, SaveBarForm } from "../components/SaveBarForm";
+import { SectionCard } from "../components/SectionCard";
+import { ConfirmModal } from "../components/ConfirmModal";
 
 // Create (id "new", ?type=…) or edit one reward. Errors come back as data, on their fields;
 // nothing is saved while any field is wrong.
@@ -280,61 +281,41 @@ export default function RewardEditor() {
                   />
                 </Card>
               ) : null}
-              <Card>
-                <BlockStack gap="400">
-                  <Text as="h2" variant="headingMd">
-                    Reward
-                  </Text>
-                  <FormLayout>
-                    <TextField label="Name" placeholder={values.type === "points_to_money" ? "Use your points" : "5 € off your order"} maxLength={80} helpText="Members see this in the widget." {...field("name")} />
-                    {values.type !== "points_to_money" ? (
-                      <TextField label="Cost" type="number" min={1} suffix="points" placeholder="500" {...field("pointsCost")} />
-                    ) : null}
-                    {valueFields}
-                  </FormLayout>
-                </BlockStack>
-              </Card>
-              <Card>
-                <BlockStack gap="400">
-                  <Text as="h2" variant="headingMd">
-                    Conditions
-                  </Text>
-                  <FormLayout>
-                    <FormLayout.Group>
-                      <TextField label="Minimum order" inputMode="decimal" prefix={symbol} placeholder="None" helpText="Optional: the code works on orders of at least this subtotal." {...field("minOrder")} />
-                      <TextField label="Code expires after" type="number" min={1} max={365} suffix="days" placeholder="Never" helpText="Optional: 1 to 365 days." {...field("expiryDays")} />
-                    </FormLayout.Group>
-                    <Select label="Minimum tier" options={tierOptions} value={values.minTierRank} onChange={(minTierRank) => set({ minTierRank })} error={errors.minTierRank} name="minTierRank" />
-                  </FormLayout>
-                </BlockStack>
-              </Card>
+              <SectionCard title="Reward" gap="400">
+                <FormLayout>
+                  <TextField label="Name" placeholder={values.type === "points_to_money" ? "Use your points" : "5 € off your order"} maxLength={80} helpText="Members see this in the widget." {...field("name")} />
+                  {values.type !== "points_to_money" ? (
+                    <TextField label="Cost" type="number" min={1} suffix="points" placeholder="500" {...field("pointsCost")} />
+                  ) : null}
+                  {valueFields}
+                </FormLayout>
+              </SectionCard>
+              <SectionCard title="Conditions" gap="400">
+                <FormLayout>
+                  <FormLayout.Group>
+                    <TextField label="Minimum order" inputMode="decimal" prefix={symbol} placeholder="None" helpText="Optional: the code works on orders of at least this subtotal." {...field("minOrder")} />
+                    <TextField label="Code expires after" type="number" min={1} max={365} suffix="days" placeholder="Never" helpText="Optional: 1 to 365 days." {...field("expiryDays")} />
+                  </FormLayout.Group>
+                  <Select label="Minimum tier" options={tierOptions} value={values.minTierRank} onChange={(minTierRank) => set({ minTierRank })} error={errors.minTierRank} name="minTierRank" />
+                </FormLayout>
+              </SectionCard>
             </BlockStack>
           </Layout.Section>
           <Layout.Section variant="oneThird">
             <BlockStack gap="400">
-              <Card>
-                <BlockStack gap="200">
-                  <Text as="h2" variant="headingMd">
-                    Status
+              <SectionCard title="Status" gap="200">
+                <Checkbox label="Members can redeem this reward" checked={values.enabled} onChange={(enabled) => set({ enabled })} helpText="Turned off, it disappears from the widget." />
+                {!isNew ? (
+                  <Text as="p" tone="subdued" variant="bodySm">
+                    {data.redemptionRows === 0 ? "Not redeemed yet." : `Redeemed ${data.redemptionRows} ${data.redemptionRows === 1 ? "time" : "times"}.`}
                   </Text>
-                  <Checkbox label="Members can redeem this reward" checked={values.enabled} onChange={(enabled) => set({ enabled })} helpText="Turned off, it disappears from the widget." />
-                  {!isNew ? (
-                    <Text as="p" tone="subdued" variant="bodySm">
-                      {data.redemptionRows === 0 ? "Not redeemed yet." : `Redeemed ${data.redemptionRows} ${data.redemptionRows === 1 ? "time" : "times"}.`}
-                    </Text>
-                  ) : null}
-                </BlockStack>
-              </Card>
-              <Card>
-                <BlockStack gap="200">
-                  <Text as="h2" variant="headingMd">
-                    Preview
-                  </Text>
-                  <Box>
-                    <Text as="p">{previewSentence(values, data.currencyCode, tierName)}</Text>
-                  </Box>
-                </BlockStack>
-              </Card>
+                ) : null}
+              </SectionCard>
+              <SectionCard title="Preview" gap="200">
+                <Box>
+                  <Text as="p">{previewSentence(values, data.currencyCode, tierName)}</Text>
+                </Box>
+              </SectionCard>
             </BlockStack>
           </Layout.Section>
           <Layout.Section>
@@ -347,26 +328,18 @@ export default function RewardEditor() {
         <button type="submit" hidden />
       </SaveBarForm>
 
-      <Modal
+      <ConfirmModal
         open={confirmDelete}
         onClose={() => setConfirmDelete(false)}
         title={data.redemptionRows > 0 ? "Disable this reward?" : "Delete this reward?"}
-        primaryAction={{
-          content: data.redemptionRows > 0 ? "Disable reward" : "Delete reward",
-          destructive: true,
-          loading: secondary.state !== "idle",
-          onAction: () => secondary.submit({ intent: "delete" }, { method: "post" }),
-        }}
-        secondaryActions={[{ content: "Cancel", onAction: () => setConfirmDelete(false) }]}
+        confirmLabel={data.redemptionRows > 0 ? "Disable reward" : "Delete reward"}
+        loading={secondary.state !== "idle"}
+        onConfirm={() => secondary.submit({ intent: "delete" }, { method: "post" })}
       >
-        <Modal.Section>
-          <Text as="p">
-            {data.redemptionRows > 0
-              ? `Members have redeemed it ${data.redemptionRows} ${data.redemptionRows === 1 ? "time" : "times"}, so it is kept for their codes and history. It will be disabled and disappear from the widget.`
-              : "Members will no longer see it in the widget. This can't be undone."}
-          </Text>
-        </Modal.Section>
-      </Modal>
+        {data.redemptionRows > 0
+          ? `Members have redeemed it ${data.redemptionRows} ${data.redemptionRows === 1 ? "time" : "times"}, so it is kept for their codes and history. It will be disabled and disappear from the widget.`
+          : "Members will no longer see it in the widget. This can't be undone."}
+      </ConfirmModal>
     </Page>
   );
 }

@@ -35,6 +35,7 @@ import {
 import { requireAdmin } from "../shopify/admin.server";
 import { showToast } from "../components/showToast";
 import { currencySymbol } from "../loyalty/ledger/money";
+import { SectionCard } from "../components/SectionCard";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
@@ -214,31 +215,26 @@ export default function TiersPage() {
           </Layout.Section>
         ) : null}
         <Layout.Section>
-          <Card>
-            <BlockStack gap="400">
-              <Text as="h2" variant="headingMd">
-                How members qualify
-              </Text>
-              <FormLayout>
-                <FormLayout.Group>
-                  <Select label="Members qualify by" options={BASIS_OPTIONS} value={state.basis} onChange={(basis) => update((s) => ({ ...s, basis }))} error={errors.basis} />
-                  <Select label="Counted over" options={PERIOD_OPTIONS} value={state.period} onChange={(period) => update((s) => ({ ...s, period }))} error={errors.period} />
-                </FormLayout.Group>
-                <Checkbox
-                  label="Keep a tier through the next period"
-                  helpText={
-                    state.period === "rolling_12_months"
-                      ? "A member keeps a tier for at least 12 months after reaching it."
-                      : state.period === "lifetime"
-                        ? "Lifetime tiers are never reviewed down."
-                        : "A tier earned this year is kept until the review at the end of next year. Off: tiers are reviewed against each year's own numbers."
-                  }
-                  checked={state.keepNextPeriod}
-                  onChange={(keepNextPeriod) => update((s) => ({ ...s, keepNextPeriod }))}
-                />
-              </FormLayout>
-            </BlockStack>
-          </Card>
+          <SectionCard title="How members qualify" gap="400">
+            <FormLayout>
+              <FormLayout.Group>
+                <Select label="Members qualify by" options={BASIS_OPTIONS} value={state.basis} onChange={(basis) => update((s) => ({ ...s, basis }))} error={errors.basis} />
+                <Select label="Counted over" options={PERIOD_OPTIONS} value={state.period} onChange={(period) => update((s) => ({ ...s, period }))} error={errors.period} />
+              </FormLayout.Group>
+              <Checkbox
+                label="Keep a tier through the next period"
+                helpText={
+                  state.period === "rolling_12_months"
+                    ? "A member keeps a tier for at least 12 months after reaching it."
+                    : state.period === "lifetime"
+                      ? "Lifetime tiers are never reviewed down."
+                      : "A tier earned this year is kept until the review at the end of next year. Off: tiers are reviewed against each year's own numbers."
+                }
+                checked={state.keepNextPeriod}
+                onChange={(keepNextPeriod) => update((s) => ({ ...s, keepNextPeriod }))}
+              />
+            </FormLayout>
+          </SectionCard>
         </Layout.Section>
         <Layout.Section>
           <Card>
