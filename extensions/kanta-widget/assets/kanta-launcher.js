@@ -97,7 +97,30 @@
     return p;
   };
 
-  const Kanta = (window.Kanta = { readConfig, load, peek, publish, t, tn, num, applyColors });
+  // The DOM helper the panel and the referral greeting share:
+  // h('button', { class: 'x', onclick: fn, text: 'Hi' }, [children]); strings become text nodes.
+  function h(tag, attrs, kids) {
+    const el = document.createElement(tag);
+    Object.keys(attrs || {}).forEach((k) => {
+      const v = attrs[k];
+      if (v == null || v === false) return;
+      if (k === 'class') el.className = v;
+      else if (k === 'text') el.textContent = v;
+      else if (k.slice(0, 2) === 'on') el.addEventListener(k.slice(2), v);
+      else el.setAttribute(k, v === true ? '' : v);
+    });
+    return add(el, kids);
+  }
+  function add(el, kids) {
+    [].concat(kids == null ? [] : kids).forEach((k) => {
+      if (k == null || k === false || k === '') return;
+      if (Array.isArray(k)) add(el, k);
+      else el.appendChild(typeof k === 'object' ? k : document.createTextNode(String(k)));
+    });
+    return el;
+  }
+
+  const Kanta = (window.Kanta = { readConfig, load, peek, publish, t, tn, num, applyColors, h, add });
 
   // ---- the launcher (app embed only) ----
   const root = document.getElementById('kanta-root');

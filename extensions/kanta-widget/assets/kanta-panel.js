@@ -29,27 +29,8 @@
   const WAY_ICON = { purchase: 'bag', signup: 'user', birthday: 'cake', social_follow: 'heart', newsletter: 'mail', review: 'star' };
   let seq = 0;
 
-  // h('button', { class: 'x', onclick: fn, text: 'Hi' }, [children]); strings become text nodes.
-  function h(tag, attrs, kids) {
-    const el = document.createElement(tag);
-    Object.keys(attrs || {}).forEach((k) => {
-      const v = attrs[k];
-      if (v == null || v === false) return;
-      if (k === 'class') el.className = v;
-      else if (k === 'text') el.textContent = v;
-      else if (k.slice(0, 2) === 'on') el.addEventListener(k.slice(2), v);
-      else el.setAttribute(k, v === true ? '' : v);
-    });
-    return add(el, kids);
-  }
-  function add(el, kids) {
-    [].concat(kids == null ? [] : kids).forEach((k) => {
-      if (k == null || k === false || k === '') return;
-      if (Array.isArray(k)) add(el, k);
-      else el.appendChild(typeof k === 'object' ? k : document.createTextNode(String(k)));
-    });
-    return el;
-  }
+  const h = K.h;
+  const add = K.add;
   function icon(name) {
     const s = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
     s.setAttribute('viewBox', '0 0 24 24');

@@ -69,19 +69,7 @@
     .catch(() => {}); // offline: the next page tries again
 
   // ---- the greeting card ----
-  function h(tag, attrs, kids) {
-    const el = document.createElement(tag);
-    Object.keys(attrs || {}).forEach((k) => {
-      const v = attrs[k];
-      if (v == null || v === false) return;
-      if (k === 'class') el.className = v;
-      else if (k === 'text') el.textContent = v;
-      else if (k.slice(0, 2) === 'on') el.addEventListener(k.slice(2), v);
-      else el.setAttribute(k, v === true ? '' : v);
-    });
-    [].concat(kids == null ? [] : kids).forEach((c) => { if (c) el.appendChild(typeof c === 'string' ? document.createTextNode(c) : c); });
-    return el;
-  }
+  const h = K.h;
 
   function money(minor, currency) {
     const digits = new Intl.NumberFormat(cfg.locale, { style: 'currency', currency: currency }).resolvedOptions().maximumFractionDigits;
