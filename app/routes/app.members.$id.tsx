@@ -20,7 +20,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { AdjustError, adjustMemberPoints, getMemberDetail, parseAdjustment, setMemberExcluded } from "../loyalty/members/admin.server";
-import { TierChangeError, changeMemberTier, getMemberTierOptions } from "../loyalty/tiers/admin.server";
+import { TierChangeError, changeMemberTier, getMemberTierOptions } from "../loyalty/tiers/manual.server";
 import { AUTOMATIC_TIER } from "../loyalty/tiers/settings";
 import { ByWidth } from "../components/ByWidth";
 import { requireAdmin } from "../shopify/admin.server";

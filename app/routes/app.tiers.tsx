@@ -24,14 +24,7 @@ import {
 } from "@shopify/polaris";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import { requestTierPass } from "../jobs/tier-review.server";
-import {
-  getTierEditor,
-  parseTierSettingsJson,
-  previewTierSettings,
-  saveTierSettings,
-  type TierEditorRow,
-  type TierPreview,
-} from "../loyalty/tiers/admin.server";
+import { getTierEditor, parseTierSettingsJson, previewTierSettings, saveTierSettings, type TierEditorRow, type TierPreview } from "../loyalty/tiers/admin.server";
 import { requireAdmin } from "../shopify/admin.server";
 import { showToast } from "../components/showToast";
 import { currencySymbol } from "../loyalty/ledger/money";
