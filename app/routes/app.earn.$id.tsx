@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, HeadersFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Badge,
@@ -20,6 +20,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useState } from "react";
+import { boundary } from "@shopify/shopify-app-remix/server";
 import { EarnRuleError, deleteEarnRule, getRuleEditor, saveEarnRule } from "../loyalty/earn-rules-admin.server";
 import {
   NETWORK_LABELS,
@@ -372,3 +373,7 @@ export default function EarnRulePage() {
 function nthList(every: number, limit: string): string {
   return limit === "once" ? ordinal(every) : `${ordinal(every)}, ${ordinal(every * 2)}, ${ordinal(every * 3)} …`;
 }
+
+// Shopify's auth responses (App Bridge's retry and reauthorize headers) keep their headers on
+// this page's single-fetch data requests only through a `headers` export here.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
