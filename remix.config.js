@@ -8,5 +8,14 @@ export default {
   // for them, which the classic compiler cannot emit.
   serverDependenciesToBundle: [/^@shopify\/polaris\/locales\//],
   browserNodeBuiltinsPolyfill: { modules: {} },
-  future: {},
+  // React Router v7's behaviour, opted into now (no warnings at build). v3_singleFetch also
+  // needs the Future type augmentation in app/remix.env.d.ts and a `headers` export
+  // (boundary.headers) on every route that authenticates an admin request.
+  future: {
+    v3_fetcherPersist: true,
+    v3_lazyRouteDiscovery: true,
+    v3_relativeSplatPath: true,
+    v3_singleFetch: true,
+    v3_throwAbortReason: true,
+  },
 };

@@ -7,7 +7,10 @@ import { getShopify } from "./shopify.server";
 import { startJobRunner } from "./jobs/queue.server";
 import { log } from "./log.server";
 
-const ABORT_DELAY = 5000;
+// Single fetch (remix.config.js future.v3_singleFetch): Remix reads `streamTimeout` and
+// rejects promises still pending in loader data after it; React's render is aborted a second
+// later, so those rejections still reach the page.
+export const streamTimeout = 5000;
 
 // Background work starts with the server, so events a crash left in the inbox are
 // processed at boot, not only when the next webhook arrives.
@@ -41,6 +44,6 @@ export default async function handleRequest(
         log.error("render error", { error: String(error) });
       },
     });
-    setTimeout(abort, ABORT_DELAY);
+    setTimeout(abort, streamTimeout + 1000);
   });
 }

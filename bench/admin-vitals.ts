@@ -1,6 +1,7 @@
-// Web vitals of every admin page in local mode, measured in Debian's Chromium: LCP and CLS
-// from the browser's own PerformanceObservers on a cold load, and the interaction latency
-// (Event Timing, what INP reports) of a click on the page's first form field or button.
+// Web vitals of every admin page in local mode, measured in the Chromium scripts/chromium.mjs
+// finds: LCP and CLS from the browser's own PerformanceObservers on a cold load, and the
+// interaction latency (Event Timing, what INP reports) of a click on the page's first form
+// field or button.
 // Not a test: run `npm run bench:admin` (it builds and starts `npm run local` on a fresh
 // database), then copy the printed table into docs/benchmarks.md with the machine and date.
 //
@@ -11,7 +12,8 @@ import { rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright";
+import { launchChromium } from "../scripts/chromium.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -89,8 +91,7 @@ function p75(values: number[]): number {
 
 const server = await startLocal();
 try {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  const browser = await launchChromium({
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
   });
   // Find a member to open: the Members list links to each member page.

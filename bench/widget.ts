@@ -1,6 +1,7 @@
 // Storefront widget cost: bytes loaded on every page before the panel opens, and
-// Lighthouse (Debian's Chromium) on local mode's storefront preview with and without the
-// widget. Not a test: run `npm run bench:widget`, copy the table into docs/benchmarks.md.
+// Lighthouse (in the Chromium scripts/chromium.mjs finds) on local mode's storefront preview
+// with and without the widget. Not a test: run `npm run bench:widget`, copy the table into
+// docs/benchmarks.md.
 //
 //   npm run bench:widget -- [--runs 3]
 import { spawn, type ChildProcess } from "node:child_process";
@@ -12,6 +13,7 @@ import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import * as chromeLauncher from "chrome-launcher";
 import lighthouse from "lighthouse";
+import { findChromium } from "../scripts/chromium.mjs";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
 const RUNS = Number(values.runs);
@@ -69,7 +71,7 @@ async function audit(url: string, chromePort: number): Promise<Run> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 const server = await startLocal();
-const chrome = await chromeLauncher.launch({ chromePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", chromeFlags: CHROME_FLAGS });
+const chrome = await chromeLauncher.launch({ chromePath: (await findChromium()).executablePath, chromeFlags: CHROME_FLAGS });
 try {
   const member = "7390000001001";
   const pages = {

@@ -2,13 +2,10 @@
 // Screenshots for docs/screenshots/, from a running local mode (npm run local):
 //   node scripts/screenshots.mjs [http://localhost:3000]
 // Every admin page and the storefront widget, at desktop (1280) and phone (390) widths.
-import { chromium } from "playwright-core";
+import { launchChromium } from "./chromium.mjs";
 
 const base = process.argv[2] ?? "http://localhost:3000";
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-});
+const browser = await launchChromium();
 const sizes = { desktop: { width: 1280, height: 900 }, mobile: { width: 390, height: 844 } };
 const out = (name) => `docs/screenshots/${name}.png`;
 

@@ -2,9 +2,9 @@
 // `npm test`: the whole suite, on SQLite and on PostgreSQL, with Redis for the BullMQ
 // tests. A missing service is a failure with instructions, never a silent skip.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import net from "node:net";
 import path from "node:path";
+import { findChromium } from "./chromium.mjs";
 import { root } from "./env.mjs";
 
 const pgUrl = new URL(process.env.KANTA_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres");
@@ -32,9 +32,12 @@ if (!(await reachable(pgUrl.hostname, pgUrl.port || 5432))) {
 if (!(await reachable(redisUrl.hostname, redisUrl.port || 6379))) {
   missing.push(`Redis at ${redisUrl.host} (set KANTA_TEST_REDIS_URL, or start it: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; on a new machine: apt-get install -y redis-server)`);
 }
-const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-if (!existsSync(chromium)) {
-  missing.push(`Chromium at ${chromium} for the browser tests (apt-get update && apt-get install -y chromium, or set CHROMIUM_PATH)`);
+// Chromium for the browser tests: CHROMIUM_PATH, Debian's, or the one in npm's
+// @sparticuz/chromium, unpacked here once (before the test workers start).
+try {
+  await findChromium();
+} catch (error) {
+  missing.push(`Chromium for the browser tests: ${error instanceof Error ? error.message : error} (npm ci installs @sparticuz/chromium; or set CHROMIUM_PATH)`);
 }
 if (missing.length) {
   console.error(`npm test needs these and cannot find them:\n  - ${missing.join("\n  - ")}`);

@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
+import { findChromium } from "../scripts/chromium.mjs";
 import { migrate } from "../scripts/migrate.mjs";
 import { pgAdminUrl, pgDatabaseUrl, pgTestPrefix, testTmpDir } from "./db-urls";
 
@@ -32,5 +33,7 @@ export default async function setup() {
       encoding: "utf8",
     });
     if (build.status !== 0) throw new Error(`remix build failed:\n${build.stdout}\n${build.stderr}`);
+    // Unpack the npm-shipped Chromium now if it is the one to use, not in each test worker.
+    await findChromium();
   }
 }

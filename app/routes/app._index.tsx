@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, HeadersFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Badge,
@@ -19,6 +19,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import { useEffect, useState, type ReactNode } from "react";
+import { boundary } from "@shopify/shopify-app-remix/server";
 import { getEnv } from "../env.server";
 import {
   ProgramStatusError,
@@ -42,8 +43,12 @@ export const meta: MetaFunction = () => [{ title: "Home · Kanta" }];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, local } = await requireAdmin(request);
+  const overview = await getProgramOverview(shop);
+  // Nothing redeemed is -0 there. JSON made it 0; single fetch keeps -0, which renders "−0"
+  // on the server and (turbo-stream folds it into an earlier 0) "0" in the browser.
+  if (overview) overview.last30.pointsRedeemed ||= 0;
   return {
-    overview: await getProgramOverview(shop),
+    overview,
     themeEditorUrl: themeEditorEmbedUrl(shop, getEnv().SHOPIFY_API_KEY),
     local,
   };
@@ -422,3 +427,7 @@ function formatPoints(points: number, pending: number): string {
   if (pending !== 0 && points === 0) return `${sign(pending)} pending`;
   return sign(points);
 }
+
+// Shopify's auth responses (App Bridge's retry and reauthorize headers) keep their headers on
+// this page's single-fetch data requests only through a `headers` export here.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

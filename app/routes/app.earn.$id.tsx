@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, HeadersFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Badge,
@@ -19,6 +19,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useState } from "react";
+import { boundary } from "@shopify/shopify-app-remix/server";
 import { EarnRuleError, deleteEarnRule, getRuleEditor, saveEarnRule } from "../loyalty/earn/rules-admin.server";
 import { NETWORK_LABELS, PURCHASE_EXCLUSIONS, RULE_TYPES, awardedWhen, defaultRuleName, limitLabel, ordinal, readRuleConfig } from "../loyalty/earn/rules";
 import { RULE_FIELDS, ruleFormValues, type RuleErrors, type RuleFormValues } from "../loyalty/earn/rule-form";
@@ -342,3 +343,7 @@ export default function EarnRulePage() {
 function nthList(every: number, limit: string): string {
   return limit === "once" ? ordinal(every) : `${ordinal(every)}, ${ordinal(every * 2)}, ${ordinal(every * 3)} …`;
 }
+
+// Shopify's auth responses (App Bridge's retry and reauthorize headers) keep their headers on
+// this page's single-fetch data requests only through a `headers` export here.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, HeadersFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
 import {
   Badge,
@@ -19,6 +19,7 @@ import {
   Text,
 } from "@shopify/polaris";
 import { useEffect, useState, type ReactNode } from "react";
+import { boundary } from "@shopify/shopify-app-remix/server";
 import { EarnRuleError, getEarnPage, setEarnRuleEnabled, type EarnPage } from "../loyalty/earn/rules-admin.server";
 import { CampaignError, setCampaignEnabled } from "../loyalty/earn/campaigns-admin.server";
 import { RULE_TYPES, RULE_TYPE_ORDER, limitLabel } from "../loyalty/earn/rules";
@@ -361,3 +362,7 @@ function CampaignsCard({ page, pendingId, onToggle, navigate }: CardProps) {
     </Card>
   );
 }
+
+// Shopify's auth responses (App Bridge's retry and reauthorize headers) keep their headers on
+// this page's single-fetch data requests only through a `headers` export here.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

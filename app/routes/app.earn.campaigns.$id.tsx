@@ -1,7 +1,8 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, HeadersFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { Badge, Banner, BlockStack, Card, Checkbox, ChoiceList, EmptyState, FormLayout, Layout, Page, Text, TextField } from "@shopify/polaris";
 import { useState } from "react";
+import { boundary } from "@shopify/shopify-app-remix/server";
 import { CampaignError, deleteCampaign, getCampaignEditor, saveCampaign } from "../loyalty/earn/campaigns-admin.server";
 import { MAX_MULTIPLIER_PERMILLE, MIN_MULTIPLIER_PERMILLE, describeAudience, parseMultiplier, parseTierRanks, type CampaignErrors } from "../loyalty/earn/campaigns";
 import { defaultExampleMinor, formatMultiplier } from "../loyalty/earn/preview";
@@ -222,3 +223,7 @@ export default function CampaignPage() {
     </Page>
   );
 }
+
+// Shopify's auth responses (App Bridge's retry and reauthorize headers) keep their headers on
+// this page's single-fetch data requests only through a `headers` export here.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, HeadersFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import {
   Badge,
@@ -19,6 +19,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
+import { boundary } from "@shopify/shopify-app-remix/server";
 import { AdjustError, adjustMemberPoints, getMemberDetail, parseAdjustment, setMemberExcluded } from "../loyalty/members/admin.server";
 import { TierChangeError, changeMemberTier, getMemberTierOptions } from "../loyalty/tiers/manual.server";
 import { AUTOMATIC_TIER } from "../loyalty/tiers/settings";
@@ -426,3 +427,6 @@ export default function MemberPage() {
   );
 }
 
+// Shopify's auth responses (App Bridge's retry and reauthorize headers) keep their headers on
+// this page's single-fetch data requests only through a `headers` export here.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

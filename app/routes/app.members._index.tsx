@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, HeadersFunction } from "@remix-run/node";
 import { Form, useFetcher, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
 import {
   Badge,
@@ -21,6 +21,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect, useState } from "react";
 import { z } from "zod";
+import { boundary } from "@shopify/shopify-app-remix/server";
 import {
   AdjustError,
   MEMBER_SORTS,
@@ -428,3 +429,7 @@ export default function Members() {
     </Page>
   );
 }
+
+// Shopify's auth responses (App Bridge's retry and reauthorize headers) keep their headers on
+// this page's single-fetch data requests only through a `headers` export here.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

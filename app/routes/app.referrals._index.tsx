@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, HeadersFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData, useNavigate, useNavigation, useSearchParams } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import {
@@ -20,6 +20,7 @@ import {
 } from "@shopify/polaris";
 import { useEffect } from "react";
 import { z } from "zod";
+import { boundary } from "@shopify/shopify-app-remix/server";
 import { Metric } from "../components/Metric";
 import { REFERRAL_STATUS_LABELS, isReferralStatus } from "../loyalty/referrals/lifecycle";
 import { decideReferral, listReferrals, type ReferralRowView } from "../loyalty/referrals/admin.server";
@@ -342,3 +343,7 @@ export default function Referrals() {
     </Page>
   );
 }
+
+// Shopify's auth responses (App Bridge's retry and reauthorize headers) keep their headers on
+// this page's single-fetch data requests only through a `headers` export here.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

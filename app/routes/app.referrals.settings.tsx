@@ -1,8 +1,9 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, HeadersFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import { Banner, BlockStack, Box, Button, Card, Checkbox, FormLayout, InlineGrid, InlineStack, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { useEffect, useMemo, useState } from "react";
+import { boundary } from "@shopify/shopify-app-remix/server";
 import { MAX_BONUSES, REVIEW_REASONS, parseSettingsDraft, type ReferralSettingsDraft, type ReferralSettingsErrors, type ReviewReason } from "../loyalty/referrals/settings";
 import { REASON_LABELS } from "../loyalty/referrals/fraud";
 import { getReferralSettingsPage, saveReferralSettings } from "../loyalty/referrals/admin.server";
@@ -278,3 +279,7 @@ export default function ReferralSettingsPage() {
     </Page>
   );
 }
+
+// Shopify's auth responses (App Bridge's retry and reauthorize headers) keep their headers on
+// this page's single-fetch data requests only through a `headers` export here.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, HeadersFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData, useNavigate } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import {
@@ -21,6 +21,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useEffect, useMemo, useState } from "react";
+import { boundary } from "@shopify/shopify-app-remix/server";
 import {
   RewardAdminError,
   deleteReward,
@@ -343,3 +344,7 @@ export default function RewardEditor() {
     </Page>
   );
 }
+
+// Shopify's auth responses (App Bridge's retry and reauthorize headers) keep their headers on
+// this page's single-fetch data requests only through a `headers` export here.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

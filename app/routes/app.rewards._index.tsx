@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, HeadersFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData, useNavigate, useNavigation } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import {
@@ -19,6 +19,7 @@ import {
   useBreakpoints,
 } from "@shopify/polaris";
 import { useEffect, useState, type ReactNode } from "react";
+import { boundary } from "@shopify/shopify-app-remix/server";
 import { RewardAdminError, deleteReward, listRewardsAdmin, setRewardEnabled, type RewardAdminRow } from "../loyalty/rewards/admin.server";
 import { REWARD_TYPES, REWARD_TYPE_INFO, type RewardType } from "../loyalty/rewards/rewards";
 import { requireAdmin } from "../shopify/admin.server";
@@ -263,3 +264,7 @@ export default function Rewards() {
     </Page>
   );
 }
+
+// Shopify's auth responses (App Bridge's retry and reauthorize headers) keep their headers on
+// this page's single-fetch data requests only through a `headers` export here.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

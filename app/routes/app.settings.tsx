@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, HeadersFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import {
@@ -18,6 +18,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from "react";
+import { boundary } from "@shopify/shopify-app-remix/server";
 import {
   SettingsError,
   getProgramSettings,
@@ -374,3 +375,7 @@ export default function Settings() {
     </Page>
   );
 }
+
+// Shopify's auth responses (App Bridge's retry and reauthorize headers) keep their headers on
+// this page's single-fetch data requests only through a `headers` export here.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

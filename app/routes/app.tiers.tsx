@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, HeadersFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { SaveBar } from "@shopify/app-bridge-react";
 import {
@@ -23,6 +23,7 @@ import {
   TextField,
 } from "@shopify/polaris";
 import { useCallback, useEffect, useMemo, useState } from "react";
+import { boundary } from "@shopify/shopify-app-remix/server";
 import { requestTierPass } from "../jobs/tier-review.server";
 import { getTierEditor, parseTierSettingsJson, previewTierSettings, saveTierSettings, type TierEditorRow, type TierPreview } from "../loyalty/tiers/admin.server";
 import { requireAdmin } from "../shopify/admin.server";
@@ -366,3 +367,7 @@ export default function TiersPage() {
     </Page>
   );
 }
+
+// Shopify's auth responses (App Bridge's retry and reauthorize headers) keep their headers on
+// this page's single-fetch data requests only through a `headers` export here.
+export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);

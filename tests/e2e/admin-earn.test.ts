@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
+import type { Page } from "playwright";
 import { useLocalKanta, watchProblems } from "./local-server";
 
 // What a merchant does on Ways to earn in local mode: add a custom action, watch the

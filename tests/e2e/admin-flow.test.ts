@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
+import type { Page } from "playwright";
 import { customerPayload, orderPayload } from "../fixtures/payloads";
 import { sendWebhook } from "../http";
 import { useLocalKanta, watchProblems } from "./local-server";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
+import type { Page } from "playwright";
 import { useLocalKanta, watchProblems } from "./local-server";
 
 // What a merchant does on the Rewards and Settings pages in local mode, and what shoppers

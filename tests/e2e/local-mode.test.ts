@@ -6,7 +6,7 @@ import { root, useLocalKanta } from "./local-server";
 // The README's promise, as a newcomer meets it: `npm run local` starts Kanta on a fresh
 // SQLite file with the seeded demo shop; the admin shows it in a browser; a simulated,
 // signed orders/paid webhook turns into points that appear on the page; the storefront's
-// proxy endpoint answers signed calls. Chromium from Debian (playwright-core).
+// proxy endpoint answers signed calls. Chromium through Playwright.
 
 const kanta = useLocalKanta();
 const { base, env } = kanta;

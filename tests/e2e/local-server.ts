@@ -2,14 +2,16 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import { afterAll, beforeAll } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright";
+import { launchChromium } from "../../scripts/chromium.mjs";
 import { testTmpDir } from "../db-urls";
 
 // Starts `npm run local` (scripts/local.mjs) on a fresh SQLite file and a free port, and
-// Debian's Chromium, for one test file.
+// Chromium (scripts/chromium.mjs: CHROMIUM_PATH, Debian's, or the npm-shipped one), for one
+// test file.
 
 export const root = path.resolve(import.meta.dirname, "..", "..");
-export const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+export { CHROMIUM_ARGS } from "../../scripts/chromium.mjs";
 
 export interface LocalKanta {
   base: string;
@@ -47,7 +49,7 @@ export function useLocalKanta(): LocalKanta {
       server!.stderr!.on("data", onData);
       server!.once("exit", (code) => reject(new Error(`local mode exited with ${code}:\n${output}`)));
     });
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {
     await browser?.close();

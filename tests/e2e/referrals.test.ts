@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { createRequire } from "node:module";
-import type { Page } from "playwright-core";
+import type { Page } from "playwright";
 import { createPrismaClient } from "../../app/db.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { seedReferrals } from "../../scripts/seed-referrals";

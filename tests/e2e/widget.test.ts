@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRequire } from "node:module";
-import type { Page } from "playwright-core";
+import type { Page } from "playwright";
 import { useLocalKanta } from "./local-server";
 
 // The storefront widget as a shopper meets it, in local mode's storefront preview: the
