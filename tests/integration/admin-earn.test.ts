@@ -86,7 +86,7 @@ describe("saving a way to earn", () => {
     expect(saved).toMatchObject({ name: "Share a photo", points: 15, limit: "once", enabled: true, spendMinor: null });
     expect(JSON.parse(saved.config)).toEqual({ url: "https://example.com/photos" });
 
-    // The claim code reads the row as it is (actions.server.ts).
+    // The claim code reads the row as it is (app/loyalty/earn/claim.server.ts).
     const member = await db().member.create({ data: { shopId, customerGid: "gid://shopify/Customer/7001" } });
     const claimed = await claimAction({ shopDomain: LOCAL_SHOP, customerGid: member.customerGid, ruleType: "custom", ruleId: saved.id }, db());
     expect(claimed).toEqual({ awarded: 15, points: 15 });
