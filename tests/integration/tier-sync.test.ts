@@ -7,6 +7,7 @@ import { AdminEmulator, loadAdminSchema } from "../../app/shopify/emulator.serve
 import { toOrderSnapshot } from "../../app/webhooks/payloads";
 import { createTestShop, useTestDatabase } from "../db";
 import { orderPayload } from "../fixtures/payloads";
+import { expectLoggedError } from "../logged-errors";
 
 // The TierChange outbox to Shopify through the Admin API emulator (every document checked
 // against Shopify's published schema): customer tags, the app metafield, the Flow trigger,
@@ -94,6 +95,7 @@ describe("tier sync to Shopify", () => {
 
   it("gives up after the last attempt and keeps the error; Shopify's userErrors count as failures", async () => {
     const { shop, emulator, sync } = await setup();
+    expectLoggedError(/tier sync failed for good .*Resource not found/);
     const at = "2026-06-01T10:00:00Z";
     await order(shop.domain, "7003", "300.00", at);
     emulator.deleteCustomer(gid("7003"));
