@@ -1,6 +1,50 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import globals from "globals";
+import importX from "eslint-plugin-import-x";
+import { createTypeScriptImportResolver } from "eslint-import-resolver-typescript";
+import reactHooks from "eslint-plugin-react-hooks";
+
+const root = import.meta.dirname;
+
+// Which part of app/ may import which (DESIGN.md "Layout"). Resolved paths, so relative
+// imports at any depth count; static and dynamic imports alike.
+const directions = [
+  {
+    target: "app/loyalty",
+    from: ["app/jobs", "app/webhooks", "app/routes", "app/local"],
+    message: "The domain (app/loyalty) never imports jobs, webhooks, routes or local mode: they call it.",
+  },
+  {
+    target: "app/shopify",
+    from: ["app/routes", "app/jobs"],
+    message: "The Shopify gateway is called by routes and jobs; it does not call them.",
+  },
+  {
+    target: "app/jobs",
+    from: ["app/routes"],
+    message: "Jobs call the domain and the Shopify gateway, never a route.",
+  },
+  {
+    target: "app/webhooks",
+    from: ["app/routes"],
+    message: "Webhook handlers call the domain, never a route.",
+  },
+  {
+    target: "app/components",
+    from: ["app/routes", "app/jobs", "app/webhooks", "app/local"],
+    message: "Components are UI pieces used by routes; they import no route, job, webhook or local-mode code.",
+  },
+];
+
+// Local mode (app/local) never reaches a production bundle: outside app/local it is loaded by
+// dynamic import only, behind the KANTA_LOCAL check. Type-only imports are erased and allowed.
+const localModeSource = "/(^|\\/)local(\\/|$)/";
+const noStaticLocalImport = [
+  `ImportDeclaration[importKind!='type'][source.value=${localModeSource}]`,
+  `ExportNamedDeclaration[exportKind!='type'][source.value=${localModeSource}]`,
+  `ExportAllDeclaration[exportKind!='type'][source.value=${localModeSource}]`,
+].map((selector) => ({ selector, message: "app/local is local mode only: load it with a dynamic import() behind the KANTA_LOCAL check." }));
 
 export default tseslint.config(
   { ignores: ["build/", "public/build/", "node_modules/", ".cache/", "tests/.tmp/", "extensions/**/assets/*.min.js"] },
@@ -11,6 +55,38 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/no-non-null-assertion": "off",
+    },
+  },
+  {
+    // Import graph of the app: no cycles, and the allowed directions between its parts.
+    files: ["app/**/*.{ts,tsx}"],
+    plugins: { "import-x": importX },
+    settings: {
+      // Without these the plugin reads only .js files, and no-cycle sees no TypeScript imports at all.
+      "import-x/extensions": [".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs"],
+      "import-x/parsers": { "@typescript-eslint/parser": [".ts", ".tsx"] },
+      "import-x/external-module-folders": ["node_modules", "node_modules/@types"],
+      "import-x/resolver-next": [createTypeScriptImportResolver({ project: `${root}/tsconfig.json` })],
+    },
+    rules: {
+      "import-x/no-cycle": ["error", { ignoreExternal: true }],
+      "import-x/no-restricted-paths": ["error", { basePath: root, zones: directions }],
+    },
+  },
+  {
+    files: ["app/**/*.{ts,tsx}"],
+    ignores: ["app/local/**"],
+    rules: {
+      "no-restricted-syntax": ["error", ...noStaticLocalImport],
+    },
+  },
+  {
+    // The two classic hooks rules (the React Compiler rules of the plugin's preset are for React 19).
+    files: ["app/**/*.{ts,tsx}"],
+    plugins: { "react-hooks": reactHooks },
+    rules: {
+      "react-hooks/rules-of-hooks": "error",
+      "react-hooks/exhaustive-deps": "error",
     },
   },
   {

@@ -1,4 +1,4 @@
-// Tier review benchmark: the year-end review pass (app/loyalty/tiers.server.ts runTierPass)
+// Tier review benchmark: the year-end review pass (app/loyalty/tiers/review.server.ts runTierPass)
 // over a shop with 1,000,000 members on PostgreSQL. Members and their orders are
 // bulk-inserted with generate_series (not through Prisma one by one), then the review runs
 // as the job would run it on 2 January. Not a test: run `npm run bench:tiers`, then copy the

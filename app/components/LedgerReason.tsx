@@ -1,6 +1,6 @@
 import { BlockStack, Text } from "@shopify/polaris";
 
-/** What a merchant calls each kind of ledger row (app/loyalty/ledger.ts LEDGER_KINDS). */
+/** What a merchant calls each kind of ledger row (app/loyalty/ledger/entries.ts LEDGER_KINDS). */
 export const LEDGER_KIND_LABELS: Record<string, string> = {
   order_earned: "Order",
   order_reversed: "Refund / cancel",

@@ -25,6 +25,7 @@ export function useEditorForm<T>(
   useEffect(() => {
     setValues(loaded);
     setBaseline(loaded);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by content: `loaded` is a new object on every revalidation, which must not reset the form
   }, [loadedKey]);
 
   const { save, remove, listUrl, onDeleteFailed } = fetchers;
@@ -48,7 +49,7 @@ export function useEditorForm<T>(
       onDeleteFailed();
       showToast(removed.errors.form ?? "Could not delete", true);
     }
-    // onDeleteFailed is a state setter wrapper: the result is what triggers this.
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs once per delete result; onDeleteFailed is a new closure every render and would repeat the toast
   }, [remove.state, removed, navigate, listUrl]);
 
   const dirty = useMemo(() => JSON.stringify(values) !== JSON.stringify(baseline), [values, baseline]);

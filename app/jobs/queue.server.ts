@@ -12,8 +12,8 @@ import { tickTierJobs, tierJobsEnabled } from "./tier-review.server";
 import { findDueWebhookEvents, processWebhookEvent, pruneInbox } from "./webhook-job.server";
 
 // Background work. Without REDIS_URL (the embedded default) jobs run in this process; with
-// it, BullMQ queues them in Redis for worker processes (scripts/worker.mjs, or this process
-// unless KANTA_WORKER=0). Either way the inbox table is the source of truth: the queue only
+// it, BullMQ queues them in Redis for worker processes (`npm run worker`, built from
+// app/jobs/worker.main.ts, or this process unless KANTA_WORKER=0). Either way the inbox table is the source of truth: the queue only
 // says "look at event X now", and a periodic sweep finds anything a crash left behind.
 // docs/decisions/0004-inbox-and-queues.md
 

@@ -144,7 +144,7 @@ export default function Members() {
     } else if (bulk.data.errors.form) {
       showToast(bulk.data.errors.form, true);
     }
-    // Runs once per result (clearSelection changes identity with the rows).
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs once per result; clearSelection changes identity with the rows and would repeat the toast
   }, [bulk.state, bulk.data]);
   const submitBulk = (intent: string, extra: Record<string, string> = {}) =>
     bulk.submit({ intent, ids: JSON.stringify(selectedResources), ...extra }, { method: "post" });

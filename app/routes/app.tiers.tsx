@@ -110,6 +110,7 @@ export default function TiersPage() {
   const save = useFetcher<typeof action>();
   // Keyed by content, not identity: only data that really changed (a save) resets the form.
   const editorKey = JSON.stringify(editor);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by content: `editor` is a new object on every revalidation, which must not reset the form
   const initial = useMemo(() => (editor ? initialState(editor) : null), [editorKey]);
   const [state, setState] = useState<FormState | null>(initial);
   const [confirming, setConfirming] = useState(false);

@@ -1,15 +1,13 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { claimAction } from "../../app/loyalty/earn/claim.server";
-import { applyOrderSnapshot } from "../../app/loyalty/orders/orders.server";
 import { invalidateShopConfig, requireShopConfig } from "../../app/loyalty/program/shop-config.server";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
-import { toOrderSnapshot } from "../../app/webhooks/payloads";
 import { action as listAction, loader as listLoader } from "../../app/routes/app.earn._index";
 import { action as ruleAction, loader as ruleLoader } from "../../app/routes/app.earn.$id";
 import { action as campaignAction, loader as campaignLoader } from "../../app/routes/app.earn.campaigns.$id";
 import { seedEarn } from "../../scripts/seed-earn";
 import { createTestShop, useTestDatabase, useLocalAdminShop } from "../db";
-import { orderPayload } from "../fixtures/payloads";
+import { applyPaidOrder, createMember } from "../factories";
 
 // Route tests: the Ways to earn pages' loaders and actions called directly, in local mode
 // (the demo shop is signed in), on a real database.
@@ -86,8 +84,8 @@ describe("saving a way to earn", () => {
     expect(saved).toMatchObject({ name: "Share a photo", points: 15, limit: "once", enabled: true, spendMinor: null });
     expect(JSON.parse(saved.config)).toEqual({ url: "https://example.com/photos" });
 
-    // The claim code reads the row as it is (actions.server.ts).
-    const member = await db().member.create({ data: { shopId, customerGid: "gid://shopify/Customer/7001" } });
+    // The claim code reads the row as it is (app/loyalty/earn/claim.server.ts).
+    const member = await createMember(db(), shopId);
     const claimed = await claimAction({ shopDomain: LOCAL_SHOP, customerGid: member.customerGid, ruleType: "custom", ruleId: saved.id }, db());
     expect(claimed).toEqual({ awarded: 15, points: 15 });
     await expect(claimAction({ shopDomain: LOCAL_SHOP, customerGid: member.customerGid, ruleType: "custom", ruleId: saved.id }, db())).rejects.toMatchObject({ code: "already_claimed" });
@@ -135,8 +133,7 @@ describe("saving a way to earn", () => {
       expect((await requireShopConfig(db(), LOCAL_SHOP)).purchaseRule).toEqual({ points: 2, spendMinor: 100n });
 
       // The order webhooks' code earns at the new rate: 120,00 € → 240 points.
-      const payload = orderPayload({ id: "5550000123001", customerId: "7390000055001", lines: [{ price: "120.00" }], updatedAt: new Date().toISOString() });
-      const settled = await applyOrderSnapshot(db(), LOCAL_SHOP, toOrderSnapshot(JSON.parse(JSON.stringify(payload))), { paidSignal: true });
+      const { settled } = await applyPaidOrder(db(), LOCAL_SHOP, { id: "5550000123001", customerId: "7390000055001", price: "120.00" });
       expect(settled.pointsTarget).toBe(240);
     } finally {
       process.env.KANTA_CONFIG_CACHE_MS = previousTtl;

@@ -10,6 +10,7 @@ import { signProxyQuery } from "../../app/shopify/signing";
 import { action as homeAction, loader as homeLoader } from "../../app/routes/app._index";
 import { loader as proxyCustomer } from "../../app/routes/proxy.customer";
 import { createTestShop, useTestDatabase, useLocalAdminShop } from "../db";
+import { createMember, createReward } from "../factories";
 import { TEST_SECRET } from "../http";
 
 // Route tests for Home: the setup guide's steps, launching, pausing and resuming, and the
@@ -54,7 +55,7 @@ describe("the setup guide", () => {
     await db().earningRule.updateMany({ where: { shopId, type: "purchase" }, data: { enabled: true } });
     expect((await stepsDone()).ways).toBe(true);
 
-    await db().reward.create({ data: { shopId, type: "amount_off", name: "5 € off", pointsCost: 500, valueMinor: 500n } });
+    await createReward(db(), shopId, "amount_off");
     expect((await stepsDone()).rewards).toBe(true);
 
     // The storefront widget loads: the app proxy marks the widget step done.
@@ -140,11 +141,10 @@ describe("the last 30 days", () => {
   it("counts members joined, points issued per day and points redeemed, and values outstanding points", async () => {
     const shop = await createTestShop(db());
     const now = new Date();
-    const member = (n: number, daysAgo = 0) =>
-      db().member.create({ data: { shopId: shop.id, customerGid: `gid://shopify/Customer/${n}`, enrolledAt: new Date(now.getTime() - daysAgo * DAY) } });
-    const aino = await member(1);
-    const old = await member(2, 45);
-    const debtor = await member(3, 2);
+    const member = (daysAgo = 0) => createMember(db(), shop.id, { enrolledAt: new Date(now.getTime() - daysAgo * DAY) });
+    const aino = await member();
+    const old = await member(45);
+    const debtor = await member(2);
     await entry(shop.id, aino.id, "signup_bonus", 100);
     await entry(shop.id, aino.id, "order_earned", 0, { pending: 30 }); // pending points are issued too
     await entry(shop.id, aino.id, "manual_adjustment", 50, { daysAgo: 3 });
@@ -168,13 +168,9 @@ describe("the last 30 days", () => {
     expect(overview.outstandingPoints).toBe(330);
     expect(overview.pendingPoints).toBe(30);
     expect(overview.outstandingValue).toBeNull();
-    await db().reward.createMany({
-      data: [
-        { shopId: shop.id, type: "percent_off", name: "15% off", pointsCost: 100, percentOff: 15 },
-        { shopId: shop.id, type: "amount_off", name: "10 € off", pointsCost: 1000, valueMinor: 1000n },
-        { shopId: shop.id, type: "amount_off", name: "3 € off", pointsCost: 400, valueMinor: 300n },
-      ],
-    });
+    await createReward(db(), shop.id, "percent_off", { pointsCost: 100 });
+    await createReward(db(), shop.id, "amount_off", { name: "10 € off", pointsCost: 1000, valueMinor: 1000n });
+    await createReward(db(), shop.id, "amount_off", { name: "3 € off", pointsCost: 400, valueMinor: 300n });
     const valued = (await getProgramOverview(shop.domain, db(), now))!;
     expect(valued.outstandingValue).toEqual({ valueMinor: 247, reward: { name: "3 € off", pointsCost: 400, valueMinor: 300 } }); // 330 × 300 / 400, rounded down
   });
@@ -195,7 +191,7 @@ describe("what has not reached Shopify", () => {
   it("counts tier changes that failed or are retrying, and the storefront metafield's error", async () => {
     const before = (await load()).overview!.shopifySync;
     expect(before).toEqual({ tierFailed: 0, tierRetrying: 0, storefrontError: null });
-    const member = await db().member.create({ data: { shopId, customerGid: "gid://shopify/Customer/7780001" } });
+    const member = await createMember(db(), shopId);
     const change = (syncStatus: string, syncAttempts: number) =>
       db().tierChange.create({ data: { shopId, memberId: member.id, customerGid: member.customerGid, fromTier: "Bronze", toTier: "Silver", reason: "qualified", syncStatus, syncAttempts } });
     await change("failed", 8);

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { randomUUID } from "node:crypto";
 import { getCustomerView } from "../../app/loyalty/storefront/customer-view.server";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { action as editAction, loader as editLoader } from "../../app/routes/app.rewards.$id";
 import { action as listAction, loader as listLoader } from "../../app/routes/app.rewards._index";
 import { createTestShop, useTestDatabase, useLocalAdminShop } from "../db";
+import { createMember, createRedemption, createReward } from "../factories";
 
 // Route tests: the Rewards pages' loaders and actions called directly, in local mode (the
 // demo shop is signed in), on a real database.
@@ -44,8 +44,8 @@ async function create(type: keyof typeof VALID, overrides: Record<string, string
 }
 
 async function memberWithRedemption(rewardId: string, status: string) {
-  const member = await db().member.create({ data: { shopId, customerGid: `gid://shopify/Customer/${randomUUID().slice(0, 8).replace(/\D/g, "1")}${Date.now()}` } });
-  await db().redemption.create({ data: { shopId, memberId: member.id, rewardId, requestId: randomUUID(), rewardName: "x", pointsSpent: 100, status } });
+  const member = await createMember(db(), shopId);
+  await createRedemption(db(), { shopId, memberId: member.id }, { rewardId, rewardName: "x", status });
 }
 
 describe("creating and editing rewards", () => {
@@ -148,7 +148,7 @@ describe("creating and editing rewards", () => {
 
   it("never touches another shop's reward", async () => {
     const other = await createTestShop(db());
-    const foreign = await db().reward.create({ data: { shopId: other.id, type: "amount_off", name: "Theirs", pointsCost: 100, valueMinor: 100n } });
+    const foreign = await createReward(db(), other.id, "amount_off", { name: "Theirs", pointsCost: 100, valueMinor: 100n });
     expect(await post(foreign.id, VALID.amount_off!)).toEqual({ ok: false, errors: { form: "This reward does not exist" } });
     expect(await post(foreign.id, { intent: "delete" })).toEqual({ ok: false, errors: { form: "This reward does not exist" } });
     expect(await postList({ intent: "disable", rewardId: foreign.id })).toEqual({ ok: false, message: "This reward does not exist" });

@@ -4,6 +4,7 @@ import { requireShopConfig } from "../../app/loyalty/program/shop-config.server"
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { action, loader } from "../../app/routes/app.settings";
 import { createTestShop, useTestDatabase, useLocalAdminShop } from "../db";
+import { createMember } from "../factories";
 
 // Route tests: the Settings page's loader and action called directly, in local mode (the
 // demo shop is signed in), on a real database.
@@ -84,8 +85,8 @@ describe("program settings", () => {
       // White on yellow fails WCAG AA: the storefront gets black text.
       widget: { accent: "#ffd60a", onAccent: "#000000", position: "bottom-left", label: "Stars" },
     });
-    await db().member.create({ data: { shopId, customerGid: "gid://shopify/Customer/501", locale: "fi-FI" } });
-    expect((await getCustomerView(LOCAL_SHOP, "gid://shopify/Customer/501", db())).program.pointsName).toEqual({ singular: "tähti", plural: "tähteä" });
+    const finn = await createMember(db(), shopId, { locale: "fi-FI" });
+    expect((await getCustomerView(LOCAL_SHOP, finn.customerGid, db())).program.pointsName).toEqual({ singular: "tähti", plural: "tähteä" });
   });
 
   it("normalises excluded tags given as one comma-separated string, and turns expiry off", async () => {
@@ -144,13 +145,11 @@ describe("program settings", () => {
 
   it("excludes the members who already carry a newly excluded tag, and nobody else", async () => {
     const shopId = (await program()).shopId;
-    const make = (n: number, tags: string) =>
-      db().member.create({ data: { shopId, customerGid: `gid://shopify/Customer/${880_000 + n}`, tags } });
-    const tagged = await make(1, "vip, Staff");
-    const lookalike = await make(2, "staffer, vip");
-    const untagged = await make(3, "");
+    const tagged = await createMember(db(), shopId, { tags: "vip, Staff" });
+    const lookalike = await createMember(db(), shopId, { tags: "staffer, vip" });
+    const untagged = await createMember(db(), shopId, { tags: "" });
     const other = await createTestShop(db());
-    const otherShop = await db().member.create({ data: { shopId: other.id, customerGid: "gid://shopify/Customer/880009", tags: "staff" } });
+    const otherShop = await createMember(db(), other.id, { tags: "staff" });
     await db().program.update({ where: { shopId }, data: { excludedTags: "" } });
     expect(await save({ ...VALID, excludedTags: JSON.stringify(["staff"]) })).toEqual({ ok: true, message: "Settings saved. 1 member with an excluded tag left the program" });
     const status = async (id: string) => (await db().member.findUniqueOrThrow({ where: { id } })).status;

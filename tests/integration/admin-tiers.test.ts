@@ -1,28 +1,23 @@
 import { describe, expect, it } from "vitest";
-import { applyOrderSnapshot } from "../../app/loyalty/orders/orders.server";
 import { runTierPass } from "../../app/loyalty/tiers/review.server";
 import { action as memberAction, loader as memberLoader } from "../../app/routes/app.members.$id";
 import { action as tiersAction, loader as tiersLoader } from "../../app/routes/app.tiers";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
-import { toOrderSnapshot } from "../../app/webhooks/payloads";
 import { useTestDatabase, useLocalAdminShop } from "../db";
-import { orderPayload } from "../fixtures/payloads";
+import { applyPaidOrder } from "../factories";
 
 // Route tests of the VIP tiers page and the member page's "Change tier": loaders and
 // actions called directly, in local mode (the demo shop is signed in), on a real database.
 
 const { db } = useTestDatabase();
 let shopId = "";
-let orderSeq = 0;
 
 useLocalAdminShop(db, (id) => {
   shopId = id;
 });
 
 async function order(customerId: string, price: string) {
-  const at = new Date().toISOString();
-  const payload = orderPayload({ id: String(6_600_000 + ++orderSeq), customerId, lines: [{ price }], updatedAt: at });
-  await applyOrderSnapshot(db(), LOCAL_SHOP, toOrderSnapshot(payload), { paidSignal: true });
+  await applyPaidOrder(db(), LOCAL_SHOP, { customerId, price });
 }
 
 async function editor() {

@@ -1,23 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { expireInactivePoints } from "../../app/loyalty/ledger/expiry.server";
-import { appendLedgerEntry, verifyLedger } from "../../app/loyalty/ledger/append.server";
-import { inTransaction } from "../../app/loyalty/tx.server";
+import { verifyLedger } from "../../app/loyalty/ledger/append.server";
 import { createTestShop, useTestDatabase } from "../db";
+import { createMember } from "../factories";
 
 // Points expiry by inactivity: the whole spendable balance lapses once, N calendar months
 // after the last activity; active members, pending points and shops without expiry keep.
 
 const { db } = useTestDatabase();
-let counter = 0;
 
 async function member(shopId: string, points: number, lastActivityAt: Date, pending = 0) {
-  const m = await db().member.create({ data: { shopId, customerGid: `gid://shopify/Customer/${70_000 + ++counter}` } });
-  await inTransaction(db(), async (tx) => {
-    if (points) await appendLedgerEntry(tx, { shopId, memberId: m.id, delta: points, kind: "manual_adjustment", idempotencyKey: `seed:${m.id}` });
-    if (pending) await appendLedgerEntry(tx, { shopId, memberId: m.id, delta: 0, pendingDelta: pending, kind: "order_earned", idempotencyKey: `seed-pending:${m.id}` });
-  });
-  await db().member.update({ where: { id: m.id }, data: { lastActivityAt } });
-  return m.id;
+  return (await createMember(db(), shopId, { lastActivityAt }, { points, pendingPoints: pending })).id;
 }
 
 const balance = async (id: string) => (await db().member.findUniqueOrThrow({ where: { id } })).points;

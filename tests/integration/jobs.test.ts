@@ -6,6 +6,7 @@ import { LEASE_MS, MAX_ATTEMPTS, findDueWebhookEvents, processWebhookEvent, retr
 import { HANDLERS } from "../../app/webhooks/handlers";
 import { createTestShop, useTestDatabase } from "../db";
 import { orderPayload, toShopifyJson } from "../fixtures/payloads";
+import { expectLoggedError } from "../logged-errors";
 import { sendWebhook, startTestServer } from "../http";
 
 const { db } = useTestDatabase();
@@ -24,6 +25,8 @@ describe("inbox processing", () => {
   it("retries transient failures with backoff, then parks the event as dead, visibly", async () => {
     const shop = await createTestShop(db());
     const event = await storeEvent(shop.domain, "8001");
+    expectLoggedError(/webhook failed, will retry .*connection reset/);
+    expectLoggedError(/webhook dead .*connection reset/);
     HANDLERS["orders/paid"] = async () => {
       throw new Error("connection reset");
     };

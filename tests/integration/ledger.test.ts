@@ -4,17 +4,14 @@ import { appendLedgerEntriesOnce, appendLedgerEntry, verifyLedger } from "../../
 import type { LedgerEntryInput } from "../../app/loyalty/ledger/entries";
 import { inTransaction } from "../../app/loyalty/tx.server";
 import { createTestShop, useTestDatabase } from "../db";
+import { createMember } from "../factories";
 
 const { db } = useTestDatabase();
-
-async function memberOf(shopId: string) {
-  return db().member.create({ data: { shopId, customerGid: `gid://shopify/Customer/${Date.now()}${Math.floor(Math.random() * 1000)}` } });
-}
 
 describe("ledger appends", () => {
   it("a replayed key changes nothing; a replay with different content is an error", async () => {
     const shop = await createTestShop(db());
-    const member = await memberOf(shop.id);
+    const member = await createMember(db(), shop.id);
     const entry = { shopId: shop.id, memberId: member.id, delta: 50, kind: "manual_adjustment" as const, idempotencyKey: "manual:req-1", actor: "staff:1", note: "Goodwill" };
     expect(await inTransaction(db(), (tx) => appendLedgerEntry(tx, entry))).toEqual({ replayed: false });
     expect(await inTransaction(db(), (tx) => appendLedgerEntry(tx, entry))).toEqual({ replayed: true });
@@ -26,7 +23,7 @@ describe("ledger appends", () => {
 
   it("concurrent deliveries of the same key write one row", async () => {
     const shop = await createTestShop(db());
-    const member = await memberOf(shop.id);
+    const member = await createMember(db(), shop.id);
     const entry = { shopId: shop.id, memberId: member.id, delta: 7, kind: "action_bonus" as const, idempotencyKey: "action:newsletter" };
     const results = await Promise.all(Array.from({ length: 20 }, () => inTransaction(db(), (tx) => appendLedgerEntry(tx, entry))));
     expect(results.filter((r) => !r.replayed)).toHaveLength(1);
@@ -36,7 +33,7 @@ describe("ledger appends", () => {
 
   it("verifyLedger reports a cached balance that disagrees with the rows", async () => {
     const shop = await createTestShop(db());
-    const member = await memberOf(shop.id);
+    const member = await createMember(db(), shop.id);
     await inTransaction(db(), (tx) => appendLedgerEntry(tx, { shopId: shop.id, memberId: member.id, delta: 10, kind: "manual_adjustment", idempotencyKey: "manual:x" }));
     await db().member.update({ where: { id: member.id }, data: { points: 11 } });
     expect(await verifyLedger(db(), shop.id)).toEqual([
@@ -64,8 +61,8 @@ describe("the batch path (appendLedgerEntriesOnce) against the ORM path", () => 
 
   it("writes the same rows and moves the same balances, and skips keys already written", async () => {
     const shop = await createTestShop(db());
-    const viaOrm = await memberOf(shop.id);
-    const viaBatch = await memberOf(shop.id);
+    const viaOrm = await createMember(db(), shop.id);
+    const viaBatch = await createMember(db(), shop.id);
     const old = new Date("2020-01-01T00:00:00Z");
     await db().member.updateMany({ where: { id: { in: [viaOrm.id, viaBatch.id] } }, data: { lastActivityAt: old } });
     const now = new Date();
@@ -91,7 +88,7 @@ describe("the batch path (appendLedgerEntriesOnce) against the ORM path", () => 
 
   it("refuses an invalid entry before writing anything", async () => {
     const shop = await createTestShop(db());
-    const member = await memberOf(shop.id);
+    const member = await createMember(db(), shop.id);
     const good = { shopId: shop.id, memberId: member.id, delta: 5, kind: "action_bonus" as const, idempotencyKey: "ok" };
     await expect(inTransaction(db(), (tx) => appendLedgerEntriesOnce(tx, [good, { ...good, idempotencyKey: "zero", delta: 0 }]))).rejects.toThrow("must move points");
     expect(await db().ledgerEntry.count({ where: { memberId: member.id } })).toBe(0);
@@ -100,7 +97,7 @@ describe("the batch path (appendLedgerEntriesOnce) against the ORM path", () => 
   it("pays many members in one call, each once", async () => {
     const shop = await createTestShop(db());
     const members = [];
-    for (let i = 0; i < 30; i++) members.push(await db().member.create({ data: { shopId: shop.id, customerGid: `gid://shopify/Customer/many-${i}` } }));
+    for (let i = 0; i < 30; i++) members.push(await createMember(db(), shop.id));
     const entries = members.flatMap((m, i) => [
       { shopId: shop.id, memberId: m.id, delta: 10 + (i % 3), kind: "action_bonus" as const, idempotencyKey: `many:${m.id}` },
       { shopId: shop.id, memberId: m.id, delta: 10 + (i % 3), kind: "action_bonus" as const, idempotencyKey: `many:${m.id}` },

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { appendLedgerEntry, verifyLedger } from "../../app/loyalty/ledger/append.server";
-import { inTransaction } from "../../app/loyalty/tx.server";
+import { verifyLedger } from "../../app/loyalty/ledger/append.server";
 import { AdjustError, adjustMemberPoints, listMembers } from "../../app/loyalty/members/admin.server";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { action as memberAction, loader as memberLoader } from "../../app/routes/app.members.$id";
 import { action as listAction, loader as listLoader } from "../../app/routes/app.members._index";
 import { createTestShop, useTestDatabase, useLocalAdminShop } from "../db";
+import { createMember as createMemberRow } from "../factories";
 
 // Route tests: the Members pages' loaders and actions called directly, in local mode (the
 // demo shop is signed in), on a real database.
@@ -21,25 +21,22 @@ useLocalAdminShop(db, async (id) => {
   tiers = await db().tier.findMany({ where: { shopId }, orderBy: { rank: "asc" } });
 });
 
+/** A member of the demo shop, with a sign-up bonus of `points` if given. */
 async function createMember(fields: { firstName: string; lastName: string; email?: string; points?: number; tierRank?: number; lastActivityAt?: Date }) {
-  const member = await db().member.create({
-    data: {
-      shopId,
-      customerGid: `gid://shopify/Customer/${900000 + ++customerCounter}`,
+  const customerGid = `gid://shopify/Customer/${900000 + ++customerCounter}`;
+  return createMemberRow(
+    db(),
+    shopId,
+    {
+      customerGid,
       firstName: fields.firstName,
       lastName: fields.lastName,
       email: fields.email ?? `${fields.firstName.toLowerCase()}.${customerCounter}@example.com`,
       tierId: fields.tierRank === undefined ? null : tiers[fields.tierRank]!.id,
+      lastActivityAt: fields.lastActivityAt,
     },
-  });
-  if (fields.points) {
-    await inTransaction(db(), (tx) =>
-      appendLedgerEntry(tx, { shopId, memberId: member.id, delta: fields.points!, kind: "signup_bonus", idempotencyKey: `signup:${member.customerGid}` }),
-    );
-  }
-  // The sign-up bonus counts as activity; set the wanted last activity after it.
-  if (fields.lastActivityAt) await db().member.update({ where: { id: member.id }, data: { lastActivityAt: fields.lastActivityAt } });
-  return member;
+    { points: fields.points, kind: "signup_bonus", idempotencyKey: `signup:${customerGid}` },
+  );
 }
 
 function adjustRequest(memberId: string, fields: Record<string, string>) {
@@ -127,7 +124,7 @@ describe("adjusting a member's points", () => {
 
   it("refuses adjustments for a member of another shop", async () => {
     const other = await createTestShop(db());
-    const stranger = await db().member.create({ data: { shopId: other.id, customerGid: "gid://shopify/Customer/1", firstName: "Other" } });
+    const stranger = await createMemberRow(db(), other.id, { firstName: "Other" });
     expect(await adjustRequest(stranger.id, { points: "10", reason: "Not mine", requestId: randomUUID() })).toEqual({
       ok: false,
       errors: { form: "This member does not exist" },
@@ -251,7 +248,7 @@ describe("bulk actions on the members list", () => {
     const a = await createMember({ firstName: "Ex", lastName: "One" });
     const b = await createMember({ firstName: "Ex", lastName: "Two" });
     const other = await createTestShop(db());
-    const stranger = await db().member.create({ data: { shopId: other.id, customerGid: "gid://shopify/Customer/990001" } });
+    const stranger = await createMemberRow(db(), other.id);
     expect(await bulk({ intent: "exclude", ids: JSON.stringify([a.id, b.id, stranger.id]) })).toEqual({ ok: true, message: "Excluded 2 members" });
     const status = async (id: string) => (await db().member.findUniqueOrThrow({ where: { id } })).status;
     expect([await status(a.id), await status(b.id), await status(stranger.id)]).toEqual(["excluded", "excluded", "active"]);

@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { applyOrderSnapshot } from "../../app/loyalty/orders/orders.server";
 import { verifyLedger } from "../../app/loyalty/ledger/append.server";
-import { toOrderSnapshot } from "../../app/webhooks/payloads";
 import { createTestShop, useTestDatabase } from "../db";
-import { orderPayload } from "../fixtures/payloads";
+import { applyPaidOrder } from "../factories";
 
 // "Every Nth order" milestones: paid with the member's Nth earning order, once, whatever
 // the webhooks do (replays, an updated event after the paid one, a cancelled order).
@@ -12,8 +10,7 @@ const { db } = useTestDatabase();
 
 async function paid(domain: string, id: string, customerId: string, options: { cancelled?: boolean; minutes?: number } = {}) {
   const at = new Date(Date.now() + (options.minutes ?? 0) * 60_000).toISOString();
-  const payload = orderPayload({ id, customerId, lines: [{ price: "10.00" }], updatedAt: at, processedAt: at, ...(options.cancelled ? { cancelledAt: at } : {}) });
-  await applyOrderSnapshot(db(), domain, toOrderSnapshot(JSON.parse(JSON.stringify(payload))), { paidSignal: true });
+  await applyPaidOrder(db(), domain, { id, customerId, price: "10.00", at, ...(options.cancelled ? { cancelledAt: at } : {}) });
 }
 
 async function bonuses(shopId: string) {

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
-import { appendLedgerEntry, verifyLedger } from "../../app/loyalty/ledger/append.server";
+import { verifyLedger } from "../../app/loyalty/ledger/append.server";
 import { redeemReward } from "../../app/loyalty/rewards/redemptions.server";
-import { inTransaction } from "../../app/loyalty/tx.server";
 import { getEmulator } from "../../app/shopify/emulator.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { createTestShop, useTestDatabase } from "../db";
+import { createMember, createReward, customerGid } from "../factories";
 import { TEST_SECRET, useLocalModeEnv, useTestServer } from "../http";
 
 // Points-to-money rewards through POST /apps/kanta/redeem: the shopper chooses how many
@@ -24,11 +24,8 @@ async function shopWithMember(balance: number, rate = { pointsPerUnit: 100, unit
   const shop = await createTestShop(db());
   (await getEmulator()).addShop({ name: "Test", myshopifyDomain: shop.domain, currencyCode: "EUR", ianaTimezone: "Europe/Helsinki" });
   const customerId = String(820982911946160000n + BigInt(++seq));
-  const member = await db().member.create({ data: { shopId: shop.id, customerGid: `gid://shopify/Customer/${customerId}`, firstName: "Pia" } });
-  await inTransaction(db(), (tx) => appendLedgerEntry(tx, { shopId: shop.id, memberId: member.id, delta: balance, kind: "manual_adjustment", idempotencyKey: `manual:${randomUUID()}` }));
-  const reward = await db().reward.create({
-    data: { shopId: shop.id, type: "points_to_money", name: "Use your points", pointsCost: rate.pointsPerUnit, expiryDays: 30, minOrderMinor: 1000n, config: JSON.stringify(rate) },
-  });
+  const member = await createMember(db(), shop.id, { customerGid: customerGid(customerId), firstName: "Pia" }, { points: balance });
+  const reward = await createReward(db(), shop.id, "points_to_money", { pointsCost: rate.pointsPerUnit, expiryDays: 30, minOrderMinor: 1000n, config: JSON.stringify(rate) });
   return { shop, customerId, member, reward };
 }
 

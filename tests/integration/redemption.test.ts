@@ -7,6 +7,7 @@ import { findStalledRedemptions, STALLED_AFTER_MS } from "../../app/loyalty/rewa
 import { getEmulator } from "../../app/shopify/emulator.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { createTestShop, useTestDatabase } from "../db";
+import { createRedemption, createReward } from "../factories";
 import { orderPayload } from "../fixtures/payloads";
 import { TEST_SECRET, sendWebhook, useLocalModeEnv, useTestServer } from "../http";
 
@@ -27,9 +28,9 @@ async function shopWithMember(points: number) {
   await getJobRunner().idle();
   const member = await db().member.findFirstOrThrow({ where: { shopId: shop.id } });
   expect(member.points).toBe(points);
-  const amountOff = await db().reward.create({ data: { shopId: shop.id, type: "amount_off", name: "5 € off", pointsCost: 500, valueMinor: 500n, minOrderMinor: 2000n, expiryDays: 30 } });
-  const percentOff = await db().reward.create({ data: { shopId: shop.id, type: "percent_off", name: "15% off", pointsCost: 200, percentOff: 15 } });
-  const freeShipping = await db().reward.create({ data: { shopId: shop.id, type: "free_shipping", name: "Free shipping", pointsCost: 300 } });
+  const amountOff = await createReward(db(), shop.id, "amount_off", { name: "5 € off", pointsCost: 500, valueMinor: 500n, minOrderMinor: 2000n, expiryDays: 30 });
+  const percentOff = await createReward(db(), shop.id, "percent_off", { name: "15% off", pointsCost: 200, percentOff: 15 });
+  const freeShipping = await createReward(db(), shop.id, "free_shipping", { name: "Free shipping", pointsCost: 300 });
   return { shop, customerId, member, rewards: { amountOff, percentOff, freeShipping } };
 }
 
@@ -172,7 +173,7 @@ describe("redeeming points for discount codes", () => {
     const { shop, member, rewards } = await shopWithMember(1200);
     const old = new Date(Date.now() - STALLED_AFTER_MS - 1000);
     const mk = async (code: string) => {
-      const r = await db().redemption.create({ data: { shopId: shop.id, memberId: member.id, rewardId: rewards.percentOff.id, requestId: randomUUID(), rewardName: "15% off", pointsSpent: 200, status: "pending", code, createdAt: old } });
+      const r = await createRedemption(db(), { shopId: shop.id, memberId: member.id }, { rewardId: rewards.percentOff.id, rewardName: "15% off", pointsSpent: 200, status: "pending", code, createdAt: old });
       await db().ledgerEntry.create({ data: { shopId: shop.id, memberId: member.id, delta: -200, kind: "redeemed", idempotencyKey: `redeem:${r.id}` } });
       await db().member.update({ where: { id: member.id }, data: { points: { decrement: 200 } } });
       return r;

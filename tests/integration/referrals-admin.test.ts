@@ -1,5 +1,4 @@
 import { describe, expect, it } from "vitest";
-import { applyOrderSnapshot } from "../../app/loyalty/orders/orders.server";
 import { DEFAULT_REFERRAL_SETTINGS, serializeReferralSettings, settingsToDraft, type ReferralSettingsDraft } from "../../app/loyalty/referrals/settings";
 import { applyReferralForOrder } from "../../app/loyalty/referrals/completion.server";
 import { ensureReferralCode } from "../../app/loyalty/referrals/codes.server";
@@ -7,9 +6,8 @@ import { recordReferralVisit } from "../../app/loyalty/referrals/visits.server";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { action as listAction, loader as listLoader } from "../../app/routes/app.referrals._index";
 import { action as settingsAction, loader as settingsLoader } from "../../app/routes/app.referrals.settings";
-import { toOrderSnapshot } from "../../app/webhooks/payloads";
 import { useTestDatabase, useLocalAdminShop } from "../db";
-import { orderPayload } from "../fixtures/payloads";
+import { applyPaidOrder, createMember } from "../factories";
 
 // Route tests: the Referrals pages' loaders and actions called directly, in local mode (the
 // demo shop is signed in as "local-demo"), on a real database.
@@ -21,9 +19,7 @@ let counter = 0;
 
 useLocalAdminShop(db, async (id) => {
   shopId = id;
-  const member = await db().member.create({
-    data: { shopId, customerGid: "gid://shopify/Customer/7390000009001", firstName: "Aino", lastName: "Virtanen", email: "aino@example.com" },
-  });
+  const member = await createMember(db(), shopId, { customerGid: "gid://shopify/Customer/7390000009001", firstName: "Aino", lastName: "Virtanen", email: "aino@example.com" });
   referrer = { id: member.id, customerGid: member.customerGid };
 });
 
@@ -49,10 +45,7 @@ async function referredOrder(options: { selfVisit?: boolean; amount?: string } =
   const visit = await recordReferralVisit({ shopDomain: LOCAL_SHOP, code, visitorCustomerGid: options.selfVisit ? referrer.customerGid : null, userAgent: null }, db());
   const id = String(5_550_000_100_000 + ++counter);
   const at = new Date(Date.now() - 60_000).toISOString();
-  const snapshot = toOrderSnapshot(
-    JSON.parse(JSON.stringify(orderPayload({ id, customerId: null, lines: [{ price: options.amount ?? "50.00" }], updatedAt: at, processedAt: at, email: `friend${counter}@example.com`, noteAttributes: { kanta_ref: visit!.token! } }))),
-  );
-  await applyOrderSnapshot(db(), LOCAL_SHOP, snapshot, { paidSignal: true });
+  const { snapshot } = await applyPaidOrder(db(), LOCAL_SHOP, { id, customerId: null, price: options.amount ?? "50.00", at, email: `friend${counter}@example.com`, noteAttributes: { kanta_ref: visit!.token! } });
   const result = await applyReferralForOrder(db(), LOCAL_SHOP, snapshot, new Date());
   return db().referral.findUniqueOrThrow({ where: { id: result!.referralId } });
 }

@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { getJobRunner } from "../../app/jobs/queue.server";
 import { verifyLedger } from "../../app/loyalty/ledger/append.server";
-import { applyOrderSnapshot, applyRefund } from "../../app/loyalty/orders/orders.server";
+import { applyRefund } from "../../app/loyalty/orders/orders.server";
 import { TierPassCrash, runTierPass } from "../../app/loyalty/tiers/review.server";
-import { toOrderSnapshot, toRefundSnapshot } from "../../app/webhooks/payloads";
+import { toRefundSnapshot } from "../../app/webhooks/payloads";
 import { createTestShop, useTestDatabase } from "../db";
+import { applyPaidOrder } from "../factories";
 import { lineId, orderPayload, refundPayload } from "../fixtures/payloads";
 import { sendWebhook, useTestServer } from "../http";
 
@@ -42,10 +43,8 @@ async function shopWith(settings: Settings = {}) {
 }
 
 async function order(domain: string, customerId: string, price: string, processedAt: string, now = processedAt, extra: { id?: string; cancelledAt?: string } = {}) {
-  const id = extra.id ?? nextId();
-  const payload = orderPayload({ id, customerId, lines: [{ price }], updatedAt: processedAt, processedAt, cancelledAt: extra.cancelledAt ?? null });
-  await applyOrderSnapshot(db(), domain, toOrderSnapshot(payload), { paidSignal: true, now: new Date(now) });
-  return id;
+  const paid = await applyPaidOrder(db(), domain, { id: extra.id, customerId, price, at: processedAt, cancelledAt: extra.cancelledAt ?? null, now: new Date(now) });
+  return paid.orderId;
 }
 
 async function refund(domain: string, orderId: string, amount: string, at: string) {

@@ -4,6 +4,7 @@ import { getJobRunner } from "../../app/jobs/queue.server";
 import { getEmulator } from "../../app/shopify/emulator.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { createTestShop, useTestDatabase } from "../db";
+import { createReward } from "../factories";
 import { customerPayload } from "../fixtures/payloads";
 import { TEST_SECRET, sendWebhook, useLocalModeEnv, useTestServer } from "../http";
 
@@ -37,7 +38,7 @@ const post = (shop: string, customerId: string, path: string, body: unknown) =>
 describe("tier perks on the storefront", () => {
   it("locks a tier-only reward with the tier's name, refuses redeeming it below the tier, allows it at the tier", async () => {
     const { shop, tiers, customerId, member } = await setup();
-    const reward = await db().reward.create({ data: { shopId: shop.id, type: "amount_off", name: "Gold gift", pointsCost: 50, valueMinor: 1000n, minTierRank: 2 } });
+    const reward = await createReward(db(), shop.id, "amount_off", { name: "Gold gift", pointsCost: 50, valueMinor: 1000n, minTierRank: 2 });
     const before = await view(shop.domain, customerId);
     expect(before.rewards.find((r: { id: string }) => r.id === reward.id)).toMatchObject({ redeemable: false, reason: "tier_required", minTierRank: 2, minTierName: "Gold" });
 

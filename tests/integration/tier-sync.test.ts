@@ -1,19 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { syncDueTierChanges, TIER_SYNC_MAX_ATTEMPTS } from "../../app/jobs/tier-sync.server";
-import { applyOrderSnapshot } from "../../app/loyalty/orders/orders.server";
 import { runTierPass } from "../../app/loyalty/tiers/review.server";
 import { KANTA_TIER_FLOW_TRIGGER, TIER_METAFIELD } from "../../app/shopify/customers.server";
 import { AdminEmulator, loadAdminSchema } from "../../app/shopify/emulator.server";
-import { toOrderSnapshot } from "../../app/webhooks/payloads";
 import { createTestShop, useTestDatabase } from "../db";
-import { orderPayload } from "../fixtures/payloads";
+import { applyPaidOrder } from "../factories";
+import { expectLoggedError } from "../logged-errors";
 
 // The TierChange outbox to Shopify through the Admin API emulator (every document checked
 // against Shopify's published schema): customer tags, the app metafield, the Flow trigger,
 // failures, retries with backoff, and giving up.
 
 const { db } = useTestDatabase();
-let seq = 0;
 
 async function setup() {
   const shop = await createTestShop(db());
@@ -25,8 +23,7 @@ async function setup() {
 }
 
 async function order(domain: string, customerId: string, price: string, at: string) {
-  const payload = orderPayload({ id: String(8_800_000 + ++seq), customerId, lines: [{ price }], updatedAt: at, processedAt: at });
-  await applyOrderSnapshot(db(), domain, toOrderSnapshot(payload), { paidSignal: true, now: new Date(at) });
+  await applyPaidOrder(db(), domain, { customerId, price, at, now: new Date(at) });
 }
 
 const gid = (id: string) => `gid://shopify/Customer/${id}`;
@@ -94,6 +91,7 @@ describe("tier sync to Shopify", () => {
 
   it("gives up after the last attempt and keeps the error; Shopify's userErrors count as failures", async () => {
     const { shop, emulator, sync } = await setup();
+    expectLoggedError(/tier sync failed for good .*Resource not found/);
     const at = "2026-06-01T10:00:00Z";
     await order(shop.domain, "7003", "300.00", at);
     emulator.deleteCustomer(gid("7003"));

@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { getJobRunner } from "../../app/jobs/queue.server";
-import { applyOrderSnapshot } from "../../app/loyalty/orders/orders.server";
 import { calendarYearBounds } from "../../app/loyalty/tiers/rules";
 import { signProxyQuery } from "../../app/shopify/signing";
-import { toOrderSnapshot } from "../../app/webhooks/payloads";
 import { createTestShop, useTestDatabase } from "../db";
+import { applyPaidOrder } from "../factories";
 import { lineId, orderPayload, refundPayload } from "../fixtures/payloads";
 import { TEST_SECRET, sendWebhook, useTestServer } from "../http";
 
@@ -94,13 +93,7 @@ describe("VIP tiers by yearly spend", () => {
   it("counts only orders of the shop-local year (Helsinki turns the year at 22:00 UTC)", async () => {
     const shop = await createTestShop(db());
     const now = new Date("2027-01-10T12:00:00Z");
-    const apply = (id: string, processedAt: string, price: string) =>
-      applyOrderSnapshot(
-        db(),
-        shop.domain,
-        toOrderSnapshot(orderPayload({ id, customerId: "3501", lines: [{ price }], updatedAt: processedAt, processedAt })),
-        { paidSignal: true, now },
-      );
+    const apply = (id: string, processedAt: string, price: string) => applyPaidOrder(db(), shop.domain, { id, customerId: "3501", price, at: processedAt, now });
     // 23:30 on 31 December in Helsinki: last year.
     await apply("9501", "2026-12-31T21:30:00Z", "200.00");
     // 00:30 on 1 January in Helsinki: this year.

@@ -164,7 +164,7 @@ describe("how rules read", () => {
   });
 
   it("says how often, the way the claim code pays it", () => {
-    expect(limitLabel("social_follow", "unlimited")).toBe("Once per customer"); // actions.ts claimPeriod
+    expect(limitLabel("social_follow", "unlimited")).toBe("Once per customer"); // app/loyalty/earn/actions.ts claimPeriod
     expect(limitLabel("birthday", "unlimited")).toBe("Once a year per customer");
     expect(limitLabel("nth_order", "once")).toBe("Only the Nth order");
     expect(limitLabel("nth_order", "once", 5)).toBe("Only the 5th order");

@@ -1,5 +1,5 @@
 // Bonus actions a shopper claims from the storefront widget ("Ways to earn"), and how each
-// earning rule looks to a shopper. Pure; persistence is in actions.server.ts.
+// earning rule looks to a shopper. Pure; persistence is in ./claim.server.ts.
 //
 // A claim is the shopper's word: Kanta cannot see an Instagram follow or a newsletter
 // sign-up. What it guarantees is that a claim pays at most once per period. The period is

@@ -6,7 +6,7 @@ import { invalidateShopConfig } from "../program/shop-config.server";
 
 // The admin's campaigns: points multipliers over a window of shop-local time, stored in
 // UTC (Campaign.startsAt/endsAt), for every member or some tiers (Campaign.tierRanks).
-// Overlapping campaigns are allowed: they multiply (earning.ts combineMultipliers).
+// Overlapping campaigns are allowed: they multiply (../orders/order-points.ts combineMultipliers).
 
 export class CampaignError extends Error {
   override name = "CampaignError";

@@ -9,7 +9,7 @@ import { inTransaction } from "../tx.server";
 
 // A shopper claims a bonus action from the widget (follow, newsletter, birthday, custom).
 // The rule's points are one "action_bonus" ledger row whose idempotency key carries the
-// claim's period (app/loyalty/actions.ts computeClaimKey): a replay, a double click or 20
+// claim's period (./actions.ts computeClaimKey): a replay, a double click or 20
 // concurrent requests find or collide on that key, and exactly one row is written.
 //
 // Birthday: the bonus celebrates the birthday, and claiming it is how the shopper tells

@@ -8,7 +8,7 @@ import { invalidateShopConfig } from "../program/shop-config.server";
 import { inTransaction } from "../tx.server";
 
 // The admin's "Ways to earn": list, create, edit, switch on/off and delete earning rules.
-// Every change drops this process's cached shop config (shop-config.server.ts), so the
+// Every change drops this process's cached shop config (../program/shop-config.server.ts), so the
 // next order event reads the new rule; other processes see it within the cache's TTL.
 
 export class EarnRuleError extends Error {

@@ -203,7 +203,7 @@ export function awardedWhen(type: string, config: RuleConfig = {}): string {
   }
 }
 
-/** What the purchase rule never counts (app/loyalty/earning.ts, decision 0003). */
+/** What the purchase rule never counts (../orders/order-points.ts, decision 0003). */
 export const PURCHASE_EXCLUSIONS =
   "Counted on the products' price after discounts, in your shop currency. Shipping, taxes, tips, duties and gift cards earn nothing; refunds and cancellations take the points back.";
 

@@ -1,4 +1,4 @@
-// The ledger's vocabulary and its pure rules. Persistence is in ledger.server.ts.
+// The ledger's vocabulary and its pure rules. Persistence is in ./append.server.ts.
 //
 // Every change to a member's points is one append-only row with an idempotency key unique
 // per shop. A row moves points between two buckets: `delta` changes spendable points,

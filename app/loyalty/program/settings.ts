@@ -141,7 +141,7 @@ export function storefrontWidgetDefaults(json: string | null | undefined): Widge
 
 /**
  * Customer tags as the merchant typed them (a list or one comma-separated string):
- * trimmed, lower-case (tag matching ignores case, ./program.ts), empty ones dropped,
+ * trimmed, lower-case (tag matching ignores case, ./defaults.ts), empty ones dropped,
  * duplicates removed, first occurrence kept.
  */
 export function normaliseTags(tags: readonly string[]): string[] {

@@ -27,12 +27,12 @@ export interface ShopConfig {
   };
   purchaseRule: { points: number; spendMinor: bigint } | null;
   signupRule: { points: number; name: string } | null;
-  /** Enabled "every Nth order" milestone rules (app/loyalty/earn-rules.ts nthOrderBonus). */
+  /** Enabled "every Nth order" milestone rules (../earn/milestones.ts nthOrderBonus). */
   nthOrderRules: NthOrderRule[];
   entryTierId: string | null;
-  /** The tier ladder, by rank ascending (qualification and perks: ./tiers.ts). */
+  /** The tier ladder, by rank ascending (qualification and perks: ../tiers/rules.ts). */
   tiers: { id: string; name: string; rank: number; thresholdMinor: number; multiplierPermille: number; perks: TierPerks }[];
-  /** Enabled points campaigns not long over (orders settle days after they are placed): ./campaigns.ts. */
+  /** Enabled points campaigns not long over (orders settle days after they are placed): ../earn/campaigns.ts. */
   campaigns: CampaignRule[];
 }
 

@@ -37,7 +37,7 @@ export function referralUrl(shopDomain: string, code: string): string {
   return `${storefrontOrigin(shopDomain)}/apps/kanta/r/${code}`;
 }
 
-/** customer-view.server.ts `customer.referral`: a contract with the widget (add fields, never rename). */
+/** ../storefront/customer-view.server.ts `customer.referral`: a contract with the widget (add fields, never rename). */
 export interface MemberReferralView {
   url: string;
   code: string;

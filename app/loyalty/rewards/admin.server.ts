@@ -6,7 +6,7 @@ import { REWARD_TYPES, describeRewardValue, parseRewardConfig, type PointsRate, 
 // The admin's rewards catalogue ("Ways to redeem"): list, create, edit, enable/disable and
 // delete. A reward that has ever been redeemed is disabled instead of deleted, so every
 // redemption keeps its reward. Rewards are not in the per-process shop config cache
-// (./shop-config.server.ts caches program settings, earning rules and tiers only): the
+// (../program/shop-config.server.ts caches program settings, earning rules and tiers only): the
 // redeem path and the widget read them from the database, so a change is live at once.
 
 export const MAX_REWARD_POINTS = 1_000_000;

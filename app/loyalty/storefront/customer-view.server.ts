@@ -18,7 +18,7 @@ export interface CustomerView {
     pendingPoints: number;
     lifetimePoints: number;
     status: string;
-    /** The member's tier and what is missing for the next, in the basis' unit (./tiers.server.ts MemberTierView). */
+    /** The member's tier and what is missing for the next, in the basis' unit (../tiers/view.server.ts MemberTierView). */
     tier: MemberTierView | null;
     recentActivity: { at: string; kind: string; points: number; pendingPoints: number; note: string | null }[];
     redemptions: RedemptionView[];
