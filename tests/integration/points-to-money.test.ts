@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { appendLedgerEntry, verifyLedger } from "../../app/loyalty/ledger.server";
 import { redeemReward } from "../../app/loyalty/redemptions.server";
 import { inTransaction } from "../../app/loyalty/tx.server";
-import { getEmulator } from "../../app/shopify/emulator.server";
+import { getEmulator } from "../../app/local/emulator.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { createTestShop, useTestDatabase } from "../db";
 import { TEST_SECRET, useLocalModeEnv, useTestServer } from "../http";

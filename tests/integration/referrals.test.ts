@@ -4,7 +4,7 @@ import { getJobRunner } from "../../app/jobs/queue.server";
 import { verifyLedger } from "../../app/loyalty/ledger.server";
 import { DEFAULT_REFERRAL_SETTINGS, serializeReferralSettings, type ReferralSettings } from "../../app/loyalty/referrals";
 import { decideHeldReferral, releaseDueReferrals } from "../../app/loyalty/referrals.server";
-import { getEmulator } from "../../app/shopify/emulator.server";
+import { getEmulator } from "../../app/local/emulator.server";
 import { referralGatewayForShop } from "../../app/shopify/referral-contacts.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { createTestShop, useTestDatabase } from "../db";

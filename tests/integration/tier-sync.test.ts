@@ -3,7 +3,7 @@ import { syncDueTierChanges, TIER_SYNC_MAX_ATTEMPTS } from "../../app/jobs/tier-
 import { applyOrderSnapshot } from "../../app/loyalty/orders.server";
 import { runTierPass } from "../../app/loyalty/tiers.server";
 import { KANTA_TIER_FLOW_TRIGGER, TIER_METAFIELD } from "../../app/shopify/customers.server";
-import { AdminEmulator, loadAdminSchema } from "../../app/shopify/emulator.server";
+import { AdminEmulator, loadAdminSchema } from "../../app/local/emulator.server";
 import { toOrderSnapshot } from "../../app/webhooks/payloads";
 import { createTestShop, useTestDatabase } from "../db";
 import { orderPayload } from "../fixtures/payloads";
