@@ -19,6 +19,10 @@ process.env.KANTA_LOCAL = "1";
 const port = Number(process.env.PORT ?? 3000);
 process.env.SHOPIFY_APP_URL = `http://localhost:${port}`;
 const skipBuild = process.argv.includes("--no-build");
+if (skipBuild && readBuildInfo(path.join(root, "build-local"))?.target !== "local") {
+  console.error(`--no-build needs a local-mode build in build-local/ (no build-local/${BUILD_INFO_FILE}): run \`npm run local\` without --no-build.`);
+  process.exit(1);
+}
 
 function run(command, args, label) {
   console.log(`» ${label}`);
@@ -32,12 +36,7 @@ function run(command, args, label) {
 console.log(`» migrating ${process.env.DATABASE_URL}`);
 await migrate(process.env.DATABASE_URL, { quiet: true });
 run(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/seed.ts"], "seeding the demo shop");
-if (skipBuild) {
-  if (readBuildInfo(path.join(root, "build-local"))?.target !== "local") {
-    console.error(`--no-build needs a local-mode build in build-local/ (no build-local/${BUILD_INFO_FILE}): run \`npm run local\` without --no-build.`);
-    process.exit(1);
-  }
-} else {
+if (!skipBuild) {
   console.log("» building");
   const { build } = await import("./build.mjs");
   await build({ local: true }).catch((error) => {

@@ -15,7 +15,8 @@ import { root } from "./local-server";
 // on SQLite and started with Node 24. It proves that the production server and worker
 // bundles need no devDependency (graphql, @shopify/dev-mcp, liquidjs, …), that they answer,
 // and that local mode's routes (docs/decisions/0011) are not in them: /local/* is 404 even
-// with KANTA_LOCAL=1 in the environment. About 1.5 minutes, most of it npm ci.
+// with KANTA_LOCAL=1 in the environment. About 1.5 minutes alone (4 on a busy machine), most of
+// it npm ci.
 
 const node = existsSync(path.join(root, "node_modules", "node", "bin", "node")) ? path.join(root, "node_modules", "node", "bin", "node") : process.execPath;
 const secret = "kanta-production-install-secret";
@@ -92,7 +93,7 @@ beforeAll(async () => {
   ]);
   // `npm run setup`: both Prisma clients (the prisma CLI is a dependency), then migrations.
   await run("npm", ["run", "setup", "--prefix", dir], { cwd: dir, env });
-}, 420_000);
+}, 600_000);
 
 afterAll(async () => {
   for (const server of servers) server.kill("SIGTERM");
