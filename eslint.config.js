@@ -47,7 +47,7 @@ const noStaticLocalImport = [
 ].map((selector) => ({ selector, message: "app/local is local mode only: load it with a dynamic import() behind the KANTA_LOCAL check." }));
 
 export default tseslint.config(
-  { ignores: ["build/", "public/build/", "node_modules/", ".cache/", "tests/.tmp/", "extensions/**/assets/*.min.js"] },
+  { ignores: ["build/", "public/build/", "build-local/", "public/build-local/", "node_modules/", ".cache/", "tests/.tmp/", "extensions/**/assets/*.min.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -91,7 +91,7 @@ export default tseslint.config(
   },
   {
     // STYLE.md rule 1: routes are thin; persistence lives in app/loyalty/*.server.ts.
-    files: ["app/routes/**"],
+    files: ["app/routes/**", "app/local/routes/**"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ group: ["**/db.server", "@prisma/client"], message: "Routes call app/loyalty; they do not use Prisma." }] }],
     },
@@ -101,6 +101,16 @@ export default tseslint.config(
     files: ["app/loyalty/**/!(*.server).ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ group: ["**/*.server", "@prisma/client", "@shopify/*"], message: "Pure domain modules import no persistence or Shopify code." }] }],
+    },
+  },
+  {
+    // Local mode's code (app/local) is reached only through the dynamic import in
+    // app/shopify/admin.server.ts, which production builds compile out (docs/decisions/0011).
+    files: ["app/**"],
+    ignores: ["app/local/**"],
+    // (typescript-eslint's copy of the rule, so the rules above and below still apply here.)
+    rules: {
+      "@typescript-eslint/no-restricted-imports": ["error", { patterns: [{ group: ["**/local/*", "~/local/*"], message: "Only local mode loads app/local: use localAdminGraphql (app/shopify/admin.server.ts)." }] }],
     },
   },
   {

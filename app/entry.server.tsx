@@ -3,6 +3,7 @@ import { renderToPipeableStream } from "react-dom/server";
 import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
+import { isLocalMode } from "./env.server";
 import { getShopify } from "./shopify.server";
 import { startJobRunner } from "./jobs/queue.server";
 import { log } from "./log.server";
@@ -24,7 +25,7 @@ export default async function handleRequest(
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
-  if (process.env.KANTA_LOCAL !== "1") getShopify().addDocumentResponseHeaders(request, responseHeaders);
+  if (!isLocalMode()) getShopify().addDocumentResponseHeaders(request, responseHeaders);
   const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
 
   return new Promise((resolve, reject) => {

@@ -38,8 +38,13 @@ export function getEnv(): Env {
   return cached;
 }
 
+/**
+ * Local mode: KANTA_LOCAL=1, and never in a production build. The Remix compiler replaces
+ * `process.env.NODE_ENV` with the build's mode, so in the output of `npm run build` this is
+ * false whatever the environment says at run time.
+ */
 export function isLocalMode(): boolean {
-  return getEnv().KANTA_LOCAL === "1";
+  return getEnv().KANTA_LOCAL === "1" && process.env.NODE_ENV !== "production";
 }
 
 /** For tests that change process.env between cases. */

@@ -6,7 +6,7 @@
 //   npm run bench -- [--orders 2000] [--concurrency 32] [--db sqlite,postgres]
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -15,6 +15,7 @@ import pg from "pg";
 import { createPrismaClient } from "../app/db.server";
 import { ensureShop } from "../app/loyalty/program/shops.server";
 import { webhookHeaders } from "../app/shopify/signing";
+import { readBuildInfo } from "../scripts/build-info.mjs";
 import { migrate } from "../scripts/migrate.mjs";
 import { orderPayload, toShopifyJson } from "../tests/fixtures/payloads";
 
@@ -184,7 +185,8 @@ async function runOne(kind: "sqlite" | "postgres") {
   };
 }
 
-if (!existsSync(path.join(root, "build", "index.js"))) {
+// `npm start` serves only a production build (build/kanta-build.json, scripts/build.mjs).
+if (readBuildInfo(path.join(root, "build"))?.mode !== "production") {
   spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
 }
 const results = [];

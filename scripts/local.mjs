@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm run local`: Kanta for real on this machine, with no Shopify account and no network.
 // SQLite, migrations applied, a seeded demo shop, the Admin API emulator, the App Bridge
-// stand-in; bound to 127.0.0.1 only. Refuses to start with NODE_ENV=production.
+// stand-in; bound to 127.0.0.1 only. Refuses to start with NODE_ENV=production. Builds into
+// build-local/ and public/build-local/, never over the production build (scripts/build.mjs).
 import { spawnSync } from "node:child_process";
 import path from "node:path";
+import { BUILD_INFO_FILE, readBuildInfo } from "./build-info.mjs";
 import { loadLocalEnv, root } from "./env.mjs";
 import { migrate } from "./migrate.mjs";
 
@@ -17,6 +19,10 @@ process.env.KANTA_LOCAL = "1";
 const port = Number(process.env.PORT ?? 3000);
 process.env.SHOPIFY_APP_URL = `http://localhost:${port}`;
 const skipBuild = process.argv.includes("--no-build");
+if (skipBuild && readBuildInfo(path.join(root, "build-local"))?.target !== "local") {
+  console.error(`--no-build needs a local-mode build in build-local/ (no build-local/${BUILD_INFO_FILE}): run \`npm run local\` without --no-build.`);
+  process.exit(1);
+}
 
 function run(command, args, label) {
   console.log(`» ${label}`);
@@ -30,12 +36,20 @@ function run(command, args, label) {
 console.log(`» migrating ${process.env.DATABASE_URL}`);
 await migrate(process.env.DATABASE_URL, { quiet: true });
 run(process.execPath, [path.join(root, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/seed.ts"], "seeding the demo shop");
-if (!skipBuild) run(process.execPath, [path.join(root, "node_modules", "@remix-run", "dev", "dist", "cli.js"), "build"], "building");
+if (!skipBuild) {
+  console.log("» building");
+  const { build } = await import("./build.mjs");
+  await build({ local: true }).catch((error) => {
+    console.error(`building failed: ${error.message}`);
+    process.exit(1);
+  });
+}
 
 const { serve } = await import("./serve.mjs");
 await serve({
   host: "127.0.0.1",
   port,
+  local: true,
   onReady: () => {
     console.log(`
 Kanta is running in local mode.

@@ -25,14 +25,15 @@ export default async function setup() {
     await migrate(pgDatabaseUrl(`${prefix}template`), { log: () => {} });
   } else {
     await migrate(`file:${path.join(tmp, "template.db")}`, { quiet: true });
-    // The browser tests run local mode on the current code: build it once for all of them
-    // (KANTA_TEST_NO_BUILD=1 skips it for runs without browser tests).
+    // The browser tests run local mode on the current code: build it once for all of them,
+    // into build-local/ with NODE_ENV=test (KANTA_TEST_NO_BUILD=1 skips it for runs without
+    // browser tests).
     if (process.env.KANTA_TEST_NO_BUILD === "1") return;
-    const build = spawnSync(process.execPath, [path.join("node_modules", "@remix-run", "dev", "dist", "cli.js"), "build"], {
+    const build = spawnSync(process.execPath, [path.join("scripts", "build.mjs"), "--local"], {
       cwd: process.cwd(),
       encoding: "utf8",
     });
-    if (build.status !== 0) throw new Error(`remix build failed:\n${build.stdout}\n${build.stderr}`);
+    if (build.status !== 0) throw new Error(`local-mode build failed:\n${build.stdout}\n${build.stderr}`);
     // Unpack the npm-shipped Chromium now if it is the one to use, not in each test worker.
     await findChromium();
   }

@@ -18,9 +18,7 @@ export interface AdminContext {
  */
 export async function requireAdmin(request: Request): Promise<AdminContext> {
   if (isLocalMode()) {
-    const { getEmulator } = await import("./emulator.server");
-    const emulator = await getEmulator();
-    return { shop: LOCAL_SHOP, graphql: emulator.client(LOCAL_SHOP), local: true, staff: "local-demo" };
+    return { shop: LOCAL_SHOP, graphql: await localAdminGraphql(LOCAL_SHOP), local: true, staff: "local-demo" };
   }
   const { admin, session } = await getShopify().authenticate.admin(request);
   const email = session.onlineAccessInfo?.associated_user?.email;
@@ -29,10 +27,23 @@ export async function requireAdmin(request: Request): Promise<AdminContext> {
 
 /** Admin API for background work (no request): the shop's offline session. */
 export async function getAdminGraphqlForShop(shop: string): Promise<AdminGraphql> {
-  if (isLocalMode()) {
-    const { getEmulator } = await import("./emulator.server");
-    return (await getEmulator()).client(shop);
-  }
+  if (isLocalMode()) return localAdminGraphql(shop);
   const { admin } = await getShopify().unauthenticated.admin(shop);
   return admin.graphql as AdminGraphql;
+}
+
+/**
+ * Local mode's Admin API: the emulator in app/local/. The one place where code that runs in
+ * production reaches local-only code, and only through a dynamic import behind a
+ * compile-time check. `npm run build` compiles NODE_ENV=production into the server, which
+ * drops this branch, so the production server neither bundles nor imports the emulator or
+ * its devDependencies (graphql, @shopify/dev-mcp's schema). See
+ * docs/decisions/0011-local-code-out-of-production.md.
+ */
+export async function localAdminGraphql(shop: string): Promise<AdminGraphql> {
+  if (process.env.NODE_ENV !== "production") {
+    const { getEmulator } = await import("../local/emulator.server");
+    return (await getEmulator()).client(shop);
+  }
+  throw new Error("Local mode is not part of a production build.");
 }

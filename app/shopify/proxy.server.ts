@@ -2,6 +2,7 @@ import { z } from "zod";
 import { isLocalMode } from "../env.server";
 import type { RateLimiter } from "../loyalty/storefront/rate-limit";
 import { getShopify } from "../shopify.server";
+import { localAdminGraphql } from "./admin.server";
 import type { AdminGraphql } from "./graphql";
 
 // App proxy requests: Shopify signs the query string (including logged_in_customer_id)
@@ -40,10 +41,7 @@ export async function requireProxyContext(request: Request): Promise<ProxyContex
   const customerId = url.searchParams.get("logged_in_customer_id") ?? "";
   if (customerId !== "" && !/^\d+$/.test(customerId)) throw jsonError(400, "bad_customer", "Malformed customer id.");
   let graphql: AdminGraphql | null = admin ? (admin.graphql as AdminGraphql) : null;
-  if (isLocalMode()) {
-    const { getEmulator } = await import("./emulator.server");
-    graphql = (await getEmulator()).client(shop);
-  }
+  if (isLocalMode()) graphql = await localAdminGraphql(shop);
   return { shop, customerGid: customerId ? `gid://shopify/Customer/${customerId}` : null, graphql };
 }
 

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { verifyLedger } from "../../app/loyalty/ledger/append.server";
 import { redeemReward } from "../../app/loyalty/rewards/redemptions.server";
-import { getEmulator } from "../../app/shopify/emulator.server";
+import { getEmulator } from "../../app/local/emulator.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { createTestShop, useTestDatabase } from "../db";
 import { createMember, createReward, customerGid } from "../factories";

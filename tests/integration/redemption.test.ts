@@ -4,7 +4,7 @@ import { getJobRunner } from "../../app/jobs/queue.server";
 import { verifyLedger } from "../../app/loyalty/ledger/append.server";
 import { recoverStalledRedemptions } from "../../app/jobs/redemptions-job.server";
 import { findStalledRedemptions, STALLED_AFTER_MS } from "../../app/loyalty/rewards/redemptions.server";
-import { getEmulator } from "../../app/shopify/emulator.server";
+import { getEmulator } from "../../app/local/emulator.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { createTestShop, useTestDatabase } from "../db";
 import { createRedemption, createReward } from "../factories";

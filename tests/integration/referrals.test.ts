@@ -4,7 +4,7 @@ import { getJobRunner } from "../../app/jobs/queue.server";
 import { verifyLedger } from "../../app/loyalty/ledger/append.server";
 import { DEFAULT_REFERRAL_SETTINGS, serializeReferralSettings, type ReferralSettings } from "../../app/loyalty/referrals/settings";
 import { decideHeldReferral, releaseDueReferrals } from "../../app/loyalty/referrals/completion.server";
-import { getEmulator } from "../../app/shopify/emulator.server";
+import { getEmulator } from "../../app/local/emulator.server";
 import { referralGatewayForShop } from "../../app/shopify/referral-contacts.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { createTestShop, useTestDatabase } from "../db";

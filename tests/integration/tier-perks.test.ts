@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { getJobRunner } from "../../app/jobs/queue.server";
-import { getEmulator } from "../../app/shopify/emulator.server";
+import { getEmulator } from "../../app/local/emulator.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { createTestShop, useTestDatabase } from "../db";
 import { createReward } from "../factories";

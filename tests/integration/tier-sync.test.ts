@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { syncDueTierChanges, TIER_SYNC_MAX_ATTEMPTS } from "../../app/jobs/tier-sync.server";
 import { runTierPass } from "../../app/loyalty/tiers/review.server";
 import { KANTA_TIER_FLOW_TRIGGER, TIER_METAFIELD } from "../../app/shopify/customers.server";
-import { AdminEmulator, loadAdminSchema } from "../../app/shopify/emulator.server";
+import { AdminEmulator, loadAdminSchema } from "../../app/local/emulator.server";
 import { createTestShop, useTestDatabase } from "../db";
 import { applyPaidOrder } from "../factories";
 import { expectLoggedError } from "../logged-errors";

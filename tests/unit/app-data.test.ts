@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { appDataRetryDelayMs, buildProgramAppData } from "../../app/jobs/app-data.server";
 import { APP_DATA_METAFIELDS_SET, CURRENT_APP_INSTALLATION } from "../../app/shopify/documents";
-import { validateAdminDocument } from "../../app/shopify/emulator.server";
+import { validateAdminDocument } from "../../app/local/emulator.server";
 
 // The app-data metafield's value (what the storefront app embed's Liquid reads).
 

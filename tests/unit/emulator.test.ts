@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ALL_DOCUMENTS } from "../../app/shopify/documents";
-import { AdminEmulator, DEMO_SHOP, loadAdminSchema, validateAdminDocument } from "../../app/shopify/emulator.server";
+import { AdminEmulator, DEMO_SHOP, loadAdminSchema, validateAdminDocument } from "../../app/local/emulator.server";
 import { runAdminQuery, ShopifyApiError } from "../../app/shopify/graphql";
 import { API_VERSION } from "../../app/shopify.server";
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { getEnv, resetEnvCache } from "../../app/env.server";
-import { loader as appBridgeStandIn } from "../../app/routes/local.app-bridge[.]js";
+import { loader as appBridgeStandIn } from "../../app/local/routes/local.app-bridge[.]js";
 
 const saved = { ...process.env };
 afterEach(() => {

@@ -8,7 +8,7 @@ import {
   parseRewardConfig,
   type RewardDef,
 } from "../../app/loyalty/rewards/rewards";
-import { AdminEmulator, DEMO_PRODUCTS, DEMO_SHOP, loadAdminSchema } from "../../app/shopify/emulator.server";
+import { AdminEmulator, DEMO_PRODUCTS, DEMO_SHOP, loadAdminSchema } from "../../app/local/emulator.server";
 import { createRewardDiscount } from "../../app/shopify/discounts.server";
 import { PRODUCTS_WITH_VARIANTS } from "../../app/shopify/documents";
 import { runAdminQuery } from "../../app/shopify/graphql";

@@ -2,9 +2,10 @@ import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { Liquid, Tag, type Context, type Emitter, type TagToken, type TopLevelToken, type Liquid as LiquidEngine } from "liquidjs";
 import { getEnv } from "../env.server";
-import { signProxyQuery } from "./signing";
-import { LOCAL_SHOP } from "./admin.server";
-import { PROGRAM_APP_DATA_METAFIELD } from "./app-data.server";
+import { signProxyQuery } from "../shopify/signing";
+import { LOCAL_SHOP } from "../shopify/admin.server";
+import { PROGRAM_APP_DATA_METAFIELD } from "../shopify/app-data.server";
+import { getEmulator } from "./emulator.server";
 
 // Local mode's storefront: renders the theme app extension's own Liquid blocks and assets
 // (extensions/kanta-widget) into a plain demo store page with liquidjs, and plays Shopify's
@@ -75,7 +76,6 @@ export interface PreviewCustomer {
  * AppDataSync job like in a real store. Nothing synced yet: no metafields.
  */
 export async function localAppObject(shopDomain = LOCAL_SHOP): Promise<{ metafields: Record<string, Record<string, { value: unknown; type: string }>> }> {
-  const { getEmulator } = await import("./emulator.server");
   const emulator = await getEmulator();
   const metafields: Record<string, Record<string, { value: unknown; type: string }>> = {};
   const program = emulator.appDataMetafield(shopDomain, PROGRAM_APP_DATA_METAFIELD.namespace, PROGRAM_APP_DATA_METAFIELD.key);

@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { isLocalMode } from "../env.server";
-import { readExtensionAsset } from "../shopify/local-storefront.server";
+import { isLocalMode } from "../../env.server";
+import { readExtensionAsset } from "../storefront.server";
 
 // The extension's assets, as Shopify's CDN would serve them (local mode only).
 export const loader = async ({ params }: LoaderFunctionArgs) => {

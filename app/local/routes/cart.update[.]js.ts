@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { isLocalMode } from "../env.server";
+import { isLocalMode } from "../../env.server";
 
 // Local mode's stand-in for the storefront's AJAX Cart API, POST /cart/update.js, as far as
 // the widget uses it: cart attributes (the referral's kanta_ref). The cart lives in a

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { isLocalMode } from "../env.server";
-import { previewCustomerFromCookie, signedProxyRequest } from "../shopify/local-storefront.server";
+import { isLocalMode } from "../../env.server";
+import { previewCustomerFromCookie, signedProxyRequest } from "../storefront.server";
 
 // Local mode plays Shopify's app proxy: the storefront preview calls /apps/kanta/<path>
 // on its own origin; this signs the call as Shopify would (shop, logged_in_customer_id of

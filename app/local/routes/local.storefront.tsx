@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { isLocalMode } from "../env.server";
-import { listPreviewMembers } from "../loyalty/program/overview.server";
-import { LOCAL_SHOP } from "../shopify/admin.server";
-import { renderStorefrontPage } from "../shopify/local-storefront-page.server";
+import { isLocalMode } from "../../env.server";
+import { listPreviewMembers } from "../../loyalty/program/overview.server";
+import { LOCAL_SHOP } from "../../shopify/admin.server";
+import { renderStorefrontPage } from "../storefront-page.server";
 
 // GET /local/storefront?customer=<id>|guest&locale=en|fi|da|sv&widget=0
 // A demo store page with the theme app extension's app embed, as a shopper sees it.

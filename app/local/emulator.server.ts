@@ -11,8 +11,8 @@ import {
   type GraphQLSchema,
   type IntrospectionQuery,
 } from "graphql";
-import { KANTA_TIER_FLOW_TRIGGER } from "./customers.server";
-import type { AdminGraphql } from "./graphql";
+import { KANTA_TIER_FLOW_TRIGGER } from "../shopify/customers.server";
+import type { AdminGraphql } from "../shopify/graphql";
 
 // A local stand-in for Shopify's Admin GraphQL API, for local mode and tests only.
 // Every document is parsed and validated against Shopify's published Admin schema (the

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { EXTENSION_DIR, PREVIEW_CUSTOMER_COOKIE, renderExtensionBlock, type PreviewCustomer } from "./local-storefront.server";
+import { EXTENSION_DIR, PREVIEW_CUSTOMER_COOKIE, renderExtensionBlock, type PreviewCustomer } from "./storefront.server";
 
 // The demo store page around the widget (local mode only). Plain HTML and inline CSS, no
 // external requests, so Lighthouse runs on it measure the widget and nothing else.

@@ -1,8 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { isLocalMode } from "../env.server";
-import { LOCAL_SHOP } from "../shopify/admin.server";
-import { getEmulator } from "../shopify/emulator.server";
+import { isLocalMode } from "../../env.server";
+import { LOCAL_SHOP } from "../../shopify/admin.server";
+import { getEmulator } from "../emulator.server";
 
 // Local mode's window into the Admin API emulator: what Kanta asked "Shopify" to create
 // (GET: the discounts, with the inputs Shopify received) and a way to make the next call of

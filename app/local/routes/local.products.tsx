@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { isLocalMode } from "../env.server";
-import { LOCAL_SHOP } from "../shopify/admin.server";
-import { getEmulator } from "../shopify/emulator.server";
-import { searchProducts } from "../shopify/products.server";
+import { isLocalMode } from "../../env.server";
+import { LOCAL_SHOP } from "../../shopify/admin.server";
+import { getEmulator } from "../emulator.server";
+import { searchProducts } from "../../shopify/products.server";
 
-// Local mode's product catalogue for the stand-in resource picker (scripts/local/app-bridge.js):
+// Local mode's product catalogue for the stand-in resource picker (app/local/app-bridge.js):
 // the emulator's products, asked for through the Admin API like any other query, so the
 // answer is checked against Shopify's schema. GET /local/products?query=socks. Not served
 // outside local mode.

@@ -1,7 +1,7 @@
 // Kanta local mode: a stand-in for https://cdn.shopify.com/shopifycloud/app-bridge.js.
 // Provides what Kanta's admin uses of the `shopify` global — toast, saveBar,
 // resourcePicker, idToken, config — and renders <ui-nav-menu> / <ui-title-bar> as plain
-// page chrome. Served only when KANTA_LOCAL=1 (app/routes/local.app-bridge[.]js.ts).
+// page chrome. Served only when KANTA_LOCAL=1 (app/local/routes/local.app-bridge[.]js.ts).
 (function () {
   if (window.shopify) return;
   var toastHost;

@@ -1,8 +1,8 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { isLocalMode } from "../env.server";
-import { listPreviewMembers } from "../loyalty/program/overview.server";
-import { LOCAL_SHOP } from "../shopify/admin.server";
-import { renderStorefrontPage } from "../shopify/local-storefront-page.server";
+import { isLocalMode } from "../../env.server";
+import { listPreviewMembers } from "../../loyalty/program/overview.server";
+import { LOCAL_SHOP } from "../../shopify/admin.server";
+import { renderStorefrontPage } from "../storefront-page.server";
 
 // GET /local/storefront/rewards: a "Rewards" page with the extension's app block.
 export const loader = async ({ request }: LoaderFunctionArgs) => {
