@@ -4,22 +4,21 @@ import { log } from "../log.server";
 import { DEFAULT_PROGRAM_NAME, storefrontWidgetDefaults } from "../loyalty/program/settings";
 import { syncProgramAppData, type ProgramAppData } from "../shopify/app-data.server";
 import type { AdminGraphql } from "../shopify/graphql";
+import { RETRY, afterShopifyFailure, errorText, leaseUntil } from "./backoff";
 
 // The AppDataSync outbox (rows marked dirty by app/loyalty/program/app-data.server.ts): the storefront's app-data metafield (kanta.program: status and
 // widget defaults, app/shopify/app-data.server.ts) follows the Program row. Every change
 // the metafield shows marks the shop's row dirty in the same transaction (launch, pause,
 // resume, Settings saves, install); this job sends the Program as it is now, then clears
-// the row only if nothing changed meanwhile (`version`). Failures back off (1 s, 4 s, 16 s
-// … 1 h) and retry for as long as the row is dirty; a crash leaves it dirty. Uninstalled
+// the row only if nothing changed meanwhile (`version`). Failures are classified once
+// (app/shopify/errors.ts): a terminal one makes the row dead at once (`deadAt`), a
+// retryable one backs off (app/jobs/backoff.ts: 1 s, 4 s, 16 s … 1 h) until RETRY.appData's
+// attempts are used up, then the row is dead too. A dead row stays dirty, with its error,
+// for the Home warning; the next change marks it again. A crash leaves it dirty. Uninstalled
 // shops are skipped until a reinstall marks them again (their metafields went with the
 // old installation).
 
-/** A sync in progress holds its row this long; a process dying mid-sync is retried after it. */
-const LEASE_MS = 5 * 60_000;
-
-export function appDataRetryDelayMs(attempt: number): number {
-  return Math.min(60 * 60_000, 1_000 * 4 ** (Math.max(1, attempt) - 1));
-}
+export const APP_DATA_MAX_ATTEMPTS = RETRY.appData.maxAttempts;
 
 /** The metafield's value for a Program row (the same widget defaults the app proxy gives). */
 export function buildProgramAppData(program: { status: string; programName: string; widgetSettings: string }): ProgramAppData {
@@ -36,6 +35,8 @@ export function buildProgramAppData(program: { status: string; programName: stri
 export interface AppDataSyncStats {
   synced: number;
   retrying: number;
+  /** Given up: a terminal error, or the last attempt. */
+  dead: number;
   /** Synced, but changed again meanwhile: stays dirty for the next sweep. */
   superseded: number;
 }
@@ -52,9 +53,9 @@ export async function syncDueAppData(
   options: AppDataSyncOptions = {},
 ): Promise<AppDataSyncStats> {
   const now = options.now ?? new Date();
-  const stats: AppDataSyncStats = { synced: 0, retrying: 0, superseded: 0 };
+  const stats: AppDataSyncStats = { synced: 0, retrying: 0, dead: 0, superseded: 0 };
   const due = await db.appDataSync.findMany({
-    where: { dirty: true, nextAttemptAt: { lte: now }, shop: { uninstalledAt: null } },
+    where: { dirty: true, deadAt: null, nextAttemptAt: { lte: now }, shop: { uninstalledAt: null } },
     orderBy: { nextAttemptAt: "asc" },
     take: options.limit ?? 50,
     select: { shopId: true, version: true, attempts: true, nextAttemptAt: true, shop: { select: { domain: true } } },
@@ -64,8 +65,8 @@ export async function syncDueAppData(
     try {
       // Claim the row (another process's sweep may have found it too); a change since we read it un-claims it.
       const claimed = await db.appDataSync.updateMany({
-        where: { shopId: row.shopId, version: row.version, dirty: true, nextAttemptAt: row.nextAttemptAt },
-        data: { nextAttemptAt: new Date(now.getTime() + LEASE_MS) },
+        where: { shopId: row.shopId, version: row.version, dirty: true, deadAt: null, nextAttemptAt: row.nextAttemptAt },
+        data: { nextAttemptAt: leaseUntil(now) },
       });
       if (claimed.count === 0) continue;
       // Read after the version: any later change has a higher version and keeps the row dirty.
@@ -77,27 +78,32 @@ export async function syncDueAppData(
       try {
         await syncProgramAppData(await gatewayFor(row.shop.domain), buildProgramAppData(program));
       } catch (error) {
-        const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         const attempts = row.attempts + 1;
-        log.warn("app-data sync failed, will retry", { ...fields, error: message });
+        const verdict = afterShopifyFailure({ error, attempts, now, policy: RETRY.appData });
+        if (verdict.status === "dead") log.error("app-data sync dead", { ...fields, kind: verdict.kind, error: verdict.error });
+        else log.warn("app-data sync failed, will retry", { ...fields, kind: verdict.kind, error: verdict.error, nextAttemptAt: verdict.nextAttemptAt.toISOString() });
         const backedOff = await db.appDataSync.updateMany({
           where: { shopId: row.shopId, version: row.version },
-          data: { attempts, lastError: message.slice(0, 1000), nextAttemptAt: new Date(now.getTime() + appDataRetryDelayMs(attempts)) },
+          data:
+            verdict.status === "dead"
+              ? { attempts, lastError: verdict.error, deadAt: now }
+              : { attempts, lastError: verdict.error, nextAttemptAt: verdict.nextAttemptAt },
         });
         // Changed meanwhile: the change already made it due now; keep the error for support.
-        if (backedOff.count === 0) await db.appDataSync.updateMany({ where: { shopId: row.shopId }, data: { lastError: message.slice(0, 1000) } });
-        stats.retrying++;
+        if (backedOff.count === 0) await db.appDataSync.updateMany({ where: { shopId: row.shopId }, data: { lastError: verdict.error } });
+        if (verdict.status === "dead") stats.dead++;
+        else stats.retrying++;
         continue;
       }
       const cleared = await db.appDataSync.updateMany({
         where: { shopId: row.shopId, version: row.version },
-        data: { dirty: false, attempts: 0, lastError: null, syncedAt: new Date() },
+        data: { dirty: false, attempts: 0, lastError: null, deadAt: null, syncedAt: new Date() },
       });
       if (cleared.count === 1) stats.synced++;
       else stats.superseded++;
     } catch (error) {
       // The database failed us: the row stays dirty and its lease runs out.
-      log.error("app-data sync crashed", { ...fields, error: String(error) });
+      log.error("app-data sync crashed", { ...fields, error: errorText(error) });
     }
   }
   return stats;
@@ -109,26 +115,19 @@ export function appDataJobsEnabled(): boolean {
   return (process.env.KANTA_APP_DATA_JOBS ?? (process.env.NODE_ENV === "test" ? "0" : "1")) !== "0";
 }
 
-let running = false;
 let localResent = false;
 
 /**
- * One sweep tick: syncs in the background, one run at a time per process; never throws.
- * Local mode's emulator starts empty with each process, so its first tick sends every shop again.
+ * One run of the sweep's app-data task (app/jobs/tasks.server.ts runs it in the background,
+ * one run at a time per process). Local mode's emulator starts empty with each process, so
+ * its first run sends every shop again.
  */
-export function tickAppDataSync(db: Db, gatewayFor: (shopDomain: string) => Promise<AdminGraphql>): void {
-  if (running) return;
-  running = true;
-  (async () => {
-    if (isLocalMode() && !localResent) {
-      await db.appDataSync.updateMany({ data: { dirty: true, nextAttemptAt: new Date(), version: { increment: 1 } } });
-      localResent = true;
-    }
-    const stats = await syncDueAppData(db, gatewayFor);
-    if (stats.synced || stats.retrying) log.info("app-data sync", { ...stats });
-  })()
-    .catch((error: unknown) => log.error("app-data sync failed", { error: String(error) }))
-    .finally(() => {
-      running = false;
-    });
+export async function runAppDataSync(db: Db, gatewayFor: (shopDomain: string) => Promise<AdminGraphql>): Promise<AppDataSyncStats> {
+  if (isLocalMode() && !localResent) {
+    await db.appDataSync.updateMany({ data: { dirty: true, deadAt: null, nextAttemptAt: new Date(), version: { increment: 1 } } });
+    localResent = true;
+  }
+  const stats = await syncDueAppData(db, gatewayFor);
+  if (stats.synced || stats.retrying || stats.dead) log.info("app-data sync", { ...stats });
+  return stats;
 }

@@ -1,25 +1,22 @@
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { getDb } from "../db.server";
-import { releaseDuePendingPoints } from "../loyalty/orders/orders.server";
-import { releaseDueReferrals } from "../loyalty/referrals/completion.server";
-import { referralGatewayForShop } from "../shopify/referral-contacts.server";
-import { expireInactivePoints } from "../loyalty/ledger/expiry.server";
 import { log } from "../log.server";
-import { getAdminGraphqlForShop } from "../shopify/admin.server";
-import { appDataJobsEnabled, tickAppDataSync } from "./app-data.server";
-import type { JobRunner } from "./queue.server";
-import { recoverStalledRedemptions } from "./redemptions-job.server";
-import { tickTierJobs, tierJobsEnabled } from "./tier-review.server";
-import { findDueWebhookEvents, processWebhookEvent, pruneInbox, retryDelayMs } from "./webhook-job.server";
+import { RETRY, errorText, retryDelayMs } from "./backoff";
+import type { JobRunner, RunnerOptions } from "./queue.server";
+import { PERIODIC_TASKS, TaskSchedule } from "./tasks.server";
+import { processWebhookEvent } from "./webhook-job.server";
 
 // BullMQ over Redis for multi-process deployments. Jobs carry only an inbox id; the job id
 // is the inbox id (plus the attempt), so BullMQ itself deduplicates. A repeatable "sweep"
-// job re-enqueues due events (retries, crashed leases) and releases pending points.
+// job runs the periodic tasks (app/jobs/tasks.server.ts, the same list as the in-process
+// runner's): due events re-enqueued (retries, crashed leases), pending points, expiry, the
+// outboxes to Shopify.
 
-const QUEUE = "kanta-webhooks";
+export const QUEUE = "kanta-webhooks";
+export const BULL_SWEEP_MS = 15_000;
 
-export async function createBullRunner(url: string, options: { runWorker: boolean }): Promise<JobRunner> {
+export async function createBullRunner(url: string, options: RunnerOptions & { runWorker: boolean }): Promise<JobRunner> {
   const connection = new Redis(url, { maxRetriesPerRequest: null });
   // A prefix per deployment (or per test run) keeps queues apart on a shared Redis.
   const prefix = process.env.KANTA_QUEUE_PREFIX ?? "kanta";
@@ -34,39 +31,32 @@ export async function createBullRunner(url: string, options: { runWorker: boolea
   const enqueue = (eventId: string, attempt = 0, delay = 0) => {
     const p = queue
       .add("webhook", { eventId }, { jobId: `${eventId}-${attempt}`, delay, removeOnComplete: true, removeOnFail: 1000 })
-      .catch((error: unknown) => log.error("bullmq enqueue failed; the sweep will pick it up", { eventId, error: String(error) }));
+      .catch((error: unknown) => log.error("bullmq enqueue failed; the sweep will pick it up", { eventId, error: errorText(error) }));
     pending.add(p);
     void p.finally(() => pending.delete(p));
   };
 
   let worker: Worker | undefined;
+  const schedule = new TaskSchedule(options.tasks ?? PERIODIC_TASKS);
   if (options.runWorker) {
-    await queue.upsertJobScheduler("sweep", { every: 15_000 }, { name: "sweep" });
+    // Finished sweeps are not kept in Redis; the last failures are, for inspection.
+    await queue.upsertJobScheduler("sweep", { every: BULL_SWEEP_MS }, { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } });
     worker = new Worker(
       QUEUE,
       async (job) => {
         active++;
         try {
           if (job.name === "sweep") {
-            for (const id of await findDueWebhookEvents(getDb())) enqueue(id, Date.now());
-            await releaseDuePendingPoints(getDb());
-            await pruneInbox(getDb());
-            await expireInactivePoints(getDb());
-            await recoverStalledRedemptions(getDb());
-            // Tier reviews and the Shopify tier sync, in the background.
-            if (tierJobsEnabled()) tickTierJobs(getDb());
-            // The storefront's app-data metafield (program status, widget defaults).
-            if (appDataJobsEnabled()) tickAppDataSync(getDb(), getAdminGraphqlForShop);
-            // Referrals whose waiting period is over, and referrer codes Shopify could not create at once.
-            await releaseDueReferrals(getDb(), { gatewayFor: referralGatewayForShop });
-            return;
+            const report = await schedule.runDue({ db: getDb(), now: new Date(), enqueueWebhook: (id) => enqueue(id, Date.now()) });
+            options.onSweep?.(report);
+            return report;
           }
           const { eventId } = job.data as { eventId: string };
           const outcome = await processWebhookEvent(getDb(), eventId);
           if (outcome === "retrying") {
             const row = await getDb().webhookEvent.findUnique({ where: { id: eventId }, select: { attempts: true } });
             const attempts = row?.attempts ?? 1;
-            enqueue(eventId, attempts, retryDelayMs(attempts));
+            enqueue(eventId, attempts, retryDelayMs(attempts, RETRY.webhook));
           }
         } finally {
           active--;
@@ -75,7 +65,7 @@ export async function createBullRunner(url: string, options: { runWorker: boolea
       },
       { connection: connection.duplicate(), concurrency: 8, prefix },
     );
-    worker.on("error", (error) => log.error("bullmq worker error", { error: String(error) }));
+    worker.on("error", (error) => log.error("bullmq worker error", { error: errorText(error) }));
   }
 
   return {

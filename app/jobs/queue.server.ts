@@ -1,20 +1,16 @@
 import { getDb } from "../db.server";
 import { getEnv } from "../env.server";
-import { releaseDuePendingPoints } from "../loyalty/orders/orders.server";
-import { releaseDueReferrals } from "../loyalty/referrals/completion.server";
-import { referralGatewayForShop } from "../shopify/referral-contacts.server";
-import { expireInactivePoints } from "../loyalty/ledger/expiry.server";
 import { log } from "../log.server";
-import { getAdminGraphqlForShop } from "../shopify/admin.server";
-import { appDataJobsEnabled, tickAppDataSync } from "./app-data.server";
-import { recoverStalledRedemptions } from "./redemptions-job.server";
-import { tickTierJobs, tierJobsEnabled } from "./tier-review.server";
-import { findDueWebhookEvents, processWebhookEvent, pruneInbox } from "./webhook-job.server";
+import { errorText } from "./backoff";
+import { PERIODIC_TASKS, TaskSchedule, type PeriodicTask, type SweepReport } from "./tasks.server";
+import { processWebhookEvent } from "./webhook-job.server";
 
 // Background work. Without REDIS_URL (the embedded default) jobs run in this process; with
 // it, BullMQ queues them in Redis for worker processes (`npm run worker`, built from
-// app/jobs/worker.main.ts, or this process unless KANTA_WORKER=0). Either way the inbox table is the source of truth: the queue only
-// says "look at event X now", and a periodic sweep finds anything a crash left behind.
+// app/jobs/worker.main.ts, or this process unless KANTA_WORKER=0). Either way the inbox
+// table is the source of truth: the queue only says "look at event X now", and a periodic
+// sweep finds anything a crash left behind. Both runners' sweeps run the same task list
+// (app/jobs/tasks.server.ts).
 // docs/decisions/0004-inbox-and-queues.md
 
 export interface JobRunner {
@@ -24,19 +20,30 @@ export interface JobRunner {
   stop(): Promise<void>;
 }
 
-const SWEEP_MS = 2_000;
-const RELEASE_EVERY_MS = 60_000;
+export interface RunnerOptions {
+  /** The sweep's tasks; PERIODIC_TASKS unless a test gives its own. */
+  tasks?: readonly PeriodicTask[];
+  /** Called with each sweep's report (tests). */
+  onSweep?: (report: SweepReport) => void;
+}
 
-class InProcessRunner implements JobRunner {
+export const SWEEP_MS = 2_000;
+
+export class InProcessRunner implements JobRunner {
   private queue: string[] = [];
   private queued = new Set<string>();
   private running = 0;
   private waiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private lastRelease = 0;
   private stopped = false;
+  private readonly schedule: TaskSchedule;
 
-  constructor(private readonly concurrency: number) {}
+  constructor(
+    private readonly concurrency: number,
+    private readonly options: RunnerOptions = {},
+  ) {
+    this.schedule = new TaskSchedule(options.tasks ?? PERIODIC_TASKS);
+  }
 
   start() {
     this.timer = setInterval(() => void this.sweep(), SWEEP_MS);
@@ -59,7 +66,7 @@ class InProcessRunner implements JobRunner {
         .then((outcome) => {
           if (outcome === "retrying") log.debug("webhook scheduled for retry", { eventId: id });
         })
-        .catch((error: unknown) => log.error("webhook worker crashed", { eventId: id, error: String(error) }))
+        .catch((error: unknown) => log.error("webhook worker crashed", { eventId: id, error: errorText(error) }))
         .finally(() => {
           this.running--;
           this.queued.delete(id);
@@ -69,27 +76,16 @@ class InProcessRunner implements JobRunner {
     }
   }
 
-  async sweep() {
-    if (this.stopped) return;
+  /** One sweep: the due periodic tasks. Never throws. */
+  async sweep(): Promise<SweepReport | null> {
+    if (this.stopped) return null;
     try {
-      for (const id of await findDueWebhookEvents(getDb())) this.enqueue(id);
-      // Tier passes and the tier sync run in the background (KANTA_TIER_JOBS=0 turns them
-      // off; tests call them directly, so they are off under NODE_ENV=test unless set to 1).
-      if (tierJobsEnabled()) tickTierJobs(getDb());
-      // The storefront's app-data metafield (program status, widget defaults), in the
-      // background every tick so a pause reaches the storefront within seconds.
-      if (appDataJobsEnabled()) tickAppDataSync(getDb(), getAdminGraphqlForShop);
-      if (Date.now() - this.lastRelease > RELEASE_EVERY_MS) {
-        this.lastRelease = Date.now();
-        await releaseDuePendingPoints(getDb());
-        await pruneInbox(getDb());
-        await expireInactivePoints(getDb());
-        await recoverStalledRedemptions(getDb());
-        // Referrals whose waiting period is over, and referrer codes Shopify could not create at once.
-        await releaseDueReferrals(getDb(), { gatewayFor: referralGatewayForShop });
-      }
+      const report = await this.schedule.runDue({ db: getDb(), now: new Date(), enqueueWebhook: (id) => this.enqueue(id) });
+      this.options.onSweep?.(report);
+      return report;
     } catch (error) {
-      log.error("job sweep failed", { error: String(error) });
+      log.error("job sweep failed", { error: errorText(error) });
+      return null;
     }
   }
 
@@ -144,7 +140,7 @@ export function enqueueWebhookEvent(eventId: string): void {
   }
   startJobRunner()
     .then((runner) => runner.enqueue(eventId))
-    .catch((error: unknown) => log.error("could not enqueue webhook; the sweep will pick it up", { eventId, error: String(error) }));
+    .catch((error: unknown) => log.error("could not enqueue webhook; the sweep will pick it up", { eventId, error: errorText(error) }));
 }
 
 export async function stopJobRunner(): Promise<void> {

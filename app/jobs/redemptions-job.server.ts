@@ -1,26 +1,52 @@
 import type { Db } from "../db.server";
-import { findStalledRedemptions, recoverStalledRedemption } from "../loyalty/rewards/redemptions.server";
+import { claimRedemptionAttempt, findStalledRedemptions, recordRedemptionFailure, recoverStalledRedemption } from "../loyalty/rewards/redemptions.server";
 import { log } from "../log.server";
 import { getAdminGraphqlForShop } from "../shopify/admin.server";
 import { findDiscountByCode } from "../shopify/discounts.server";
+import { ShopUninstalledError } from "../shopify/errors";
+import type { AdminGraphql } from "../shopify/graphql";
+import { RETRY, afterShopifyFailure, leaseUntil } from "./backoff";
+
+export interface StalledRedemptionStats {
+  finished: number;
+  retrying: number;
+  dead: number;
+}
 
 /**
  * Redemptions left pending by a process that died while Shopify was creating the code:
- * if Shopify has the code, the redemption is issued; if not, the points go back.
+ * if Shopify has the code, the redemption is issued; if not, the points go back. Asking
+ * Shopify is an outbox: a terminal error (no session, 401/403/404, shop uninstalled) makes
+ * the redemption `dead` at once, a retryable one backs off (app/jobs/backoff.ts) until
+ * RETRY.stalledRedemption's attempts are used up. A dead redemption keeps its points spent
+ * (whether Shopify made the code is unknown) and its error, on the member's page.
  */
-export async function recoverStalledRedemptions(db: Db, now = new Date()): Promise<number> {
-  let finished = 0;
+export async function recoverStalledRedemptions(
+  db: Db,
+  options: { now?: Date; graphqlFor?: (shopDomain: string) => Promise<AdminGraphql> } = {},
+): Promise<StalledRedemptionStats> {
+  const now = options.now ?? new Date();
+  const graphqlFor = options.graphqlFor ?? getAdminGraphqlForShop;
+  const stats: StalledRedemptionStats = { finished: 0, retrying: 0, dead: 0 };
   for (const stalled of await findStalledRedemptions(db, now)) {
+    const attempts = await claimRedemptionAttempt(db, stalled.id, "pending", now, leaseUntil(now));
+    if (attempts === null) continue;
+    const fields = { shop: stalled.shop.domain, redemptionId: stalled.id, attempt: attempts };
     try {
-      const graphql = await getAdminGraphqlForShop(stalled.shop.domain);
+      if (stalled.shop.uninstalledAt) throw new ShopUninstalledError(stalled.shop.domain);
+      const graphql = await graphqlFor(stalled.shop.domain);
       const existing = stalled.code ? await findDiscountByCode(graphql, stalled.code) : null;
       const outcome = await recoverStalledRedemption(db, stalled.id, existing);
-      log.info("stalled redemption finished", { shop: stalled.shop.domain, redemptionId: stalled.id, outcome });
-      finished++;
+      log.info("stalled redemption finished", { ...fields, outcome });
+      stats.finished++;
     } catch (error) {
-      // Shopify unreachable or the shop has no session: try again at the next sweep.
-      log.warn("stalled redemption not finished yet", { shop: stalled.shop.domain, redemptionId: stalled.id, error: String(error) });
+      const verdict = afterShopifyFailure({ error, attempts, now, policy: RETRY.stalledRedemption });
+      if (verdict.status === "dead") log.error("stalled redemption dead", { ...fields, kind: verdict.kind, error: verdict.error });
+      else log.warn("stalled redemption not finished yet, will retry", { ...fields, kind: verdict.kind, error: verdict.error, nextAttemptAt: verdict.nextAttemptAt.toISOString() });
+      await recordRedemptionFailure(db, stalled.id, "pending", verdict);
+      if (verdict.status === "dead") stats.dead++;
+      else stats.retrying++;
     }
   }
-  return finished;
+  return stats;
 }

@@ -1,27 +1,26 @@
 import type { Db } from "../db.server";
 import { findShopsDueForTierPass, runTierPass, type TierPassResult } from "../loyalty/tiers/review.server";
 import { log } from "../log.server";
-import { syncDueTierChanges } from "./tier-sync.server";
+import { errorText } from "./backoff";
 
-// Tier background work, driven by the job sweep (app/jobs/queue.server.ts):
-// - every tick: Shopify sync of pending TierChange rows (a few per tick, retried with backoff);
-// - every PASS_CHECK_MS: a tier pass for each shop that is due, i.e. a new shop-local day
-//   (the year-end review on the first day of a year; rolling windows every day), or tier
-//   settings saved since the last pass. The state that says "due" is in the database
-//   (Program.tierLastReviewAt, Tier.updatedAt), so a lost job or a crash only delays it.
+// Tier passes, run by the sweep's "tier-passes" task (app/jobs/tasks.server.ts) every
+// 15 s, or at the next sweep after requestTierPass: a pass for each shop that is due, i.e. a
+// new shop-local day (the year-end review on the first day of a year; rolling windows every
+// day), or tier settings saved since the last pass. The state that says "due" is in the
+// database (Program.tierLastReviewAt, Tier.updatedAt), so a lost job or a crash only delays
+// it. The Shopify sync of the TierChange rows a pass writes is ./tier-sync.server.ts.
 // docs/decisions/0008-multipliers-and-tier-review.md
 
-const PASS_CHECK_MS = 15_000;
-
-let lastPassCheck = 0;
-let passesRunning = false;
-let syncRunning = false;
 const requested = new Set<string>();
 
 /** Asks for a pass for a shop soon (after the merchant saved tier settings). */
 export function requestTierPass(shopDomain: string): void {
   requested.add(shopDomain);
-  lastPassCheck = 0;
+}
+
+/** A pass was asked for since the last run: the sweep runs the task before its interval is up. */
+export function tierPassRequested(): boolean {
+  return requested.size > 0;
 }
 
 /** Runs every due pass, one shop after another. */
@@ -36,7 +35,7 @@ export async function runDueTierPasses(db: Db, now = new Date()): Promise<TierPa
       if (result.up || result.down) log.info("tier pass", { ...result });
     } catch (error) {
       // Still due (tierLastReviewAt unchanged): the next check runs it again.
-      log.error("tier pass failed", { shop, error: String(error) });
+      log.error("tier pass failed", { shop, error: errorText(error) });
     }
   }
   return results;
@@ -46,28 +45,4 @@ export async function runDueTierPasses(db: Db, now = new Date()): Promise<TierPa
  * so they are off under NODE_ENV=test unless KANTA_TIER_JOBS=1. */
 export function tierJobsEnabled(): boolean {
   return (process.env.KANTA_TIER_JOBS ?? (process.env.NODE_ENV === "test" ? "0" : "1")) !== "0";
-}
-
-/**
- * One sweep tick. Never throws and never makes the sweep wait for a long pass: passes and
- * sync each run in the background, one at a time per process.
- */
-export function tickTierJobs(db: Db, now = Date.now()): void {
-  if (!syncRunning) {
-    syncRunning = true;
-    syncDueTierChanges(db)
-      .catch((error: unknown) => log.error("tier sync failed", { error: String(error) }))
-      .finally(() => {
-        syncRunning = false;
-      });
-  }
-  if (!passesRunning && now - lastPassCheck >= PASS_CHECK_MS) {
-    lastPassCheck = now;
-    passesRunning = true;
-    runDueTierPasses(db)
-      .catch((error: unknown) => log.error("tier passes failed", { error: String(error) }))
-      .finally(() => {
-        passesRunning = false;
-      });
-  }
 }

@@ -3,18 +3,21 @@ import { claimTierChange, findDueTierChanges, finishTierChange, type TierSyncIte
 import { log } from "../log.server";
 import { getAdminGraphqlForShop } from "../shopify/admin.server";
 import { fireTierChangedFlow, syncCustomerTier } from "../shopify/customers.server";
+import { ShopUninstalledError } from "../shopify/errors";
 import type { AdminGraphql } from "../shopify/graphql";
-import { retryDelayMs } from "./webhook-job.server";
+import { RETRY, afterShopifyFailure, leaseUntil } from "./backoff";
 
 // The TierChange outbox to Shopify: for each pending row, the customer's tier tag and
 // metafield (set to the member's tier now, so rows synced out of order still converge),
-// then the "Kanta tier changed" Flow trigger with the row's old and new tier. Failures
-// retry with the webhook backoff (1 s, 4 s, 16 s … 1 h) and the row is `failed` after
+// then the "Kanta tier changed" Flow trigger with the row's old and new tier. Shopify's
+// errors are classified once (app/shopify/errors.ts): a terminal one (userErrors, 401/403/
+// 404, no session, shop uninstalled) makes the row `dead` at once; a retryable one backs off
+// (app/jobs/backoff.ts: 1 s, 4 s, 16 s … 1 h) and the row is `dead` after
 // TIER_SYNC_MAX_ATTEMPTS, kept with its error. Accrual only ever writes the row.
 // The trigger is at least once: a crash between Shopify's answer and marking the row done
 // fires it again on the retry.
 
-export const TIER_SYNC_MAX_ATTEMPTS = 8;
+export const TIER_SYNC_MAX_ATTEMPTS = RETRY.tierSync.maxAttempts;
 
 export interface TierSyncOptions {
   now?: Date;
@@ -26,10 +29,11 @@ export interface TierSyncOptions {
 export interface TierSyncStats {
   done: number;
   retrying: number;
-  failed: number;
+  dead: number;
 }
 
 async function syncOne(item: TierSyncItem, graphqlFor: (shop: string) => Promise<AdminGraphql>): Promise<"done" | "skipped"> {
+  if (item.shopUninstalled) throw new ShopUninstalledError(item.shopDomain);
   // Nothing to tell Shopify about a customer whose data was erased.
   if (item.memberStatus === null || item.memberStatus === "redacted") return "skipped";
   const graphql = await graphqlFor(item.shopDomain);
@@ -41,29 +45,24 @@ async function syncOne(item: TierSyncItem, graphqlFor: (shop: string) => Promise
 export async function syncDueTierChanges(db: Db, options: TierSyncOptions = {}): Promise<TierSyncStats> {
   const now = options.now ?? new Date();
   const graphqlFor = options.graphqlFor ?? getAdminGraphqlForShop;
-  const stats: TierSyncStats = { done: 0, retrying: 0, failed: 0 };
+  const stats: TierSyncStats = { done: 0, retrying: 0, dead: 0 };
   for (const id of await findDueTierChanges(db, now, options.limit ?? 50)) {
-    const item = await claimTierChange(db, id, now);
+    const item = await claimTierChange(db, id, now, leaseUntil(now));
     if (!item) continue;
-    const fields = { shop: item.shopDomain, tierChangeId: item.id, attempt: item.attempts };
-    if (item.shopUninstalled) {
-      await finishTierChange(db, id, { status: "failed", error: "shop uninstalled" });
-      stats.failed++;
-      continue;
-    }
+    const fields = { shop: item.shopDomain, tierChangeId: item.id, memberCustomerGid: item.customerGid, attempt: item.attempts };
     try {
       await syncOne(item, graphqlFor);
       await finishTierChange(db, id, { status: "done" });
       stats.done++;
     } catch (error) {
-      const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      if (item.attempts >= TIER_SYNC_MAX_ATTEMPTS) {
-        log.error("tier sync failed for good", { ...fields, error: message });
-        await finishTierChange(db, id, { status: "failed", error: message });
-        stats.failed++;
+      const verdict = afterShopifyFailure({ error, attempts: item.attempts, now, policy: RETRY.tierSync });
+      if (verdict.status === "dead") {
+        log.error("tier sync dead", { ...fields, kind: verdict.kind, error: verdict.error });
+        await finishTierChange(db, id, { status: "dead", error: verdict.error });
+        stats.dead++;
       } else {
-        log.warn("tier sync failed, will retry", { ...fields, error: message });
-        await finishTierChange(db, id, { status: "retry", error: message, nextSyncAt: new Date(now.getTime() + retryDelayMs(item.attempts)) });
+        log.warn("tier sync failed, will retry", { ...fields, kind: verdict.kind, error: verdict.error, nextAttemptAt: verdict.nextAttemptAt.toISOString() });
+        await finishTierChange(db, id, { status: "retry", error: verdict.error, nextSyncAt: verdict.nextAttemptAt });
         stats.retrying++;
       }
     }

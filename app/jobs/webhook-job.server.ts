@@ -6,18 +6,15 @@ import { log } from "../log.server";
 import { HANDLERS } from "../webhooks/handlers";
 import { parseShopifyJson } from "../webhooks/json";
 import { PayloadError } from "../webhooks/payloads";
+import { RETRY, afterFailure, leaseUntil } from "./backoff";
 
 // Processing one inbox event. Permanent failures (a payload that can never be processed,
-// an unknown shop) are recorded as `invalid`; anything else is retried with exponential
-// backoff and, after MAX_ATTEMPTS, parked as `dead` — visible in the admin, never dropped.
+// an unknown shop) are recorded as `invalid`; anything else is retried with the outboxes'
+// backoff (app/jobs/backoff.ts: 1 s, 4 s, 16 s, … capped at 1 h) and, after
+// MAX_ATTEMPTS, parked as `dead` — visible in the admin, never dropped. A claimed event
+// whose worker died is picked up again after the lease (LEASE_MS).
 
-export const MAX_ATTEMPTS = 8;
-/** A claimed event whose worker died is picked up again after this lease. */
-export const LEASE_MS = 5 * 60_000;
-
-export function retryDelayMs(attempt: number): number {
-  return Math.min(60 * 60_000, 1_000 * 4 ** (attempt - 1)); // 1 s, 4 s, 16 s, … capped at 1 h
-}
+export const MAX_ATTEMPTS = RETRY.webhook.maxAttempts;
 
 export type ProcessOutcome = "done" | "invalid" | "retrying" | "dead" | "skipped";
 
@@ -27,7 +24,7 @@ export async function processWebhookEvent(db: Db, id: string, now = new Date()):
   try {
     event = await db.webhookEvent.update({
       where: { id, status: { in: ["pending", "retrying", "processing"] }, nextAttemptAt: { lte: now } },
-      data: { status: "processing", nextAttemptAt: new Date(now.getTime() + LEASE_MS), attempts: { increment: 1 } },
+      data: { status: "processing", nextAttemptAt: leaseUntil(now), attempts: { increment: 1 } },
     });
   } catch (error) {
     if (prismaErrorCode(error) === "P2025") return "skipped"; // not due, or another worker has it
@@ -40,7 +37,9 @@ export async function processWebhookEvent(db: Db, id: string, now = new Date()):
     let payload: unknown;
     try {
       payload = parseShopifyJson(event.payload);
-    } catch {
+    } catch (error) {
+      // Permanent: the event becomes `invalid`. Not with the parser's message: it quotes the body (customer data).
+      log.debug("webhook body is not JSON", { ...fields, parserError: error instanceof Error ? error.name : typeof error });
       throw new PayloadError("body is not valid JSON");
     }
     await handler({ db, shopDomain: event.shopDomain, topic: event.topic, payload, now });
@@ -51,25 +50,25 @@ export async function processWebhookEvent(db: Db, id: string, now = new Date()):
     });
     return "done";
   } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     if (isPermanent(error)) {
+      const message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 1000);
       log.warn("webhook invalid", { ...fields, error: message });
       await db.webhookEvent.updateMany({
         where: { id },
         // The payload can never be processed; keep the reason, not the customer data.
-        data: { status: "invalid", processedAt: new Date(), payload: "", lastError: message.slice(0, 1000) },
+        data: { status: "invalid", processedAt: new Date(), payload: "", lastError: message },
       });
       return "invalid";
     }
-    const dead = event.attempts >= MAX_ATTEMPTS;
-    log.error(dead ? "webhook dead" : "webhook failed, will retry", { ...fields, attempt: event.attempts, error: message });
+    const verdict = afterFailure({ error, attempts: event.attempts, now, policy: RETRY.webhook });
+    const dead = verdict.status === "dead";
+    log.error(dead ? "webhook dead" : "webhook failed, will retry", { ...fields, attempt: event.attempts, error: verdict.error });
     await db.webhookEvent.updateMany({
       where: { id },
-      data: {
-        status: dead ? "dead" : "retrying",
-        lastError: message.slice(0, 1000),
-        nextAttemptAt: new Date(now.getTime() + retryDelayMs(event.attempts)),
-      },
+      data:
+        verdict.status === "dead"
+          ? { status: "dead", lastError: verdict.error }
+          : { status: "retrying", lastError: verdict.error, nextAttemptAt: verdict.nextAttemptAt },
     });
     return dead ? "dead" : "retrying";
   }

@@ -165,18 +165,22 @@ export default function Home() {
       }
     >
       <Layout>
-        {overview.shopifySync.tierFailed + overview.shopifySync.tierRetrying > 0 || overview.shopifySync.storefrontError ? (
+        {overview.shopifySync.tierDead + overview.shopifySync.tierRetrying > 0 || overview.shopifySync.storefrontError ? (
           <Layout.Section>
             <Banner tone="warning" title="Some changes have not reached Shopify yet">
               <BlockStack gap="100">
-                {overview.shopifySync.tierFailed > 0 ? (
-                  <Text as="p">{`${number.format(overview.shopifySync.tierFailed)} tier ${overview.shopifySync.tierFailed === 1 ? "change" : "changes"} could not be written to the customer's tags and metafield after 8 tries. Points and tiers in Kanta are correct.`}</Text>
+                {overview.shopifySync.tierDead > 0 ? (
+                  <Text as="p">{`${number.format(overview.shopifySync.tierDead)} tier ${overview.shopifySync.tierDead === 1 ? "change" : "changes"} could not be written to the customer's tags and metafield: Shopify refused or kept failing. Points and tiers in Kanta are correct.`}</Text>
                 ) : null}
                 {overview.shopifySync.tierRetrying > 0 ? (
                   <Text as="p">{`${number.format(overview.shopifySync.tierRetrying)} tier ${overview.shopifySync.tierRetrying === 1 ? "change is" : "changes are"} being retried.`}</Text>
                 ) : null}
                 {overview.shopifySync.storefrontError ? (
-                  <Text as="p">{`The storefront widget has not received the program's status and look yet (${overview.shopifySync.storefrontError}). Kanta keeps retrying.`}</Text>
+                  <Text as="p">
+                    {overview.shopifySync.storefrontDead
+                      ? `The storefront widget has not received the program's status and look (${overview.shopifySync.storefrontError}). Kanta stopped retrying; it sends them again when you change the program's status or save Settings.`
+                      : `The storefront widget has not received the program's status and look yet (${overview.shopifySync.storefrontError}). Kanta keeps retrying.`}
+                  </Text>
                 ) : null}
               </BlockStack>
             </Banner>

@@ -302,8 +302,8 @@ export default function MemberPage() {
                         .join(" · ")}
                     </Text>
                   </BlockStack>
-                  <Badge tone={c.sync === "done" ? "success" : c.sync === "failed" ? "critical" : undefined}>
-                    {c.sync === "done" ? "Synced to Shopify" : c.sync === "failed" ? "Shopify sync failed" : "Syncing to Shopify"}
+                  <Badge tone={c.sync === "done" ? "success" : c.sync === "dead" ? "critical" : undefined}>
+                    {c.sync === "done" ? "Synced to Shopify" : c.sync === "dead" ? "Shopify sync failed" : "Syncing to Shopify"}
                   </Badge>
                 </InlineStack>
               ))}
@@ -322,7 +322,7 @@ export default function MemberPage() {
                     </Text>
                   </BlockStack>
                   <InlineStack gap="200" blockAlign="center">
-                    <Badge tone={r.status === "failed" ? "critical" : r.status === "used" ? "success" : undefined}>{r.status}</Badge>
+                    <Badge tone={r.status === "failed" || r.status === "dead" ? "critical" : r.status === "used" ? "success" : undefined}>{r.status}</Badge>
                     <Text as="span" numeric>{`${number.format(r.pointsSpent)} pts`}</Text>
                   </InlineStack>
                 </InlineStack>

@@ -24,6 +24,7 @@ import { boundary } from "@shopify/shopify-app-remix/server";
 import { Metric } from "../components/Metric";
 import { REFERRAL_STATUS_LABELS, isReferralStatus } from "../loyalty/referrals/lifecycle";
 import { decideReferral, listReferrals, type ReferralRowView } from "../loyalty/referrals/admin.server";
+import { issueReferrerRewardCodes } from "../jobs/referral-rewards.server";
 import { requireAdmin } from "../shopify/admin.server";
 import { referralGateway } from "../shopify/referral-contacts.server";
 
@@ -46,11 +47,10 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<ReferralA
   const { shop, staff, graphql } = await requireAdmin(request);
   const parsed = decisionSchema().safeParse(Object.fromEntries(await request.formData()));
   if (!parsed.success) return { ok: false, message: "Unknown action" };
-  const result = await decideReferral(
-    { shopDomain: shop, referralId: parsed.data.id, decision: parsed.data.intent, staff },
-    async () => referralGateway(graphql),
-  );
+  const result = await decideReferral({ shopDomain: shop, referralId: parsed.data.id, decision: parsed.data.intent, staff });
   if (!result.ok) return result;
+  // An approved discount reward's code: created now with the merchant's session; what fails is retried by the sweep.
+  if (result.rewardCodes.length) await issueReferrerRewardCodes(result.rewardCodes, { gatewayFor: async () => referralGateway(graphql) });
   const messages: Record<string, string> = {
     completed: "Referral approved. The reward is paid.",
     pending: "Referral approved. The reward is paid when the pending period ends.",

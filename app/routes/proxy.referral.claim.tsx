@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
+import { log } from "../log.server";
 import { RateLimiter } from "../loyalty/storefront/rate-limit";
 import { ReferralError, type ReferralErrorCode } from "../loyalty/referrals/settings.server";
 import { claimFriendOffer } from "../loyalty/referrals/visits.server";
@@ -38,7 +39,9 @@ export const action = async ({ request }: ActionFunctionArgs) => {
   let json: unknown;
   try {
     json = await request.json();
-  } catch {
+  } catch (error) {
+    // The widget's request is malformed: answered 400; nothing on our side to act on.
+    log.debug("referral claim body is not JSON", { shop, error: error instanceof Error ? error.name : typeof error });
     return jsonError(400, "bad_request", "Body must be JSON.");
   }
   const parsed = body.safeParse(json);

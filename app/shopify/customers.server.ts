@@ -1,6 +1,6 @@
 import { tierTag } from "../loyalty/tiers/rules";
 import { CUSTOMER_TAGS_REMOVE, CUSTOMER_TIER_SYNC, FLOW_TRIGGER_RECEIVE } from "./documents";
-import { ShopifyApiError, requireNoUserErrors, runAdminQuery, type AdminGraphql } from "./graphql";
+import { ShopifyApiError, ShopifyInputError, requireNoUserErrors, runAdminQuery, type AdminGraphql } from "./graphql";
 
 // A member's tier in Shopify, where merchants use it: a customer tag (segments, discounts,
 // Flow conditions), a customer metafield in the app's namespace, and the "Kanta tier
@@ -67,7 +67,7 @@ export async function syncCustomerTier(
 export function customerNumericId(customerGid: string): number {
   const match = /^gid:\/\/shopify\/Customer\/(\d+)$/.exec(customerGid);
   const id = match ? Number(match[1]) : Number.NaN;
-  if (!Number.isSafeInteger(id)) throw new ShopifyApiError(`not a customer id Flow can take: ${customerGid}`);
+  if (!Number.isSafeInteger(id)) throw new ShopifyInputError(`not a customer id Flow can take: ${customerGid}`);
   return id;
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isLocalMode } from "../env.server";
+import { log } from "../log.server";
 import type { RateLimiter } from "../loyalty/storefront/rate-limit";
 import { getShopify } from "../shopify.server";
 import { localAdminGraphql } from "./admin.server";
@@ -64,7 +65,9 @@ export async function requireShopperPost<T extends z.ZodType>(
   let json: unknown;
   try {
     json = await request.json();
-  } catch {
+  } catch (error) {
+    // The widget's request is malformed: answered 400; nothing on our side to act on.
+    log.debug("proxy body is not JSON", { shop, customerGid, error: error instanceof Error ? error.name : typeof error });
     throw jsonError(400, "bad_request", "Body must be JSON.");
   }
   const parsed = options.schema.safeParse(json);

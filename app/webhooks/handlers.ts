@@ -6,6 +6,7 @@ import { applyReferralForOrder, applyReferralForRefund } from "../loyalty/referr
 import { requireShopConfig } from "../loyalty/program/shop-config.server";
 import { markShopUninstalled } from "../loyalty/program/shops.server";
 import { inTransaction } from "../loyalty/tx.server";
+import { issueReferrerRewardCodes } from "../jobs/referral-rewards.server";
 import { referralGatewayForShop } from "../shopify/referral-contacts.server";
 import {
   PayloadError,
@@ -42,7 +43,8 @@ export const HANDLERS: Record<string, Handler> = {
   "refunds/create": async (ctx) => {
     const refund = toRefundSnapshot(ctx.payload);
     const result = await applyRefund(ctx.db, ctx.shopDomain, refund, { now: ctx.now });
-    await applyReferralForRefund(ctx.db, ctx.shopDomain, refund, ctx.now, referralGatewayForShop);
+    const referral = await applyReferralForRefund(ctx.db, ctx.shopDomain, refund, ctx.now);
+    if (referral?.rewardCodes.length) await issueReferrerRewardCodes(referral.rewardCodes, { db: ctx.db, now: ctx.now, gatewayFor: referralGatewayForShop });
     return result;
   },
   "customers/create": upsertCustomer,
@@ -75,7 +77,9 @@ export const HANDLED_TOPICS = Object.keys(HANDLERS);
 async function applyOrder(ctx: WebhookContext, paidSignal: boolean) {
   const snapshot = toOrderSnapshot(ctx.payload);
   const result = await applyOrderSnapshot(ctx.db, ctx.shopDomain, snapshot, { paidSignal, now: ctx.now });
-  await applyReferralForOrder(ctx.db, ctx.shopDomain, snapshot, ctx.now, referralGatewayForShop);
+  const referral = await applyReferralForOrder(ctx.db, ctx.shopDomain, snapshot, ctx.now, referralGatewayForShop);
+  // The referrer's discount code, after commit; what fails here the sweep retries from its row.
+  if (referral?.rewardCodes.length) await issueReferrerRewardCodes(referral.rewardCodes, { db: ctx.db, now: ctx.now, gatewayFor: referralGatewayForShop });
   return result;
 }
 

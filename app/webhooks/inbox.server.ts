@@ -17,7 +17,11 @@ export async function receiveWebhook(request: Request): Promise<Response> {
     const context = await getShopify().authenticate.webhook(request);
     verified = context;
   } catch (error) {
-    if (error instanceof Response) return error; // 401 forged/missing HMAC, 400 missing headers, 405
+    if (error instanceof Response) {
+      // 401 forged/missing HMAC, 400 missing headers, 405: answered as the library says.
+      log.info("webhook rejected", { status: error.status, shop: copy.headers.get("x-shopify-shop-domain"), topic: copy.headers.get("x-shopify-topic"), webhookId: copy.headers.get("x-shopify-webhook-id") });
+      return error;
+    }
     if (!(error instanceof SyntaxError)) throw error;
     // The HMAC was valid (the library checks it before parsing) but the body is not JSON:
     // record it as invalid, answer 200 so Shopify does not retry what can never work.

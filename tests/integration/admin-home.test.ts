@@ -190,11 +190,11 @@ describe("the last 30 days", () => {
 describe("what has not reached Shopify", () => {
   it("counts tier changes that failed or are retrying, and the storefront metafield's error", async () => {
     const before = (await load()).overview!.shopifySync;
-    expect(before).toEqual({ tierFailed: 0, tierRetrying: 0, storefrontError: null });
+    expect(before).toEqual({ tierDead: 0, tierRetrying: 0, storefrontError: null, storefrontDead: false });
     const member = await createMember(db(), shopId);
     const change = (syncStatus: string, syncAttempts: number) =>
       db().tierChange.create({ data: { shopId, memberId: member.id, customerGid: member.customerGid, fromTier: "Bronze", toTier: "Silver", reason: "qualified", syncStatus, syncAttempts } });
-    await change("failed", 8);
+    await change("dead", 8);
     await change("pending", 2);
     await change("pending", 0); // not tried yet: not a problem
     await change("done", 1);
@@ -203,7 +203,10 @@ describe("what has not reached Shopify", () => {
       create: { shopId, dirty: true, attempts: 3, lastError: "Shopify said: throttled" },
       update: { dirty: true, attempts: 3, lastError: "Shopify said: throttled" },
     });
-    expect((await load()).overview!.shopifySync).toEqual({ tierFailed: 1, tierRetrying: 1, storefrontError: "Shopify said: throttled" });
+    expect((await load()).overview!.shopifySync).toEqual({ tierDead: 1, tierRetrying: 1, storefrontError: "Shopify said: throttled", storefrontDead: false });
+    // Given up: still shown, as dead, until the next change marks it again.
+    await db().appDataSync.update({ where: { shopId }, data: { attempts: 12, deadAt: new Date() } });
+    expect((await load()).overview!.shopifySync).toMatchObject({ storefrontError: "Shopify said: throttled", storefrontDead: true });
     // Synced since: no storefront warning.
     await db().appDataSync.update({ where: { shopId }, data: { dirty: false, attempts: 0 } });
     expect((await load()).overview!.shopifySync.storefrontError).toBeNull();

@@ -97,7 +97,7 @@ describe("syncing the app data to Shopify", () => {
   it("sets kanta.program on the app installation and clears the row; nothing left to do afterwards", async () => {
     const { shop, emulator, gatewayFor, value } = await setup();
     await saveProgramSettings(shop.domain, settingsForm(), db());
-    expect(await syncDueAppData(db(), gatewayFor, { now: secondsLater(1) })).toEqual({ synced: 1, retrying: 0, superseded: 0 });
+    expect(await syncDueAppData(db(), gatewayFor, { now: secondsLater(1) })).toEqual({ synced: 1, retrying: 0, dead: 0, superseded: 0 });
     expect(value()).toEqual({
       type: "json",
       namespace: "kanta",
@@ -110,7 +110,7 @@ describe("syncing the app data to Shopify", () => {
     const [, set] = emulator.calls;
     expect((set!.variables.metafields as { ownerId: string }[])[0]!.ownerId).toBe(emulator.appInstallationId(shop.domain));
 
-    expect(await syncDueAppData(db(), gatewayFor, { now: secondsLater(2) })).toEqual({ synced: 0, retrying: 0, superseded: 0 });
+    expect(await syncDueAppData(db(), gatewayFor, { now: secondsLater(2) })).toEqual({ synced: 0, retrying: 0, dead: 0, superseded: 0 });
     await setProgramPaused(shop.domain, true, db());
     await syncDueAppData(db(), gatewayFor, { now: secondsLater(3) });
     expect(value()?.value).toMatchObject({ status: "paused" });
@@ -120,7 +120,7 @@ describe("syncing the app data to Shopify", () => {
     const { shop, emulator, gatewayFor, value } = await setup();
     emulator.failNext("KantaAppDataMetafieldsSet", "Internal error", 2);
     const t0 = secondsLater(1);
-    expect(await syncDueAppData(db(), gatewayFor, { now: t0 })).toEqual({ synced: 0, retrying: 1, superseded: 0 });
+    expect(await syncDueAppData(db(), gatewayFor, { now: t0 })).toEqual({ synced: 0, retrying: 1, dead: 0, superseded: 0 });
     let r = await row(shop.id);
     expect(r).toMatchObject({ dirty: true, attempts: 1 });
     expect(r.lastError).toMatch(/Internal error/);
@@ -129,16 +129,16 @@ describe("syncing the app data to Shopify", () => {
 
     // Not due yet: nothing is sent.
     const calls = emulator.calls.length;
-    expect(await syncDueAppData(db(), gatewayFor, { now: new Date(t0.getTime() + 500) })).toEqual({ synced: 0, retrying: 0, superseded: 0 });
+    expect(await syncDueAppData(db(), gatewayFor, { now: new Date(t0.getTime() + 500) })).toEqual({ synced: 0, retrying: 0, dead: 0, superseded: 0 });
     expect(emulator.calls.length).toBe(calls);
 
     const t1 = new Date(t0.getTime() + 1_000);
-    expect(await syncDueAppData(db(), gatewayFor, { now: t1 })).toEqual({ synced: 0, retrying: 1, superseded: 0 });
+    expect(await syncDueAppData(db(), gatewayFor, { now: t1 })).toEqual({ synced: 0, retrying: 1, dead: 0, superseded: 0 });
     r = await row(shop.id);
     expect(r.attempts).toBe(2);
     expect(r.nextAttemptAt.getTime()).toBe(t1.getTime() + 4_000);
 
-    expect(await syncDueAppData(db(), gatewayFor, { now: new Date(t1.getTime() + 4_000) })).toEqual({ synced: 1, retrying: 0, superseded: 0 });
+    expect(await syncDueAppData(db(), gatewayFor, { now: new Date(t1.getTime() + 4_000) })).toEqual({ synced: 1, retrying: 0, dead: 0, superseded: 0 });
     expect(await row(shop.id)).toMatchObject({ dirty: false, attempts: 0, lastError: null });
     expect(value()?.value).toMatchObject({ status: "live" });
   });
@@ -157,11 +157,11 @@ describe("syncing the app data to Shopify", () => {
         return graphql(query, options);
       };
     };
-    expect(await syncDueAppData(db(), pausingGateway, { now: secondsLater(1) })).toEqual({ synced: 0, retrying: 0, superseded: 1 });
+    expect(await syncDueAppData(db(), pausingGateway, { now: secondsLater(1) })).toEqual({ synced: 0, retrying: 0, dead: 0, superseded: 1 });
     expect(value()?.value).toMatchObject({ status: "live" }); // what was read before the pause
     expect((await row(shop.id)).dirty).toBe(true);
 
-    expect(await syncDueAppData(db(), gatewayFor, { now: secondsLater(2) })).toEqual({ synced: 1, retrying: 0, superseded: 0 });
+    expect(await syncDueAppData(db(), gatewayFor, { now: secondsLater(2) })).toEqual({ synced: 1, retrying: 0, dead: 0, superseded: 0 });
     expect(value()?.value).toMatchObject({ status: "paused" });
     expect((await row(shop.id)).dirty).toBe(false);
   });
@@ -172,9 +172,9 @@ describe("syncing the app data to Shopify", () => {
     const never = async (): Promise<AdminGraphql> => {
       throw new Error("no session");
     };
-    expect(await syncDueAppData(db(), never, { now: secondsLater(1) })).toEqual({ synced: 0, retrying: 0, superseded: 0 });
+    expect(await syncDueAppData(db(), never, { now: secondsLater(1) })).toEqual({ synced: 0, retrying: 0, dead: 0, superseded: 0 });
     await db().shop.update({ where: { id: shop.id }, data: { uninstalledAt: null } });
-    expect(await syncDueAppData(db(), never, { now: secondsLater(1) })).toEqual({ synced: 0, retrying: 1, superseded: 0 });
+    expect(await syncDueAppData(db(), never, { now: secondsLater(1) })).toEqual({ synced: 0, retrying: 1, dead: 0, superseded: 0 });
     expect((await row(shop.id)).lastError).toMatch(/no session/);
   });
 });

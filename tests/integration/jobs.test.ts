@@ -1,8 +1,14 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { randomUUID } from "node:crypto";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 import { resetEnvCache } from "../../app/env.server";
-import { getJobRunner, startJobRunner, stopJobRunner } from "../../app/jobs/queue.server";
-import { LEASE_MS, MAX_ATTEMPTS, findDueWebhookEvents, processWebhookEvent, retryDeadWebhookEvent } from "../../app/jobs/webhook-job.server";
+import { BULL_SWEEP_MS, QUEUE, createBullRunner } from "../../app/jobs/bullmq.server";
+import { InProcessRunner, getJobRunner, startJobRunner, stopJobRunner } from "../../app/jobs/queue.server";
+import { PERIODIC_TASKS, TaskSchedule, type PeriodicTask, type SweepReport, type TaskContext } from "../../app/jobs/tasks.server";
+import { log } from "../../app/log.server";
+import { LEASE_MS } from "../../app/jobs/backoff";
+import { MAX_ATTEMPTS, findDueWebhookEvents, processWebhookEvent, retryDeadWebhookEvent } from "../../app/jobs/webhook-job.server";
 import { HANDLERS } from "../../app/webhooks/handlers";
 import { createTestShop, useTestDatabase } from "../db";
 import { orderPayload, toShopifyJson } from "../fixtures/payloads";
@@ -109,5 +115,130 @@ describe("BullMQ over Redis", () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe("the periodic tasks", () => {
+  const redisUrl = () => process.env.KANTA_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+  const names = (report: SweepReport) => report.tasks.map((t) => t.name);
+
+  it("names each task once, in one list, with its interval", () => {
+    expect(PERIODIC_TASKS.map((t) => t.name)).toEqual([
+      "webhook-events-due",
+      "pending-points-release",
+      "inbox-prune",
+      "points-expiry",
+      "stalled-redemptions",
+      "referral-rewards-due",
+      "tier-passes",
+      "tier-sync",
+      "app-data-sync",
+    ]);
+    for (const task of PERIODIC_TASKS) expect(task.everyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it("the in-process sweep and BullMQ's sweep run the same named tasks", async () => {
+    await stopJobRunner();
+    const inProcessReports: SweepReport[] = [];
+    const inProcess = new InProcessRunner(1, { onSweep: (r) => inProcessReports.push(r) });
+    await inProcess.sweep();
+    await inProcess.stop();
+
+    const bullReports: SweepReport[] = [];
+    const prefix = `kanta-test-${randomUUID()}`;
+    process.env.KANTA_QUEUE_PREFIX = prefix;
+    const bull = await createBullRunner(redisUrl(), { runWorker: true, onSweep: (r) => bullReports.push(r) });
+    const connection = new Redis(redisUrl(), { maxRetriesPerRequest: null });
+    const queue = new Queue(QUEUE, { connection, prefix });
+    try {
+      // What the repeatable job adds every BULL_SWEEP_MS, added now.
+      await queue.add("sweep", {});
+      const deadline = Date.now() + BULL_SWEEP_MS * 2;
+      while (bullReports.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      await bull.idle();
+      // A sweep the scheduler started beside ours reports too.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    } finally {
+      await queue.close();
+      connection.disconnect();
+      await bull.stop();
+      delete process.env.KANTA_QUEUE_PREFIX;
+    }
+    expect(inProcessReports).toHaveLength(1);
+    expect(bullReports.length).toBeGreaterThanOrEqual(1);
+    const expected = PERIODIC_TASKS.map((t) => t.name);
+    expect(names(inProcessReports[0]!)).toEqual(expected);
+    for (const report of bullReports) expect(names(report)).toEqual(expected);
+    // A first sweep runs every task due, in both (the Shopify syncs and tier passes are off
+    // under test). BullMQ's scheduler may have started a sweep beside ours: a task the other
+    // sweep is running is "busy" in this one, so count what ran in either.
+    const ran = (reports: SweepReport[]) => expected.filter((name) => reports.some((r) => r.tasks.some((t) => t.name === name && t.outcome === "ran")));
+    expect(ran(inProcessReports)).toEqual([
+      "webhook-events-due",
+      "pending-points-release",
+      "inbox-prune",
+      "points-expiry",
+      "stalled-redemptions",
+      "referral-rewards-due",
+    ]);
+    expect(ran(bullReports)).toEqual(ran(inProcessReports));
+    const off = (report: SweepReport) => report.tasks.filter((t) => t.outcome === "off").map((t) => t.name);
+    for (const report of bullReports) expect(off(report)).toEqual(off(inProcessReports[0]!));
+  });
+
+  it("runs every task of a sweep though one fails, and logs the failure with the task's name", async () => {
+    const ran: string[] = [];
+    const task = (name: string, run: () => Promise<unknown>, extra: Partial<PeriodicTask> = {}): PeriodicTask => ({ name, everyMs: 0, run: async () => { ran.push(name); return run(); }, ...extra });
+    const errors = vi.spyOn(log, "error");
+    try {
+      const schedule = new TaskSchedule([
+        task("first", async () => 1),
+        task("broken", async () => {
+          throw new Error("database is down");
+        }),
+        task("broken-in-background", async () => {
+          throw new Error("Shopify is down");
+        }, { background: true }),
+        task("last", async () => 1),
+      ]);
+      const report = await schedule.runDue({ db: undefined as never, now: new Date(), enqueueWebhook: () => {} });
+      await schedule.idle();
+      expect(report.tasks).toEqual([
+        { name: "first", outcome: "ran" },
+        { name: "broken", outcome: "failed" },
+        { name: "broken-in-background", outcome: "started" },
+        { name: "last", outcome: "ran" },
+      ]);
+      expect(ran).toEqual(["first", "broken", "broken-in-background", "last"]);
+      expect(errors).toHaveBeenCalledWith("periodic task failed", { task: "broken", error: "Error: database is down" });
+      expect(errors).toHaveBeenCalledWith("periodic task failed", { task: "broken-in-background", error: "Error: Shopify is down" });
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it("runs a task when its interval is up or it is asked for, never twice at once, and not when off", async () => {
+    let asked = false;
+    let release: () => void = () => {};
+    const slow = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const schedule = new TaskSchedule([
+      { name: "minutely", everyMs: 60_000, requested: () => asked, run: async () => 1 },
+      { name: "slow", everyMs: 0, background: true, run: () => slow },
+      { name: "off", everyMs: 0, enabled: () => false, run: async () => 1 },
+    ]);
+    const ctx = (ms: number): TaskContext => ({ db: undefined as never, now: new Date(1_000_000 + ms), enqueueWebhook: () => {} });
+    const outcomes = async (ms: number) => (await schedule.runDue(ctx(ms))).tasks.map((t) => t.outcome);
+    expect(await outcomes(0)).toEqual(["ran", "started", "off"]);
+    expect(await outcomes(2_000)).toEqual(["not-due", "busy", "off"]);
+    asked = true;
+    expect(await outcomes(4_000)).toEqual(["ran", "busy", "off"]);
+    asked = false;
+    release();
+    await schedule.idle();
+    expect(await outcomes(60_000)).toEqual(["not-due", "started", "off"]);
+    expect(await outcomes(64_000)).toEqual(["ran", "started", "off"]);
+    await schedule.idle();
   });
 });

@@ -185,7 +185,7 @@ describe("redeeming points for discount codes", () => {
     const stalled = await findStalledRedemptions(db());
     expect(stalled.map((s) => s.id).sort()).toEqual([created.id, lost.id].sort());
     // The job the sweep runs: asks Shopify (the emulator) whether each code exists.
-    expect(await recoverStalledRedemptions(db())).toBe(2);
+    expect(await recoverStalledRedemptions(db())).toEqual({ finished: 2, retrying: 0, dead: 0 });
     expect((await db().redemption.findUniqueOrThrow({ where: { id: created.id } })).status).toBe("issued");
     expect((await db().redemption.findUniqueOrThrow({ where: { id: lost.id } })).status).toBe("failed");
     expect(await points(member.id)).toBe(1200 - 200);

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { getJobRunner } from "../../app/jobs/queue.server";
 import { verifyLedger } from "../../app/loyalty/ledger/append.server";
 import { DEFAULT_REFERRAL_SETTINGS, serializeReferralSettings, type ReferralSettings } from "../../app/loyalty/referrals/settings";
+import { runDueReferralRewards } from "../../app/jobs/referral-rewards.server";
 import { decideHeldReferral, releaseDueReferrals } from "../../app/loyalty/referrals/completion.server";
 import { getEmulator } from "../../app/local/emulator.server";
 import { referralGatewayForShop } from "../../app/shopify/referral-contacts.server";
@@ -341,7 +342,7 @@ describe("the referrer's reward", () => {
     expect(entries.map((e) => [e.delta, e.idempotencyKey])).toEqual([[500, `referral:${referral.id}`]]);
     // More deliveries and the sweep change nothing.
     await deliver(s, [{ topic: "orders/paid", payload: paid }, { topic: "orders/updated", payload: updated }]);
-    await releaseDueReferrals(db(), { now: new Date(Date.now() + 30 * DAY), gatewayFor: referralGatewayForShop });
+    await runDueReferralRewards(db(), { now: new Date(Date.now() + 30 * DAY), gatewayFor: referralGatewayForShop });
     expect(await referralEntries(s)).toHaveLength(1);
     const member = await db().member.findUniqueOrThrow({ where: { id: s.referrerId } });
     expect(member.points).toBe(100 + 500); // sign-up bonus + referral
@@ -435,11 +436,14 @@ describe("the referrer's reward", () => {
     await deliver(s, [{ topic: "orders/paid", payload: friendOrder({ id: uniqueId(5_650_000_000), token: token!, email: "friend.nine@example.com" }) }]);
     const referral = await referralOf(s, token!);
     const requestId = `referral:${referral.id}`;
-    expect((await db().redemption.findUniqueOrThrow({ where: { shopId_requestId: { shopId: s.shop.id, requestId } } })).status).toBe("issuing");
-    await releaseDueReferrals(db(), { gatewayFor: referralGatewayForShop });
-    await releaseDueReferrals(db(), { gatewayFor: referralGatewayForShop });
+    const waiting = await db().redemption.findUniqueOrThrow({ where: { shopId_requestId: { shopId: s.shop.id, requestId } } });
+    expect(waiting).toMatchObject({ status: "issuing", attempts: 1, error: "ShopifyHttpError: HTTP 500: Internal error" });
+    // Retryable: due again after the first backoff (1 s from the attempt).
+    expect(waiting.nextAttemptAt!.getTime()).toBeLessThanOrEqual(waiting.updatedAt.getTime() + 1_000);
+    expect(await runDueReferralRewards(db(), { now: new Date(Date.now() + 2_000), gatewayFor: referralGatewayForShop })).toMatchObject({ issued: 1 });
+    expect(await runDueReferralRewards(db(), { now: new Date(Date.now() + 4_000), gatewayFor: referralGatewayForShop })).toMatchObject({ issued: 0 });
     const redemption = await db().redemption.findUniqueOrThrow({ where: { shopId_requestId: { shopId: s.shop.id, requestId } } });
-    expect(redemption.status).toBe("issued");
+    expect(redemption).toMatchObject({ status: "issued", attempts: 2, error: null });
     expect((await getEmulator()).discounts(s.shop.domain).filter((d) => d.code === redemption.code)).toHaveLength(1);
   });
 });
@@ -515,10 +519,10 @@ describe("caps, bonuses and the merchant's decision", () => {
     const [a, b, c] = await Promise.all(tokens.map((t) => referralOf(s, t)));
     expect([a!.status, b!.status, c!.status]).toEqual(["completed", "held", "held"]);
     expect(b!.heldReason).toBe("monthly_cap");
-    expect(await decideHeldReferral({ shopDomain: s.shop.domain, referralId: b!.id, decision: "approve", staff: "staff:owner@example.com" }, referralGatewayForShop, db())).toEqual({ status: "completed" });
-    expect(await decideHeldReferral({ shopDomain: s.shop.domain, referralId: c!.id, decision: "reject", staff: "staff:owner@example.com" }, referralGatewayForShop, db())).toEqual({ status: "rejected" });
+    expect(await decideHeldReferral({ shopDomain: s.shop.domain, referralId: b!.id, decision: "approve", staff: "staff:owner@example.com" }, db())).toEqual({ status: "completed", rewardCodes: [] });
+    expect(await decideHeldReferral({ shopDomain: s.shop.domain, referralId: c!.id, decision: "reject", staff: "staff:owner@example.com" }, db())).toEqual({ status: "rejected", rewardCodes: [] });
     // A decided referral cannot be decided again.
-    expect(await decideHeldReferral({ shopDomain: s.shop.domain, referralId: b!.id, decision: "reject", staff: "staff:x" }, referralGatewayForShop, db())).toBeNull();
+    expect(await decideHeldReferral({ shopDomain: s.shop.domain, referralId: b!.id, decision: "reject", staff: "staff:x" }, db())).toBeNull();
     expect(await referralOf(s, tokens[1]!)).toMatchObject({ status: "completed", decidedBy: "staff:owner@example.com" });
     expect(await referralOf(s, tokens[2]!)).toMatchObject({ status: "rejected", decidedBy: "staff:owner@example.com" });
     expect(await referralEntries(s)).toHaveLength(2);

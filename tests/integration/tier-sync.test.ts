@@ -34,7 +34,7 @@ describe("tier sync to Shopify", () => {
     const { shop, emulator, sync } = await setup();
     const at = "2026-04-01T10:00:00Z";
     await order(shop.domain, "7001", "300.00", at);
-    expect(await sync(later(at, 1000))).toEqual({ done: 1, retrying: 0, failed: 0 });
+    expect(await sync(later(at, 1000))).toEqual({ done: 1, retrying: 0, dead: 0 });
     expect(emulator.customerTags(shop.domain, gid("7001"))).toEqual(["kanta-tier-silver"]);
     expect(emulator.customerMetafield(shop.domain, gid("7001"), TIER_METAFIELD.namespace, "tier")).toEqual({
       namespace: "app--kanta--kanta",
@@ -52,12 +52,12 @@ describe("tier sync to Shopify", () => {
     await runTierPass(db(), shop.domain, { now: new Date("2026-04-02T10:00:00Z") });
     await db().program.update({ where: { shopId: shop.id }, data: { tierKeepNextPeriod: false } });
     await runTierPass(db(), shop.domain, { now: new Date("2027-01-02T10:00:00Z") });
-    expect(await sync(new Date("2027-01-02T10:00:01Z"))).toEqual({ done: 1, retrying: 0, failed: 0 });
+    expect(await sync(new Date("2027-01-02T10:00:01Z"))).toEqual({ done: 1, retrying: 0, dead: 0 });
     expect(emulator.customerTags(shop.domain, gid("7001"))).toEqual(["kanta-tier-bronze"]);
     expect(emulator.customerMetafield(shop.domain, gid("7001"), "$app:kanta", "tier")?.value).toBe("Bronze");
     expect(emulator.flowRuns(shop.domain).at(-1)?.payload).toEqual({ customer_id: 7001, "Old tier": "Silver", "New tier": "Bronze", Reason: "review" });
     // Nothing left to do; the other tiers' tags were asked off and merchant tags stay.
-    expect(await sync(new Date("2027-01-02T11:00:00Z"))).toEqual({ done: 0, retrying: 0, failed: 0 });
+    expect(await sync(new Date("2027-01-02T11:00:00Z"))).toEqual({ done: 0, retrying: 0, dead: 0 });
     const calls = emulator.calls.filter((c) => c.operationName === "KantaCustomerTierSync");
     expect(calls.at(-1)?.variables).toMatchObject({ add: ["kanta-tier-bronze"], hasRemove: true });
     expect((calls.at(-1)?.variables.remove as string[]).sort()).toEqual(["kanta-tier-gold", "kanta-tier-platinum", "kanta-tier-silver"]);
@@ -71,40 +71,57 @@ describe("tier sync to Shopify", () => {
     const m = await db().member.findFirstOrThrow({ where: { shopId: shop.id, customerGid: gid("7002") }, include: { tier: true } });
     expect([m.tier?.name, m.points]).toEqual(["Gold", 900]);
 
-    expect(await sync(later(at, 0))).toEqual({ done: 0, retrying: 1, failed: 0 });
+    expect(await sync(later(at, 0))).toEqual({ done: 0, retrying: 1, dead: 0 });
     let row = await db().tierChange.findFirstOrThrow({ where: { shopId: shop.id } });
     expect(row).toMatchObject({ syncStatus: "pending", syncAttempts: 1 });
     expect(row.lastError).toMatch(/something went wrong/);
     expect(row.nextSyncAt.toISOString()).toBe(later(at, 1000).toISOString());
     // Not due before its backoff.
-    expect(await sync(later(at, 999))).toEqual({ done: 0, retrying: 0, failed: 0 });
+    expect(await sync(later(at, 999))).toEqual({ done: 0, retrying: 0, dead: 0 });
     // The Flow trigger fails once too, after the tags went through: retried, tags set again, trigger fired once.
     emulator.failNext("KantaFlowTriggerReceive");
-    expect(await sync(later(at, 1000))).toEqual({ done: 0, retrying: 1, failed: 0 });
+    expect(await sync(later(at, 1000))).toEqual({ done: 0, retrying: 1, dead: 0 });
     row = await db().tierChange.findFirstOrThrow({ where: { shopId: shop.id } });
     expect(row.nextSyncAt.toISOString()).toBe(later(at, 1000 + 4000).toISOString());
-    expect(await sync(later(at, 5000))).toEqual({ done: 1, retrying: 0, failed: 0 });
+    expect(await sync(later(at, 5000))).toEqual({ done: 1, retrying: 0, dead: 0 });
     expect(emulator.customerTags(shop.domain, gid("7002"))).toEqual(["kanta-tier-gold"]);
     expect(emulator.flowRuns(shop.domain)).toHaveLength(1);
     expect(await db().tierChange.findFirstOrThrow({ where: { shopId: shop.id } })).toMatchObject({ syncStatus: "done", syncAttempts: 3, lastError: null });
   });
 
-  it("gives up after the last attempt and keeps the error; Shopify's userErrors count as failures", async () => {
+  it("ends dead after the last attempt of a retryable error, with the error kept", async () => {
     const { shop, emulator, sync } = await setup();
     expectLoggedError(/tier sync failed for good .*Resource not found/);
     const at = "2026-06-01T10:00:00Z";
     await order(shop.domain, "7003", "300.00", at);
-    emulator.deleteCustomer(gid("7003"));
+    emulator.failNext("KantaCustomerTierSync", "Internal error", TIER_SYNC_MAX_ATTEMPTS);
     let now = new Date(at).getTime();
     for (let attempt = 1; attempt <= TIER_SYNC_MAX_ATTEMPTS; attempt++) {
       now += 3_600_000;
       const stats = await sync(new Date(now));
-      expect(stats).toEqual(attempt < TIER_SYNC_MAX_ATTEMPTS ? { done: 0, retrying: 1, failed: 0 } : { done: 0, retrying: 0, failed: 1 });
+      expect(stats).toEqual(attempt < TIER_SYNC_MAX_ATTEMPTS ? { done: 0, retrying: 1, dead: 0 } : { done: 0, retrying: 0, dead: 1 });
     }
     const row = await db().tierChange.findFirstOrThrow({ where: { shopId: shop.id } });
-    expect(row).toMatchObject({ syncStatus: "failed", syncAttempts: TIER_SYNC_MAX_ATTEMPTS });
-    expect(row.lastError).toBe("ShopifyUserError: tagsAdd: id: Resource not found");
-    expect(await sync(new Date(now + 86_400_000))).toEqual({ done: 0, retrying: 0, failed: 0 });
+    expect(row).toMatchObject({ syncStatus: "dead", syncAttempts: TIER_SYNC_MAX_ATTEMPTS });
+    expect(row.lastError).toBe("ShopifyHttpError: HTTP 500: Internal error");
+    expect(await sync(new Date(now + 86_400_000))).toEqual({ done: 0, retrying: 0, dead: 0 });
+  });
+
+  it("ends dead at once on a terminal error: Shopify's userErrors, or a shop that answers 401", async () => {
+    const { shop, emulator, sync } = await setup();
+    const at = "2026-06-01T10:00:00Z";
+    await order(shop.domain, "7013", "300.00", at);
+    emulator.deleteCustomer(gid("7013"));
+    expect(await sync(later(at, 1000))).toEqual({ done: 0, retrying: 0, dead: 1 });
+    const row = await db().tierChange.findFirstOrThrow({ where: { shopId: shop.id } });
+    expect(row).toMatchObject({ syncStatus: "dead", syncAttempts: 1, lastError: "ShopifyUserError: tagsAdd: id: Resource not found" });
+
+    // An access token Shopify no longer takes (the emulator answers 401 for a shop it does not know).
+    const other = await createTestShop(db());
+    await order(other.domain, "7014", "300.00", at);
+    const stats = await syncDueTierChanges(db(), { now: later(at, 2000), graphqlFor: async (domain) => emulator.client(domain) });
+    expect(stats).toEqual({ done: 0, retrying: 0, dead: 1 });
+    expect(await db().tierChange.findFirstOrThrow({ where: { shopId: other.id } })).toMatchObject({ syncStatus: "dead", syncAttempts: 1, lastError: expect.stringMatching(/^ShopifyHttpError: HTTP 401/) });
   });
 
   it("follows a renamed tier: the old name's tag comes off", async () => {
@@ -116,7 +133,7 @@ describe("tier sync to Shopify", () => {
     await db().tier.update({ where: { id: silver.id }, data: { name: "Hopea" } });
     const m = await db().member.findFirstOrThrow({ where: { shopId: shop.id, customerGid: gid("7004") } });
     await db().tierChange.create({ data: { shopId: shop.id, memberId: m.id, customerGid: m.customerGid, fromTier: "Silver", toTier: "Hopea", reason: "settings", nextSyncAt: new Date(at) } });
-    expect(await sync(later(at, 2))).toEqual({ done: 1, retrying: 0, failed: 0 });
+    expect(await sync(later(at, 2))).toEqual({ done: 1, retrying: 0, dead: 0 });
     expect(emulator.customerTags(shop.domain, gid("7004"))).toEqual(["kanta-tier-hopea"]);
     expect(emulator.flowRuns(shop.domain).at(-1)?.payload).toMatchObject({ "Old tier": "Silver", "New tier": "Hopea", Reason: "settings" });
   });
@@ -126,12 +143,12 @@ describe("tier sync to Shopify", () => {
     const at = "2026-08-01T10:00:00Z";
     await order(shop.domain, "7005", "300.00", at);
     await db().member.updateMany({ where: { shopId: shop.id, customerGid: gid("7005") }, data: { status: "redacted" } });
-    expect(await sync(later(at, 1))).toEqual({ done: 1, retrying: 0, failed: 0 });
+    expect(await sync(later(at, 1))).toEqual({ done: 1, retrying: 0, dead: 0 });
     expect(emulator.calls).toHaveLength(0);
 
     await order(shop.domain, "7006", "300.00", at);
     await db().shop.update({ where: { id: shop.id }, data: { uninstalledAt: new Date(at) } });
-    expect(await sync(later(at, 2))).toEqual({ done: 0, retrying: 0, failed: 1 });
-    expect((await db().tierChange.findFirstOrThrow({ where: { shopId: shop.id, customerGid: gid("7006") } })).lastError).toBe("shop uninstalled");
+    expect(await sync(later(at, 2))).toEqual({ done: 0, retrying: 0, dead: 1 });
+    expect(await db().tierChange.findFirstOrThrow({ where: { shopId: shop.id, customerGid: gid("7006") } })).toMatchObject({ syncStatus: "dead", lastError: expect.stringMatching(/shop uninstalled/) });
   });
 });

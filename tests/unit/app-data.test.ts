@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { appDataRetryDelayMs, buildProgramAppData } from "../../app/jobs/app-data.server";
+import { buildProgramAppData } from "../../app/jobs/app-data.server";
+import { RETRY, retryDelayMs } from "../../app/jobs/backoff";
 import { APP_DATA_METAFIELDS_SET, CURRENT_APP_INSTALLATION } from "../../app/shopify/documents";
 import { validateAdminDocument } from "../../app/local/emulator.server";
 
@@ -31,7 +32,7 @@ describe("buildProgramAppData", () => {
   });
 
   it("backs off 1 s, 4 s, 16 s … up to an hour", () => {
-    expect([1, 2, 3, 20].map(appDataRetryDelayMs)).toEqual([1_000, 4_000, 16_000, 3_600_000]);
+    expect([1, 2, 3, 20].map((n) => retryDelayMs(n, RETRY.appData))).toEqual([1_000, 4_000, 16_000, 3_600_000]);
   });
 
   it("sends documents valid against Shopify's Admin schema", () => {

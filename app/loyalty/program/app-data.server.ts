@@ -10,6 +10,7 @@ export async function markAppDataDirty(db: Db | Tx, shopId: string, now = new Da
   await db.appDataSync.upsert({
     where: { shopId },
     create: { shopId, dirty: true, nextAttemptAt: now },
-    update: { dirty: true, nextAttemptAt: now, attempts: 0, version: { increment: 1 } },
+    // A row that was given up on (deadAt) starts over with the change.
+    update: { dirty: true, nextAttemptAt: now, attempts: 0, deadAt: null, version: { increment: 1 } },
   });
 }

@@ -63,19 +63,22 @@ export async function getProgramOverview(shopDomain: string, db: Db = getDb(), n
   const [waysToEarn, rewards, tiers] = setup;
   const outstandingPoints = spendable._sum.points ?? 0;
   const valuation = computePointsValue(outstandingPoints, amountRewards.map((r) => ({ name: r.name, pointsCost: r.pointsCost, valueMinor: Number(r.valueMinor) })));
-  // What has not reached Shopify: tier tags/metafields/Flow (given up, or still retrying)
-  // and the storefront's app-data metafield. Both retry by themselves; the merchant should
-  // still know when they keep failing.
-  const [tierFailed, tierRetrying, appData] = await Promise.all([
-    db.tierChange.count({ where: { shopId: shop.id, syncStatus: "failed" } }),
+  // What has not reached Shopify: tier tags/metafields/Flow (dead, or still retrying) and
+  // the storefront's app-data metafield (retrying, or dead until the next change). Both
+  // retry by themselves for a while; the merchant should still know when they keep failing.
+  const [tierDead, tierRetrying, appData] = await Promise.all([
+    db.tierChange.count({ where: { shopId: shop.id, syncStatus: "dead" } }),
     db.tierChange.count({ where: { shopId: shop.id, syncStatus: "pending", syncAttempts: { gt: 0 } } }),
-    db.appDataSync.findUnique({ where: { shopId: shop.id }, select: { dirty: true, attempts: true, lastError: true } }),
+    db.appDataSync.findUnique({ where: { shopId: shop.id }, select: { dirty: true, attempts: true, lastError: true, deadAt: true } }),
   ]);
+  const storefrontFailing = Boolean(appData?.dirty && (appData.attempts > 0 || appData.deadAt));
   return {
     shopifySync: {
-      tierFailed,
+      tierDead,
       tierRetrying,
-      storefrontError: appData?.dirty && appData.attempts > 0 ? (appData.lastError ?? "unknown error") : null,
+      storefrontError: storefrontFailing ? (appData?.lastError ?? "unknown error") : null,
+      /** The storefront sync gave up; the next launch, pause, resume or Settings save sends it again. */
+      storefrontDead: storefrontFailing && Boolean(appData?.deadAt),
     },
     shop: { name: shop.name, domain: shop.domain, currencyCode: shop.currencyCode, timezone: shop.ianaTimezone, locale: shop.primaryLocale || "en" },
     program: {

@@ -3,7 +3,7 @@ import { REASON_LABELS, parseReasons } from "./fraud";
 import { REFERRAL_STATUSES, isReferralStatus, type ReferralStatus } from "./lifecycle";
 import { serializeReferralSettings, settingsToDraft, validateReferralSettings, type ReferralSettingsDraft, type ReferralSettingsErrors } from "./settings";
 import { decideHeldReferral, type HeldDecision } from "./completion.server";
-import { loadReferralSettings, type GatewayFor } from "./settings.server";
+import { loadReferralSettings } from "./settings.server";
 import { UnknownShopError } from "../program/shops.server";
 
 // The admin's Referrals pages: settings, the list with its filters, the numbers, and the
@@ -167,13 +167,16 @@ export async function listReferrals(
   };
 }
 
-/** Approve or reject a held referral, recorded with the staff member (the admin's action). */
+/**
+ * Approve or reject a held referral, recorded with the staff member (the admin's action).
+ * `rewardCodes`: referrer reward codes for the caller to create in Shopify
+ * (app/jobs/referral-rewards.server.ts).
+ */
 export async function decideReferral(
   input: { shopDomain: string; referralId: string; decision: HeldDecision; staff: string },
-  gatewayFor?: GatewayFor,
   db: Db = getDb(),
-): Promise<{ ok: true; status: string } | { ok: false; message: string }> {
-  const result = await decideHeldReferral(input, gatewayFor, db);
+): Promise<{ ok: true; status: string; rewardCodes: string[] } | { ok: false; message: string }> {
+  const result = await decideHeldReferral(input, db);
   if (!result) return { ok: false, message: "This referral is no longer waiting for review." };
-  return { ok: true, status: result.status };
+  return { ok: true, status: result.status, rewardCodes: result.rewardCodes };
 }

@@ -1,23 +1,28 @@
 import { createHash } from "node:crypto";
 import type { Db, Tx } from "../../db.server";
 import { getDb } from "../../db.server";
+import { log } from "../../log.server";
 import type { RefundSnapshot, OrderSnapshot } from "../orders/order-points";
 import { appendLedgerEntry } from "../ledger/append.server";
 import { addDays } from "../program/defaults";
-import { OPEN_STATUSES, calendarMonthBounds, computeDueBonuses, computeReferralDiscountSpec, computeReferralStep, describeReferralReward, orderQualifies, referralKeys, type ReferralStatus } from "./lifecycle";
+import { OPEN_STATUSES, calendarMonthBounds, computeDueBonuses, computeReferralDiscountSpec, computeReferralStep, describeReferralReward, orderQualifies, referralKeys, type ReferralDiscountSpec, type ReferralStatus } from "./lifecycle";
 import { checkAlreadyReferred, checkExistingCustomer, checkMonthlyCap, checkReferrerActive, checkSameAddress, checkSameEmail, checkSamePhone, checkSelfReferral, checkSelfVisit, decideReferral, formatReasons, type AddressFacts, type PartyFacts, type ReferralOrderFacts } from "./fraud";
 import { normaliseEmail } from "../members/contact";
 import { generateReferralCode, isFriendCode } from "./codes";
 import { type ReferralSettings } from "./settings";
 import { requireShopConfig, type ShopConfig } from "../program/shop-config.server";
 import { WriteConflictError, inTransaction } from "../tx.server";
-import { loadReferralSettings, type GatewayFor, type ReferralGateway, type CustomerContact, type ReferralRow } from "./settings.server";
+import { claimRedemptionAttempt } from "../rewards/redemptions.server";
+import { loadReferralSettings, type GatewayFor, type CustomerContact, type ReferralRow } from "./settings.server";
 
 // The referrer's reward when the friend's first order is paid. Order events converge here
 // as they do for points: the referral's next step is derived from the order's newest state
 // (OrderRecord), every transition is a conditional write, and every reward has its own
 // idempotency key, so repeated and reordered webhooks pay exactly once. Held referrals wait
-// for the merchant's decision.
+// for the merchant's decision. A referrer's discount reward is a Redemption row in
+// `issuing`: the code is created in Shopify after commit by the caller
+// (app/jobs/referral-rewards.server.ts, with the ids these functions return as
+// `rewardCodes`), and retried from the row by the sweep.
 // docs/decisions/0009-referrals.md
 
 // ---- the friend's order ----
@@ -25,6 +30,8 @@ import { loadReferralSettings, type GatewayFor, type ReferralGateway, type Custo
 export interface ReferralOrderResult {
   referralId: string;
   status: string;
+  /** Referrer reward codes to create in Shopify now (Redemption ids in `issuing`). */
+  rewardCodes: string[];
 }
 
 /**
@@ -63,24 +70,16 @@ export async function applyReferralForOrder(
   }
   const id = referral.id;
   const outcome = await inTransaction(db, (tx) => settleReferral(tx, shop, id, now, { attach: check, orderFacts: facts ?? null }));
-  await issueReferrerRewards(db, shop, outcome.issue, gatewayFor);
-  return { referralId: id, status: outcome.status };
+  return { referralId: id, status: outcome.status, rewardCodes: outcome.issue };
 }
 
 /** refunds/create: a refund within the waiting period may cancel the referral. */
-export async function applyReferralForRefund(
-  db: Db,
-  shopDomain: string,
-  refund: RefundSnapshot,
-  now: Date,
-  gatewayFor?: GatewayFor,
-): Promise<ReferralOrderResult | null> {
+export async function applyReferralForRefund(db: Db, shopDomain: string, refund: RefundSnapshot, now: Date): Promise<ReferralOrderResult | null> {
   const shop = await requireShopConfig(db, shopDomain);
   const referral = await db.referral.findUnique({ where: { shopId_orderGid: { shopId: shop.id, orderGid: refund.orderGid } }, select: { id: true } });
   if (!referral) return null;
   const outcome = await inTransaction(db, (tx) => settleReferral(tx, shop, referral.id, now, {}));
-  await issueReferrerRewards(db, shop, outcome.issue, gatewayFor);
-  return { referralId: referral.id, status: outcome.status };
+  return { referralId: referral.id, status: outcome.status, rewardCodes: outcome.issue };
 }
 
 /** Facts for the fraud rules, read before the transaction (one Admin API call at most). */
@@ -362,53 +361,83 @@ export function referrerRewardCode(shopId: string, referralId: string): string {
   })}`;
 }
 
-/** Creates the referrer discounts completed referrals are owed (after commit; the sweep retries failures). */
-async function issueReferrerRewards(db: Db, shop: ShopConfig, redemptionIds: string[], gatewayFor?: GatewayFor): Promise<number> {
-  if (redemptionIds.length === 0 || !gatewayFor) return 0;
-  let issued = 0;
-  let gateway: ReferralGateway;
-  try {
-    gateway = await gatewayFor(shop.domain);
-  } catch {
-    return 0;
-  }
-  const settings = await loadReferralSettings(db, shop.id);
-  for (const id of redemptionIds) {
-    const redemption = await db.redemption.findUnique({ where: { id }, include: { member: { select: { customerGid: true } } } });
-    if (!redemption || redemption.status !== "issuing" || !redemption.code) continue;
-    const reward = settings.referrer;
-    const type = reward.type;
-    if (type === "points") {
-      // The merchant switched to points meanwhile: this reward cannot become a discount.
-      await db.redemption.updateMany({ where: { id, status: "issuing" }, data: { status: "failed", error: "referrer reward changed to points before the code was created" } });
-      continue;
-    }
-    try {
-      let discountGid = await gateway.findDiscount(redemption.code);
-      if (!discountGid) {
-        const spec = computeReferralDiscountSpec({ ...reward, type }, {
-          code: redemption.code,
-          title: "Kanta referral reward",
-          customerGid: redemption.member.customerGid,
-          currencyCode: shop.currencyCode,
-          now: redemption.createdAt,
-        });
-        discountGid = (await gateway.issueDiscount({ ...spec, startsAt: new Date(Math.min(Date.now(), spec.startsAt.getTime())) })).discountGid;
-      }
-      await db.redemption.updateMany({ where: { id, status: "issuing" }, data: { status: "issued", discountGid } });
-      issued++;
-    } catch {
-      // Shopify unavailable: the redemption stays "issuing" and the sweep tries again.
-    }
-  }
-  return issued;
+// ---- the referrer's reward codes: an outbox in Redemption rows ----
+
+/** Redemption rows whose Shopify call is due: no attempt yet, or the backoff or lease is over. */
+const attemptDue = (now: Date) => ({ OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] });
+
+/** Referrer reward codes still to create in Shopify and due for an attempt (the sweep). */
+export async function findDueReferrerRewards(db: Db, now: Date, limit = 200): Promise<string[]> {
+  const rows = await db.redemption.findMany({
+    where: { status: "issuing", requestId: { startsWith: "referral:" }, ...attemptDue(now) },
+    orderBy: { createdAt: "asc" },
+    select: { id: true },
+    take: limit,
+  });
+  return rows.map((r) => r.id);
+}
+
+/** One attempt at a referrer's reward code: what Shopify needs. */
+export interface ReferrerRewardAttempt {
+  redemptionId: string;
+  shopDomain: string;
+  shopUninstalled: boolean;
+  /** Counting this one. */
+  attempts: number;
+  code: string;
+  spec: ReferralDiscountSpec;
 }
 
 /**
- * The sweep (app/jobs/queue.server.ts): completes pending referrals whose waiting period is
- * over, and creates referrer discounts that could not be created at once.
+ * Claims a referrer's reward code for one attempt until `leaseUntil` (one worker wins) and
+ * reads what Shopify needs. Null when not due, taken, or no longer a code: a merchant who
+ * switched the referrer reward to points meanwhile makes it `failed`.
  */
-export async function releaseDueReferrals(db: Db, options: { now?: Date; gatewayFor?: GatewayFor; limit?: number } = {}): Promise<number> {
+export async function claimReferrerReward(db: Db, redemptionId: string, now: Date, leaseUntil: Date): Promise<ReferrerRewardAttempt | null> {
+  const attempts = await claimRedemptionAttempt(db, redemptionId, "issuing", now, leaseUntil);
+  if (attempts === null) return null;
+  const redemption = await db.redemption.findUnique({
+    where: { id: redemptionId },
+    include: { member: { select: { customerGid: true } }, shop: { select: { domain: true, uninstalledAt: true, currencyCode: true } } },
+  });
+  if (!redemption?.code) return null;
+  const reward = (await loadReferralSettings(db, redemption.shopId)).referrer;
+  const type = reward.type;
+  if (type === "points") {
+    // The merchant switched to points meanwhile: this reward cannot become a discount.
+    await db.redemption.updateMany({ where: { id: redemptionId, status: "issuing" }, data: { status: "failed", error: "referrer reward changed to points before the code was created", nextAttemptAt: null } });
+    return null;
+  }
+  const spec = computeReferralDiscountSpec({ ...reward, type }, {
+    code: redemption.code,
+    title: "Kanta referral reward",
+    customerGid: redemption.member.customerGid,
+    currencyCode: redemption.shop.currencyCode,
+    now: redemption.createdAt,
+  });
+  return {
+    redemptionId,
+    shopDomain: redemption.shop.domain,
+    shopUninstalled: redemption.shop.uninstalledAt !== null,
+    attempts,
+    code: redemption.code,
+    // Shopify takes no start in the past on a retry days later; never later than now.
+    spec: { ...spec, startsAt: new Date(Math.min(now.getTime(), spec.startsAt.getTime())) },
+  };
+}
+
+/** Shopify has the code: the referrer's reward is issued. */
+export async function markReferrerRewardIssued(db: Db, redemptionId: string, discountGid: string): Promise<boolean> {
+  const r = await db.redemption.updateMany({ where: { id: redemptionId, status: "issuing" }, data: { status: "issued", discountGid, error: null, nextAttemptAt: null } });
+  return r.count === 1;
+}
+
+/**
+ * The sweep (app/jobs/tasks.server.ts, "referral-rewards-due"): completes pending referrals
+ * whose waiting period is over. Their reward codes are created by the same task
+ * (app/jobs/referral-rewards.server.ts). One referral failing does not stop the others.
+ */
+export async function releaseDueReferrals(db: Db, options: { now?: Date; limit?: number } = {}): Promise<number> {
   const now = options.now ?? new Date();
   const due = await db.referral.findMany({
     where: { status: "pending", rewardAvailableAt: { lte: now } },
@@ -417,18 +446,14 @@ export async function releaseDueReferrals(db: Db, options: { now?: Date; gateway
   });
   let released = 0;
   for (const { id, shop: { domain } } of due) {
-    const shop = await requireShopConfig(db, domain);
-    const outcome = await inTransaction(db, (tx) => settleReferral(tx, shop, id, now, {}));
-    if (outcome.status === "completed") released++;
-    await issueReferrerRewards(db, shop, outcome.issue, options.gatewayFor);
-  }
-  const waiting = await db.redemption.findMany({
-    where: { status: "issuing", requestId: { startsWith: "referral:" } },
-    select: { id: true, shop: { select: { domain: true } } },
-    take: options.limit ?? 200,
-  });
-  for (const w of waiting) {
-    await issueReferrerRewards(db, await requireShopConfig(db, w.shop.domain), [w.id], options.gatewayFor);
+    try {
+      const shop = await requireShopConfig(db, domain);
+      const outcome = await inTransaction(db, (tx) => settleReferral(tx, shop, id, now, {}));
+      if (outcome.status === "completed") released++;
+    } catch (error) {
+      // Still pending and due: the next sweep settles it again (settling converges).
+      log.error("referral release failed", { shop: domain, referralId: id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    }
   }
   return released;
 }
@@ -438,15 +463,15 @@ export async function releaseDueReferrals(db: Db, options: { now?: Date; gateway
 export type HeldDecision = "approve" | "reject";
 
 /**
- * Approve: the reward is paid (or waits for the rest of the waiting period); a referral
+ * Approve: the reward is paid (or waits for the rest of the waiting period; a discount
+ * reward's code is the caller's to create, from `rewardCodes`); a referral
  * whose order was cancelled or refunded meanwhile is cancelled instead. Reject: no reward.
  * Recorded with the staff member who decided. Only held referrals can be decided.
  */
 export async function decideHeldReferral(
   input: { shopDomain: string; referralId: string; decision: HeldDecision; staff: string; now?: Date },
-  gatewayFor?: GatewayFor,
   db: Db = getDb(),
-): Promise<{ status: string } | null> {
+): Promise<{ status: string; rewardCodes: string[] } | null> {
   const now = input.now ?? new Date();
   const shop = await requireShopConfig(db, input.shopDomain);
   const outcome = await inTransaction(db, async (tx): Promise<SettleOutcome | null> => {
@@ -468,6 +493,5 @@ export async function decideHeldReferral(
     return completeReferral(tx, shop, referral, now, { orderName: order.record.name, skipCap: true, decidedBy: input.staff });
   });
   if (!outcome) return null;
-  await issueReferrerRewards(db, shop, outcome.issue, gatewayFor);
-  return { status: outcome.status };
+  return { status: outcome.status, rewardCodes: outcome.issue };
 }

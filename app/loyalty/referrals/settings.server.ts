@@ -3,6 +3,8 @@ import { parseReferralSettings, type ReferralSettings } from "./settings";
 import { type AddressFacts } from "./fraud";
 import { type ReferralDiscountSpec } from "./lifecycle";
 import { requireShopConfig, type ShopConfig } from "../program/shop-config.server";
+import { UnknownShopError } from "../program/shops.server";
+import { log } from "../../log.server";
 
 
 // Referrals, shared by the rooms below: the shop's referral settings, the Shopify gateway
@@ -60,7 +62,10 @@ export async function requireLiveReferrals(db: Db | Tx, shopDomain: string): Pro
   let shop: ShopConfig;
   try {
     shop = await requireShopConfig(db, shopDomain);
-  } catch {
+  } catch (error) {
+    if (!(error instanceof UnknownShopError)) throw error;
+    // A storefront call for a shop Kanta does not know (never installed, or erased): no referrals there.
+    log.debug("referrals for an unknown shop", { shop: shopDomain });
     return null;
   }
   if (shop.uninstalled || shop.program.status !== "live") return null;

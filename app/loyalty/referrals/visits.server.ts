@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Db, Tx } from "../../db.server";
 import { getDb } from "../../db.server";
+import { log } from "../../log.server";
 import { OPEN_STATUSES, computeReferralDiscountSpec, isLinkPreviewBot, toOfferView, type OfferView, type ReferralStatus } from "./lifecycle";
 import { generateFriendCode, isVisitorToken, normaliseReferralCode } from "./codes";
 import { isValidEmail, normaliseEmail } from "../members/contact";
@@ -161,7 +162,9 @@ export async function claimFriendOffer(
     // A reservation left by an earlier attempt may already exist in Shopify.
     if (!reserved.fresh) discountGid = reserved.row.friendDiscountGid ?? (await gateway.findDiscount(reserved.code));
     if (!discountGid) discountGid = (await gateway.issueDiscount(spec)).discountGid;
-  } catch {
+  } catch (error) {
+    // The shopper sees only "try again"; the reason is for us.
+    log.warn("referral welcome code not created", { shop: shop.domain, referralId: reserved.row.id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     await db.referral.updateMany({
       where: { id: reserved.row.id, friendCode: reserved.code, status: "visited" },
       data: { friendCode: null, friendEmail: null },

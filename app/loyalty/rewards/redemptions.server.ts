@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { getDb, type Db, type Tx } from "../../db.server";
+import { log } from "../../log.server";
 import { ledgerKeys } from "../ledger/entries";
 import { appendConditionalDebit, appendLedgerEntry } from "../ledger/append.server";
 import { releaseDuePendingPoints } from "../orders/orders.server";
@@ -23,7 +24,10 @@ import { inTransaction } from "../tx.server";
 //  2. Shopify creates the discount code; on success the redemption is issued, on failure
 //     the points come back with a correcting ledger row.
 // A process that dies between the two leaves a `pending` redemption; recoverStalledRedemption
-// asks Shopify whether the code exists and finishes either way.
+// asks Shopify whether the code exists and finishes either way. That question is an outbox
+// (app/jobs/redemptions-job.server.ts): attempts, the last error and the next attempt are on
+// the row, and a redemption Shopify cannot be asked about ends `dead`, its points still
+// spent, for staff to settle.
 
 export type RedeemErrorCode =
   | "program_inactive"
@@ -221,8 +225,9 @@ async function issueOrRefund(db: Db, redemption: RedemptionRow, spec: DiscountSp
   try {
     created = await issue(spec);
   } catch (error) {
-    // The reason stays in the redemption row (admin), not in the shopper's response.
+    // The reason stays in the redemption row (admin) and the log, not in the shopper's response.
     const reason = error instanceof Error ? error.message : String(error);
+    log.warn("reward code not created, points returned", { shopId: redemption.shopId, redemptionId: redemption.id, memberId: redemption.memberId, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     await refundRedemption(db, redemption.id, reason);
     throw new RedeemError("shopify_failed", "The reward could not be created right now. Your points have been returned.");
   }
@@ -254,11 +259,44 @@ export async function refundRedemption(db: Db, redemptionId: string, reason: str
 /** A redemption left pending (the process died while Shopify was asked) is finished here. */
 export const STALLED_AFTER_MS = 2 * 60_000;
 
+/** Redemptions whose Shopify call is due: no attempt yet, or the backoff or lease is over. */
+const attemptDue = (now: Date) => ({ OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] });
+
 export async function findStalledRedemptions(db: Db, now = new Date()) {
   return db.redemption.findMany({
-    where: { status: "pending", createdAt: { lt: new Date(now.getTime() - STALLED_AFTER_MS) } },
-    select: { id: true, code: true, shop: { select: { domain: true } } },
+    where: { status: "pending", createdAt: { lt: new Date(now.getTime() - STALLED_AFTER_MS) }, ...attemptDue(now) },
+    select: { id: true, code: true, shop: { select: { domain: true, uninstalledAt: true } } },
     take: 100,
+  });
+}
+
+/** The outbox states of a redemption's Shopify call: a stalled point redemption, or a referrer's code. */
+export type RedemptionOutboxStatus = "pending" | "issuing";
+
+/**
+ * Claims a due redemption still in `from` for one attempt (one worker wins) until
+ * `leaseUntil`; returns its attempts counting this one, or null if not due or taken.
+ */
+export async function claimRedemptionAttempt(db: Db, id: string, from: RedemptionOutboxStatus, now: Date, leaseUntil: Date): Promise<number | null> {
+  const claimed = await db.redemption.updateMany({
+    where: { id, status: from, ...attemptDue(now) },
+    data: { attempts: { increment: 1 }, nextAttemptAt: leaseUntil },
+  });
+  if (claimed.count !== 1) return null;
+  const row = await db.redemption.findUnique({ where: { id }, select: { attempts: true } });
+  return row?.attempts ?? null;
+}
+
+export type RedemptionAttemptFailure = { status: "retry"; error: string; nextAttemptAt: Date } | { status: "dead"; error: string };
+
+/** A failed attempt: the error kept, and the next attempt's time, or `dead` (app/jobs/backoff.ts decides). */
+export async function recordRedemptionFailure(db: Db, id: string, from: RedemptionOutboxStatus, failure: RedemptionAttemptFailure): Promise<void> {
+  await db.redemption.updateMany({
+    where: { id, status: from },
+    data:
+      failure.status === "dead"
+        ? { status: "dead", error: failure.error.slice(0, 500), nextAttemptAt: null }
+        : { error: failure.error.slice(0, 500), nextAttemptAt: failure.nextAttemptAt },
   });
 }
 

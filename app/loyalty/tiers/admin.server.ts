@@ -67,7 +67,7 @@ export async function getTierEditor(shopDomain: string, db: Db = getDb()): Promi
   const basis = toTierBasis(shop.program.tierBasis);
   const [counts, sync] = await Promise.all([
     db.member.groupBy({ by: ["tierId"], where: { shopId: shop.id, status: { not: "redacted" } }, _count: { _all: true } }),
-    db.tierChange.groupBy({ by: ["syncStatus"], where: { shopId: shop.id, syncStatus: { in: ["pending", "failed"] } }, _count: { _all: true } }),
+    db.tierChange.groupBy({ by: ["syncStatus"], where: { shopId: shop.id, syncStatus: { in: ["pending", "dead"] } }, _count: { _all: true } }),
   ]);
   const members = new Map(counts.map((c) => [c.tierId, c._count._all]));
   return {
@@ -91,7 +91,7 @@ export async function getTierEditor(shopDomain: string, db: Db = getDb()): Promi
     lastReviewAt: shop.program.tierLastReviewAt?.toISOString() ?? null,
     sync: {
       pending: sync.find((s) => s.syncStatus === "pending")?._count._all ?? 0,
-      failed: sync.find((s) => s.syncStatus === "failed")?._count._all ?? 0,
+      failed: sync.find((s) => s.syncStatus === "dead")?._count._all ?? 0,
     },
   };
 }

@@ -1,10 +1,8 @@
 import type { Db } from "../../db.server";
 
 // The TierChange outbox: what the Shopify tier sync job (app/jobs/tier-sync.server.ts)
-// reads and records. Rows are written by ./moves.server.ts and ./review.server.ts.
-
-/** A claimed row's sync is left to other workers for this long (a crashed worker's row comes back after it). */
-export const TIER_SYNC_LEASE_MS = 5 * 60_000;
+// reads and records. Rows are written by ./moves.server.ts and ./review.server.ts. The job
+// decides the lease and the backoff (app/jobs/backoff.ts); a row ends `done` or `dead`.
 
 export interface TierSyncItem {
   id: string;
@@ -33,11 +31,14 @@ export async function findDueTierChanges(db: Db, now: Date, limit = 50): Promise
   return rows.map((r) => r.id);
 }
 
-/** Claims a due row (one worker wins) and reads what its sync needs; null if not due or taken. */
-export async function claimTierChange(db: Db, id: string, now: Date): Promise<TierSyncItem | null> {
+/**
+ * Claims a due row (one worker wins) until `leaseUntil` (a crashed worker's row comes back
+ * after it) and reads what its sync needs; null if not due or taken.
+ */
+export async function claimTierChange(db: Db, id: string, now: Date, leaseUntil: Date): Promise<TierSyncItem | null> {
   const claimed = await db.tierChange.updateMany({
     where: { id, syncStatus: "pending", nextSyncAt: { lte: now } },
-    data: { nextSyncAt: new Date(now.getTime() + TIER_SYNC_LEASE_MS), syncAttempts: { increment: 1 } },
+    data: { nextSyncAt: leaseUntil, syncAttempts: { increment: 1 } },
   });
   if (claimed.count !== 1) return null;
   const row = await db.tierChange.findUniqueOrThrow({
@@ -63,7 +64,7 @@ export async function claimTierChange(db: Db, id: string, now: Date): Promise<Ti
   };
 }
 
-export type TierSyncOutcome = { status: "done" } | { status: "retry"; error: string; nextSyncAt: Date } | { status: "failed"; error: string };
+export type TierSyncOutcome = { status: "done" } | { status: "retry"; error: string; nextSyncAt: Date } | { status: "dead"; error: string };
 
 export async function finishTierChange(db: Db, id: string, outcome: TierSyncOutcome): Promise<void> {
   await db.tierChange.updateMany({
@@ -71,8 +72,8 @@ export async function finishTierChange(db: Db, id: string, outcome: TierSyncOutc
     data:
       outcome.status === "done"
         ? { syncStatus: "done", lastError: null }
-        : outcome.status === "failed"
-          ? { syncStatus: "failed", lastError: outcome.error.slice(0, 1000) }
+        : outcome.status === "dead"
+          ? { syncStatus: "dead", lastError: outcome.error.slice(0, 1000) }
           : { lastError: outcome.error.slice(0, 1000), nextSyncAt: outcome.nextSyncAt },
   });
 }
