@@ -21,6 +21,7 @@ import {
 import { useEffect } from "react";
 import { z } from "zod";
 import { Metric } from "../components/Metric";
+import { formatMoney } from "../loyalty/ledger/money";
 import { REFERRAL_STATUS_LABELS, isReferralStatus } from "../loyalty/referrals/lifecycle";
 import { decideReferral, listReferrals, type ReferralRowView } from "../loyalty/referrals/admin.server";
 import { requireAdmin } from "../shopify/admin.server";
@@ -85,9 +86,7 @@ export default function Referrals() {
   }, [decide.state, decide.data, shopify]);
 
   const status = searchParams.get("status") ?? "";
-  const money = new Intl.NumberFormat("en", { style: "currency", currency: currencyCode });
-  const scale = 10 ** (money.resolvedOptions().maximumFractionDigits ?? 2);
-  const formatMoney = (minor: number) => money.format(minor / scale);
+  const formatAmount = (minor: number) => formatMoney(minor, currencyCode, "en");
   const number = new Intl.NumberFormat("en");
   const date = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: timezone });
   const busyId = decide.state !== "idle" ? String(decide.formData?.get("id") ?? "") : null;
@@ -159,7 +158,7 @@ export default function Referrals() {
       {rows.map((r, index) => {
         // A visit alone says nothing about who the friend is.
         const friend = r.friend.name ?? r.friend.email ?? "Anonymous visitor";
-        const value = r.order?.valueMinor != null ? formatMoney(r.order.valueMinor) : "—";
+        const value = r.order?.valueMinor != null ? formatAmount(r.order.valueMinor) : "—";
         if (smDown) {
           return (
             <IndexTable.Row id={r.id} key={r.id} position={index}>
@@ -278,7 +277,7 @@ export default function Referrals() {
           </Banner>
         ) : null}
         <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
-          <Metric label="Revenue from referred orders" value={formatMoney(stats.revenueMinor)} help="Completed referrals, before refunds" />
+          <Metric label="Revenue from referred orders" value={formatAmount(stats.revenueMinor)} help="Completed referrals, before refunds" />
           <Metric label="Completed referrals" value={number.format(stats.completed)} help="Rewards paid" />
           <Metric label="Waiting" value={number.format(stats.pending)} help="Paid orders in the pending period" />
           <Metric label="Friends with a welcome code" value={number.format(stats.friendsRewarded)} help="Not ordered yet" />
@@ -329,7 +328,7 @@ export default function Referrals() {
                         </Text>
                       </BlockStack>
                       <Text as="span" numeric>
-                        {formatMoney(t.revenueMinor)}
+                        {formatAmount(t.revenueMinor)}
                       </Text>
                     </InlineStack>
                   </li>

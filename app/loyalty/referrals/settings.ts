@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { MoneyError, formatMinorPlain, parseMoneyToMinor } from "../ledger/money";
+import { formatMinorPlain, readMoneyInput } from "../ledger/money";
 
 // Referral settings (Program.referralSettings, JSON): the friend's discount, the referrer's
 // reward, bonuses, the monthly cap and what the fraud rules hold. Pure.
@@ -219,23 +219,13 @@ export function validateReferralSettings(
 ): { ok: true; settings: ReferralSettings } | { ok: false; errors: ReferralSettingsErrors } {
   const errors: ReferralSettingsErrors = {};
   const money = (field: string, text: string, options: { required: boolean; message: string }): number | null => {
-    const t = text.trim();
-    if (t === "") {
-      if (options.required) errors[field] = options.message;
-      return null;
-    }
-    try {
-      const minor = parseMoneyToMinor(t, currencyCode);
-      if (minor < 0 || (options.required && minor === 0)) {
-        errors[field] = options.message;
-        return null;
-      }
-      return minor;
-    } catch (error) {
-      if (!(error instanceof MoneyError)) throw error;
-      errors[field] = options.message;
-      return null;
-    }
+    const read = readMoneyInput(text, currencyCode, { sign: options.required ? "positive" : "non_negative" });
+    if (read.ok) return read.minor;
+    const { code, message } = read.error;
+    // An empty optional amount is "none"; what is wrong with a typed one is said as it is.
+    if (code === "empty" && !options.required) return null;
+    errors[field] = ["empty", "not_money", "negative", "zero"].includes(code) ? options.message : message;
+    return null;
   };
   const optionalDays = (field: string, text: string): number | null => {
     if (text.trim() === "") return null;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { getDb, type Db } from "../../db.server";
-import { MoneyError, currencyScale, formatMinorPlain, formatMoney, parseMoneyToMinor } from "../ledger/money";
+import { currencyScale, formatMinorPlain, formatMoney, readMoneyInput } from "../ledger/money";
 import { REWARD_TYPES, describeRewardValue, parseRewardConfig, type PointsRate, type RewardType } from "./rewards";
 
 // The admin's rewards catalogue ("Ways to redeem"): list, create, edit, enable/disable and
@@ -223,6 +223,7 @@ export function parseRewardForm(
       maxAmount: text,
     })
     .transform((f, ctx): RewardData => {
+      const maxAmountMinor = MAX_AMOUNT_UNITS * 10 ** currencyScale(shop.currencyCode);
       const fail = (path: RewardFormField, message: string) => {
         ctx.addIssue({ code: "custom", path: [path], message });
         return null;
@@ -237,21 +238,13 @@ export function parseRewardForm(
       };
       const money = (path: RewardFormField, value: string, o: { empty?: string; positive: boolean; tooSmall: string }) => {
         if (value === "") return o.empty ? fail(path, o.empty) : null;
-        // "5", "5.00", "5,00" and "1 000,50" are all amounts; the currency sets the decimals.
-        const normalised = value.replace(/[\s\u00a0]/g, "").replace(/^(-?\d+),(\d+)$/, "$1.$2");
-        let minor: number;
-        try {
-          minor = parseMoneyToMinor(normalised, shop.currencyCode);
-        } catch (error) {
-          if (error instanceof MoneyError && /decimals/.test(error.message)) {
-            const scale = currencyScale(shop.currencyCode);
-            return fail(path, scale === 0 ? `${shop.currencyCode} amounts have no decimals` : `${shop.currencyCode} amounts have at most ${scale} decimals`);
-          }
-          return fail(path, `Enter an amount like ${formatMinorPlain(5 * 10 ** currencyScale(shop.currencyCode), shop.currencyCode)}`);
-        }
-        if (o.positive ? minor <= 0 : minor < 0) return fail(path, o.tooSmall);
-        if (minor > MAX_AMOUNT_UNITS * 10 ** currencyScale(shop.currencyCode)) return fail(path, "The amount is too large");
-        return minor;
+        const read = readMoneyInput(value, shop.currencyCode, { sign: o.positive ? "positive" : "non_negative", maxMinor: maxAmountMinor });
+        if (read.ok) return read.minor;
+        const { code, message } = read.error;
+        if (code === "not_money") return fail(path, `Enter an amount like ${formatMinorPlain(5 * 10 ** currencyScale(shop.currencyCode), shop.currencyCode)}`);
+        if (code === "negative" || code === "zero") return fail(path, o.tooSmall);
+        if (code === "too_large") return fail(path, "The amount is too large");
+        return fail(path, message);
       };
       const pointsRule = {
         notInt: "Points must be a whole number",
