@@ -84,6 +84,7 @@ function isHttpsUrl(text: string): boolean {
     const url = new URL(text);
     return url.protocol === "https:" && url.hostname.includes(".");
   } catch {
+    // new URL throws on anything that is not an absolute URL: the form says what to enter.
     return false;
   }
 }

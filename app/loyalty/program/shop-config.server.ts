@@ -1,6 +1,7 @@
 import type { Db, Tx } from "../../db.server";
 import type { NthOrderRule } from "../earn/milestones";
 import type { CampaignRule } from "../earn/campaigns";
+import { logInvalidJson } from "../json-column.server";
 import { UnknownShopError } from "./shops.server";
 import { parseTierPerks, type TierPerks } from "../tiers/rules";
 
@@ -94,7 +95,7 @@ export async function requireShopConfig(db: Db | Tx, domain: string, now = Date.
       rank: t.rank,
       thresholdMinor: Number(t.thresholdMinor),
       multiplierPermille: t.multiplierPermille,
-      perks: parseTierPerks(t.perks),
+      perks: parseTierPerks(t.perks, { id: t.id, onInvalid: logInvalidJson({ shop: domain }) }),
     })),
     campaigns: shop.campaigns.map((c) => ({ ...c, enabled: true })),
   };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { formatMinorPlain, readMoneyInput } from "../ledger/money";
+import { parseJsonInput, readJsonColumn, type JsonReport } from "../json-column";
 
 // Referral settings (Program.referralSettings, JSON): the friend's discount, the referrer's
 // reward, bonuses, the monthly cap and what the fraud rules hold. Pure.
@@ -88,17 +89,14 @@ const storedSettings = z.object({
   review: z.record(z.string(), z.enum(["hold", "reject"])).default({}),
 });
 
-/** Reads stored settings; anything missing or unreadable takes its default (saving validates). */
-export function parseReferralSettings(json: string | null | undefined): ReferralSettings {
-  let raw: unknown = {};
-  try {
-    raw = JSON.parse(json || "{}");
-  } catch {
-    raw = {};
-  }
-  const parsed = storedSettings.safeParse(raw);
-  if (!parsed.success) return structuredClone(DEFAULT_REFERRAL_SETTINGS);
-  const s = parsed.data;
+/**
+ * Reads stored settings; a missing field takes its default, and settings that are not
+ * readable as a whole are the defaults as a whole (and reported): a referral program half
+ * read from bad data could pay what the merchant never set. Saving validates.
+ */
+export function parseReferralSettings(json: string | null | undefined, report?: JsonReport): ReferralSettings {
+  const s = readJsonColumn(json, storedSettings.nullable(), null, { what: "Program.referralSettings", ...report });
+  if (!s) return structuredClone(DEFAULT_REFERRAL_SETTINGS);
   const review = { ...DEFAULT_REVIEW };
   for (const reason of REVIEW_REASONS) {
     const action = s.review[reason];
@@ -163,16 +161,8 @@ const draftSchema = z.object({
 
 /** The admin form's JSON body, shape-checked (the values are validated by validateReferralSettings). */
 export function parseSettingsDraft(json: unknown): ReferralSettingsDraft | null {
-  let raw: unknown = json;
-  if (typeof json === "string") {
-    try {
-      raw = JSON.parse(json);
-    } catch {
-      return null;
-    }
-  }
-  const parsed = draftSchema.safeParse(raw);
-  return parsed.success ? parsed.data : null;
+  const parsed = parseJsonInput(json, draftSchema);
+  return parsed.ok ? parsed.data : null;
 }
 
 export const MAX_BONUSES = 10;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { getDb, type Db } from "../../db.server";
 import { currencyScale, formatMinorPlain, formatMoney, readMoneyInput } from "../ledger/money";
+import { logInvalidJson } from "../json-column.server";
 import { REWARD_TYPES, describeRewardValue, parseRewardConfig, type PointsRate, type RewardType } from "./rewards";
 
 // The admin's rewards catalogue ("Ways to redeem"): list, create, edit, enable/disable and
@@ -71,7 +72,7 @@ export async function listRewardsAdmin(shopDomain: string, db: Db = getDb()) {
   ]);
   const tierName = new Map(shop.tiers.map((t) => [t.rank, t.name]));
   const rewards: RewardAdminRow[] = rows.map((row) => {
-    const config = parseRewardConfig(row.config);
+    const config = parseRewardConfig(row.config, { id: row.id, onInvalid: logInvalidJson({ shop: shopDomain }) });
     const mine = counts.filter((c) => c.rewardId === row.id);
     const valueMinor = row.valueMinor === null ? null : Number(row.valueMinor);
     return {
@@ -153,7 +154,7 @@ export async function getRewardForEdit(shopDomain: string, rewardId: string, db:
   if (rewardId === "new") return { ...base, reward: null, redemptionRows: 0 };
   const row = await db.reward.findFirst({ where: { id: rewardId, shopId: shop.id } });
   if (!row) return { ...base, reward: null, redemptionRows: 0, notFound: true as const };
-  const config = parseRewardConfig(row.config);
+  const config = parseRewardConfig(row.config, { id: row.id, onInvalid: logInvalidJson({ shop: shopDomain }) });
   const plain = (minor: bigint | number | null | undefined) => (minor === null || minor === undefined ? "" : formatMinorPlain(Number(minor), shop.currencyCode));
   const values: RewardFormValues = {
     ...emptyRewardForm((REWARD_TYPES as readonly string[]).includes(row.type) ? (row.type as RewardType) : "amount_off"),
