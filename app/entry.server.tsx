@@ -6,12 +6,17 @@ import { isbot } from "isbot";
 import { getShopify } from "./shopify.server";
 import { startJobRunner } from "./jobs/queue.server";
 import { log } from "./log.server";
+import { getEnv, isLocalMode } from "./env.server";
 
 const ABORT_DELAY = 5000;
 
+// The environment is checked when the server loads, before it listens: an invalid value
+// stops the boot with a message naming the variable.
+const env = getEnv();
+
 // Background work starts with the server, so events a crash left in the inbox are
 // processed at boot, not only when the next webhook arrives.
-if (process.env.NODE_ENV !== "test") {
+if (env.NODE_ENV !== "test") {
   startJobRunner().catch((error: unknown) => log.error("job runner failed to start", { error: String(error) }));
 }
 
@@ -21,7 +26,7 @@ export default async function handleRequest(
   responseHeaders: Headers,
   remixContext: EntryContext,
 ) {
-  if (process.env.KANTA_LOCAL !== "1") getShopify().addDocumentResponseHeaders(request, responseHeaders);
+  if (!isLocalMode()) getShopify().addDocumentResponseHeaders(request, responseHeaders);
   const callbackName = isbot(request.headers.get("user-agent") ?? "") ? "onAllReady" : "onShellReady";
 
   return new Promise((resolve, reject) => {

@@ -5,6 +5,7 @@ import { releaseDuePendingPoints } from "../loyalty/orders/orders.server";
 import { releaseDueReferrals } from "../loyalty/referrals/completion.server";
 import { referralGatewayForShop } from "../shopify/referral-contacts.server";
 import { expireInactivePoints } from "../loyalty/ledger/expiry.server";
+import { getEnv } from "../env.server";
 import { log } from "../log.server";
 import { getAdminGraphqlForShop } from "../shopify/admin.server";
 import { appDataJobsEnabled, tickAppDataSync } from "./app-data.server";
@@ -22,7 +23,7 @@ const QUEUE = "kanta-webhooks";
 export async function createBullRunner(url: string, options: { runWorker: boolean }): Promise<JobRunner> {
   const connection = new Redis(url, { maxRetriesPerRequest: null });
   // A prefix per deployment (or per test run) keeps queues apart on a shared Redis.
-  const prefix = process.env.KANTA_QUEUE_PREFIX ?? "kanta";
+  const prefix = getEnv().KANTA_QUEUE_PREFIX;
   const queue = new Queue(QUEUE, { connection, prefix });
   let active = 0;
   let waiters: (() => void)[] = [];

@@ -4,6 +4,7 @@ import type { CampaignRule } from "../earn/campaigns";
 import { logInvalidJson } from "../json-column.server";
 import { UnknownShopError } from "./shops.server";
 import { parseTierPerks, type TierPerks } from "../tiers/rules";
+import { getEnv } from "../../env.server";
 
 // What every webhook needs to know about a shop: its program settings, earning rules and
 // tier ladder. Read on every order event, changed rarely, so each process keeps it for a
@@ -43,8 +44,7 @@ const CAMPAIGN_LOOKBACK_MS = 90 * 86_400_000;
 const cache = new Map<string, { config: ShopConfig; expiresAt: number }>();
 
 function ttlMs(): number {
-  const configured = Number(process.env.KANTA_CONFIG_CACHE_MS ?? 2000);
-  return Number.isFinite(configured) && configured >= 0 ? configured : 2000;
+  return getEnv().KANTA_CONFIG_CACHE_MS;
 }
 
 export async function requireShopConfig(db: Db | Tx, domain: string, now = Date.now()): Promise<ShopConfig> {
