@@ -3,19 +3,23 @@ import { renderToPipeableStream } from "react-dom/server";
 import { RemixServer } from "@remix-run/react";
 import { createReadableStreamFromReadable, type EntryContext } from "@remix-run/node";
 import { isbot } from "isbot";
-import { isLocalMode } from "./env.server";
 import { getShopify } from "./shopify.server";
 import { startJobRunner } from "./jobs/queue.server";
 import { log } from "./log.server";
+import { getEnv, isLocalMode } from "./env.server";
 
 // Single fetch (remix.config.js future.v3_singleFetch): Remix reads `streamTimeout` and
 // rejects promises still pending in loader data after it; React's render is aborted a second
 // later, so those rejections still reach the page.
 export const streamTimeout = 5000;
 
+// The environment is checked when the server loads, before it listens: an invalid value
+// stops the boot with a message naming the variable.
+const env = getEnv();
+
 // Background work starts with the server, so events a crash left in the inbox are
 // processed at boot, not only when the next webhook arrives.
-if (process.env.NODE_ENV !== "test") {
+if (env.NODE_ENV !== "test") {
   startJobRunner().catch((error: unknown) => log.error("job runner failed to start", { error: String(error) }));
 }
 

@@ -1,8 +1,23 @@
 import { z } from "zod";
 
-// Environment, validated once at boot: a misconfigured deploy fails loudly at start rather
-// than on the first webhook.
-const schema = z.object({
+// Environment, validated at boot (entry.server.tsx and the worker call getEnv first): a
+// misconfigured deploy fails loudly at start, naming the variable, rather than on the first
+// webhook. Code in app/ reads configuration only through getEnv(). README.md#configuration
+// lists every variable; keep the two in step.
+
+/** An empty value (REDIS_URL= in an env file) means unset. */
+const unsetIfEmpty = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema);
+/** "0" or "1", nothing else: KANTA_WORKER=maybe is a mistake to report, not a guess to make. */
+const flag = z.enum(["0", "1"], { error: 'must be "0" or "1"' });
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+
+const fields = {
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z
     .string()
@@ -13,19 +28,61 @@ const schema = z.object({
   SHOPIFY_APP_URL: z.string().url().default("http://localhost:3000"),
   SCOPES: z.string().default("read_customers,write_customers,read_orders,write_discounts,write_app_proxy"),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
-  // An empty value (REDIS_URL= in an env file) means unset.
-  REDIS_URL: z.preprocess((v) => (v === "" ? undefined : v), z.string().url().optional()),
+  // `npm start` and `npm run local` listen here (scripts/start.mjs, scripts/local.mjs read
+  // them before the app loads; they are validated here when it does).
+  PORT: unsetIfEmpty(wholeNumber(1, 65_535).default(3000)),
+  HOST: unsetIfEmpty(z.string().default("0.0.0.0")),
+  REDIS_URL: unsetIfEmpty(z.string().url().optional()),
+  KANTA_QUEUE_PREFIX: unsetIfEmpty(z.string().regex(/^\S+$/, "must be one word, no spaces").default("kanta")),
+  // With REDIS_URL: "0" makes this process only enqueue (a web process beside `npm run worker`).
+  KANTA_WORKER: unsetIfEmpty(flag.default("1")),
+  // Background tier passes and Shopify sync, and the app-data metafield sync: on unless
+  // "0", but off under NODE_ENV=test unless "1" (tests call them directly).
+  KANTA_TIER_JOBS: unsetIfEmpty(flag.optional()),
+  KANTA_APP_DATA_JOBS: unsetIfEmpty(flag.optional()),
   // Set only by `npm run local` (scripts/local.mjs); refused when NODE_ENV=production.
-  KANTA_LOCAL: z.enum(["0", "1"]).default("0"),
-  KANTA_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  KANTA_LOCAL: unsetIfEmpty(flag.default("0")),
+  // Default "info", "warn" under NODE_ENV=test.
+  KANTA_LOG_LEVEL: unsetIfEmpty(z.enum(LOG_LEVELS).optional()),
+  KANTA_CONFIG_CACHE_MS: unsetIfEmpty(wholeNumber(0).default(2000)),
+  // Storefront requests per minute, per shopper (or visitor) and endpoint.
+  KANTA_REDEEM_RATE_LIMIT: unsetIfEmpty(wholeNumber(1).default(10)),
+  KANTA_ACTION_RATE_LIMIT: unsetIfEmpty(wholeNumber(1).default(20)),
+  KANTA_REFERRAL_RATE_LIMIT: unsetIfEmpty(wholeNumber(1).default(30)),
+  KANTA_REFERRAL_VISIT_RATE_LIMIT: unsetIfEmpty(wholeNumber(1).default(300)),
+  KANTA_REFERRAL_CLAIM_RATE_LIMIT: unsetIfEmpty(wholeNumber(1).default(10)),
+};
+
+const schema = z.object(fields).transform((env) => {
+  const test = env.NODE_ENV === "test";
+  return {
+    ...env,
+    KANTA_TIER_JOBS: env.KANTA_TIER_JOBS ?? (test ? "0" : "1"),
+    KANTA_APP_DATA_JOBS: env.KANTA_APP_DATA_JOBS ?? (test ? "0" : "1"),
+    KANTA_LOG_LEVEL: env.KANTA_LOG_LEVEL ?? (test ? "warn" : "info"),
+  };
 });
 
-export type Env = z.infer<typeof schema>;
+export type Env = z.output<typeof schema>;
+export type LogLevel = Env["KANTA_LOG_LEVEL"];
 
-let cached: Env | undefined;
+/** Every variable getEnv() reads (README.md#configuration lists each). */
+export const ENV_VARIABLES = Object.keys(fields) as readonly (keyof typeof fields)[];
 
+/** The variables' raw values as one string: what a cached Env was parsed from. */
+function rawValues(names: readonly string[]): string {
+  return names.map((name) => process.env[name] ?? "\u0001").join("\u0000");
+}
+
+let cached: { raw: string; env: Env } | undefined;
+
+/**
+ * The validated environment. Parsed once and again only when a variable changed (tests
+ * set them between cases; the worker sets KANTA_WORKER), so a cached value is never stale.
+ */
 export function getEnv(): Env {
-  if (cached) return cached;
+  const raw = rawValues(ENV_VARIABLES);
+  if (cached?.raw === raw) return cached.env;
   const parsed = schema.safeParse(process.env);
   if (!parsed.success) {
     const details = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
@@ -34,8 +91,8 @@ export function getEnv(): Env {
   if (parsed.data.KANTA_LOCAL === "1" && parsed.data.NODE_ENV === "production") {
     throw new Error("KANTA_LOCAL=1 is refused with NODE_ENV=production: local mode is for development only.");
   }
-  cached = parsed.data;
-  return cached;
+  cached = { raw, env: parsed.data };
+  return parsed.data;
 }
 
 /**
@@ -47,7 +104,25 @@ export function isLocalMode(): boolean {
   return getEnv().KANTA_LOCAL === "1" && process.env.NODE_ENV !== "production";
 }
 
-/** For tests that change process.env between cases. */
+const logLevelSchema = z.object({ NODE_ENV: fields.NODE_ENV, KANTA_LOG_LEVEL: fields.KANTA_LOG_LEVEL });
+let cachedLogLevel: { raw: string; level: LogLevel } | undefined;
+
+/**
+ * KANTA_LOG_LEVEL alone, for the logger: it must work before and without the rest of the
+ * environment (it is what reports an invalid one). An invalid level logs at "info" here;
+ * getEnv() at boot refuses it.
+ */
+export function getLogLevel(): LogLevel {
+  const raw = rawValues(["NODE_ENV", "KANTA_LOG_LEVEL"]);
+  if (cachedLogLevel?.raw === raw) return cachedLogLevel.level;
+  const parsed = logLevelSchema.safeParse(process.env);
+  const level = parsed.success ? (parsed.data.KANTA_LOG_LEVEL ?? (parsed.data.NODE_ENV === "test" ? "warn" : "info")) : "info";
+  cachedLogLevel = { raw, level };
+  return level;
+}
+
+/** Forgets the parsed environment. getEnv() notices changed variables itself; kept for tests that want a clean start. */
 export function resetEnvCache(): void {
   cached = undefined;
+  cachedLogLevel = undefined;
 }

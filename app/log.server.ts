@@ -1,11 +1,12 @@
+import { getLogLevel } from "./env.server";
+
 // Structured logs, one JSON object per line. Never log whole payloads (PII): log shop,
 // topic, ids and error messages.
 type Level = "debug" | "info" | "warn" | "error";
 const order: Record<Level | "silent", number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
 
 function threshold(): number {
-  const configured = (process.env.KANTA_LOG_LEVEL ?? (process.env.NODE_ENV === "test" ? "warn" : "info")) as Level;
-  return order[configured] ?? order.info;
+  return order[getLogLevel()];
 }
 
 function write(level: Level, message: string, fields: Record<string, unknown> = {}) {

@@ -1,5 +1,5 @@
 import type { Db } from "../db.server";
-import { isLocalMode } from "../env.server";
+import { getEnv, isLocalMode } from "../env.server";
 import { log } from "../log.server";
 import { DEFAULT_PROGRAM_NAME, storefrontWidgetDefaults } from "../loyalty/program/settings";
 import { syncProgramAppData, type ProgramAppData } from "../shopify/app-data.server";
@@ -112,7 +112,7 @@ export async function syncDueAppData(
 /** KANTA_APP_DATA_JOBS=0 turns the background sync off; tests call it directly, so it is
  * off under NODE_ENV=test unless KANTA_APP_DATA_JOBS=1. */
 export function appDataJobsEnabled(): boolean {
-  return (process.env.KANTA_APP_DATA_JOBS ?? (process.env.NODE_ENV === "test" ? "0" : "1")) !== "0";
+  return getEnv().KANTA_APP_DATA_JOBS === "1";
 }
 
 let localResent = false;

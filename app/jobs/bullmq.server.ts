@@ -1,6 +1,7 @@
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import { getDb } from "../db.server";
+import { getEnv } from "../env.server";
 import { log } from "../log.server";
 import { RETRY, errorText, retryDelayMs } from "./backoff";
 import type { JobRunner, RunnerOptions } from "./queue.server";
@@ -19,7 +20,7 @@ export const BULL_SWEEP_MS = 15_000;
 export async function createBullRunner(url: string, options: RunnerOptions & { runWorker: boolean }): Promise<JobRunner> {
   const connection = new Redis(url, { maxRetriesPerRequest: null });
   // A prefix per deployment (or per test run) keeps queues apart on a shared Redis.
-  const prefix = process.env.KANTA_QUEUE_PREFIX ?? "kanta";
+  const prefix = getEnv().KANTA_QUEUE_PREFIX;
   const queue = new Queue(QUEUE, { connection, prefix });
   let active = 0;
   let waiters: (() => void)[] = [];

@@ -127,7 +127,7 @@ export async function startJobRunner(): Promise<JobRunner> {
   const env = getEnv();
   if (env.REDIS_URL) {
     const { createBullRunner } = await import("./bullmq.server");
-    globalThis.kantaJobs = await createBullRunner(env.REDIS_URL, { runWorker: process.env.KANTA_WORKER !== "0" });
+    globalThis.kantaJobs = await createBullRunner(env.REDIS_URL, { runWorker: env.KANTA_WORKER === "1" });
     return globalThis.kantaJobs;
   }
   return getJobRunner();

@@ -1,5 +1,6 @@
 import type { Db } from "../db.server";
 import { findShopsDueForTierPass, runTierPass, type TierPassResult } from "../loyalty/tiers/review.server";
+import { getEnv } from "../env.server";
 import { log } from "../log.server";
 import { errorText } from "./backoff";
 
@@ -44,5 +45,5 @@ export async function runDueTierPasses(db: Db, now = new Date()): Promise<TierPa
 /** KANTA_TIER_JOBS=0 turns background tier passes and sync off; tests call them directly,
  * so they are off under NODE_ENV=test unless KANTA_TIER_JOBS=1. */
 export function tierJobsEnabled(): boolean {
-  return (process.env.KANTA_TIER_JOBS ?? (process.env.NODE_ENV === "test" ? "0" : "1")) !== "0";
+  return getEnv().KANTA_TIER_JOBS === "1";
 }

@@ -22,6 +22,7 @@ import { useEffect } from "react";
 import { z } from "zod";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { Metric } from "../components/Metric";
+import { formatMoney } from "../loyalty/ledger/money";
 import { REFERRAL_STATUS_LABELS, isReferralStatus } from "../loyalty/referrals/lifecycle";
 import { decideReferral, listReferrals, type ReferralRowView } from "../loyalty/referrals/admin.server";
 import { issueReferrerRewardCodes } from "../jobs/referral-rewards.server";
@@ -86,9 +87,7 @@ export default function Referrals() {
   }, [decide.state, decide.data, shopify]);
 
   const status = searchParams.get("status") ?? "";
-  const money = new Intl.NumberFormat("en", { style: "currency", currency: currencyCode });
-  const scale = 10 ** (money.resolvedOptions().maximumFractionDigits ?? 2);
-  const formatMoney = (minor: number) => money.format(minor / scale);
+  const formatAmount = (minor: number) => formatMoney(minor, currencyCode, "en");
   const number = new Intl.NumberFormat("en");
   const date = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: timezone });
   const busyId = decide.state !== "idle" ? String(decide.formData?.get("id") ?? "") : null;
@@ -160,7 +159,7 @@ export default function Referrals() {
       {rows.map((r, index) => {
         // A visit alone says nothing about who the friend is.
         const friend = r.friend.name ?? r.friend.email ?? "Anonymous visitor";
-        const value = r.order?.valueMinor != null ? formatMoney(r.order.valueMinor) : "—";
+        const value = r.order?.valueMinor != null ? formatAmount(r.order.valueMinor) : "—";
         if (smDown) {
           return (
             <IndexTable.Row id={r.id} key={r.id} position={index}>
@@ -279,7 +278,7 @@ export default function Referrals() {
           </Banner>
         ) : null}
         <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
-          <Metric label="Revenue from referred orders" value={formatMoney(stats.revenueMinor)} help="Completed referrals, before refunds" />
+          <Metric label="Revenue from referred orders" value={formatAmount(stats.revenueMinor)} help="Completed referrals, before refunds" />
           <Metric label="Completed referrals" value={number.format(stats.completed)} help="Rewards paid" />
           <Metric label="Waiting" value={number.format(stats.pending)} help="Paid orders in the pending period" />
           <Metric label="Friends with a welcome code" value={number.format(stats.friendsRewarded)} help="Not ordered yet" />
@@ -330,7 +329,7 @@ export default function Referrals() {
                         </Text>
                       </BlockStack>
                       <Text as="span" numeric>
-                        {formatMoney(t.revenueMinor)}
+                        {formatAmount(t.revenueMinor)}
                       </Text>
                     </InlineStack>
                   </li>

@@ -34,7 +34,7 @@ import {
 } from "../loyalty/rewards/admin.server";
 import { REWARD_TYPES, REWARD_TYPE_INFO, isRewardType, type RewardType } from "../loyalty/rewards/rewards";
 import { requireAdmin } from "../shopify/admin.server";
-import { currencySymbol } from "../loyalty/ledger/money";
+import { currencySymbol, formatMoney, readMoneyInput } from "../loyalty/ledger/money";
 import { NotSavedBanner, SaveBarForm } from "../components/SaveBarForm";
 import { SectionCard } from "../components/SectionCard";
 import { ConfirmModal } from "../components/ConfirmModal";
@@ -87,20 +87,20 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<R
 };
 
 
-/** "5,00" or "5.00" as typed -> a number for the preview (the server parses exactly). */
-function typedAmount(text: string): number | null {
-  const n = Number(text.replace(/\s/g, "").replace(",", "."));
-  return text.trim() !== "" && Number.isFinite(n) ? n : null;
+/** An amount as typed ("5,00", "€5") in minor units for the preview, read as the server reads it; null while not one. */
+function typedAmount(text: string, currencyCode: string): number | null {
+  const read = readMoneyInput(text, currencyCode, { sign: "positive" });
+  return read.ok ? read.minor : null;
 }
 
 /** The live sentence under the form: what a member gets, in the merchant's words. */
 function previewSentence(v: RewardFormValues, currencyCode: string, tierName: string | null): string {
-  const money = (n: number) => new Intl.NumberFormat("en", { style: "currency", currency: currencyCode }).format(n);
+  const money = (minor: number) => formatMoney(minor, currencyCode, "en");
   const number = new Intl.NumberFormat("en");
   const cost = Number(v.pointsCost);
   const spend = Number.isInteger(cost) && cost > 0 ? `${number.format(cost)} points` : "points";
-  const amount = typedAmount(v.value);
-  const minOrder = typedAmount(v.minOrder);
+  const amount = typedAmount(v.value, currencyCode);
+  const minOrder = typedAmount(v.minOrder, currencyCode);
   const days = Number(v.expiryDays);
   let what: string;
   switch (v.type) {
@@ -118,8 +118,8 @@ function previewSentence(v: RewardFormValues, currencyCode: string, tierName: st
       break;
     case "points_to_money": {
       const step = Number(v.pointsPerUnit);
-      const unit = typedAmount(v.unitAmount);
-      const max = typedAmount(v.maxAmount);
+      const unit = typedAmount(v.unitAmount, currencyCode);
+      const max = typedAmount(v.maxAmount, currencyCode);
       what = `Members choose how many points to use: every ${Number.isInteger(step) && step > 0 ? number.format(step) : "…"} points take ${unit ? money(unit) : "…"} off${max ? `, up to ${money(max)} per code` : ""}`;
       break;
     }

@@ -7,6 +7,7 @@ import polarisStyles from "@shopify/polaris/build/esm/styles.css";
 import adminStyles from "../styles/kanta-admin.css";
 import { KantaAppProvider } from "../components/KantaAppProvider";
 import { requireAdmin } from "../shopify/admin.server";
+import { getEnv } from "../env.server";
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: polarisStyles },
@@ -15,7 +16,7 @@ export const links: LinksFunction = () => [
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const admin = await requireAdmin(request);
-  return { apiKey: process.env.SHOPIFY_API_KEY ?? "", local: admin.local };
+  return { apiKey: getEnv().SHOPIFY_API_KEY, local: admin.local };
 };
 
 function Navigation() {

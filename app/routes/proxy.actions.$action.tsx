@@ -3,6 +3,7 @@ import { z } from "zod";
 import { ActionError, claimAction, type ActionErrorCode } from "../loyalty/earn/claim.server";
 import { RateLimiter } from "../loyalty/storefront/rate-limit";
 import { jsonError, jsonHeaders, requireShopperPost } from "../shopify/proxy.server";
+import { getEnv } from "../env.server";
 
 // POST /apps/kanta/actions/<type> on the storefront -> /proxy/actions/<type> here: the
 // signed-in shopper claims a bonus action ("Ways to earn" in the widget).
@@ -15,7 +16,7 @@ const body = z.object({
 });
 
 // Claims per customer per minute (KANTA_ACTION_RATE_LIMIT, default 20).
-const limiter = new RateLimiter(() => Number(process.env.KANTA_ACTION_RATE_LIMIT ?? 20), 60_000);
+const limiter = new RateLimiter(() => getEnv().KANTA_ACTION_RATE_LIMIT, 60_000);
 
 const STATUS: Record<ActionErrorCode, number> = {
   program_inactive: 409,

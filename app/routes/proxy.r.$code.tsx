@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { isLocalMode } from "../env.server";
+import { getEnv, isLocalMode } from "../env.server";
 import { RateLimiter } from "../loyalty/storefront/rate-limit";
 import { recordReferralVisit } from "../loyalty/referrals/visits.server";
 import { requireProxyContext } from "../shopify/proxy.server";
@@ -13,7 +13,7 @@ import { requireProxyContext } from "../shopify/proxy.server";
 
 // Visits per link per minute (KANTA_REFERRAL_VISIT_RATE_LIMIT, default 300): beyond that the
 // visitor still goes home, without a recorded visit (a script cannot fill the table).
-const limiter = new RateLimiter(() => Number(process.env.KANTA_REFERRAL_VISIT_RATE_LIMIT ?? 300), 60_000);
+const limiter = new RateLimiter(() => getEnv().KANTA_REFERRAL_VISIT_RATE_LIMIT, 60_000);
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop, customerGid } = await requireProxyContext(request);

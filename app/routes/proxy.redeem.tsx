@@ -4,6 +4,7 @@ import { RateLimiter } from "../loyalty/storefront/rate-limit";
 import { RedeemError, redeemReward } from "../loyalty/rewards/redemptions.server";
 import { createRewardDiscount } from "../shopify/discounts.server";
 import { jsonError, jsonHeaders, requireShopperPost } from "../shopify/proxy.server";
+import { getEnv } from "../env.server";
 
 // POST /apps/kanta/redeem on the storefront -> /proxy/redeem here.
 // Body: {"rewardId": "...", "requestId": "<client-generated id, reused on retry>",
@@ -16,7 +17,7 @@ const body = z.object({
 });
 
 // Redeem attempts per customer per minute (KANTA_REDEEM_RATE_LIMIT, default 10).
-const limiter = new RateLimiter(() => Number(process.env.KANTA_REDEEM_RATE_LIMIT ?? 10), 60_000);
+const limiter = new RateLimiter(() => getEnv().KANTA_REDEEM_RATE_LIMIT, 60_000);
 
 const STATUS: Record<string, number> = {
   not_a_member: 403,

@@ -2,6 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { RateLimiter } from "../loyalty/storefront/rate-limit";
 import { resolveReferralVisit } from "../loyalty/referrals/visits.server";
 import { jsonError, jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
+import { getEnv } from "../env.server";
 
 // GET /apps/kanta/referral?token=<visitor token>&previous=<older token> on the storefront ->
 // /proxy/referral here: the widget greets a referred visitor ("Aino gave you 10% off").
@@ -9,7 +10,7 @@ import { jsonError, jsonHeaders, requireProxyContext } from "../shopify/proxy.se
 // never the referrer's email or last name. 404 when the token is unknown or referrals are off.
 
 // Look-ups per visitor token per minute (KANTA_REFERRAL_RATE_LIMIT, default 30).
-const limiter = new RateLimiter(() => Number(process.env.KANTA_REFERRAL_RATE_LIMIT ?? 30), 60_000);
+const limiter = new RateLimiter(() => getEnv().KANTA_REFERRAL_RATE_LIMIT, 60_000);
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, customerGid } = await requireProxyContext(request);

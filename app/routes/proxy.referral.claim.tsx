@@ -6,6 +6,7 @@ import { ReferralError, type ReferralErrorCode } from "../loyalty/referrals/sett
 import { claimFriendOffer } from "../loyalty/referrals/visits.server";
 import { jsonError, jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
 import { referralGateway } from "../shopify/referral-contacts.server";
+import { getEnv } from "../env.server";
 
 // POST /apps/kanta/referral/claim on the storefront -> /proxy/referral/claim here: a referred
 // friend (usually a guest) gives an email and gets the welcome discount code.
@@ -19,8 +20,8 @@ const body = z.object({
 
 // Claims per visitor token, and per shop, per minute (KANTA_REFERRAL_CLAIM_RATE_LIMIT,
 // default 10; the shop-wide limit is 30 times that).
-const perVisitor = new RateLimiter(() => Number(process.env.KANTA_REFERRAL_CLAIM_RATE_LIMIT ?? 10), 60_000);
-const perShop = new RateLimiter(() => 30 * Number(process.env.KANTA_REFERRAL_CLAIM_RATE_LIMIT ?? 10), 60_000);
+const perVisitor = new RateLimiter(() => getEnv().KANTA_REFERRAL_CLAIM_RATE_LIMIT, 60_000);
+const perShop = new RateLimiter(() => 30 * getEnv().KANTA_REFERRAL_CLAIM_RATE_LIMIT, 60_000);
 
 const STATUS: Record<ReferralErrorCode, number> = {
   not_found: 404,

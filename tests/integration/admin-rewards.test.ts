@@ -90,6 +90,12 @@ describe("creating and editing rewards", () => {
     expect(await db().reward.findUniqueOrThrow({ where: { id } })).toMatchObject({ name: "10 € off", pointsCost: 900, valueMinor: 1000n, minOrderMinor: null, expiryDays: null, minTierRank: 1 });
   });
 
+  it("reads amounts as merchants type them", async () => {
+    const id = await create("amount_off", { value: "7,50 €", minOrder: "1.500,00" });
+    expect(await db().reward.findUniqueOrThrow({ where: { id } })).toMatchObject({ valueMinor: 750n, minOrderMinor: 150_000n });
+    expect((await edit(id)).values).toMatchObject({ value: "7.50", minOrder: "1500.00" });
+  });
+
   it("starts a new reward with the type asked for, and says when a reward does not exist", async () => {
     expect(await edit("new", "?type=points_to_money")).toMatchObject({ notFound: false, values: { type: "points_to_money", pointsPerUnit: "100", enabled: true } });
     expect((await edit("new", "?type=bogus")).values.type).toBe("amount_off");
@@ -107,8 +113,10 @@ describe("creating and editing rewards", () => {
     ["a zero amount", "amount_off", { value: "0" }, "value", "The amount must be more than 0"],
     ["a negative amount", "amount_off", { value: "-5" }, "value", "The amount must be more than 0"],
     ["a missing amount", "amount_off", { value: "" }, "value", "Enter an amount"],
-    ["an amount with too many decimals", "amount_off", { value: "5.001" }, "value", "EUR amounts have at most 2 decimals"],
+    ["an amount with too many decimals", "amount_off", { value: "0.005" }, "value", "EUR amounts have at most 2 decimals"],
     ["an amount that is not a number", "amount_off", { value: "five" }, "value", "Enter an amount like 5.00"],
+    ["an amount in another currency", "amount_off", { value: "$5" }, "value", '"$5" is not in EUR: enter the amount in EUR, the shop\'s currency'],
+    ["an amount over the maximum", "amount_off", { value: "1 000 000,01" }, "value", "The amount is too large"],
     ["a percentage over 100", "percent_off", { percentOff: "101" }, "percentOff", "The percentage can be at most 100"],
     ["a zero percentage", "percent_off", { percentOff: "0" }, "percentOff", "The percentage must be at least 1"],
     ["a missing percentage", "percent_off", { percentOff: "" }, "percentOff", "Enter a percentage"],

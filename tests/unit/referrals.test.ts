@@ -210,7 +210,7 @@ describe("settings", () => {
       [{ friendType: "percent_off", friendPercent: "101" }, "friendPercent", "Enter a whole percentage from 1 to 100"],
       [{ friendType: "percent_off", friendPercent: "12.5" }, "friendPercent", "Enter a whole percentage from 1 to 100"],
       [{ friendType: "amount_off", friendAmount: "" }, "friendAmount", "Enter an amount greater than 0, like 5.00"],
-      [{ friendType: "amount_off", friendAmount: "5.001" }, "friendAmount", "Enter an amount greater than 0, like 5.00"],
+      [{ friendType: "amount_off", friendAmount: "5.0011" }, "friendAmount", "EUR amounts have at most 2 decimals"],
       [{ friendType: "amount_off", friendAmount: "10.00", friendMinOrder: "5.00" }, "friendMinOrder", "The minimum order must be at least the discount amount"],
       [{ friendMinOrder: "abc" }, "friendMinOrder", "Enter an amount like 25.00, or leave it empty"],
       [{ friendExpiryDays: "0" }, "friendExpiryDays", "Enter a number of days from 1 to 365, or leave it empty"],
@@ -237,6 +237,10 @@ describe("settings", () => {
     expect(yen.ok && yen.settings.friend.valueMinor).toBe(1000);
     const euro = validateReferralSettings({ ...valid(), friendType: "amount_off", friendAmount: "10", friendMinOrder: "" }, "EUR");
     expect(euro.ok && euro.settings.friend).toMatchObject({ valueMinor: 1000, minOrderMinor: null });
+    const typed = validateReferralSettings({ ...valid(), friendType: "amount_off", friendAmount: "5,50 €", friendMinOrder: "€1,500.00" }, "EUR");
+    expect(typed.ok && typed.settings.friend).toMatchObject({ valueMinor: 550, minOrderMinor: 150_000 });
+    const ambiguous = validateReferralSettings({ ...valid(), friendType: "amount_off", friendAmount: "1,500" }, "KWD");
+    expect(ambiguous).toEqual({ ok: false, errors: { friendAmount: '"1,500" could mean 1500 or 1.500 KWD: type 1500 or 1.500' } });
   });
 });
 

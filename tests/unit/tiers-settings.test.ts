@@ -31,7 +31,7 @@ describe("validateTierSettings", () => {
     ["second entry tier", (t: TierRowInput[]) => (t[1]!.threshold = "0"), "tiers.1.threshold", "Only the first tier can start at 0"],
     ["not increasing", (t: TierRowInput[]) => (t[2]!.threshold = "250"), "tiers.2.threshold", "Must be more spend than Silver needs"],
     ["bad amount", (t: TierRowInput[]) => (t[1]!.threshold = "abc"), "tiers.1.threshold", "Enter an amount, e.g. 250.00"],
-    ["too many decimals", (t: TierRowInput[]) => (t[1]!.threshold = "250.001"), "tiers.1.threshold", "Use at most the decimals EUR has"],
+    ["too many decimals", (t: TierRowInput[]) => (t[1]!.threshold = "250.0015"), "tiers.1.threshold", "EUR amounts have at most 2 decimals"],
     ["multiplier below 1", (t: TierRowInput[]) => (t[1]!.multiplier = "0.5"), "tiers.1.multiplier", "Enter a multiplier from 1.0 to 10.0"],
     ["multiplier above 10", (t: TierRowInput[]) => (t[1]!.multiplier = "10.5"), "tiers.1.multiplier", "Enter a multiplier from 1.0 to 10.0"],
     ["entry points", (t: TierRowInput[]) => (t[1]!.entryPoints = "-1"), "tiers.1.entryPoints", "Enter a whole number of points from 0 to 1,000,000"],
@@ -60,6 +60,9 @@ describe("validateTierSettings", () => {
     expect(validateTierSettings(input(points, "orders"), "EUR")).toEqual({ ok: false, errors: { "tiers.2.threshold": "Must be more orders than B needs" } });
     const yen = validateTierSettings(input([row({ name: "A" }), row({ name: "B", threshold: "25000" })]), "JPY");
     expect(yen.ok && yen.settings.tiers[1]!.threshold).toBe(25_000);
+    const typed = validateTierSettings(input([row({ name: "A" }), row({ name: "B", threshold: "1.500,00 €" }), row({ name: "C", threshold: "2 500" })]), "EUR");
+    expect(typed.ok && typed.settings.tiers.map((t) => t.threshold)).toEqual([0, 150_000, 250_000]);
+    expect(validateTierSettings(input([row({ name: "A" }), row({ name: "B", threshold: "-5" })]), "EUR")).toEqual({ ok: false, errors: { "tiers.1.threshold": "The amount can't be negative" } });
   });
 
   it("formats for the editor", () => {

@@ -6,6 +6,8 @@
 // part of the ledger row's idempotency key (unique per shop), so a replayed or concurrent
 // claim can never write a second row, and no table of claims is needed.
 
+import { z } from "zod";
+import { readJsonColumn, type JsonReport, type OnInvalidJson } from "../json-column";
 import { localDate } from "../program/zoned-time";
 import { ledgerKeys } from "../ledger/entries";
 
@@ -37,24 +39,33 @@ export interface ActionConfig {
 }
 
 /**
- * Reads a rule's config JSON, keeping only known fields. The URL is handed to the widget
- * as a link, so only http(s) URLs pass (never `javascript:` or `data:`); a malformed
- * config reads as empty rather than breaking the widget for every shopper.
+ * EarningRule.config as stored ({"network":"tiktok","url":"https://…"}, {"every":5}).
+ * Other keys other code may add are kept by mergeRuleConfig (rules.ts), ignored here.
  */
-export function parseActionConfig(type: string, json: string): ActionConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json);
-  } catch {
-    return {};
-  }
-  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return {};
-  const { network, url } = raw as Record<string, unknown>;
+const storedRuleConfig = z.object({
+  network: z.enum(SOCIAL_NETWORKS).optional(),
+  url: z.string().optional(),
+  /** nth_order: the bonus pays on every `every`-th order. */
+  every: z.number().int().min(2).optional(),
+});
+export type StoredRuleConfig = z.output<typeof storedRuleConfig>;
+
+/** A rule's config JSON: unknown keys ignored, malformed values dropped (and reported). */
+export function readStoredRuleConfig(json: string, report?: JsonReport): StoredRuleConfig {
+  return readJsonColumn(json, storedRuleConfig, {}, { what: "EarningRule.config", salvage: true, ...report });
+}
+
+/**
+ * A rule's config as the widget gets it: the network for follows, the link for follows
+ * and custom actions. The URL is handed to the widget as a link, so only http(s) URLs pass
+ * (never `javascript:` or `data:`); a malformed config reads as empty rather than breaking
+ * the widget for every shopper.
+ */
+export function parseActionConfig(type: string, json: string, report?: JsonReport): ActionConfig {
+  const { network, url } = readStoredRuleConfig(json, report);
   const config: ActionConfig = {};
-  if (type === "social_follow" && typeof network === "string" && (SOCIAL_NETWORKS as readonly string[]).includes(network)) {
-    config.network = network as SocialNetwork;
-  }
-  if ((type === "social_follow" || type === "custom") && typeof url === "string" && isWebUrl(url)) config.url = url;
+  if (type === "social_follow" && network) config.network = network;
+  if ((type === "social_follow" || type === "custom") && url !== undefined && isWebUrl(url)) config.url = url;
   return config;
 }
 
@@ -63,6 +74,7 @@ function isWebUrl(text: string): boolean {
     const url = new URL(text);
     return url.protocol === "https:" || url.protocol === "http:";
   } catch {
+    // new URL throws on anything that is not an absolute URL: then it is not a link to open.
     return false;
   }
 }
@@ -196,7 +208,7 @@ function typeOrder(type: string): number {
  *   claim (excluded member, program not live);
  * - purchase, review, nth_order: "info" (purchase carries its earn rate).
  */
-export function computeWays(rules: readonly WayRule[], viewer: WayViewer | null): WayView[] {
+export function computeWays(rules: readonly WayRule[], viewer: WayViewer | null, onInvalid?: OnInvalidJson): WayView[] {
   const shown = rules.filter((r) => r.enabled && isEarningRuleType(r.type) && Number.isSafeInteger(r.points) && r.points > 0);
   const sorted = [...shown].sort(
     (a, b) =>
@@ -206,7 +218,7 @@ export function computeWays(rules: readonly WayRule[], viewer: WayViewer | null)
       (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
   );
   return sorted.map((rule) => {
-    const config = parseActionConfig(rule.type, rule.config);
+    const config = parseActionConfig(rule.type, rule.config, { id: rule.id, onInvalid });
     const view: WayView = {
       id: rule.id,
       type: rule.type as EarningRuleType,

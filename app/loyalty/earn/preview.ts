@@ -1,7 +1,6 @@
 import { MULTIPLIER_ONE, combineMultipliers, computePurchasePoints } from "./points";
-import { currencyScale, formatMoney } from "../ledger/money";
+import { currencyScale, formatMoney, readMoneyInput } from "../ledger/money";
 import { MAX_RULE_POINTS, MIN_RULE_POINTS, ordinal, type RuleConfig } from "./rules";
-import { parseMoneyInput } from "./rule-form";
 
 // How a rule reads to the merchant ("1 point per 1,00 €") and the purchase preview ("An
 // order of 120,00 € earns 120 points"), computed by the same functions orders use. Pure.
@@ -59,11 +58,13 @@ export function purchasePreview(input: {
 }): { sentence: string | null; tiers: string | null; campaigns: string[] } {
   const locale = input.locale ?? "en";
   const points = Number(input.pointsText.trim());
-  const spendMinor = parseMoneyInput(input.spendText, input.currencyCode);
-  const exampleMinor = parseMoneyInput(input.exampleText, input.currencyCode);
-  if (!Number.isInteger(points) || points < MIN_RULE_POINTS || points > MAX_RULE_POINTS || !spendMinor || spendMinor <= 0 || exampleMinor === null || exampleMinor < 0) {
+  const spend = readMoneyInput(input.spendText, input.currencyCode, { sign: "positive" });
+  const example = readMoneyInput(input.exampleText, input.currencyCode);
+  if (!Number.isInteger(points) || points < MIN_RULE_POINTS || points > MAX_RULE_POINTS || !spend.ok || !example.ok) {
     return { sentence: null, tiers: null, campaigns: [] };
   }
+  const spendMinor = spend.minor;
+  const exampleMinor = example.minor;
   const rate = { points, spendMinor };
   const format = new Intl.NumberFormat(locale);
   const pts = (n: number) => `${format.format(n)} ${n === 1 ? "point" : "points"}`;

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { SOCIAL_NETWORKS, isEarningRuleType, type EarningRuleType, type SocialNetwork } from "./actions";
-import { MoneyError, currencyScale, formatMinorPlain, parseMoneyToMinor } from "../ledger/money";
+import { currencyScale, formatMinorPlain, readMoneyInput, requireMoneyInput } from "../ledger/money";
 import { NETWORK_LABELS, RULE_TYPES, readRuleConfig, type RuleConfig, type RuleLimit, MIN_RULE_POINTS, MAX_RULE_POINTS, MAX_RULE_NAME, defaultRuleName } from "./rules";
 import { ordinal, ruleIdentity } from "./rules";
 
@@ -54,35 +54,19 @@ function pointsSchema() {
   });
 }
 
-/** Money typed by a merchant: "1", "1.50" or "1,50" (a decimal comma, as in fi/sv/da). */
-export function parseMoneyInput(text: string, currencyCode: string): number | null {
-  const trimmed = text.trim().replace(/\s/g, "");
-  const normalised = /^\d+,\d+$/.test(trimmed) ? trimmed.replace(",", ".") : trimmed;
-  try {
-    return parseMoneyToMinor(normalised, currencyCode);
-  } catch (error) {
-    if (error instanceof MoneyError) return null;
-    throw error;
-  }
-}
-
+/** The purchase rule's "for every … spent": more than 0, in the currency's decimals (ledger/money.ts). */
 function spendSchema(currencyCode: string) {
   const scale = currencyScale(currencyCode);
   return z
     .string()
-    .trim()
     .superRefine((text, ctx) => {
-      const normalised = text.replace(",", ".");
-      if (text === "" || !/^[-+]?\d+(?:\.\d+)?$/.test(normalised)) {
-        return ctx.addIssue(scale ? `Enter an amount, e.g. ${(1).toFixed(scale)}` : "Enter an amount, e.g. 100");
-      }
-      const minor = parseMoneyInput(text, currencyCode);
-      if (minor === null) {
-        return ctx.addIssue(scale ? `${currencyCode} amounts have at most ${scale} decimals` : `${currencyCode} amounts have no decimals`);
-      }
-      if (minor <= 0) return ctx.addIssue("Enter an amount greater than 0");
+      const spend = readMoneyInput(text, currencyCode, { sign: "positive" });
+      if (spend.ok) return;
+      const { code, message } = spend.error;
+      if (code === "empty" || code === "not_money") return ctx.addIssue(scale ? `Enter an amount, e.g. ${(1).toFixed(scale)}` : "Enter an amount, e.g. 100");
+      ctx.addIssue(code === "negative" ? "Enter an amount greater than 0" : message);
     })
-    .transform((text) => parseMoneyInput(text, currencyCode)!);
+    .transform((text) => requireMoneyInput(text, currencyCode, { sign: "positive" }));
 }
 
 function nameSchema(required: string | null) {
@@ -100,6 +84,7 @@ function isHttpsUrl(text: string): boolean {
     const url = new URL(text);
     return url.protocol === "https:" && url.hostname.includes(".");
   } catch {
+    // new URL throws on anything that is not an absolute URL: the form says what to enter.
     return false;
   }
 }

@@ -2,6 +2,8 @@ import { getDb, type Db, type Tx } from "../../db.server";
 import { isEarningRuleType, type EarningRuleType } from "./actions";
 import { campaignStatus, describeAudience, parseTierRanks } from "./campaigns";
 import { isValidTimeZone } from "../program/zoned-time";
+import type { OnInvalidJson } from "../json-column";
+import { logInvalidJson } from "../json-column.server";
 import { addableRuleTypes, mergeRuleConfig, readRuleConfig, ruleTypeRank, type RuleConfig } from "./rules";
 import { findDuplicateRule, parseRuleForm, type RuleErrors, type RuleFormValues } from "./rule-form";
 import { invalidateShopConfig } from "../program/shop-config.server";
@@ -33,7 +35,10 @@ export interface EarnRuleView {
   updatedAt: string;
 }
 
-function toView(rule: { id: string; type: string; name: string; points: number; spendMinor: bigint | null; enabled: boolean; limit: string; config: string; updatedAt: Date }): EarnRuleView | null {
+function toView(
+  rule: { id: string; type: string; name: string; points: number; spendMinor: bigint | null; enabled: boolean; limit: string; config: string; updatedAt: Date },
+  onInvalid: OnInvalidJson,
+): EarnRuleView | null {
   if (!isEarningRuleType(rule.type)) return null; // a type this admin does not know: left alone
   return {
     id: rule.id,
@@ -43,7 +48,7 @@ function toView(rule: { id: string; type: string; name: string; points: number; 
     spendMinor: rule.spendMinor === null ? null : Number(rule.spendMinor),
     enabled: rule.enabled,
     limit: rule.limit,
-    config: readRuleConfig(rule.config),
+    config: readRuleConfig(rule.config, { id: rule.id, onInvalid }),
     updatedAt: rule.updatedAt.toISOString(),
   };
 }
@@ -69,7 +74,8 @@ export async function getEarnPage(shopDomain: string, db: Db = getDb(), now = ne
     db.tier.findMany({ where: { shopId: shop.id }, orderBy: { rank: "asc" }, select: { rank: true, name: true, multiplierPermille: true } }),
     db.earningRule.findFirst({ where: { shopId: shop.id, type: "purchase", enabled: true }, orderBy: { createdAt: "asc" } }),
   ]);
-  const views = rules.flatMap((r) => toView(r) ?? []).sort((a, b) => ruleTypeRank(a.type) - ruleTypeRank(b.type));
+  const onInvalid = logInvalidJson({ shop: shopDomain });
+  const views = rules.flatMap((r) => toView(r, onInvalid) ?? []).sort((a, b) => ruleTypeRank(a.type) - ruleTypeRank(b.type));
   // Dates as text here, on the server: Node's and the browser's ICU can differ in spacing
   // (formatRange especially), which would break hydration.
   const zone = isValidTimeZone(shop.ianaTimezone) ? shop.ianaTimezone : "UTC";
@@ -157,7 +163,7 @@ export async function saveEarnRule(shopDomain: string, id: string | null, values
       spendMinor: draft.spendMinor === null ? null : BigInt(draft.spendMinor),
       limit: draft.limit,
       enabled: draft.enabled,
-      config: mergeRuleConfig(stored?.config ?? "{}", draft.config),
+      config: mergeRuleConfig(stored?.config ?? "{}", draft.config, { id: stored?.id, onInvalid: logInvalidJson({ shop: shopDomain }) }),
     };
     if (stored) {
       await tx.earningRule.update({ where: { id: stored.id }, data });

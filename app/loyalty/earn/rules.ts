@@ -1,4 +1,6 @@
-import { SOCIAL_NETWORKS, claimPeriod, isClaimableActionType, isEarningRuleType, type EarningRuleType, type SocialNetwork } from "./actions";
+import { z } from "zod";
+import { readJsonColumn, type JsonReport } from "../json-column";
+import { SOCIAL_NETWORKS, claimPeriod, isClaimableActionType, isEarningRuleType, readStoredRuleConfig, type EarningRuleType, type SocialNetwork } from "./actions";
 
 // Ways to earn: the rule types, their limits and labels, a rule's stored config, how a
 // rule reads in one line, and which rules would duplicate each other. Pure; persistence is
@@ -122,31 +124,25 @@ export interface RuleConfig {
   every?: number;
 }
 
-function readJsonObject(json: string): Record<string, unknown> {
-  try {
-    const raw: unknown = JSON.parse(json);
-    return raw && typeof raw === "object" && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
 /** A stored rule's config as the admin edits it; malformed parts read as missing. */
-export function readRuleConfig(json: string): RuleConfig {
-  const raw = readJsonObject(json);
+export function readRuleConfig(json: string, report?: JsonReport): RuleConfig {
+  const { network, url, every } = readStoredRuleConfig(json, report);
   const config: RuleConfig = {};
-  if (typeof raw.network === "string" && (SOCIAL_NETWORKS as readonly string[]).includes(raw.network)) config.network = raw.network as SocialNetwork;
-  if (typeof raw.url === "string" && raw.url) config.url = raw.url;
-  if (typeof raw.every === "number" && Number.isSafeInteger(raw.every) && raw.every >= 2) config.every = raw.every;
+  if (network) config.network = network;
+  if (url) config.url = url;
+  if (every) config.every = every;
   return config;
 }
+
+/** Any JSON object: what mergeRuleConfig keeps of a stored config it does not know. */
+const anyObject = z.record(z.string(), z.unknown());
 
 /**
  * The config JSON to store: the edited fields over what was stored (fields other code
  * may have added survive an edit), with fields this type no longer has removed.
  */
-export function mergeRuleConfig(storedJson: string, config: RuleConfig): string {
-  const merged: Record<string, unknown> = { ...readJsonObject(storedJson) };
+export function mergeRuleConfig(storedJson: string, config: RuleConfig, report?: JsonReport): string {
+  const merged: Record<string, unknown> = { ...readJsonColumn(storedJson, anyObject, {}, { what: "EarningRule.config", ...report }) };
   for (const key of ["network", "url", "every"] as const) {
     if (config[key] === undefined) delete merged[key];
     else merged[key] = config[key];

@@ -6,6 +6,7 @@ import { ledgerKeys, sameEntry, IdempotencyConflictError, type LedgerEntryInput 
 import { requireShopConfig } from "../program/shop-config.server";
 import { upgradeMemberTier } from "../tiers/moves.server";
 import { inTransaction } from "../tx.server";
+import { parseJsonInput, parseJsonText } from "../json-column";
 
 // The admin's Members pages: a keyset-paginated list (fast with 100,000 members: the
 // (shopId, points) and (shopId, lastActivityAt) indexes serve the sort), a member's ledger,
@@ -46,12 +47,8 @@ function encodeCursor(cursor: Cursor): string {
 
 function decodeCursor(raw: string | undefined): Cursor | null {
   if (!raw) return null;
-  try {
-    const parsed = cursorSchema.safeParse(JSON.parse(Buffer.from(raw, "base64url").toString("utf8")));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null; // a mangled URL shows the first page rather than an error
-  }
+  const parsed = parseJsonText(Buffer.from(raw, "base64url").toString("utf8"), cursorSchema);
+  return parsed.ok ? parsed.data : null; // a mangled URL shows the first page rather than an error
 }
 
 const SORT_COLUMN = { points: "points", lastActivity: "lastActivityAt", enrolled: "enrolledAt" } as const;
@@ -351,16 +348,9 @@ const bulkIdsSchema = z
   .max(MAX_BULK_MEMBERS, `Select at most ${MAX_BULK_MEMBERS} members at a time`);
 
 export function parseBulkIds(raw: unknown): { ok: true; ids: string[] } | { ok: false; message: string } {
-  let value: unknown = raw;
-  if (typeof raw === "string") {
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      return { ok: false, message: "Select members first" };
-    }
-  }
-  const parsed = bulkIdsSchema.safeParse(value);
-  return parsed.success ? { ok: true, ids: [...new Set(parsed.data)] } : { ok: false, message: parsed.error.issues[0]!.message };
+  const parsed = parseJsonInput(raw, bulkIdsSchema);
+  if (parsed.ok) return { ok: true, ids: [...new Set(parsed.data)] };
+  return { ok: false, message: parsed.kind === "invalid" ? parsed.error.issues[0]!.message : "Select members first" };
 }
 
 /**

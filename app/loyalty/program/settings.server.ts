@@ -19,6 +19,8 @@ import {
 import { parseTagList } from "./defaults";
 import { invalidateShopConfig } from "./shop-config.server";
 import { inTransaction } from "../tx.server";
+import { parseJsonText } from "../json-column";
+import { logInvalidJson } from "../json-column.server";
 import { markAppDataDirty } from "./app-data.server";
 
 // The Settings page: program name, points names per widget language, points expiry,
@@ -88,8 +90,9 @@ export async function getProgramSettings(shopDomain: string, db: Db = getDb()) {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { currencyCode: true, program: true } });
   if (!shop?.program) return null;
   const p = shop.program;
-  const names = parsePointsNames(p.pointsNames);
-  const widget = parseWidgetDefaults(p.widgetSettings);
+  const onInvalid = logInvalidJson({ shop: shopDomain });
+  const names = parsePointsNames(p.pointsNames, { id: p.id, onInvalid });
+  const widget = parseWidgetDefaults(p.widgetSettings, { id: p.id, onInvalid });
   const values: SettingsFormValues = {
     programName: p.programName,
     names: Object.fromEntries(WIDGET_LANGUAGES.map(({ code }) => [code, { singular: names[code]?.singular ?? "", plural: names[code]?.plural ?? "" }])) as SettingsFormValues["names"],
@@ -109,15 +112,10 @@ export async function getProgramSettings(shopDomain: string, db: Db = getDb()) {
 function tagInput(value: unknown): string[] {
   if (typeof value !== "string") return [];
   const text = value.trim();
-  if (text.startsWith("[")) {
-    try {
-      const list: unknown = JSON.parse(text);
-      if (Array.isArray(list)) return list.map((t) => (typeof t === "string" ? t : String(t)));
-    } catch {
-      // not JSON: a comma-separated list
-    }
-  }
-  return text.split(",");
+  const list = text.startsWith("[") ? parseJsonText(text, z.array(z.unknown())) : null;
+  if (list?.ok) return list.data.map((t) => (typeof t === "string" ? t : String(t)));
+  return text.split(","); // not a JSON list: a comma-separated one
+
 }
 
 /** Validates the Settings form. The zod schema is built per call (never in a browser bundle). */

@@ -1,5 +1,7 @@
 // Program settings the merchant sets on the Settings page: names, widget defaults, and the
 // rules for reading them back. Pure (the browser uses it for the live preview too).
+import { z } from "zod";
+import { readJsonColumn, type JsonReport } from "../json-column";
 
 /** The widget's languages (extensions/kanta-widget/locales). */
 export const WIDGET_LANGUAGES = [
@@ -48,27 +50,19 @@ export const MAX_PENDING_DAYS = 90;
 export const MAX_EXPIRY_MONTHS = 60;
 export const MAX_TAG_LENGTH = 40;
 
-function parseJsonObject(json: string | null | undefined): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(json || "{}");
-    return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-  } catch {
-    return {};
-  }
-}
-
-const cleanName = (v: unknown) => (typeof v === "string" && v.trim() && v.trim().length <= MAX_POINTS_NAME_LENGTH && !/[{}<>]/.test(v) ? v.trim() : null);
+/** A points name the widget can show: trimmed, 1 to 20 characters, nothing that reads as markup. */
+const storedName = z.string().trim().min(1).max(MAX_POINTS_NAME_LENGTH).regex(/^[^{}<>]*$/, "Braces and angle brackets are not allowed");
+const storedPointsName = z.object({ singular: storedName, plural: storedName }).optional();
+/** Program.pointsNames: {"fi":{"singular":"tähti","plural":"tähteä"}}, the widget's languages only. */
+const storedPointsNames = z.object({ en: storedPointsName, fi: storedPointsName, da: storedPointsName, sv: storedPointsName } satisfies Record<WidgetLanguage, unknown>);
 
 /** Program.pointsNames, keeping only complete, sane entries for the widget's languages. */
-export function parsePointsNames(json: string | null | undefined): PointsNames {
-  const raw = parseJsonObject(json);
+export function parsePointsNames(json: string | null | undefined, report?: JsonReport): PointsNames {
+  const stored = readJsonColumn(json, storedPointsNames, {}, { what: "Program.pointsNames", salvage: true, ...report });
   const names: PointsNames = {};
   for (const { code } of WIDGET_LANGUAGES) {
-    const entry = raw[code];
-    if (!entry || typeof entry !== "object") continue;
-    const singular = cleanName((entry as Record<string, unknown>).singular);
-    const plural = cleanName((entry as Record<string, unknown>).plural);
-    if (singular && plural) names[code] = { singular, plural };
+    const entry = stored[code];
+    if (entry) names[code] = entry;
   }
   return names;
 }
@@ -95,12 +89,26 @@ export function normaliseHexColour(input: string): string | null {
   return HEX_COLOUR.test(v) ? v : null;
 }
 
-export function parseWidgetDefaults(json: string | null | undefined): WidgetDefaults {
-  const raw = parseJsonObject(json);
-  const colour = (v: unknown) => (typeof v === "string" ? normaliseHexColour(v) : null);
-  const position = (WIDGET_POSITIONS as readonly unknown[]).includes(raw.position) ? (raw.position as WidgetPosition) : null;
-  const label = typeof raw.label === "string" && raw.label.trim() ? raw.label.trim().slice(0, 40) : null;
-  return { accent: colour(raw.accent), onAccent: colour(raw.onAccent), position, label };
+const storedColour = z
+  .string()
+  .refine((v) => normaliseHexColour(v) !== null, "Not a hex colour")
+  .transform((v) => normaliseHexColour(v));
+/** Program.widgetSettings: {"accent":"#1f4d3d","onAccent":"#ffffff","position":"bottom-left","label":"Club"}. */
+const storedWidgetDefaults = z.object({
+  accent: storedColour.nullable().default(null),
+  onAccent: storedColour.nullable().default(null),
+  position: z.enum(WIDGET_POSITIONS).nullable().default(null),
+  label: z
+    .string()
+    .transform((v) => v.trim().slice(0, 40) || null)
+    .nullable()
+    .default(null),
+});
+const NO_WIDGET_DEFAULTS: WidgetDefaults = { accent: null, onAccent: null, position: null, label: null };
+
+/** Program.widgetSettings: malformed values read as unset (and are reported). */
+export function parseWidgetDefaults(json: string | null | undefined, report?: JsonReport): WidgetDefaults {
+  return readJsonColumn(json, storedWidgetDefaults, NO_WIDGET_DEFAULTS, { what: "Program.widgetSettings", salvage: true, ...report });
 }
 
 function luminance(hex: string): number | null {
@@ -133,8 +141,8 @@ export function fallbackTextColour(accent: string): "#000000" | "#ffffff" {
  * The defaults as the storefront gets them: a text colour that fails WCAG AA on the accent
  * is replaced by black or white here, as the widget does with theme editor colours.
  */
-export function storefrontWidgetDefaults(json: string | null | undefined): WidgetDefaults {
-  const w = parseWidgetDefaults(json);
+export function storefrontWidgetDefaults(json: string | null | undefined, report?: JsonReport): WidgetDefaults {
+  const w = parseWidgetDefaults(json, report);
   if (w.accent && (!w.onAccent || (contrastRatio(w.accent, w.onAccent) ?? 0) < MIN_CONTRAST)) w.onAccent = fallbackTextColour(w.accent);
   return w;
 }

@@ -1,8 +1,10 @@
 import type { Db, Tx } from "../../db.server";
 import type { NthOrderRule } from "../earn/milestones";
 import type { CampaignRule } from "../earn/campaigns";
+import { logInvalidJson } from "../json-column.server";
 import { UnknownShopError } from "./shops.server";
 import { parseTierPerks, type TierPerks } from "../tiers/rules";
+import { getEnv } from "../../env.server";
 
 // What every webhook needs to know about a shop: its program settings, earning rules and
 // tier ladder. Read on every order event, changed rarely, so each process keeps it for a
@@ -42,8 +44,7 @@ const CAMPAIGN_LOOKBACK_MS = 90 * 86_400_000;
 const cache = new Map<string, { config: ShopConfig; expiresAt: number }>();
 
 function ttlMs(): number {
-  const configured = Number(process.env.KANTA_CONFIG_CACHE_MS ?? 2000);
-  return Number.isFinite(configured) && configured >= 0 ? configured : 2000;
+  return getEnv().KANTA_CONFIG_CACHE_MS;
 }
 
 export async function requireShopConfig(db: Db | Tx, domain: string, now = Date.now()): Promise<ShopConfig> {
@@ -94,7 +95,7 @@ export async function requireShopConfig(db: Db | Tx, domain: string, now = Date.
       rank: t.rank,
       thresholdMinor: Number(t.thresholdMinor),
       multiplierPermille: t.multiplierPermille,
-      perks: parseTierPerks(t.perks),
+      perks: parseTierPerks(t.perks, { id: t.id, onInvalid: logInvalidJson({ shop: domain }) }),
     })),
     campaigns: shop.campaigns.map((c) => ({ ...c, enabled: true })),
   };

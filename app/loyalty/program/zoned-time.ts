@@ -29,6 +29,7 @@ export function isValidTimeZone(timeZone: string): boolean {
     partsFormat(timeZone);
     return true;
   } catch {
+    // Intl throws a RangeError for a zone it does not know: that is the answer, not a failure.
     return false;
   }
 }

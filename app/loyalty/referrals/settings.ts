@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { MoneyError, formatMinorPlain, parseMoneyToMinor } from "../ledger/money";
+import { formatMinorPlain, readMoneyInput } from "../ledger/money";
+import { parseJsonInput, readJsonColumn, type JsonReport } from "../json-column";
 
 // Referral settings (Program.referralSettings, JSON): the friend's discount, the referrer's
 // reward, bonuses, the monthly cap and what the fraud rules hold. Pure.
@@ -88,17 +89,14 @@ const storedSettings = z.object({
   review: z.record(z.string(), z.enum(["hold", "reject"])).default({}),
 });
 
-/** Reads stored settings; anything missing or unreadable takes its default (saving validates). */
-export function parseReferralSettings(json: string | null | undefined): ReferralSettings {
-  let raw: unknown = {};
-  try {
-    raw = JSON.parse(json || "{}");
-  } catch {
-    raw = {};
-  }
-  const parsed = storedSettings.safeParse(raw);
-  if (!parsed.success) return structuredClone(DEFAULT_REFERRAL_SETTINGS);
-  const s = parsed.data;
+/**
+ * Reads stored settings; a missing field takes its default, and settings that are not
+ * readable as a whole are the defaults as a whole (and reported): a referral program half
+ * read from bad data could pay what the merchant never set. Saving validates.
+ */
+export function parseReferralSettings(json: string | null | undefined, report?: JsonReport): ReferralSettings {
+  const s = readJsonColumn(json, storedSettings.nullable(), null, { what: "Program.referralSettings", ...report });
+  if (!s) return structuredClone(DEFAULT_REFERRAL_SETTINGS);
   const review = { ...DEFAULT_REVIEW };
   for (const reason of REVIEW_REASONS) {
     const action = s.review[reason];
@@ -163,16 +161,8 @@ const draftSchema = z.object({
 
 /** The admin form's JSON body, shape-checked (the values are validated by validateReferralSettings). */
 export function parseSettingsDraft(json: unknown): ReferralSettingsDraft | null {
-  let raw: unknown = json;
-  if (typeof json === "string") {
-    try {
-      raw = JSON.parse(json);
-    } catch {
-      return null;
-    }
-  }
-  const parsed = draftSchema.safeParse(raw);
-  return parsed.success ? parsed.data : null;
+  const parsed = parseJsonInput(json, draftSchema);
+  return parsed.ok ? parsed.data : null;
 }
 
 export const MAX_BONUSES = 10;
@@ -219,23 +209,13 @@ export function validateReferralSettings(
 ): { ok: true; settings: ReferralSettings } | { ok: false; errors: ReferralSettingsErrors } {
   const errors: ReferralSettingsErrors = {};
   const money = (field: string, text: string, options: { required: boolean; message: string }): number | null => {
-    const t = text.trim();
-    if (t === "") {
-      if (options.required) errors[field] = options.message;
-      return null;
-    }
-    try {
-      const minor = parseMoneyToMinor(t, currencyCode);
-      if (minor < 0 || (options.required && minor === 0)) {
-        errors[field] = options.message;
-        return null;
-      }
-      return minor;
-    } catch (error) {
-      if (!(error instanceof MoneyError)) throw error;
-      errors[field] = options.message;
-      return null;
-    }
+    const read = readMoneyInput(text, currencyCode, { sign: options.required ? "positive" : "non_negative" });
+    if (read.ok) return read.minor;
+    const { code, message } = read.error;
+    // An empty optional amount is "none"; what is wrong with a typed one is said as it is.
+    if (code === "empty" && !options.required) return null;
+    errors[field] = ["empty", "not_money", "negative", "zero"].includes(code) ? options.message : message;
+    return null;
   };
   const optionalDays = (field: string, text: string): number | null => {
     if (text.trim() === "") return null;

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { getDb, type Db } from "../../db.server";
-import { MoneyError, currencyScale, formatMinorPlain, formatMoney, parseMoneyToMinor } from "../ledger/money";
+import { currencyScale, formatMinorPlain, formatMoney, readMoneyInput } from "../ledger/money";
+import { logInvalidJson } from "../json-column.server";
 import { REWARD_TYPES, describeRewardValue, parseRewardConfig, type PointsRate, type RewardType } from "./rewards";
 
 // The admin's rewards catalogue ("Ways to redeem"): list, create, edit, enable/disable and
@@ -71,7 +72,7 @@ export async function listRewardsAdmin(shopDomain: string, db: Db = getDb()) {
   ]);
   const tierName = new Map(shop.tiers.map((t) => [t.rank, t.name]));
   const rewards: RewardAdminRow[] = rows.map((row) => {
-    const config = parseRewardConfig(row.config);
+    const config = parseRewardConfig(row.config, { id: row.id, onInvalid: logInvalidJson({ shop: shopDomain }) });
     const mine = counts.filter((c) => c.rewardId === row.id);
     const valueMinor = row.valueMinor === null ? null : Number(row.valueMinor);
     return {
@@ -153,7 +154,7 @@ export async function getRewardForEdit(shopDomain: string, rewardId: string, db:
   if (rewardId === "new") return { ...base, reward: null, redemptionRows: 0 };
   const row = await db.reward.findFirst({ where: { id: rewardId, shopId: shop.id } });
   if (!row) return { ...base, reward: null, redemptionRows: 0, notFound: true as const };
-  const config = parseRewardConfig(row.config);
+  const config = parseRewardConfig(row.config, { id: row.id, onInvalid: logInvalidJson({ shop: shopDomain }) });
   const plain = (minor: bigint | number | null | undefined) => (minor === null || minor === undefined ? "" : formatMinorPlain(Number(minor), shop.currencyCode));
   const values: RewardFormValues = {
     ...emptyRewardForm((REWARD_TYPES as readonly string[]).includes(row.type) ? (row.type as RewardType) : "amount_off"),
@@ -223,6 +224,7 @@ export function parseRewardForm(
       maxAmount: text,
     })
     .transform((f, ctx): RewardData => {
+      const maxAmountMinor = MAX_AMOUNT_UNITS * 10 ** currencyScale(shop.currencyCode);
       const fail = (path: RewardFormField, message: string) => {
         ctx.addIssue({ code: "custom", path: [path], message });
         return null;
@@ -237,21 +239,13 @@ export function parseRewardForm(
       };
       const money = (path: RewardFormField, value: string, o: { empty?: string; positive: boolean; tooSmall: string }) => {
         if (value === "") return o.empty ? fail(path, o.empty) : null;
-        // "5", "5.00", "5,00" and "1 000,50" are all amounts; the currency sets the decimals.
-        const normalised = value.replace(/[\s\u00a0]/g, "").replace(/^(-?\d+),(\d+)$/, "$1.$2");
-        let minor: number;
-        try {
-          minor = parseMoneyToMinor(normalised, shop.currencyCode);
-        } catch (error) {
-          if (error instanceof MoneyError && /decimals/.test(error.message)) {
-            const scale = currencyScale(shop.currencyCode);
-            return fail(path, scale === 0 ? `${shop.currencyCode} amounts have no decimals` : `${shop.currencyCode} amounts have at most ${scale} decimals`);
-          }
-          return fail(path, `Enter an amount like ${formatMinorPlain(5 * 10 ** currencyScale(shop.currencyCode), shop.currencyCode)}`);
-        }
-        if (o.positive ? minor <= 0 : minor < 0) return fail(path, o.tooSmall);
-        if (minor > MAX_AMOUNT_UNITS * 10 ** currencyScale(shop.currencyCode)) return fail(path, "The amount is too large");
-        return minor;
+        const read = readMoneyInput(value, shop.currencyCode, { sign: o.positive ? "positive" : "non_negative", maxMinor: maxAmountMinor });
+        if (read.ok) return read.minor;
+        const { code, message } = read.error;
+        if (code === "not_money") return fail(path, `Enter an amount like ${formatMinorPlain(5 * 10 ** currencyScale(shop.currencyCode), shop.currencyCode)}`);
+        if (code === "negative" || code === "zero") return fail(path, o.tooSmall);
+        if (code === "too_large") return fail(path, "The amount is too large");
+        return fail(path, message);
       };
       const pointsRule = {
         notInt: "Points must be a whole number",

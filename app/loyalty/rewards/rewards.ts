@@ -1,5 +1,7 @@
 // Rewards: what points buy, and the Shopify discount each reward becomes. Pure.
+import { z } from "zod";
 import { currencyScale, formatMinorPlain } from "../ledger/money";
+import { readJsonColumn, type JsonReport } from "../json-column";
 import { addDays } from "../program/defaults";
 
 export const REWARD_TYPES = ["amount_off", "percent_off", "free_shipping", "free_product", "points_to_money"] as const;
@@ -110,21 +112,22 @@ export function computePointsToMoney(rate: PointsRate, points: number): PointsCh
   return { ok: true, points, amountMinor: (points / step) * rate.unitMinor };
 }
 
-/** Reward.config as stored: unknown or malformed keys are ignored, never trusted. */
-export function parseRewardConfig(json: string | null | undefined): { rate: PointsRate | null; productTitle: string | null } {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json || "{}");
-  } catch {
-    raw = {};
-  }
-  const o = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
-  const positiveInt = (v: unknown) => (typeof v === "number" && Number.isSafeInteger(v) && v > 0 ? v : null);
-  const pointsPerUnit = positiveInt(o.pointsPerUnit);
-  const unitMinor = positiveInt(o.unitMinor);
+const positiveInt = z.number().int().positive();
+/** Reward.config: points_to_money's rate, free_product's title; "{}" for the other types. */
+const storedRewardConfig = z.object({
+  pointsPerUnit: positiveInt.optional(),
+  unitMinor: positiveInt.optional(),
+  maxMinor: positiveInt.nullable().optional(),
+  productTitle: z.string().nullable().optional(),
+});
+
+/** Reward.config as stored: unknown keys are ignored, malformed values dropped (and reported), never trusted. */
+export function parseRewardConfig(json: string | null | undefined, report?: JsonReport): { rate: PointsRate | null; productTitle: string | null } {
+  const o = readJsonColumn(json, storedRewardConfig, {}, { what: "Reward.config", salvage: true, ...report });
+  const title = o.productTitle?.trim();
   return {
-    rate: pointsPerUnit && unitMinor ? { pointsPerUnit, unitMinor, maxMinor: positiveInt(o.maxMinor) } : null,
-    productTitle: typeof o.productTitle === "string" && o.productTitle.trim() ? o.productTitle.trim().slice(0, 255) : null,
+    rate: o.pointsPerUnit && o.unitMinor ? { pointsPerUnit: o.pointsPerUnit, unitMinor: o.unitMinor, maxMinor: o.maxMinor ?? null } : null,
+    productTitle: title ? title.slice(0, 255) : null,
   };
 }
 

@@ -5,6 +5,7 @@ import { toRedemptionView, toRewardDef, type RedemptionView } from "../rewards/r
 import { getMemberReferralView, type MemberReferralView } from "../referrals/codes.server";
 import { checkRedeemable } from "../rewards/rewards";
 import { DEFAULT_PROGRAM_NAME, parsePointsNames, resolvePointsName, storefrontWidgetDefaults, type PointsName, type PointsNames, type WidgetDefaults } from "../program/settings";
+import { logInvalidJson } from "../json-column.server";
 import { computeMemberTierView, toTierBenefits, type MemberTierView, type TierBenefit } from "../tiers/view.server";
 
 // What the storefront widget reads through the app proxy. Field names are a contract with
@@ -81,12 +82,14 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
       program: true,
       earnRules: { where: { enabled: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
       rewards: { where: { enabled: true }, orderBy: [{ pointsCost: "asc" }, { createdAt: "asc" }] },
-      tiers: { orderBy: { rank: "asc" }, select: { name: true, rank: true, thresholdMinor: true, multiplierPermille: true, perks: true } },
+      tiers: { orderBy: { rank: "asc" }, select: { id: true, name: true, rank: true, thresholdMinor: true, multiplierPermille: true, perks: true } },
     },
   });
   if (!shop || !shop.program || shop.uninstalledAt) throw new ProgramNotFoundError(`no program for ${shopDomain}`);
   const purchase = shop.earnRules.find((r) => r.type === "purchase");
   const signup = shop.earnRules.find((r) => r.type === "signup");
+  const onInvalid = logInvalidJson({ shop: shopDomain });
+  const pointsNames = parsePointsNames(shop.program.pointsNames, { id: shop.program.id, onInvalid });
   const program: CustomerView["program"] = {
     status: shop.program.status,
     currencyCode: shop.currencyCode,
@@ -95,10 +98,10 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     pendingDays: shop.program.pendingDays,
     timeZone: shop.ianaTimezone,
     programName: shop.program.programName.trim() && shop.program.programName !== DEFAULT_PROGRAM_NAME ? shop.program.programName : null,
-    pointsNames: parsePointsNames(shop.program.pointsNames),
-    pointsName: resolvePointsName(parsePointsNames(shop.program.pointsNames), shop.primaryLocale),
+    pointsNames,
+    pointsName: resolvePointsName(pointsNames, shop.primaryLocale),
     expiryMonths: shop.program.expiryMonths,
-    widget: storefrontWidgetDefaults(shop.program.widgetSettings),
+    widget: storefrontWidgetDefaults(shop.program.widgetSettings, { id: shop.program.id, onInvalid }),
   };
   const rewardDefs = shop.rewards.flatMap((row) => {
     const def = toRewardDef(row);
@@ -126,8 +129,8 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     });
   const now = new Date();
   const year = yearInTimeZone(now, shop.ianaTimezone);
-  const tiers = { basis: shop.program.tierBasis, period: shop.program.tierPeriod, list: toTierBenefits(shop.tiers) };
-  const guest = (): CustomerView => ({ customer: null, program, rewards: rewardsFor(null), ways: computeWays(shop.earnRules, null), tiers });
+  const tiers = { basis: shop.program.tierBasis, period: shop.program.tierPeriod, list: toTierBenefits(shop.tiers, onInvalid) };
+  const guest = (): CustomerView => ({ customer: null, program, rewards: rewardsFor(null), ways: computeWays(shop.earnRules, null, onInvalid), tiers });
   if (!customerGid) return guest();
 
   let member = await db.member.findUnique({
@@ -159,7 +162,7 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     canClaim: full.status === "active" && shop.program.status === "live",
     existingKeys: new Set(existing.map((e) => e.idempotencyKey)),
     year,
-  });
+  }, onInvalid);
   return {
     customer: {
       id: full.customerGid,

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { getDb, type Db, type Tx } from "../../db.server";
 import { log } from "../../log.server";
 import { formatMoney } from "../ledger/money";
+import { logInvalidJson } from "../json-column.server";
+import { parseJsonText } from "../json-column";
 import { invalidateShopConfig, requireShopConfig } from "../program/shop-config.server";
 import {
   MAX_TIER_NAME,
@@ -76,7 +78,7 @@ export async function getTierEditor(shopDomain: string, db: Db = getDb()): Promi
     period: toTierPeriod(shop.program.tierPeriod),
     keepNextPeriod: shop.program.tierKeepNextPeriod,
     tiers: shop.tiers.map((t) => {
-      const perks = parseTierPerks(t.perks);
+      const perks = parseTierPerks(t.perks, { id: t.id, onInvalid: logInvalidJson({ shop: shopDomain }) });
       return {
         id: t.id,
         name: t.name,
@@ -117,12 +119,8 @@ const inputSchema = z.object({
 /** The editor posts its whole state as one JSON field; anything malformed is refused as a form error. */
 export function parseTierSettingsJson(json: unknown): TierSettingsInput | null {
   if (typeof json !== "string" || json.length > 50_000) return null;
-  try {
-    const parsed = inputSchema.safeParse(JSON.parse(json));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+  const parsed = parseJsonText(json, inputSchema);
+  return parsed.ok ? parsed.data : null;
 }
 
 export type TierSettingsResponse =

@@ -9,6 +9,8 @@
 // tier earned in one period through the next period's review.
 // docs/decisions/0007-tier-qualification.md, docs/decisions/0008-multipliers-and-tier-review.md
 
+import { z } from "zod";
+import { readJsonColumn, type JsonReport } from "../json-column";
 import { localDate, zonedToUtc } from "../program/zoned-time";
 
 export const TIER_BASES = ["spend", "points", "orders"] as const;
@@ -275,25 +277,17 @@ export interface TierPerks {
 
 export const NO_PERKS: TierPerks = { entryPoints: 0, birthdayPoints: null, freeShipping: false };
 
-function wholePoints(value: unknown): number | null {
-  return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : null;
-}
+const wholePoints = z.number().int().min(0);
+/** Tier.perks as serializeTierPerks writes it: only the perks that are set. */
+const storedPerks = z.object({
+  entryPoints: wholePoints.default(0),
+  birthdayPoints: wholePoints.nullable().default(null),
+  freeShipping: z.boolean().default(false),
+});
 
-/** Tier.perks JSON, read tolerantly: unknown keys and bad values are ignored. */
-export function parseTierPerks(json: string | null | undefined): TierPerks {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(json || "{}");
-  } catch {
-    return { ...NO_PERKS };
-  }
-  if (!raw || typeof raw !== "object" || Array.isArray(raw)) return { ...NO_PERKS };
-  const r = raw as Record<string, unknown>;
-  return {
-    entryPoints: wholePoints(r.entryPoints) ?? 0,
-    birthdayPoints: wholePoints(r.birthdayPoints),
-    freeShipping: r.freeShipping === true,
-  };
+/** Tier.perks JSON, read tolerantly: unknown keys are ignored, bad values dropped (and reported). */
+export function parseTierPerks(json: string | null | undefined, report?: JsonReport): TierPerks {
+  return readJsonColumn(json, storedPerks, NO_PERKS, { what: "Tier.perks", salvage: true, ...report });
 }
 
 /** Tier.perks JSON with only the perks that are set. */

@@ -1,6 +1,6 @@
 // The tier editor's rules: what a merchant may save as basis, period and ladder. Pure.
 // Every message belongs to one field ("tiers.2.threshold"), so the editor shows it inline.
-import { MoneyError, formatMinorPlain, parseMoneyToMinor } from "../ledger/money";
+import { formatMinorPlain, readMoneyInput } from "../ledger/money";
 import { isTierBasis, isTierPeriod, tierSlug, type TierBasis, type TierPerks, type TierPeriod } from "./rules";
 
 export const MAX_TIERS = 10;
@@ -79,16 +79,10 @@ export function formatThreshold(value: number, basis: TierBasis, currencyCode: s
 
 function parseThreshold(text: string, basis: TierBasis, currencyCode: string): { value: number } | { error: string } {
   if (basis === "spend") {
-    const t = text.trim();
-    if (!t) return { error: "Enter an amount, e.g. 250.00" };
-    try {
-      const minor = parseMoneyToMinor(t, currencyCode);
-      if (minor < 0) return { error: "The amount can't be negative" };
-      return { value: minor };
-    } catch (error) {
-      if (error instanceof MoneyError) return { error: /decimals/.test(error.message) ? `Use at most the decimals ${currencyCode} has` : "Enter an amount, e.g. 250.00" };
-      throw error;
-    }
+    const read = readMoneyInput(text, currencyCode);
+    if (read.ok) return { value: read.minor };
+    const { code, message } = read.error;
+    return { error: code === "empty" || code === "not_money" ? "Enter an amount, e.g. 250.00" : message };
   }
   const n = parseWholeNumber(text);
   if (n === null) return { error: basis === "points" ? "Enter a whole number of points" : "Enter a whole number of orders" };

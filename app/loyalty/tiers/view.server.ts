@@ -1,4 +1,5 @@
 import type { Db, Tx } from "../../db.server";
+import type { OnInvalidJson } from "../json-column";
 import { memberTierMetric } from "./metric.server";
 import { computeTierProgress, currentTierWindow, parseTierPerks, tierPeriodEnd, toTierBasis, toTierPeriod, type TierBasis, type TierPeriod } from "./rules";
 
@@ -15,10 +16,13 @@ export interface TierBenefit {
   perks: { entryPoints: number; birthdayPoints: number | null; freeShipping: boolean };
 }
 
-export function toTierBenefits(tiers: readonly { name: string; rank: number; thresholdMinor: bigint | number; multiplierPermille: number; perks: string }[]): TierBenefit[] {
+export function toTierBenefits(
+  tiers: readonly { id?: string; name: string; rank: number; thresholdMinor: bigint | number; multiplierPermille: number; perks: string }[],
+  onInvalid?: OnInvalidJson,
+): TierBenefit[] {
   return [...tiers]
     .sort((a, b) => a.rank - b.rank)
-    .map((t) => ({ name: t.name, rank: t.rank, threshold: Number(t.thresholdMinor), multiplierPermille: t.multiplierPermille, perks: parseTierPerks(t.perks) }));
+    .map((t) => ({ name: t.name, rank: t.rank, threshold: Number(t.thresholdMinor), multiplierPermille: t.multiplierPermille, perks: parseTierPerks(t.perks, { id: t.id, onInvalid }) }));
 }
 
 export interface MemberTierView {
