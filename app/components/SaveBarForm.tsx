@@ -38,6 +38,8 @@ export function SaveBarForm({
         }}
       >
         {children}
+        {/* Enter in a field submits; the save bar's buttons are outside the form. */}
+        <button type="submit" hidden />
       </form>
     </>
   );

@@ -11,11 +11,12 @@ interface FetcherLike {
 /**
  * State of an admin editor page (a way to earn, a campaign): the values being edited, what
  * was last saved (a save reloads the loader, and that becomes the new starting point),
- * whether they differ, and the toasts and navigation that follow a save or a delete.
+ * whether they differ, the delete confirmation, and the toasts and navigation that follow a
+ * save or a delete.
  */
 export function useEditorForm<T>(
   loaded: T | null,
-  fetchers: { save: FetcherLike; remove: FetcherLike; listUrl: string; onDeleteFailed: () => void },
+  fetchers: { save: FetcherLike; remove: FetcherLike & { submit(data: Record<string, string>, options: { method: "post" }): void }; listUrl: string },
 ) {
   const navigate = useNavigate();
   const [values, setValues] = useState<T | null>(loaded);
@@ -28,7 +29,8 @@ export function useEditorForm<T>(
     // eslint-disable-next-line react-hooks/exhaustive-deps -- keyed by content: `loaded` is a new object on every revalidation, which must not reset the form
   }, [loadedKey]);
 
-  const { save, remove, listUrl, onDeleteFailed } = fetchers;
+  const { save, remove, listUrl } = fetchers;
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
   const saved = save.data as SaveResult | undefined;
   useEffect(() => {
     if (save.state !== "idle" || !saved) return;
@@ -46,12 +48,25 @@ export function useEditorForm<T>(
       showToast(removed.message);
       navigate(listUrl);
     } else {
-      onDeleteFailed();
+      setConfirmingDelete(false);
       showToast(removed.errors.form ?? "Could not delete", true);
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs once per delete result; onDeleteFailed is a new closure every render and would repeat the toast
   }, [remove.state, removed, navigate, listUrl]);
 
   const dirty = useMemo(() => JSON.stringify(values) !== JSON.stringify(baseline), [values, baseline]);
-  return { values, setValues, dirty, discard: () => setValues(baseline) };
+  return {
+    values,
+    setValues,
+    dirty,
+    discard: () => setValues(baseline),
+    /** What <EditorPage> takes from the form: unsaved changes, Discard, and Delete (asks first). */
+    page: { dirty, onDiscard: () => setValues(baseline), onDelete: () => setConfirmingDelete(true) },
+    /** Props for the page's <ConfirmModal>: open, close, and delete through the `remove` fetcher. */
+    deleteModal: {
+      open: confirmingDelete,
+      onClose: () => setConfirmingDelete(false),
+      loading: remove.state !== "idle",
+      onConfirm: () => remove.submit({ intent: "delete" }, { method: "post" }),
+    },
+  };
 }

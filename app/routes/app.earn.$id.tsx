@@ -28,10 +28,10 @@ import { SOCIAL_NETWORKS } from "../loyalty/earn/actions";
 import { formatMinorPlain } from "../loyalty/ledger/money";
 import { requireAdmin } from "../shopify/admin.server";
 import { EarnRuleIcon } from "../components/EarnRuleIcon";
-import { SaveBarForm } from "../components/SaveBarForm";
 import { useEditorForm } from "../components/useEditorForm";
 import { SectionCard } from "../components/SectionCard";
 import { ConfirmModal } from "../components/ConfirmModal";
+import { EditorPage } from "../components/EditorPage";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.editor ? (data.editor.rule?.name ?? "Add a way to earn") : "Way to earn"} · Kanta` },
@@ -89,9 +89,8 @@ export default function EarnRulePage() {
   const { editor, values: loaded } = useLoaderData<typeof loader>();
   const save = useFetcher<typeof action>();
   const remove = useFetcher<typeof action>();
-  const [confirming, setConfirming] = useState(false);
   const [example, setExample] = useState(() => (editor ? formatMinorPlain(defaultExampleMinor(editor.shop.currencyCode), editor.shop.currencyCode) : ""));
-  const { values, setValues, dirty, discard } = useEditorForm<Values>(loaded, { save, remove, listUrl: "/app/earn", onDeleteFailed: () => setConfirming(false) });
+  const { values, setValues, deleteModal, page } = useEditorForm<Values>(loaded, { save, remove, listUrl: "/app/earn" });
 
   if (!editor || !values) {
     return (
@@ -150,23 +149,26 @@ export default function EarnRulePage() {
   );
 
   return (
-    <Page
+    <EditorPage
       title={isNew ? `Add: ${info.label}` : rule.name}
       titleMetadata={isNew ? undefined : rule.enabled ? <Badge tone="success">On</Badge> : <Badge>Off</Badge>}
       subtitle={isNew ? info.summary : info.label !== rule.name ? info.label : undefined}
-      backAction={{ content: "Ways to earn", url: "/app/earn" }}
-      primaryAction={{ content: "Save", onAction: submit, loading: saving, disabled: !isNew && !dirty }}
-      secondaryActions={isNew ? [] : [{ content: "Delete", destructive: true, onAction: () => setConfirming(true) }]}
+      back={{ content: "Ways to earn", url: "/app/earn" }}
+      saveBarId="earn-rule-save-bar"
+      {...page}
+      isNew={isNew} saving={saving} onSave={submit} formError={errors.form}
+      modal={
+        <ConfirmModal
+          {...deleteModal}
+          title={`Delete “${rule?.name ?? ""}”?`}
+          confirmLabel="Delete"
+        >
+          {type === "purchase"
+            ? "Orders paid after this earn no points until you add a purchase rule again. Points already earned stay, and refunds still take back what their order earned."
+            : "Members can no longer earn these points. Points already earned stay. To pause it instead, turn it off."}
+        </ConfirmModal>
+      }
     >
-      <SaveBarForm id="earn-rule-save-bar" dirty={dirty} saving={saving} onSave={submit} onDiscard={discard}>
-        <Layout>
-          {errors.form ? (
-            <Layout.Section>
-              <Banner tone="critical" title="Not saved">
-                <p>{errors.form}</p>
-              </Banner>
-            </Layout.Section>
-          ) : null}
           {manual ? (
             <Layout.Section>
               <Banner tone="warning" title="Not awarded automatically yet">
@@ -319,23 +321,7 @@ export default function EarnRulePage() {
               </SectionCard>
             </BlockStack>
           </Layout.Section>
-        </Layout>
-        <button type="submit" hidden />
-      </SaveBarForm>
-
-      <ConfirmModal
-        open={confirming}
-        onClose={() => setConfirming(false)}
-        title={`Delete “${rule?.name ?? ""}”?`}
-        confirmLabel="Delete"
-        loading={remove.state !== "idle"}
-        onConfirm={() => remove.submit({ intent: "delete" }, { method: "post" })}
-      >
-        {type === "purchase"
-          ? "Orders paid after this earn no points until you add a purchase rule again. Points already earned stay, and refunds still take back what their order earned."
-          : "Members can no longer earn these points. Points already earned stay. To pause it instead, turn it off."}
-      </ConfirmModal>
-    </Page>
+    </EditorPage>
   );
 }
 

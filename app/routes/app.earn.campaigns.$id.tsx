@@ -1,7 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, HeadersFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Badge, Banner, BlockStack, Card, Checkbox, ChoiceList, EmptyState, FormLayout, Layout, Page, Text, TextField } from "@shopify/polaris";
-import { useState } from "react";
+import { Badge, BlockStack, Card, Checkbox, ChoiceList, EmptyState, FormLayout, Layout, Page, Text, TextField } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { CampaignError, deleteCampaign, getCampaignEditor, saveCampaign } from "../loyalty/earn/campaigns-admin.server";
 import { MAX_MULTIPLIER_PERMILLE, MIN_MULTIPLIER_PERMILLE, describeAudience, parseMultiplier, parseTierRanks, type CampaignErrors } from "../loyalty/earn/campaigns";
@@ -9,10 +8,10 @@ import { defaultExampleMinor, formatMultiplier } from "../loyalty/earn/preview";
 import { MULTIPLIER_ONE, combineMultipliers, computePurchasePoints } from "../loyalty/earn/points";
 import { formatMoney } from "../loyalty/ledger/money";
 import { requireAdmin } from "../shopify/admin.server";
-import { SaveBarForm } from "../components/SaveBarForm";
 import { useEditorForm } from "../components/useEditorForm";
 import { SectionCard } from "../components/SectionCard";
 import { ConfirmModal } from "../components/ConfirmModal";
+import { EditorPage } from "../components/EditorPage";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.editor?.campaign?.name ?? "Campaign"} · Kanta` }];
 
@@ -72,12 +71,10 @@ export default function CampaignPage() {
   const { editor } = useLoaderData<typeof loader>();
   const save = useFetcher<typeof action>();
   const remove = useFetcher<typeof action>();
-  const [confirming, setConfirming] = useState(false);
-  const { values, setValues, dirty, discard } = useEditorForm(editor?.values ?? null, {
+  const { values, setValues, deleteModal, page } = useEditorForm(editor?.values ?? null, {
     save,
     remove,
     listUrl: "/app/earn",
-    onDeleteFailed: () => setConfirming(false),
   });
 
   if (!editor || !values) {
@@ -127,23 +124,24 @@ export default function CampaignPage() {
   }
 
   return (
-    <Page
+    <EditorPage
       title={isNew ? "Add campaign" : campaign.name}
       titleMetadata={isNew ? undefined : STATUS_BADGE[campaign.status]}
       subtitle="A points multiplier for a while"
-      backAction={{ content: "Ways to earn", url: "/app/earn" }}
-      primaryAction={{ content: "Save", onAction: submit, loading: saving, disabled: !isNew && !dirty }}
-      secondaryActions={isNew ? [] : [{ content: "Delete", destructive: true, onAction: () => setConfirming(true) }]}
+      back={{ content: "Ways to earn", url: "/app/earn" }}
+      saveBarId="campaign-save-bar"
+      {...page}
+      isNew={isNew} saving={saving} onSave={submit} formError={errors.form}
+      modal={
+        <ConfirmModal
+          {...deleteModal}
+          title={`Delete “${campaign?.name ?? ""}”?`}
+          confirmLabel="Delete"
+        >
+          Orders keep the points they already earned with it. To stop it for now, turn it off instead.
+        </ConfirmModal>
+      }
     >
-      <SaveBarForm id="campaign-save-bar" dirty={dirty} saving={saving} onSave={submit} onDiscard={discard}>
-        <Layout>
-          {errors.form ? (
-            <Layout.Section>
-              <Banner tone="critical" title="Not saved">
-                <p>{errors.form}</p>
-              </Banner>
-            </Layout.Section>
-          ) : null}
           <Layout.Section>
             <BlockStack gap="400">
               <Card>
@@ -206,21 +204,7 @@ export default function CampaignPage() {
               </SectionCard>
             </BlockStack>
           </Layout.Section>
-        </Layout>
-        <button type="submit" hidden />
-      </SaveBarForm>
-
-      <ConfirmModal
-        open={confirming}
-        onClose={() => setConfirming(false)}
-        title={`Delete “${campaign?.name ?? ""}”?`}
-        confirmLabel="Delete"
-        loading={remove.state !== "idle"}
-        onConfirm={() => remove.submit({ intent: "delete" }, { method: "post" })}
-      >
-        Orders keep the points they already earned with it. To stop it for now, turn it off instead.
-      </ConfirmModal>
-    </Page>
+    </EditorPage>
   );
 }
 

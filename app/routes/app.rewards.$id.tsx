@@ -326,7 +326,6 @@ export default function RewardEditor() {
             />
           </Layout.Section>
         </Layout>
-        <button type="submit" hidden />
       </SaveBarForm>
 
       <ConfirmModal

@@ -370,7 +370,6 @@ export default function Settings() {
             </SettingsSection>
           </BlockStack>
         </BlockStack>
-        <button type="submit" hidden />
       </SaveBarForm>
     </Page>
   );

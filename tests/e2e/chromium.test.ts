@@ -27,6 +27,10 @@ describe("the npm-shipped Chromium", () => {
     const browser = await launchChromium({ executablePath: await npmChromiumPath() });
     try {
       const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+      // A first frame to compare with: an empty document, painted (a screenshot of a page that
+      // has not drawn yet can fail on a busy machine).
+      await page.setContent("<main></main>");
+      await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
       const blank = await page.screenshot();
       await page.setContent(`<main><h1>Kanta</h1><p id="p">${"Pisteet ".repeat(3)}</p><button onclick="this.textContent = 'clicked'">Join</button></main>`);
       await page.getByRole("button", { name: "Join" }).click();

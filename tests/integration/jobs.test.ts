@@ -187,6 +187,8 @@ describe("the periodic tasks", () => {
   });
 
   it("runs every task of a sweep though one fails, and logs the failure with the task's name", async () => {
+    expectLoggedError(/periodic task failed .*"task":"broken"/);
+    expectLoggedError(/periodic task failed .*"task":"broken-in-background"/);
     const ran: string[] = [];
     const task = (name: string, run: () => Promise<unknown>, extra: Partial<PeriodicTask> = {}): PeriodicTask => ({ name, everyMs: 0, run: async () => { ran.push(name); return run(); }, ...extra });
     const errors = vi.spyOn(log, "error");

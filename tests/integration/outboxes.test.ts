@@ -11,6 +11,7 @@ import { STALLED_AFTER_MS } from "../../app/loyalty/rewards/redemptions.server";
 import { AdminEmulator, loadAdminSchema } from "../../app/local/emulator.server";
 import { referralGateway } from "../../app/shopify/referral-contacts.server";
 import { createTestShop, useTestDatabase } from "../db";
+import { expectLoggedError } from "../logged-errors";
 
 // Every outbox to Shopify records its attempts, its last error and the next attempt, backs
 // off on a retryable error, and ends `dead` after its limit, or at once on a terminal error
@@ -48,6 +49,7 @@ describe("the app-data sync", () => {
   }
 
   it("backs off on a retryable error, ends dead after its limit with the error kept, and Home still shows it", async () => {
+    expectLoggedError(/app-data sync dead .*HTTP 500/);
     const { shop, emulator, graphqlFor } = await setup();
     await onlyThisShopDirty(shop.id);
     emulator.failNext("KantaAppDataMetafieldsSet", "Internal error", APP_DATA_MAX_ATTEMPTS);
@@ -81,6 +83,7 @@ describe("the app-data sync", () => {
   });
 
   it("goes dead at once on a terminal error (HTTP 401)", async () => {
+    expectLoggedError(/app-data sync dead .*HTTP 401/);
     const { shop, graphqlFor } = await setup({ known: false });
     await onlyThisShopDirty(shop.id);
     expect(await syncDueAppData(db(), graphqlFor, { now: new Date(Date.now() + 1_000) })).toEqual({ synced: 0, retrying: 0, dead: 1, superseded: 0 });
@@ -126,6 +129,7 @@ describe("the referrer's reward codes", () => {
   });
 
   it("ends dead after its limit, with the last error kept", async () => {
+    expectLoggedError(/referrer reward code dead .*HTTP 500/);
     const { emulator, redemption, gatewayFor, row } = await owedCode();
     emulator.failNext("KantaDiscountByCode", "Internal error", RETRY.referrerReward.maxAttempts);
     await attemptUntilDone(
@@ -140,6 +144,8 @@ describe("the referrer's reward codes", () => {
   });
 
   it("goes dead at once on a terminal error: HTTP 401, or the shop uninstalled", async () => {
+    expectLoggedError(/referrer reward code dead .*HTTP 401/);
+    expectLoggedError(/referrer reward code dead .*shop uninstalled/);
     const revoked = await owedCode({ known: false });
     expect(await issueReferrerRewardCodes([revoked.redemption.id], { db: db(), gatewayFor: revoked.gatewayFor })).toEqual({ issued: 0, retrying: 0, dead: 1 });
     expect(await revoked.row()).toMatchObject({ status: "dead", attempts: 1, error: expect.stringMatching(/^ShopifyHttpError: HTTP 401/) });
@@ -187,6 +193,7 @@ describe("stalled redemptions", () => {
   });
 
   it("ends dead after its limit, with the last error kept and the points still spent", async () => {
+    expectLoggedError(/stalled redemption dead .*HTTP 500/);
     const { emulator, row, recover } = await stalled();
     emulator.failNext("KantaDiscountByCode", "Internal error", RETRY.stalledRedemption.maxAttempts);
     await attemptUntilDone(
@@ -201,6 +208,7 @@ describe("stalled redemptions", () => {
   });
 
   it("goes dead at once on a terminal error (HTTP 401)", async () => {
+    expectLoggedError(/stalled redemption dead .*HTTP 401/);
     const { row, recover } = await stalled({ known: false });
     expect(await recover(new Date())).toMatchObject({ dead: 1 });
     expect(await row()).toMatchObject({ status: "dead", attempts: 1, error: expect.stringMatching(/^ShopifyHttpError: HTTP 401/) });

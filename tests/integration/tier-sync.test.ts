@@ -91,7 +91,7 @@ describe("tier sync to Shopify", () => {
 
   it("ends dead after the last attempt of a retryable error, with the error kept", async () => {
     const { shop, emulator, sync } = await setup();
-    expectLoggedError(/tier sync failed for good .*Resource not found/);
+    expectLoggedError(/tier sync dead .*"kind":"retryable"/);
     const at = "2026-06-01T10:00:00Z";
     await order(shop.domain, "7003", "300.00", at);
     emulator.failNext("KantaCustomerTierSync", "Internal error", TIER_SYNC_MAX_ATTEMPTS);
@@ -108,6 +108,7 @@ describe("tier sync to Shopify", () => {
   });
 
   it("ends dead at once on a terminal error: Shopify's userErrors, or a shop that answers 401", async () => {
+    expectLoggedError(/tier sync dead .*"kind":"terminal"/);
     const { shop, emulator, sync } = await setup();
     const at = "2026-06-01T10:00:00Z";
     await order(shop.domain, "7013", "300.00", at);
@@ -139,6 +140,7 @@ describe("tier sync to Shopify", () => {
   });
 
   it("skips customers whose data was erased, and gives up on uninstalled shops", async () => {
+    expectLoggedError(/tier sync dead .*ShopUninstalledError/);
     const { shop, emulator, sync } = await setup();
     const at = "2026-08-01T10:00:00Z";
     await order(shop.domain, "7005", "300.00", at);
