@@ -1,5 +1,6 @@
 import { getDb, type Db } from "../db.server";
-import { claimReferrerReward, findDueReferrerRewards, markReferrerRewardIssued, releaseDueReferrals } from "../loyalty/referrals/completion.server";
+import { claimReferrerReward, findDueReferrerRewards, markReferrerRewardIssued } from "../loyalty/referrals/reward-codes.server";
+import { releaseDueReferrals } from "../loyalty/referrals/completion.server";
 import type { GatewayFor } from "../loyalty/referrals/settings.server";
 import { recordRedemptionFailure } from "../loyalty/rewards/redemptions.server";
 import { log } from "../log.server";
