@@ -4,7 +4,7 @@
 // "Use your points" lets a shopper choose how many points to turn into money off.
 // Idempotent: a reward whose name the shop already has is left alone.
 import type { Db } from "../app/db.server";
-import { DEMO_PRODUCTS } from "../app/local/emulator.server";
+import { DEMO_PRODUCTS } from "../app/local/demo-shop";
 
 const tote = DEMO_PRODUCTS.find((p) => p.title === "Linen tote bag")!;
 

@@ -10,7 +10,7 @@ import { requireShopConfig } from "../app/loyalty/program/shop-config.server";
 import { inTransaction } from "../app/loyalty/tx.server";
 import { toCustomerFacts, toOrderSnapshot, toRefundSnapshot } from "../app/webhooks/payloads";
 import { customerPayload, lineId, orderPayload, refundPayload } from "../tests/fixtures/payloads";
-import { DEMO_SHOP } from "../app/local/emulator.server";
+import { DEMO_SHOP } from "../app/local/demo-shop";
 import { seedEarn } from "./seed-earn";
 import { seedReferrals } from "./seed-referrals";
 import { seedRewards } from "./seed-rewards";

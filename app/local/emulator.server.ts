@@ -1,17 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { gunzipSync } from "node:zlib";
-import {
-  buildClientSchema,
-  execute,
-  getOperationAST,
-  parse,
-  validate,
-  type DocumentNode,
-  type GraphQLSchema,
-  type IntrospectionQuery,
-} from "graphql";
+import { execute, getOperationAST, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import { KANTA_TIER_FLOW_TRIGGER } from "../shopify/customers.server";
+import { loadAdminSchema } from "./admin-schema.server";
+import { DEMO_PRODUCTS, DEMO_SHOP } from "./demo-shop";
 import type { AdminGraphql } from "../shopify/graphql";
 
 // A local stand-in for Shopify's Admin GraphQL API, for local mode and tests only.
@@ -20,7 +10,6 @@ import type { AdminGraphql } from "../shopify/graphql";
 // same schema, so responses are type-checked too: an emulated answer Shopify could not give
 // (a wrong enum, a missing non-null field) fails here just as a wrong query does.
 
-export const EMULATED_API_VERSION = "2026-07";
 
 export interface EmulatedShop {
   name: string;
@@ -68,45 +57,6 @@ export interface EmulatedFlowRun {
   at: Date;
 }
 
-export class EmulatorError extends Error {
-  override name = "EmulatorError";
-}
-
-export function findAdminSchemaFile(version = EMULATED_API_VERSION, from = process.cwd()): string {
-  let dir = from;
-  for (;;) {
-    const candidate = path.join(dir, "node_modules", "@shopify", "dev-mcp", "dist", "data", `admin_${version}.json.gz`);
-    if (existsSync(candidate)) return candidate;
-    const parent = path.dirname(dir);
-    if (parent === dir) {
-      throw new EmulatorError(`Shopify's Admin schema ${version} not found: run npm ci (it ships in @shopify/dev-mcp)`);
-    }
-    dir = parent;
-  }
-}
-
-let schemaCache: GraphQLSchema | undefined;
-
-export function loadAdminSchema(): GraphQLSchema {
-  if (!schemaCache) {
-    const json = JSON.parse(gunzipSync(readFileSync(findAdminSchemaFile())).toString("utf8")) as {
-      data: IntrospectionQuery;
-    };
-    schemaCache = buildClientSchema(json.data);
-  }
-  return schemaCache;
-}
-
-/** Validation errors of a document against the Admin schema (empty when valid). */
-export function validateAdminDocument(source: string): string[] {
-  let document: DocumentNode;
-  try {
-    document = parse(source);
-  } catch (error) {
-    return [String(error)];
-  }
-  return validate(loadAdminSchema(), document).map((e) => e.message);
-}
 
 type Resolver = (args: Record<string, unknown>, shop: EmulatedShop) => unknown;
 
@@ -427,44 +377,6 @@ export function resolveAppNamespace(namespace: string): string {
   if (namespace === "$app") return "app--kanta";
   return namespace.startsWith("$app:") ? `app--kanta--${namespace.slice("$app:".length)}` : namespace;
 }
-
-export const DEMO_SHOP: EmulatedShop = {
-  name: "Kanta Demo",
-  myshopifyDomain: "kanta-demo.myshopify.com",
-  currencyCode: "EUR",
-  ianaTimezone: "Europe/Helsinki",
-};
-
-/** The demo shop's catalogue: a few products, some with several variants. */
-export const DEMO_PRODUCTS: readonly EmulatedProduct[] = [
-  {
-    id: "gid://shopify/Product/8812000000001",
-    title: "Birch soap bar",
-    variants: [{ id: "gid://shopify/ProductVariant/4470000000011", title: "Default Title", price: "8.90" }],
-  },
-  {
-    id: "gid://shopify/Product/8812000000002",
-    title: "Linen tote bag",
-    variants: [
-      { id: "gid://shopify/ProductVariant/4470000000021", title: "Natural", price: "24.50" },
-      { id: "gid://shopify/ProductVariant/4470000000022", title: "Black", price: "24.50" },
-    ],
-  },
-  {
-    id: "gid://shopify/Product/8812000000003",
-    title: "Wool socks",
-    variants: [
-      { id: "gid://shopify/ProductVariant/4470000000031", title: "S", price: "19.00" },
-      { id: "gid://shopify/ProductVariant/4470000000032", title: "M", price: "19.00" },
-      { id: "gid://shopify/ProductVariant/4470000000033", title: "L", price: "19.00" },
-    ],
-  },
-  {
-    id: "gid://shopify/Product/8812000000004",
-    title: "Stoneware mug",
-    variants: [{ id: "gid://shopify/ProductVariant/4470000000041", title: "Default Title", price: "16.00" }],
-  },
-];
 
 declare global {
    

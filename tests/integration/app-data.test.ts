@@ -5,7 +5,8 @@ import { saveProgramSettings, parseSettingsForm } from "../../app/loyalty/progra
 import { ensureShop, markShopUninstalled } from "../../app/loyalty/program/shops.server";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { PROGRAM_APP_DATA_METAFIELD } from "../../app/shopify/app-data.server";
-import { AdminEmulator, getEmulator, loadAdminSchema } from "../../app/local/emulator.server";
+import { AdminEmulator, getEmulator } from "../../app/local/emulator.server";
+import { loadAdminSchema } from "../../app/local/admin-schema.server";
 import type { AdminGraphql } from "../../app/shopify/graphql";
 import { renderExtensionBlock } from "../../app/local/storefront.server";
 import { createTestShop, useLocalAdminShop, useTestDatabase } from "../db";

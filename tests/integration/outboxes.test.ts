@@ -8,7 +8,8 @@ import { getProgramOverview, setProgramPaused } from "../../app/loyalty/program/
 import { markShopUninstalled } from "../../app/loyalty/program/shops.server";
 import { DEFAULT_REFERRAL_SETTINGS, serializeReferralSettings } from "../../app/loyalty/referrals/settings";
 import { STALLED_AFTER_MS } from "../../app/loyalty/rewards/redemptions.server";
-import { AdminEmulator, loadAdminSchema } from "../../app/local/emulator.server";
+import { AdminEmulator } from "../../app/local/emulator.server";
+import { loadAdminSchema } from "../../app/local/admin-schema.server";
 import { referralGateway } from "../../app/shopify/referral-contacts.server";
 import { createTestShop, useTestDatabase } from "../db";
 import { expectLoggedError } from "../logged-errors";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildProgramAppData } from "../../app/jobs/app-data.server";
 import { RETRY, retryDelayMs } from "../../app/jobs/backoff";
 import { APP_DATA_METAFIELDS_SET, CURRENT_APP_INSTALLATION } from "../../app/shopify/documents";
-import { validateAdminDocument } from "../../app/local/emulator.server";
+import { validateAdminDocument } from "../../app/local/admin-schema.server";
 
 // The app-data metafield's value (what the storefront app embed's Liquid reads).
 

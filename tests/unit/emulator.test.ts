@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ALL_DOCUMENTS } from "../../app/shopify/documents";
-import { AdminEmulator, DEMO_SHOP, loadAdminSchema, validateAdminDocument } from "../../app/local/emulator.server";
+import { AdminEmulator } from "../../app/local/emulator.server";
+import { DEMO_SHOP } from "../../app/local/demo-shop";
+import { loadAdminSchema, validateAdminDocument } from "../../app/local/admin-schema.server";
 import { runAdminQuery, ShopifyApiError } from "../../app/shopify/graphql";
 import { API_VERSION } from "../../app/shopify.server";
 

@@ -8,7 +8,9 @@ import {
   parseRewardConfig,
   type RewardDef,
 } from "../../app/loyalty/rewards/rewards";
-import { AdminEmulator, DEMO_PRODUCTS, DEMO_SHOP, loadAdminSchema } from "../../app/local/emulator.server";
+import { AdminEmulator } from "../../app/local/emulator.server";
+import { DEMO_PRODUCTS, DEMO_SHOP } from "../../app/local/demo-shop";
+import { loadAdminSchema } from "../../app/local/admin-schema.server";
 import { createRewardDiscount } from "../../app/shopify/discounts.server";
 import { PRODUCTS_WITH_VARIANTS } from "../../app/shopify/documents";
 import { runAdminQuery } from "../../app/shopify/graphql";

@@ -3,7 +3,9 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { CUSTOMER_TAGS_REMOVE, CUSTOMER_TIER_SYNC, FLOW_TRIGGER_RECEIVE } from "../../app/shopify/documents";
 import { KANTA_TIER_FLOW_TRIGGER, customerNumericId, fireTierChangedFlow, syncCustomerTier, tierFlowPayload } from "../../app/shopify/customers.server";
-import { AdminEmulator, DEMO_SHOP, loadAdminSchema, validateAdminDocument } from "../../app/local/emulator.server";
+import { AdminEmulator } from "../../app/local/emulator.server";
+import { DEMO_SHOP } from "../../app/local/demo-shop";
+import { loadAdminSchema, validateAdminDocument } from "../../app/local/admin-schema.server";
 import { ShopifyApiError, ShopifyUserError } from "../../app/shopify/graphql";
 
 // The tier's Shopify side: documents valid against the Admin schema, the emulator answering

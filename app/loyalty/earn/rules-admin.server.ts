@@ -4,8 +4,8 @@ import { campaignStatus, describeAudience, parseTierRanks } from "./campaigns";
 import { isValidTimeZone } from "../program/zoned-time";
 import type { OnInvalidJson } from "../json-column";
 import { logInvalidJson } from "../json-column.server";
-import { addableRuleTypes, mergeRuleConfig, readRuleConfig, ruleTypeRank, type RuleConfig } from "./rules";
-import { findDuplicateRule, parseRuleForm, type RuleErrors, type RuleFormValues } from "./rule-form";
+import { addableRuleTypes, mergeRuleConfig, readRuleConfig, ruleTypeRank } from "./rules";
+import { findDuplicateRule, parseRuleForm, type RuleErrors, type RuleFormValues, type StoredRuleValues } from "./rule-form";
 import { invalidateShopConfig } from "../program/shop-config.server";
 import { inTransaction } from "../tx.server";
 
@@ -23,15 +23,9 @@ export class EarnRuleError extends Error {
   }
 }
 
-export interface EarnRuleView {
+export interface EarnRuleView extends StoredRuleValues {
   id: string;
   type: EarningRuleType;
-  name: string;
-  points: number;
-  spendMinor: number | null;
-  enabled: boolean;
-  limit: string;
-  config: RuleConfig;
   updatedAt: string;
 }
 

@@ -13,6 +13,7 @@ import {
   type TierSettingsErrors,
   type TierSettingsInput,
   type ValidTierSettings,
+  type TierRowInput,
 } from "./settings";
 import {
   currentTierWindow,
@@ -38,14 +39,8 @@ import { inTransaction } from "../tx.server";
 // once; who moves up is then applied by the tier pass in the background (reason
 // "settings"), and who moves down waits for the next review.
 
-export interface TierEditorRow {
-  id: string | null;
-  name: string;
-  threshold: string;
-  multiplier: string;
-  entryPoints: string;
-  birthdayPoints: string;
-  freeShipping: boolean;
+/** A ladder row as the editor shows it: the form's fields and how many members hold it. */
+export interface TierEditorRow extends TierRowInput {
   members: number;
 }
 
