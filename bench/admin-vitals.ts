@@ -6,6 +6,7 @@
 // database), then copy the printed table into docs/benchmarks.md with the machine and date.
 //
 //   npm run bench:admin -- [--runs 5] [--width 1280]
+import "../scripts/require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { rmSync } from "node:fs";

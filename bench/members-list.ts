@@ -4,6 +4,7 @@
 // machine and date.
 //
 //   npm run bench:members -- [--members 100000] [--runs 30] [--db sqlite,postgres]
+import "../scripts/require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { mkdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";

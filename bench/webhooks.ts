@@ -4,6 +4,7 @@
 // the printed table into docs/benchmarks.md with the machine and date.
 //
 //   npm run bench -- [--orders 2000] [--concurrency 32] [--db sqlite,postgres]
+import "../scripts/require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";

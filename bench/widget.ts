@@ -4,6 +4,7 @@
 // docs/benchmarks.md.
 //
 //   npm run bench:widget -- [--runs 3]
+import "../scripts/require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync, rmSync } from "node:fs";

@@ -11,6 +11,7 @@
 //
 // Each build leaves build*/kanta-build.json (scripts/build-info.mjs); `npm start` refuses
 // anything but a production build. docs/decisions/0011-local-code-out-of-production.md
+import "./require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";

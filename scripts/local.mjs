@@ -3,6 +3,7 @@
 // SQLite, migrations applied, a seeded demo shop, the Admin API emulator, the App Bridge
 // stand-in; bound to 127.0.0.1 only. Refuses to start with NODE_ENV=production. Builds into
 // build-local/ and public/build-local/, never over the production build (scripts/build.mjs).
+import "./require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { BUILD_INFO_FILE, readBuildInfo } from "./build-info.mjs";

@@ -7,6 +7,7 @@
 // prisma/postgres/migrations/*/migration.sql itself, in order, each in a transaction, and
 // records them in Prisma's own `_prisma_migrations` table with Prisma's checksum (sha256
 // of the file), so a later `prisma migrate deploy` with the native engine agrees with it.
+import "./require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";

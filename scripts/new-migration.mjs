@@ -4,6 +4,7 @@
 // the last commit (git HEAD), with the same folder name in prisma/migrations and
 // prisma/postgres/migrations. Offline: `prisma migrate diff` between two schema files needs
 // no database. Review both SQL files before committing them with the schema change.
+import "./require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import os from "node:os";

@@ -2,6 +2,7 @@
 // Screenshots for docs/screenshots/, from a running local mode (npm run local):
 //   node scripts/screenshots.mjs [http://localhost:3000]
 // Every admin page and the storefront widget, at desktop (1280) and phone (390) widths.
+import "./require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { launchChromium } from "./chromium.mjs";
 
 const base = process.argv[2] ?? "http://localhost:3000";

@@ -2,6 +2,7 @@
 // program (1 point per 1 €, 100 points for joining), the default tiers, and a few
 // customers whose points come from real order events through the domain (so the ledger is
 // genuine). Idempotent: running it again changes nothing.
+import "./require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { createPrismaClient } from "../app/db.server";
 import { applyOrderSnapshot, applyRefund } from "../app/loyalty/orders/orders.server";
 import { enrollMember } from "../app/loyalty/members/enrol.server";

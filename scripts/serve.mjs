@@ -1,6 +1,7 @@
 // Kanta's HTTP server: the Remix build behind Express. Used by `npm start` (production:
 // build/, public/build/) and `npm run local` (local mode, bound to 127.0.0.1: build-local/,
 // public/build-local/).
+import "./require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import express from "express";
 import compression from "compression";
 import { createRequestHandler } from "@remix-run/express";

@@ -6,6 +6,7 @@
 //   npm run simulate -- orders/cancelled --order 5550000009001 --customer 7390000001001 --amount 120.00
 //   npm run simulate -- customers/create --customer 7390000001009 --email new@example.com
 //   npm run simulate -- customers/redact --customer 7390000001009
+import "./require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { randomUUID } from "node:crypto";
 import { parseArgs } from "node:util";
 import { webhookHeaders } from "../app/shopify/signing";

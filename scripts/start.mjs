@@ -3,6 +3,7 @@
 // and `npm run setup` (migrations) to have run; reads configuration from the environment.
 // Serves build/ only, and only what `npm run build` left there (build/kanta-build.json):
 // local mode builds into build-local/ and is never served from here.
+import "./require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { BUILD_INFO_FILE, readBuildInfo } from "./build-info.mjs";

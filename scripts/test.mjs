@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: the whole suite, on SQLite and on PostgreSQL, with Redis for the BullMQ
 // tests. A missing service is a failure with instructions, never a silent skip.
+import "./require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { spawnSync } from "node:child_process";
 import net from "node:net";
 import path from "node:path";

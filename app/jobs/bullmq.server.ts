@@ -1,10 +1,10 @@
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
-import { getDb } from "../db.server";
+import { databaseKind, getDb } from "../db.server";
 import { getEnv } from "../env.server";
 import { log } from "../log.server";
 import { RETRY, errorText, retryDelayMs } from "./backoff";
-import type { JobRunner, RunnerOptions } from "./queue.server";
+import { InProcessRunner, type JobRunner, type RunnerOptions } from "./in-process.server";
 import { PERIODIC_TASKS, TaskSchedule } from "./tasks.server";
 import { processWebhookEvent } from "./webhook-job.server";
 
@@ -13,35 +13,102 @@ import { processWebhookEvent } from "./webhook-job.server";
 // job runs the periodic tasks (app/jobs/tasks.server.ts, the same list as the in-process
 // runner's): due events re-enqueued (retries, crashed leases), pending points, expiry, the
 // outboxes to Shopify.
+//
+// Redis down (docs/decisions/0014-faults.md): the runner is made once per process without
+// waiting for Redis (queue.server.ts holds the one start promise), and the worker set is
+// made once and reconnects itself, so Redis returning never starts a second set. Commands
+// to Redis fail fast (no offline queue, one retry per request) instead of hanging a
+// webhook; the inbox row is already committed, so the acknowledgement stands. While the
+// connection is not ready, a process that runs workers processes events in-process (the
+// inbox sweep of InProcessRunner, the same tasks); when Redis is ready again, that sweep
+// pauses and BullMQ takes over. Events are claimed in the database (leases), so an event
+// both paths see is still processed once.
 
 export const QUEUE = "kanta-webhooks";
 export const BULL_SWEEP_MS = 15_000;
+/** Reconnection backoff: growing to at most this, forever (Redis returning must be noticed). */
+const MAX_RECONNECT_MS = 2_000;
+const reconnect = (times: number) => Math.min(100 * 2 ** Math.min(times, 10), MAX_RECONNECT_MS);
 
-export async function createBullRunner(url: string, options: RunnerOptions & { runWorker: boolean }): Promise<JobRunner> {
-  const connection = new Redis(url, { maxRetriesPerRequest: null });
+export interface BullRunner extends JobRunner {
+  /** Whether events are processed in-process because Redis is not ready (tests). */
+  readonly fallingBack: boolean;
+}
+
+export async function createBullRunner(url: string, options: RunnerOptions & { runWorker: boolean }): Promise<BullRunner> {
+  // The producer's connection fails fast: no offline queue, one retry per command.
+  const connection = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false, retryStrategy: reconnect, lazyConnect: false });
   // A prefix per deployment (or per test run) keeps queues apart on a shared Redis.
   const prefix = getEnv().KANTA_QUEUE_PREFIX;
   const queue = new Queue(QUEUE, { connection, prefix });
+  // Without a listener, a connection error while Redis is down would be an unhandled 'error' event.
+  queue.on("error", (error) => {
+    if (!down && !stopped) log.warn("bullmq queue error", { error: errorText(error) });
+  });
   let active = 0;
   let waiters: (() => void)[] = [];
+  let stopped = false;
+  let down = false;
   const settle = () => {
     if (active === 0) waiters.splice(0).forEach((w) => w());
   };
   const pending = new Set<Promise<unknown>>();
+  const ready = () => connection.status === "ready";
+
+  // The in-process fallback: sweeps the inbox while Redis is down (only where workers run).
+  const fallback = options.runWorker
+    ? new InProcessRunner(databaseKind(getEnv().DATABASE_URL) === "postgres" ? 8 : 1, { tasks: options.tasks, onSweep: options.onSweep })
+    : null;
 
   const enqueue = (eventId: string, attempt = 0, delay = 0) => {
+    if (!ready()) {
+      // Redis is not there: process here if this process works, else the workers' sweep finds it.
+      if (fallback && delay === 0) fallback.enqueue(eventId);
+      return;
+    }
     const p = queue
       .add("webhook", { eventId }, { jobId: `${eventId}-${attempt}`, delay, removeOnComplete: true, removeOnFail: 1000 })
-      .catch((error: unknown) => log.error("bullmq enqueue failed; the sweep will pick it up", { eventId, error: errorText(error) }));
+      .catch((error: unknown) => {
+        log.warn("bullmq enqueue failed; the inbox sweep will pick it up", { eventId, error: errorText(error) });
+        if (fallback && delay === 0) fallback.enqueue(eventId);
+      });
     pending.add(p);
     void p.finally(() => pending.delete(p));
   };
 
+  const onReady = () => {
+    if (stopped) return;
+    if (down) log.info("redis is back; BullMQ takes over from the in-process sweep", { queue: QUEUE });
+    down = false;
+    fallback?.pause();
+    if (options.runWorker) {
+      // Idempotent: the same scheduler, every time the connection comes (back).
+      queue
+        .upsertJobScheduler("sweep", { every: BULL_SWEEP_MS }, { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } })
+        .catch((error: unknown) => log.warn("bullmq sweep scheduler not set yet", { error: errorText(error) }));
+    }
+  };
+  const onDown = () => {
+    if (stopped || down) return;
+    down = true;
+    log.warn("redis unreachable; processing events in-process from the inbox until it returns", { queue: QUEUE, fallback: Boolean(fallback) });
+    fallback?.start();
+  };
+  connection.on("ready", onReady);
+  connection.on("close", onDown);
+  connection.on("end", onDown);
+  connection.on("error", (error) => {
+    if (!down && !stopped) log.warn("redis connection error", { error: errorText(error) });
+    if (!ready()) onDown();
+  });
+  if (ready()) onReady();
+
   let worker: Worker | undefined;
   const schedule = new TaskSchedule(options.tasks ?? PERIODIC_TASKS);
   if (options.runWorker) {
-    // Finished sweeps are not kept in Redis; the last failures are, for inspection.
-    await queue.upsertJobScheduler("sweep", { every: BULL_SWEEP_MS }, { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } });
+    // One worker set per process, made once: BullMQ reconnects it when Redis returns.
+    const workerConnection = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: reconnect });
+    workerConnection.on("error", () => undefined); // reported once by the producer connection above
     worker = new Worker(
       QUEUE,
       async (job) => {
@@ -64,18 +131,26 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
           settle();
         }
       },
-      { connection: connection.duplicate(), concurrency: 8, prefix },
+      { connection: workerConnection, concurrency: 8, prefix },
     );
-    worker.on("error", (error) => log.error("bullmq worker error", { error: errorText(error) }));
+    worker.on("error", (error) => {
+      if (!down && !stopped) log.error("bullmq worker error", { error: errorText(error) });
+    });
   }
 
   return {
     enqueue: (eventId) => enqueue(eventId),
+    get fallingBack() {
+      return fallback?.sweeping ?? false;
+    },
     async idle() {
       await Promise.all([...pending]);
-      // Wait until the queue has nothing waiting and no job is running here.
+      // Wait until nothing is waiting in the queue or the fallback, and no job is running here.
       for (;;) {
-        const counts = await queue.getJobCounts("waiting", "active", "prioritized");
+        await fallback?.idle();
+        if (!ready()) return;
+        const counts = await queue.getJobCounts("waiting", "active", "prioritized").catch(() => null);
+        if (!counts) return;
         if ((counts.waiting ?? 0) + (counts.active ?? 0) + (counts.prioritized ?? 0) === 0 && active === 0) return;
         await new Promise<void>((resolve) => {
           waiters.push(resolve);
@@ -84,8 +159,12 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
       }
     },
     async stop() {
-      await worker?.close();
-      await queue.close();
+      stopped = true;
+      await fallback?.stop();
+      // Closing waits for running jobs; with Redis gone it could wait for the reconnection too.
+      const closing = Promise.allSettled([worker?.close(), queue.close()]);
+      await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+      worker?.disconnect().catch(() => undefined);
       connection.disconnect();
       waiters = [];
     },

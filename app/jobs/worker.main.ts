@@ -1,5 +1,6 @@
 // A dedicated BullMQ worker process (`npm run worker`, bundled to build/worker.js by
 // `npm run build`). Web processes can then run with KANTA_WORKER=0 and only enqueue.
+import "../../scripts/require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { getEnv } from "../env.server";
 import { log } from "../log.server";
 import { startJobRunner, stopJobRunner } from "./queue.server";

@@ -26,7 +26,12 @@ export interface EmulatedDiscount {
   /** The mutation's input, as Shopify received it (validated against the schema). */
   input: Record<string, unknown>;
   createdAt: Date;
+  /** Set by discountCodeDeactivate. */
+  deactivatedAt?: Date;
 }
+
+/** How failNext answers: an HTTP 5xx, GraphQL THROTTLED, or no answer until the caller gives up. */
+export type EmulatedFault = "5xx" | "throttled" | "timeout";
 
 /** A product with its variants, as the resource picker and product queries see it. */
 export interface EmulatedProduct {
@@ -66,7 +71,7 @@ export class AdminEmulator {
   private productsByShop = new Map<string, EmulatedProduct[]>();
   private customersByShop = new Map<string, Map<string, EmulatedCustomer>>();
   private nextId = 1_000_000_000_000;
-  private failures = new Map<string, { message: string; times: number }>();
+  private failures = new Map<string, { message: string; times: number; fault: EmulatedFault }>();
   // Customer tags and metafields (tier sync), customers deleted in Shopify, Flow triggers.
   private tagsByShop = new Map<string, Map<string, string[]>>();
   private metafieldsByShop = new Map<string, Map<string, { namespace: string; key: string; type: string; value: string }>>();
@@ -215,9 +220,13 @@ export class AdminEmulator {
     return { userErrors: [] };
   }
 
-  /** Makes the next `times` calls of an operation fail as Shopify would with a 5xx. */
-  failNext(operationName: string, message = "Internal error", times = 1) {
-    this.failures.set(operationName, { message, times });
+  /**
+   * Makes the next `times` calls of an operation fail as Shopify would: with a 5xx (the
+   * default), THROTTLED (HTTP 200 with the GraphQL error), or a timeout (no answer until the
+   * caller's signal aborts; the operation takes no effect).
+   */
+  failNext(operationName: string, message = "Internal error", times = 1, fault: EmulatedFault = "5xx") {
+    this.failures.set(operationName, { message, times, fault });
   }
 
   /** Discounts created for a shop (tests inspect what Kanta asked Shopify for). */
@@ -322,6 +331,12 @@ export class AdminEmulator {
         );
         return found ? this.discountNode(found) : null;
       },
+      discountCodeDeactivate: (args, shop) => {
+        const found = (this.discountsByShop.get(shop.myshopifyDomain) ?? []).find((d) => d.id === args.id);
+        if (!found) return { codeDiscountNode: null, userErrors: [{ field: ["id"], message: "Code discount does not exist.", code: "INVALID" }] };
+        found.deactivatedAt ??= new Date();
+        return { codeDiscountNode: this.discountNode(found), userErrors: [] };
+      },
     };
   }
 
@@ -341,7 +356,10 @@ export class AdminEmulator {
     const failure = this.failures.get(operationName);
     if (failure && failure.times > 0) {
       failure.times--;
-      return { status: 500, body: { errors: [{ message: failure.message }] } };
+      if (failure.fault === "5xx") return { status: 500, body: { errors: [{ message: failure.message }] } };
+      if (failure.fault === "throttled") return { status: 200, body: { errors: [{ message: failure.message, extensions: { code: "THROTTLED" } }] } };
+      // "timeout": never answers; the client gives up (its signal), see client().
+      return new Promise<never>(() => undefined);
     }
     const resolvers = this.resolvers();
     const rootValue: Record<string, unknown> = {};
@@ -357,7 +375,13 @@ export class AdminEmulator {
   /** An `admin.graphql`-shaped client for one shop. */
   client(shopDomain: string): AdminGraphql {
     return async (query, options) => {
-      const { status, body } = await this.execute(shopDomain, query, options?.variables ?? {});
+      const signal = options?.signal;
+      const aborted = new Promise<never>((_, reject) => {
+        if (signal?.aborted) reject(new DOMException("This operation was aborted", "AbortError"));
+        signal?.addEventListener("abort", () => reject(new DOMException("This operation was aborted", "AbortError")), { once: true });
+      });
+      aborted.catch(() => undefined);
+      const { status, body } = await Promise.race([this.execute(shopDomain, query, options?.variables ?? {}), aborted]);
       return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
     };
   }

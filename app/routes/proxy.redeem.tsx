@@ -2,7 +2,8 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { RateLimiter } from "../loyalty/storefront/rate-limit";
 import { RedeemError, redeemReward } from "../loyalty/rewards/redemptions.server";
-import { createRewardDiscount } from "../shopify/discounts.server";
+import { createRewardDiscount, deactivateDiscount } from "../shopify/discounts.server";
+import { isOutcomeUnknown } from "../shopify/errors";
 import { jsonError, jsonHeaders, requireShopperPost } from "../shopify/proxy.server";
 import { getEnv } from "../env.server";
 
@@ -43,8 +44,16 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     const redemption = await redeemReward(
       { shopDomain: shop, customerGid, rewardId: parsed.rewardId, requestId: parsed.requestId, points: parsed.points },
       (spec) => createRewardDiscount(graphql, spec),
+      undefined,
+      // A timeout leaves the redemption pending (the sweep finishes it); a code made after the
+      // sweep gave the points back is deactivated. docs/decisions/0014-faults.md
+      { outcomeUnknown: isOutcomeUnknown, withdraw: (created) => deactivateDiscount(graphql, created.discountGid) },
     );
-    return new Response(JSON.stringify({ redemption }), { status: redemption.status === "pending" ? 202 : 200, headers: jsonHeaders });
+    if (redemption.status === "pending") {
+      const message = "Your code is on its way: Shopify is taking longer than usual. It will appear here within a few minutes; if it cannot be made, your points come back.";
+      return new Response(JSON.stringify({ redemption, message }), { status: 202, headers: jsonHeaders });
+    }
+    return new Response(JSON.stringify({ redemption }), { status: 200, headers: jsonHeaders });
   } catch (error) {
     if (error instanceof RedeemError) return jsonError(STATUS[error.code] ?? 400, error.code, error.message, error.details);
     throw error;

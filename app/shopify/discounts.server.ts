@@ -1,5 +1,5 @@
 import type { DiscountSpec } from "../loyalty/rewards/rewards";
-import { DISCOUNT_BY_CODE, DISCOUNT_CODE_BASIC_CREATE, DISCOUNT_CODE_FREE_SHIPPING_CREATE } from "./documents";
+import { DISCOUNT_BY_CODE, DISCOUNT_CODE_BASIC_CREATE, DISCOUNT_CODE_DEACTIVATE, DISCOUNT_CODE_FREE_SHIPPING_CREATE } from "./documents";
 import { requireNoUserErrors, runAdminQuery, ShopifyApiError, type AdminGraphql } from "./graphql";
 
 // Reward codes as Shopify discount codes: for one customer, one use, optionally with an end
@@ -67,4 +67,11 @@ export async function createRewardDiscount(graphql: AdminGraphql, spec: CodeDisc
 export async function findDiscountByCode(graphql: AdminGraphql, code: string): Promise<string | null> {
   const data = await runAdminQuery<{ codeDiscountNodeByCode: { id: string } | null }>(graphql, DISCOUNT_BY_CODE, { code });
   return data.codeDiscountNodeByCode?.id ?? null;
+}
+
+/** Stops a code from working (a redemption whose code came too late: its points were already returned). */
+export async function deactivateDiscount(graphql: AdminGraphql, discountGid: string): Promise<void> {
+  const data = await runAdminQuery<{ discountCodeDeactivate: { userErrors: { field?: string[] | null; message: string }[] } | null }>(graphql, DISCOUNT_CODE_DEACTIVATE, { id: discountGid });
+  if (!data.discountCodeDeactivate) throw new ShopifyApiError("discountCodeDeactivate returned nothing");
+  requireNoUserErrors("discountCodeDeactivate", data.discountCodeDeactivate.userErrors);
 }

@@ -59,6 +59,26 @@ export const DISCOUNT_BY_CODE = /* GraphQL */ `
   }
 `;
 
+/**
+ * A reward code made after its redemption was settled (the stalled-redemption sweep gave the
+ * points back first) stops working; Shopify keeps it, expired, for the merchant to see.
+ * https://shopify.dev/docs/api/admin-graphql/latest/mutations/discountCodeDeactivate
+ */
+export const DISCOUNT_CODE_DEACTIVATE = /* GraphQL */ `
+  mutation KantaDiscountCodeDeactivate($id: ID!) {
+    discountCodeDeactivate(id: $id) {
+      codeDiscountNode {
+        id
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
 /** Products with their variants (local mode's resource picker; Shopify's own picker browses the same). */
 export const PRODUCTS_WITH_VARIANTS = /* GraphQL */ `
   query KantaProductsWithVariants($first: Int!, $query: String) {
@@ -175,6 +195,7 @@ export const ALL_DOCUMENTS = {
   DISCOUNT_CODE_BASIC_CREATE,
   DISCOUNT_CODE_FREE_SHIPPING_CREATE,
   DISCOUNT_BY_CODE,
+  DISCOUNT_CODE_DEACTIVATE,
   REFERRAL_CUSTOMER_CONTACTS,
   PRODUCTS_WITH_VARIANTS,
 } as const;

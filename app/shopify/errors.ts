@@ -1,4 +1,4 @@
-import { ShopifyApiError, ShopifyHttpError, ShopifyInputError, ShopifyUserError } from "./graphql";
+import { ShopifyApiError, ShopifyHttpError, ShopifyInputError, ShopifyTimeoutError, ShopifyUserError } from "./graphql";
 
 // Shopify's errors, classified once for every job that calls the Admin API (tier sync,
 // app-data sync, referrer reward codes, stalled redemptions; app/jobs/backoff.ts turns the
@@ -7,7 +7,8 @@ import { ShopifyApiError, ShopifyHttpError, ShopifyInputError, ShopifyUserError 
 //   4xx that are not about the shop's state, ACCESS_DENIED, no offline session, the shop
 //   uninstalled, a request Kanta cannot make valid;
 // - retryable: throttled (429, THROTTLED), HTTP 5xx, 402/423 (a frozen or locked shop
-//   comes back when the merchant pays), network errors and timeouts, and anything not
+//   comes back when the merchant pays), network errors and timeouts (ShopifyTimeoutError:
+//   no answer within ADMIN_TIMEOUT_MS), and anything not
 //   recognised (the retry limit still ends it).
 // Errors come from runAdminQuery (app/shopify/graphql.ts), from the library's client
 // (@shopify/shopify-api's HttpResponseError family and GraphqlQueryError, matched by shape
@@ -91,6 +92,7 @@ export function classifyShopifyError(error: unknown): ShopifyErrorClass {
   if (error instanceof ShopifyUserError) return terminal("userErrors");
   if (error instanceof ShopifyInputError) return terminal("invalid request");
   if (error instanceof ShopifyHttpError) return classifyHttpStatus(error.status);
+  if (error instanceof ShopifyTimeoutError) return retryable("timeout");
   if (error instanceof ShopifyApiError) return error.details ? classifyGraphqlErrors(error.details) : retryable("unexpected answer");
   // The library's authenticated client throws a Response carrying Shopify's status.
   if (typeof Response !== "undefined" && error instanceof Response) return classifyHttpStatus(error.status);
@@ -116,4 +118,21 @@ export function classifyShopifyError(error: unknown): ShopifyErrorClass {
 
 export function isTerminalShopifyError(error: unknown): boolean {
   return classifyShopifyError(error).kind === "terminal";
+}
+
+/**
+ * Whether a failed mutation may still have taken effect in Shopify: it was sent and no
+ * answer came (Kanta's timeout, a gateway timeout, a connection cut mid-request). The
+ * caller must then ask Shopify later instead of assuming it failed (the stalled-redemption
+ * sweep looks the code up). THROTTLED, userErrors and other statuses are answers: nothing
+ * was done.
+ */
+export function isOutcomeUnknown(error: unknown): boolean {
+  if (error instanceof ShopifyTimeoutError) return true;
+  if (error instanceof ShopifyHttpError) return error.status === 504;
+  if (!error || typeof error !== "object") return false;
+  const e = error as { name?: unknown; code?: unknown; cause?: unknown };
+  if (e.name === "AbortError" || e.name === "TimeoutError") return true;
+  if (e.code === "ECONNRESET" || e.code === "UND_ERR_SOCKET" || e.code === "EPIPE") return true;
+  return e.cause !== undefined && e.cause !== error && isOutcomeUnknown(e.cause);
 }

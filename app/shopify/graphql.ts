@@ -1,7 +1,21 @@
 // The Admin GraphQL client shape Kanta's gateway functions take: the library's
 // `admin.graphql` in production, the emulator's client in local mode and tests.
 export interface AdminGraphql {
-  (query: string, options?: { variables?: Record<string, unknown> }): Promise<Response>;
+  (query: string, options?: { variables?: Record<string, unknown>; signal?: AbortSignal }): Promise<Response>;
+}
+
+/**
+ * How long one Admin API call may take before Kanta gives up on it: well under the
+ * stalled-redemption sweep's 2 minutes (STALLED_AFTER_MS), so a request that started a
+ * reward code has its answer, or has given up, before the sweep asks Shopify about it.
+ * docs/decisions/0014-faults.md
+ */
+export const ADMIN_TIMEOUT_MS = 20_000;
+let adminTimeoutMs = ADMIN_TIMEOUT_MS;
+
+/** Tests shorten the timeout (undefined restores ADMIN_TIMEOUT_MS). */
+export function setAdminTimeoutMs(ms: number | undefined): void {
+  adminTimeoutMs = ms ?? ADMIN_TIMEOUT_MS;
 }
 
 export class ShopifyApiError extends Error {
@@ -30,6 +44,17 @@ export class ShopifyHttpError extends ShopifyApiError {
   }
 }
 
+/**
+ * Shopify did not answer within ADMIN_TIMEOUT_MS: the request was abandoned (and aborted).
+ * Whether a mutation took effect is unknown; retryable (app/shopify/errors.ts).
+ */
+export class ShopifyTimeoutError extends ShopifyApiError {
+  override name = "ShopifyTimeoutError";
+  constructor(readonly timeoutMs: number) {
+    super(`Shopify did not answer within ${timeoutMs} ms`);
+  }
+}
+
 /** What Kanta would send can never be valid (e.g. an id Shopify cannot take): asking again cannot help. */
 export class ShopifyInputError extends ShopifyApiError {
   override name = "ShopifyInputError";
@@ -50,7 +75,7 @@ export async function runAdminQuery<T>(
   document: string,
   variables?: Record<string, unknown>,
 ): Promise<T> {
-  const response = await graphql(document, variables ? { variables } : undefined);
+  const response = await withTimeout(graphql, document, variables);
   if (!response.ok) {
     const text = await response.text();
     const messages = errorMessagesOf(text);
@@ -62,6 +87,37 @@ export async function runAdminQuery<T>(
   }
   if (!body.data) throw new ShopifyApiError("Admin API answered without data");
   return body.data;
+}
+
+/**
+ * One call with a deadline: the signal aborts the library's fetch, and the race ends the
+ * wait even for a client that ignores the signal. The body is read within the deadline too.
+ */
+async function withTimeout(graphql: AdminGraphql, document: string, variables?: Record<string, unknown>): Promise<Response> {
+  const ms = adminTimeoutMs;
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      reject(new ShopifyTimeoutError(ms));
+    }, ms);
+  });
+  try {
+    const call = graphql(document, { ...(variables ? { variables } : {}), signal: controller.signal }).then(async (response) => {
+      // Buffer the body inside the deadline, so reading it later cannot hang.
+      const text = await response.text();
+      return new Response(text, { status: response.status, headers: response.headers });
+    });
+    // A call that loses the race may still reject later: nobody waits for it any more.
+    call.catch(() => undefined);
+    return await Promise.race([call, timedOut]);
+  } catch (error) {
+    if (controller.signal.aborted && !(error instanceof ShopifyTimeoutError)) throw new ShopifyTimeoutError(ms);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The GraphQL error messages in an error response's body, or "" when it has none. */

@@ -126,7 +126,7 @@ export interface RedeemInput {
   now?: Date;
 }
 
-export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db: Db = getDb()): Promise<RedemptionView> {
+export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db: Db = getDb(), hooks: IssueHooks = {}): Promise<RedemptionView> {
   const now = input.now ?? new Date();
   const shop = await requireShopConfig(db, input.shopDomain);
   if (shop.program.status !== "live") throw new RedeemError("program_inactive", "The rewards program is not active.");
@@ -206,7 +206,7 @@ export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db:
   });
 
   if (step1.replay || !step1.spec) return toRedemptionView(step1.redemption);
-  return issueOrRefund(db, step1.redemption, step1.spec, issue);
+  return issueOrRefund(db, step1.redemption, step1.spec, issue, hooks);
 }
 
 function refusalError(refusal: NonNullable<ReturnType<typeof checkRedeemable>>): RedeemError {
@@ -220,30 +220,64 @@ function refusalError(refusal: NonNullable<ReturnType<typeof checkRedeemable>>):
   }
 }
 
-async function issueOrRefund(db: Db, redemption: RedemptionRow, spec: DiscountSpec, issue: IssueDiscount): Promise<RedemptionView> {
+/**
+ * What a late request does with a code Shopify made after the redemption stopped being
+ * pending (the stalled-redemption sweep refunded it): the code is deactivated, so points
+ * come back once and no code is left that nobody paid for.
+ */
+export type WithdrawDiscount = (created: { discountGid: string; code: string }) => Promise<void>;
+
+/** Whether an error leaves it unknown if Shopify made the code (a timeout): the sweep finds out. */
+export type IsOutcomeUnknown = (error: unknown) => boolean;
+
+export interface IssueHooks {
+  withdraw?: WithdrawDiscount;
+  outcomeUnknown?: IsOutcomeUnknown;
+}
+
+async function issueOrRefund(db: Db, redemption: RedemptionRow, spec: DiscountSpec, issue: IssueDiscount, hooks: IssueHooks): Promise<RedemptionView> {
   let created: { discountGid: string; code: string };
   try {
     created = await issue(spec);
   } catch (error) {
+    const errorText = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const fields = { shopId: redemption.shopId, redemptionId: redemption.id, memberId: redemption.memberId, error: errorText };
+    if (hooks.outcomeUnknown?.(error)) {
+      // Shopify may have made the code: the redemption stays pending and the stalled-redemption
+      // sweep asks Shopify by code, then issues it or gives the points back. The shopper is told
+      // the code is on its way (202), never that points were returned while a code may exist.
+      log.warn("reward code not confirmed in time; the sweep will finish it", fields);
+      return toRedemptionView(redemption);
+    }
     // The reason stays in the redemption row (admin) and the log, not in the shopper's response.
-    const reason = error instanceof Error ? error.message : String(error);
-    log.warn("reward code not created, points returned", { shopId: redemption.shopId, redemptionId: redemption.id, memberId: redemption.memberId, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
-    await refundRedemption(db, redemption.id, reason);
+    log.warn("reward code not created, points returned", fields);
+    await refundRedemption(db, redemption.id, error instanceof Error ? error.message : String(error));
     throw new RedeemError("shopify_failed", "The reward could not be created right now. Your points have been returned.");
   }
-  const issued = await db.redemption.update({
-    where: { id: redemption.id },
+  // Issued only while still pending: the sweep may have finished it meanwhile.
+  const marked = await db.redemption.updateMany({
+    where: { id: redemption.id, status: "pending" },
     data: { status: "issued", discountGid: created.discountGid, code: created.code },
   });
-  return toRedemptionView(issued);
+  const row = await db.redemption.findUniqueOrThrow({ where: { id: redemption.id } });
+  if (marked.count === 1 || row.status === "issued" || row.status === "used") return toRedemptionView(row);
+  // Lost the race: the sweep refunded it (or staff settled it). The code must not stay usable.
+  log.warn("reward code created after the redemption was settled; deactivating it", { shopId: row.shopId, redemptionId: row.id, status: row.status, discountGid: created.discountGid });
+  try {
+    await hooks.withdraw?.(created);
+  } catch (error) {
+    log.error("could not deactivate a reward code that lost the race", { shopId: row.shopId, redemptionId: row.id, discountGid: created.discountGid, error: error instanceof Error ? error.message : String(error) });
+  }
+  throw new RedeemError("shopify_failed", "The reward could not be created right now. Your points have been returned.");
 }
 
-/** Marks a pending redemption failed and gives its points back, once. */
-export async function refundRedemption(db: Db, redemptionId: string, reason: string): Promise<void> {
-  await inTransaction(db, async (tx) => {
+/** Marks a pending redemption failed and gives its points back, once (only while it is still pending). */
+export async function refundRedemption(db: Db, redemptionId: string, reason: string): Promise<boolean> {
+  return inTransaction(db, async (tx) => {
+    // Conditional: a request that just marked it issued wins, and two refunds cannot both pass.
+    const claimed = await tx.redemption.updateMany({ where: { id: redemptionId, status: "pending" }, data: { status: "failed", error: reason.slice(0, 500) } });
+    if (claimed.count !== 1) return false;
     const r = await tx.redemption.findUniqueOrThrow({ where: { id: redemptionId } });
-    if (r.status !== "pending") return;
-    await tx.redemption.update({ where: { id: r.id }, data: { status: "failed", error: reason.slice(0, 500) } });
     await appendLedgerEntry(tx, {
       shopId: r.shopId,
       memberId: r.memberId,
@@ -253,6 +287,7 @@ export async function refundRedemption(db: Db, redemptionId: string, reason: str
       sourceGid: r.rewardId,
       note: `${r.rewardName}: not issued, points returned`,
     });
+    return true;
   });
 }
 

@@ -1,0 +1,107 @@
+import { getDb } from "../db.server";
+import { log } from "../log.server";
+import { errorText } from "./backoff";
+import { PERIODIC_TASKS, TaskSchedule, type PeriodicTask, type SweepReport } from "./tasks.server";
+import { processWebhookEvent } from "./webhook-job.server";
+
+// The runner interface, and the in-process runner: the embedded default without REDIS_URL,
+// and BullMQ's fallback while Redis is down (app/jobs/bullmq.server.ts). See queue.server.ts.
+
+export interface JobRunner {
+  enqueue(eventId: string): void;
+  /** Resolves when nothing is queued or running (tests, shutdown). */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface RunnerOptions {
+  /** The sweep's tasks; PERIODIC_TASKS unless a test gives its own. */
+  tasks?: readonly PeriodicTask[];
+  /** Called with each sweep's report (tests). */
+  onSweep?: (report: SweepReport) => void;
+}
+
+export const SWEEP_MS = 2_000;
+
+export class InProcessRunner implements JobRunner {
+  private queue: string[] = [];
+  private queued = new Set<string>();
+  private running = 0;
+  private waiters: (() => void)[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private readonly schedule: TaskSchedule;
+
+  constructor(
+    private readonly concurrency: number,
+    private readonly options: RunnerOptions = {},
+  ) {
+    this.schedule = new TaskSchedule(options.tasks ?? PERIODIC_TASKS);
+  }
+
+  start() {
+    if (this.timer || this.stopped) return;
+    this.timer = setInterval(() => void this.sweep(), SWEEP_MS);
+    this.timer.unref();
+    void this.sweep();
+  }
+
+  /** Stops sweeping (jobs already queued still run); start() resumes. BullMQ's fallback while Redis is down. */
+  pause() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  get sweeping(): boolean {
+    return this.timer !== undefined;
+  }
+
+  enqueue(eventId: string) {
+    if (this.stopped || this.queued.has(eventId)) return;
+    this.queued.add(eventId);
+    this.queue.push(eventId);
+    this.pump();
+  }
+
+  private pump() {
+    while (this.running < this.concurrency && this.queue.length > 0) {
+      const id = this.queue.shift()!;
+      this.running++;
+      processWebhookEvent(getDb(), id)
+        .then((outcome) => {
+          if (outcome === "retrying") log.debug("webhook scheduled for retry", { eventId: id });
+        })
+        .catch((error: unknown) => log.error("webhook worker crashed", { eventId: id, error: errorText(error) }))
+        .finally(() => {
+          this.running--;
+          this.queued.delete(id);
+          this.pump();
+          if (this.running === 0 && this.queue.length === 0) this.waiters.splice(0).forEach((w) => w());
+        });
+    }
+  }
+
+  /** One sweep: the due periodic tasks. Never throws. */
+  async sweep(): Promise<SweepReport | null> {
+    if (this.stopped) return null;
+    try {
+      const report = await this.schedule.runDue({ db: getDb(), now: new Date(), enqueueWebhook: (id) => this.enqueue(id) });
+      this.options.onSweep?.(report);
+      return report;
+    } catch (error) {
+      log.error("job sweep failed", { error: errorText(error) });
+      return null;
+    }
+  }
+
+  idle(): Promise<void> {
+    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  async stop() {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.idle();
+  }
+}
