@@ -2,7 +2,9 @@ import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaLibSQL } from "@prisma/adapter-libsql";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { getEnv } from "./env.server";
+import { log } from "./log.server";
 
 // One Prisma client per process, on the adapter DATABASE_URL names. The SQLite client is
 // generated from prisma/schema.prisma; the PostgreSQL client from the derived
@@ -22,9 +24,47 @@ export function createPrismaClient(url: string): PrismaClient {
     const { PrismaClient: PgPrismaClient } = require(".prisma/client-pg") as {
       PrismaClient: new (options: { adapter: PrismaPg }) => PrismaClient;
     };
-    return new PgPrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 10 }) });
+    const pool = new ReleasingPool({ connectionString: url, max: 10 });
+    return new PgPrismaClient({
+      adapter: new PrismaPg(pool, {
+        disposeExternalPool: true,
+        onPoolError: (error) => log.warn("database connection lost while idle", { error: error.message }),
+        onConnectionError: (error) => log.warn("database connection lost", { error: error.message }),
+      }),
+    });
   }
   return new PrismaClient({ adapter: new PrismaLibSQL({ url }) });
+}
+
+/**
+ * PostgreSQL's pool, for a database that can go away (a restart, pg_terminate_backend, a
+ * failover): a connection that dies while checked out (in a transaction) goes back to the
+ * pool at once, marked broken, so the pool drops it. Without this, a transaction whose
+ * connection was cut may never release it; ten of them and every query waits forever (and
+ * $disconnect with them). Idle connections that die are dropped by the pool itself; the
+ * listeners above keep either from crashing the process. docs/decisions/0014-faults.md
+ */
+class ReleasingPool extends pg.Pool {
+  override connect(): Promise<pg.PoolClient>;
+  override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
+  override connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<pg.PoolClient> | void {
+    // The callback form is pool.query's own, which releases on error itself.
+    if (callback) return super.connect(callback);
+    return super.connect().then((client) => {
+      const release = client.release.bind(client);
+      let released = false;
+      const releaseOnce = (error?: Error | boolean) => {
+        if (released) return;
+        released = true;
+        client.removeListener("error", onError);
+        release(error);
+      };
+      const onError = (error: Error) => releaseOnce(error);
+      client.on("error", onError);
+      client.release = releaseOnce;
+      return client;
+    });
+  }
 }
 
 declare global {

@@ -43,11 +43,13 @@ export async function processWebhookEvent(db: Db, id: string, now = new Date()):
       throw new PayloadError("body is not valid JSON");
     }
     await handler({ db, shopDomain: event.shopDomain, topic: event.topic, payload, now });
-    await db.webhookEvent.updateMany({
-      where: { id },
-      // The payload holds customer data; once applied, Kanta keeps only the ledger.
-      data: { status: "done", processedAt: new Date(), payload: "", lastError: null },
-    });
+    await untilStored(() =>
+      db.webhookEvent.updateMany({
+        where: { id },
+        // The payload holds customer data; once applied, Kanta keeps only the ledger.
+        data: { status: "done", processedAt: new Date(), payload: "", lastError: null },
+      }),
+    );
     return "done";
   } catch (error) {
     if (isPermanent(error)) {
@@ -63,14 +65,39 @@ export async function processWebhookEvent(db: Db, id: string, now = new Date()):
     const verdict = afterFailure({ error, attempts: event.attempts, now, policy: RETRY.webhook });
     const dead = verdict.status === "dead";
     log.error(dead ? "webhook dead" : "webhook failed, will retry", { ...fields, attempt: event.attempts, error: verdict.error });
-    await db.webhookEvent.updateMany({
-      where: { id },
-      data:
-        verdict.status === "dead"
-          ? { status: "dead", lastError: verdict.error }
-          : { status: "retrying", lastError: verdict.error, nextAttemptAt: verdict.nextAttemptAt },
-    });
+    // The database may be what failed: the outcome is written once it is back (within
+    // STORE_RETRY_MS), so the event is retried after its backoff, not after the lease.
+    await untilStored(() =>
+      db.webhookEvent.updateMany({
+        where: { id, status: "processing", attempts: event.attempts },
+        data:
+          verdict.status === "dead"
+            ? { status: "dead", lastError: verdict.error }
+            : { status: "retrying", lastError: verdict.error, nextAttemptAt: verdict.nextAttemptAt },
+      }),
+    );
     return dead ? "dead" : "retrying";
+  }
+}
+
+/** How long an attempt's outcome is retried while the database is away; after that the lease brings the event back. */
+export const STORE_RETRY_MS = 30_000;
+
+/**
+ * Writes an attempt's outcome, again and again while the database is unreachable (a
+ * restart, dropped connections): each write is idempotent (updateMany on the row).
+ * docs/decisions/0014-faults.md
+ */
+async function untilStored<T>(write: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  for (let wait = 100; ; wait = Math.min(wait * 2, 2_000)) {
+    try {
+      return await write();
+    } catch (error) {
+      if (Date.now() - started + wait > STORE_RETRY_MS) throw error;
+      log.warn("could not store a webhook attempt's outcome; trying again", { error: error instanceof Error ? error.message : String(error), waitMs: wait });
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   }
 }
 
