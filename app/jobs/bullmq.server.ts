@@ -134,7 +134,10 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
       { connection: workerConnection, concurrency: 8, prefix },
     );
     worker.on("error", (error) => {
-      if (!down && !stopped) log.error("bullmq worker error", { error: errorText(error) });
+      if (down || stopped) return;
+      // A Redis that restarted without its data forgets the jobs running then; their inbox rows hold the outcome.
+      if (/Missing key for job|Connection is closed|ECONNREFUSED|ECONNRESET/.test(error.message)) log.warn("bullmq worker: redis lost state or connection", { error: errorText(error) });
+      else log.error("bullmq worker error", { error: errorText(error) });
     });
   }
 
