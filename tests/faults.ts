@@ -102,7 +102,7 @@ export async function eventStatuses(db: Db, shopDomain: string): Promise<Record<
 }
 
 /** Polls until `check` is true (the fault tests wait on the system, not on a clock). */
-export async function waitUntil(what: string, check: () => Promise<boolean>, limitMs = 90_000): Promise<void> {
+export async function waitUntil(what: string | (() => string | Promise<string>), check: () => Promise<boolean>, limitMs = 90_000): Promise<void> {
   const deadline = Date.now() + limitMs;
   for (;;) {
     try {
@@ -110,7 +110,7 @@ export async function waitUntil(what: string, check: () => Promise<boolean>, lim
     } catch {
       // the database may still be coming back
     }
-    if (Date.now() > deadline) throw new Error(`gave up waiting: ${what}`);
+    if (Date.now() > deadline) throw new Error(`gave up waiting: ${typeof what === "string" ? what : await what()}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
