@@ -47,8 +47,9 @@ describe("Redis stopped and started during a burst", () => {
     process.env.KANTA_QUEUE_PREFIX = prefix;
     resetEnvCache();
     // Every caller shares one start: no second runner, no second connection.
-    const [runner, again] = (await Promise.all([startJobRunner(), startJobRunner()])) as BullRunner[];
-    expect(again).toBe(runner);
+    const [first, again] = await Promise.all([startJobRunner(), startJobRunner()]);
+    expect(again).toBe(first);
+    const runner = first as BullRunner;
     const shop = await createFaultShop(db());
     const orders = burstOrders(60, 6);
     const [before, during, after] = [orders.slice(0, 20), orders.slice(20, 40), orders.slice(40)];
