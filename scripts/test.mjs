@@ -33,6 +33,10 @@ if (!(await reachable(pgUrl.hostname, pgUrl.port || 5432))) {
 if (!(await reachable(redisUrl.hostname, redisUrl.port || 6379))) {
   missing.push(`Redis at ${redisUrl.host} (set KANTA_TEST_REDIS_URL, or start it: redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no; on a new machine: apt-get install -y redis-server)`);
 }
+// The Redis fault tests start and kill a redis-server of their own (never the one above).
+if (spawnSync("redis-server", ["--version"], { stdio: "ignore" }).status !== 0) {
+  missing.push("redis-server on PATH, for the fault tests (tests/redis-server.ts; on a new machine: apt-get install -y redis-server)");
+}
 // Chromium for the browser tests: CHROMIUM_PATH, Debian's, or the one in npm's
 // @sparticuz/chromium, unpacked here once (before the test workers start).
 try {
