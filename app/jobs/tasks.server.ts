@@ -1,5 +1,6 @@
 import type { Db } from "../db.server";
 import { expireInactivePoints } from "../loyalty/ledger/expiry.server";
+import { pruneComplianceExports } from "../loyalty/program/attention.server";
 import { releaseDuePendingPoints } from "../loyalty/orders/orders.server";
 import { log } from "../log.server";
 import { getAdminGraphqlForShop } from "../shopify/admin.server";
@@ -53,6 +54,8 @@ export const PERIODIC_TASKS: readonly PeriodicTask[] = [
   },
   { name: "pending-points-release", everyMs: 60_000, run: (ctx) => releaseDuePendingPoints(ctx.db, { now: ctx.now }) },
   { name: "inbox-prune", everyMs: 60_000, run: (ctx) => pruneInbox(ctx.db, ctx.now) },
+  // Customer data-request exports shown on Home are deleted after their 30 days.
+  { name: "compliance-exports-prune", everyMs: 60 * 60_000, run: (ctx) => pruneComplianceExports(ctx.db, ctx.now) },
   { name: "points-expiry", everyMs: 60_000, run: (ctx) => expireInactivePoints(ctx.db, { now: ctx.now }) },
   { name: "stalled-redemptions", everyMs: 60_000, run: (ctx) => recoverStalledRedemptions(ctx.db, { now: ctx.now }) },
   // Referrals whose waiting period is over, and referrer reward codes due for an attempt.
