@@ -7,7 +7,8 @@ import { requireAdmin } from "../shopify/admin.server";
 
 // A customer's data request (customers/data_request): what Kanta holds about them, for the
 // merchant to send on. Kept 30 days, then deleted (the task "compliance-exports-prune").
-// ?download=1 answers the JSON file itself.
+// ?download=1 answers the JSON file itself (outside the embedded admin: scripts, local mode);
+// the page's Download button saves the same JSON from the page's data.
 
 export const meta: MetaFunction = () => [{ title: "Data request · Kanta" }];
 
@@ -61,7 +62,7 @@ export default function DataRequest() {
         <BlockStack gap="300">
           <Text as="p">Everything Kanta holds about this customer: send it to them. Shopify sends their order and customer data itself.</Text>
           <div>
-            <Button url={`/app/data-requests/${found.id}?download=1`} download={`kanta-data-request-${customerId}.json`} variant="primary">
+            <Button onClick={() => downloadJson(found.data, `kanta-data-request-${customerId}.json`)} variant="primary">
               Download JSON
             </Button>
           </div>
@@ -72,6 +73,21 @@ export default function DataRequest() {
       </Card>
     </Page>
   );
+}
+
+/**
+ * Saves the export from the page's own data: inside Shopify's admin the page is an iframe
+ * whose requests carry a session token, which a plain download link would not.
+ */
+function downloadJson(text: string, filename: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: "application/json" }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1_000);
 }
 
 export const headers: HeadersFunction = (headersArgs) => boundary.headers(headersArgs);
