@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { getJobRunner } from "../../app/jobs/queue.server";
+import { getProgramOverview } from "../../app/loyalty/program/overview.server";
 import { createTestShop, useTestDatabase } from "../db";
 import { customerPayload, documentedExample, orderPayload } from "../fixtures/payloads";
 import { sendWebhook, useTestServer } from "../http";
@@ -105,6 +106,8 @@ describe("compliance webhooks", () => {
     expect(members).toHaveLength(1);
     expect(members[0]).toMatchObject({ customerGid: "gid://shopify/Customer/6013", email: null, firstName: null, status: "redacted", points: 0 });
     expect(await db().ledgerEntry.count({ where: { shopId: shop.id } })).toBe(0);
+    // Not a member on Home: neither counted nor "joined".
+    expect(await getProgramOverview(shop.domain, db())).toMatchObject({ members: 0, last30: { membersJoined: 0 } });
   });
 
   it("customers/redact forgets a referred friend's email and customer id, keeping the referral", async () => {
