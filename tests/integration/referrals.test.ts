@@ -508,6 +508,24 @@ describe("the referrer's reward", () => {
     expect(redemption).toMatchObject({ status: "issued", attempts: 2, error: null });
     expect((await getEmulator()).discounts(s.shop.domain).filter((d) => d.code === redemption.code)).toHaveLength(1);
   });
+
+  it("does not create a referrer code Shopify has not created yet once the friend's order is cancelled", async () => {
+    const s = await setup({ settings: { referrer: { type: "amount_off", points: null, percentOff: null, valueMinor: 500, minOrderMinor: null, expiryDays: null } } });
+    const { token } = await visit(s);
+    (await getEmulator()).failNext("KantaDiscountCodeBasicCreate", "Internal error");
+    const orderId = uniqueId(5_660_000_000);
+    const customerId = uniqueId(7_200_000_000);
+    const at = new Date(Date.now() - 120_000);
+    await deliver(s, [{ topic: "orders/paid", payload: friendOrder({ id: orderId, customerId, token: token!, email: "friend.ten@example.com", at }) }]);
+    const referral = await referralOf(s, token!);
+    expect(referral.status).toBe("completed");
+    await deliver(s, [{ topic: "orders/cancelled", payload: friendOrder({ id: orderId, customerId, token: token!, email: "friend.ten@example.com", at, updatedAt: new Date(at.getTime() + 60_000), cancelled: true }) }]);
+    expect((await referralOf(s, token!)).status).toBe("cancelled");
+    expect(await runDueReferralRewards(db(), { now: new Date(Date.now() + 2_000), gatewayFor: referralGatewayForShop })).toMatchObject({ issued: 0 });
+    const redemption = await db().redemption.findUniqueOrThrow({ where: { shopId_requestId: { shopId: s.shop.id, requestId: `referral:${referral.id}` } } });
+    expect(redemption).toMatchObject({ status: "failed", error: "the friend's order was cancelled or refunded before the code was created" });
+    expect((await getEmulator()).discounts(s.shop.domain).filter((d) => d.code === redemption.code)).toHaveLength(0);
+  });
 });
 
 describe("fraud rules on the friend's order", () => {

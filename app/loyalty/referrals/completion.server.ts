@@ -208,8 +208,9 @@ async function settleReferral(
 /**
  * The friend's order was cancelled or refunded in full after the referrer was paid: the
  * points reward is taken back with its own key (referral:<id>:reversed), so the member may
- * go negative as with a reversed order (0002). A discount code already sent is not revoked
- * (it may be used already); bonuses for the Nth referral stay paid. The referral ends
+ * go negative as with a reversed order (0002). A discount code already created in Shopify
+ * is not revoked (it may be used already), one not created yet never is; bonuses for the
+ * Nth referral stay paid. The referral ends
  * cancelled, with its rewardedAt kept as the record that it was paid once.
  */
 async function reverseReferral(tx: Tx, shop: ShopConfig, referral: ReferralRow, orderName: string | null): Promise<ReferralRow> {
@@ -218,6 +219,11 @@ async function reverseReferral(tx: Tx, shop: ShopConfig, referral: ReferralRow, 
     select: { memberId: true, delta: true },
   });
   const cancelled = await transition(tx, referral, { status: "cancelled" });
+  // A discount reward whose code Shopify has not created yet is not created any more.
+  await tx.redemption.updateMany({
+    where: { shopId: shop.id, requestId: referralKeys.rewardRedemption(referral.id), status: "issuing" },
+    data: { status: "failed", error: "the friend's order was cancelled or refunded before the code was created", nextAttemptAt: null },
+  });
   if (paid && paid.delta !== 0) {
     await appendLedgerEntry(tx, {
       shopId: shop.id,
