@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { isLocalMode } from "../env.server";
 import { log } from "../log.server";
-import type { RateLimiter } from "../loyalty/storefront/rate-limit";
 import { getShopify } from "../shopify.server";
 import { localAdminGraphql } from "./admin.server";
 import type { AdminGraphql } from "./graphql";
@@ -52,13 +51,13 @@ export async function requireProxyContext(request: Request): Promise<ProxyContex
  */
 export async function requireShopperPost<T extends z.ZodType>(
   request: Request,
-  options: { schema: T; limiter: RateLimiter; signInMessage: string },
+  options: { schema: T; limiter: { hit(key: string): Promise<number> | number }; signInMessage: string },
 ): Promise<ProxyContext & { customerGid: string; body: z.infer<T> }> {
   if (request.method !== "POST") throw jsonError(405, "method_not_allowed", "Use POST.");
   const context = await requireProxyContext(request);
   const { shop, customerGid } = context;
   if (!customerGid) throw jsonError(401, "not_signed_in", options.signInMessage);
-  const wait = options.limiter.hit(`${shop}:${customerGid}`);
+  const wait = await options.limiter.hit(`${shop}:${customerGid}`);
   if (wait > 0) {
     throw jsonError(429, "rate_limited", "Too many attempts. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
   }

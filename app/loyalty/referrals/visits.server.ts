@@ -1,6 +1,6 @@
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import type { Db, Tx } from "../../db.server";
-import { getDb } from "../../db.server";
+import { getDb, prismaErrorCode } from "../../db.server";
 import { log } from "../../log.server";
 import { OPEN_STATUSES, computeReferralDiscountSpec, isLinkPreviewBot, toOfferView, type OfferView, type ReferralStatus } from "./lifecycle";
 import { generateFriendCode, isVisitorToken, normaliseReferralCode } from "./codes";
@@ -18,14 +18,30 @@ function newVisitorToken(): string {
   return randomBytes(24).toString("base64url");
 }
 
+/** How long a visit that never became a referral is kept (pruneReferralVisits). */
+export const VISIT_RETENTION_DAYS = 60;
+
+/**
+ * One visitor, one link, one day: an HMAC (keyed with the app secret) of the visitor's IP
+ * address and user agent, the link's code and the UTC day. Neither the address nor the
+ * agent is stored; the key cannot be reversed without the secret, and it changes daily.
+ */
+export function computeVisitorKey(input: { secret: string; ip: string | null; userAgent: string | null; code: string; at: Date }): string {
+  const day = input.at.toISOString().slice(0, 10);
+  return createHmac("sha256", input.secret)
+    .update(["kanta-visit-v1", day, input.code, input.ip ?? "", input.userAgent ?? ""].join("\n"))
+    .digest("base64url");
+}
+
 /**
  * /apps/kanta/r/<code>: records one visit (a new visitor token) and returns the token, or
  * null when the code is unknown, its member cannot refer, or referrals are off. Link-preview
  * robots are sent on without a visit. A member opening their own link is recorded and
- * flagged (self_visit) for the fraud rules.
+ * flagged (self_visit) for the fraud rules. The same visitor (visitorKey) opening the same
+ * link again on the same day gets the first visit's token back: no new row.
  */
 export async function recordReferralVisit(
-  input: { shopDomain: string; code: string; visitorCustomerGid: string | null; userAgent: string | null },
+  input: { shopDomain: string; code: string; visitorCustomerGid: string | null; userAgent: string | null; visitorKey?: string | null },
   db: Db = getDb(),
 ): Promise<{ token: string | null } | null> {
   const live = await requireLiveReferrals(db, input.shopDomain);
@@ -37,18 +53,60 @@ export async function recordReferralVisit(
   });
   if (!referrer || referrer.status !== "active") return null;
   if (isLinkPreviewBot(input.userAgent)) return { token: null };
+  const visitorKey = input.visitorKey ?? null;
+  const seen = async () =>
+    visitorKey
+      ? db.referral.findUnique({ where: { shopId_visitorKey: { shopId: live.shop.id, visitorKey } }, select: { visitorToken: true } })
+      : null;
+  const earlier = await seen();
+  if (earlier) return { token: earlier.visitorToken };
   const token = newVisitorToken();
-  await db.referral.create({
-    data: {
-      shopId: live.shop.id,
-      referrerId: referrer.id,
-      code,
-      visitorToken: token,
-      status: "visited",
-      heldReason: input.visitorCustomerGid === referrer.customerGid ? "self_visit" : null,
-    },
-  });
+  try {
+    await db.referral.create({
+      data: {
+        shopId: live.shop.id,
+        referrerId: referrer.id,
+        code,
+        visitorToken: token,
+        visitorKey,
+        status: "visited",
+        heldReason: input.visitorCustomerGid === referrer.customerGid ? "self_visit" : null,
+      },
+    });
+  } catch (error) {
+    // The same visitor's concurrent request recorded the visit first: theirs is the visit.
+    if (prismaErrorCode(error) !== "P2002") throw error;
+    const first = await seen();
+    if (!first) throw error;
+    return { token: first.visitorToken };
+  }
   return { token };
+}
+
+/**
+ * Visits older than VISIT_RETENTION_DAYS that never became a referral (no welcome code, no
+ * order) are deleted, in batches. Returns how many.
+ */
+export async function pruneReferralVisits(db: Db, options: { now?: Date; batch?: number } = {}): Promise<number> {
+  const now = options.now ?? new Date();
+  const before = new Date(now.getTime() - VISIT_RETENTION_DAYS * 86_400_000);
+  const batch = options.batch ?? 1000;
+  let total = 0;
+  for (;;) {
+    const rows = await db.referral.findMany({
+      where: { status: "visited", friendCode: null, orderGid: null, friendEmail: null, createdAt: { lt: before } },
+      select: { id: true },
+      take: batch,
+    });
+    if (rows.length === 0) break;
+    const { count } = await db.referral.deleteMany({
+      where: { id: { in: rows.map((r) => r.id) }, status: "visited", friendCode: null, orderGid: null, friendEmail: null },
+    });
+    total += count;
+    if (rows.length < batch) break;
+  }
+  if (total > 0) log.info("referral visits pruned", { count: total });
+  return total;
 }
 
 /** What the widget shows a referred visitor: never more of the referrer than a first name. */
