@@ -31,6 +31,8 @@ const STATUS: Record<ReferralErrorCode, number> = {
   already_claimed: 409,
   existing_customer: 409,
   closed: 409,
+  // The shop-wide daily cap on welcome codes (docs/decisions/0013-abuse-limits.md).
+  daily_cap: 429,
   shopify_failed: 502,
 };
 

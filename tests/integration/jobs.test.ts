@@ -130,6 +130,7 @@ describe("the periodic tasks", () => {
       "points-expiry",
       "stalled-redemptions",
       "referral-rewards-due",
+      "referral-visits-prune",
       "tier-passes",
       "tier-sync",
       "app-data-sync",
@@ -180,6 +181,7 @@ describe("the periodic tasks", () => {
       "points-expiry",
       "stalled-redemptions",
       "referral-rewards-due",
+      "referral-visits-prune",
     ]);
     expect(ran(bullReports)).toEqual(ran(inProcessReports));
     const off = (report: SweepReport) => report.tasks.filter((t) => t.outcome === "off").map((t) => t.name);

@@ -6,7 +6,8 @@ import { OPEN_STATUSES, computeReferralDiscountSpec, isLinkPreviewBot, toOfferVi
 import { generateFriendCode, isVisitorToken, normaliseReferralCode } from "./codes";
 import { isValidEmail, normaliseEmail } from "../members/contact";
 import { WriteConflictError, inTransaction } from "../tx.server";
-import { ReferralError, requireLiveReferrals, type ReferralGateway } from "./settings.server";
+import { ReferralError, requireLiveReferrals, type FriendCustomer, type ReferralGateway } from "./settings.server";
+import { countWelcomeCodesToday, lockShopProgram } from "./welcome-cap.server";
 
 // The friend's side: a visit through a member's link (one per visitor, a token the cart
 // carries), the greeting, and the friend's single-use welcome code.
@@ -162,13 +163,17 @@ export async function resolveReferralVisit(
 /**
  * POST /apps/kanta/referral/claim {token, email}: one welcome code per visit and per friend
  * email (normalised) in the shop, never for the referrer's own email or a customer who has
- * ordered before. Like redemptions, in two steps around Shopify: the code is reserved on
- * the referral first (so concurrent clicks get one code), then created; if Shopify fails,
- * the reservation is undone and the friend can try again. A repeated claim returns the code.
+ * ordered before (Kanta's orders, and Shopify's count of the customer's orders). The code
+ * belongs to one Shopify customer, the one with this email (created when there is none):
+ * only they can use it at checkout. At most `friendDailyCap` codes a shop-local day, shop-wide.
+ * Like redemptions, in two steps around Shopify: the code is reserved on the referral first
+ * (so concurrent clicks get one code), then created; if Shopify fails, the reservation is
+ * undone and the friend can try again. A repeated claim returns the code.
+ * docs/decisions/0009-referrals.md, docs/decisions/0013-abuse-limits.md
  */
 export async function claimFriendOffer(
   input: { shopDomain: string; token: string; email: string; viewerCustomerGid: string | null; now?: Date },
-  gateway: Pick<ReferralGateway, "issueDiscount" | "findDiscount">,
+  gateway: Pick<ReferralGateway, "issueDiscount" | "findDiscount" | "findOrCreateCustomer">,
   db: Db = getDb(),
 ): Promise<{ code: string; offer: OfferView; currencyCode: string }> {
   const now = input.now ?? new Date();
@@ -179,31 +184,58 @@ export async function claimFriendOffer(
   const normalised = normaliseEmail(email);
   if (!isValidEmail(email) || !normalised) throw new ReferralError("invalid_email", "Enter a valid email address.");
   if (!isVisitorToken(input.token)) throw new ReferralError("not_found", "This referral link is not valid.");
+  const capReached = () => new ReferralError("daily_cap", "Today's welcome offers have all been given. Please try again tomorrow.");
+
+  // Before asking Shopify: what Kanta alone can refuse (and a repeated claim's code).
+  const before = await db.referral.findUnique({ where: { shopId_visitorToken: { shopId: shop.id, visitorToken: input.token } } });
+  if (!before) throw new ReferralError("not_found", "This referral link is not valid.");
+  let friend: FriendCustomer | null = null;
+  if (!before.friendCode) {
+    if (!OPEN_STATUSES.includes(before.status as ReferralStatus)) throw new ReferralError("closed", "This referral has already been used.");
+    if ((await countWelcomeCodesToday(db, shop.id, shop.ianaTimezone, now)) >= settings.friendDailyCap) throw capReached();
+    try {
+      friend = await gateway.findOrCreateCustomer(email);
+    } catch (error) {
+      log.warn("referral friend customer not found or created", { shop: shop.domain, referralId: before.id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      throw new ReferralError("shopify_failed", "Your code could not be created right now. Please try again.");
+    }
+    // New to the shop as Shopify knows it: orders placed before Kanta, or elsewhere, count.
+    if (friend.numberOfOrders > 0) throw new ReferralError("existing_customer", "This offer is for new customers.");
+  }
 
   const reserved = await inTransaction(db, async (tx) => {
+    await lockShopProgram(tx, shop.id);
     const row = await tx.referral.findUnique({ where: { shopId_visitorToken: { shopId: shop.id, visitorToken: input.token } } });
     if (!row) throw new ReferralError("not_found", "This referral link is not valid.");
     if (row.friendCode) return { row, code: row.friendCode, fresh: false };
+    if (!friend) throw new WriteConflictError(`referral ${row.id} lost its reservation while claimed`);
     if (!OPEN_STATUSES.includes(row.status as ReferralStatus)) throw new ReferralError("closed", "This referral has already been used.");
     const referrer = await tx.member.findUniqueOrThrow({ where: { id: row.referrerId }, select: { email: true, customerGid: true } });
-    if (normaliseEmail(referrer.email) === normalised || (input.viewerCustomerGid && input.viewerCustomerGid === referrer.customerGid)) {
+    if (
+      normaliseEmail(referrer.email) === normalised ||
+      friend.customerGid === referrer.customerGid ||
+      (input.viewerCustomerGid && input.viewerCustomerGid === referrer.customerGid)
+    ) {
       throw new ReferralError("own_link", "You can't use your own referral link.");
     }
     const other = await tx.referral.findFirst({
-      where: { shopId: shop.id, friendEmail: normalised, id: { not: row.id }, friendCode: { not: null } },
+      where: { shopId: shop.id, id: { not: row.id }, friendCode: { not: null }, OR: [{ friendEmail: normalised }, { friendCustomerGid: friend.customerGid }] },
       select: { id: true },
     });
     if (other) throw new ReferralError("already_claimed", "This email has already received a welcome offer.");
-    if (await hasOrderedBefore(tx, shop.id, email, input.viewerCustomerGid)) {
+    const viewer = input.viewerCustomerGid;
+    if ((await hasOrderedBefore(tx, shop.id, email, friend.customerGid)) || (viewer && viewer !== friend.customerGid && (await hasOrderedBefore(tx, shop.id, email, viewer)))) {
       throw new ReferralError("existing_customer", "This offer is for new customers.");
     }
+    // The cap again, under the lock: the count cannot change until this transaction ends.
+    if ((await countWelcomeCodesToday(tx, shop.id, shop.ianaTimezone, now)) >= settings.friendDailyCap) throw capReached();
     const code = generateFriendCode((n) => randomBytes(n));
     const taken = await tx.referral.updateMany({
       where: { id: row.id, friendCode: null },
-      data: { friendCode: code, friendEmail: normalised, ...(input.viewerCustomerGid ? { friendCustomerGid: input.viewerCustomerGid } : {}) },
+      data: { friendCode: code, friendEmail: normalised, friendCustomerGid: friend.customerGid, friendCodeAt: now },
     });
     if (taken.count !== 1) throw new WriteConflictError(`referral ${row.id} claimed concurrently`);
-    return { row: { ...row, friendCode: code }, code, fresh: true };
+    return { row: { ...row, friendCode: code, friendCustomerGid: friend.customerGid }, code, fresh: true };
   });
 
   const result = { code: reserved.code, offer: toOfferView(settings.friend), currencyCode: shop.currencyCode };
@@ -211,7 +243,8 @@ export async function claimFriendOffer(
   const spec = computeReferralDiscountSpec(settings.friend, {
     code: reserved.code,
     title: "Kanta referral: welcome offer",
-    customerGid: null,
+    // Only this customer can use the code (context.customers in Shopify).
+    customerGid: reserved.row.friendCustomerGid,
     currencyCode: shop.currencyCode,
     now,
   });
@@ -225,7 +258,7 @@ export async function claimFriendOffer(
     log.warn("referral welcome code not created", { shop: shop.domain, referralId: reserved.row.id, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     await db.referral.updateMany({
       where: { id: reserved.row.id, friendCode: reserved.code, status: "visited" },
-      data: { friendCode: null, friendEmail: null },
+      data: { friendCode: null, friendEmail: null, friendCodeAt: null },
     });
     throw new ReferralError("shopify_failed", "Your code could not be created right now. Please try again.");
   }
