@@ -3,8 +3,9 @@
 // public/build-local/).
 import express from "express";
 import compression from "compression";
-import { createRequestHandler } from "@remix-run/express";
+import { createReadableStreamFromReadable, createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
 import path from "node:path";
+import { Transform } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -24,7 +25,7 @@ export async function serve({ host, port, local = false, onReady } = {}) {
   // error in the log.
   if (!local) app.use(["/local", "/apps/kanta", "/cart/update.js"], (_req, res) => res.status(404).type("text/plain").send("Not found"));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV === "production" ? "production" : "development" }));
+  app.all("*", limitedRemixHandler(build, process.env.NODE_ENV === "production" ? "production" : "development"));
   return new Promise((resolve) => {
     const server = app.listen(port, host, () => {
       onReady?.(server);
@@ -37,4 +38,61 @@ export async function serve({ host, port, local = false, onReady } = {}) {
     process.once("SIGTERM", shutdown);
     process.once("SIGINT", shutdown);
   });
+}
+
+
+// What @remix-run/express's handler does, with request bodies limited (app/http/body-limits.mjs):
+// a body over its route's limit is refused with 413 from Content-Length before a byte is
+// read, or, without one (chunked), as soon as the bytes streamed pass the limit. Nothing
+// beyond the limit is buffered: the socket stops being read, is answered and closed.
+// docs/decisions/0013-abuse-limits.md
+const { bodyLimitFor, bodyTooLargeJson } = await import(pathToFileURL(path.join(root, "app", "http", "body-limits.mjs")).href);
+
+function refuse(req, res, limit) {
+  req.unpipe();
+  req.pause();
+  if (res.headersSent) return void res.destroy();
+  res.status(413).set({ "Content-Type": "application/json; charset=utf-8", Connection: "close" }).end(bodyTooLargeJson(limit));
+  res.once("finish", () => req.destroy());
+}
+
+function limitedRemixHandler(build, mode) {
+  const handleRequest = createRequestHandler(build, mode);
+  return async (req, res, next) => {
+    const { bytes: limit } = bodyLimitFor(req.path);
+    if (Number(req.headers["content-length"] ?? 0) > limit) return refuse(req, res, limit);
+    const controller = new AbortController();
+    res.on("close", () => !res.writableFinished && controller.abort());
+    const headers = new Headers();
+    for (const [key, value] of Object.entries(req.headers)) {
+      for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(key, v);
+    }
+    const init = { method: req.method, headers, signal: controller.signal };
+    let over = false;
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      let seen = 0;
+      const counted = new Transform({
+        transform(chunk, _encoding, done) {
+          seen += chunk.length;
+          if (seen <= limit) return done(null, chunk);
+          over = true;
+          controller.abort();
+          refuse(req, res, limit);
+          done(new Error(`request body over ${limit} bytes`));
+        },
+      });
+      Object.assign(init, { body: createReadableStreamFromReadable(req.pipe(counted)), duplex: "half" });
+    }
+    try {
+      const response = await handleRequest(new Request(`${req.protocol}://${req.get("host")}${req.originalUrl}`, init), {});
+      if (over || res.writableEnded) return;
+      res.statusMessage = response.statusText;
+      res.status(response.status);
+      for (const [key, value] of response.headers.entries()) res.append(key, value);
+      if (response.body) await writeReadableStreamToWritable(response.body, res);
+      else res.end();
+    } catch (error) {
+      if (!over) next(error);
+    }
+  };
 }

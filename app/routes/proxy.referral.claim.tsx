@@ -1,10 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { log } from "../log.server";
 import { SharedRateLimiter } from "../http/rate-limit.server";
 import { ReferralError, type ReferralErrorCode } from "../loyalty/referrals/settings.server";
 import { claimFriendOffer } from "../loyalty/referrals/visits.server";
-import { jsonError, jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
+import { jsonError, jsonHeaders, readProxyJson, requireProxyContext } from "../shopify/proxy.server";
 import { referralGateway } from "../shopify/referral-contacts.server";
 import { getEnv } from "../env.server";
 
@@ -39,14 +38,7 @@ const STATUS: Record<ReferralErrorCode, number> = {
 export const action = async ({ request }: ActionFunctionArgs) => {
   if (request.method !== "POST") return jsonError(405, "method_not_allowed", "Use POST.");
   const { shop, customerGid, graphql } = await requireProxyContext(request);
-  let json: unknown;
-  try {
-    json = await request.json();
-  } catch (error) {
-    // The widget's request is malformed: answered 400; nothing on our side to act on.
-    log.debug("referral claim body is not JSON", { shop, error: error instanceof Error ? error.name : typeof error });
-    return jsonError(400, "bad_request", "Body must be JSON.");
-  }
+  const json = await readProxyJson(request, { shop, customerGid });
   const parsed = body.safeParse(json);
   if (!parsed.success) return jsonError(400, "bad_request", parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
   const wait = Math.max(await perVisitor.hit(`${shop}:${parsed.data.token}`), await perShop.hit(shop));

@@ -3,6 +3,8 @@ import { isLocalMode } from "../env.server";
 import { log } from "../log.server";
 import { getShopify } from "../shopify.server";
 import { localAdminGraphql } from "./admin.server";
+import { BodyTooLargeError, bodyTooLargeResponse, readLimitedBody } from "../http/body-limit.server";
+import { BODY_LIMITS } from "../http/body-limits.mjs";
 import type { AdminGraphql } from "./graphql";
 
 // App proxy requests: Shopify signs the query string (including logged_in_customer_id)
@@ -46,6 +48,27 @@ export async function requireProxyContext(request: Request): Promise<ProxyContex
 }
 
 /**
+ * A storefront POST's JSON body, at most BODY_LIMITS.proxy bytes (413 beyond, before it is
+ * held); a body that is not JSON is answered 400.
+ */
+export async function readProxyJson(request: Request, where: { shop: string; customerGid: string | null }): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readLimitedBody(request, BODY_LIMITS.proxy);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw bodyTooLargeResponse(error.limit);
+    throw error;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    // The widget's request is malformed: answered 400; nothing on our side to act on.
+    log.debug("proxy body is not JSON", { ...where, error: error instanceof Error ? error.name : typeof error });
+    throw jsonError(400, "bad_request", "Body must be JSON.");
+  }
+}
+
+/**
  * A signed-in shopper's POST through the app proxy: signature checked, a customer required,
  * rate-limited per customer, JSON body validated. Anything else is thrown as a JSON error.
  */
@@ -61,14 +84,7 @@ export async function requireShopperPost<T extends z.ZodType>(
   if (wait > 0) {
     throw jsonError(429, "rate_limited", "Too many attempts. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
   }
-  let json: unknown;
-  try {
-    json = await request.json();
-  } catch (error) {
-    // The widget's request is malformed: answered 400; nothing on our side to act on.
-    log.debug("proxy body is not JSON", { shop, customerGid, error: error instanceof Error ? error.name : typeof error });
-    throw jsonError(400, "bad_request", "Body must be JSON.");
-  }
+  const json = await readProxyJson(request, { shop, customerGid });
   const parsed = options.schema.safeParse(json);
   if (!parsed.success) {
     throw jsonError(400, "bad_request", parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
