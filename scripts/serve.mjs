@@ -48,12 +48,26 @@ export async function serve({ host, port, local = false, onReady } = {}) {
 // docs/decisions/0013-abuse-limits.md
 const { bodyLimitFor, bodyTooLargeJson } = await import(pathToFileURL(path.join(root, "app", "http", "body-limits.mjs")).href);
 
+// After the answer, what the client still sends is read and dropped (never held), for up to
+// 2 s or 16 MiB, so its socket is not reset before it reads the 413; then it is closed.
+const DRAIN_BYTES = 16 * 1024 * 1024;
+const DRAIN_MS = 2000;
+
 function refuse(req, res, limit) {
   req.unpipe();
-  req.pause();
   if (res.headersSent) return void res.destroy();
-  res.status(413).set({ "Content-Type": "application/json; charset=utf-8", Connection: "close" }).end(bodyTooLargeJson(limit));
-  res.once("finish", () => req.destroy());
+  res.status(413).set({ "Content-Type": "application/json; charset=utf-8" }).end(bodyTooLargeJson(limit));
+  let drained = 0;
+  const close = () => req.socket.destroy();
+  const timer = setTimeout(close, DRAIN_MS).unref();
+  req.on("data", (chunk) => {
+    drained += chunk.length;
+    if (drained > DRAIN_BYTES) {
+      clearTimeout(timer);
+      close();
+    }
+  });
+  req.resume();
 }
 
 function limitedRemixHandler(build, mode) {

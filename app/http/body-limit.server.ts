@@ -14,7 +14,7 @@ export class BodyTooLargeError extends Error {
 
 /** A 413 answer, as the server gives it. */
 export function bodyTooLargeResponse(limit: number): Response {
-  return new Response(bodyTooLargeJson(limit), { status: 413, headers: { "Content-Type": "application/json; charset=utf-8", Connection: "close" } });
+  return new Response(bodyTooLargeJson(limit), { status: 413, headers: { "Content-Type": "application/json; charset=utf-8" } });
 }
 
 /**
