@@ -21,7 +21,7 @@ return {count, ttl}
 
 type LimiterRedis = Redis & { kantaRateHit(key: string, windowMs: number): Promise<[number, number]> };
 
-let shared: { url: string; client: LimiterRedis } | undefined;
+let shared: { url: string; client: LimiterRedis; firstAttemptOver: boolean } | undefined;
 let lastWarning = 0;
 
 function redisFor(url: string): LimiterRedis {
@@ -39,8 +39,29 @@ function redisFor(url: string): LimiterRedis {
   client.defineCommand("kantaRateHit", { numberOfKeys: 1, lua: SCRIPT });
   // Connection errors are reported by the fallback below (at most once a minute).
   client.on("error", () => undefined);
-  shared = { url, client };
+  const entry = { url, client, firstAttemptOver: false };
+  // Only the first connection is waited for; later, a Redis that is down is not waited on.
+  for (const event of ["ready", "error", "close"]) client.once(event, () => (entry.firstAttemptOver = true));
+  shared = entry;
+  lastWarning = 0;
   return client;
+}
+
+/** Resolves once the connection is up, or rejects after `ms` (a limit check waits no longer). */
+function whenReady(client: Redis, ms: number): Promise<void> {
+  if (client.status === "ready") return Promise.resolve();
+  if (shared?.client === client && shared.firstAttemptOver) return Promise.reject(new Error(`Redis is ${client.status}`));
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error) => {
+      clearTimeout(timer);
+      client.off("ready", onReady);
+      if (error) reject(error);
+      else resolve();
+    };
+    const onReady = () => done();
+    const timer = setTimeout(() => done(new Error(`Redis not ready (${client.status}) within ${ms} ms`)), ms);
+    client.once("ready", onReady);
+  });
 }
 
 /** Closes the shared connection (tests, shutdown). */
@@ -68,6 +89,7 @@ export class SharedRateLimiter {
     if (!env.REDIS_URL) return this.memory.hit(key);
     try {
       const client = redisFor(env.REDIS_URL);
+      await whenReady(client, 500);
       const [count, ttl] = await client.kantaRateHit(`${env.KANTA_QUEUE_PREFIX}:rate:${this.name}:${key}`, this.windowMs);
       return count <= this.limit() ? 0 : Math.max(1, Number(ttl));
     } catch (error) {
