@@ -4,6 +4,7 @@ import { listReferrals, saveFriendDailyCap, saveReferralSettings, getReferralSet
 import { DEFAULT_REFERRAL_SETTINGS, parseReferralSettings, serializeReferralSettings, type ReferralSettings } from "../../app/loyalty/referrals/settings";
 import { VISIT_RETENTION_DAYS, computeVisitorKey, pruneReferralVisits } from "../../app/loyalty/referrals/visits.server";
 import { startOfShopDay } from "../../app/loyalty/referrals/welcome-cap.server";
+import { findOrCreateCustomer } from "../../app/shopify/referral-contacts.server";
 import { getJobRunner } from "../../app/jobs/queue.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { createTestShop, useTestDatabase } from "../db";
@@ -141,6 +142,25 @@ describe("welcome codes can no longer be farmed", () => {
     const refused = await claim(s, await visit(s, stranger()), buyer);
     expect(refused).toMatchObject({ status: 409, body: { error: "existing_customer" } });
     expect(emulator.discounts(s.shop.domain)).toHaveLength(1);
+  });
+
+  it("finds the customer another claim created between its lookup and its create", async () => {
+    const s = await setup();
+    const emulator = await getEmulator();
+    const email = `racing-${s.shop.id}@example.com`;
+    const client = emulator.client(s.shop.domain);
+    // This claim looked the email up before the other claim created the customer.
+    let lookups = 0;
+    const late: typeof client = async (query, options) => {
+      if (query.includes("KantaCustomerByEmail") && lookups++ === 0) {
+        await findOrCreateCustomer(client, email); // the other claim, finishing first
+        return new Response(JSON.stringify({ data: { customerByIdentifier: null } }), { headers: { "Content-Type": "application/json" } });
+      }
+      return client(query, options);
+    };
+    const mine = await findOrCreateCustomer(late, email);
+    const theirs = await findOrCreateCustomer(client, email);
+    expect(mine).toEqual({ customerGid: theirs.customerGid, numberOfOrders: 0, created: false });
   });
 
   it("validates the cap the merchant types, and saving the other referral settings keeps it", async () => {
