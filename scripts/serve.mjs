@@ -6,6 +6,7 @@ import compression from "compression";
 import { createReadableStreamFromReadable, createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
 import path from "node:path";
 import { Transform } from "node:stream";
+import { bodyLimitFor, bodyTooLargeJson } from "./body-limits.mjs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -41,33 +42,23 @@ export async function serve({ host, port, local = false, onReady } = {}) {
 }
 
 
-// What @remix-run/express's handler does, with request bodies limited (app/http/body-limits.mjs):
+// What @remix-run/express's handler does, with request bodies limited (scripts/body-limits.mjs):
 // a body over its route's limit is refused with 413 from Content-Length before a byte is
 // read, or, without one (chunked), as soon as the bytes streamed pass the limit. Nothing
-// beyond the limit is buffered: the socket stops being read, is answered and closed.
+// beyond the limit is buffered: the app stops getting the body, and the client its answer.
 // docs/decisions/0013-abuse-limits.md
-const { bodyLimitFor, bodyTooLargeJson } = await import(pathToFileURL(path.join(root, "app", "http", "body-limits.mjs")).href);
 
-// After the answer, what the client still sends is read and dropped (never held), for up to
-// 2 s or 16 MiB, so its socket is not reset before it reads the 413; then it is closed.
-const DRAIN_BYTES = 16 * 1024 * 1024;
-const DRAIN_MS = 2000;
+// After the answer, what the client still sends is read and dropped (never held) for at most
+// two seconds, so its socket is not reset before it reads the 413; a body still unfinished then
+// has its connection closed. One that finished keeps its connection (keep-alive).
+const CLOSE_AFTER_MS = 2000;
 
 function refuse(req, res, limit) {
   req.unpipe();
   if (res.headersSent) return void res.destroy();
   res.status(413).set({ "Content-Type": "application/json; charset=utf-8" }).end(bodyTooLargeJson(limit));
-  let drained = 0;
-  const close = () => req.socket.destroy();
-  const timer = setTimeout(close, DRAIN_MS).unref();
-  req.on("data", (chunk) => {
-    drained += chunk.length;
-    if (drained > DRAIN_BYTES) {
-      clearTimeout(timer);
-      close();
-    }
-  });
   req.resume();
+  setTimeout(() => !req.complete && req.socket?.destroy(), CLOSE_AFTER_MS).unref();
 }
 
 function limitedRemixHandler(build, mode) {

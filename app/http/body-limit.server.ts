@@ -1,4 +1,4 @@
-import { bodyTooLargeJson } from "./body-limits.mjs";
+import { bodyTooLargeJson } from "../../scripts/body-limits.mjs";
 
 // Reading a request body at most `limit` bytes long, in the app: the HTTP server
 // (scripts/serve.mjs) already refuses larger bodies before the app sees them; this holds for

@@ -4,7 +4,7 @@ import { log } from "../log.server";
 import { getShopify } from "../shopify.server";
 import { localAdminGraphql } from "./admin.server";
 import { BodyTooLargeError, bodyTooLargeResponse, readLimitedBody } from "../http/body-limit.server";
-import { BODY_LIMITS } from "../http/body-limits.mjs";
+import { BODY_LIMITS } from "../../scripts/body-limits.mjs";
 import type { AdminGraphql } from "./graphql";
 
 // App proxy requests: Shopify signs the query string (including logged_in_customer_id)

@@ -5,7 +5,7 @@ import { log } from "../log.server";
 import { getShopify } from "../shopify.server";
 import { HANDLED_TOPICS } from "./handlers";
 import { BodyTooLargeError, bodyTooLargeResponse, readLimitedBody } from "../http/body-limit.server";
-import { BODY_LIMITS } from "../http/body-limits.mjs";
+import { BODY_LIMITS } from "../../scripts/body-limits.mjs";
 
 // Webhook intake: verify (the library checks the HMAC), store durably in the inbox keyed
 // by (shop, topic, X-Shopify-Event-Id), answer 200, process later from the inbox.

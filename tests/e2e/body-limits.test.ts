@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BODY_LIMITS } from "../../app/http/body-limits.mjs";
+import { BODY_LIMITS } from "../../scripts/body-limits.mjs";
 import { DEMO_SHOP } from "../../app/local/demo-shop";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { testTmpDir } from "../db-urls";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { BodyTooLargeError, readLimitedBody } from "../../app/http/body-limit.server";
-import { BODY_LIMITS, bodyLimitFor } from "../../app/http/body-limits.mjs";
+import { BODY_LIMITS, bodyLimitFor } from "../../scripts/body-limits.mjs";
 import { receiveWebhook } from "../../app/webhooks/inbox.server";
 
 // Request bodies are refused over their route's limit before they are held: from

@@ -1,6 +1,7 @@
 // Request body limits, one place for both the HTTP server (scripts/serve.mjs, which refuses
 // larger bodies from Content-Length and while streaming, before anything is buffered) and
-// the app (app/http/body-limit.server.ts, which reads a body at most this long).
+// the app (app/http/body-limit.server.ts, which reads a body at most this long). In scripts/
+// because a production install runs serve.mjs beside the build, without app/.
 // docs/decisions/0013-abuse-limits.md
 
 const KIB = 1024;
