@@ -131,6 +131,7 @@ describe("the periodic tasks", () => {
       "points-expiry",
       "stalled-redemptions",
       "referral-rewards-due",
+      "referral-visits-prune",
       "tier-passes",
       "tier-sync",
       "app-data-sync",
@@ -182,6 +183,7 @@ describe("the periodic tasks", () => {
       "points-expiry",
       "stalled-redemptions",
       "referral-rewards-due",
+      "referral-visits-prune",
     ]);
     expect(ran(bullReports)).toEqual(ran(inProcessReports));
     const off = (report: SweepReport) => report.tasks.filter((t) => t.outcome === "off").map((t) => t.name);

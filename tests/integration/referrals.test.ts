@@ -249,7 +249,8 @@ describe("the friend's welcome code", () => {
       input: {
         usageLimit: 1,
         appliesOncePerCustomer: true,
-        context: { all: "ALL" },
+        // Only the Shopify customer with the friend's email can use it (docs/decisions/0013-abuse-limits.md).
+        context: { customers: { add: [expect.stringMatching(/^gid:\/\/shopify\/Customer\/\d+$/)] } },
         minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: "40.00" } },
         customerGets: { value: { discountAmount: { amount: "10.00", appliesOnEachItem: false } }, items: { all: true } },
       },
@@ -359,7 +360,8 @@ describe("the referrer's reward", () => {
     const { body } = await claim(s, token!, "friend.six@example.com");
     const orderId = uniqueId(5_300_000_000);
     await deliver(s, [{ topic: "orders/paid", payload: friendOrder({ id: orderId, customerId: null, code: body.code.toLowerCase(), email: "friend.six@example.com" }) }]);
-    expect(await referralOf(s, token!)).toMatchObject({ status: "completed", orderGid: `gid://shopify/Order/${orderId}`, friendCustomerGid: null });
+    // The friend's Shopify customer was made at the claim (the code is theirs); the order still came as a guest's.
+    expect(await referralOf(s, token!)).toMatchObject({ status: "completed", orderGid: `gid://shopify/Order/${orderId}`, friendCustomerGid: expect.stringMatching(/^gid:\/\/shopify\/Customer\/\d+$/) });
     expect(await referralEntries(s)).toHaveLength(1);
   });
 
