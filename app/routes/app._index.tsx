@@ -38,6 +38,8 @@ import { LedgerReason } from "../components/LedgerReason";
 import { Metric } from "../components/Metric";
 import { Sparkline } from "../components/Sparkline";
 import { showToast } from "../components/showToast";
+import { NeedsAttention } from "../components/NeedsAttention";
+import { getAttention, runAttentionIntent } from "../loyalty/program/attention.server";
 
 export const meta: MetaFunction = () => [{ title: "Home · Kanta" }];
 
@@ -51,6 +53,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     overview,
     themeEditorUrl: themeEditorEmbedUrl(shop, getEnv().SHOPIFY_API_KEY),
     local,
+    attention: await getAttention(shop),
   };
 };
 
@@ -59,8 +62,11 @@ export type HomeActionResult = { ok: boolean; message: string };
 // Launch, pause and resume: expected refusals come back as data and show as a toast.
 export const action = async ({ request }: ActionFunctionArgs): Promise<HomeActionResult> => {
   const { shop } = await requireAdmin(request);
-  const intent = (await request.formData()).get("intent");
+  const form = await request.formData();
+  const intent = form.get("intent");
   try {
+    const attention = await runAttentionIntent(shop, form);
+    if (attention) return attention;
     if (intent === "launch") {
       const { launched } = await launchProgram(shop);
       return { ok: true, message: launched ? "Your program is live" : "Your program is already live" };
@@ -79,7 +85,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<HomeActio
 const STATUS_TONE = { live: "success", draft: "attention", paused: "warning" } as const;
 
 export default function Home() {
-  const { overview, themeEditorUrl, local } = useLoaderData<typeof loader>();
+  const { overview, themeEditorUrl, local, attention } = useLoaderData<typeof loader>();
   const status = useFetcher<typeof action>();
   useEffect(() => {
     if (status.state === "idle" && status.data) showToast(status.data.message, !status.data.ok);
@@ -184,6 +190,11 @@ export default function Home() {
                 ) : null}
               </BlockStack>
             </Banner>
+          </Layout.Section>
+        ) : null}
+        {attention?.any ? (
+          <Layout.Section>
+            <NeedsAttention attention={attention} timeZone={overview.shop.timezone} />
           </Layout.Section>
         ) : null}
         {overview.setup.show ? (

@@ -71,6 +71,7 @@ export async function applyOrderSnapshot(
           grossMinor: BigInt(computeOrderGrossMinor(snapshot)),
           editRemovedMinor: BigInt(computeEditRemovedMinor(snapshot, refundedQuantities(snapshot.refunds))),
           refundedIds: snapshot.refunds.map((r) => r.refundGid).join(","),
+          ...(snapshot.totalMinor !== undefined ? { orderTotalMinor: BigInt(snapshot.totalMinor) } : {}),
         }
       : {};
     // Payment and cancellation are permanent facts: even a stale event may carry them.
@@ -162,8 +163,11 @@ async function recordRefund(tx: Tx, shopId: string, refund: RefundSnapshot): Pro
   });
 }
 
-/** A refund's earning-relevant totals: refunded line amounts after discounts, and their taxes. */
-function refundTotals(refund: RefundSnapshot): { subtotalMinor: bigint; taxMinor: bigint } {
+/**
+ * A refund's earning-relevant totals: refunded line amounts after discounts, their taxes,
+ * and the money refunded beyond the lines (0015).
+ */
+function refundTotals(refund: RefundSnapshot): { subtotalMinor: bigint; taxMinor: bigint; adjustmentMinor: bigint } {
   let subtotalMinor = 0;
   let taxMinor = 0;
   for (const line of refund.lines) {
@@ -171,7 +175,20 @@ function refundTotals(refund: RefundSnapshot): { subtotalMinor: bigint; taxMinor
     subtotalMinor += line.subtotalMinor;
     taxMinor += line.taxMinor;
   }
-  return { subtotalMinor: BigInt(subtotalMinor), taxMinor: BigInt(taxMinor) };
+  return { subtotalMinor: BigInt(subtotalMinor), taxMinor: BigInt(taxMinor), adjustmentMinor: BigInt(refund.adjustmentMinor ?? 0) };
+}
+
+/** Eligible amount the order's refunds take back by their lines, and their adjustments added up. */
+export async function readOrderRefunds(tx: Tx, shopId: string, orderGid: string, taxesIncluded: boolean) {
+  const refunds = await tx.orderRefund.findMany({ where: { shopId, orderGid }, select: { subtotalMinor: true, taxMinor: true, adjustmentMinor: true } });
+  return sumRefundTotals(refunds, taxesIncluded);
+}
+
+function sumRefundTotals(refunds: readonly { subtotalMinor: bigint; taxMinor: bigint; adjustmentMinor: bigint }[], taxesIncluded: boolean) {
+  return {
+    refundedMinor: refunds.reduce((sum, r) => sum + Math.max(0, Number(r.subtotalMinor) - (taxesIncluded ? Number(r.taxMinor) : 0)), 0),
+    refundAdjustmentMinor: refunds.reduce((sum, r) => sum + Number(r.adjustmentMinor), 0),
+  };
 }
 
 /**
@@ -195,16 +212,9 @@ async function settleOrder(
   } = {},
 ): Promise<{ result: SettleResult; eligibleIncreased: boolean; pointsIncreased: boolean; processedAt: Date | null }> {
   const entries = known.entries ?? [];
-  const refunds = known.refunds
-    ? known.refunds.map((r) => refundTotals(r))
-    : await tx.orderRefund.findMany({
-        where: { shopId: shop.id, orderGid: merged.orderGid },
-        select: { subtotalMinor: true, taxMinor: true },
-      });
-  const refundedMinor = refunds.reduce(
-    (sum, r) => sum + Math.max(0, Number(r.subtotalMinor) - (merged.taxesIncluded ? Number(r.taxMinor) : 0)),
-    0,
-  );
+  const { refundedMinor, refundAdjustmentMinor } = known.refunds
+    ? sumRefundTotals(known.refunds.map((r) => refundTotals(r)), merged.taxesIncluded)
+    : await readOrderRefunds(tx, shop.id, merged.orderGid, merged.taxesIncluded);
 
   const record = { ...merged };
   let memberStatus = known.memberStatus ?? null;
@@ -266,6 +276,8 @@ async function settleOrder(
           grossMinor: Number(record.grossMinor),
           editRemovedMinor: Number(record.editRemovedMinor),
           refundedMinor,
+          orderTotalMinor: Number(record.orderTotalMinor),
+          refundAdjustmentMinor,
           rate: { points: record.earnPoints, spendMinor: Number(record.earnSpendMinor) },
           multiplierPermille: record.multiplierPermille ?? MULTIPLIER_ONE,
         })
@@ -339,6 +351,7 @@ async function settleOrder(
       pointsPending: record.pointsPending,
       availableAt: record.availableAt,
       eligibleMinor: BigInt(target.eligibleMinor),
+      orderTotalMinor: record.orderTotalMinor,
       revision,
     },
   });
