@@ -1,5 +1,5 @@
 import type { Db, Tx } from "../../db.server";
-import { computeEditRemovedMinor, computeOrderGrossMinor, computeOrderTarget, isPaidStatus, refundedQuantities, type OrderSnapshot, type RefundSnapshot } from "./order-points";
+import { computeEditRemovedMinor, computeOrderGrossMinor, computeStoredOrderTarget, isPaidStatus, refundedQuantities, type OrderSnapshot, type RefundSnapshot } from "./order-points";
 import { MULTIPLIER_ONE } from "../earn/points";
 import { computeEarnMultiplierPermille } from "../earn/campaigns";
 import { nthOrderBonus } from "../earn/milestones";
@@ -201,10 +201,6 @@ async function settleOrder(
         where: { shopId: shop.id, orderGid: merged.orderGid },
         select: { subtotalMinor: true, taxMinor: true },
       });
-  const refundedMinor = refunds.reduce(
-    (sum, r) => sum + Math.max(0, Number(r.subtotalMinor) - (merged.taxesIncluded ? Number(r.taxMinor) : 0)),
-    0,
-  );
 
   const record = { ...merged };
   let memberStatus = known.memberStatus ?? null;
@@ -258,18 +254,7 @@ async function settleOrder(
     }
   }
 
-  const target =
-    record.earnPoints !== null && record.earnSpendMinor !== null && record.memberId
-      ? computeOrderTarget({
-          paid: record.paid,
-          cancelled: record.cancelled,
-          grossMinor: Number(record.grossMinor),
-          editRemovedMinor: Number(record.editRemovedMinor),
-          refundedMinor,
-          rate: { points: record.earnPoints, spendMinor: Number(record.earnSpendMinor) },
-          multiplierPermille: record.multiplierPermille ?? MULTIPLIER_ONE,
-        })
-      : { eligibleMinor: 0, points: 0 };
+  const target = computeStoredOrderTarget(record, refunds);
 
   const revision = read.revision + 1;
   let totalDelta = 0;
