@@ -31,6 +31,8 @@ import {
   type SetupStepId,
 } from "../loyalty/program/overview.server";
 import { formatMoney } from "../loyalty/ledger/money";
+import { latestReconcileRunForShop } from "../loyalty/reconcile/reconcile.server";
+import { ReconcileCard } from "../components/ReconcileCard";
 import { ByWidth } from "../components/ByWidth";
 import { requireAdmin } from "../shopify/admin.server";
 import { CheckCircleIcon, CircleIcon } from "../components/EarnIcons";
@@ -51,6 +53,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     overview,
     themeEditorUrl: themeEditorEmbedUrl(shop, getEnv().SHOPIFY_API_KEY),
     local,
+    reconcile: await latestReconcileRunForShop(shop),
   };
 };
 
@@ -79,7 +82,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<HomeActio
 const STATUS_TONE = { live: "success", draft: "attention", paused: "warning" } as const;
 
 export default function Home() {
-  const { overview, themeEditorUrl, local } = useLoaderData<typeof loader>();
+  const { overview, themeEditorUrl, local, reconcile } = useLoaderData<typeof loader>();
   const status = useFetcher<typeof action>();
   useEffect(() => {
     if (status.state === "idle" && status.data) showToast(status.data.message, !status.data.ok);
@@ -251,6 +254,11 @@ export default function Home() {
             </BlockStack>
           </Card>
         </Layout.Section>
+        {reconcile ? (
+          <Layout.Section>
+            <ReconcileCard run={reconcile} timeZone={overview.shop.timezone} />
+          </Layout.Section>
+        ) : null}
       </Layout>
     </Page>
   );

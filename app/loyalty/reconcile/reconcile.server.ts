@@ -1,4 +1,4 @@
-import type { Db, Tx } from "../../db.server";
+import { getDb, type Db, type Tx } from "../../db.server";
 import { log } from "../../log.server";
 import { LEDGER_KINDS, countsAsEarning, type Balance } from "../ledger/entries";
 import { computeStoredOrderTarget, type StoredRefund } from "../orders/order-points";
@@ -138,6 +138,12 @@ export async function latestReconcileRun(db: Db, shopId: string, take = 5): Prom
   if (!run) return null;
   const { status, startedAt, finishedAt, membersChecked, ordersChecked, differenceCount, differences } = run;
   return { status, startedAt, finishedAt, membersChecked, ordersChecked, differenceCount, differences };
+}
+
+/** latestReconcileRun by shop domain (Home's loader). */
+export async function latestReconcileRunForShop(shopDomain: string, db: Db = getDb()): Promise<ReconcileSummary | null> {
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
+  return shop ? latestReconcileRun(db, shop.id) : null;
 }
 
 function record(result: ReconcileResult, differences: readonly Difference[]): void {
