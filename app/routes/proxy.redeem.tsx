@@ -5,6 +5,7 @@ import { RedeemError, redeemReward } from "../loyalty/rewards/redemptions.server
 import { createRewardDiscount } from "../shopify/discounts.server";
 import { jsonError, jsonHeaders, requireShopperPost } from "../shopify/proxy.server";
 import { getEnv } from "../env.server";
+import { metrics } from "../metrics.server";
 
 // POST /apps/kanta/redeem on the storefront -> /proxy/redeem here.
 // Body: {"rewardId": "...", "requestId": "<client-generated id, reused on retry>",
@@ -44,8 +45,10 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       { shopDomain: shop, customerGid, rewardId: parsed.rewardId, requestId: parsed.requestId, points: parsed.points },
       (spec) => createRewardDiscount(graphql, spec),
     );
+    metrics().redemptions.inc({ outcome: redemption.status });
     return new Response(JSON.stringify({ redemption }), { status: redemption.status === "pending" ? 202 : 200, headers: jsonHeaders });
   } catch (error) {
+    if (error instanceof RedeemError) metrics().redemptions.inc({ outcome: error.code });
     if (error instanceof RedeemError) return jsonError(STATUS[error.code] ?? 400, error.code, error.message, error.details);
     throw error;
   }
