@@ -54,7 +54,7 @@ const findings = await runDoctor({
   apiVersion: API_VERSION,
   appUrl: env.SHOPIFY_APP_URL,
   envScopes: env.SCOPES.split(",").map((s) => s.trim()).filter(Boolean),
-  // Local mode plays the storefront's app proxy itself (app/local/routes/apps.kanta.$.tsx).
+  // Local mode plays the storefront's app proxy itself, on its own origin (/apps/kanta/*).
   storefrontUrl: values.storefront ?? (isLocalMode() ? env.SHOPIFY_APP_URL : undefined),
 });
 console.log(formatFindings(shop, findings));
