@@ -33,7 +33,11 @@ function create(): KantaMetrics {
       labelNames,
       registers: [registry],
       async collect() {
-        await collect(this);
+        try {
+          await collect(this);
+        } catch {
+          // The database is down: the scrape still answers (with the last values); /readyz says why.
+        }
       },
     });
   const db = getDb;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
+import { createPrismaClient, getDb, setDb } from "../../app/db.server";
 import { getJobRunner } from "../../app/jobs/queue.server";
 import { processWebhookEvent } from "../../app/jobs/webhook-job.server";
 import { MAX_ATTEMPTS } from "../../app/jobs/webhook-job.server";
@@ -61,6 +62,20 @@ describe("/metrics", () => {
       "kanta_process_resident_memory_bytes",
     ]) {
       expect(text).toContain(`# TYPE ${name} `);
+    }
+  });
+
+  it("still answers while the database is down (the inbox gauges keep their last values)", async () => {
+    const original = getDb();
+    setDb(createPrismaClient("postgresql://postgres@127.0.0.1:1/nowhere"));
+    try {
+      process.env.METRICS_TOKEN = TOKEN;
+      const response = await scrape(`Bearer ${TOKEN}`);
+      expect(response.status).toBe(200);
+      expect(await response.text()).toContain("kanta_webhooks_received_total");
+    } finally {
+      await getDb().$disconnect();
+      setDb(original);
     }
   });
 
