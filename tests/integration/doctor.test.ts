@@ -120,6 +120,13 @@ describe("npm run doctor", () => {
     expect(find("App proxy").fix).toContain("SHOPIFY_API_SECRET");
   });
 
+  it("cannot check the app proxy of a password-protected storefront, and says so", async () => {
+    const { shop, input } = healthyShop();
+    const locked = async () => new Response(null, { status: 302, headers: { Location: `https://${shop}/password` } });
+    const proxy = (await runDoctor({ ...input, fetch: locked })).find((f) => f.check === "App proxy")!;
+    expect(proxy).toMatchObject({ status: "skipped", message: `The storefront is password-protected (https://${shop}/apps/kanta/ping redirects to https://${shop}/password).` });
+  });
+
   it("stops at the first call when the shop has no session, saying how to re-authorize", async () => {
     const { input } = healthyShop();
     const emulator = new AdminEmulator(loadAdminSchema());
