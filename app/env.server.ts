@@ -55,6 +55,8 @@ const fields = {
   KANTA_REFERRAL_RATE_LIMIT: unsetIfEmpty(wholeNumber(1).default(30)),
   KANTA_REFERRAL_VISIT_RATE_LIMIT: unsetIfEmpty(wholeNumber(1).default(300)),
   KANTA_REFERRAL_CLAIM_RATE_LIMIT: unsetIfEmpty(wholeNumber(1).default(10)),
+  // GET /customer (the widget's read) per signed-in customer per minute; guests share 100 times that per shop.
+  KANTA_CUSTOMER_RATE_LIMIT: unsetIfEmpty(wholeNumber(1).default(60)),
 };
 
 const schema = z.object(fields).transform((env) => {

@@ -9,9 +9,18 @@ function threshold(): number {
   return order[getLogLevel()];
 }
 
+// Email addresses (staff who saved a setting, a shopper in an error message) never reach
+// the logs: each is replaced wherever it appears in a line. docs/decisions/0013-abuse-limits.md
+const EMAIL = /[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+export const REDACTED_EMAIL = "[email]";
+
+export function redactEmails(text: string): string {
+  return text.replace(EMAIL, REDACTED_EMAIL);
+}
+
 function write(level: Level, message: string, fields: Record<string, unknown> = {}) {
   if (order[level] < threshold()) return;
-  const line = JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...fields });
+  const line = redactEmails(JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...fields }));
   if (level === "error" || level === "warn") process.stderr.write(line + "\n");
   else process.stdout.write(line + "\n");
 }

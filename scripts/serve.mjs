@@ -3,8 +3,10 @@
 // public/build-local/).
 import express from "express";
 import compression from "compression";
-import { createRequestHandler } from "@remix-run/express";
+import { createReadableStreamFromReadable, createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
 import path from "node:path";
+import { Transform } from "node:stream";
+import { bodyLimitFor, bodyTooLargeJson } from "./body-limits.mjs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -24,7 +26,7 @@ export async function serve({ host, port, local = false, onReady } = {}) {
   // error in the log.
   if (!local) app.use(["/local", "/apps/kanta", "/cart/update.js"], (_req, res) => res.status(404).type("text/plain").send("Not found"));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV === "production" ? "production" : "development" }));
+  app.all("*", limitedRemixHandler(build, process.env.NODE_ENV === "production" ? "production" : "development"));
   return new Promise((resolve) => {
     const server = app.listen(port, host, () => {
       onReady?.(server);
@@ -37,4 +39,65 @@ export async function serve({ host, port, local = false, onReady } = {}) {
     process.once("SIGTERM", shutdown);
     process.once("SIGINT", shutdown);
   });
+}
+
+
+// What @remix-run/express's handler does, with request bodies limited (scripts/body-limits.mjs):
+// a body over its route's limit is refused with 413 from Content-Length before a byte is
+// read, or, without one (chunked), as soon as the bytes streamed pass the limit. Nothing
+// beyond the limit is buffered: the app stops getting the body, and the client its answer.
+// docs/decisions/0013-abuse-limits.md
+
+// After the answer, what the client still sends is read and dropped (never held) for at most
+// two seconds, so its socket is not reset before it reads the 413; a body still unfinished then
+// has its connection closed. One that finished keeps its connection (keep-alive).
+const CLOSE_AFTER_MS = 2000;
+
+function refuse(req, res, limit) {
+  req.unpipe();
+  if (res.headersSent) return void res.destroy();
+  res.status(413).set({ "Content-Type": "application/json; charset=utf-8" }).end(bodyTooLargeJson(limit));
+  req.resume();
+  setTimeout(() => !req.complete && req.socket?.destroy(), CLOSE_AFTER_MS).unref();
+}
+
+function limitedRemixHandler(build, mode) {
+  const handleRequest = createRequestHandler(build, mode);
+  return async (req, res, next) => {
+    const { bytes: limit } = bodyLimitFor(req.path);
+    if (Number(req.headers["content-length"] ?? 0) > limit) return refuse(req, res, limit);
+    const controller = new AbortController();
+    res.on("close", () => !res.writableFinished && controller.abort());
+    const headers = new Headers();
+    for (const [key, value] of Object.entries(req.headers)) {
+      for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(key, v);
+    }
+    const init = { method: req.method, headers, signal: controller.signal };
+    let over = false;
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      let seen = 0;
+      const counted = new Transform({
+        transform(chunk, _encoding, done) {
+          seen += chunk.length;
+          if (seen <= limit) return done(null, chunk);
+          over = true;
+          controller.abort();
+          refuse(req, res, limit);
+          done(new Error(`request body over ${limit} bytes`));
+        },
+      });
+      Object.assign(init, { body: createReadableStreamFromReadable(req.pipe(counted)), duplex: "half" });
+    }
+    try {
+      const response = await handleRequest(new Request(`${req.protocol}://${req.get("host")}${req.originalUrl}`, init), {});
+      if (over || res.writableEnded) return;
+      res.statusMessage = response.statusText;
+      res.status(response.status);
+      for (const [key, value] of response.headers.entries()) res.append(key, value);
+      if (response.body) await writeReadableStreamToWritable(response.body, res);
+      else res.end();
+    } catch (error) {
+      if (!over) next(error);
+    }
+  };
 }

@@ -3,6 +3,7 @@
 // running Kanta (local mode by default). Examples:
 //   npm run simulate -- orders/paid --customer 7390000001001 --amount 120.00
 //   npm run simulate -- refunds/create --order 5550000009001 --amount 20.00
+//   npm run simulate -- refunds/create --order 5550000009001 --amount 20.00 --amount-only   (no line items)
 //   npm run simulate -- orders/cancelled --order 5550000009001 --customer 7390000001001 --amount 120.00
 //   npm run simulate -- customers/create --customer 7390000001009 --email new@example.com
 //   npm run simulate -- customers/redact --customer 7390000001009
@@ -20,6 +21,8 @@ const { values, positionals } = parseArgs({
     customer: { type: "string" },
     order: { type: "string" },
     refund: { type: "string" },
+    // A refund of an amount without line items (an order adjustment, as Shopify records it).
+    "amount-only": { type: "boolean", default: false },
     amount: { type: "string", default: "100.00" },
     currency: { type: "string", default: "EUR" },
     email: { type: "string" },
@@ -50,7 +53,7 @@ const TOPICS = [
 
 const topic = positionals[0];
 if (values.help || !topic || !TOPICS.includes(topic)) {
-  console.log(`usage: npm run simulate -- <topic> [--customer ID] [--order ID] [--refund ID] [--amount 120.00]
+  console.log(`usage: npm run simulate -- <topic> [--customer ID] [--order ID] [--refund ID] [--amount 120.00] [--amount-only]
                 [--currency EUR] [--email E] [--referral TOKEN] [--discount-code CODE] [--shop DOMAIN] [--event-id ID] [--updated-at ISO] [--times N] [--url BASE]
 topics: ${TOPICS.join(", ")}`);
   process.exit(topic ? 1 : 0);
@@ -86,7 +89,9 @@ function build(): unknown {
         orderId,
         currency: values.currency,
         createdAt: now,
-        lines: [{ lineItemId: lineId(orderId, 0), quantity: 1, subtotal: values.amount! }],
+        ...(values["amount-only"]
+          ? { lines: [], adjustments: [{ amount: `-${values.amount!}` }], transactions: [{ amount: values.amount! }] }
+          : { lines: [{ lineItemId: lineId(orderId, 0), quantity: 1, subtotal: values.amount! }] }),
       });
     case "customers/create":
     case "customers/update":

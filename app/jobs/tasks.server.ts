@@ -1,5 +1,6 @@
 import type { Db } from "../db.server";
 import { expireInactivePoints } from "../loyalty/ledger/expiry.server";
+import { pruneComplianceExports } from "../loyalty/program/attention.server";
 import { releaseDuePendingPoints } from "../loyalty/orders/orders.server";
 import { reconcileDueShops } from "../loyalty/reconcile/reconcile.server";
 import { getEnv } from "../env.server";
@@ -8,6 +9,7 @@ import { getAdminGraphqlForShop } from "../shopify/admin.server";
 import { appDataJobsEnabled, runAppDataSync } from "./app-data.server";
 import { errorText } from "./backoff";
 import { recoverStalledRedemptions } from "./redemptions-job.server";
+import { pruneReferralVisits } from "../loyalty/referrals/visits.server";
 import { runDueReferralRewards } from "./referral-rewards.server";
 import { runDueTierPasses, tierJobsEnabled, tierPassRequested } from "./tier-review.server";
 import { syncDueTierChanges } from "./tier-sync.server";
@@ -55,10 +57,14 @@ export const PERIODIC_TASKS: readonly PeriodicTask[] = [
   },
   { name: "pending-points-release", everyMs: 60_000, run: (ctx) => releaseDuePendingPoints(ctx.db, { now: ctx.now }) },
   { name: "inbox-prune", everyMs: 60_000, run: (ctx) => pruneInbox(ctx.db, ctx.now) },
+  // Customer data-request exports shown on Home are deleted after their 30 days.
+  { name: "compliance-exports-prune", everyMs: 60 * 60_000, run: (ctx) => pruneComplianceExports(ctx.db, ctx.now) },
   { name: "points-expiry", everyMs: 60_000, run: (ctx) => expireInactivePoints(ctx.db, { now: ctx.now }) },
   { name: "stalled-redemptions", everyMs: 60_000, run: (ctx) => recoverStalledRedemptions(ctx.db, { now: ctx.now }) },
   // Referrals whose waiting period is over, and referrer reward codes due for an attempt.
   { name: "referral-rewards-due", everyMs: 60_000, run: (ctx) => runDueReferralRewards(ctx.db, { now: ctx.now }) },
+  // Referral visits that never became a referral, after 60 days (docs/decisions/0013-abuse-limits.md).
+  { name: "referral-visits-prune", everyMs: 3_600_000, run: (ctx) => pruneReferralVisits(ctx.db, { now: ctx.now }) },
   // Tier reviews for shops whose period ended (or whose tier settings were saved).
   { name: "tier-passes", everyMs: 15_000, background: true, enabled: tierJobsEnabled, requested: tierPassRequested, run: (ctx) => runDueTierPasses(ctx.db, ctx.now) },
   // Customer tags, metafield and Flow trigger of TierChange rows.

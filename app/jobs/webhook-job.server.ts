@@ -107,13 +107,17 @@ export async function retryDeadWebhookEvent(db: Db, id: string): Promise<boolean
   return r.count === 1;
 }
 
-/** Inbox rows are kept this long after processing (to recognise late duplicates), then deleted. */
+/**
+ * Inbox rows are kept this long after processing (to recognise late duplicates), then
+ * deleted. Dead events too: they show on Home to be retried for this long, then go with
+ * the customer data in their payload.
+ */
 export const INBOX_RETENTION_DAYS = 30;
 
 export async function pruneInbox(db: Db, now = new Date()): Promise<number> {
   const before = new Date(now.getTime() - INBOX_RETENTION_DAYS * 86_400_000);
   const r = await db.webhookEvent.deleteMany({
-    where: { status: { in: ["done", "invalid", "ignored"] }, receivedAt: { lt: before } },
+    where: { status: { in: ["done", "invalid", "ignored", "dead"] }, receivedAt: { lt: before } },
   });
   return r.count;
 }

@@ -25,6 +25,8 @@ export interface EmulatedDiscount {
   title: string;
   /** The mutation's input, as Shopify received it (validated against the schema). */
   input: Record<string, unknown>;
+  /** The customers who may use it (`context.customers`), or null for everyone (`context.all`). */
+  customerGids: string[] | null;
   createdAt: Date;
 }
 
@@ -269,6 +271,33 @@ export class AdminEmulator {
     this.failures.set(operationName, { message, times });
   }
 
+  /** Whether a customer (null: a guest) may use a code at checkout: only the customers its context names. */
+  canUseDiscount(shopDomain: string, code: string, customerGid: string | null): boolean {
+    const discount = (this.discountsByShop.get(shopDomain) ?? []).find((d) => d.code.toUpperCase() === code.toUpperCase());
+    if (!discount) return false;
+    return discount.customerGids === null || (customerGid !== null && discount.customerGids.includes(customerGid));
+  }
+
+  private customerByEmail(shop: EmulatedShop, email: string): EmulatedCustomer | null {
+    const wanted = email.trim().toLowerCase();
+    for (const c of this.customersByShop.get(shop.myshopifyDomain)?.values() ?? []) {
+      if (c.email?.toLowerCase() === wanted && !this.deletedCustomers.has(c.id)) return c;
+    }
+    return null;
+  }
+
+  private createCustomer(shop: EmulatedShop, input: Record<string, unknown>) {
+    const email = typeof input.email === "string" ? input.email.trim() : "";
+    if (!email && !input.phone && !input.firstName && !input.lastName) {
+      return { customer: null, userErrors: [{ field: ["email"], message: "A name, phone number or email address must be present" }] };
+    }
+    if (email && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) return { customer: null, userErrors: [{ field: ["email"], message: "Email is invalid" }] };
+    if (email && this.customerByEmail(shop, email)) return { customer: null, userErrors: [{ field: ["email"], message: "Email has already been taken" }] };
+    const customer: EmulatedCustomer = { id: `gid://shopify/Customer/${this.nextId++}`, email: email || null, phone: null, numberOfOrders: 0, addresses: [] };
+    this.addCustomer(shop.myshopifyDomain, customer);
+    return { customer: { id: customer.id, numberOfOrders: "0" }, userErrors: [] };
+  }
+
   /** Discounts created for a shop (tests inspect what Kanta asked Shopify for). */
   discounts(shopDomain: string): EmulatedDiscount[] {
     return [...(this.discountsByShop.get(shopDomain) ?? [])];
@@ -295,9 +324,14 @@ export class AdminEmulator {
     if (value && typeof value.percentage === "number" && (value.percentage <= 0 || value.percentage > 1)) {
       userErrors.push({ field: ["basicCodeDiscount", "customerGets", "value", "percentage"], message: "Value must be between 0.0 and 1.0", code: "VALUE_OUTSIDE_RANGE" });
     }
+    const context = input.context as { customers?: { add?: string[] } } | undefined;
+    const customerGids = context?.customers ? [...(context.customers.add ?? [])] : null;
+    if (customerGids && (customerGids.length === 0 || customerGids.some((gid) => !this.customerExists(gid)))) {
+      userErrors.push({ field: ["basicCodeDiscount", "context", "customers", "add"], message: "Customer does not exist", code: "INVALID" });
+    }
     if (userErrors.length) return { codeDiscountNode: null, userErrors };
     const id = `gid://shopify/DiscountCodeNode/${this.nextId++}`;
-    const discount: EmulatedDiscount = { id, typename, code, title: String(input.title ?? ""), input, createdAt: new Date() };
+    const discount: EmulatedDiscount = { id, typename, code, title: String(input.title ?? ""), input, customerGids, createdAt: new Date() };
     list.push(discount);
     this.discountsByShop.set(shop.myshopifyDomain, list);
     return { codeDiscountNode: this.discountNode(discount), userErrors: [] };
@@ -396,6 +430,16 @@ export class AdminEmulator {
             }),
           };
         }),
+      customerByIdentifier: (args, shop) => {
+        const identifier = args.identifier as { emailAddress?: string; id?: string };
+        const c = identifier.emailAddress
+          ? this.customerByEmail(shop, identifier.emailAddress)
+          : identifier.id && !this.deletedCustomers.has(identifier.id)
+            ? (this.customersByShop.get(shop.myshopifyDomain)?.get(identifier.id) ?? null)
+            : null;
+        return c ? { id: c.id, numberOfOrders: String(c.numberOfOrders) } : null;
+      },
+      customerCreate: (args, shop) => this.createCustomer(shop, args.input as Record<string, unknown>),
       tagsAdd: (args, shop) => this.changeTags(shop, args, true),
       tagsRemove: (args, shop) => this.changeTags(shop, args, false),
       metafieldsSet: (args, shop) => this.setMetafields(shop, args.metafields as Record<string, unknown>[]),

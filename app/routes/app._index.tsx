@@ -40,6 +40,8 @@ import { LedgerReason } from "../components/LedgerReason";
 import { Metric } from "../components/Metric";
 import { Sparkline } from "../components/Sparkline";
 import { showToast } from "../components/showToast";
+import { NeedsAttention } from "../components/NeedsAttention";
+import { getAttention, runAttentionIntent } from "../loyalty/program/attention.server";
 
 export const meta: MetaFunction = () => [{ title: "Home · Kanta" }];
 
@@ -53,6 +55,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     overview,
     themeEditorUrl: themeEditorEmbedUrl(shop, getEnv().SHOPIFY_API_KEY),
     local,
+    attention: await getAttention(shop),
     reconcile: await latestReconcileRunForShop(shop),
   };
 };
@@ -62,8 +65,11 @@ export type HomeActionResult = { ok: boolean; message: string };
 // Launch, pause and resume: expected refusals come back as data and show as a toast.
 export const action = async ({ request }: ActionFunctionArgs): Promise<HomeActionResult> => {
   const { shop } = await requireAdmin(request);
-  const intent = (await request.formData()).get("intent");
+  const form = await request.formData();
+  const intent = form.get("intent");
   try {
+    const attention = await runAttentionIntent(shop, form);
+    if (attention) return attention;
     if (intent === "launch") {
       const { launched } = await launchProgram(shop);
       return { ok: true, message: launched ? "Your program is live" : "Your program is already live" };
@@ -82,7 +88,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<HomeActio
 const STATUS_TONE = { live: "success", draft: "attention", paused: "warning" } as const;
 
 export default function Home() {
-  const { overview, themeEditorUrl, local, reconcile } = useLoaderData<typeof loader>();
+  const { overview, themeEditorUrl, local, attention, reconcile } = useLoaderData<typeof loader>();
   const status = useFetcher<typeof action>();
   useEffect(() => {
     if (status.state === "idle" && status.data) showToast(status.data.message, !status.data.ok);
@@ -187,6 +193,11 @@ export default function Home() {
                 ) : null}
               </BlockStack>
             </Banner>
+          </Layout.Section>
+        ) : null}
+        {attention?.any ? (
+          <Layout.Section>
+            <NeedsAttention attention={attention} timeZone={overview.shop.timezone} />
           </Layout.Section>
         ) : null}
         {overview.setup.show ? (

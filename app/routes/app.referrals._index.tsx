@@ -16,15 +16,16 @@ import {
   Page,
   Select,
   Text,
+  TextField,
   useBreakpoints,
 } from "@shopify/polaris";
-import { useEffect } from "react";
+import { useEffect, useState } from "react";
 import { z } from "zod";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { Metric } from "../components/Metric";
 import { formatMoney } from "../loyalty/ledger/money";
 import { REFERRAL_STATUS_LABELS, isReferralStatus } from "../loyalty/referrals/lifecycle";
-import { decideReferral, listReferrals, type ReferralRowView } from "../loyalty/referrals/admin.server";
+import { decideReferral, listReferrals, saveFriendDailyCap, type ReferralRowView } from "../loyalty/referrals/admin.server";
 import { issueReferrerRewardCodes } from "../jobs/referral-rewards.server";
 import { requireAdmin } from "../shopify/admin.server";
 import { referralGateway } from "../shopify/referral-contacts.server";
@@ -37,16 +38,27 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   return listReferrals(shop, { status: isReferralStatus(status) ? status : undefined, cursor });
 };
 
-export type ReferralActionResult = { ok: true; message: string } | { ok: false; message: string };
+export type ReferralActionResult = { ok: true; message: string } | { ok: false; message: string; field?: "cap" };
 
 // Built on call, not at module level: the browser bundle gets empty .server modules.
 function decisionSchema() {
   return z.object({ intent: z.enum(["approve", "reject"]), id: z.string().min(1).max(100) });
 }
 
+function dailyCapSchema() {
+  return z.object({ intent: z.literal("daily_cap"), cap: z.string().max(20) });
+}
+
 export const action = async ({ request }: ActionFunctionArgs): Promise<ReferralActionResult> => {
   const { shop, staff, graphql } = await requireAdmin(request);
-  const parsed = decisionSchema().safeParse(Object.fromEntries(await request.formData()));
+  const form = Object.fromEntries(await request.formData());
+  // The shop-wide daily cap on friend welcome codes (docs/decisions/0013-abuse-limits.md).
+  const cap = dailyCapSchema().safeParse(form);
+  if (cap.success) {
+    const saved = await saveFriendDailyCap(shop, cap.data.cap);
+    return saved.ok ? { ok: true, message: `Daily limit saved: ${saved.cap.toLocaleString("en")} welcome codes a day` } : { ok: false, message: saved.error, field: "cap" };
+  }
+  const parsed = decisionSchema().safeParse(form);
   if (!parsed.success) return { ok: false, message: "Unknown action" };
   const result = await decideReferral({ shopDomain: shop, referralId: parsed.data.id, decision: parsed.data.intent, staff });
   if (!result.ok) return result;
@@ -73,7 +85,11 @@ const FILTERS = ["", "held", "visited", "friend_rewarded", "pending", "completed
 
 export default function Referrals() {
   const data = useLoaderData<typeof loader>();
-  const { rows, nextCursor, counts, stats, currencyCode, timezone, enabled } = data;
+  const { rows, nextCursor, counts, stats, currencyCode, timezone, enabled, welcomeCodes } = data;
+  const capForm = useFetcher<typeof action>();
+  const [capText, setCapText] = useState(String(welcomeCodes.cap));
+  useEffect(() => setCapText(String(welcomeCodes.cap)), [welcomeCodes.cap]);
+  const capError = capForm.state === "idle" && capForm.data && !capForm.data.ok && capForm.data.field === "cap" ? capForm.data.message : undefined;
   const [searchParams] = useSearchParams();
   const navigate = useNavigate();
   const navigation = useNavigation();
@@ -85,6 +101,10 @@ export default function Referrals() {
     if (decide.state !== "idle" || !decide.data) return;
     shopify.toast.show(decide.data.message, { isError: !decide.data.ok });
   }, [decide.state, decide.data, shopify]);
+  useEffect(() => {
+    if (capForm.state !== "idle" || !capForm.data?.ok) return;
+    shopify.toast.show(capForm.data.message);
+  }, [capForm.state, capForm.data, shopify]);
 
   const status = searchParams.get("status") ?? "";
   const formatAmount = (minor: number) => formatMoney(minor, currencyCode, "en");
@@ -277,6 +297,13 @@ export default function Referrals() {
             <p>They matched a fraud rule. Approve to pay the reward, or reject.</p>
           </Banner>
         ) : null}
+        {welcomeCodes.reached ? (
+          <Banner tone="warning" title="Today's welcome codes have all been given">
+            <p>
+              {`${number.format(welcomeCodes.today)} friends got a welcome code today, your daily limit. Friends who claim one now are asked to come back tomorrow. Raise the limit below if these are real customers.`}
+            </p>
+          </Banner>
+        ) : null}
         <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
           <Metric label="Revenue from referred orders" value={formatAmount(stats.revenueMinor)} help="Completed referrals, before refunds" />
           <Metric label="Completed referrals" value={number.format(stats.completed)} help="Rewards paid" />
@@ -305,6 +332,32 @@ export default function Referrals() {
           ) : (
             table
           )}
+        </Card>
+        <Card>
+          <capForm.Form method="post">
+            <input type="hidden" name="intent" value="daily_cap" />
+            <BlockStack gap="300">
+              <InlineStack align="space-between" blockAlign="center" gap="200">
+                <Text as="h2" variant="headingMd">
+                  Welcome codes today
+                </Text>
+                <Text as="span" numeric variant="headingMd">
+                  {`${number.format(welcomeCodes.today)} / ${number.format(welcomeCodes.cap)}`}
+                </Text>
+              </InlineStack>
+              <Text as="p" tone="subdued">
+                At most this many friends get a welcome code each day, across your store. It stops anyone collecting codes with made-up email addresses.
+              </Text>
+              <InlineStack gap="200" blockAlign="end" wrap={false}>
+                <div style={{ maxWidth: "12rem" }}>
+                  <TextField label="Daily limit" name="cap" type="number" min={1} max={100000} autoComplete="off" value={capText} onChange={setCapText} error={capError} />
+                </div>
+                <Button submit loading={capForm.state !== "idle"}>
+                  Save
+                </Button>
+              </InlineStack>
+            </BlockStack>
+          </capForm.Form>
         </Card>
         <Card>
           <BlockStack gap="300">

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { ActionError, claimAction, type ActionErrorCode } from "../loyalty/earn/claim.server";
-import { RateLimiter } from "../loyalty/storefront/rate-limit";
+import { SharedRateLimiter } from "../http/rate-limit.server";
 import { jsonError, jsonHeaders, requireShopperPost } from "../shopify/proxy.server";
 import { getEnv } from "../env.server";
 
@@ -16,7 +16,7 @@ const body = z.object({
 });
 
 // Claims per customer per minute (KANTA_ACTION_RATE_LIMIT, default 20).
-const limiter = new RateLimiter(() => getEnv().KANTA_ACTION_RATE_LIMIT, 60_000);
+const limiter = new SharedRateLimiter("actions", () => getEnv().KANTA_ACTION_RATE_LIMIT, 60_000);
 
 const STATUS: Record<ActionErrorCode, number> = {
   program_inactive: 409,

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { RateLimiter } from "../loyalty/storefront/rate-limit";
+import { SharedRateLimiter } from "../http/rate-limit.server";
 import { RedeemError, redeemReward } from "../loyalty/rewards/redemptions.server";
 import { createRewardDiscount } from "../shopify/discounts.server";
 import { jsonError, jsonHeaders, requireShopperPost } from "../shopify/proxy.server";
@@ -18,7 +18,7 @@ const body = z.object({
 });
 
 // Redeem attempts per customer per minute (KANTA_REDEEM_RATE_LIMIT, default 10).
-const limiter = new RateLimiter(() => getEnv().KANTA_REDEEM_RATE_LIMIT, 60_000);
+const limiter = new SharedRateLimiter("redeem", () => getEnv().KANTA_REDEEM_RATE_LIMIT, 60_000);
 
 const STATUS: Record<string, number> = {
   not_a_member: 403,

@@ -1,5 +1,5 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { RateLimiter } from "../loyalty/storefront/rate-limit";
+import { SharedRateLimiter } from "../http/rate-limit.server";
 import { resolveReferralVisit } from "../loyalty/referrals/visits.server";
 import { jsonError, jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
 import { getEnv } from "../env.server";
@@ -10,13 +10,13 @@ import { getEnv } from "../env.server";
 // never the referrer's email or last name. 404 when the token is unknown or referrals are off.
 
 // Look-ups per visitor token per minute (KANTA_REFERRAL_RATE_LIMIT, default 30).
-const limiter = new RateLimiter(() => getEnv().KANTA_REFERRAL_RATE_LIMIT, 60_000);
+const limiter = new SharedRateLimiter("referral", () => getEnv().KANTA_REFERRAL_RATE_LIMIT, 60_000);
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, customerGid } = await requireProxyContext(request);
   const url = new URL(request.url);
   const token = url.searchParams.get("token") ?? "";
-  const wait = limiter.hit(`${shop}:${token}`);
+  const wait = await limiter.hit(`${shop}:${token}`);
   if (wait > 0) return jsonError(429, "rate_limited", "Too many attempts. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
   const referral = await resolveReferralVisit({ shopDomain: shop, token, previous: url.searchParams.get("previous"), viewerCustomerGid: customerGid });
   if (!referral) return jsonError(404, "not_found", "This referral link is not valid.");

@@ -1,10 +1,9 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { log } from "../log.server";
-import { RateLimiter } from "../loyalty/storefront/rate-limit";
+import { SharedRateLimiter } from "../http/rate-limit.server";
 import { ReferralError, type ReferralErrorCode } from "../loyalty/referrals/settings.server";
 import { claimFriendOffer } from "../loyalty/referrals/visits.server";
-import { jsonError, jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
+import { jsonError, jsonHeaders, readProxyJson, requireProxyContext } from "../shopify/proxy.server";
 import { referralGateway } from "../shopify/referral-contacts.server";
 import { getEnv } from "../env.server";
 
@@ -20,8 +19,8 @@ const body = z.object({
 
 // Claims per visitor token, and per shop, per minute (KANTA_REFERRAL_CLAIM_RATE_LIMIT,
 // default 10; the shop-wide limit is 30 times that).
-const perVisitor = new RateLimiter(() => getEnv().KANTA_REFERRAL_CLAIM_RATE_LIMIT, 60_000);
-const perShop = new RateLimiter(() => 30 * getEnv().KANTA_REFERRAL_CLAIM_RATE_LIMIT, 60_000);
+const perVisitor = new SharedRateLimiter("claim-visitor", () => getEnv().KANTA_REFERRAL_CLAIM_RATE_LIMIT, 60_000);
+const perShop = new SharedRateLimiter("claim-shop", () => 30 * getEnv().KANTA_REFERRAL_CLAIM_RATE_LIMIT, 60_000);
 
 const STATUS: Record<ReferralErrorCode, number> = {
   not_found: 404,
@@ -31,23 +30,18 @@ const STATUS: Record<ReferralErrorCode, number> = {
   already_claimed: 409,
   existing_customer: 409,
   closed: 409,
+  // The shop-wide daily cap on welcome codes (docs/decisions/0013-abuse-limits.md).
+  daily_cap: 429,
   shopify_failed: 502,
 };
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   if (request.method !== "POST") return jsonError(405, "method_not_allowed", "Use POST.");
   const { shop, customerGid, graphql } = await requireProxyContext(request);
-  let json: unknown;
-  try {
-    json = await request.json();
-  } catch (error) {
-    // The widget's request is malformed: answered 400; nothing on our side to act on.
-    log.debug("referral claim body is not JSON", { shop, error: error instanceof Error ? error.name : typeof error });
-    return jsonError(400, "bad_request", "Body must be JSON.");
-  }
+  const json = await readProxyJson(request, { shop, customerGid });
   const parsed = body.safeParse(json);
   if (!parsed.success) return jsonError(400, "bad_request", parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
-  const wait = Math.max(perVisitor.hit(`${shop}:${parsed.data.token}`), perShop.hit(shop));
+  const wait = Math.max(await perVisitor.hit(`${shop}:${parsed.data.token}`), await perShop.hit(shop));
   if (wait > 0) return jsonError(429, "rate_limited", "Too many attempts. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
   if (!graphql) return jsonError(503, "shop_not_connected", "The store's rewards are not available right now.");
   try {

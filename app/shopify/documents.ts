@@ -99,6 +99,31 @@ export const REFERRAL_CUSTOMER_CONTACTS = /* GraphQL */ `
 `;
 
 /**
+ * A referred friend's welcome code belongs to one Shopify customer: found by email (and
+ * whether they have ordered), or created. docs/decisions/0013-abuse-limits.md
+ */
+export const CUSTOMER_BY_EMAIL = /* GraphQL */ `
+  query KantaCustomerByEmail($email: String!) {
+    customerByIdentifier(identifier: { emailAddress: $email }) {
+      id
+      numberOfOrders
+    }
+  }
+`;
+
+export const CUSTOMER_CREATE = /* GraphQL */ `
+  mutation KantaCustomerCreate($input: CustomerInput!) {
+    customerCreate(input: $input) {
+      customer {
+        id
+        numberOfOrders
+      }
+      userErrors { field message }
+    }
+  }
+`;
+
+/**
  * A member's tier in Shopify: the tier's customer tag on, the other tiers' tags off, and
  * the tier's name in the app's customer metafield ($app:kanta.tier). Three mutations run
  * in order in one request; each is idempotent, so a retry repeats the whole set.
@@ -229,6 +254,8 @@ export const ALL_DOCUMENTS = {
   DISCOUNT_BY_CODE,
   REFERRAL_CUSTOMER_CONTACTS,
   PRODUCTS_WITH_VARIANTS,
+  CUSTOMER_BY_EMAIL,
+  CUSTOMER_CREATE,
   DOCTOR_APP_INSTALLATION,
   DOCTOR_WEBHOOK_SUBSCRIPTIONS,
   DOCTOR_METAFIELD_DEFINITIONS,

@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { isLocalMode } from "../env.server";
 import { log } from "../log.server";
-import type { RateLimiter } from "../loyalty/storefront/rate-limit";
 import { getShopify } from "../shopify.server";
 import { localAdminGraphql } from "./admin.server";
+import { BodyTooLargeError, bodyTooLargeResponse, readLimitedBody } from "../http/body-limit.server";
+import { BODY_LIMITS } from "../../scripts/body-limits.mjs";
 import type { AdminGraphql } from "./graphql";
 
 // App proxy requests: Shopify signs the query string (including logged_in_customer_id)
@@ -47,29 +48,43 @@ export async function requireProxyContext(request: Request): Promise<ProxyContex
 }
 
 /**
+ * A storefront POST's JSON body, at most BODY_LIMITS.proxy bytes (413 beyond, before it is
+ * held); a body that is not JSON is answered 400.
+ */
+export async function readProxyJson(request: Request, where: { shop: string; customerGid: string | null }): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readLimitedBody(request, BODY_LIMITS.proxy);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) throw bodyTooLargeResponse(error.limit);
+    throw error;
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    // The widget's request is malformed: answered 400; nothing on our side to act on.
+    log.debug("proxy body is not JSON", { ...where, error: error instanceof Error ? error.name : typeof error });
+    throw jsonError(400, "bad_request", "Body must be JSON.");
+  }
+}
+
+/**
  * A signed-in shopper's POST through the app proxy: signature checked, a customer required,
  * rate-limited per customer, JSON body validated. Anything else is thrown as a JSON error.
  */
 export async function requireShopperPost<T extends z.ZodType>(
   request: Request,
-  options: { schema: T; limiter: RateLimiter; signInMessage: string },
+  options: { schema: T; limiter: { hit(key: string): Promise<number> | number }; signInMessage: string },
 ): Promise<ProxyContext & { customerGid: string; body: z.infer<T> }> {
   if (request.method !== "POST") throw jsonError(405, "method_not_allowed", "Use POST.");
   const context = await requireProxyContext(request);
   const { shop, customerGid } = context;
   if (!customerGid) throw jsonError(401, "not_signed_in", options.signInMessage);
-  const wait = options.limiter.hit(`${shop}:${customerGid}`);
+  const wait = await options.limiter.hit(`${shop}:${customerGid}`);
   if (wait > 0) {
     throw jsonError(429, "rate_limited", "Too many attempts. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
   }
-  let json: unknown;
-  try {
-    json = await request.json();
-  } catch (error) {
-    // The widget's request is malformed: answered 400; nothing on our side to act on.
-    log.debug("proxy body is not JSON", { shop, customerGid, error: error instanceof Error ? error.name : typeof error });
-    throw jsonError(400, "bad_request", "Body must be JSON.");
-  }
+  const json = await readProxyJson(request, { shop, customerGid });
   const parsed = options.schema.safeParse(json);
   if (!parsed.success) {
     throw jsonError(400, "bad_request", parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));

@@ -5,13 +5,27 @@ import { log } from "../log.server";
 import { metrics } from "../metrics.server";
 import { getShopify } from "../shopify.server";
 import { HANDLED_TOPICS } from "./handlers";
+import { BodyTooLargeError, bodyTooLargeResponse, readLimitedBody } from "../http/body-limit.server";
+import { BODY_LIMITS } from "../../scripts/body-limits.mjs";
 
 // Webhook intake: verify (the library checks the HMAC), store durably in the inbox keyed
 // by (shop, topic, X-Shopify-Event-Id), answer 200, process later from the inbox.
 // https://shopify.dev/docs/apps/build/webhooks/best-practices
 
-export async function receiveWebhook(request: Request): Promise<Response> {
-  const copy = request.clone();
+export async function receiveWebhook(incoming: Request): Promise<Response> {
+  // The body is read once, and refused over the limit before it is held (a forged 150 MB
+  // POST costs us nothing: it is answered 413 before its HMAC is even checked).
+  let rawBody: string;
+  try {
+    rawBody = await readLimitedBody(incoming, BODY_LIMITS.webhook);
+  } catch (error) {
+    if (!(error instanceof BodyTooLargeError)) throw error;
+    log.warn("webhook body too large", { limitBytes: error.limit, shop: incoming.headers.get("x-shopify-shop-domain"), topic: incoming.headers.get("x-shopify-topic") });
+    return bodyTooLargeResponse(error.limit);
+  }
+  // The library verifies the HMAC over the text read above.
+  const request = new Request(incoming.url, { method: incoming.method, headers: incoming.headers, body: incoming.method === "GET" || incoming.method === "HEAD" ? undefined : rawBody });
+  const copy = { headers: incoming.headers };
   let verified: { shop: string; topic: string; webhookId: string; apiVersion: string; triggeredAt?: string };
   let malformed = false;
   try {
@@ -34,7 +48,6 @@ export async function receiveWebhook(request: Request): Promise<Response> {
       apiVersion: copy.headers.get("x-shopify-api-version") ?? "",
     };
   }
-  const rawBody = await copy.text();
   const topic = normaliseTopic(verified.topic);
   const eventId = copy.headers.get("x-shopify-event-id") || verified.webhookId;
   const known = HANDLED_TOPICS.includes(topic);

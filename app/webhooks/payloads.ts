@@ -46,12 +46,26 @@ const refundLineItem = z.object({
   line_item: z.object({ gift_card: z.boolean().nullish(), tip_payment_gateway: z.string().nullish() }).passthrough().nullish(),
 });
 
+// Money refunded beyond the lines: the difference between the calculated and the actual
+// refund (negative = more went back). `kind` is deprecated since 2024-10 (shipping refunds
+// moved to refund_shipping_lines); older payloads still mark shipping as shipping_refund.
+const orderAdjustment = z
+  .object({
+    kind: z.string().nullish(),
+    amount_set: moneySet.nullish(),
+    tax_amount_set: moneySet.nullish(),
+    amount: amount.nullish(),
+    tax_amount: amount.nullish(),
+  })
+  .passthrough();
+
 const refund = z.object({
   id,
   admin_graphql_api_id: gid("Refund").nullish(),
   order_id: id,
   created_at: date,
   refund_line_items: z.array(refundLineItem).default([]),
+  order_adjustments: z.array(orderAdjustment).nullish(),
 });
 
 // Addresses and contact details are read only for the referral fraud rules (same address
@@ -158,7 +172,24 @@ function mapRefund(r: z.infer<typeof refund>, currency: string): RefundSnapshot 
     orderGid: `gid://shopify/Order/${r.order_id}`,
     createdAt: r.created_at,
     lines,
+    adjustmentMinor: refundAdjustmentMinor(r.order_adjustments ?? [], currency),
   };
+}
+
+/**
+ * Money refunded beyond the lines, tax included, as a positive amount: the adjustments that
+ * are not shipping refunds, sign flipped. Shipping earns nothing, so refunding it takes
+ * nothing (docs/decisions/0015-refunds-without-line-items.md).
+ */
+function refundAdjustmentMinor(adjustments: readonly z.infer<typeof orderAdjustment>[], currency: string): number {
+  let total = 0;
+  for (const a of adjustments) {
+    if (a.kind === "shipping_refund") continue;
+    const value = (set: z.infer<typeof moneySet> | null | undefined, plain: string | number | null | undefined) =>
+      set ? minor(set, currency) : plain === null || plain === undefined ? 0 : minor({ shop_money: { amount: plain, currency_code: currency } }, currency);
+    total += value(a.amount_set, a.amount) + value(a.tax_amount_set, a.tax_amount);
+  }
+  return total === 0 ? 0 : -total;
 }
 
 /** An order snapshot with what the referral program reads from the same payload. */
@@ -207,6 +238,7 @@ export function toOrderSnapshot(payload: unknown): OrderSnapshotWithReferral {
     lines,
     refunds: (o.refunds ?? []).map((r) => mapRefund(r, currency)),
     discountCodes: (o.discount_codes ?? []).map((d) => d.code),
+    totalMinor: minor(o.total_price_set, currency),
     referral: referralFacts(o),
   };
 }
@@ -214,8 +246,11 @@ export function toOrderSnapshot(payload: unknown): OrderSnapshotWithReferral {
 /** refunds/create carries no currency of its own: amounts are in the order's shop money. */
 export function toRefundSnapshot(payload: unknown): RefundSnapshot {
   const r = parse(refund, payload, "refund");
-  const currency =
-    r.refund_line_items[0]?.subtotal_set.shop_money.currency_code.toUpperCase() ?? "USD";
+  const currency = (
+    r.refund_line_items[0]?.subtotal_set.shop_money.currency_code ??
+    r.order_adjustments?.find((a) => a.amount_set)?.amount_set?.shop_money.currency_code ??
+    "USD"
+  ).toUpperCase();
   return mapRefund(r, currency);
 }
 

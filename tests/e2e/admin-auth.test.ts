@@ -32,6 +32,7 @@ const PAGES = [
   ["routes/app.referrals._index", "/app/referrals"],
   ["routes/app.referrals.settings", "/app/referrals/settings"],
   ["routes/app.settings", "/app/settings"],
+  ["routes/app.data-requests.$id", "/app/data-requests/x"],
 ] as const;
 
 /** A session token as App Bridge sends it: HS256, signed with the app's secret. */

@@ -81,7 +81,7 @@ beforeAll(async () => {
   for (const file of ["package.json", "package-lock.json", ".npmrc", "shopify.app.toml"]) cpSync(path.join(root, file), path.join(dir, file));
   for (const file of ["schema.prisma", "prisma.config.ts", "migrations"]) cpSync(path.join(root, "prisma", file), path.join(dir, "prisma", file), { recursive: true });
   cpSync(path.join(root, "prisma", "postgres", "migrations"), path.join(dir, "prisma", "postgres", "migrations"), { recursive: true });
-  for (const file of ["start.mjs", "serve.mjs", "build-info.mjs", "migrate.mjs", "prisma-offline.mjs"]) {
+  for (const file of ["start.mjs", "serve.mjs", "body-limits.mjs", "build-info.mjs", "migrate.mjs", "prisma-offline.mjs"]) {
     cpSync(path.join(root, "scripts", file), path.join(dir, "scripts", file));
   }
   cpSync(path.join(root, "public", "favicon.svg"), path.join(dir, "public", "favicon.svg"));

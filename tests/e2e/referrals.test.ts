@@ -115,7 +115,7 @@ describe("referrals in the storefront", () => {
     expect(friendCode).toMatch(/^FRIEND-\w{4}-\w{4}$/);
     expect(decodeURIComponent((await card.getByRole("link", { name: "Apply to cart" }).getAttribute("href"))!)).toBe(`/discount/${friendCode}?redirect=/cart`);
     const discounts = (await (await fetch(`${kanta.base}/local/emulator`)).json()).discounts as { code: string; input: Record<string, unknown> }[];
-    expect(discounts.find((d) => d.code === friendCode)?.input).toMatchObject({ usageLimit: 1, appliesOncePerCustomer: true, context: { all: "ALL" }, customerGets: { value: { percentage: 0.1 } } });
+    expect(discounts.find((d) => d.code === friendCode)?.input).toMatchObject({ usageLimit: 1, appliesOncePerCustomer: true, context: { customers: { add: [expect.stringMatching(/^gid:\/\/shopify\/Customer\/\d+$/)] } }, customerGets: { value: { percentage: 0.1 } } });
     expect(await axeSerious(page, ".kanta-friend")).toEqual([]);
     await card.getByRole("button", { name: "Close" }).click();
     await card.waitFor({ state: "hidden" });

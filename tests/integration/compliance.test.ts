@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { getJobRunner } from "../../app/jobs/queue.server";
+import { getProgramOverview } from "../../app/loyalty/program/overview.server";
 import { createTestShop, useTestDatabase } from "../db";
 import { customerPayload, documentedExample, orderPayload } from "../fixtures/payloads";
 import { sendWebhook, useTestServer } from "../http";
@@ -43,6 +44,70 @@ describe("compliance webhooks", () => {
     expect(member).toMatchObject({ email: null, firstName: null, lastName: null, status: "redacted", points: 142 });
     const inbox = await db().webhookEvent.findMany({ where: { shopDomain: shop.domain } });
     expect(inbox.every((e) => e.status === "done" && e.payload === "")).toBe(true);
+  });
+
+  it("customers/redact scrubs staff reasons and what the shopper told from the ledger and tier history, and deletes their exports", async () => {
+    const shop = await shopWithMember("6010");
+    const member = await db().member.findFirstOrThrow({ where: { shopId: shop.id } });
+    const other = await db().member.create({ data: { shopId: shop.id, customerGid: "gid://shopify/Customer/6011", email: "other@example.com" } });
+    const row = (memberId: string, kind: string, note: string, key: string) => ({ shopId: shop.id, memberId, delta: 5, kind, note, idempotencyKey: key });
+    await db().ledgerEntry.createMany({
+      data: [
+        row(member.id, "manual_adjustment", "Aino complained about the late parcel to Oulu", "manual:6010"),
+        row(member.id, "action_bonus", "Birthday bonus (03-14)", "action:6010:birthday"),
+        row(member.id, "action_bonus", "Follow us on Instagram", "action:6010:follow"),
+        row(other.id, "manual_adjustment", "Goodwill for the other customer", "manual:6011"),
+      ],
+    });
+    await db().member.update({ where: { id: member.id }, data: { points: { increment: 15 } } });
+    await db().member.update({ where: { id: other.id }, data: { points: { increment: 5 } } });
+    await db().tierChange.create({ data: { shopId: shop.id, memberId: member.id, customerGid: member.customerGid, reason: "manual", toTier: "Gold", actor: "staff:ann@shop.example", note: "Aino is the owner's cousin", syncStatus: "done" } });
+    await sendWebhook(testServer().url, "customers/data_request", shop.domain, { ...complianceBody("customers/data_request", shop.domain, "6010"), data_request: { id: 77 } });
+    await settle();
+    expect(await db().complianceExport.count({ where: { shopDomain: shop.domain } })).toBe(1);
+
+    await sendWebhook(testServer().url, "customers/redact", shop.domain, complianceBody("customers/redact", shop.domain, "6010"));
+    await settle();
+    const notes = await db().ledgerEntry.findMany({ where: { shopId: shop.id, memberId: member.id }, orderBy: { idempotencyKey: "asc" }, select: { kind: true, note: true, delta: true } });
+    expect(notes.filter((n) => n.kind === "manual_adjustment" || n.kind === "action_bonus")).toEqual([
+      { kind: "action_bonus", note: "Birthday bonus", delta: 5 },
+      { kind: "action_bonus", note: "Follow us on Instagram", delta: 5 },
+      { kind: "manual_adjustment", note: null, delta: 5 },
+    ]);
+    expect(notes.some((n) => (n.note ?? "").includes("Aino") || (n.note ?? "").includes("03-14"))).toBe(false);
+    expect(await db().tierChange.findFirstOrThrow({ where: { memberId: member.id } })).toMatchObject({ note: null, toTier: "Gold" });
+    expect(await db().ledgerEntry.findFirstOrThrow({ where: { memberId: other.id } })).toMatchObject({ note: "Goodwill for the other customer" });
+    expect(await db().complianceExport.count({ where: { shopDomain: shop.domain } })).toBe(0);
+    expect(await db().member.findUniqueOrThrow({ where: { id: member.id } })).toMatchObject({ status: "redacted", points: 142 + 15 });
+  });
+
+  it("never brings a redacted member back: a later customers/update or order writes no name or email", async () => {
+    const shop = await shopWithMember("6012");
+    await sendWebhook(testServer().url, "customers/redact", shop.domain, complianceBody("customers/redact", shop.domain, "6012"));
+    await settle();
+    await sendWebhook(testServer().url, "customers/update", shop.domain, customerPayload({ id: "6012", email: "aino@example.com", firstName: "Aino", lastName: "Virtanen", updatedAt: "2030-01-01T00:00:00Z" }));
+    await sendWebhook(testServer().url, "orders/paid", shop.domain, orderPayload({ id: "60129", customerId: "6012", lines: [{ price: "42.00" }], updatedAt: "2026-11-21T10:00:00Z" }));
+    await sendWebhook(testServer().url, "orders/paid", shop.domain, orderPayload({ id: "601299", customerId: "6012", lines: [{ price: "10.00" }], updatedAt: "2026-11-21T10:00:00Z" }));
+    await settle();
+    const members = await db().member.findMany({ where: { shopId: shop.id } });
+    expect(members).toHaveLength(1);
+    expect(members[0]).toMatchObject({ email: null, firstName: null, lastName: null, tags: "", status: "redacted", points: 142 });
+  });
+
+  it("customers/redact for a customer Kanta never saw leaves an anonymous redacted row that later events cannot fill", async () => {
+    const shop = await createTestShop(db());
+    await sendWebhook(testServer().url, "customers/redact", shop.domain, complianceBody("customers/redact", shop.domain, "6013"));
+    await sendWebhook(testServer().url, "customers/redact", shop.domain, complianceBody("customers/redact", shop.domain, "6013"));
+    await settle();
+    await sendWebhook(testServer().url, "customers/create", shop.domain, customerPayload({ id: "6013", email: "late@example.com", firstName: "Late" }));
+    await sendWebhook(testServer().url, "orders/paid", shop.domain, orderPayload({ id: "60139", customerId: "6013", lines: [{ price: "42.00" }], updatedAt: "2026-11-21T10:00:00Z" }));
+    await settle();
+    const members = await db().member.findMany({ where: { shopId: shop.id } });
+    expect(members).toHaveLength(1);
+    expect(members[0]).toMatchObject({ customerGid: "gid://shopify/Customer/6013", email: null, firstName: null, status: "redacted", points: 0 });
+    expect(await db().ledgerEntry.count({ where: { shopId: shop.id } })).toBe(0);
+    // Not a member on Home: neither counted nor "joined".
+    expect(await getProgramOverview(shop.domain, db())).toMatchObject({ members: 0, last30: { membersJoined: 0 } });
   });
 
   it("customers/redact forgets a referred friend's email and customer id, keeping the referral", async () => {

@@ -127,9 +127,11 @@ describe("the periodic tasks", () => {
       "webhook-events-due",
       "pending-points-release",
       "inbox-prune",
+      "compliance-exports-prune",
       "points-expiry",
       "stalled-redemptions",
       "referral-rewards-due",
+      "referral-visits-prune",
       "tier-passes",
       "tier-sync",
       "app-data-sync",
@@ -178,9 +180,11 @@ describe("the periodic tasks", () => {
       "webhook-events-due",
       "pending-points-release",
       "inbox-prune",
+      "compliance-exports-prune",
       "points-expiry",
       "stalled-redemptions",
       "referral-rewards-due",
+      "referral-visits-prune",
     ]);
     expect(ran(bullReports)).toEqual(ran(inProcessReports));
     const off = (report: SweepReport) => report.tasks.filter((t) => t.outcome === "off").map((t) => t.name);

@@ -249,7 +249,8 @@ describe("the friend's welcome code", () => {
       input: {
         usageLimit: 1,
         appliesOncePerCustomer: true,
-        context: { all: "ALL" },
+        // Only the Shopify customer with the friend's email can use it (docs/decisions/0013-abuse-limits.md).
+        context: { customers: { add: [expect.stringMatching(/^gid:\/\/shopify\/Customer\/\d+$/)] } },
         minimumRequirement: { subtotal: { greaterThanOrEqualToSubtotal: "40.00" } },
         customerGets: { value: { discountAmount: { amount: "10.00", appliesOnEachItem: false } }, items: { all: true } },
       },
@@ -359,7 +360,8 @@ describe("the referrer's reward", () => {
     const { body } = await claim(s, token!, "friend.six@example.com");
     const orderId = uniqueId(5_300_000_000);
     await deliver(s, [{ topic: "orders/paid", payload: friendOrder({ id: orderId, customerId: null, code: body.code.toLowerCase(), email: "friend.six@example.com" }) }]);
-    expect(await referralOf(s, token!)).toMatchObject({ status: "completed", orderGid: `gid://shopify/Order/${orderId}`, friendCustomerGid: null });
+    // The friend's Shopify customer was made at the claim (the code is theirs); the order still came as a guest's.
+    expect(await referralOf(s, token!)).toMatchObject({ status: "completed", orderGid: `gid://shopify/Order/${orderId}`, friendCustomerGid: expect.stringMatching(/^gid:\/\/shopify\/Customer\/\d+$/) });
     expect(await referralEntries(s)).toHaveLength(1);
   });
 
@@ -416,6 +418,68 @@ describe("the referrer's reward", () => {
     expect(await verifyLedger(db(), s.shop.id)).toEqual([]);
   });
 
+  it("with no waiting period, takes the reward back once when the paid friend's order is cancelled or refunded in full", async () => {
+    const s = await setup({ pendingDays: 0 });
+    const cancelledVisit = await visit(s);
+    const refundedVisit = await visit(s);
+    const keptVisit = await visit(s);
+    const at = new Date(Date.now() - 120_000);
+    const cancelledId = uniqueId(5_600_000_000);
+    const refundedId = uniqueId(5_600_000_000);
+    const keptId = uniqueId(5_600_000_000);
+    const customerId = uniqueId(7_200_000_000);
+    const paid = friendOrder({ id: cancelledId, customerId, token: cancelledVisit.token!, email: "undo@example.com", at });
+    await deliver(s, [
+      { topic: "orders/paid", payload: paid },
+      { topic: "orders/paid", payload: friendOrder({ id: refundedId, token: refundedVisit.token!, email: "undo.two@example.com", at }) },
+      { topic: "orders/paid", payload: friendOrder({ id: keptId, token: keptVisit.token!, email: "kept.three@example.com", at }) },
+    ]);
+    expect((await referralEntries(s)).map((e) => e.delta)).toEqual([500, 500, 500]);
+
+    const cancelled = friendOrder({ id: cancelledId, customerId, token: cancelledVisit.token!, email: "undo@example.com", at, updatedAt: new Date(at.getTime() + 60_000), cancelled: true });
+    const fullRefund = refundPayload({ id: uniqueId(6_100_000_000), orderId: refundedId, lines: [{ lineItemId: lineId(refundedId, 0), quantity: 1, subtotal: "80.00" }] });
+    await deliver(s, [
+      { topic: "orders/cancelled", payload: cancelled },
+      { topic: "orders/cancelled", payload: cancelled },
+      { topic: "refunds/create", payload: fullRefund },
+      { topic: "refunds/create", payload: fullRefund },
+      { topic: "orders/paid", payload: paid }, // stale: changes nothing
+    ]);
+    const c = await referralOf(s, cancelledVisit.token!);
+    const r = await referralOf(s, refundedVisit.token!);
+    expect(c.status).toBe("cancelled");
+    expect(c.rewardedAt).not.toBeNull(); // it was paid once
+    expect(r.status).toBe("cancelled");
+    expect((await referralOf(s, keptVisit.token!)).status).toBe("completed");
+    const reversals = (await referralEntries(s)).filter((e) => e.delta < 0);
+    expect(reversals.map((e) => [e.delta, e.idempotencyKey]).sort()).toEqual([[-500, `referral:${c.id}:reversed`], [-500, `referral:${r.id}:reversed`]].sort());
+    expect(reversals[0]!.note).toMatch(/^Referral reversed: friend's order #\d+ cancelled or refunded$/);
+    // The sweep changes nothing more.
+    await runDueReferralRewards(db(), { now: new Date(Date.now() + 30 * DAY), gatewayFor: referralGatewayForShop });
+    expect(await referralEntries(s)).toHaveLength(5);
+    const member = await db().member.findUniqueOrThrow({ where: { id: s.referrerId } });
+    expect(member.points).toBe(100 + 500); // sign-up bonus + the one kept referral
+    expect(await verifyLedger(db(), s.shop.id)).toEqual([]);
+  });
+
+  it("takes the reward back even when the referrer already spent it: the balance goes negative, as with orders", async () => {
+    const s = await setup({ pendingDays: 0 });
+    const { token } = await visit(s);
+    const orderId = uniqueId(5_700_000_000);
+    const customerId = uniqueId(7_200_000_000);
+    const at = new Date(Date.now() - 120_000);
+    await deliver(s, [{ topic: "orders/paid", payload: friendOrder({ id: orderId, customerId, token: token!, email: "spent@example.com", at }) }]);
+    // The referrer spends everything (600) by a staff adjustment standing in for a redemption.
+    await db().$transaction(async (tx) => {
+      const { appendLedgerEntry } = await import("../../app/loyalty/ledger/append.server");
+      await appendLedgerEntry(tx, { shopId: s.shop.id, memberId: s.referrerId, delta: -600, kind: "redeemed", idempotencyKey: `spent:${orderId}` });
+    });
+    await deliver(s, [{ topic: "orders/cancelled", payload: friendOrder({ id: orderId, customerId, token: token!, email: "spent@example.com", at, updatedAt: new Date(at.getTime() + 60_000), cancelled: true }) }]);
+    const member = await db().member.findUniqueOrThrow({ where: { id: s.referrerId } });
+    expect(member.points).toBe(-500);
+    expect(await verifyLedger(db(), s.shop.id)).toEqual([]);
+  });
+
   it("can pay the referrer a discount code instead of points", async () => {
     const s = await setup({ settings: { referrer: { type: "percent_off", points: null, percentOff: 20, valueMinor: null, minOrderMinor: null, expiryDays: 60 } } });
     const { token } = await visit(s);
@@ -445,6 +509,24 @@ describe("the referrer's reward", () => {
     const redemption = await db().redemption.findUniqueOrThrow({ where: { shopId_requestId: { shopId: s.shop.id, requestId } } });
     expect(redemption).toMatchObject({ status: "issued", attempts: 2, error: null });
     expect((await getEmulator()).discounts(s.shop.domain).filter((d) => d.code === redemption.code)).toHaveLength(1);
+  });
+
+  it("does not create a referrer code Shopify has not created yet once the friend's order is cancelled", async () => {
+    const s = await setup({ settings: { referrer: { type: "amount_off", points: null, percentOff: null, valueMinor: 500, minOrderMinor: null, expiryDays: null } } });
+    const { token } = await visit(s);
+    (await getEmulator()).failNext("KantaDiscountCodeBasicCreate", "Internal error");
+    const orderId = uniqueId(5_660_000_000);
+    const customerId = uniqueId(7_200_000_000);
+    const at = new Date(Date.now() - 120_000);
+    await deliver(s, [{ topic: "orders/paid", payload: friendOrder({ id: orderId, customerId, token: token!, email: "friend.ten@example.com", at }) }]);
+    const referral = await referralOf(s, token!);
+    expect(referral.status).toBe("completed");
+    await deliver(s, [{ topic: "orders/cancelled", payload: friendOrder({ id: orderId, customerId, token: token!, email: "friend.ten@example.com", at, updatedAt: new Date(at.getTime() + 60_000), cancelled: true }) }]);
+    expect((await referralOf(s, token!)).status).toBe("cancelled");
+    expect(await runDueReferralRewards(db(), { now: new Date(Date.now() + 2_000), gatewayFor: referralGatewayForShop })).toMatchObject({ issued: 0 });
+    const redemption = await db().redemption.findUniqueOrThrow({ where: { shopId_requestId: { shopId: s.shop.id, requestId: `referral:${referral.id}` } } });
+    expect(redemption).toMatchObject({ status: "failed", error: "the friend's order was cancelled or refunded before the code was created" });
+    expect((await getEmulator()).discounts(s.shop.domain).filter((d) => d.code === redemption.code)).toHaveLength(0);
   });
 });
 

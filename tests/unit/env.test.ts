@@ -87,6 +87,7 @@ describe("environment", () => {
       KANTA_REFERRAL_RATE_LIMIT: 30,
       KANTA_REFERRAL_VISIT_RATE_LIMIT: 300,
       KANTA_REFERRAL_CLAIM_RATE_LIMIT: 10,
+      KANTA_CUSTOMER_RATE_LIMIT: 60,
     });
     process.env.NODE_ENV = "production";
     expect(getEnv()).toMatchObject({ KANTA_TIER_JOBS: "1", KANTA_APP_DATA_JOBS: "1", KANTA_LOG_LEVEL: "info" });

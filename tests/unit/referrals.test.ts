@@ -142,13 +142,16 @@ describe("the life cycle", () => {
     expect(orderQualifies({ paid: true, cancelled: false, netMinor: 0 })).toBe(false);
   });
 
-  it("pending completes after its waiting period, cancels when its order stops qualifying; held waits; others are final", () => {
+  it("pending completes after its waiting period, cancels when its order stops qualifying; held waits; completed reverses; others are final", () => {
     expect(computeReferralStep({ status: "pending", rewardAvailableAt: later }, true, now)).toBe("none");
     expect(computeReferralStep({ status: "pending", rewardAvailableAt: later }, true, later)).toBe("complete");
     expect(computeReferralStep({ status: "pending", rewardAvailableAt: later }, false, now)).toBe("cancel");
     expect(computeReferralStep({ status: "held", rewardAvailableAt: now }, true, later)).toBe("none");
     expect(computeReferralStep({ status: "held", rewardAvailableAt: now }, false, later)).toBe("cancel");
-    for (const status of ["completed", "rejected", "cancelled", "visited", "friend_rewarded"]) {
+    // Paid, then the friend's order was cancelled or refunded in full: the reward is taken back (0016).
+    expect(computeReferralStep({ status: "completed", rewardAvailableAt: now }, false, later)).toBe("reverse");
+    expect(computeReferralStep({ status: "completed", rewardAvailableAt: now }, true, later)).toBe("none");
+    for (const status of ["rejected", "cancelled", "visited", "friend_rewarded"]) {
       expect(computeReferralStep({ status, rewardAvailableAt: now }, false, later)).toBe("none");
     }
   });

@@ -1,4 +1,4 @@
-import type { Db } from "../../db.server";
+import type { Db, Tx } from "../../db.server";
 import { normaliseEmail } from "./contact";
 import { inTransaction } from "../tx.server";
 
@@ -80,6 +80,22 @@ export async function eraseCustomer(db: Db, request: CustomerRequest) {
       where: { shopId: shop.id, customerGid: request.customerGid },
       data: { email: null, firstName: null, lastName: null, tags: "", locale: null, status: "redacted" },
     });
+    let memberId: string | null = null;
+    if (erased.count === 0) {
+      // Unknown to Kanta (yet): an anonymous redacted row, so a late event about the customer
+      // (an order, customers/update) never enrols them with their data.
+      const stub = await tx.member.upsert({
+        where: { shopId_customerGid: { shopId: shop.id, customerGid: request.customerGid } },
+        create: { shopId: shop.id, customerGid: request.customerGid, status: "redacted" },
+        update: {},
+        select: { id: true },
+      });
+      memberId = stub.id;
+    } else {
+      const member = await tx.member.findUniqueOrThrow({ where: { shopId_customerGid: { shopId: shop.id, customerGid: request.customerGid } }, select: { id: true } });
+      memberId = member.id;
+    }
+    const scrubbedNotes = await scrubMemberNotes(tx, shop.id, memberId);
     await tx.complianceExport.deleteMany({
       where: { shopDomain: request.shopDomain, customerGid: request.customerGid },
     });
@@ -104,8 +120,34 @@ export async function eraseCustomer(db: Db, request: CustomerRequest) {
       },
       data: { payload: "", status: "invalid", lastError: "payload erased by customers/redact" },
     });
-    return { erased: erased.count, inboxScrubbed: scrubbed.count };
+    return { erased: erased.count, notesScrubbed: scrubbedNotes, inboxScrubbed: scrubbed.count };
   });
+}
+
+/**
+ * Free text about the person in their ledger and tier history: staff reasons for manual
+ * adjustments and tier changes (they may name the person or their circumstances) are
+ * dropped; claim notes lose what the shopper told (the birthday in "Birthday bonus (03-14)").
+ * Kinds, amounts, dates and order references stay: they are the merchant's accounting.
+ */
+async function scrubMemberNotes(tx: Tx, shopId: string, memberId: string): Promise<number> {
+  const manual = await tx.ledgerEntry.updateMany({ where: { shopId, memberId, kind: "manual_adjustment", note: { not: null } }, data: { note: null } });
+  const claims = await tx.ledgerEntry.findMany({ where: { shopId, memberId, kind: "action_bonus", note: { not: null } }, select: { id: true, note: true } });
+  let changed = manual.count;
+  for (const claim of claims) {
+    const note = scrubClaimNote(claim.note!);
+    if (note === claim.note) continue;
+    await tx.ledgerEntry.update({ where: { id: claim.id }, data: { note } });
+    changed++;
+  }
+  changed += (await tx.tierChange.updateMany({ where: { shopId, memberId, note: { not: null } }, data: { note: null } })).count;
+  return changed;
+}
+
+/** "Birthday bonus (03-14)" → "Birthday bonus": the rule's name stays, what the shopper told goes. */
+export function scrubClaimNote(note: string): string | null {
+  const scrubbed = note.replace(/\s*\([^()]*\)\s*$/, "").trim();
+  return scrubbed === "" ? null : scrubbed;
 }
 
 /** shop/redact (48 hours after uninstall): delete everything Kanta holds for the shop. */

@@ -68,6 +68,9 @@ export async function enrollMember(
 type MemberRow = Awaited<ReturnType<Tx["member"]["findUniqueOrThrow"]>>;
 
 async function applyCustomerFacts(tx: Tx, member: MemberRow, customer: CustomerFacts, excludedTags: string): Promise<MemberRow> {
+  // Erased by customers/redact: nothing Shopify sends later writes the person back (a late
+  // customers/update, an order with the customer's name). The row stays anonymous.
+  if (member.status === "redacted") return member;
   const incoming = customer.updatedAt ?? null;
   if (incoming && member.customerUpdatedAt && incoming < member.customerUpdatedAt) return member;
   const data: Record<string, unknown> = {};

@@ -3,6 +3,9 @@
 // Eligible spend = the order's line items after discounts, in shop money, excluding gift
 // cards, shipping, taxes (also when prices include tax), duties and tips; minus items
 // removed by order edits; minus every refund. Points = floor(eligible × rate × multiplier).
+// A refund without line items (an amount-only refund, to the card or to store credit)
+// takes the eligible items' share of it: eligible × refunded / order total; a shipping
+// refund takes nothing (docs/decisions/0015-refunds-without-line-items.md).
 // Terms are fixed when an order first earns, so refunds reverse at the rate that earned.
 // docs/decisions/0003-order-points-converge.md
 
@@ -36,6 +39,12 @@ export interface RefundSnapshot {
   refundGid: string;
   orderGid: string;
   lines: RefundLine[];
+  /**
+   * Money refunded beyond the lines, tax included (Shopify's `order_adjustments` that are
+   * not shipping refunds, sign flipped: an adjustment of -10.00 is 1000 here). Negative
+   * when less than the lines' amount went back. Shipping refunds are not in it. Default 0.
+   */
+  adjustmentMinor?: number;
   createdAt: Date;
 }
 
@@ -53,6 +62,8 @@ export interface OrderSnapshot {
   lines: OrderLine[];
   refunds: RefundSnapshot[];
   discountCodes: string[];
+  /** What the customer paid (Shopify `total_price_set`, shop money); 0 when unknown. */
+  totalMinor?: number;
 }
 
 
@@ -113,20 +124,53 @@ export function refundedQuantities(refunds: readonly RefundSnapshot[]): Map<stri
   return quantities;
 }
 
+/**
+ * The eligible amount that refunds without line items take back: the eligible items' share
+ * of the money refunded beyond the lines, eligible × adjustment / order total, rounded
+ * towards zero. Nothing while the order's total is unknown (a refund that arrived before its
+ * order: the order's own event settles it). Negative when less than the lines' amount went
+ * back (the customer kept paying for part of what the lines took).
+ */
+export function computeAdjustmentRefundMinor(input: { grossMinor: number; orderTotalMinor: number; adjustmentMinor: number }): number {
+  if (input.orderTotalMinor <= 0 || input.adjustmentMinor === 0 || input.grossMinor <= 0) return 0;
+  const share = Math.trunc((input.grossMinor * input.adjustmentMinor) / input.orderTotalMinor);
+  return Math.max(-input.grossMinor, Math.min(input.grossMinor, share));
+}
+
+/** Money refunded beyond the lines by a set of refunds (their adjustments added up). */
+export function sumRefundAdjustments(refunds: readonly Pick<RefundSnapshot, "adjustmentMinor">[]): number {
+  return refunds.reduce((sum, r) => sum + (r.adjustmentMinor ?? 0), 0);
+}
+
 export interface OrderTargetInput {
   paid: boolean;
   cancelled: boolean;
   grossMinor: number;
   editRemovedMinor: number;
   refundedMinor: number;
+  /** What the customer paid (0 = unknown: adjustments take nothing yet). */
+  orderTotalMinor?: number;
+  /** Money refunded beyond the lines, all refunds added up (RefundSnapshot.adjustmentMinor). */
+  refundAdjustmentMinor?: number;
   rate: EarnRate;
   multiplierPermille: number;
+}
+
+/** What the customer finally paid for the eligible items: after edits, line refunds and the share of amount-only refunds. */
+export function computeNetEligibleMinor(input: Omit<OrderTargetInput, "paid" | "cancelled" | "rate" | "multiplierPermille">): number {
+  const adjustment = computeAdjustmentRefundMinor({
+    grossMinor: input.grossMinor,
+    orderTotalMinor: input.orderTotalMinor ?? 0,
+    adjustmentMinor: input.refundAdjustmentMinor ?? 0,
+  });
+  const kept = input.grossMinor - input.editRemovedMinor;
+  return Math.max(0, Math.min(kept, kept - input.refundedMinor - adjustment));
 }
 
 /** Net eligible spend and the points an order should have earned in its current state. */
 export function computeOrderTarget(input: OrderTargetInput): { eligibleMinor: number; points: number } {
   if (!input.paid || input.cancelled) return { eligibleMinor: 0, points: 0 };
-  const eligibleMinor = Math.max(0, input.grossMinor - input.editRemovedMinor - input.refundedMinor);
+  const eligibleMinor = computeNetEligibleMinor(input);
   return { eligibleMinor, points: computePurchasePoints(eligibleMinor, input.rate, input.multiplierPermille) };
 }
 
@@ -134,6 +178,8 @@ export function computeOrderTarget(input: OrderTargetInput): { eligibleMinor: nu
 export interface StoredRefund {
   subtotalMinor: bigint | number;
   taxMinor: bigint | number;
+  /** Money refunded beyond the lines (RefundSnapshot.adjustmentMinor). */
+  adjustmentMinor: bigint | number;
 }
 
 /** What Kanta stores of an order (an OrderRecord row): its newest state and fixed earning terms. */
@@ -144,6 +190,8 @@ export interface StoredOrder {
   taxesIncluded: boolean;
   grossMinor: bigint | number;
   editRemovedMinor: bigint | number;
+  /** What the customer paid (0 = unknown). */
+  orderTotalMinor: bigint | number;
   earnPoints: number | null;
   earnSpendMinor: bigint | number | null;
   multiplierPermille: number | null;
@@ -152,6 +200,14 @@ export interface StoredOrder {
 /** Eligible amount the stored refunds of an order take back. */
 export function computeStoredRefundedMinor(refunds: readonly StoredRefund[], taxesIncluded: boolean): number {
   return refunds.reduce((sum, r) => sum + Math.max(0, Number(r.subtotalMinor) - (taxesIncluded ? Number(r.taxMinor) : 0)), 0);
+}
+
+/** The stored refunds as the order's target takes them: by their lines, and their adjustments added up. */
+export function computeStoredRefundTotals(refunds: readonly StoredRefund[], taxesIncluded: boolean): { refundedMinor: number; refundAdjustmentMinor: number } {
+  return {
+    refundedMinor: computeStoredRefundedMinor(refunds, taxesIncluded),
+    refundAdjustmentMinor: refunds.reduce((sum, r) => sum + Number(r.adjustmentMinor), 0),
+  };
 }
 
 /**
@@ -166,7 +222,8 @@ export function computeStoredOrderTarget(order: StoredOrder, refunds: readonly S
     cancelled: order.cancelled,
     grossMinor: Number(order.grossMinor),
     editRemovedMinor: Number(order.editRemovedMinor),
-    refundedMinor: computeStoredRefundedMinor(refunds, order.taxesIncluded),
+    ...computeStoredRefundTotals(refunds, order.taxesIncluded),
+    orderTotalMinor: Number(order.orderTotalMinor),
     rate: { points: order.earnPoints, spendMinor: Number(order.earnSpendMinor) },
     multiplierPermille: order.multiplierPermille ?? MULTIPLIER_ONE,
   });

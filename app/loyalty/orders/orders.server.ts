@@ -1,5 +1,5 @@
 import type { Db, Tx } from "../../db.server";
-import { computeEditRemovedMinor, computeOrderGrossMinor, computeStoredOrderTarget, isPaidStatus, refundedQuantities, type OrderSnapshot, type RefundSnapshot } from "./order-points";
+import { computeEditRemovedMinor, computeOrderGrossMinor, computeStoredOrderTarget, computeStoredRefundTotals, isPaidStatus, refundedQuantities, type OrderSnapshot, type RefundSnapshot } from "./order-points";
 import { MULTIPLIER_ONE } from "../earn/points";
 import { computeEarnMultiplierPermille } from "../earn/campaigns";
 import { nthOrderBonus } from "../earn/milestones";
@@ -71,6 +71,7 @@ export async function applyOrderSnapshot(
           grossMinor: BigInt(computeOrderGrossMinor(snapshot)),
           editRemovedMinor: BigInt(computeEditRemovedMinor(snapshot, refundedQuantities(snapshot.refunds))),
           refundedIds: snapshot.refunds.map((r) => r.refundGid).join(","),
+          ...(snapshot.totalMinor !== undefined ? { orderTotalMinor: BigInt(snapshot.totalMinor) } : {}),
         }
       : {};
     // Payment and cancellation are permanent facts: even a stale event may carry them.
@@ -162,8 +163,11 @@ async function recordRefund(tx: Tx, shopId: string, refund: RefundSnapshot): Pro
   });
 }
 
-/** A refund's earning-relevant totals: refunded line amounts after discounts, and their taxes. */
-function refundTotals(refund: RefundSnapshot): { subtotalMinor: bigint; taxMinor: bigint } {
+/**
+ * A refund's earning-relevant totals: refunded line amounts after discounts, their taxes,
+ * and the money refunded beyond the lines (0015).
+ */
+function refundTotals(refund: RefundSnapshot): { subtotalMinor: bigint; taxMinor: bigint; adjustmentMinor: bigint } {
   let subtotalMinor = 0;
   let taxMinor = 0;
   for (const line of refund.lines) {
@@ -171,7 +175,13 @@ function refundTotals(refund: RefundSnapshot): { subtotalMinor: bigint; taxMinor
     subtotalMinor += line.subtotalMinor;
     taxMinor += line.taxMinor;
   }
-  return { subtotalMinor: BigInt(subtotalMinor), taxMinor: BigInt(taxMinor) };
+  return { subtotalMinor: BigInt(subtotalMinor), taxMinor: BigInt(taxMinor), adjustmentMinor: BigInt(refund.adjustmentMinor ?? 0) };
+}
+
+/** Eligible amount the order's refunds take back by their lines, and their adjustments added up. */
+export async function readOrderRefunds(tx: Tx, shopId: string, orderGid: string, taxesIncluded: boolean) {
+  const refunds = await tx.orderRefund.findMany({ where: { shopId, orderGid }, select: { subtotalMinor: true, taxMinor: true, adjustmentMinor: true } });
+  return computeStoredRefundTotals(refunds, taxesIncluded);
 }
 
 /**
@@ -199,7 +209,7 @@ async function settleOrder(
     ? known.refunds.map((r) => refundTotals(r))
     : await tx.orderRefund.findMany({
         where: { shopId: shop.id, orderGid: merged.orderGid },
-        select: { subtotalMinor: true, taxMinor: true },
+        select: { subtotalMinor: true, taxMinor: true, adjustmentMinor: true },
       });
 
   const record = { ...merged };
@@ -324,6 +334,7 @@ async function settleOrder(
       pointsPending: record.pointsPending,
       availableAt: record.availableAt,
       eligibleMinor: BigInt(target.eligibleMinor),
+      orderTotalMinor: record.orderTotalMinor,
       revision,
     },
   });

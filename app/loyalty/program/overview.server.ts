@@ -30,7 +30,8 @@ export async function getProgramOverview(shopDomain: string, db: Db = getDb(), n
     OR: [{ delta: { gt: 0 } }, { pendingDelta: { gt: 0 } }],
   });
   const [members, spendable, pending, recent, inbox, setup, joined, redeemed, issuedPerDay, amountRewards] = await Promise.all([
-    db.member.count({ where: { shopId: shop.id } }),
+    // Erased customers are not counted (as in the members list): customers/redact also leaves an anonymous row for customers Kanta never saw.
+    db.member.count({ where: { shopId: shop.id, status: { not: "redacted" } } }),
     // A negative balance is a debt (0002), not a credit against other members' points.
     db.member.aggregate({ where: { shopId: shop.id, points: { gt: 0 } }, _sum: { points: true } }),
     db.member.aggregate({ where: { shopId: shop.id }, _sum: { pendingPoints: true } }),
@@ -46,7 +47,7 @@ export async function getProgramOverview(shopDomain: string, db: Db = getDb(), n
       db.reward.count({ where: { shopId: shop.id, enabled: true } }),
       db.tier.count({ where: { shopId: shop.id } }),
     ]),
-    db.member.count({ where: { shopId: shop.id, enrolledAt: { gte: since } } }),
+    db.member.count({ where: { shopId: shop.id, enrolledAt: { gte: since }, status: { not: "redacted" } } }),
     db.ledgerEntry.aggregate({ where: { shopId: shop.id, createdAt: { gte: since }, kind: { in: REDEEMED_KINDS } }, _sum: { delta: true } }),
     // One indexed (shopId, createdAt) aggregate per day: no rows leave the database.
     Promise.all(

@@ -208,6 +208,7 @@ interface OrderRow {
   taxesIncluded: boolean | number;
   grossMinor: bigint | number;
   editRemovedMinor: bigint | number;
+  orderTotalMinor: bigint | number;
   earnPoints: number | bigint | null;
   earnSpendMinor: bigint | number | null;
   multiplierPermille: number | bigint | null;
@@ -258,7 +259,7 @@ async function checkMembers(db: Db | Tx, shopId: string, filter: MemberFilter): 
   // members on the bench machine; these two statements: 4–7 s).
   sql = new Sql(postgres);
   const orderRows = await db.$queryRawUnsafe<OrderRow[]>(
-    `SELECT o."orderGid", o."memberId", o."paid", o."cancelled", o."taxesIncluded", o."grossMinor", o."editRemovedMinor", o."earnPoints",
+    `SELECT o."orderGid", o."memberId", o."paid", o."cancelled", o."taxesIncluded", o."grossMinor", o."editRemovedMinor", o."orderTotalMinor", o."earnPoints",
             o."earnSpendMinor", o."multiplierPermille", o."pointsTarget", o."pointsCredited", o."pointsPending"
      FROM "OrderRecord" o WHERE o."shopId" = ${sql.p(shopId)} AND ${memberCondition(sql, 'o."memberId"', filter)}`,
     ...sql.params,
@@ -275,8 +276,8 @@ async function checkMembers(db: Db | Tx, shopId: string, filter: MemberFilter): 
     pointsPending: Number(o.pointsPending),
   }));
   sql = new Sql(postgres);
-  const refundRows = await db.$queryRawUnsafe<{ orderGid: string; subtotalMinor: bigint | number; taxMinor: bigint | number }[]>(
-    `SELECT r."orderGid", r."subtotalMinor", r."taxMinor"
+  const refundRows = await db.$queryRawUnsafe<{ orderGid: string; subtotalMinor: bigint | number; taxMinor: bigint | number; adjustmentMinor: bigint | number }[]>(
+    `SELECT r."orderGid", r."subtotalMinor", r."taxMinor", r."adjustmentMinor"
      FROM "OrderRefund" r JOIN "OrderRecord" o ON o."shopId" = r."shopId" AND o."orderGid" = r."orderGid"
      WHERE o."shopId" = ${sql.p(shopId)} AND ${memberCondition(sql, 'o."memberId"', filter)}`,
     ...sql.params,

@@ -1,7 +1,9 @@
 import { getDb, type Db } from "../../db.server";
 import { REASON_LABELS, parseReasons } from "./fraud";
 import { REFERRAL_STATUSES, isReferralStatus, type ReferralStatus } from "./lifecycle";
-import { serializeReferralSettings, settingsToDraft, validateReferralSettings, type ReferralSettingsDraft, type ReferralSettingsErrors } from "./settings";
+import { serializeReferralSettings, settingsToDraft, validateFriendDailyCap, validateReferralSettings, type ReferralSettingsDraft, type ReferralSettingsErrors } from "./settings";
+import { countWelcomeCodesToday, lockShopProgram } from "./welcome-cap.server";
+import { inTransaction } from "../tx.server";
 import { decideHeldReferral, type HeldDecision } from "./completion.server";
 import { loadReferralSettings } from "./settings.server";
 import { UnknownShopError } from "../program/shops.server";
@@ -37,8 +39,30 @@ export async function saveReferralSettings(
   const shop = await requireShop(db, shopDomain);
   const result = validateReferralSettings(draft, shop.currencyCode);
   if (!result.ok) return result;
-  await db.program.update({ where: { shopId: shop.id }, data: { referralSettings: serializeReferralSettings(result.settings) } });
+  // The daily cap is not on this form (the Referrals page edits it): the stored one stays.
+  await inTransaction(db, async (tx) => {
+    await lockShopProgram(tx, shop.id);
+    const current = await loadReferralSettings(tx, shop.id);
+    await tx.program.update({ where: { shopId: shop.id }, data: { referralSettings: serializeReferralSettings({ ...result.settings, friendDailyCap: current.friendDailyCap }) } });
+  });
   return { ok: true, draft: settingsToDraft(result.settings, shop.currencyCode) };
+}
+
+/** The Referrals page's daily cap on welcome codes: validated, saved alone (the other settings stay). */
+export async function saveFriendDailyCap(
+  shopDomain: string,
+  text: string,
+  db: Db = getDb(),
+): Promise<{ ok: true; cap: number } | { ok: false; error: string }> {
+  const shop = await requireShop(db, shopDomain);
+  const valid = validateFriendDailyCap(text);
+  if (!valid.ok) return valid;
+  await inTransaction(db, async (tx) => {
+    await lockShopProgram(tx, shop.id);
+    const current = await loadReferralSettings(tx, shop.id);
+    await tx.program.update({ where: { shopId: shop.id }, data: { referralSettings: serializeReferralSettings({ ...current, friendDailyCap: valid.cap }) } });
+  });
+  return { ok: true, cap: valid.cap };
 }
 
 export interface ReferralRowView {
@@ -61,6 +85,8 @@ export interface ReferralsPage {
   currencyCode: string;
   timezone: string;
   enabled: boolean;
+  /** Welcome codes given today (shop-local day) against the shop-wide daily cap. */
+  welcomeCodes: { today: number; cap: number; reached: boolean };
   stats: {
     revenueMinor: number;
     completed: number;
@@ -113,6 +139,7 @@ export async function listReferrals(
       take: 5,
     }),
   ]);
+  const welcomeToday = await countWelcomeCodesToday(db, shop.id, shop.ianaTimezone, new Date());
   const memberById = new Map(members.map((m) => [m.id, m]));
   const friendByGid = new Map(friends.map((f) => [f.customerGid, f]));
   const orderName = new Map(orders.map((o) => [o.orderGid, o.name]));
@@ -153,6 +180,7 @@ export async function listReferrals(
     currencyCode: shop.currencyCode,
     timezone: shop.ianaTimezone,
     enabled: settings.enabled,
+    welcomeCodes: { today: welcomeToday, cap: settings.friendDailyCap, reached: welcomeToday >= settings.friendDailyCap },
     stats: {
       revenueMinor: Number(revenue._sum.orderValueMinor ?? 0n),
       completed: counts.completed,

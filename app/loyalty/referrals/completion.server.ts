@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import type { Db, Tx } from "../../db.server";
 import { getDb } from "../../db.server";
 import { log } from "../../log.server";
-import type { RefundSnapshot, OrderSnapshot } from "../orders/order-points";
+import { computeNetEligibleMinor, type RefundSnapshot, type OrderSnapshot } from "../orders/order-points";
+import { readOrderRefunds } from "../orders/orders.server";
 import { appendLedgerEntry } from "../ledger/append.server";
 import { addDays } from "../program/defaults";
 import {
@@ -160,13 +161,18 @@ interface SettleOutcome {
 async function orderState(tx: Tx, shopId: string, orderGid: string) {
   const record = await tx.orderRecord.findUnique({ where: { shopId_orderGid: { shopId, orderGid } } });
   if (!record) return null;
-  const refunds = await tx.orderRefund.findMany({ where: { shopId, orderGid }, select: { subtotalMinor: true, taxMinor: true } });
-  const refundedMinor = refunds.reduce((sum, r) => sum + Math.max(0, Number(r.subtotalMinor) - (record.taxesIncluded ? Number(r.taxMinor) : 0)), 0);
+  const refunds = await readOrderRefunds(tx, shopId, orderGid, record.taxesIncluded);
   const keptMinor = Number(record.grossMinor) - Number(record.editRemovedMinor);
+  const netMinor = computeNetEligibleMinor({
+    grossMinor: Number(record.grossMinor),
+    editRemovedMinor: Number(record.editRemovedMinor),
+    orderTotalMinor: Number(record.orderTotalMinor),
+    ...refunds,
+  });
   return {
     record,
     valueMinor: Math.max(0, keptMinor),
-    qualifies: orderQualifies({ paid: record.paid, cancelled: record.cancelled, netMinor: keptMinor - refundedMinor }),
+    qualifies: orderQualifies({ paid: record.paid, cancelled: record.cancelled, netMinor }),
   };
 }
 
@@ -189,12 +195,47 @@ async function settleReferral(
   const step = computeReferralStep(referral, order.qualifies, now);
   if (step === "cancel") {
     referral = await transition(tx, referral, { status: "cancelled" });
+  } else if (step === "reverse") {
+    referral = await reverseReferral(tx, shop, referral, order.record.name);
   } else if (step === "complete") {
     // A referral the merchant approved is not held again by the monthly cap.
     const approved = referral.decidedBy !== null && referral.decidedBy !== "system";
     return completeReferral(tx, shop, referral, now, { orderName: order.record.name, skipCap: approved });
   }
   return { status: referral.status, issue };
+}
+
+/**
+ * The friend's order was cancelled or refunded in full after the referrer was paid: the
+ * points reward is taken back with its own key (referral:<id>:reversed), so the member may
+ * go negative as with a reversed order (0002). A discount code already created in Shopify
+ * is not revoked (it may be used already), one not created yet never is; bonuses for the
+ * Nth referral stay paid. The referral ends
+ * cancelled, with its rewardedAt kept as the record that it was paid once.
+ */
+async function reverseReferral(tx: Tx, shop: ShopConfig, referral: ReferralRow, orderName: string | null): Promise<ReferralRow> {
+  const paid = await tx.ledgerEntry.findUnique({
+    where: { shopId_idempotencyKey: { shopId: shop.id, idempotencyKey: referralKeys.reward(referral.id) } },
+    select: { memberId: true, delta: true },
+  });
+  const cancelled = await transition(tx, referral, { status: "cancelled" });
+  // A discount reward whose code Shopify has not created yet is not created any more.
+  await tx.redemption.updateMany({
+    where: { shopId: shop.id, requestId: referralKeys.rewardRedemption(referral.id), status: "issuing" },
+    data: { status: "failed", error: "the friend's order was cancelled or refunded before the code was created", nextAttemptAt: null },
+  });
+  if (paid && paid.delta !== 0) {
+    await appendLedgerEntry(tx, {
+      shopId: shop.id,
+      memberId: paid.memberId,
+      delta: -paid.delta,
+      kind: "referral",
+      idempotencyKey: referralKeys.reversal(referral.id),
+      sourceGid: referral.orderGid,
+      note: `Referral reversed: friend's order${orderName ? ` ${orderName}` : ""} cancelled or refunded`,
+    });
+  }
+  return cancelled;
 }
 
 /** Conditional write from the status read: a concurrent settlement makes this one retry. */

@@ -37,18 +37,22 @@ export function orderQualifies(order: { paid: boolean; cancelled: boolean; netMi
   return order.paid && !order.cancelled && order.netMinor > 0;
 }
 
-export type ReferralStep = "none" | "cancel" | "complete";
+export type ReferralStep = "none" | "cancel" | "complete" | "reverse";
 
 /**
  * What an attached referral does next. A pending or held referral whose order no longer
  * qualifies (cancelled, refunded in full) is cancelled; a pending one whose waiting period
- * is over is completed. Completed, rejected and cancelled are final.
+ * is over is completed. A completed one whose order stops qualifying afterwards (no
+ * waiting period, or a cancellation after it) is reversed: the reward is taken back, as
+ * an order's points are (docs/decisions/0016-referral-reversal-and-guest-orders.md).
+ * Rejected and cancelled are final.
  */
 export function computeReferralStep(
   referral: { status: string; rewardAvailableAt: Date | null },
   orderQualifiesNow: boolean,
   now: Date,
 ): ReferralStep {
+  if (referral.status === "completed") return orderQualifiesNow ? "none" : "reverse";
   if (referral.status !== "pending" && referral.status !== "held") return "none";
   if (!orderQualifiesNow) return "cancel";
   if (referral.status === "held") return "none"; // the merchant decides
@@ -66,6 +70,8 @@ export function computeDueBonuses(
 
 export const referralKeys = {
   reward: (referralId: string) => `referral:${referralId}`,
+  /** The reward taken back after the friend's order was cancelled or refunded in full. */
+  reversal: (referralId: string) => `referral:${referralId}:reversed`,
   bonus: (referrerId: string, count: number) => `referral-bonus:${referrerId}:${count}`,
   /** The redemption row that holds a referrer's discount reward. */
   rewardRedemption: (referralId: string) => `referral:${referralId}`,

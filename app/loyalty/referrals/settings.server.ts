@@ -18,6 +18,15 @@ export interface ReferralGateway {
   findDiscount(code: string): Promise<string | null>;
   /** Contact details and order counts of customers (the fraud rules), by GID; unknown ones are absent. */
   lookupCustomers(customerGids: string[]): Promise<Map<string, CustomerContact>>;
+  /** The Shopify customer with this email, created when there is none (a friend's welcome code belongs to one). */
+  findOrCreateCustomer(email: string): Promise<FriendCustomer>;
+}
+
+export interface FriendCustomer {
+  customerGid: string;
+  /** Shopify's count of the customer's orders: above 0, the friend is not new to the shop. */
+  numberOfOrders: number;
+  created: boolean;
 }
 
 export interface CustomerContact {
@@ -39,6 +48,7 @@ export type ReferralErrorCode =
   | "already_claimed"
   | "existing_customer"
   | "closed"
+  | "daily_cap"
   | "shopify_failed";
 
 export class ReferralError extends Error {

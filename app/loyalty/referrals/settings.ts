@@ -50,7 +50,15 @@ export interface ReferralSettings {
   /** At most this many referral rewards per referrer per shop-local calendar month; null = no cap. */
   monthlyCap: number | null;
   review: Record<ReviewReason, ReviewAction>;
+  /**
+   * At most this many friend welcome codes per shop-local day, shop-wide (a farm of
+   * throwaway emails stops here). Edited on the Referrals page. docs/decisions/0013-abuse-limits.md
+   */
+  friendDailyCap: number;
 }
+
+export const DEFAULT_FRIEND_DAILY_CAP = 100;
+export const MAX_FRIEND_DAILY_CAP = 100_000;
 
 export const DEFAULT_REVIEW: Readonly<Record<ReviewReason, ReviewAction>> = {
   same_email: "reject",
@@ -68,6 +76,7 @@ export const DEFAULT_REFERRAL_SETTINGS: ReferralSettings = {
   bonuses: [],
   monthlyCap: null,
   review: { ...DEFAULT_REVIEW },
+  friendDailyCap: 100,
 };
 
 const storedDiscount = z.object({
@@ -87,6 +96,7 @@ const storedSettings = z.object({
   bonuses: z.array(z.object({ count: z.number().int().positive(), points: z.number().int().positive() })).default([]),
   monthlyCap: z.number().int().positive().nullable().default(null),
   review: z.record(z.string(), z.enum(["hold", "reject"])).default({}),
+  friendDailyCap: z.number().int().min(1).max(100_000).default(100),
 });
 
 /**
@@ -109,6 +119,7 @@ export function parseReferralSettings(json: string | null | undefined, report?: 
     bonuses: [...s.bonuses].sort((a, b) => a.count - b.count),
     monthlyCap: s.monthlyCap,
     review,
+    friendDailyCap: s.friendDailyCap,
   };
 }
 
@@ -281,6 +292,13 @@ export function validateReferralSettings(
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return {
     ok: true,
-    settings: { enabled: draft.enabled, friend, referrer, bonuses: bonuses.sort((a, b) => a.count - b.count), monthlyCap, review },
+    // The daily cap is edited on its own (validateFriendDailyCap); saving keeps the stored one.
+    settings: { enabled: draft.enabled, friend, referrer, bonuses: bonuses.sort((a, b) => a.count - b.count), monthlyCap, review, friendDailyCap: DEFAULT_FRIEND_DAILY_CAP },
   };
+}
+
+/** The Referrals page's daily cap field: a whole number of welcome codes per day. */
+export function validateFriendDailyCap(text: string): { ok: true; cap: number } | { ok: false; error: string } {
+  const cap = wholeNumber(text.replace(/[,\s]/g, ""), 1, MAX_FRIEND_DAILY_CAP);
+  return cap === null ? { ok: false, error: "Enter a whole number of codes from 1 to 100,000" } : { ok: true, cap };
 }

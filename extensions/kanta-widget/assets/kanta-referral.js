@@ -177,7 +177,7 @@
       const ERRORS = {
         invalid_email: 'errors.invalid_email', own_link: 'errors.own_link', already_claimed: 'errors.offer_claimed',
         existing_customer: 'errors.existing_customer', closed: 'errors.offer_closed', shopify_failed: 'errors.code_failed',
-        rate_limited: 'errors.rate_limited', network: 'errors.network'
+        daily_cap: 'errors.welcome_cap', rate_limited: 'errors.rate_limited', network: 'errors.network'
       };
       const fail = (code) => {
         error.textContent = T(ERRORS[code] || 'errors.generic');

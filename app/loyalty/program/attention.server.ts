@@ -1,0 +1,110 @@
+import { getDb, type Db } from "../../db.server";
+import { ATTENTION_RETENTION_DAYS, DEAD_EVENTS_SHOWN, type Attention } from "./attention";
+
+export { ATTENTION_RETENTION_DAYS, type Attention } from "./attention";
+
+// What needs the merchant on Home: work Kanta gave up on (webhook events, tier syncs and
+// reward codes that are dead after their retries) and customer data requests to send on.
+// Dead events and data-request exports hold customer data: both are kept RETENTION_DAYS,
+// then deleted (app/jobs/webhook-job.server.ts pruneInbox, pruneComplianceExports here).
+
+const DAY_MS = 86_400_000;
+
+export async function getAttention(shopDomain: string, db: Db = getDb(), now = new Date()): Promise<Attention | null> {
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
+  if (!shop) return null;
+  const since = new Date(now.getTime() - ATTENTION_RETENTION_DAYS * DAY_MS);
+  const [deadEvents, deadEventCount, tierSyncDead, rewardCodesDead, exports] = await Promise.all([
+    db.webhookEvent.findMany({
+      where: { shopDomain, status: "dead" },
+      orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
+      take: DEAD_EVENTS_SHOWN,
+      select: { id: true, topic: true, receivedAt: true, attempts: true, lastError: true },
+    }),
+    db.webhookEvent.count({ where: { shopDomain, status: "dead" } }),
+    db.tierChange.count({ where: { shopId: shop.id, syncStatus: "dead" } }),
+    db.redemption.count({ where: { shopId: shop.id, status: "dead" } }),
+    db.complianceExport.findMany({
+      where: { shopDomain, createdAt: { gte: since } },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: 50,
+      select: { id: true, customerGid: true, createdAt: true },
+    }),
+  ]);
+  const dataRequests = exports.map((e) => ({
+    id: e.id,
+    customerGid: e.customerGid,
+    createdAt: e.createdAt.toISOString(),
+    expiresAt: new Date(e.createdAt.getTime() + ATTENTION_RETENTION_DAYS * DAY_MS).toISOString(),
+  }));
+  return {
+    deadEvents: deadEvents.map((e) => ({ id: e.id, topic: e.topic, receivedAt: e.receivedAt.toISOString(), attempts: e.attempts, error: e.lastError })),
+    deadEventCount,
+    tierSyncDead,
+    rewardCodesDead,
+    dataRequests,
+    any: deadEventCount + tierSyncDead + rewardCodesDead + dataRequests.length > 0,
+  };
+}
+
+/**
+ * Puts dead webhook events back in line (one, some, or all of the shop's): due now, with a
+ * fresh set of attempts. The sweep picks them up within seconds. Returns how many.
+ */
+export async function retryDeadWebhookEvents(shopDomain: string, ids: readonly string[] | "all", db: Db = getDb(), now = new Date()): Promise<number> {
+  if (ids !== "all" && ids.length === 0) return 0;
+  const r = await db.webhookEvent.updateMany({
+    where: { shopDomain, status: "dead", ...(ids === "all" ? {} : { id: { in: [...ids] } }) },
+    data: { status: "retrying", attempts: 0, nextAttemptAt: now },
+  });
+  return r.count;
+}
+
+/** Puts the shop's dead tier syncs (tags, metafield, Flow) back in line. Returns how many. */
+export async function retryDeadTierSyncs(shopDomain: string, db: Db = getDb(), now = new Date()): Promise<number> {
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
+  if (!shop) return 0;
+  const r = await db.tierChange.updateMany({
+    where: { shopId: shop.id, syncStatus: "dead" },
+    data: { syncStatus: "pending", syncAttempts: 0, nextSyncAt: now },
+  });
+  return r.count;
+}
+
+/** One data-request export of the shop, while it is kept. */
+export async function getDataRequestExport(shopDomain: string, id: string, db: Db = getDb(), now = new Date()) {
+  const row = await db.complianceExport.findFirst({ where: { id, shopDomain } });
+  if (!row || row.createdAt.getTime() + ATTENTION_RETENTION_DAYS * DAY_MS <= now.getTime()) return null;
+  return {
+    id: row.id,
+    customerGid: row.customerGid,
+    createdAt: row.createdAt.toISOString(),
+    expiresAt: new Date(row.createdAt.getTime() + ATTENTION_RETENTION_DAYS * DAY_MS).toISOString(),
+    data: row.data,
+  };
+}
+
+/** The periodic task "compliance-exports-prune": exports older than the retention are deleted. */
+export async function pruneComplianceExports(db: Db, now = new Date()): Promise<number> {
+  const before = new Date(now.getTime() - ATTENTION_RETENTION_DAYS * DAY_MS);
+  const r = await db.complianceExport.deleteMany({ where: { createdAt: { lt: before } } });
+  return r.count;
+}
+
+/** The Home page's attention intents; null when the form is about something else. */
+export async function runAttentionIntent(shopDomain: string, form: FormData, db: Db = getDb()): Promise<{ ok: boolean; message: string } | null> {
+  const intent = form.get("intent");
+  const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+  if (intent === "retry-event" || intent === "retry-all-events") {
+    const ids = intent === "retry-all-events" ? "all" : [String(form.get("id") ?? "")];
+    const count = await retryDeadWebhookEvents(shopDomain, ids, db);
+    if (count === 0) return { ok: false, message: "Nothing to retry: the event was already retried or deleted" };
+    return { ok: true, message: `${plural(count, "webhook event", "webhook events")} will be processed again in a few seconds` };
+  }
+  if (intent === "retry-tier-syncs") {
+    const count = await retryDeadTierSyncs(shopDomain, db);
+    if (count === 0) return { ok: false, message: "Nothing to retry" };
+    return { ok: true, message: `${plural(count, "tier change", "tier changes")} will be sent to Shopify again` };
+  }
+  return null;
+}
