@@ -23,6 +23,9 @@ async function shopWithHistory(options: { pendingDays?: number } = {}) {
   const refunded = orders[0]!;
   const refund = refundPayload({ id: nextOrderId(), orderId: refunded, lines: [{ lineItemId: lineId(refunded, 0), quantity: 1, subtotal: "5.00" }] });
   await applyRefund(db(), shop.domain, toRefundSnapshot(refund));
+  // An amount-only refund (no line items): points follow what the customer finally paid (0015).
+  const amountOnly = refundPayload({ id: nextOrderId(), orderId: orders[2]!, lines: [], adjustments: [{ amount: "-11.00" }], transactions: [{ amount: "11.00" }] });
+  await applyRefund(db(), shop.domain, toRefundSnapshot(amountOnly));
   await applyPaidOrder(db(), shop.domain, { customerId: customers[1]!, price: "12.00", cancelledAt: new Date().toISOString() });
   await applyPaidOrder(db(), shop.domain, { customerId: null, price: "30.00" });
   await createMember(db(), shop.id, {}, { points: 40 });
@@ -40,6 +43,14 @@ describe("reconciliation", () => {
     const run = await db().reconcileRun.findUniqueOrThrow({ where: { id: result.runId } });
     expect(run).toMatchObject({ status: "done", membersChecked: 5, ordersChecked: 5, differenceCount: 0 });
     expect(run.finishedAt).not.toBeNull();
+  });
+
+  it("follows the earning rules' refund rule: an amount-only refund lowered the order's points, and the proof agrees", async () => {
+    const { shop, orders } = await shopWithHistory();
+    const order = await db().orderRecord.findUniqueOrThrow({ where: { shopId_orderGid: { shopId: shop.id, orderGid: `gid://shopify/Order/${orders[2]}` } } });
+    expect(order.pointsCredited).toBeLessThan(22); // 22.00 paid, 11.00 of it refunded without lines
+    expect(order.pointsCredited).toBeGreaterThan(0);
+    expect((await reconcileShop(db(), shop.id)).differenceCount).toBe(0);
   });
 
   it("holds pending order points to the ledger too", async () => {
