@@ -53,6 +53,19 @@ export async function build({ local = false, out = root, quiet = false } = {}) {
       outfile: path.join(serverDir, "worker.js"),
       logLevel: "warning",
     });
+    // The operators' scripts, runnable without devDependencies: node build/reconcile.js, node build/doctor.js.
+    await esbuild({
+      absWorkingDir: root,
+      entryPoints: { reconcile: "scripts/reconcile.ts", doctor: "scripts/doctor.ts" },
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node24",
+      packages: "external",
+      define: { "process.env.NODE_ENV": '"production"' },
+      outdir: serverDir,
+      logLevel: "warning",
+    });
   }
   writeBuildInfo(serverDir, { target: local ? "local" : "production", mode, builtAt: new Date().toISOString() });
   return serverDir;

@@ -2,6 +2,8 @@ import type { Db } from "../db.server";
 import { expireInactivePoints } from "../loyalty/ledger/expiry.server";
 import { pruneComplianceExports } from "../loyalty/program/attention.server";
 import { releaseDuePendingPoints } from "../loyalty/orders/orders.server";
+import { reconcileDueShops } from "../loyalty/reconcile/reconcile.server";
+import { getEnv } from "../env.server";
 import { log } from "../log.server";
 import { getAdminGraphqlForShop } from "../shopify/admin.server";
 import { appDataJobsEnabled, runAppDataSync } from "./app-data.server";
@@ -69,6 +71,8 @@ export const PERIODIC_TASKS: readonly PeriodicTask[] = [
   { name: "tier-sync", everyMs: EVERY_SWEEP, background: true, enabled: tierJobsEnabled, run: (ctx) => syncDueTierChanges(ctx.db, { now: ctx.now }) },
   // The storefront's app-data metafield (program status, widget defaults): every sweep, so a pause reaches shoppers within seconds.
   { name: "app-data-sync", everyMs: EVERY_SWEEP, background: true, enabled: appDataJobsEnabled, run: (ctx) => runAppDataSync(ctx.db, getAdminGraphqlForShop) },
+  // The nightly proof (app/loyalty/reconcile): each shop whose last run is a day old; checked hourly.
+  { name: "reconcile-daily", everyMs: 60 * 60_000, background: true, enabled: () => getEnv().KANTA_RECONCILE_JOBS === "1", run: (ctx) => reconcileDueShops(ctx.db, ctx.now) },
 ];
 
 export type TaskOutcome = "ran" | "started" | "failed" | "not-due" | "busy" | "off";

@@ -3,6 +3,7 @@ import { IdempotencyConflictError } from "../loyalty/ledger/entries";
 import { MoneyError } from "../loyalty/ledger/money";
 import { UnknownShopError } from "../loyalty/program/shops.server";
 import { log } from "../log.server";
+import { metrics } from "../metrics.server";
 import { HANDLERS } from "../webhooks/handlers";
 import { parseShopifyJson } from "../webhooks/json";
 import { PayloadError } from "../webhooks/payloads";
@@ -50,6 +51,7 @@ export async function processWebhookEvent(db: Db, id: string, now = new Date()):
         data: { status: "done", processedAt: new Date(), payload: "", lastError: null },
       }),
     );
+    metrics().webhooksProcessed.inc({ outcome: "done" });
     return "done";
   } catch (error) {
     if (isPermanent(error)) {
@@ -60,6 +62,7 @@ export async function processWebhookEvent(db: Db, id: string, now = new Date()):
         // The payload can never be processed; keep the reason, not the customer data.
         data: { status: "invalid", processedAt: new Date(), payload: "", lastError: message },
       });
+      metrics().webhooksProcessed.inc({ outcome: "invalid" });
       return "invalid";
     }
     const verdict = afterFailure({ error, attempts: event.attempts, now, policy: RETRY.webhook });
@@ -76,6 +79,7 @@ export async function processWebhookEvent(db: Db, id: string, now = new Date()):
             : { status: "retrying", lastError: verdict.error, nextAttemptAt: verdict.nextAttemptAt },
       }),
     );
+    (dead ? metrics().webhooksDead : metrics().webhooksRetried).inc();
     return dead ? "dead" : "retrying";
   }
 }

@@ -51,6 +51,23 @@ export interface EmulatedCustomer {
   addresses: { address1: string; address2?: string | null; city?: string | null; zip?: string | null; countryCode?: string | null; phone?: string | null }[];
 }
 
+/** A webhook subscription the Admin API lists (topic as its enum: ORDERS_PAID). */
+export interface EmulatedWebhookSubscription {
+  topic: string;
+  uri: string;
+  apiVersion: string;
+}
+
+/** A shop's main theme: its files by name (config/settings_data.json …). */
+export interface EmulatedTheme {
+  id: string;
+  name: string;
+  files: Record<string, string>;
+}
+
+/** The scopes an install of Kanta grants (shopify.app.toml's), unless a test sets others. */
+export const EMULATED_DEFAULT_SCOPES = ["read_customers", "write_customers", "read_orders", "write_discounts", "write_app_proxy"] as const;
+
 /** A Flow trigger extension as its TOML declares it (extensions/kanta-tier-flow). */
 export interface EmulatedFlowTrigger {
   handle: string;
@@ -82,6 +99,12 @@ export class AdminEmulator {
   private flowRunsByShop = new Map<string, EmulatedFlowRun[]>();
   // The app's installation per shop: the owner of app-data metafields.
   private installationByShop = new Map<string, string>();
+  // What npm run doctor reads: granted scopes, shop-specific webhook subscriptions,
+  // metafield definitions and the main theme's files.
+  private scopesByShop = new Map<string, string[]>();
+  private webhooksByShop = new Map<string, EmulatedWebhookSubscription[]>();
+  private definitionsByShop = new Map<string, { ownerType: string; namespace: string; key: string; type: string }[]>();
+  private mainThemeByShop = new Map<string, EmulatedTheme>();
 
   readonly calls: { shop: string; operationName: string; variables: Record<string, unknown> }[] = [];
 
@@ -128,6 +151,32 @@ export class AdminEmulator {
     const owner = this.installationByShop.get(shopDomain);
     if (!owner) return null;
     return this.metafieldsByShop.get(shopDomain)?.get(`${owner}|${resolveAppNamespace(namespace)}|${key}`) ?? null;
+  }
+
+  /** The scopes the shop granted the app (currentAppInstallation.accessScopes). */
+  setAccessScopes(shopDomain: string, scopes: readonly string[]) {
+    this.scopesByShop.set(shopDomain, [...scopes]);
+  }
+
+  private accessScopes(shopDomain: string): string[] {
+    return this.scopesByShop.get(shopDomain) ?? [...EMULATED_DEFAULT_SCOPES];
+  }
+
+  /** A shop-specific webhook subscription (app-specific ones, from shopify.app.toml, are not listed by Shopify). */
+  addWebhookSubscription(shopDomain: string, subscription: EmulatedWebhookSubscription) {
+    this.webhooksByShop.set(shopDomain, [...(this.webhooksByShop.get(shopDomain) ?? []), subscription]);
+  }
+
+  /** A metafield definition ($app:kanta namespaces as Kanta writes them). */
+  addMetafieldDefinition(shopDomain: string, definition: { ownerType: string; namespace: string; key: string; type: string }) {
+    const list = this.definitionsByShop.get(shopDomain) ?? [];
+    list.push({ ...definition, namespace: resolveAppNamespace(definition.namespace) });
+    this.definitionsByShop.set(shopDomain, list);
+  }
+
+  /** The shop's published (MAIN) theme. */
+  setMainTheme(shopDomain: string, theme: EmulatedTheme) {
+    this.mainThemeByShop.set(shopDomain, theme);
   }
 
   /** The customer no longer exists in Shopify: mutations on it answer with userErrors. */
@@ -311,7 +360,42 @@ export class AdminEmulator {
   private resolvers(): Record<string, Resolver> {
     return {
       shop: (_args, shop) => ({ ...shop }),
-      currentAppInstallation: (_args, shop) => ({ id: this.appInstallationId(shop.myshopifyDomain) }),
+      currentAppInstallation: (_args, shop) => ({
+        id: this.appInstallationId(shop.myshopifyDomain),
+        accessScopes: this.accessScopes(shop.myshopifyDomain).map((handle) => ({ handle })),
+        app: { handle: "kanta" },
+      }),
+      webhookSubscriptions: (args, shop) => ({
+        nodes: (this.webhooksByShop.get(shop.myshopifyDomain) ?? []).slice(0, typeof args.first === "number" ? args.first : 50).map((w) => ({ topic: w.topic, uri: w.uri, apiVersion: { handle: w.apiVersion } })),
+      }),
+      metafieldDefinitions: (args, shop) => ({
+        nodes: (this.definitionsByShop.get(shop.myshopifyDomain) ?? [])
+          .filter((d) => d.ownerType === args.ownerType && d.namespace === resolveAppNamespace(String(args.namespace ?? d.namespace)) && d.key === (args.key ?? d.key))
+          .slice(0, typeof args.first === "number" ? args.first : 50)
+          .map((d) => ({ namespace: d.namespace, key: d.key, type: { name: d.type } })),
+      }),
+      themes: (args, shop) => {
+        // Shopify answers a field the app has no scope for with an access-denied error.
+        if (!this.accessScopes(shop.myshopifyDomain).some((s) => s === "read_themes" || s === "write_themes")) {
+          throw new Error("Access denied for themes field. Required access: `read_themes` access scope.");
+        }
+        const theme = this.mainThemeByShop.get(shop.myshopifyDomain);
+        const roles = (args.roles as string[] | undefined) ?? ["MAIN"];
+        if (!theme || !roles.includes("MAIN")) return { nodes: [] };
+        return {
+          nodes: [
+            {
+              id: theme.id,
+              name: theme.name,
+              files: (a: { filenames?: string[] }) => ({
+                nodes: Object.entries(theme.files)
+                  .filter(([filename]) => !a.filenames || a.filenames.includes(filename))
+                  .map(([filename, content]) => ({ filename, body: { __typename: "OnlineStoreThemeFileBodyText", content } })),
+              }),
+            },
+          ],
+        };
+      },
       discountCodeBasicCreate: (args, shop) =>
         this.createDiscount(shop, "DiscountCodeBasic", args.basicCodeDiscount as Record<string, unknown>),
       discountCodeFreeShippingCreate: (args, shop) =>

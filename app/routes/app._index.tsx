@@ -31,6 +31,8 @@ import {
   type SetupStepId,
 } from "../loyalty/program/overview.server";
 import { formatMoney } from "../loyalty/ledger/money";
+import { latestReconcileRunForShop } from "../loyalty/reconcile/reconcile.server";
+import { ReconcileCard } from "../components/ReconcileCard";
 import { ByWidth } from "../components/ByWidth";
 import { requireAdmin } from "../shopify/admin.server";
 import { CheckCircleIcon, CircleIcon } from "../components/EarnIcons";
@@ -54,6 +56,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
     themeEditorUrl: themeEditorEmbedUrl(shop, getEnv().SHOPIFY_API_KEY),
     local,
     attention: await getAttention(shop),
+    reconcile: await latestReconcileRunForShop(shop),
   };
 };
 
@@ -85,7 +88,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<HomeActio
 const STATUS_TONE = { live: "success", draft: "attention", paused: "warning" } as const;
 
 export default function Home() {
-  const { overview, themeEditorUrl, local, attention } = useLoaderData<typeof loader>();
+  const { overview, themeEditorUrl, local, attention, reconcile } = useLoaderData<typeof loader>();
   const status = useFetcher<typeof action>();
   useEffect(() => {
     if (status.state === "idle" && status.data) showToast(status.data.message, !status.data.ok);
@@ -262,6 +265,11 @@ export default function Home() {
             </BlockStack>
           </Card>
         </Layout.Section>
+        {reconcile ? (
+          <Layout.Section>
+            <ReconcileCard run={reconcile} timeZone={overview.shop.timezone} />
+          </Layout.Section>
+        ) : null}
       </Layout>
     </Page>
   );

@@ -6,6 +6,7 @@ import { createRewardDiscount, deactivateDiscount } from "../shopify/discounts.s
 import { isOutcomeUnknown } from "../shopify/errors";
 import { jsonError, jsonHeaders, requireShopperPost } from "../shopify/proxy.server";
 import { getEnv } from "../env.server";
+import { metrics } from "../metrics.server";
 
 // POST /apps/kanta/redeem on the storefront -> /proxy/redeem here.
 // Body: {"rewardId": "...", "requestId": "<client-generated id, reused on retry>",
@@ -49,12 +50,14 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       // sweep gave the points back is deactivated. docs/decisions/0014-faults.md
       { outcomeUnknown: isOutcomeUnknown, withdraw: (created) => deactivateDiscount(graphql, created.discountGid) },
     );
+    metrics().redemptions.inc({ outcome: redemption.status });
     if (redemption.status === "pending") {
       const message = "Your code is on its way: Shopify is taking longer than usual. It will appear here within a few minutes; if it cannot be made, your points come back.";
       return new Response(JSON.stringify({ redemption, message }), { status: 202, headers: jsonHeaders });
     }
     return new Response(JSON.stringify({ redemption }), { status: 200, headers: jsonHeaders });
   } catch (error) {
+    if (error instanceof RedeemError) metrics().redemptions.inc({ outcome: error.code });
     if (error instanceof RedeemError) return jsonError(STATUS[error.code] ?? 400, error.code, error.message, error.details);
     throw error;
   }

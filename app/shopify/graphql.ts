@@ -1,3 +1,5 @@
+import { metrics } from "../metrics.server";
+
 // The Admin GraphQL client shape Kanta's gateway functions take: the library's
 // `admin.graphql` in production, the emulator's client in local mode and tests.
 export interface AdminGraphql {
@@ -62,7 +64,8 @@ export class ShopifyInputError extends ShopifyApiError {
 
 interface GraphqlBody<T> {
   data?: T;
-  errors?: { message: string; extensions?: { code?: string } }[];
+  // An array of errors, or (Shopify sometimes answers `{"errors":"..."}`) one string.
+  errors?: { message: string; extensions?: { code?: string } }[] | string;
 }
 
 /**
@@ -75,6 +78,13 @@ export async function runAdminQuery<T>(
   document: string,
   variables?: Record<string, unknown>,
 ): Promise<T> {
+  return runAdminQueryCounted<T>(graphql, document, variables).catch((error: unknown) => {
+    countShopifyFailure(error);
+    throw error;
+  });
+}
+
+async function runAdminQueryCounted<T>(graphql: AdminGraphql, document: string, variables?: Record<string, unknown>): Promise<T> {
   const response = await withTimeout(graphql, document, variables);
   if (!response.ok) {
     const text = await response.text();
@@ -82,9 +92,8 @@ export async function runAdminQuery<T>(
     throw new ShopifyHttpError(response.status, `HTTP ${response.status}${messages ? `: ${messages}` : ""}`, { body: text.slice(0, 500) });
   }
   const body = (await response.json()) as GraphqlBody<T>;
-  if (body.errors?.length) {
-    throw new ShopifyApiError(body.errors.map((e) => e.message).join("; "), body.errors);
-  }
+  const messages = errorMessages(body.errors);
+  if (messages) throw new ShopifyApiError(messages, body.errors);
   if (!body.data) throw new ShopifyApiError("Admin API answered without data");
   return body.data;
 }
@@ -123,12 +132,35 @@ async function withTimeout(graphql: AdminGraphql, document: string, variables?: 
 /** The GraphQL error messages in an error response's body, or "" when it has none. */
 function errorMessagesOf(text: string): string {
   try {
-    return ((JSON.parse(text) as GraphqlBody<unknown>).errors ?? []).map((e) => e.message).join("; ");
+    return errorMessages((JSON.parse(text) as GraphqlBody<unknown> | null)?.errors);
   } catch (error) {
     // An HTML error page, not JSON: the status says enough, and the body's start goes into the error's details.
     if (error instanceof SyntaxError) return "";
     throw error;
   }
+}
+
+/** A body's `errors` as one message: an array of errors, one string, or anything else Shopify might send. */
+export function errorMessages(errors: unknown): string {
+  if (errors === undefined || errors === null) return "";
+  if (typeof errors === "string") return errors;
+  if (Array.isArray(errors)) {
+    return errors
+      .map((e: unknown) => (e && typeof e === "object" && typeof (e as { message?: unknown }).message === "string" ? (e as { message: string }).message : JSON.stringify(e)))
+      .join("; ");
+  }
+  return JSON.stringify(errors);
+}
+
+/** Counts a failed call for /metrics: its kind, and whether Shopify throttled it. */
+function countShopifyFailure(error: unknown): void {
+  const type = error instanceof ShopifyHttpError ? "http" : error instanceof ShopifyApiError ? "graphql" : "other";
+  metrics().shopifyErrors.inc({ type });
+  const throttled =
+    (error instanceof ShopifyHttpError && error.status === 429) ||
+    (error instanceof ShopifyApiError && /THROTTLED/i.test(`${error.message} ${JSON.stringify(error.details)}`)) ||
+    (!(error instanceof ShopifyApiError) && /throttl|429/i.test(error instanceof Error ? error.message : String(error)));
+  if (throttled) metrics().shopifyThrottled.inc();
 }
 
 /** Every mutation's userErrors are checked; any error throws ShopifyUserError. */

@@ -2,6 +2,7 @@ import type { Prisma } from "@prisma/client";
 import { getDb, prismaErrorCode, type Db } from "../db.server";
 import { enqueueWebhookEvent } from "../jobs/queue.server";
 import { log } from "../log.server";
+import { metrics } from "../metrics.server";
 import { getShopify } from "../shopify.server";
 import { HANDLED_TOPICS } from "./handlers";
 import { BodyTooLargeError, bodyTooLargeResponse, readLimitedBody } from "../http/body-limit.server";
@@ -84,6 +85,7 @@ type NewEvent = Omit<Prisma.WebhookEventCreateInput, "id">;
 async function storeEvent(db: Db, event: NewEvent): Promise<string | null> {
   try {
     const row = await db.webhookEvent.create({ data: event, select: { id: true } });
+    metrics().webhooksReceived.inc({ topic: event.topic });
     return row.id;
   } catch (error) {
     if (prismaErrorCode(error) === "P2002") return null;

@@ -78,7 +78,7 @@ beforeAll(async () => {
   mkdirSync(path.join(dir, "prisma", "postgres"), { recursive: true });
   mkdirSync(path.join(dir, "scripts"));
   mkdirSync(path.join(dir, "public"));
-  for (const file of ["package.json", "package-lock.json", ".npmrc"]) cpSync(path.join(root, file), path.join(dir, file));
+  for (const file of ["package.json", "package-lock.json", ".npmrc", "shopify.app.toml"]) cpSync(path.join(root, file), path.join(dir, file));
   for (const file of ["schema.prisma", "prisma.config.ts", "migrations"]) cpSync(path.join(root, "prisma", file), path.join(dir, "prisma", file), { recursive: true });
   cpSync(path.join(root, "prisma", "postgres", "migrations"), path.join(dir, "prisma", "postgres", "migrations"), { recursive: true });
   for (const file of ["start.mjs", "serve.mjs", "body-limits.mjs", "build-info.mjs", "migrate.mjs", "prisma-offline.mjs", "require-node.mjs", "node-check.mjs"]) {
@@ -106,7 +106,7 @@ describe("a production install of `npm run build`", () => {
     for (const name of ["graphql", "liquidjs", "@shopify/dev-mcp", "@remix-run/dev", "esbuild", "node"]) {
       expect(existsSync(path.join(dir, "node_modules", name)), name).toBe(false);
     }
-    for (const bundle of ["build/index.js", "build/worker.js"]) {
+    for (const bundle of ["build/index.js", "build/worker.js", "build/reconcile.js", "build/doctor.js"]) {
       const source = readFileSync(path.join(dir, bundle), "utf8");
       const imported = [
         ...[...source.matchAll(/^(?:import|export)\b[^;]*?from\s*"([^"]+)"/gms)].map((m) => m[1]!),
@@ -136,6 +136,11 @@ describe("a production install of `npm run build`", () => {
     expect(home.headers.get("location")).toBe("/app?shop=nobody.myshopify.com");
     const manifest = readdirSync(path.join(dir, "public", "build")).find((f) => /^manifest-.*\.js$/.test(f));
     expect((await fetch(`${base}/build/${manifest}`)).status).toBe(200);
+    // Operations: alive, ready (SQLite reachable, every migration applied), no /metrics without METRICS_TOKEN.
+    expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${base}/readyz`);
+    expect(await ready.json()).toMatchObject({ ok: true, checks: { database: { ok: true }, migrations: { ok: true } } });
+    expect((await fetch(`${base}/metrics`)).status).toBe(404);
     for (const url of ["/local/storefront", "/local/app-bridge.js", "/local/emulator", "/apps/kanta/customer", "/cart/update.js", "/build-local/x.js"]) {
       expect((await fetch(`${base}${url}`)).status, url).toBe(404);
     }
@@ -164,6 +169,15 @@ describe("a production install of `npm run build`", () => {
     const r = spawnSync(node, ["scripts/start.mjs"], { cwd: dir, env, encoding: "utf8" });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/build\/ holds no production build \(a development build for local\)\. Run `npm run build`/);
+  });
+
+  it("the operators' scripts run from the build: node build/reconcile.js, node build/doctor.js", () => {
+    const reconcile = spawnSync(node, ["build/reconcile.js"], { cwd: dir, env, encoding: "utf8" });
+    expect(reconcile.stdout + reconcile.stderr).toMatch(/No installed shop to reconcile\./);
+    expect(reconcile.status).toBe(0);
+    const doctor = spawnSync(node, ["build/doctor.js"], { cwd: dir, env, encoding: "utf8" });
+    expect(doctor.stdout + doctor.stderr).toMatch(/No shop has installed this deployment yet\./);
+    expect(doctor.status).toBe(2);
   });
 
   it("the BullMQ worker bundle loads (it stops only for want of REDIS_URL)", () => {

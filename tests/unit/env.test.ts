@@ -41,6 +41,8 @@ describe("environment", () => {
     ["KANTA_WORKER", "maybe", 'KANTA_WORKER: must be "0" or "1"'],
     ["KANTA_TIER_JOBS", "yes", 'KANTA_TIER_JOBS: must be "0" or "1"'],
     ["KANTA_APP_DATA_JOBS", "true", 'KANTA_APP_DATA_JOBS: must be "0" or "1"'],
+    ["KANTA_RECONCILE_JOBS", "yes", 'KANTA_RECONCILE_JOBS: must be "0" or "1"'],
+    ["METRICS_TOKEN", "too-short", "METRICS_TOKEN: must be at least 16 characters"],
     ["KANTA_LOCAL", "on", 'KANTA_LOCAL: must be "0" or "1"'],
     ["PORT", "abc", "PORT: must be a whole number"],
     ["PORT", "0", "PORT: must be at least 1"],

@@ -9,7 +9,7 @@
 // Terms are fixed when an order first earns, so refunds reverse at the rate that earned.
 // docs/decisions/0003-order-points-converge.md
 
-import { computePurchasePoints, type EarnRate } from "../earn/points";
+import { MULTIPLIER_ONE, computePurchasePoints, type EarnRate } from "../earn/points";
 
 export interface OrderLine {
   lineItemId: string;
@@ -172,4 +172,59 @@ export function computeOrderTarget(input: OrderTargetInput): { eligibleMinor: nu
   if (!input.paid || input.cancelled) return { eligibleMinor: 0, points: 0 };
   const eligibleMinor = computeNetEligibleMinor(input);
   return { eligibleMinor, points: computePurchasePoints(eligibleMinor, input.rate, input.multiplierPermille) };
+}
+
+/** A stored refund's earning-relevant totals (an OrderRefund row). */
+export interface StoredRefund {
+  subtotalMinor: bigint | number;
+  taxMinor: bigint | number;
+  /** Money refunded beyond the lines (RefundSnapshot.adjustmentMinor). */
+  adjustmentMinor: bigint | number;
+}
+
+/** What Kanta stores of an order (an OrderRecord row): its newest state and fixed earning terms. */
+export interface StoredOrder {
+  memberId: string | null;
+  paid: boolean;
+  cancelled: boolean;
+  taxesIncluded: boolean;
+  grossMinor: bigint | number;
+  editRemovedMinor: bigint | number;
+  /** What the customer paid (0 = unknown). */
+  orderTotalMinor: bigint | number;
+  earnPoints: number | null;
+  earnSpendMinor: bigint | number | null;
+  multiplierPermille: number | null;
+}
+
+/** Eligible amount the stored refunds of an order take back. */
+export function computeStoredRefundedMinor(refunds: readonly StoredRefund[], taxesIncluded: boolean): number {
+  return refunds.reduce((sum, r) => sum + Math.max(0, Number(r.subtotalMinor) - (taxesIncluded ? Number(r.taxMinor) : 0)), 0);
+}
+
+/** The stored refunds as the order's target takes them: by their lines, and their adjustments added up. */
+export function computeStoredRefundTotals(refunds: readonly StoredRefund[], taxesIncluded: boolean): { refundedMinor: number; refundAdjustmentMinor: number } {
+  return {
+    refundedMinor: computeStoredRefundedMinor(refunds, taxesIncluded),
+    refundAdjustmentMinor: refunds.reduce((sum, r) => sum + Number(r.adjustmentMinor), 0),
+  };
+}
+
+/**
+ * The points a stored order should hold now: its newest state, every refund seen, and the
+ * terms fixed when it first earned. The one formula for settling an order
+ * (orders.server.ts) and for proving it every night (reconcile/reconcile.server.ts).
+ */
+export function computeStoredOrderTarget(order: StoredOrder, refunds: readonly StoredRefund[]): { eligibleMinor: number; points: number } {
+  if (order.earnPoints === null || order.earnSpendMinor === null || !order.memberId) return { eligibleMinor: 0, points: 0 };
+  return computeOrderTarget({
+    paid: order.paid,
+    cancelled: order.cancelled,
+    grossMinor: Number(order.grossMinor),
+    editRemovedMinor: Number(order.editRemovedMinor),
+    ...computeStoredRefundTotals(refunds, order.taxesIncluded),
+    orderTotalMinor: Number(order.orderTotalMinor),
+    rate: { points: order.earnPoints, spendMinor: Number(order.earnSpendMinor) },
+    multiplierPermille: order.multiplierPermille ?? MULTIPLIER_ONE,
+  });
 }

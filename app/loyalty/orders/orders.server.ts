@@ -1,5 +1,5 @@
 import type { Db, Tx } from "../../db.server";
-import { computeEditRemovedMinor, computeOrderGrossMinor, computeOrderTarget, isPaidStatus, refundedQuantities, type OrderSnapshot, type RefundSnapshot } from "./order-points";
+import { computeEditRemovedMinor, computeOrderGrossMinor, computeStoredOrderTarget, computeStoredRefundTotals, isPaidStatus, refundedQuantities, type OrderSnapshot, type RefundSnapshot } from "./order-points";
 import { MULTIPLIER_ONE } from "../earn/points";
 import { computeEarnMultiplierPermille } from "../earn/campaigns";
 import { nthOrderBonus } from "../earn/milestones";
@@ -181,14 +181,7 @@ function refundTotals(refund: RefundSnapshot): { subtotalMinor: bigint; taxMinor
 /** Eligible amount the order's refunds take back by their lines, and their adjustments added up. */
 export async function readOrderRefunds(tx: Tx, shopId: string, orderGid: string, taxesIncluded: boolean) {
   const refunds = await tx.orderRefund.findMany({ where: { shopId, orderGid }, select: { subtotalMinor: true, taxMinor: true, adjustmentMinor: true } });
-  return sumRefundTotals(refunds, taxesIncluded);
-}
-
-function sumRefundTotals(refunds: readonly { subtotalMinor: bigint; taxMinor: bigint; adjustmentMinor: bigint }[], taxesIncluded: boolean) {
-  return {
-    refundedMinor: refunds.reduce((sum, r) => sum + Math.max(0, Number(r.subtotalMinor) - (taxesIncluded ? Number(r.taxMinor) : 0)), 0),
-    refundAdjustmentMinor: refunds.reduce((sum, r) => sum + Number(r.adjustmentMinor), 0),
-  };
+  return computeStoredRefundTotals(refunds, taxesIncluded);
 }
 
 /**
@@ -212,9 +205,12 @@ async function settleOrder(
   } = {},
 ): Promise<{ result: SettleResult; eligibleIncreased: boolean; pointsIncreased: boolean; processedAt: Date | null }> {
   const entries = known.entries ?? [];
-  const { refundedMinor, refundAdjustmentMinor } = known.refunds
-    ? sumRefundTotals(known.refunds.map((r) => refundTotals(r)), merged.taxesIncluded)
-    : await readOrderRefunds(tx, shop.id, merged.orderGid, merged.taxesIncluded);
+  const refunds = known.refunds
+    ? known.refunds.map((r) => refundTotals(r))
+    : await tx.orderRefund.findMany({
+        where: { shopId: shop.id, orderGid: merged.orderGid },
+        select: { subtotalMinor: true, taxMinor: true, adjustmentMinor: true },
+      });
 
   const record = { ...merged };
   let memberStatus = known.memberStatus ?? null;
@@ -268,20 +264,7 @@ async function settleOrder(
     }
   }
 
-  const target =
-    record.earnPoints !== null && record.earnSpendMinor !== null && record.memberId
-      ? computeOrderTarget({
-          paid: record.paid,
-          cancelled: record.cancelled,
-          grossMinor: Number(record.grossMinor),
-          editRemovedMinor: Number(record.editRemovedMinor),
-          refundedMinor,
-          orderTotalMinor: Number(record.orderTotalMinor),
-          refundAdjustmentMinor,
-          rate: { points: record.earnPoints, spendMinor: Number(record.earnSpendMinor) },
-          multiplierPermille: record.multiplierPermille ?? MULTIPLIER_ONE,
-        })
-      : { eligibleMinor: 0, points: 0 };
+  const target = computeStoredOrderTarget(record, refunds);
 
   const revision = read.revision + 1;
   let totalDelta = 0;
