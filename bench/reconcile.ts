@@ -6,6 +6,7 @@
 // printed table into docs/benchmarks.md with the machine and date.
 //
 //   npm run bench:reconcile -- [--members 1000000] [--batch 5000] [--keep-db]
+import "../scripts/require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import os from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";

@@ -4,6 +4,7 @@
 // the app proxy, metafield definitions, the theme app embed. Prints what is wrong and how
 // to fix it; exits 1 when something is wrong. In local mode (KANTA_LOCAL=1) it asks the
 // emulator about the demo shop. In production, from the build: `node build/doctor.js`.
+import "./require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";

@@ -4,6 +4,7 @@
 // Reports differences (stored for Home, logged with member and order ids), fixes nothing.
 // Exits 1 when a difference was found, 2 when a run failed. In production, from the build:
 // `node build/reconcile.js` (npm run build bundles it beside the worker).
+import "./require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { parseArgs } from "node:util";
 import { getDb } from "../app/db.server";
 import { getEnv } from "../app/env.server";
