@@ -53,6 +53,8 @@ export interface OrderSnapshot {
   lines: OrderLine[];
   refunds: RefundSnapshot[];
   discountCodes: string[];
+  /** Shop-money amount per discount code, when the payload says (analytics: cost of rewards). */
+  discountCodeAmounts?: Record<string, number>;
 }
 
 

@@ -1,0 +1,358 @@
+// The Analytics page's figures. Reads only the daily rollups (AnalyticsDay,
+// AnalyticsPointsDay), a few indexed counts and the members' balances: never raw orders or
+// the ledger (bench/analytics.ts: a million orders). What is exact and what is estimated is
+// in docs/decisions/0018-analytics.md and on the page ("How this is calculated").
+import type { Db } from "../../db.server";
+import { parseRewardConfig } from "../rewards/rewards";
+import { requireShopConfig } from "../program/shop-config.server";
+import { addDays, comparisonRange, dayStartUtc, daysBetween, localDay, resolveRange, type CompareMode, type DayRange, type RangePreset } from "./days";
+import { SEGMENTS, tierSegment } from "./facts.server";
+import { catchUpPoints } from "./points.server";
+import { emptySketch, estimateDistinct, mergeSketch } from "./sketch";
+
+export interface SegmentFigures {
+  orders: number;
+  revenueMinor: number;
+  /** Distinct customers with an order (estimated: HyperLogLog); null for guests. */
+  customers: number | null;
+  repeatCustomers: number | null;
+  /** Share of those customers who have bought at least twice by the end of the range. */
+  repeatRate: number | null;
+  ordersPerCustomer: number | null;
+  aovMinor: number | null;
+  revenueShare: number | null;
+  rewardOrders: number;
+  rewardRevenueMinor: number;
+  rewardDiscountMinor: number;
+  referredOrders: number;
+  referredRevenueMinor: number;
+}
+
+export interface PeriodFigures {
+  range: DayRange;
+  all: SegmentFigures;
+  members: SegmentFigures;
+  nonMembers: SegmentFigures;
+  /** Non-members with a customer account (the repeat and per-customer figures of non-members). */
+  nonMemberCustomers: SegmentFigures;
+  guests: SegmentFigures;
+  tiers: { tierId: string; name: string; figures: SegmentFigures }[];
+  points: { issued: number; redeemed: number; expired: number; adjusted: number; redemptionRate: number | null };
+  activeMembers: number;
+  membersJoined: number;
+  tierUp: number;
+  tierDown: number;
+  rewards: { name: string; redeemed: number; points: number; used: number }[];
+  codesIssued: number;
+  codesUsed: number;
+}
+
+export interface SeriesPoint {
+  label: string;
+  from: string;
+  memberRevenueMinor: number;
+  nonMemberRevenueMinor: number;
+  memberOrders: number;
+  nonMemberOrders: number;
+  pointsIssued: number;
+  pointsRedeemed: number;
+  tierUp: number;
+  tierDown: number;
+}
+
+export interface AnalyticsReport {
+  shop: { currencyCode: string; ianaTimezone: string; today: string };
+  preset: RangePreset;
+  compare: CompareMode;
+  current: PeriodFigures;
+  previous: PeriodFigures | null;
+  series: { bucket: "day" | "week" | "month"; points: SeriesPoint[] };
+  liability: {
+    points: number;
+    pendingPoints: number;
+    valueMinor: number | null;
+    /** The reward whose money per point values the liability, or null when none has a fixed value. */
+    basis: { rewardName: string; minorPerPoint: number } | null;
+  };
+  tierDistribution: { tierId: string | null; name: string; members: number }[];
+  roi: {
+    attributedRevenueMinor: number;
+    rewardCostMinor: number;
+    /** Member AOV less non-member customers' AOV, times members' orders (a difference, not proof of cause). */
+    memberAovLiftMinor: number | null;
+  };
+}
+
+export interface ReportRequest {
+  preset?: string | null;
+  from?: string | null;
+  to?: string | null;
+  compare?: string | null;
+  now?: Date;
+}
+
+export async function loadAnalytics(db: Db, shopDomain: string, request: ReportRequest = {}): Promise<AnalyticsReport> {
+  const shop = await requireShopConfig(db, shopDomain);
+  const now = request.now ?? new Date();
+  await catchUpPoints(db, shop, now);
+  const tz = shop.ianaTimezone;
+  const today = localDay(now, tz);
+  const { preset, range } = resolveRange(request.preset ?? null, today, { from: request.from, to: request.to });
+  const compare: CompareMode = request.compare === "last_year" || request.compare === "none" ? request.compare : "previous";
+  const previousRange = comparisonRange(range, compare);
+
+  const [current, previous, liability, tierDistribution] = await Promise.all([
+    periodFigures(db, shop, range),
+    previousRange ? periodFigures(db, shop, previousRange) : Promise.resolve(null),
+    liabilityFigures(db, shop.id),
+    tierDistributionFigures(db, shop),
+  ]);
+  const all = current.figures;
+  const lift =
+    all.members.aovMinor !== null && all.nonMemberCustomers.aovMinor !== null
+      ? Math.round((all.members.aovMinor - all.nonMemberCustomers.aovMinor) * all.members.orders)
+      : null;
+  return {
+    shop: { currencyCode: shop.currencyCode, ianaTimezone: tz, today },
+    preset,
+    compare,
+    current: all,
+    previous: previous?.figures ?? null,
+    series: current.series,
+    liability,
+    tierDistribution,
+    roi: {
+      attributedRevenueMinor: all.all.rewardRevenueMinor + all.all.referredRevenueMinor,
+      rewardCostMinor: all.all.rewardDiscountMinor,
+      memberAovLiftMinor: lift,
+    },
+  };
+}
+
+interface Acc {
+  orders: number;
+  revenueMinor: bigint;
+  rewardOrders: number;
+  rewardRevenueMinor: bigint;
+  rewardDiscountMinor: bigint;
+  referredOrders: number;
+  referredRevenueMinor: bigint;
+  customers: Uint8Array;
+  repeat: Uint8Array;
+}
+
+function newAcc(): Acc {
+  return { orders: 0, revenueMinor: 0n, rewardOrders: 0, rewardRevenueMinor: 0n, rewardDiscountMinor: 0n, referredOrders: 0, referredRevenueMinor: 0n, customers: emptySketch(), repeat: emptySketch() };
+}
+
+function addAcc(into: Acc, row: Omit<Acc, "customers" | "repeat"> & { customers?: Uint8Array | null; repeat?: Uint8Array | null }) {
+  into.orders += row.orders;
+  into.revenueMinor += row.revenueMinor;
+  into.rewardOrders += row.rewardOrders;
+  into.rewardRevenueMinor += row.rewardRevenueMinor;
+  into.rewardDiscountMinor += row.rewardDiscountMinor;
+  into.referredOrders += row.referredOrders;
+  into.referredRevenueMinor += row.referredRevenueMinor;
+  mergeSketch(into.customers, row.customers);
+  mergeSketch(into.repeat, row.repeat);
+}
+
+function figures(acc: Acc, totalRevenue: bigint, withCustomers: boolean): SegmentFigures {
+  const customers = withCustomers ? estimateDistinct(acc.customers) : null;
+  // The repeat sketch is a subset of the customer sketch; estimates never show more repeaters than customers.
+  const repeatCustomers = withCustomers && customers !== null ? Math.min(customers, estimateDistinct(acc.repeat)) : null;
+  const revenue = Number(acc.revenueMinor);
+  return {
+    orders: acc.orders,
+    revenueMinor: revenue,
+    customers,
+    repeatCustomers,
+    repeatRate: customers && repeatCustomers !== null ? repeatCustomers / customers : null,
+    ordersPerCustomer: null,
+    aovMinor: acc.orders > 0 ? Math.round(revenue / acc.orders) : null,
+    revenueShare: totalRevenue > 0n ? revenue / Number(totalRevenue) : null,
+    rewardOrders: acc.rewardOrders,
+    rewardRevenueMinor: Number(acc.rewardRevenueMinor),
+    rewardDiscountMinor: Number(acc.rewardDiscountMinor),
+    referredOrders: acc.referredOrders,
+    referredRevenueMinor: Number(acc.referredRevenueMinor),
+  };
+}
+
+/** Orders per customer: identified customers' orders over the distinct customers. */
+function withOrdersPerCustomer(f: SegmentFigures, customerOrders: number): SegmentFigures {
+  return { ...f, ordersPerCustomer: f.customers ? customerOrders / f.customers : null };
+}
+
+type ShopLite = Awaited<ReturnType<typeof requireShopConfig>>;
+
+export function seriesBucket(range: DayRange): "day" | "week" | "month" {
+  const days = daysBetween(range.from, range.to) + 1;
+  return days <= 92 ? "day" : days <= 400 ? "week" : "month";
+}
+
+function bucketOf(day: string, range: DayRange, bucket: "day" | "week" | "month"): string {
+  if (bucket === "day") return day;
+  if (bucket === "month") return day.slice(0, 7) < range.from.slice(0, 7) ? range.from : maxDay(`${day.slice(0, 7)}-01`, range.from);
+  const offset = Math.floor(daysBetween(range.from, day) / 7) * 7;
+  return addDays(range.from, offset);
+}
+
+function maxDay(a: string, b: string): string {
+  return a > b ? a : b;
+}
+
+async function periodFigures(db: Db, shop: ShopLite, range: DayRange): Promise<{ figures: PeriodFigures; series: AnalyticsReport["series"] }> {
+  const tz = shop.ianaTimezone;
+  const fromUtc = dayStartUtc(range.from, tz);
+  const toUtc = dayStartUtc(addDays(range.to, 1), tz);
+  const [days, pointDays, membersJoined, rewardRows, codesIssued, codesUsed] = await Promise.all([
+    db.analyticsDay.findMany({ where: { shopId: shop.id, day: { gte: range.from, lte: range.to } } }),
+    db.analyticsPointsDay.findMany({ where: { shopId: shop.id, day: { gte: range.from, lte: range.to } } }),
+    db.member.count({ where: { shopId: shop.id, createdAt: { gte: fromUtc, lt: toUtc } } }),
+    db.redemption.groupBy({
+      by: ["rewardName", "status"],
+      where: { shopId: shop.id, createdAt: { gte: fromUtc, lt: toUtc }, status: { in: ["issued", "used"] }, rewardId: { not: null } },
+      _count: { _all: true },
+      _sum: { pointsSpent: true },
+    }),
+    db.redemption.count({ where: { shopId: shop.id, createdAt: { gte: fromUtc, lt: toUtc }, code: { not: null }, status: { in: ["issued", "used"] } } }),
+    db.redemption.count({ where: { shopId: shop.id, createdAt: { gte: fromUtc, lt: toUtc }, status: "used" } }),
+  ]);
+
+  const member = newAcc();
+  const customer = newAcc();
+  const guest = newAcc();
+  const tierAcc = new Map<string, Acc>();
+  const bucket = seriesBucket(range);
+  const buckets = new Map<string, SeriesPoint>();
+  const point = (day: string) => {
+    const key = bucketOf(day, range, bucket);
+    let p = buckets.get(key);
+    if (!p) buckets.set(key, (p = { label: key, from: key, memberRevenueMinor: 0, nonMemberRevenueMinor: 0, memberOrders: 0, nonMemberOrders: 0, pointsIssued: 0, pointsRedeemed: 0, tierUp: 0, tierDown: 0 }));
+    return p;
+  };
+  for (let d = range.from, i = 0; d <= range.to && i < 800; d = addDays(d, bucket === "day" ? 1 : bucket === "week" ? 7 : 1), i++) {
+    if (bucket !== "month" || d === range.from || d.endsWith("-01")) point(d);
+  }
+  for (const row of days) {
+    const r = { ...row, repeat: row.repeatCustomers };
+    if (row.segment === SEGMENTS.member) {
+      addAcc(member, r);
+      const p = point(row.day);
+      p.memberRevenueMinor += Number(row.revenueMinor);
+      p.memberOrders += row.orders;
+    } else if (row.segment === SEGMENTS.customer || row.segment === SEGMENTS.guest) {
+      addAcc(row.segment === SEGMENTS.customer ? customer : guest, r);
+      const p = point(row.day);
+      p.nonMemberRevenueMinor += Number(row.revenueMinor);
+      p.nonMemberOrders += row.orders;
+    } else if (row.segment.startsWith("tier:")) {
+      const id = row.segment.slice(5);
+      let acc = tierAcc.get(id);
+      if (!acc) tierAcc.set(id, (acc = newAcc()));
+      addAcc(acc, r);
+    }
+  }
+  const points = { issued: 0, redeemed: 0, expired: 0, adjusted: 0 };
+  const active = emptySketch();
+  let tierUp = 0;
+  let tierDown = 0;
+  for (const row of pointDays) {
+    points.issued += row.issued;
+    points.redeemed += row.redeemed;
+    points.expired += row.expired;
+    points.adjusted += row.adjusted;
+    tierUp += row.tierUp;
+    tierDown += row.tierDown;
+    mergeSketch(active, row.activeMembers);
+    const p = point(row.day);
+    p.pointsIssued += row.issued;
+    p.pointsRedeemed += row.redeemed;
+    p.tierUp += row.tierUp;
+    p.tierDown += row.tierDown;
+  }
+
+  const nonMember = newAcc();
+  addAcc(nonMember, { ...customer, customers: null, repeat: null });
+  addAcc(nonMember, { ...guest, customers: null, repeat: null });
+  const allAcc = newAcc();
+  addAcc(allAcc, member);
+  addAcc(allAcc, customer);
+  addAcc(allAcc, { ...guest, customers: null, repeat: null });
+  const total = allAcc.revenueMinor;
+
+  const memberFigures = withOrdersPerCustomer(figures(member, total, true), member.orders);
+  const customerFigures = withOrdersPerCustomer(figures(customer, total, true), customer.orders);
+  const nonMemberFigures = { ...figures(nonMember, total, false), customers: customerFigures.customers, repeatCustomers: customerFigures.repeatCustomers, repeatRate: customerFigures.repeatRate, ordersPerCustomer: customerFigures.ordersPerCustomer };
+  const allFigures = withOrdersPerCustomer(figures(allAcc, total, true), member.orders + customer.orders);
+
+  const rewards = new Map<string, { name: string; redeemed: number; points: number; used: number }>();
+  for (const r of rewardRows) {
+    const e = rewards.get(r.rewardName) ?? { name: r.rewardName, redeemed: 0, points: 0, used: 0 };
+    e.redeemed += r._count._all;
+    e.points += r._sum.pointsSpent ?? 0;
+    if (r.status === "used") e.used += r._count._all;
+    rewards.set(r.rewardName, e);
+  }
+
+  return {
+    figures: {
+      range,
+      all: allFigures,
+      members: memberFigures,
+      nonMembers: nonMemberFigures,
+      nonMemberCustomers: customerFigures,
+      guests: figures(guest, total, false),
+      tiers: shop.tiers.map((t) => {
+        const acc = tierAcc.get(t.id) ?? newAcc();
+        return { tierId: t.id, name: t.name, figures: withOrdersPerCustomer(figures(acc, total, true), acc.orders) };
+      }),
+      points: { ...points, redemptionRate: points.issued > 0 ? points.redeemed / points.issued : null },
+      activeMembers: estimateDistinct(active),
+      membersJoined,
+      tierUp,
+      tierDown,
+      rewards: [...rewards.values()].sort((a, b) => b.redeemed - a.redeemed),
+      codesIssued,
+      codesUsed,
+    },
+    series: { bucket, points: [...buckets.values()].sort((a, b) => (a.from < b.from ? -1 : 1)) },
+  };
+}
+
+/**
+ * Outstanding points at the money they would buy: spendable and pending points of active
+ * members, valued at the best fixed-value reward (amount off, or points to money) — the
+ * most a member could get for them, so the figure is an upper bound of what they cost.
+ */
+async function liabilityFigures(db: Db, shopId: string): Promise<AnalyticsReport["liability"]> {
+  const [sums, rewards] = await Promise.all([
+    db.member.aggregate({ where: { shopId, status: "active" }, _sum: { points: true, pendingPoints: true } }),
+    db.reward.findMany({ where: { shopId, enabled: true, type: { in: ["amount_off", "points_to_money"] } }, select: { name: true, type: true, pointsCost: true, valueMinor: true, config: true } }),
+  ]);
+  let basis: { rewardName: string; minorPerPoint: number } | null = null;
+  for (const r of rewards) {
+    let rate: number | null = null;
+    if (r.type === "amount_off" && r.valueMinor !== null && r.pointsCost > 0) rate = Number(r.valueMinor) / r.pointsCost;
+    if (r.type === "points_to_money") {
+      const parsed = parseRewardConfig(r.config).rate;
+      if (parsed && parsed.pointsPerUnit > 0) rate = parsed.unitMinor / parsed.pointsPerUnit;
+    }
+    if (rate !== null && (!basis || rate > basis.minorPerPoint)) basis = { rewardName: r.name, minorPerPoint: rate };
+  }
+  const points = Math.max(0, sums._sum.points ?? 0);
+  const pendingPoints = Math.max(0, sums._sum.pendingPoints ?? 0);
+  return { points, pendingPoints, valueMinor: basis ? Math.round((points + pendingPoints) * basis.minorPerPoint) : null, basis };
+}
+
+async function tierDistributionFigures(db: Db, shop: ShopLite): Promise<AnalyticsReport["tierDistribution"]> {
+  const rows = await db.member.groupBy({ by: ["tierId"], where: { shopId: shop.id, status: "active" }, _count: { _all: true } });
+  const count = new Map(rows.map((r) => [r.tierId, r._count._all]));
+  const result: AnalyticsReport["tierDistribution"] = shop.tiers.map((t) => ({ tierId: t.id, name: t.name, members: count.get(t.id) ?? 0 }));
+  const none = count.get(null) ?? 0;
+  if (none > 0 || shop.tiers.length === 0) result.unshift({ tierId: null, name: "No tier", members: none });
+  return result;
+}
+
+export { tierSegment };
