@@ -84,3 +84,29 @@ export function comparisonRange(range: DayRange, mode: CompareMode): DayRange | 
   const length = daysBetween(range.from, range.to) + 1;
   return { from: addDaysToDate(range.from, -length), to: addDaysToDate(range.from, -1) };
 }
+
+/** The last day of a YYYY-MM month. */
+export function monthEnd(month: string): string {
+  const [y, m] = month.split("-").map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+/**
+ * A range as the whole calendar months inside it and the ragged days at its ends (at most
+ * two pieces of under a month each), so distinct counts read one sketch per month.
+ */
+export function splitRange(range: DayRange): { months: string[]; edges: DayRange[] } {
+  const months: string[] = [];
+  let month = range.from.endsWith("-01") ? range.from.slice(0, 7) : addDaysToDate(monthEnd(range.from.slice(0, 7)), 1).slice(0, 7);
+  while (monthEnd(month) <= range.to) {
+    months.push(month);
+    month = addDaysToDate(monthEnd(month), 1).slice(0, 7);
+  }
+  if (months.length === 0) return { months, edges: [range] };
+  const edges: DayRange[] = [];
+  const first = `${months[0]}-01`;
+  const last = monthEnd(months[months.length - 1]!);
+  if (range.from < first) edges.push({ from: range.from, to: addDaysToDate(first, -1) });
+  if (last < range.to) edges.push({ from: addDaysToDate(last, 1), to: range.to });
+  return { months, edges };
+}

@@ -8,7 +8,7 @@ import { getEnv } from "../../env.server";
 import { requireShopConfig, type ShopConfig } from "../program/shop-config.server";
 import { inTransaction } from "../tx.server";
 import { localDay } from "./days";
-import { addToSketch, toSketch } from "./sketch";
+import { addToSketch, sketchFromText, sketchToText } from "./sketch";
 
 type FactRow = Awaited<ReturnType<Tx["orderFact"]["findUniqueOrThrow"]>>;
 type FactData = Omit<FactRow, "id" | "updatedAt">;
@@ -163,8 +163,7 @@ function maxBig(a: bigint, b: bigint): bigint {
 
 /**
  * Adds a difference to one rollup row (atomic increments) and, for an order counted for
- * the first time, its customer to the day's sketches. The sketch is read and written under
- * the row's lock on PostgreSQL (SQLite has one writer), so concurrent orders lose nothing.
+ * the first time, its customer to the day's and the month's sketches.
  */
 export async function applyToDay(
   tx: Tx,
@@ -190,20 +189,39 @@ export async function applyToDay(
     select: { id: true },
   });
   if (!customer) return;
+  await addToSketches(tx, row.id, "analyticsDay", customer);
+  const month = await tx.analyticsMonth.upsert({
+    where: { shopId_month_segment: { shopId, month: day.slice(0, 7), segment } },
+    create: { shopId, month: day.slice(0, 7), segment },
+    update: {},
+    select: { id: true },
+  });
+  await addToSketches(tx, month.id, "analyticsMonth", customer);
+}
+
+/**
+ * Adds a customer to a row's two sketches, read and written under the row's lock on
+ * PostgreSQL (SQLite has one writer), so concurrent orders lose nothing.
+ */
+async function addToSketches(tx: Tx, id: string, table: "analyticsDay" | "analyticsMonth", customer: { customerGid: string; repeat: boolean }): Promise<void> {
   if (databaseKind(getEnv().DATABASE_URL) === "postgres") {
-    await tx.$queryRawUnsafe(`SELECT 1 FROM "AnalyticsDay" WHERE "id" = $1 FOR UPDATE`, row.id);
+    await tx.$queryRawUnsafe(`SELECT 1 FROM "${table === "analyticsDay" ? "AnalyticsDay" : "AnalyticsMonth"}" WHERE "id" = $1 FOR UPDATE`, id);
   }
-  const current = await tx.analyticsDay.findUniqueOrThrow({ where: { id: row.id }, select: { customers: true, repeatCustomers: true } });
-  const customers = toSketch(current.customers);
-  const repeatCustomers = toSketch(current.repeatCustomers);
+  const model = tx[table] as unknown as {
+    findUniqueOrThrow(args: object): Promise<{ customers: string | null; repeatCustomers: string | null }>;
+    update(args: object): Promise<unknown>;
+  };
+  const current = await model.findUniqueOrThrow({ where: { id }, select: { customers: true, repeatCustomers: true } });
+  const customers = sketchFromText(current.customers);
+  const repeatCustomers = sketchFromText(current.repeatCustomers);
   const changed = addToSketch(customers, customer.customerGid);
   const repeatChanged = customer.repeat && addToSketch(repeatCustomers, customer.customerGid);
   if (!changed && !repeatChanged) return;
-  await tx.analyticsDay.update({
-    where: { id: row.id },
+  await model.update({
+    where: { id },
     data: {
-      ...(changed ? { customers: Buffer.from(customers) } : {}),
-      ...(repeatChanged ? { repeatCustomers: Buffer.from(repeatCustomers) } : {}),
+      ...(changed ? { customers: sketchToText(customers) } : {}),
+      ...(repeatChanged ? { repeatCustomers: sketchToText(repeatCustomers) } : {}),
     },
   });
 }

@@ -8,7 +8,7 @@ import type { Db, Tx } from "../../db.server";
 import { countsAsActivity, type LedgerKind } from "../ledger/entries";
 import { inTransaction } from "../tx.server";
 import { dayFormatter } from "./days";
-import { addToSketch, emptySketch, mergeSketch, toSketch } from "./sketch";
+import { addToSketch, emptySketch, mergeSketch, mergeSketchText, sketchToText } from "./sketch";
 
 export const SETTLE_LAG_MS = 60_000;
 const PAGE = 5000;
@@ -128,26 +128,38 @@ async function addPointsDay(tx: Tx, shopId: string, day: string, a: PointsAgg): 
   const existing = await tx.analyticsPointsDay.findUnique({ where: { shopId_day: { shopId, day } } });
   if (!existing) {
     await tx.analyticsPointsDay.create({
-      data: { shopId, day, issued: a.issued, redeemed: a.redeemed, expired: a.expired, adjusted: a.adjusted, tierUp: a.tierUp, tierDown: a.tierDown, activeMembers: a.active ? Buffer.from(a.active) : null },
+      data: { shopId, day, issued: a.issued, redeemed: a.redeemed, expired: a.expired, adjusted: a.adjusted, tierUp: a.tierUp, tierDown: a.tierDown, activeMembers: a.active ? sketchToText(a.active) : null },
     });
-    return;
+  } else {
+    let active = existing.activeMembers;
+    if (a.active) {
+      const merged = emptySketch();
+      mergeSketchText(merged, existing.activeMembers);
+      mergeSketch(merged, a.active);
+      active = sketchToText(merged);
+    }
+    await tx.analyticsPointsDay.update({
+      where: { id: existing.id },
+      data: {
+        issued: existing.issued + a.issued,
+        redeemed: existing.redeemed + a.redeemed,
+        expired: existing.expired + a.expired,
+        adjusted: existing.adjusted + a.adjusted,
+        tierUp: existing.tierUp + a.tierUp,
+        tierDown: existing.tierDown + a.tierDown,
+        activeMembers: active,
+      },
+    });
   }
-  let active = existing.activeMembers;
-  if (a.active) {
-    const merged = toSketch(existing.activeMembers);
-    mergeSketch(merged, a.active);
-    active = Buffer.from(merged);
-  }
-  await tx.analyticsPointsDay.update({
-    where: { id: existing.id },
-    data: {
-      issued: existing.issued + a.issued,
-      redeemed: existing.redeemed + a.redeemed,
-      expired: existing.expired + a.expired,
-      adjusted: existing.adjusted + a.adjusted,
-      tierUp: existing.tierUp + a.tierUp,
-      tierDown: existing.tierDown + a.tierDown,
-      activeMembers: active,
-    },
-  });
+  if (!a.active) return;
+  // The month's sketch of active members (the catch-up runs one at a time per shop: the watermark's compare-and-set).
+  const where = { shopId_month_segment: { shopId, month: day.slice(0, 7), segment: ACTIVE_SEGMENT } };
+  const month = await tx.analyticsMonth.findUnique({ where });
+  const merged = emptySketch();
+  mergeSketchText(merged, month?.customers);
+  mergeSketch(merged, a.active);
+  await tx.analyticsMonth.upsert({ where, create: { shopId, month: day.slice(0, 7), segment: ACTIVE_SEGMENT, customers: sketchToText(merged) }, update: { customers: sketchToText(merged) } });
 }
+
+/** AnalyticsMonth's segment for the active-members sketch (in `customers`). */
+export const ACTIVE_SEGMENT = "active";

@@ -2,13 +2,14 @@
 // AnalyticsPointsDay), a few indexed counts and the members' balances: never raw orders or
 // the ledger (bench/analytics.ts: a million orders). What is exact and what is estimated is
 // in docs/decisions/0018-analytics.md and on the page ("How this is calculated").
-import type { Db } from "../../db.server";
+import { getDb, type Db } from "../../db.server";
+import { ensureAnalyticsBackfilled } from "./backfill.server";
 import { parseRewardConfig } from "../rewards/rewards";
 import { requireShopConfig } from "../program/shop-config.server";
-import { addDays, comparisonRange, dayStartUtc, daysBetween, localDay, resolveRange, type CompareMode, type DayRange, type RangePreset } from "./days";
+import { addDays, comparisonRange, dayStartUtc, daysBetween, localDay, resolveRange, splitRange, type CompareMode, type DayRange, type RangePreset } from "./days";
 import { SEGMENTS, tierSegment } from "./facts.server";
-import { catchUpPoints } from "./points.server";
-import { emptySketch, estimateDistinct, mergeSketch } from "./sketch";
+import { ACTIVE_SEGMENT, catchUpPoints } from "./points.server";
+import { emptySketch, estimateDistinct, mergeSketch, mergeSketchText } from "./sketch";
 
 export interface SegmentFigures {
   orders: number;
@@ -206,9 +207,21 @@ async function periodFigures(db: Db, shop: ShopLite, range: DayRange): Promise<{
   const tz = shop.ianaTimezone;
   const fromUtc = dayStartUtc(range.from, tz);
   const toUtc = dayStartUtc(addDays(range.to, 1), tz);
-  const [days, pointDays, membersJoined, rewardRows, codesIssued, codesUsed] = await Promise.all([
-    db.analyticsDay.findMany({ where: { shopId: shop.id, day: { gte: range.from, lte: range.to } } }),
-    db.analyticsPointsDay.findMany({ where: { shopId: shop.id, day: { gte: range.from, lte: range.to } } }),
+  const split = splitRange(range);
+  const edgeWhere = split.edges.map((e) => ({ day: { gte: e.from, lte: e.to } }));
+  const [days, pointDays, daySketches, activeSketches, monthSketches, membersJoined, rewardRows, codesIssued, codesUsed] = await Promise.all([
+    db.analyticsDay.findMany({
+      where: { shopId: shop.id, day: { gte: range.from, lte: range.to } },
+      select: { day: true, segment: true, orders: true, revenueMinor: true, rewardOrders: true, rewardRevenueMinor: true, rewardDiscountMinor: true, referredOrders: true, referredRevenueMinor: true },
+    }),
+    db.analyticsPointsDay.findMany({
+      where: { shopId: shop.id, day: { gte: range.from, lte: range.to } },
+      select: { day: true, issued: true, redeemed: true, expired: true, adjusted: true, tierUp: true, tierDown: true },
+    }),
+    // Distinct counts: one sketch per whole month, one per day at the ragged ends.
+    edgeWhere.length ? db.analyticsDay.findMany({ where: { shopId: shop.id, OR: edgeWhere }, select: { segment: true, customers: true, repeatCustomers: true } }) : Promise.resolve([]),
+    edgeWhere.length ? db.analyticsPointsDay.findMany({ where: { shopId: shop.id, OR: edgeWhere }, select: { activeMembers: true } }) : Promise.resolve([]),
+    split.months.length ? db.analyticsMonth.findMany({ where: { shopId: shop.id, month: { in: split.months } }, select: { segment: true, customers: true, repeatCustomers: true } }) : Promise.resolve([]),
     db.member.count({ where: { shopId: shop.id, createdAt: { gte: fromUtc, lt: toUtc } } }),
     db.redemption.groupBy({
       by: ["rewardName", "status"],
@@ -235,8 +248,24 @@ async function periodFigures(db: Db, shop: ShopLite, range: DayRange): Promise<{
   for (let d = range.from, i = 0; d <= range.to && i < 800; d = addDays(d, bucket === "day" ? 1 : bucket === "week" ? 7 : 1), i++) {
     if (bucket !== "month" || d === range.from || d.endsWith("-01")) point(d);
   }
+  const accFor = (segment: string): Acc | null => {
+    if (segment === SEGMENTS.member) return member;
+    if (segment === SEGMENTS.customer) return customer;
+    if (segment === SEGMENTS.guest) return guest;
+    if (!segment.startsWith("tier:")) return null;
+    const id = segment.slice(5);
+    let acc = tierAcc.get(id);
+    if (!acc) tierAcc.set(id, (acc = newAcc()));
+    return acc;
+  };
+  for (const row of [...daySketches, ...monthSketches]) {
+    const acc = accFor(row.segment);
+    if (!acc) continue;
+    mergeSketchText(acc.customers, row.customers);
+    mergeSketchText(acc.repeat, row.repeatCustomers);
+  }
   for (const row of days) {
-    const r = { ...row, repeat: row.repeatCustomers };
+    const r = row;
     if (row.segment === SEGMENTS.member) {
       addAcc(member, r);
       const p = point(row.day);
@@ -256,6 +285,8 @@ async function periodFigures(db: Db, shop: ShopLite, range: DayRange): Promise<{
   }
   const points = { issued: 0, redeemed: 0, expired: 0, adjusted: 0 };
   const active = emptySketch();
+  for (const row of activeSketches) mergeSketchText(active, row.activeMembers);
+  for (const row of monthSketches) if (row.segment === ACTIVE_SEGMENT) mergeSketchText(active, row.customers);
   let tierUp = 0;
   let tierDown = 0;
   for (const row of pointDays) {
@@ -265,7 +296,6 @@ async function periodFigures(db: Db, shop: ShopLite, range: DayRange): Promise<{
     points.adjusted += row.adjusted;
     tierUp += row.tierUp;
     tierDown += row.tierDown;
-    mergeSketch(active, row.activeMembers);
     const p = point(row.day);
     p.pointsIssued += row.issued;
     p.pointsRedeemed += row.redeemed;
@@ -356,3 +386,9 @@ async function tierDistributionFigures(db: Db, shop: ShopLite): Promise<Analytic
 }
 
 export { tierSegment };
+
+/** The page's loader: the one-time backfill on the first visit, then the figures. */
+export async function getAnalyticsPage(shopDomain: string, request: ReportRequest, db: Db = getDb()): Promise<AnalyticsReport> {
+  await ensureAnalyticsBackfilled(db, shopDomain, request.now);
+  return loadAnalytics(db, shopDomain, request);
+}

@@ -67,3 +67,18 @@ export function estimateDistinct(sketch: Uint8Array): number {
   if (raw <= 2.5 * m && zeros > 0) return Math.round(m * Math.log(m / zeros));
   return Math.round(raw);
 }
+
+/** Sketches are stored as base64 text: Prisma reads text columns far faster than Bytes. */
+export function sketchToText(sketch: Uint8Array): string {
+  return Buffer.from(sketch.buffer, sketch.byteOffset, sketch.byteLength).toString("base64");
+}
+
+export function sketchFromText(text: string | null | undefined): Uint8Array {
+  if (!text) return emptySketch();
+  return toSketch(Buffer.from(text, "base64"));
+}
+
+/** Merges a stored sketch into `into`. */
+export function mergeSketchText(into: Uint8Array, text: string | null | undefined): void {
+  if (text) mergeSketch(into, Buffer.from(text, "base64"));
+}

@@ -33,8 +33,8 @@ CREATE TABLE "AnalyticsDay" (
     "rewardDiscountMinor" BIGINT NOT NULL DEFAULT 0,
     "referredOrders" INTEGER NOT NULL DEFAULT 0,
     "referredRevenueMinor" BIGINT NOT NULL DEFAULT 0,
-    "customers" BYTEA,
-    "repeatCustomers" BYTEA,
+    "customers" TEXT,
+    "repeatCustomers" TEXT,
 
     CONSTRAINT "AnalyticsDay_pkey" PRIMARY KEY ("id")
 );
@@ -50,9 +50,21 @@ CREATE TABLE "AnalyticsPointsDay" (
     "adjusted" INTEGER NOT NULL DEFAULT 0,
     "tierUp" INTEGER NOT NULL DEFAULT 0,
     "tierDown" INTEGER NOT NULL DEFAULT 0,
-    "activeMembers" BYTEA,
+    "activeMembers" TEXT,
 
     CONSTRAINT "AnalyticsPointsDay_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "AnalyticsMonth" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "month" TEXT NOT NULL,
+    "segment" TEXT NOT NULL,
+    "customers" TEXT,
+    "repeatCustomers" TEXT,
+
+    CONSTRAINT "AnalyticsMonth_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
@@ -80,6 +92,9 @@ CREATE UNIQUE INDEX "AnalyticsDay_shopId_day_segment_key" ON "AnalyticsDay"("sho
 CREATE UNIQUE INDEX "AnalyticsPointsDay_shopId_day_key" ON "AnalyticsPointsDay"("shopId", "day");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "AnalyticsMonth_shopId_month_segment_key" ON "AnalyticsMonth"("shopId", "month", "segment");
+
+-- CreateIndex
 CREATE INDEX "Member_shopId_createdAt_idx" ON "Member"("shopId", "createdAt");
 
 -- CreateIndex
@@ -93,6 +108,9 @@ ALTER TABLE "AnalyticsDay" ADD CONSTRAINT "AnalyticsDay_shopId_fkey" FOREIGN KEY
 
 -- AddForeignKey
 ALTER TABLE "AnalyticsPointsDay" ADD CONSTRAINT "AnalyticsPointsDay_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "AnalyticsMonth" ADD CONSTRAINT "AnalyticsMonth_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
 ALTER TABLE "AnalyticsState" ADD CONSTRAINT "AnalyticsState_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -32,8 +32,8 @@ CREATE TABLE "AnalyticsDay" (
     "rewardDiscountMinor" BIGINT NOT NULL DEFAULT 0,
     "referredOrders" INTEGER NOT NULL DEFAULT 0,
     "referredRevenueMinor" BIGINT NOT NULL DEFAULT 0,
-    "customers" BLOB,
-    "repeatCustomers" BLOB,
+    "customers" TEXT,
+    "repeatCustomers" TEXT,
     CONSTRAINT "AnalyticsDay_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
@@ -48,8 +48,19 @@ CREATE TABLE "AnalyticsPointsDay" (
     "adjusted" INTEGER NOT NULL DEFAULT 0,
     "tierUp" INTEGER NOT NULL DEFAULT 0,
     "tierDown" INTEGER NOT NULL DEFAULT 0,
-    "activeMembers" BLOB,
+    "activeMembers" TEXT,
     CONSTRAINT "AnalyticsPointsDay_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "AnalyticsMonth" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "shopId" TEXT NOT NULL,
+    "month" TEXT NOT NULL,
+    "segment" TEXT NOT NULL,
+    "customers" TEXT,
+    "repeatCustomers" TEXT,
+    CONSTRAINT "AnalyticsMonth_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
@@ -74,6 +85,9 @@ CREATE UNIQUE INDEX "AnalyticsDay_shopId_day_segment_key" ON "AnalyticsDay"("sho
 
 -- CreateIndex
 CREATE UNIQUE INDEX "AnalyticsPointsDay_shopId_day_key" ON "AnalyticsPointsDay"("shopId", "day");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "AnalyticsMonth_shopId_month_segment_key" ON "AnalyticsMonth"("shopId", "month", "segment");
 
 -- CreateIndex
 CREATE INDEX "Member_shopId_createdAt_idx" ON "Member"("shopId", "createdAt");
