@@ -26,6 +26,7 @@ const { values } = parseArgs({
     members: { type: "string", default: "100000" },
     runs: { type: "string", default: "30" },
     db: { type: "string", default: "sqlite,postgres" },
+    keep: { type: "boolean", default: false }, // keep the SQLite file (bench/.tmp/analytics) to look at queries
     pg: { type: "string", default: process.env.KANTA_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
   },
 });
@@ -123,10 +124,15 @@ async function seed(db: Db, now: number): Promise<void> {
   await flush();
   const dayRows = [...rollup].map(([key, a]) => {
     const [day, segment] = key.split("|") as [string, string];
-    return { shopId: shop.id, day, segment, orders: a.orders, revenueMinor: a.revenueMinor, rewardOrders: a.rewardOrders, rewardRevenueMinor: a.rewardRevenueMinor, rewardDiscountMinor: a.rewardDiscountMinor, referredOrders: a.referredOrders, referredRevenueMinor: a.referredRevenueMinor, customers: sketchToText(a.customers), repeatCustomers: sketchToText(a.repeat) };
+    return { shopId: shop.id, day, segment, orders: a.orders, revenueMinor: a.revenueMinor, rewardOrders: a.rewardOrders, rewardRevenueMinor: a.rewardRevenueMinor, rewardDiscountMinor: a.rewardDiscountMinor, referredOrders: a.referredOrders, referredRevenueMinor: a.referredRevenueMinor };
   });
   for (let i = 0; i < dayRows.length; i += 500) await db.analyticsDay.createMany({ data: dayRows.slice(i, i + 500) });
-  // The month sketches, merged from the days' as the order path keeps them.
+  // The sketches: per day and merged per month, as the order path keeps them.
+  const sketchRows: Prisma.AnalyticsSketchCreateManyInput[] = [];
+  for (const [key, a] of rollup) {
+    const [day, segment] = key.split("|") as [string, string];
+    sketchRows.push({ shopId: shop.id, kind: "day", period: day, segment, customers: sketchToText(a.customers), repeatCustomers: sketchToText(a.repeat) });
+  }
   const months = new Map<string, { customers: Uint8Array; repeat: Uint8Array }>();
   for (const [key, a] of rollup) {
     const [day, segment] = key.split("|") as [string, string];
@@ -149,15 +155,16 @@ async function seed(db: Db, now: number): Promise<void> {
     const am = activeMonths.get(day.slice(0, 7)) ?? emptySketch();
     mergeSketch(am, active);
     activeMonths.set(day.slice(0, 7), am);
-    pointRows.push({ shopId: shop.id, day, issued: 60_000 + Math.floor(rnd() * 20_000), redeemed: 20_000 + Math.floor(rnd() * 10_000), expired: Math.floor(rnd() * 3000), adjusted: Math.floor(rnd() * 200) - 100, tierUp: Math.floor(rnd() * 40), tierDown: Math.floor(rnd() * 10), activeMembers: sketchToText(active) });
+    pointRows.push({ shopId: shop.id, day, issued: 60_000 + Math.floor(rnd() * 20_000), redeemed: 20_000 + Math.floor(rnd() * 10_000), expired: Math.floor(rnd() * 3000), adjusted: Math.floor(rnd() * 200) - 100, tierUp: Math.floor(rnd() * 40), tierDown: Math.floor(rnd() * 10), });
+    sketchRows.push({ shopId: shop.id, kind: "day", period: day, segment: "active", customers: sketchToText(active) });
   }
   await db.analyticsPointsDay.createMany({ data: pointRows });
-  const monthRows = [...months].map(([key, m]) => {
+  for (const [key, m] of months) {
     const [month, segment] = key.split("|") as [string, string];
-    return { shopId: shop.id, month, segment, customers: sketchToText(m.customers), repeatCustomers: sketchToText(m.repeat) };
-  });
-  for (const [month, a] of activeMonths) monthRows.push({ shopId: shop.id, month, segment: "active", customers: sketchToText(a), repeatCustomers: "" });
-  await db.analyticsMonth.createMany({ data: monthRows });
+    sketchRows.push({ shopId: shop.id, kind: "month", period: month, segment, customers: sketchToText(m.customers), repeatCustomers: sketchToText(m.repeat) });
+  }
+  for (const [month, a] of activeMonths) sketchRows.push({ shopId: shop.id, kind: "month", period: month, segment: "active", customers: sketchToText(a) });
+  for (let i = 0; i < sketchRows.length; i += 500) await db.analyticsSketch.createMany({ data: sketchRows.slice(i, i + 500) });
   // 100,000 redemptions over the two years, four in five used on an order.
   for (let offset = 0; offset < 100_000; offset += 5000) {
     const rows = [];
@@ -228,7 +235,7 @@ for (const kind of values.db.split(",")) {
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
     await measure("sqlite", `file:${path.join(tmp, "analytics.db")}`);
-    rmSync(tmp, { recursive: true, force: true });
+    if (!values.keep) rmSync(tmp, { recursive: true, force: true });
   } else {
     const admin = new pg.Client({ connectionString: values.pg });
     await admin.connect();

@@ -112,7 +112,7 @@ function expectSegment(actual: SegmentFigures, e: Expected, withCustomers: boole
 
 async function seedShop(seed: number) {
   const shop = await createTestShop(db());
-  await createReward(db(), shop.id, "amount_off"); // 500 points for 5.00: 1 cent a point
+  const reward = await createReward(db(), shop.id, "amount_off"); // 500 points for 5.00: 1 cent a point
   const rnd = random(seed);
   const now = Date.now();
   const members = Array.from({ length: 12 }, (_, i) => `77${seed}${String(i).padStart(3, "0")}`);
@@ -136,7 +136,7 @@ async function seedShop(seed: number) {
       const member = await db().member.findUnique({ where: { shopId_customerGid: { shopId: shop.id, customerGid: customerGid(o.customer) } } });
       if (member) {
         const code = `KANTA-T${seed}-${++codeNo}`;
-        await createRedemption(db(), { shopId: shop.id, memberId: member.id }, { status: "issued", code, rewardName: "5 € off" });
+        await createRedemption(db(), { shopId: shop.id, memberId: member.id }, { status: "issued", code, rewardName: "5 € off", rewardId: reward.id });
         codes = [code, "SUMMER10"];
       }
     }

@@ -174,7 +174,7 @@ export async function applyToDay(
   customer: { customerGid: string; repeat: boolean } | null,
 ): Promise<void> {
   const d = diff ?? ZERO;
-  const row = await tx.analyticsDay.upsert({
+  await tx.analyticsDay.upsert({
     where: { shopId_day_segment: { shopId, day, segment } },
     create: { shopId, day, segment, ...d },
     update: {
@@ -189,36 +189,34 @@ export async function applyToDay(
     select: { id: true },
   });
   if (!customer) return;
-  await addToSketches(tx, row.id, "analyticsDay", customer);
-  const month = await tx.analyticsMonth.upsert({
-    where: { shopId_month_segment: { shopId, month: day.slice(0, 7), segment } },
-    create: { shopId, month: day.slice(0, 7), segment },
-    update: {},
-    select: { id: true },
-  });
-  await addToSketches(tx, month.id, "analyticsMonth", customer);
+  for (const [kind, period] of [["day", day], ["month", day.slice(0, 7)]] as const) {
+    await addToStoredSketch(tx, { shopId, kind, period, segment }, customer.customerGid, customer.repeat);
+  }
 }
 
 /**
- * Adds a customer to a row's two sketches, read and written under the row's lock on
- * PostgreSQL (SQLite has one writer), so concurrent orders lose nothing.
+ * Adds a value to a stored sketch (and to its repeat sketch when `repeat`), read and
+ * written under the row's lock on PostgreSQL (SQLite has one writer), so concurrent
+ * writers lose nothing.
  */
-async function addToSketches(tx: Tx, id: string, table: "analyticsDay" | "analyticsMonth", customer: { customerGid: string; repeat: boolean }): Promise<void> {
+export async function addToStoredSketch(
+  tx: Tx,
+  key: { shopId: string; kind: "day" | "month"; period: string; segment: string },
+  value: string,
+  repeat = false,
+): Promise<void> {
+  const row = await tx.analyticsSketch.upsert({ where: { shopId_kind_period_segment: key }, create: key, update: {}, select: { id: true } });
   if (databaseKind(getEnv().DATABASE_URL) === "postgres") {
-    await tx.$queryRawUnsafe(`SELECT 1 FROM "${table === "analyticsDay" ? "AnalyticsDay" : "AnalyticsMonth"}" WHERE "id" = $1 FOR UPDATE`, id);
+    await tx.$queryRawUnsafe(`SELECT 1 FROM "AnalyticsSketch" WHERE "id" = $1 FOR UPDATE`, row.id);
   }
-  const model = tx[table] as unknown as {
-    findUniqueOrThrow(args: object): Promise<{ customers: string | null; repeatCustomers: string | null }>;
-    update(args: object): Promise<unknown>;
-  };
-  const current = await model.findUniqueOrThrow({ where: { id }, select: { customers: true, repeatCustomers: true } });
+  const current = await tx.analyticsSketch.findUniqueOrThrow({ where: { id: row.id }, select: { customers: true, repeatCustomers: true } });
   const customers = sketchFromText(current.customers);
   const repeatCustomers = sketchFromText(current.repeatCustomers);
-  const changed = addToSketch(customers, customer.customerGid);
-  const repeatChanged = customer.repeat && addToSketch(repeatCustomers, customer.customerGid);
+  const changed = addToSketch(customers, value);
+  const repeatChanged = repeat && addToSketch(repeatCustomers, value);
   if (!changed && !repeatChanged) return;
-  await model.update({
-    where: { id },
+  await tx.analyticsSketch.update({
+    where: { id: row.id },
     data: {
       ...(changed ? { customers: sketchToText(customers) } : {}),
       ...(repeatChanged ? { repeatCustomers: sketchToText(repeatCustomers) } : {}),

@@ -107,6 +107,8 @@ export async function catchUpPoints(db: Db, shop: { id: string; ianaTimezone: st
   }
   read += changes.length;
 
+  // Nothing new and a short window: leave the watermark, so a page view writes nothing.
+  if (read === 0 && state && until.getTime() - from.getTime() < 3_600_000) return 0;
   await inTransaction(db, async (tx) => {
     // Compare-and-set on the watermark: a concurrent catch-up of the same rows fails here.
     if (state) {
@@ -125,41 +127,24 @@ export async function catchUpPoints(db: Db, shop: { id: string; ianaTimezone: st
 class CatchUpRaceError extends Error {}
 
 async function addPointsDay(tx: Tx, shopId: string, day: string, a: PointsAgg): Promise<void> {
-  const existing = await tx.analyticsPointsDay.findUnique({ where: { shopId_day: { shopId, day } } });
-  if (!existing) {
-    await tx.analyticsPointsDay.create({
-      data: { shopId, day, issued: a.issued, redeemed: a.redeemed, expired: a.expired, adjusted: a.adjusted, tierUp: a.tierUp, tierDown: a.tierDown, activeMembers: a.active ? sketchToText(a.active) : null },
-    });
-  } else {
-    let active = existing.activeMembers;
-    if (a.active) {
-      const merged = emptySketch();
-      mergeSketchText(merged, existing.activeMembers);
-      mergeSketch(merged, a.active);
-      active = sketchToText(merged);
-    }
-    await tx.analyticsPointsDay.update({
-      where: { id: existing.id },
-      data: {
-        issued: existing.issued + a.issued,
-        redeemed: existing.redeemed + a.redeemed,
-        expired: existing.expired + a.expired,
-        adjusted: existing.adjusted + a.adjusted,
-        tierUp: existing.tierUp + a.tierUp,
-        tierDown: existing.tierDown + a.tierDown,
-        activeMembers: active,
-      },
-    });
-  }
+  const d = { issued: a.issued, redeemed: a.redeemed, expired: a.expired, adjusted: a.adjusted, tierUp: a.tierUp, tierDown: a.tierDown };
+  await tx.analyticsPointsDay.upsert({
+    where: { shopId_day: { shopId, day } },
+    create: { shopId, day, ...d },
+    update: Object.fromEntries(Object.entries(d).map(([k, v]) => [k, { increment: v }])),
+  });
   if (!a.active) return;
-  // The month's sketch of active members (the catch-up runs one at a time per shop: the watermark's compare-and-set).
-  const where = { shopId_month_segment: { shopId, month: day.slice(0, 7), segment: ACTIVE_SEGMENT } };
-  const month = await tx.analyticsMonth.findUnique({ where });
-  const merged = emptySketch();
-  mergeSketchText(merged, month?.customers);
-  mergeSketch(merged, a.active);
-  await tx.analyticsMonth.upsert({ where, create: { shopId, month: day.slice(0, 7), segment: ACTIVE_SEGMENT, customers: sketchToText(merged) }, update: { customers: sketchToText(merged) } });
+  // One catch-up runs at a time per shop (the watermark's compare-and-set), so a plain read-merge-write is safe.
+  for (const [kind, period] of [["day", day], ["month", day.slice(0, 7)]] as const) {
+    const where = { shopId_kind_period_segment: { shopId, kind, period, segment: ACTIVE_SEGMENT } };
+    const row = await tx.analyticsSketch.findUnique({ where, select: { customers: true } });
+    const merged = emptySketch();
+    mergeSketchText(merged, row?.customers);
+    mergeSketch(merged, a.active);
+    const customers = sketchToText(merged);
+    await tx.analyticsSketch.upsert({ where, create: { shopId, kind, period, segment: ACTIVE_SEGMENT, customers }, update: { customers } });
+  }
 }
 
-/** AnalyticsMonth's segment for the active-members sketch (in `customers`). */
+/** AnalyticsSketch's segment for the active-members sketch (in `customers`). */
 export const ACTIVE_SEGMENT = "active";

@@ -208,8 +208,8 @@ async function periodFigures(db: Db, shop: ShopLite, range: DayRange): Promise<{
   const fromUtc = dayStartUtc(range.from, tz);
   const toUtc = dayStartUtc(addDays(range.to, 1), tz);
   const split = splitRange(range);
-  const edgeWhere = split.edges.map((e) => ({ day: { gte: e.from, lte: e.to } }));
-  const [days, pointDays, daySketches, activeSketches, monthSketches, membersJoined, rewardRows, codesIssued, codesUsed] = await Promise.all([
+  const edgeWhere = split.edges.map((e) => ({ period: { gte: e.from, lte: e.to } }));
+  const [days, pointDays, sketches, membersJoined, rewardRows] = await Promise.all([
     db.analyticsDay.findMany({
       where: { shopId: shop.id, day: { gte: range.from, lte: range.to } },
       select: { day: true, segment: true, orders: true, revenueMinor: true, rewardOrders: true, rewardRevenueMinor: true, rewardDiscountMinor: true, referredOrders: true, referredRevenueMinor: true },
@@ -219,9 +219,13 @@ async function periodFigures(db: Db, shop: ShopLite, range: DayRange): Promise<{
       select: { day: true, issued: true, redeemed: true, expired: true, adjusted: true, tierUp: true, tierDown: true },
     }),
     // Distinct counts: one sketch per whole month, one per day at the ragged ends.
-    edgeWhere.length ? db.analyticsDay.findMany({ where: { shopId: shop.id, OR: edgeWhere }, select: { segment: true, customers: true, repeatCustomers: true } }) : Promise.resolve([]),
-    edgeWhere.length ? db.analyticsPointsDay.findMany({ where: { shopId: shop.id, OR: edgeWhere }, select: { activeMembers: true } }) : Promise.resolve([]),
-    split.months.length ? db.analyticsMonth.findMany({ where: { shopId: shop.id, month: { in: split.months } }, select: { segment: true, customers: true, repeatCustomers: true } }) : Promise.resolve([]),
+    db.analyticsSketch.findMany({
+      where: {
+        shopId: shop.id,
+        OR: [...(split.months.length ? [{ kind: "month", period: { in: split.months } }] : []), ...edgeWhere.map((w) => ({ kind: "day", ...w }))],
+      },
+      select: { segment: true, customers: true, repeatCustomers: true },
+    }),
     db.member.count({ where: { shopId: shop.id, createdAt: { gte: fromUtc, lt: toUtc } } }),
     db.redemption.groupBy({
       by: ["rewardName", "status"],
@@ -229,8 +233,6 @@ async function periodFigures(db: Db, shop: ShopLite, range: DayRange): Promise<{
       _count: { _all: true },
       _sum: { pointsSpent: true },
     }),
-    db.redemption.count({ where: { shopId: shop.id, createdAt: { gte: fromUtc, lt: toUtc }, code: { not: null }, status: { in: ["issued", "used"] } } }),
-    db.redemption.count({ where: { shopId: shop.id, createdAt: { gte: fromUtc, lt: toUtc }, status: "used" } }),
   ]);
 
   const member = newAcc();
@@ -258,7 +260,12 @@ async function periodFigures(db: Db, shop: ShopLite, range: DayRange): Promise<{
     if (!acc) tierAcc.set(id, (acc = newAcc()));
     return acc;
   };
-  for (const row of [...daySketches, ...monthSketches]) {
+  const active = emptySketch();
+  for (const row of sketches) {
+    if (row.segment === ACTIVE_SEGMENT) {
+      mergeSketchText(active, row.customers);
+      continue;
+    }
     const acc = accFor(row.segment);
     if (!acc) continue;
     mergeSketchText(acc.customers, row.customers);
@@ -284,9 +291,6 @@ async function periodFigures(db: Db, shop: ShopLite, range: DayRange): Promise<{
     }
   }
   const points = { issued: 0, redeemed: 0, expired: 0, adjusted: 0 };
-  const active = emptySketch();
-  for (const row of activeSketches) mergeSketchText(active, row.activeMembers);
-  for (const row of monthSketches) if (row.segment === ACTIVE_SEGMENT) mergeSketchText(active, row.customers);
   let tierUp = 0;
   let tierDown = 0;
   for (const row of pointDays) {
@@ -325,6 +329,9 @@ async function periodFigures(db: Db, shop: ShopLite, range: DayRange): Promise<{
     if (r.status === "used") e.used += r._count._all;
     rewards.set(r.rewardName, e);
   }
+  // Reward codes of the range: redeemed for a reward (issued or used), and used on an order.
+  const codesIssued = [...rewards.values()].reduce((sum, r) => sum + r.redeemed, 0);
+  const codesUsed = [...rewards.values()].reduce((sum, r) => sum + r.used, 0);
 
   return {
     figures: {

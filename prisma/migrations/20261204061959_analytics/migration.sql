@@ -1,13 +1,13 @@
 -- CreateTable
 CREATE TABLE "OrderFact" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shopId" TEXT NOT NULL,
     "orderGid" TEXT NOT NULL,
     "customerGid" TEXT,
     "member" BOOLEAN NOT NULL,
     "tierId" TEXT,
     "day" TEXT NOT NULL,
-    "processedAt" TIMESTAMP(3) NOT NULL,
+    "processedAt" DATETIME NOT NULL,
     "counted" BOOLEAN NOT NULL,
     "grossMinor" BIGINT NOT NULL,
     "netMinor" BIGINT NOT NULL,
@@ -15,14 +15,13 @@ CREATE TABLE "OrderFact" (
     "kantaDiscountMinor" BIGINT NOT NULL DEFAULT 0,
     "referred" BOOLEAN NOT NULL DEFAULT false,
     "repeat" BOOLEAN NOT NULL DEFAULT false,
-    "updatedAt" TIMESTAMP(3) NOT NULL,
-
-    CONSTRAINT "OrderFact_pkey" PRIMARY KEY ("id")
+    "updatedAt" DATETIME NOT NULL,
+    CONSTRAINT "OrderFact_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "AnalyticsDay" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shopId" TEXT NOT NULL,
     "day" TEXT NOT NULL,
     "segment" TEXT NOT NULL,
@@ -33,15 +32,12 @@ CREATE TABLE "AnalyticsDay" (
     "rewardDiscountMinor" BIGINT NOT NULL DEFAULT 0,
     "referredOrders" INTEGER NOT NULL DEFAULT 0,
     "referredRevenueMinor" BIGINT NOT NULL DEFAULT 0,
-    "customers" TEXT,
-    "repeatCustomers" TEXT,
-
-    CONSTRAINT "AnalyticsDay_pkey" PRIMARY KEY ("id")
+    CONSTRAINT "AnalyticsDay_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "AnalyticsPointsDay" (
-    "id" TEXT NOT NULL,
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shopId" TEXT NOT NULL,
     "day" TEXT NOT NULL,
     "issued" INTEGER NOT NULL DEFAULT 0,
@@ -50,30 +46,27 @@ CREATE TABLE "AnalyticsPointsDay" (
     "adjusted" INTEGER NOT NULL DEFAULT 0,
     "tierUp" INTEGER NOT NULL DEFAULT 0,
     "tierDown" INTEGER NOT NULL DEFAULT 0,
-    "activeMembers" TEXT,
-
-    CONSTRAINT "AnalyticsPointsDay_pkey" PRIMARY KEY ("id")
+    CONSTRAINT "AnalyticsPointsDay_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
-CREATE TABLE "AnalyticsMonth" (
-    "id" TEXT NOT NULL,
+CREATE TABLE "AnalyticsSketch" (
+    "id" TEXT NOT NULL PRIMARY KEY,
     "shopId" TEXT NOT NULL,
-    "month" TEXT NOT NULL,
+    "kind" TEXT NOT NULL,
+    "period" TEXT NOT NULL,
     "segment" TEXT NOT NULL,
     "customers" TEXT,
     "repeatCustomers" TEXT,
-
-    CONSTRAINT "AnalyticsMonth_pkey" PRIMARY KEY ("id")
+    CONSTRAINT "AnalyticsSketch_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
 CREATE TABLE "AnalyticsState" (
-    "shopId" TEXT NOT NULL,
-    "rolledUntil" TIMESTAMP(3),
-    "backfilledAt" TIMESTAMP(3),
-
-    CONSTRAINT "AnalyticsState_pkey" PRIMARY KEY ("shopId")
+    "shopId" TEXT NOT NULL PRIMARY KEY,
+    "rolledUntil" DATETIME,
+    "backfilledAt" DATETIME,
+    CONSTRAINT "AnalyticsState_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateIndex
@@ -92,26 +85,11 @@ CREATE UNIQUE INDEX "AnalyticsDay_shopId_day_segment_key" ON "AnalyticsDay"("sho
 CREATE UNIQUE INDEX "AnalyticsPointsDay_shopId_day_key" ON "AnalyticsPointsDay"("shopId", "day");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "AnalyticsMonth_shopId_month_segment_key" ON "AnalyticsMonth"("shopId", "month", "segment");
+CREATE UNIQUE INDEX "AnalyticsSketch_shopId_kind_period_segment_key" ON "AnalyticsSketch"("shopId", "kind", "period", "segment");
 
 -- CreateIndex
 CREATE INDEX "Member_shopId_createdAt_idx" ON "Member"("shopId", "createdAt");
 
 -- CreateIndex
 CREATE INDEX "Redemption_shopId_createdAt_idx" ON "Redemption"("shopId", "createdAt");
-
--- AddForeignKey
-ALTER TABLE "OrderFact" ADD CONSTRAINT "OrderFact_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "AnalyticsDay" ADD CONSTRAINT "AnalyticsDay_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "AnalyticsPointsDay" ADD CONSTRAINT "AnalyticsPointsDay_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "AnalyticsMonth" ADD CONSTRAINT "AnalyticsMonth_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
-
--- AddForeignKey
-ALTER TABLE "AnalyticsState" ADD CONSTRAINT "AnalyticsState_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
