@@ -36,6 +36,7 @@ const percent = new Intl.NumberFormat("en", { style: "percent", maximumFractionD
 const decimal = new Intl.NumberFormat("en", { maximumFractionDigits: 2 });
 const dayFormat = new Intl.DateTimeFormat("en", { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" });
 const shortDay = new Intl.DateTimeFormat("en", { day: "numeric", month: "short", timeZone: "UTC" });
+const plural = (n: number, word: string) => `${number.format(n)} ${word}${n === 1 ? "" : "s"}`;
 const showDay = (day: string) => dayFormat.format(new Date(`${day}T00:00:00Z`));
 
 function change(current: number | null, previous: number | null | undefined): string | null {
@@ -73,12 +74,14 @@ function Figure({ label, value, previous, help }: { label: string; value: string
 function Section({ title, action, children }: { title: string; action?: ReactNode; children: ReactNode }) {
   return (
     <BlockStack gap="300">
-      <InlineStack align="space-between" blockAlign="center">
-        <Text as="h2" variant="headingMd">
-          {title}
-        </Text>
-        {action}
-      </InlineStack>
+      <Box paddingInline={{ xs: "400", sm: "0" }}>
+        <InlineStack align="space-between" blockAlign="center" gap="200">
+          <Text as="h2" variant="headingMd">
+            {title}
+          </Text>
+          {action}
+        </InlineStack>
+      </Box>
       {children}
     </BlockStack>
   );
@@ -177,8 +180,8 @@ export default function AnalyticsPage() {
           <Section title="Money">
             <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="300">
               <Figure label="Revenue from members" value={money(cur.members.revenueMinor)} previous={vs(cur.members.revenueMinor, prev?.members.revenueMinor)} help={cur.members.revenueShare === null ? undefined : `${percent.format(cur.members.revenueShare)} of all revenue`} />
-              <Figure label="Revenue from referred customers" value={money(cur.all.referredRevenueMinor)} previous={vs(cur.all.referredRevenueMinor, prev?.all.referredRevenueMinor)} help={`${number.format(cur.all.referredOrders)} orders`} />
-              <Figure label="Cost of rewards used on orders" value={money(cur.all.rewardDiscountMinor)} previous={vs(cur.all.rewardDiscountMinor, prev?.all.rewardDiscountMinor)} help={`Kanta codes on ${number.format(cur.all.rewardOrders)} orders`} />
+              <Figure label="Revenue from referred customers" value={money(cur.all.referredRevenueMinor)} previous={vs(cur.all.referredRevenueMinor, prev?.all.referredRevenueMinor)} help={plural(cur.all.referredOrders, "order")} />
+              <Figure label="Cost of rewards used on orders" value={money(cur.all.rewardDiscountMinor)} previous={vs(cur.all.rewardDiscountMinor, prev?.all.rewardDiscountMinor)} help={`Kanta codes on ${plural(cur.all.rewardOrders, "order")}`} />
               <Figure label="Outstanding points liability" value={money(report.liability.valueMinor)} help={liabilityHelp} />
             </InlineGrid>
             <Card>
@@ -203,10 +206,9 @@ export default function AnalyticsPage() {
                   Revenue per {per}: members and non-members
                 </Text>
                 <TrendChart
-                  type="bar"
                   series={revenueSeries}
                   format={(v) => formatMoney(Math.round(v * 100), shop.currencyCode)}
-                  summary={`Bar chart. Revenue from ${periodLabel}: members ${money(sumOf((p) => p.memberRevenueMinor))}, non-members ${money(sumOf((p) => p.nonMemberRevenueMinor))}. The table "Members and non-members" has the figures.`}
+                  summary={`Line chart. Revenue from ${periodLabel}: members ${money(sumOf((p) => p.memberRevenueMinor))}, non-members ${money(sumOf((p) => p.nonMemberRevenueMinor))}. The table "Members and non-members" has the figures.`}
                 />
               </BlockStack>
             </Card>
@@ -225,9 +227,11 @@ export default function AnalyticsPage() {
               />
             </Card>
             {prev ? (
-              <Text as="p" variant="bodySm" tone="subdued">
-                Repeat purchase rate in {showDay(prev.range.from)} – {showDay(prev.range.to)}: members {prev.members.repeatRate === null ? "—" : percent.format(prev.members.repeatRate)}, non-members {prev.nonMembers.repeatRate === null ? "—" : percent.format(prev.nonMembers.repeatRate)}.
-              </Text>
+              <Box paddingInline={{ xs: "400", sm: "0" }}>
+                <Text as="p" variant="bodySm" tone="subdued">
+                  Repeat purchase rate in {showDay(prev.range.from)} – {showDay(prev.range.to)}: members {prev.members.repeatRate === null ? "—" : percent.format(prev.members.repeatRate)}, non-members {prev.nonMembers.repeatRate === null ? "—" : percent.format(prev.nonMembers.repeatRate)}.
+                </Text>
+              </Box>
             ) : null}
           </Section>
         </Layout.Section>

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { applyRefund } from "../../app/loyalty/orders/orders.server";
+import { eraseShop } from "../../app/loyalty/members/compliance.server";
 import { ensureAnalyticsBackfilled } from "../../app/loyalty/analytics/backfill.server";
 import { localDay } from "../../app/loyalty/analytics/days";
 import { loadAnalytics, type SegmentFigures } from "../../app/loyalty/analytics/report.server";
@@ -214,7 +215,7 @@ describe("analytics", () => {
     expect(strip(after)).toEqual(strip(before));
   });
 
-  it("a replayed order or refund changes nothing; a cancellation takes the order out", async () => {
+  it("a replayed order changes nothing; a cancellation takes the order out; the shop's erasure takes everything", async () => {
     const shop = await createTestShop(db());
     const at = new Date(Date.now() - DAY).toISOString();
     await applyPaidOrder(db(), shop.domain, { id: "9500001", customerId: null, price: "50.00", at });
@@ -227,5 +228,10 @@ describe("analytics", () => {
     report = await loadAnalytics(db(), shop.domain, { now });
     expect(report.current.guests.orders).toBe(0);
     expect(report.current.guests.revenueMinor).toBe(0);
+    // Erased with the shop (shop/redact).
+    await eraseShop(db(), shop.domain);
+    expect(await db().orderFact.count({ where: { shopId: shop.id } })).toBe(0);
+    expect(await db().analyticsDay.count({ where: { shopId: shop.id } })).toBe(0);
+    expect(await db().analyticsSketch.count({ where: { shopId: shop.id } })).toBe(0);
   });
 });
