@@ -1,6 +1,6 @@
 // Analytics page with 1,000,000 orders and 100,000 members over two years: server time of
 // the real route loader (catch-up of the points rollup, the day rollups, members' balances,
-// tier counts, redemptions) for each range, on SQLite and on PostgreSQL. Facts and rollups
+// tier counts) for each range, on SQLite and on PostgreSQL. Facts and rollups
 // are seeded as the order path would leave them (same contribution and sketch functions).
 // Not a test: run `npm run bench:analytics`, then copy the table into docs/benchmarks.md.
 //
@@ -155,7 +155,7 @@ async function seed(db: Db, now: number): Promise<void> {
     const am = activeMonths.get(day.slice(0, 7)) ?? emptySketch();
     mergeSketch(am, active);
     activeMonths.set(day.slice(0, 7), am);
-    pointRows.push({ shopId: shop.id, day, issued: 60_000 + Math.floor(rnd() * 20_000), redeemed: 20_000 + Math.floor(rnd() * 10_000), expired: Math.floor(rnd() * 3000), adjusted: Math.floor(rnd() * 200) - 100, tierUp: Math.floor(rnd() * 40), tierDown: Math.floor(rnd() * 10), });
+    pointRows.push({ shopId: shop.id, day, joined: 100 + Math.floor(rnd() * 80), issued: 60_000 + Math.floor(rnd() * 20_000), redeemed: 20_000 + Math.floor(rnd() * 10_000), expired: Math.floor(rnd() * 3000), adjusted: Math.floor(rnd() * 200) - 100, tierUp: Math.floor(rnd() * 40), tierDown: Math.floor(rnd() * 10), });
     sketchRows.push({ shopId: shop.id, kind: "day", period: day, segment: "active", customers: sketchToText(active) });
   }
   await db.analyticsPointsDay.createMany({ data: pointRows });
@@ -165,14 +165,12 @@ async function seed(db: Db, now: number): Promise<void> {
   }
   for (const [month, a] of activeMonths) sketchRows.push({ shopId: shop.id, kind: "month", period: month, segment: "active", customers: sketchToText(a) });
   for (let i = 0; i < sketchRows.length; i += 500) await db.analyticsSketch.createMany({ data: sketchRows.slice(i, i + 500) });
-  // 100,000 redemptions over the two years, four in five used on an order.
-  for (let offset = 0; offset < 100_000; offset += 5000) {
-    const rows = [];
-    for (let i = offset; i < offset + 5000; i++) {
-      rows.push({ shopId: shop.id, memberId: memberIds[i % memberIds.length]!, requestId: `bench-${i}`, rewardName: i % 3 === 0 ? "Free shipping" : "5 € off", pointsSpent: 500, status: i % 5 === 0 ? "issued" : "used", code: `KANTA-B${i}`, createdAt: new Date(start + Math.floor((i / 100_000) * 730 * DAY)) });
-    }
-    await db.redemption.createMany({ data: rows });
+  // Rewards redeemed per day (the catch-up's rollup of the ledger's redeemed rows): three rewards.
+  const rewardRows: Prisma.AnalyticsRewardDayCreateManyInput[] = [];
+  for (const day of pointDays) {
+    for (const [k, name] of ["5 € off", "Free shipping", "15% off"].entries()) rewardRows.push({ shopId: shop.id, day, rewardKey: `reward-${k}`, name, redeemed: 20 + Math.floor(rnd() * 60), points: 10_000 + Math.floor(rnd() * 30_000) });
   }
+  for (let i = 0; i < rewardRows.length; i += 500) await db.analyticsRewardDay.createMany({ data: rewardRows.slice(i, i + 500) });
   await db.analyticsState.create({ data: { shopId: shop.id, rolledUntil: new Date(now - 60_000), backfilledAt: new Date(now) } });
 }
 

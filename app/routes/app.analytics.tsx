@@ -258,8 +258,8 @@ export default function AnalyticsPage() {
               <Figure label="Points redeemed" value={number.format(cur.points.redeemed)} previous={vs(cur.points.redeemed, prev?.points.redeemed)} help={cur.points.redemptionRate === null ? undefined : `Redemption rate ${percent.format(cur.points.redemptionRate)}`} />
               <Figure label="Points expired" value={number.format(cur.points.expired)} previous={vs(cur.points.expired, prev?.points.expired)} />
               <Figure label="Points adjusted by staff" value={number.format(cur.points.adjusted)} />
-              <Figure label="Reward codes issued" value={number.format(cur.codesIssued)} previous={vs(cur.codesIssued, prev?.codesIssued)} />
-              <Figure label="Codes used on orders" value={number.format(cur.codesUsed)} help={cur.codesIssued > 0 ? `${percent.format(cur.codesUsed / cur.codesIssued)} of codes issued in the range` : undefined} />
+              <Figure label="Rewards redeemed" value={number.format(cur.codesIssued)} previous={vs(cur.codesIssued, prev?.codesIssued)} />
+              <Figure label="Orders that used a reward code" value={number.format(cur.codesUsed)} previous={vs(cur.codesUsed, prev?.codesUsed)} />
             </InlineGrid>
             <Card>
               <BlockStack gap="200">
@@ -277,14 +277,14 @@ export default function AnalyticsPage() {
                   </Text>
                   <CsvButton
                     filename={`kanta-rewards_${fileSuffix}.csv`}
-                    rows={() => [["Reward", "Redeemed", "Points spent", "Used on orders"], ...cur.rewards.map((r) => [r.name, r.redeemed, r.points, r.used])]}
+                    rows={() => [["Reward", "Redeemed", "Points spent"], ...cur.rewards.map((r) => [r.name, r.redeemed, r.points])]}
                   />
                 </InlineStack>
               </Box>
               <DataTable
-                columnContentTypes={["text", "numeric", "numeric", "numeric"]}
-                headings={["Reward", "Redeemed", "Points spent", "Used on orders"]}
-                rows={cur.rewards.length ? cur.rewards.map((r) => [r.name, number.format(r.redeemed), number.format(r.points), number.format(r.used)]) : [["No rewards redeemed in this range", "", "", ""]]}
+                columnContentTypes={["text", "numeric", "numeric"]}
+                headings={["Reward", "Redeemed", "Points spent"]}
+                rows={cur.rewards.length ? cur.rewards.map((r) => [r.name, number.format(r.redeemed), number.format(r.points)]) : [["No rewards redeemed in this range", "", ""]]}
               />
             </Card>
           </Section>
@@ -349,7 +349,8 @@ function HowCalculated({ report }: { report: AnalyticsReport }) {
           <List.Item>Outstanding points liability: spendable and pending points of active members valued at the best fixed-value reward (the most money per point among &quot;amount off&quot; and &quot;points to money&quot; rewards): the most the points could cost you if every point were redeemed.</List.Item>
           <List.Item>Cost of rewards used on orders: the discount amounts Shopify reports for Kanta reward codes on paid orders in the range.</List.Item>
           <List.Item>Return on rewards: revenue of orders that used a Kanta reward code or came from a referred customer, set against that cost. The members&apos; difference in average order is shown as a difference only: members may simply be the shop&apos;s keenest customers.</List.Item>
-          <List.Item>Tier moves come from the tier history; a move to a higher-ranked tier counts as up.</List.Item>
+          <List.Item>Rewards redeemed: points spent on each reward, less redemptions that failed and gave the points back. Orders that used a reward code: paid orders with a Kanta code on them.</List.Item>
+          <List.Item>Tier moves come from the tier history; a move to a higher-ranked tier counts as up. Members joined: members created in the range.</List.Item>
         </List>
       </BlockStack>
     </Card>

@@ -1,5 +1,5 @@
-// The daily points and tier-movement rollup, caught up from the ledger and TierChange rows
-// by creation time: everything created before AnalyticsState.rolledUntil is in
+// The daily points, rewards, members-joined and tier-movement rollup, caught up from the
+// ledger, Member and TierChange rows by creation time: everything created before AnalyticsState.rolledUntil is in
 // AnalyticsPointsDay. The catch-up stops a minute short of now, so rows of transactions
 // still open (they commit within the 20 s transaction timeout) are never skipped; the page
 // therefore shows points up to a minute ago. The ledger writer is not touched: no extra
@@ -14,6 +14,8 @@ export const SETTLE_LAG_MS = 60_000;
 const PAGE = 5000;
 
 interface PointsAgg {
+  joined: number;
+  rewards: Map<string, { name: string; redeemed: number; points: number }> | null;
   issued: number;
   redeemed: number;
   expired: number;
@@ -24,7 +26,7 @@ interface PointsAgg {
 }
 
 /** What one ledger row adds to its day (pure; pending_released moves points between buckets only). */
-export function classifyLedger(kind: string, points: number): Omit<PointsAgg, "tierUp" | "tierDown" | "active"> {
+export function classifyLedger(kind: string, points: number): Pick<PointsAgg, "issued" | "redeemed" | "expired" | "adjusted"> {
   const r = { issued: 0, redeemed: 0, expired: 0, adjusted: 0 };
   switch (kind as LedgerKind) {
     case "order_earned":
@@ -52,7 +54,7 @@ export function classifyLedger(kind: string, points: number): Omit<PointsAgg, "t
 
 function agg(map: Map<string, PointsAgg>, day: string): PointsAgg {
   let a = map.get(day);
-  if (!a) map.set(day, (a = { issued: 0, redeemed: 0, expired: 0, adjusted: 0, tierUp: 0, tierDown: 0, active: null }));
+  if (!a) map.set(day, (a = { joined: 0, rewards: null, issued: 0, redeemed: 0, expired: 0, adjusted: 0, tierUp: 0, tierDown: 0, active: null }));
   return a;
 }
 
@@ -68,14 +70,14 @@ export async function catchUpPoints(db: Db, shop: { id: string; ianaTimezone: st
 
   let cursor: { createdAt: Date; id: string } | null = null;
   for (;;) {
-    const rows: { id: string; memberId: string; kind: string; delta: number; pendingDelta: number; createdAt: Date }[] = await db.ledgerEntry.findMany({
+    const rows: { id: string; memberId: string; kind: string; delta: number; pendingDelta: number; createdAt: Date; sourceGid: string | null; note: string | null }[] = await db.ledgerEntry.findMany({
       where: {
         shopId: shop.id,
         createdAt: { gte: from, lt: until },
         ...(cursor ? { OR: [{ createdAt: { gt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { gt: cursor.id } }] } : {}),
       },
       orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-      select: { id: true, memberId: true, kind: true, delta: true, pendingDelta: true, createdAt: true },
+      select: { id: true, memberId: true, kind: true, delta: true, pendingDelta: true, createdAt: true, sourceGid: true, note: true },
       take: PAGE,
     });
     for (const row of rows) {
@@ -85,6 +87,15 @@ export async function catchUpPoints(db: Db, shop: { id: string; ianaTimezone: st
       a.redeemed += c.redeemed;
       a.expired += c.expired;
       a.adjusted += c.adjusted;
+      if (row.kind === "redeemed" || row.kind === "redemption_reversed") {
+        // Rewards redeemed: the redeemed row's sourceGid is the reward's id, its note the reward's name.
+        const key = row.sourceGid ?? row.note ?? "reward";
+        const r = (a.rewards ??= new Map()).get(key) ?? { name: row.kind === "redeemed" ? (row.note ?? key) : "", redeemed: 0, points: 0 };
+        if (row.kind === "redeemed" && !r.name) r.name = row.note ?? key;
+        r.redeemed += row.kind === "redeemed" ? 1 : -1;
+        r.points -= row.delta;
+        a.rewards.set(key, r);
+      }
       if (countsAsActivity(row.kind as LedgerKind) && row.delta + row.pendingDelta !== 0) addToSketch((a.active ??= emptySketch()), row.memberId);
     }
     read += rows.length;
@@ -106,6 +117,9 @@ export async function catchUpPoints(db: Db, shop: { id: string; ianaTimezone: st
     else if (after < before) agg(days, dayOf(change.createdAt)).tierDown++;
   }
   read += changes.length;
+  const joined = await db.member.findMany({ where: { shopId: shop.id, createdAt: { gte: from, lt: until } }, select: { createdAt: true } });
+  for (const m of joined) agg(days, dayOf(m.createdAt)).joined++;
+  read += joined.length;
 
   // Nothing new and a short window: leave the watermark, so a page view writes nothing.
   if (read === 0 && state && until.getTime() - from.getTime() < 3_600_000) return 0;
@@ -127,12 +141,19 @@ export async function catchUpPoints(db: Db, shop: { id: string; ianaTimezone: st
 class CatchUpRaceError extends Error {}
 
 async function addPointsDay(tx: Tx, shopId: string, day: string, a: PointsAgg): Promise<void> {
-  const d = { issued: a.issued, redeemed: a.redeemed, expired: a.expired, adjusted: a.adjusted, tierUp: a.tierUp, tierDown: a.tierDown };
+  const d = { joined: a.joined, issued: a.issued, redeemed: a.redeemed, expired: a.expired, adjusted: a.adjusted, tierUp: a.tierUp, tierDown: a.tierDown };
   await tx.analyticsPointsDay.upsert({
     where: { shopId_day: { shopId, day } },
     create: { shopId, day, ...d },
     update: Object.fromEntries(Object.entries(d).map(([k, v]) => [k, { increment: v }])),
   });
+  for (const [rewardKey, r] of a.rewards ?? []) {
+    await tx.analyticsRewardDay.upsert({
+      where: { shopId_day_rewardKey: { shopId, day, rewardKey } },
+      create: { shopId, day, rewardKey, name: r.name || rewardKey, redeemed: r.redeemed, points: r.points },
+      update: { redeemed: { increment: r.redeemed }, points: { increment: r.points }, ...(r.name ? { name: r.name } : {}) },
+    });
+  }
   if (!a.active) return;
   // One catch-up runs at a time per shop (the watermark's compare-and-set), so a plain read-merge-write is safe.
   for (const [kind, period] of [["day", day], ["month", day.slice(0, 7)]] as const) {

@@ -6,7 +6,7 @@ import { getDb, type Db } from "../../db.server";
 import { ensureAnalyticsBackfilled } from "./backfill.server";
 import { parseRewardConfig } from "../rewards/rewards";
 import { requireShopConfig } from "../program/shop-config.server";
-import { addDays, comparisonRange, dayStartUtc, daysBetween, localDay, resolveRange, splitRange, type CompareMode, type DayRange, type RangePreset } from "./days";
+import { addDays, comparisonRange, daysBetween, localDay, resolveRange, splitRange, type CompareMode, type DayRange, type RangePreset } from "./days";
 import { SEGMENTS, tierSegment } from "./facts.server";
 import { ACTIVE_SEGMENT, catchUpPoints } from "./points.server";
 import { emptySketch, estimateDistinct, mergeSketch, mergeSketchText } from "./sketch";
@@ -43,7 +43,7 @@ export interface PeriodFigures {
   membersJoined: number;
   tierUp: number;
   tierDown: number;
-  rewards: { name: string; redeemed: number; points: number; used: number }[];
+  rewards: { name: string; redeemed: number; points: number }[];
   codesIssued: number;
   codesUsed: number;
 }
@@ -205,18 +205,16 @@ function maxDay(a: string, b: string): string {
 
 async function periodFigures(db: Db, shop: ShopLite, range: DayRange): Promise<{ figures: PeriodFigures; series: AnalyticsReport["series"] }> {
   const tz = shop.ianaTimezone;
-  const fromUtc = dayStartUtc(range.from, tz);
-  const toUtc = dayStartUtc(addDays(range.to, 1), tz);
   const split = splitRange(range);
   const edgeWhere = split.edges.map((e) => ({ period: { gte: e.from, lte: e.to } }));
-  const [days, pointDays, sketches, membersJoined, rewardRows] = await Promise.all([
+  const [days, pointDays, sketches, rewardRows] = await Promise.all([
     db.analyticsDay.findMany({
       where: { shopId: shop.id, day: { gte: range.from, lte: range.to } },
       select: { day: true, segment: true, orders: true, revenueMinor: true, rewardOrders: true, rewardRevenueMinor: true, rewardDiscountMinor: true, referredOrders: true, referredRevenueMinor: true },
     }),
     db.analyticsPointsDay.findMany({
       where: { shopId: shop.id, day: { gte: range.from, lte: range.to } },
-      select: { day: true, issued: true, redeemed: true, expired: true, adjusted: true, tierUp: true, tierDown: true },
+      select: { day: true, joined: true, issued: true, redeemed: true, expired: true, adjusted: true, tierUp: true, tierDown: true },
     }),
     // Distinct counts: one sketch per whole month, one per day at the ragged ends.
     db.analyticsSketch.findMany({
@@ -226,13 +224,7 @@ async function periodFigures(db: Db, shop: ShopLite, range: DayRange): Promise<{
       },
       select: { segment: true, customers: true, repeatCustomers: true },
     }),
-    db.member.count({ where: { shopId: shop.id, createdAt: { gte: fromUtc, lt: toUtc } } }),
-    db.redemption.groupBy({
-      by: ["rewardName", "status"],
-      where: { shopId: shop.id, createdAt: { gte: fromUtc, lt: toUtc }, status: { in: ["issued", "used"] }, rewardId: { not: null } },
-      _count: { _all: true },
-      _sum: { pointsSpent: true },
-    }),
+    db.analyticsRewardDay.findMany({ where: { shopId: shop.id, day: { gte: range.from, lte: range.to } }, select: { rewardKey: true, name: true, redeemed: true, points: true } }),
   ]);
 
   const member = newAcc();
@@ -321,17 +313,17 @@ async function periodFigures(db: Db, shop: ShopLite, range: DayRange): Promise<{
   const nonMemberFigures = { ...figures(nonMember, total, false), customers: customerFigures.customers, repeatCustomers: customerFigures.repeatCustomers, repeatRate: customerFigures.repeatRate, ordersPerCustomer: customerFigures.ordersPerCustomer };
   const allFigures = withOrdersPerCustomer(figures(allAcc, total, true), member.orders + customer.orders);
 
-  const rewards = new Map<string, { name: string; redeemed: number; points: number; used: number }>();
+  const rewards = new Map<string, { name: string; redeemed: number; points: number }>();
   for (const r of rewardRows) {
-    const e = rewards.get(r.rewardName) ?? { name: r.rewardName, redeemed: 0, points: 0, used: 0 };
-    e.redeemed += r._count._all;
-    e.points += r._sum.pointsSpent ?? 0;
-    if (r.status === "used") e.used += r._count._all;
-    rewards.set(r.rewardName, e);
+    const e = rewards.get(r.rewardKey) ?? { name: r.name, redeemed: 0, points: 0 };
+    e.redeemed += r.redeemed;
+    e.points += r.points;
+    rewards.set(r.rewardKey, e);
   }
-  // Reward codes of the range: redeemed for a reward (issued or used), and used on an order.
+  // Reward codes of the range: rewards redeemed (net of failed ones given back), and orders that used a Kanta code.
   const codesIssued = [...rewards.values()].reduce((sum, r) => sum + r.redeemed, 0);
-  const codesUsed = [...rewards.values()].reduce((sum, r) => sum + r.used, 0);
+  const codesUsed = allFigures.rewardOrders;
+  const membersJoined = pointDays.reduce((sum, d) => sum + d.joined, 0);
 
   return {
     figures: {
@@ -350,7 +342,7 @@ async function periodFigures(db: Db, shop: ShopLite, range: DayRange): Promise<{
       membersJoined,
       tierUp,
       tierDown,
-      rewards: [...rewards.values()].sort((a, b) => b.redeemed - a.redeemed),
+      rewards: [...rewards.values()].filter((r) => r.redeemed !== 0 || r.points !== 0).sort((a, b) => b.redeemed - a.redeemed),
       codesIssued,
       codesUsed,
     },
@@ -365,7 +357,7 @@ async function periodFigures(db: Db, shop: ShopLite, range: DayRange): Promise<{
  */
 async function liabilityFigures(db: Db, shopId: string): Promise<AnalyticsReport["liability"]> {
   const [sums, rewards] = await Promise.all([
-    db.member.aggregate({ where: { shopId, status: "active" }, _sum: { points: true, pendingPoints: true } }),
+    db.member.aggregate({ where: { shopId, status: "active" }, _sum: { points: true, pendingPoints: true } }), // index (shopId, status, points, pendingPoints)
     db.reward.findMany({ where: { shopId, enabled: true, type: { in: ["amount_off", "points_to_money"] } }, select: { name: true, type: true, pointsCost: true, valueMinor: true, config: true } }),
   ]);
   let basis: { rewardName: string; minorPerPoint: number } | null = null;

@@ -1,13 +1,13 @@
 -- CreateTable
 CREATE TABLE "OrderFact" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shopId" TEXT NOT NULL,
     "orderGid" TEXT NOT NULL,
     "customerGid" TEXT,
     "member" BOOLEAN NOT NULL,
     "tierId" TEXT,
     "day" TEXT NOT NULL,
-    "processedAt" DATETIME NOT NULL,
+    "processedAt" TIMESTAMP(3) NOT NULL,
     "counted" BOOLEAN NOT NULL,
     "grossMinor" BIGINT NOT NULL,
     "netMinor" BIGINT NOT NULL,
@@ -15,13 +15,14 @@ CREATE TABLE "OrderFact" (
     "kantaDiscountMinor" BIGINT NOT NULL DEFAULT 0,
     "referred" BOOLEAN NOT NULL DEFAULT false,
     "repeat" BOOLEAN NOT NULL DEFAULT false,
-    "updatedAt" DATETIME NOT NULL,
-    CONSTRAINT "OrderFact_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+    "updatedAt" TIMESTAMP(3) NOT NULL,
+
+    CONSTRAINT "OrderFact_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "AnalyticsDay" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shopId" TEXT NOT NULL,
     "day" TEXT NOT NULL,
     "segment" TEXT NOT NULL,
@@ -32,41 +33,59 @@ CREATE TABLE "AnalyticsDay" (
     "rewardDiscountMinor" BIGINT NOT NULL DEFAULT 0,
     "referredOrders" INTEGER NOT NULL DEFAULT 0,
     "referredRevenueMinor" BIGINT NOT NULL DEFAULT 0,
-    CONSTRAINT "AnalyticsDay_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+
+    CONSTRAINT "AnalyticsDay_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "AnalyticsPointsDay" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shopId" TEXT NOT NULL,
     "day" TEXT NOT NULL,
     "issued" INTEGER NOT NULL DEFAULT 0,
     "redeemed" INTEGER NOT NULL DEFAULT 0,
     "expired" INTEGER NOT NULL DEFAULT 0,
     "adjusted" INTEGER NOT NULL DEFAULT 0,
+    "joined" INTEGER NOT NULL DEFAULT 0,
     "tierUp" INTEGER NOT NULL DEFAULT 0,
     "tierDown" INTEGER NOT NULL DEFAULT 0,
-    CONSTRAINT "AnalyticsPointsDay_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+
+    CONSTRAINT "AnalyticsPointsDay_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "AnalyticsSketch" (
-    "id" TEXT NOT NULL PRIMARY KEY,
+    "id" TEXT NOT NULL,
     "shopId" TEXT NOT NULL,
     "kind" TEXT NOT NULL,
     "period" TEXT NOT NULL,
     "segment" TEXT NOT NULL,
     "customers" TEXT,
     "repeatCustomers" TEXT,
-    CONSTRAINT "AnalyticsSketch_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+
+    CONSTRAINT "AnalyticsSketch_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateTable
+CREATE TABLE "AnalyticsRewardDay" (
+    "id" TEXT NOT NULL,
+    "shopId" TEXT NOT NULL,
+    "day" TEXT NOT NULL,
+    "rewardKey" TEXT NOT NULL,
+    "name" TEXT NOT NULL,
+    "redeemed" INTEGER NOT NULL DEFAULT 0,
+    "points" INTEGER NOT NULL DEFAULT 0,
+
+    CONSTRAINT "AnalyticsRewardDay_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateTable
 CREATE TABLE "AnalyticsState" (
-    "shopId" TEXT NOT NULL PRIMARY KEY,
-    "rolledUntil" DATETIME,
-    "backfilledAt" DATETIME,
-    CONSTRAINT "AnalyticsState_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+    "shopId" TEXT NOT NULL,
+    "rolledUntil" TIMESTAMP(3),
+    "backfilledAt" TIMESTAMP(3),
+
+    CONSTRAINT "AnalyticsState_pkey" PRIMARY KEY ("shopId")
 );
 
 -- CreateIndex
@@ -88,8 +107,35 @@ CREATE UNIQUE INDEX "AnalyticsPointsDay_shopId_day_key" ON "AnalyticsPointsDay"(
 CREATE UNIQUE INDEX "AnalyticsSketch_shopId_kind_period_segment_key" ON "AnalyticsSketch"("shopId", "kind", "period", "segment");
 
 -- CreateIndex
+CREATE UNIQUE INDEX "AnalyticsRewardDay_shopId_day_rewardKey_key" ON "AnalyticsRewardDay"("shopId", "day", "rewardKey");
+
+-- CreateIndex
 CREATE INDEX "Member_shopId_createdAt_idx" ON "Member"("shopId", "createdAt");
 
 -- CreateIndex
+CREATE INDEX "Member_shopId_status_tierId_idx" ON "Member"("shopId", "status", "tierId");
+
+-- CreateIndex
+CREATE INDEX "Member_shopId_status_points_pendingPoints_idx" ON "Member"("shopId", "status", "points", "pendingPoints");
+
+-- CreateIndex
 CREATE INDEX "Redemption_shopId_createdAt_idx" ON "Redemption"("shopId", "createdAt");
+
+-- AddForeignKey
+ALTER TABLE "OrderFact" ADD CONSTRAINT "OrderFact_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "AnalyticsDay" ADD CONSTRAINT "AnalyticsDay_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "AnalyticsPointsDay" ADD CONSTRAINT "AnalyticsPointsDay_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "AnalyticsSketch" ADD CONSTRAINT "AnalyticsSketch_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "AnalyticsRewardDay" ADD CONSTRAINT "AnalyticsRewardDay_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "AnalyticsState" ADD CONSTRAINT "AnalyticsState_shopId_fkey" FOREIGN KEY ("shopId") REFERENCES "Shop"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
