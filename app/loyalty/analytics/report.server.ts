@@ -204,7 +204,6 @@ function maxDay(a: string, b: string): string {
 }
 
 async function periodFigures(db: Db, shop: ShopLite, range: DayRange): Promise<{ figures: PeriodFigures; series: AnalyticsReport["series"] }> {
-  const tz = shop.ianaTimezone;
   const split = splitRange(range);
   const edgeWhere = split.edges.map((e) => ({ period: { gte: e.from, lte: e.to } }));
   const [days, pointDays, sketches, rewardRows] = await Promise.all([
