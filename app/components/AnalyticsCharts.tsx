@@ -2,9 +2,9 @@ import { BarChart, DonutChart, LineChart, PolarisVizProvider } from "@shopify/po
 import { Button, Text } from "@shopify/polaris";
 import { useEffect, useState, type ReactNode } from "react";
 
-// Analytics charts (Polaris Viz) and CSV export. Charts draw in the browser only (Polaris
-// Viz measures its container); every chart carries a text alternative that states its
-// numbers, and the same numbers are in the tables beside it.
+// Analytics charts (Polaris Viz, not animated: the numbers matter, not the motion) and CSV
+// export. Charts draw in the browser only (Polaris Viz measures its container); every chart
+// carries a text alternative that states its numbers, and the tables beside them hold them.
 
 export interface ChartSeries {
   name: string;
@@ -39,9 +39,9 @@ export function TrendChart({ series, summary, format, type = "line" }: { series:
   return (
     <ChartFrame summary={summary} height={260}>
       {type === "line" ? (
-        <LineChart data={series} theme="Light" yAxisOptions={{ labelFormatter: formatters.valueFormatter }} tooltipOptions={{ valueFormatter: formatters.valueFormatter }} />
+        <LineChart data={series} theme="Light" isAnimated={false} yAxisOptions={{ labelFormatter: formatters.valueFormatter }} tooltipOptions={{ valueFormatter: formatters.valueFormatter }} />
       ) : (
-        <BarChart data={series} theme="Light" yAxisOptions={{ labelFormatter: formatters.valueFormatter }} tooltipOptions={{ valueFormatter: formatters.valueFormatter }} />
+        <BarChart data={series} theme="Light" isAnimated={false} yAxisOptions={{ labelFormatter: formatters.valueFormatter }} tooltipOptions={{ valueFormatter: formatters.valueFormatter }} />
       )}
     </ChartFrame>
   );
@@ -50,7 +50,7 @@ export function TrendChart({ series, summary, format, type = "line" }: { series:
 export function ShareChart({ series, summary }: { series: ChartSeries[]; summary: string }) {
   return (
     <ChartFrame summary={summary} height={220}>
-      <DonutChart data={series} theme="Light" legendPosition="right" />
+      <DonutChart data={series} theme="Light" isAnimated={false} legendPosition="right" />
     </ChartFrame>
   );
 }
