@@ -1,7 +1,8 @@
 // HyperLogLog distinct counts: the small sketches that let any date range count distinct
 // customers (and active members) by merging one 1,024-byte sketch per day, never scanning
-// orders. Standard error 1.04/sqrt(1024) = 3.25 %; below about 2,500 distinct values the
-// linear-counting correction makes small counts nearly exact. docs/decisions/0018-analytics.md
+// orders. Standard error 1.04/sqrt(1024) = 3.25 %; below about 2,500 distinct values linear
+// counting takes over (about 2 % at a few hundred, a unit or two at a few dozen).
+// docs/decisions/0018-analytics.md
 
 export const SKETCH_REGISTERS = 1024;
 const INDEX_BITS = 10;
