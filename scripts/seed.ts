@@ -15,6 +15,7 @@ import { DEMO_SHOP } from "../app/local/demo-shop";
 import { seedEarn } from "./seed-earn";
 import { seedReferrals } from "./seed-referrals";
 import { seedRewards } from "./seed-rewards";
+import { seedAnalytics } from "./seed-analytics";
 
 /** The demo orders are placed just before seeding, so they count towards this year's tiers. */
 const seededAt = Date.now();
@@ -66,6 +67,7 @@ async function main() {
     await seedActionRules(db, shop.id);
     await seedReferrals(db, shop.id);
     await seedEarn(db, shop.id);
+    await seedAnalytics(db, shop.domain);
     const members = await db.member.count({ where: { shopId: shop.id } });
     console.log(`  demo shop ${shop.domain}: ${members} members`);
   } finally {

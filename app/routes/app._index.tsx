@@ -213,9 +213,14 @@ export default function Home() {
         <Layout.Section>
           <BlockStack gap="300">
             <Box paddingInline={{ xs: "400", sm: "0" }}>
-              <Text as="h2" variant="headingMd">
-                Last 30 days
-              </Text>
+              <InlineStack align="space-between" blockAlign="center">
+                <Text as="h2" variant="headingMd">
+                  Last 30 days
+                </Text>
+                <Button variant="plain" url="/app/analytics?range=30d" accessibilityLabel="Analytics for the last 30 days: members against non-members, liability, return on rewards">
+                  View analytics
+                </Button>
+              </InlineStack>
             </Box>
             <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
               <Metric label="Members joined" value={number.format(last30.membersJoined)} help="New members, by sign-up or first order" />

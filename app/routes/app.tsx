@@ -5,6 +5,7 @@ import { NavMenu } from "@shopify/app-bridge-react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import polarisStyles from "@shopify/polaris/build/esm/styles.css";
 import adminStyles from "../styles/kanta-admin.css";
+import vizStyles from "@shopify/polaris-viz/build/esm/styles.css";
 import { KantaAppProvider } from "../components/KantaAppProvider";
 import { requireAdmin } from "../shopify/admin.server";
 import { getEnv } from "../env.server";
@@ -12,6 +13,7 @@ import { getEnv } from "../env.server";
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: polarisStyles },
   { rel: "stylesheet", href: adminStyles },
+  { rel: "stylesheet", href: vizStyles }, // charts on Analytics
 ];
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
@@ -26,6 +28,7 @@ function Navigation() {
         Home
       </Link>
       <Link to="/app/members">Members</Link>
+      <Link to="/app/analytics">Analytics</Link>
       <Link to="/app/earn">Ways to earn</Link>
       <Link to="/app/rewards">Rewards</Link>
       <Link to="/app/tiers">VIP tiers</Link>

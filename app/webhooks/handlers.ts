@@ -2,6 +2,7 @@ import type { Db } from "../db.server";
 import { eraseCustomer, eraseShop, exportCustomerData } from "../loyalty/members/compliance.server";
 import { enrollMember } from "../loyalty/members/enrol.server";
 import { applyOrderSnapshot, applyRefund } from "../loyalty/orders/orders.server";
+import { refreshOrderFact } from "../loyalty/analytics/facts.server";
 import { applyReferralForOrder, applyReferralForRefund } from "../loyalty/referrals/completion.server";
 import { requireShopConfig } from "../loyalty/program/shop-config.server";
 import { markShopUninstalled } from "../loyalty/program/shops.server";
@@ -78,6 +79,8 @@ async function applyOrder(ctx: WebhookContext, paidSignal: boolean) {
   const snapshot = toOrderSnapshot(ctx.payload);
   const result = await applyOrderSnapshot(ctx.db, ctx.shopDomain, snapshot, { paidSignal, now: ctx.now });
   const referral = await applyReferralForOrder(ctx.db, ctx.shopDomain, snapshot, ctx.now, referralGatewayForShop);
+  // Analytics counts the order as referred once the referral knows it.
+  if (referral) await refreshOrderFact(ctx.db, ctx.shopDomain, snapshot.orderGid);
   // The referrer's discount code, after commit; what fails here the sweep retries from its row.
   if (referral?.rewardCodes.length) await issueReferrerRewardCodes(referral.rewardCodes, { db: ctx.db, now: ctx.now, gatewayFor: referralGatewayForShop });
   return result;

@@ -239,8 +239,23 @@ export function toOrderSnapshot(payload: unknown): OrderSnapshotWithReferral {
     refunds: (o.refunds ?? []).map((r) => mapRefund(r, currency)),
     discountCodes: (o.discount_codes ?? []).map((d) => d.code),
     totalMinor: minor(o.total_price_set, currency),
+    discountCodeAmounts: discountCodeAmounts(o.discount_codes ?? [], currency),
     referral: referralFacts(o),
   };
+}
+
+/** discount_codes[].amount is shop money; an amount that does not parse is left out. */
+function discountCodeAmounts(codes: readonly { code: string; amount?: unknown }[], currency: string): Record<string, number> {
+  const amounts: Record<string, number> = {};
+  for (const c of codes) {
+    if (typeof c.amount !== "string" && typeof c.amount !== "number") continue;
+    try {
+      amounts[c.code] = (amounts[c.code] ?? 0) + parseMoneyToMinor(c.amount, currency);
+    } catch (error) {
+      if (!(error instanceof MoneyError)) throw error;
+    }
+  }
+  return amounts;
 }
 
 /** refunds/create carries no currency of its own: amounts are in the order's shop money. */

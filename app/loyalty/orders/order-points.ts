@@ -64,6 +64,8 @@ export interface OrderSnapshot {
   discountCodes: string[];
   /** What the customer paid (Shopify `total_price_set`, shop money); 0 when unknown. */
   totalMinor?: number;
+  /** Shop-money amount per discount code, when the payload says (analytics: cost of rewards). */
+  discountCodeAmounts?: Record<string, number>;
 }
 
 

@@ -11,6 +11,7 @@ import { addDays } from "../program/defaults";
 import { requireShopConfig, type ShopConfig } from "../program/shop-config.server";
 import { upgradeMemberTier } from "../tiers/moves.server";
 import { WriteConflictError, inTransaction } from "../tx.server";
+import { recordOrderFact } from "../analytics/facts.server";
 
 // Order events converge: each event updates what Kanta knows of the order (newest state by
 // Shopify's updated_at, every refund by id), then the order's target points are recomputed
@@ -85,6 +86,8 @@ export async function applyOrderSnapshot(
     };
     if (!snapshot.cancelled) await markRedemptionsUsed(tx, shop.id, snapshot.discountCodes, snapshot.orderGid);
     const settled = await settleOrder(tx, shop, record, merged, now, { memberStatus, memberTierId, refunds: knownRefunds, entries });
+    // Analytics: the order's fact and the day rollup, members' and guests' orders alike.
+    await recordOrderFact(tx, shop, snapshot.orderGid, { codes: snapshot.discountCodes, amounts: snapshot.discountCodeAmounts });
     // Upgrades only (refunds wait for the review). Spend and orders change with the order's
     // eligible amount, in the window of its processedAt; points with the points it earned now.
     const memberToCheck = settled.result.memberId;
@@ -115,7 +118,9 @@ export async function applyRefund(
     // when its state arrives.
     if (!record) record = await createRecord(tx, shop, refund.orderGid, shop.currencyCode);
     // A refund only lowers the number: no tier change (downgrades wait for the review).
-    return (await settleOrder(tx, shop, record, record, options.now ?? new Date())).result;
+    const { result } = await settleOrder(tx, shop, record, record, options.now ?? new Date());
+    await recordOrderFact(tx, shop, refund.orderGid);
+    return result;
   });
 }
 
