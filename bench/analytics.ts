@@ -5,6 +5,7 @@
 // Not a test: run `npm run bench:analytics`, then copy the table into docs/benchmarks.md.
 //
 //   npm run bench:analytics -- [--orders 1000000] [--members 100000] [--runs 30] [--db sqlite,postgres]
+import "../scripts/require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { mkdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
