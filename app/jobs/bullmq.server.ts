@@ -167,9 +167,19 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
       // Closing waits for running jobs; with Redis gone it could wait for the reconnection too.
       const closing = Promise.allSettled([worker?.close(), queue.close()]);
       await Promise.race([closing, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+      // BullMQ removes its connections' listeners on close, but a start still in flight (its
+      // Redis version check) fails when we disconnect below and emits 'error' with no listener
+      // left: an unhandled rejection. Listen once more, to nothing.
+      for (const owner of [queue, worker]) silenceConnections(owner);
       worker?.disconnect().catch(() => undefined);
       connection.disconnect();
       waiters = [];
     },
   };
+}
+
+function silenceConnections(owner: object | undefined): void {
+  if (!owner) return;
+  const fields = owner as Record<string, { on?: (event: string, listener: () => void) => unknown } | undefined>;
+  for (const key of ["connection", "blockingConnection"]) fields[key]?.on?.("error", () => undefined);
 }
