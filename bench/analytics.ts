@@ -20,6 +20,7 @@ import { contribution, factSegments } from "../app/loyalty/analytics/facts.serve
 import { dayFormatter } from "../app/loyalty/analytics/days";
 import { addToSketch, emptySketch, mergeSketch, sketchToText } from "../app/loyalty/analytics/sketch";
 import { migrate } from "../scripts/migrate.mjs";
+import { seededRandom } from "../scripts/seeded-random.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -39,22 +40,12 @@ const tmp = path.join(root, "bench", ".tmp", "analytics");
 const DAY = 86_400_000;
 const TZ = "Europe/Helsinki";
 
-/** Deterministic pseudo-random numbers (mulberry32). */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function seed(db: Db, now: number): Promise<void> {
   const shop = await ensureShop(db, { domain: LOCAL_SHOP, name: "Bench", currencyCode: "EUR", ianaTimezone: TZ });
   await db.program.update({ where: { shopId: shop.id }, data: { status: "live" } });
   const tiers = await db.tier.findMany({ where: { shopId: shop.id }, orderBy: { rank: "asc" } });
   await db.reward.create({ data: { shopId: shop.id, type: "amount_off", name: "5 € off", pointsCost: 500, valueMinor: 500n } });
-  const rnd = random(42);
+  const rnd = seededRandom(42);
   const start = now - 730 * DAY;
   const memberIds: string[] = [];
   for (let offset = 0; offset < MEMBERS; offset += 5000) {

@@ -39,24 +39,13 @@ export async function build({ local = false, out = root, quiet = false } = {}) {
   });
   if (remix.status !== 0) throw new Error(`remix build failed${quiet ? `:\n${remix.stdout}\n${remix.stderr}` : ""}`);
   if (!local) {
-    // The worker shares the server's code: the same NODE_ENV=production keeps app/local out of it.
+    // The worker and the operators' scripts (node build/worker.js, build/reconcile.js,
+    // build/doctor.js) share the server's code and run without devDependencies; the same
+    // NODE_ENV=production keeps app/local out of them.
     const { build: esbuild } = await import("esbuild");
     await esbuild({
       absWorkingDir: root,
-      entryPoints: ["app/jobs/worker.main.ts"],
-      bundle: true,
-      platform: "node",
-      format: "esm",
-      target: "node24",
-      packages: "external",
-      define: { "process.env.NODE_ENV": '"production"' },
-      outfile: path.join(serverDir, "worker.js"),
-      logLevel: "warning",
-    });
-    // The operators' scripts, runnable without devDependencies: node build/reconcile.js, node build/doctor.js.
-    await esbuild({
-      absWorkingDir: root,
-      entryPoints: { reconcile: "scripts/reconcile.ts", doctor: "scripts/doctor.ts" },
+      entryPoints: { worker: "app/jobs/worker.main.ts", reconcile: "scripts/reconcile.ts", doctor: "scripts/doctor.ts" },
       bundle: true,
       platform: "node",
       format: "esm",

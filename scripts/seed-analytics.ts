@@ -11,25 +11,16 @@ import type { PrismaClient } from "@prisma/client";
 import { applyOrderSnapshot, applyRefund } from "../app/loyalty/orders/orders.server";
 import { toOrderSnapshot, toRefundSnapshot } from "../app/webhooks/payloads";
 import { lineId, orderPayload, refundPayload } from "../tests/fixtures/payloads";
+import { seededRandom } from "./seeded-random.mjs";
 
 const FIRST = ["Lumi", "Ville", "Freja", "Emil", "Ronja", "Matias", "Alma", "Oskari", "Ella", "Lukas", "Siiri", "Anton"];
 const LAST = ["Nieminen", "Holm", "Lund", "Salo", "Berg", "Koskinen", "Dahl", "Heikkinen"];
 const DAY = 86_400_000;
 
-/** Deterministic pseudo-random numbers (mulberry32), so every seeded shop looks the same. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function seedAnalytics(db: PrismaClient, shopDomain: string): Promise<void> {
   const shop = await db.shop.findUniqueOrThrow({ where: { domain: shopDomain } });
   if ((await db.orderRecord.count({ where: { shopId: shop.id, orderGid: { startsWith: "gid://shopify/Order/55500003" } } })) > 0) return;
-  const rnd = random(2026);
+  const rnd = seededRandom(2026);
   const now = Date.now();
   const members = Array.from({ length: 24 }, (_, i) => ({ id: `73900000020${String(i).padStart(2, "0")}`, first: FIRST[i % FIRST.length]!, last: LAST[(i * 5) % LAST.length]! }));
   const outsiders = Array.from({ length: 16 }, (_, i) => `73900000030${String(i).padStart(2, "0")}`);

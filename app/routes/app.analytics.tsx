@@ -7,6 +7,7 @@ import { requireAdmin } from "../shopify/admin.server";
 import { getAnalyticsPage, type AnalyticsReport, type PeriodFigures, type SegmentFigures } from "../loyalty/analytics/report.server";
 import { formatMoney } from "../loyalty/ledger/money";
 import { CsvButton, ShareChart, TrendChart } from "../components/AnalyticsCharts";
+import { Metric } from "../components/Metric";
 
 export const meta: MetaFunction = () => [{ title: "Analytics · Kanta" }];
 
@@ -48,26 +49,13 @@ function change(current: number | null, previous: number | null | undefined): st
 
 function Figure({ label, value, previous, help }: { label: string; value: string; previous?: string | null; help?: string }) {
   return (
-    <Card>
-      <BlockStack gap="100">
-        <Text as="h3" tone="subdued">
-          {label}
+    <Metric label={label} value={value} help={help}>
+      {previous ? (
+        <Text as="p" variant="bodySm" tone="subdued">
+          {previous}
         </Text>
-        <Text as="p" variant="headingLg">
-          {value}
-        </Text>
-        {previous ? (
-          <Text as="p" variant="bodySm" tone="subdued">
-            {previous}
-          </Text>
-        ) : null}
-        {help ? (
-          <Text as="p" variant="bodySm" tone="subdued">
-            {help}
-          </Text>
-        ) : null}
-      </BlockStack>
-    </Card>
+      ) : null}
+    </Metric>
   );
 }
 

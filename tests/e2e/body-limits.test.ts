@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import http from "node:http";
@@ -8,7 +8,7 @@ import { BODY_LIMITS } from "../../scripts/body-limits.mjs";
 import { DEMO_SHOP } from "../../app/local/demo-shop";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { testTmpDir } from "../db-urls";
-import { root } from "./local-server";
+import { startLocalMode } from "./local-server";
 
 // The issue's reproduction against the real server (`npm run local`, scripts/serve.mjs):
 // oversized bodies to a webhook route, an app proxy route and an admin action, with and
@@ -29,21 +29,7 @@ beforeAll(async () => {
     SHOPIFY_API_SECRET: "kanta-e2e-secret",
     KANTA_LOG_LEVEL: "error",
   };
-  server = spawn(process.execPath, ["scripts/local.mjs", "--no-build"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local mode did not start:\n${output}`)), 110_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Kanta is running in local mode")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    server!.stdout!.on("data", onData);
-    server!.stderr!.on("data", onData);
-    server!.once("exit", (code) => reject(new Error(`local mode exited with ${code}:\n${output}`)));
-  });
+  server = await startLocalMode(env);
 }, 120_000);
 
 afterAll(() => {

@@ -19,6 +19,26 @@ export interface LocalKanta {
   browser: () => Browser;
 }
 
+/** Starts local mode (`scripts/local.mjs --no-build`) with `env`; resolves once it serves. */
+export async function startLocalMode(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const server = spawn(process.execPath, ["scripts/local.mjs", "--no-build"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`local mode did not start:\n${output}`)), 110_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes("Kanta is running in local mode")) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    server.stdout!.on("data", onData);
+    server.stderr!.on("data", onData);
+    server.once("exit", (code) => reject(new Error(`local mode exited with ${code}:\n${output}`)));
+  });
+  return server;
+}
+
 /** tests/global-setup.ts has built the app; local mode starts with --no-build. */
 export function useLocalKanta(): LocalKanta {
   const port = 3400 + Math.floor(Math.random() * 1500);
@@ -34,21 +54,7 @@ export function useLocalKanta(): LocalKanta {
   let server: ChildProcess | undefined;
   let browser: Browser | undefined;
   beforeAll(async () => {
-    server = spawn(process.execPath, ["scripts/local.mjs", "--no-build"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`local mode did not start:\n${output}`)), 110_000);
-      const onData = (chunk: Buffer) => {
-        output += chunk.toString();
-        if (output.includes("Kanta is running in local mode")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      server!.stdout!.on("data", onData);
-      server!.stderr!.on("data", onData);
-      server!.once("exit", (code) => reject(new Error(`local mode exited with ${code}:\n${output}`)));
-    });
+    server = await startLocalMode(env);
     browser = await launchChromium();
   }, 120_000);
   afterAll(async () => {

@@ -8,6 +8,7 @@ import { toRefundSnapshot } from "../../app/webhooks/payloads";
 import { createTestShop, useTestDatabase } from "../db";
 import { applyPaidOrder, createMember, createRedemption, createReward, customerGid } from "../factories";
 import { lineId, refundPayload } from "../fixtures/payloads";
+import { seededRandom } from "../../scripts/seeded-random.mjs";
 
 // The Analytics page's figures come from daily rollups kept by difference on the order
 // path. Here the same figures are computed independently from the raw orders Kanta stores
@@ -17,16 +18,6 @@ import { lineId, refundPayload } from "../fixtures/payloads";
 const { db } = useTestDatabase();
 const TZ = "Europe/Helsinki";
 const DAY = 86_400_000;
-
-/** A small deterministic random generator (mulberry32). */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Expected {
   orders: number;
@@ -114,7 +105,7 @@ function expectSegment(actual: SegmentFigures, e: Expected, withCustomers: boole
 async function seedShop(seed: number) {
   const shop = await createTestShop(db());
   const reward = await createReward(db(), shop.id, "amount_off"); // 500 points for 5.00: 1 cent a point
-  const rnd = random(seed);
+  const rnd = seededRandom(seed);
   const now = Date.now();
   const members = Array.from({ length: 12 }, (_, i) => `77${seed}${String(i).padStart(3, "0")}`);
   const excluded = Array.from({ length: 5 }, (_, i) => `78${seed}${String(i).padStart(3, "0")}`);

@@ -5,6 +5,7 @@ import { verifyLedger } from "../../app/loyalty/ledger/append.server";
 import { createTestShop, useTestDatabase } from "../db";
 import { lineId, orderPayload, refundPayload, type LineSpec, type RefundSpec } from "../fixtures/payloads";
 import { sendWebhook, useTestServer } from "../http";
+import { seededRandom } from "../../scripts/seeded-random.mjs";
 
 // A few hundred order, refund, edit and cancel events, each delivered 1–3 times, shuffled
 // and sent concurrently through the real HTTP routes with real HMACs. Every balance must
@@ -13,15 +14,6 @@ import { sendWebhook, useTestServer } from "../http";
 
 const { db } = useTestDatabase();
 const { server: testServer } = useTestServer();
-
-function rng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const cents = (minor: number) => (minor / 100).toFixed(2);
 
@@ -49,7 +41,7 @@ function expectedPoints(order: PlannedOrder): number {
 describe("replay storm", () => {
   it("converges every balance to the oracle under duplicated, shuffled, concurrent delivery", async () => {
     const seed = Number(process.env.KANTA_STORM_SEED ?? 20261123);
-    const random = rng(seed);
+    const random = seededRandom(seed);
     const pick = <T,>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
     const shop = await createTestShop(db());
     // An order earns at its member's tier multiplier when it first earns, which depends on
