@@ -24,11 +24,16 @@ const PRODUCTS = [
   { name: "Ceramic mug", price: "18,00 €", hue: 350 },
 ];
 
+/** The customer the preview shows: `?customer=<id>|guest`, else the last one chosen (cookie). */
+export function previewCustomerId(request: Request): string | null {
+  const requested = new URL(request.url).searchParams.get("customer");
+  const cookieCustomer = /kanta_preview_customer=(\d+)/.exec(request.headers.get("cookie") ?? "")?.[1] ?? null;
+  return requested === "guest" ? null : (requested ?? cookieCustomer);
+}
+
 export async function renderStorefrontPage(request: Request, members: PreviewMember[], page: "home" | "rewards"): Promise<Response> {
   const url = new URL(request.url);
-  const requested = url.searchParams.get("customer");
-  const cookieCustomer = /kanta_preview_customer=(\d+)/.exec(request.headers.get("cookie") ?? "")?.[1] ?? null;
-  const customerId = requested === "guest" ? null : (requested ?? cookieCustomer);
+  const customerId = previewCustomerId(request);
   const member = members.find((m) => m.id === customerId) ?? null;
   const localeParam = url.searchParams.get("locale") ?? "en";
   const locale = (LOCALES as readonly string[]).includes(localeParam) ? localeParam : "en";

@@ -217,7 +217,7 @@ export default function Home() {
                 <Text as="h2" variant="headingMd">
                   Last 30 days
                 </Text>
-                <Button variant="plain" url="/app/analytics?range=30d" accessibilityLabel="Analytics for the last 30 days: members against non-members, liability, return on rewards">
+                <Button variant="plain" url="/app/analytics?range=30d" accessibilityLabel="View analytics for the last 30 days">
                   View analytics
                 </Button>
               </InlineStack>

@@ -226,15 +226,25 @@ export function resetWidgetSeenCache(): void {
 export type ProgramOverview = NonNullable<Awaited<ReturnType<typeof getProgramOverview>>>;
 
 /** A few members to preview the storefront as (local mode's storefront preview). */
-export async function listPreviewMembers(shopDomain: string, limit = 6, db: Db = getDb()) {
+/**
+ * The storefront preview's customer picker: the first members by enrolment, and the member
+ * with customer id `selected` (the one being previewed) wherever they are in that order.
+ */
+export async function listPreviewMembers(shopDomain: string, options: { limit?: number; selected?: string | null } = {}, db: Db = getDb()) {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
   if (!shop) return [];
+  const select = { customerGid: true, firstName: true, lastName: true, email: true, points: true } as const;
   const members = await db.member.findMany({
     where: { shopId: shop.id, status: "active" },
     orderBy: { enrolledAt: "asc" },
-    take: limit,
-    select: { customerGid: true, firstName: true, lastName: true, email: true, points: true },
+    take: options.limit ?? 6,
+    select,
   });
+  const selectedGid = options.selected && /^\d+$/.test(options.selected) ? `gid://shopify/Customer/${options.selected}` : null;
+  if (selectedGid && !members.some((m) => m.customerGid === selectedGid)) {
+    const selected = await db.member.findFirst({ where: { shopId: shop.id, status: "active", customerGid: selectedGid }, select });
+    if (selected) members.push(selected);
+  }
   return members.map((m) => ({
     id: m.customerGid.split("/").pop()!,
     firstName: m.firstName,
