@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Page } from "playwright";
+import type { Locator, Page } from "playwright";
 import { useLocalKanta, watchProblems } from "./local-server";
 
 // What a merchant does on the Rewards and Settings pages in local mode, and what shoppers
@@ -17,12 +17,32 @@ async function adminPage(): Promise<{ page: Page; problems: string[] }> {
 
 const toast = (page: Page, text: string) => page.locator("[data-kanta-toast]").filter({ hasText: text }).first().waitFor();
 
+const customerAnswers = new WeakMap<Page, string[]>();
+
 async function openWidget(page: Page) {
+  const answers: string[] = [];
+  customerAnswers.set(page, answers);
+  const opened = Date.now();
+  page.on("response", (r) => {
+    if (r.url().includes("/apps/kanta/customer")) answers.push(`${r.status()} after ${Date.now() - opened} ms`);
+  });
   await page.goto(`${kanta.base}/local/storefront?customer=${ELSA}`);
   await page.getByRole("button", { name: /Rewards/ }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByText("Hi Elsa").waitFor();
+  // The member view, not the loading skeleton or "couldn't load": if not, say what was shown.
+  await seeInWidget(page, dialog.locator(".kanta-points"));
   return dialog;
+}
+
+/** Waits for `target` in the widget; on timeout, the error tells what the panel showed and how /customer answered. */
+async function seeInWidget(page: Page, target: Locator): Promise<void> {
+  try {
+    await target.waitFor();
+  } catch (error) {
+    const shown = (await page.getByRole("dialog").innerText().catch(() => "(no dialog)")).replace(/\s+/g, " ").slice(0, 600);
+    throw new Error(`not in the widget: ${String(target)}; it showed: ${shown}; /customer answered: ${customerAnswers.get(page)?.join(", ") || "nothing"}`, { cause: error });
+  }
 }
 
 describe("admin rewards and settings", () => {
@@ -96,7 +116,7 @@ describe("admin rewards and settings", () => {
     expect(problems).toEqual([]);
 
     const dialog = await openWidget(page);
-    await dialog.getByText("414 stars").waitFor();
+    await seeInWidget(page, dialog.getByText("414 stars"));
     await dialog.getByText("400 stars").first().waitFor(); // the free tote bag's cost
     await page.close();
   });
@@ -116,7 +136,7 @@ describe("admin rewards and settings", () => {
 
     const dialog = await openWidget(page);
     const row = dialog.locator(".kanta-row").filter({ hasText: "Points into euros" });
-    await row.getByText("100 stars = €1").waitFor();
+    await seeInWidget(page, row.getByText("100 stars = €1"));
     await row.getByRole("button", { name: "Redeem" }).click();
     const points = dialog.getByLabel("Points to use");
     expect(await points.inputValue()).toBe("300"); // as much as the maximum allows
