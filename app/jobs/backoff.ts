@@ -45,10 +45,20 @@ export function leaseUntil(now: Date, leaseMs: number = LEASE_MS): Date {
 /** What an outbox row becomes after a failed attempt. */
 export type RetryVerdict = { status: "dead"; error: string } | { status: "retry"; error: string; nextAttemptAt: Date };
 
-/** The error as a row keeps it: "Name: message", at most 1,000 characters. */
+/**
+ * The error as a row keeps it (and Home shows it): "Name: message", at most 1,000 characters.
+ * Prisma's messages open with "Invalid `…` invocation in <file>" and a code frame (minified
+ * code, in a build) and end with the cause: only the cause is kept, with Prisma's code.
+ */
 export function errorText(error: unknown): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return text.slice(0, 1000);
+  if (!(error instanceof Error)) return String(error).slice(0, 1000);
+  let message = error.message;
+  if (/^\s*Invalid `[^`]*` invocation/.test(message)) {
+    const paragraphs = message.split(/\n\s*\n/).map((p) => p.trim()).filter(Boolean);
+    const code = (error as { code?: unknown }).code;
+    message = `${typeof code === "string" ? `${code} ` : ""}${paragraphs[paragraphs.length - 1] ?? message}`;
+  }
+  return `${error.name}: ${message}`.slice(0, 1000);
 }
 
 /**

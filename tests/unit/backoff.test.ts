@@ -51,6 +51,9 @@ describe("afterFailure", () => {
 
   it("keeps at most 1,000 characters of the error", () => {
     expect(errorText(new Error("x".repeat(5_000)))).toHaveLength(1_000);
+    // A Prisma error from a build: the minified code frame goes, the cause and its code stay.
+    const prisma = Object.assign(new Error(`\nInvalid \`t=Object.create()\` invocation in\n/app/node_modules/.prisma/client-pg/runtime/client.js:27:2556\n\n  24 ${"function qd(e,t,r){let n=t.arguments;".repeat(60)}\n\nServer has closed the connection.`), { name: "PrismaClientKnownRequestError", code: "P1017" });
+    expect(errorText(prisma)).toBe("PrismaClientKnownRequestError: P1017 Server has closed the connection.");
   });
 });
 
