@@ -99,6 +99,16 @@ export function NeedsAttention({ attention, timeZone }: { attention: Attention; 
             </Button>
           </InlineStack>
         ) : null}
+        {attention.balanceSyncDead ? (
+          <InlineStack align="space-between" blockAlign="center" gap="200">
+            <div style={{ flex: "1 1 260px" }}>
+              <Text as="p">{`Members' points balances are not reaching their Shopify customer metafield${attention.balanceSyncDead.error ? ` (${attention.balanceSyncDead.error})` : ""}. Kanta stopped retrying.`}</Text>
+            </div>
+            <Button onClick={() => submit("retry-points-sync")} loading={busy === "retry-points-sync:"}>
+              Retry balances
+            </Button>
+          </InlineStack>
+        ) : null}
         {attention.rewardCodesDead > 0 ? (
           <InlineStack align="space-between" blockAlign="center" gap="200">
             <div style={{ flex: "1 1 260px" }}>

@@ -107,8 +107,44 @@ export class AdminEmulator {
   private mainThemeByShop = new Map<string, EmulatedTheme>();
 
   readonly calls: { shop: string; operationName: string; variables: Record<string, unknown> }[] = [];
+  // Shopify's cost budget (https://shopify.dev/docs/api/usage/limits): reported on every
+  // answer; enforced (THROTTLED when a request costs more than is left) only after
+  // setThrottle, so tests that make many calls at once are not paced by accident.
+  private throttle: { maximumAvailable: number; restoreRate: number } | null = null;
+  private bucketByShop = new Map<string, { available: number; at: number }>();
+  private clockNow: () => number = () => Date.now();
 
   constructor(private readonly schema: GraphQLSchema) {}
+
+  /** Enforces Shopify's cost budget per shop: a bucket of `maximumAvailable` points refilled at `restoreRate` a second. */
+  setThrottle(limits: { maximumAvailable: number; restoreRate: number } | null, now?: () => number) {
+    this.throttle = limits;
+    if (now) this.clockNow = now;
+    this.bucketByShop.clear();
+  }
+
+  /** The cost report Shopify would send, after charging `requested` (when it fits). */
+  private charge(shopDomain: string, requested: number): { throttled: boolean; cost: Record<string, unknown> } {
+    const limits = this.throttle ?? { maximumAvailable: 2000, restoreRate: 100 };
+    let available = limits.maximumAvailable;
+    let throttled = false;
+    if (this.throttle) {
+      const now = this.clockNow();
+      const bucket = this.bucketByShop.get(shopDomain) ?? { available: limits.maximumAvailable, at: now };
+      available = Math.min(limits.maximumAvailable, bucket.available + ((now - bucket.at) / 1000) * limits.restoreRate);
+      throttled = requested > available;
+      if (!throttled) available -= requested;
+      this.bucketByShop.set(shopDomain, { available, at: now });
+    }
+    return {
+      throttled,
+      cost: {
+        requestedQueryCost: requested,
+        actualQueryCost: throttled ? null : requested,
+        throttleStatus: { maximumAvailable: limits.maximumAvailable, currentlyAvailable: Math.floor(available), restoreRate: limits.restoreRate },
+      },
+    };
+  }
 
   addShop(shop: EmulatedShop) {
     this.shops.set(shop.myshopifyDomain, shop);
@@ -479,8 +515,18 @@ export class AdminEmulator {
     }
     const errors = validate(this.schema, document);
     if (errors.length) return { status: 200, body: { errors: errors.map((e) => ({ message: e.message })) } };
-    const operationName = getOperationAST(document)?.name?.value ?? "(anonymous)";
+    const operation = getOperationAST(document);
+    const operationName = operation?.name?.value ?? "(anonymous)";
     this.calls.push({ shop: shopDomain, operationName, variables });
+    // Shopify's published costs, reduced to what Kanta sends: 10 points a mutation field
+    // (aliases count each), 1 a query's root field; at most 1,000 points a query.
+    const rootFields = operation?.selectionSet.selections.length ?? 1;
+    const requested = operation?.operation === "mutation" ? 10 * rootFields : rootFields;
+    if (requested > 1000) {
+      return { status: 200, body: { errors: [{ message: `Query cost is ${requested}, which exceeds the single query max cost limit (1000).`, extensions: { code: "MAX_COST_EXCEEDED", cost: requested, maxCost: 1000 } }] } };
+    }
+    const { throttled, cost } = this.charge(shopDomain, requested);
+    if (throttled) return { status: 200, body: { errors: [{ message: "Throttled", extensions: { code: "THROTTLED" } }], extensions: { cost } } };
     const failure = this.failures.get(operationName);
     if (failure && failure.times > 0) {
       failure.times--;
@@ -495,7 +541,7 @@ export class AdminEmulator {
       rootValue[field] = (args: Record<string, unknown>) => resolve(args, shop);
     }
     const result = await execute({ schema: this.schema, document, rootValue, variableValues: variables });
-    const body: Record<string, unknown> = { data: result.data ?? null };
+    const body: Record<string, unknown> = { data: result.data ?? null, extensions: { cost } };
     if (result.errors?.length) body.errors = result.errors.map((e) => ({ message: e.message, path: e.path }));
     return { status: 200, body };
   }

@@ -1,6 +1,15 @@
 import { tierTag } from "../loyalty/tiers/rules";
-import { CUSTOMER_TAGS_REMOVE, CUSTOMER_TIER_SYNC, FLOW_TRIGGER_RECEIVE } from "./documents";
-import { ShopifyApiError, ShopifyInputError, requireNoUserErrors, runAdminQuery, type AdminGraphql } from "./graphql";
+import {
+  APP_DATA_METAFIELDS_SET,
+  CUSTOMER_POINTS_METAFIELDS_SET,
+  CUSTOMER_TAGS_REMOVE,
+  CUSTOMER_TIER_SYNC,
+  FLOW_TRIGGER_RECEIVE,
+  customerTierBatchDocument,
+  flowTriggerBatchDocument,
+} from "./documents";
+import { ShopifyApiError, ShopifyInputError, requireNoUserErrors, runAdminQuery, type AdminGraphql, type RunOptions } from "./graphql";
+import { MAX_QUERY_COST, MUTATION_COST } from "./throttle";
 
 // A member's tier in Shopify, where merchants use it: a customer tag (segments, discounts,
 // Flow conditions), a customer metafield in the app's namespace, and the "Kanta tier
@@ -91,4 +100,165 @@ export async function fireTierChangedFlow(
   });
   if (!data.flowTriggerReceive) throw new ShopifyApiError("flowTriggerReceive returned nothing");
   requireNoUserErrors("flowTriggerReceive", data.flowTriggerReceive.userErrors);
+}
+
+// ---------------------------------------------------------------------------------------
+// Bulk: many customers per request (app/jobs/points-sync.server.ts, tier-sync.server.ts).
+
+/** The app-owned customer metafield with the member's spendable balance (shopify.app.toml declares its definition). */
+export const POINTS_METAFIELD = { namespace: "$app:kanta", key: "points", type: "number_integer" } as const;
+
+/** Shopify's limit on one metafieldsSet call. */
+export const METAFIELDS_PER_CALL = 25;
+
+interface IndexedUserErrors {
+  userErrors: { field?: string[] | null; message: string; elementIndex?: number | null }[];
+}
+
+/** A refused input's error as the outboxes keep it: the text ShopifyUserError would carry (requireNoUserErrors). */
+export function userErrorText(operation: string, userErrors: readonly { field?: string[] | null; message: string }[]): string {
+  return `ShopifyUserError: ${operation}: ${userErrors.map((e) => (e.field?.length ? `${e.field.join(".")}: ` : "") + e.message).join("; ")}`;
+}
+
+/** What became of each input of a bulk call: done, or refused for this input alone (a terminal userError). */
+export type BulkOutcome = { ok: true } | { ok: false; error: string };
+
+/**
+ * Sets up to 25 customers' balance metafields in one call. metafieldsSet is atomic (no
+ * change is kept when any input errs): inputs Shopify refused are returned as failed, the
+ * others are sent again in a second call, so one deleted customer does not hold up 24
+ * others. A userError that names no input fails the whole call (ShopifyUserError: terminal).
+ */
+export async function setCustomerPointsMetafields(
+  graphql: AdminGraphql,
+  items: readonly { customerGid: string; points: number }[],
+  options: RunOptions = {},
+): Promise<BulkOutcome[]> {
+  if (items.length > METAFIELDS_PER_CALL) throw new ShopifyInputError(`metafieldsSet takes at most ${METAFIELDS_PER_CALL} metafields`);
+  const outcomes: BulkOutcome[] = items.map(() => ({ ok: true }));
+  let pending = items.map((item, index) => ({ item, index }));
+  // At most two rounds: the refused inputs found in the first are left out of the second.
+  for (let round = 0; round < 2 && pending.length > 0; round++) {
+    const metafields = pending.map(({ item }) => ({ ownerId: item.customerGid, ...POINTS_METAFIELD, value: String(item.points) }));
+    const data = await runAdminQuery<{ metafieldsSet: IndexedUserErrors | null }>(graphql, CUSTOMER_POINTS_METAFIELDS_SET, { metafields }, options);
+    if (!data.metafieldsSet) throw new ShopifyApiError("metafieldsSet returned nothing");
+    const errors = data.metafieldsSet.userErrors;
+    if (errors.length === 0) return outcomes;
+    const named = errors.flatMap((e) => {
+      const at = typeof e.elementIndex === "number" ? pending[e.elementIndex] : undefined;
+      return at ? [{ at, e }] : [];
+    });
+    if (named.length !== errors.length || round === 1) requireNoUserErrors("metafieldsSet", errors);
+    for (const { at, e } of named) outcomes[at.index] = { ok: false, error: userErrorText("metafieldsSet", [e]) };
+    const refused = new Set(named.map(({ at }) => at.index));
+    pending = pending.filter(({ index }) => !refused.has(index));
+  }
+  return outcomes;
+}
+
+/** One member of a batched tier sync. */
+export interface TierBatchItem {
+  customerGid: string;
+  tierName: string | null;
+  otherTierNames: readonly string[];
+}
+
+/** What a batch of tier items costs in Shopify points (tagsAdd, tagsRemove and one metafieldsSet each 10). */
+export function tierBatchCost(items: readonly TierBatchItem[]): number {
+  const plan = planTierBatch(items);
+  return MUTATION_COST * (plan.shape.customers.reduce((n, c) => n + (c.add ? 1 : 0) + (c.remove ? 1 : 0), 0) + (plan.shape.metafields ? 1 : 0));
+}
+
+function planTierBatch(items: readonly TierBatchItem[]) {
+  const perCustomer = items.map((item) => {
+    const keep = item.tierName ? tierTag(item.tierName) : null;
+    const remove = [...new Set(item.otherTierNames.map(tierTag))].filter((t) => t !== keep);
+    return { customerGid: item.customerGid, keep, remove };
+  });
+  const metafields = items.flatMap((item, index) => (item.tierName ? [{ item: index, input: { ownerId: item.customerGid, ...TIER_METAFIELD, value: item.tierName } }] : []));
+  return {
+    perCustomer,
+    metafields,
+    shape: { customers: perCustomer.map((c) => ({ add: c.keep !== null, remove: c.remove.length > 0 })), metafields: metafields.length > 0 },
+  };
+}
+
+/**
+ * Puts many members' tiers on their customers in ONE request: each customer's tier tag
+ * added and other tier tags removed (aliased tagsAdd/tagsRemove), every tier metafield in
+ * one metafieldsSet (at most 25 items). Per item: done, or refused by a userError about it
+ * alone. A metafieldsSet userError fails the items it names (it is atomic, so the others'
+ * metafields were not kept either: they fail retryably by throwing when no index is given).
+ */
+export async function syncCustomerTiersBatch(graphql: AdminGraphql, items: readonly TierBatchItem[], options: RunOptions = {}): Promise<BulkOutcome[]> {
+  if (items.length > METAFIELDS_PER_CALL) throw new ShopifyInputError(`a tier batch takes at most ${METAFIELDS_PER_CALL} customers`);
+  const plan = planTierBatch(items);
+  const errors: (string | null)[] = items.map(() => null);
+  const toOutcomes = (): BulkOutcome[] => errors.map((error) => (error === null ? { ok: true } : { ok: false, error }));
+  if (!plan.shape.metafields && plan.shape.customers.every((c) => !c.add && !c.remove)) return toOutcomes();
+  const variables: Record<string, unknown> = {};
+  plan.perCustomer.forEach((c, i) => {
+    if (!c.keep && c.remove.length === 0) return;
+    variables[`id${i}`] = c.customerGid;
+    if (c.keep) variables[`add${i}`] = [c.keep];
+    if (c.remove.length > 0) variables[`remove${i}`] = c.remove;
+  });
+  if (plan.shape.metafields) variables.metafields = plan.metafields.map((m) => m.input);
+  const data = await runAdminQuery<Record<string, IndexedUserErrors | null>>(graphql, customerTierBatchDocument(plan.shape), variables, options);
+  const fail = (i: number, error: string) => {
+    if (errors[i] === null) errors[i] = error;
+  };
+  plan.perCustomer.forEach((c, i) => {
+    for (const [alias, op, wanted] of [[`a${i}`, "tagsAdd", !!c.keep], [`r${i}`, "tagsRemove", c.remove.length > 0]] as const) {
+      if (!wanted) continue;
+      const result = data[alias];
+      if (!result) throw new ShopifyApiError(`${op} returned nothing`);
+      if (result.userErrors.length) fail(i, userErrorText(op, result.userErrors));
+    }
+  });
+  if (plan.shape.metafields) {
+    const result = data.m;
+    if (!result) throw new ShopifyApiError("metafieldsSet returned nothing");
+    if (result.userErrors.length) {
+      // Atomic: nothing was kept. Inputs named by an error fail; the rest are sent again.
+      const named = result.userErrors.flatMap((e) => {
+        const input = typeof e.elementIndex === "number" ? plan.metafields[e.elementIndex] : undefined;
+        return input ? [{ input, e }] : [];
+      });
+      if (named.length !== result.userErrors.length) requireNoUserErrors("metafieldsSet", result.userErrors);
+      for (const { input, e } of named) fail(input.item, userErrorText("metafieldsSet", [e]));
+      const refused = new Set(named.map(({ input }) => input));
+      const retry = plan.metafields.filter((m) => !refused.has(m)).map((m) => m.input);
+      if (retry.length > 0) {
+        // Any metafieldsSet document takes them (this one selects no owner-specific fields).
+        const again = await runAdminQuery<{ metafieldsSet: IndexedUserErrors | null }>(graphql, APP_DATA_METAFIELDS_SET, { metafields: retry }, options);
+        if (!again.metafieldsSet) throw new ShopifyApiError("metafieldsSet returned nothing");
+        requireNoUserErrors("metafieldsSet", again.metafieldsSet.userErrors);
+      }
+    }
+  }
+  return toOutcomes();
+}
+
+/** One Flow trigger to fire: its handle and payload (already shaped for its TOML). */
+export interface FlowTriggerItem {
+  handle: string;
+  payload: Record<string, unknown>;
+}
+
+/** Fires many Flow triggers in one request (aliased flowTriggerReceive); per item: done, or refused by its userErrors. */
+export async function fireFlowTriggersBatch(graphql: AdminGraphql, items: readonly FlowTriggerItem[], options: RunOptions = {}): Promise<BulkOutcome[]> {
+  if (items.length === 0) return [];
+  if (items.length * MUTATION_COST > MAX_QUERY_COST) throw new ShopifyInputError(`at most ${MAX_QUERY_COST / MUTATION_COST} Flow triggers per request`);
+  const variables: Record<string, unknown> = {};
+  items.forEach((item, i) => {
+    variables[`handle${i}`] = item.handle;
+    variables[`payload${i}`] = item.payload;
+  });
+  const data = await runAdminQuery<Record<string, UserErrors | null>>(graphql, flowTriggerBatchDocument(items.length), variables, options);
+  return items.map((_, i) => {
+    const result = data[`f${i}`];
+    if (!result) throw new ShopifyApiError("flowTriggerReceive returned nothing");
+    return result.userErrors.length ? { ok: false, error: userErrorText("flowTriggerReceive", result.userErrors) } : { ok: true };
+  });
 }

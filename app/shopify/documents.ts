@@ -187,6 +187,72 @@ export const FLOW_TRIGGER_RECEIVE = /* GraphQL */ `
   }
 `;
 
+/**
+ * Members' balances in the app-owned customer metafield `$app:kanta.points` (number_integer,
+ * defined in shopify.app.toml): up to 25 customers per call, Shopify's limit on
+ * `metafieldsSet`. `elementIndex` says which input a userError is about.
+ * https://shopify.dev/docs/api/admin-graphql/latest/mutations/metafieldsSet
+ */
+export const CUSTOMER_POINTS_METAFIELDS_SET = /* GraphQL */ `
+  mutation KantaCustomerPointsSet($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields { key namespace value owner { ... on Customer { id } } }
+      userErrors { field message code elementIndex }
+    }
+  }
+`;
+
+/** What one customer of a batched tier sync needs: its tier tag on, other tier tags off. */
+export interface TierBatchShape {
+  /** Per customer: whether it has a tag to add and tags to remove. */
+  customers: readonly { add: boolean; remove: boolean }[];
+  /** Whether the request also sets tier metafields (one metafieldsSet for up to 25). */
+  metafields: boolean;
+}
+
+/**
+ * Many members' tier tags and metafields in ONE request: `tagsAdd`/`tagsRemove` take one
+ * customer each, so each customer gets aliased fields (`a3`, `r3`, variables `$id3`,
+ * `$add3`, `$remove3`), and one `metafieldsSet` carries every tier metafield. Each field
+ * costs 10 points (app/shopify/throttle.ts); the batch size keeps a request under 1,000.
+ * The operation name is the same for every shape (the emulator answers it by name).
+ */
+export function customerTierBatchDocument(shape: TierBatchShape): string {
+  const vars: string[] = [];
+  const fields: string[] = [];
+  shape.customers.forEach((c, i) => {
+    if (!c.add && !c.remove) return;
+    vars.push(`$id${i}: ID!`);
+    if (c.add) {
+      vars.push(`$add${i}: [String!]!`);
+      fields.push(`a${i}: tagsAdd(id: $id${i}, tags: $add${i}) { userErrors { field message } }`);
+    }
+    if (c.remove) {
+      vars.push(`$remove${i}: [String!]!`);
+      fields.push(`r${i}: tagsRemove(id: $id${i}, tags: $remove${i}) { userErrors { field message } }`);
+    }
+  });
+  if (shape.metafields) {
+    vars.push("$metafields: [MetafieldsSetInput!]!");
+    fields.push("m: metafieldsSet(metafields: $metafields) { metafields { key namespace } userErrors { field message code elementIndex } }");
+  }
+  return `mutation KantaCustomerTierBatch(${vars.join(", ")}) {\n  ${fields.join("\n  ")}\n}\n`;
+}
+
+/**
+ * Several Flow triggers in one request: aliased `flowTriggerReceive` fields (`f0`, `f1` …),
+ * each with its own handle and payload. 10 points each.
+ */
+export function flowTriggerBatchDocument(count: number): string {
+  const vars: string[] = [];
+  const fields: string[] = [];
+  for (let i = 0; i < count; i++) {
+    vars.push(`$handle${i}: String!`, `$payload${i}: JSON!`);
+    fields.push(`f${i}: flowTriggerReceive(handle: $handle${i}, payload: $payload${i}) { userErrors { field message } }`);
+  }
+  return `mutation KantaFlowTriggerBatch(${vars.join(", ")}) {\n  ${fields.join("\n  ")}\n}\n`;
+}
+
 /** The app's installation on the shop: the owner of app-data metafields. */
 export const CURRENT_APP_INSTALLATION = /* GraphQL */ `
   query KantaCurrentAppInstallation {
@@ -264,6 +330,11 @@ export const DOCTOR_MAIN_THEME_SETTINGS = /* GraphQL */ `
 
 export const ALL_DOCUMENTS = {
   CURRENT_APP_INSTALLATION,
+  CUSTOMER_POINTS_METAFIELDS_SET,
+  // The generated documents, in shapes that use every kind of field they can hold.
+  CUSTOMER_TIER_BATCH_SAMPLE: customerTierBatchDocument({ customers: [{ add: true, remove: true }, { add: false, remove: true }, { add: true, remove: false }], metafields: true }),
+  CUSTOMER_TIER_BATCH_TAGS_ONLY_SAMPLE: customerTierBatchDocument({ customers: [{ add: false, remove: true }], metafields: false }),
+  FLOW_TRIGGER_BATCH_SAMPLE: flowTriggerBatchDocument(3),
   APP_DATA_METAFIELDS_SET,
   CUSTOMER_TIER_SYNC,
   CUSTOMER_TAGS_REMOVE,

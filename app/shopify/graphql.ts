@@ -62,8 +62,25 @@ export class ShopifyInputError extends ShopifyApiError {
   override name = "ShopifyInputError";
 }
 
+/**
+ * Shopify's cost report, in every Admin GraphQL answer's `extensions.cost` (also on a
+ * THROTTLED error): the bucket's size, what is left, and how fast it refills.
+ * https://shopify.dev/docs/api/usage/limits#graphql-admin-api-rate-limits
+ */
+export interface QueryCost {
+  requestedQueryCost: number;
+  actualQueryCost: number | null;
+  throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+}
+
+export interface RunOptions {
+  /** Called with the answer's cost report (when Shopify sent one), before errors are thrown. */
+  onCost?: (cost: QueryCost) => void;
+}
+
 interface GraphqlBody<T> {
   data?: T;
+  extensions?: { cost?: unknown };
   // An array of errors, or (Shopify sometimes answers `{"errors":"..."}`) one string.
   errors?: { message: string; extensions?: { code?: string } }[] | string;
 }
@@ -77,14 +94,15 @@ export async function runAdminQuery<T>(
   graphql: AdminGraphql,
   document: string,
   variables?: Record<string, unknown>,
+  options: RunOptions = {},
 ): Promise<T> {
-  return runAdminQueryCounted<T>(graphql, document, variables).catch((error: unknown) => {
+  return runAdminQueryCounted<T>(graphql, document, variables, options).catch((error: unknown) => {
     countShopifyFailure(error);
     throw error;
   });
 }
 
-async function runAdminQueryCounted<T>(graphql: AdminGraphql, document: string, variables?: Record<string, unknown>): Promise<T> {
+async function runAdminQueryCounted<T>(graphql: AdminGraphql, document: string, variables: Record<string, unknown> | undefined, options: RunOptions): Promise<T> {
   const response = await withTimeout(graphql, document, variables);
   if (!response.ok) {
     const text = await response.text();
@@ -92,6 +110,8 @@ async function runAdminQueryCounted<T>(graphql: AdminGraphql, document: string, 
     throw new ShopifyHttpError(response.status, `HTTP ${response.status}${messages ? `: ${messages}` : ""}`, { body: text.slice(0, 500) });
   }
   const body = (await response.json()) as GraphqlBody<T>;
+  const cost = queryCostOf(body.extensions?.cost);
+  if (cost && options.onCost) options.onCost(cost);
   const messages = errorMessages(body.errors);
   if (messages) throw new ShopifyApiError(messages, body.errors);
   if (!body.data) throw new ShopifyApiError("Admin API answered without data");
@@ -127,6 +147,24 @@ async function withTimeout(graphql: AdminGraphql, document: string, variables?: 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** A well-formed `extensions.cost`, or null (an old API version or a stand-in may send none). */
+export function queryCostOf(value: unknown): QueryCost | null {
+  if (!value || typeof value !== "object") return null;
+  const v = value as Record<string, unknown>;
+  const t = v.throttleStatus as Record<string, unknown> | undefined;
+  const num = (x: unknown) => (typeof x === "number" && Number.isFinite(x) ? x : null);
+  const requested = num(v.requestedQueryCost);
+  const maximum = num(t?.maximumAvailable);
+  const current = num(t?.currentlyAvailable);
+  const restore = num(t?.restoreRate);
+  if (requested === null || maximum === null || current === null || restore === null) return null;
+  return {
+    requestedQueryCost: requested,
+    actualQueryCost: num(v.actualQueryCost),
+    throttleStatus: { maximumAvailable: maximum, currentlyAvailable: current, restoreRate: restore },
+  };
 }
 
 /** The GraphQL error messages in an error response's body, or "" when it has none. */

@@ -220,7 +220,7 @@ describe("Shopify failing during tier sync", () => {
 
     let now = new Date(at).getTime();
     for (const fault of ["throttled", "5xx", "timeout"] as const) {
-      emulator.failNext("KantaCustomerTierSync", fault === "throttled" ? "Throttled" : "Internal error", 1, fault);
+      emulator.failNext("KantaCustomerTierBatch", fault === "throttled" ? "Throttled" : "Internal error", 1, fault);
       expect(await sync(new Date(now))).toEqual({ done: 0, retrying: 1, dead: 0 });
       const row = await db().tierChange.findFirstOrThrow({ where: { shopId: shop.id } });
       expect(row.syncStatus).toBe("pending");

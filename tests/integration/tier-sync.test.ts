@@ -59,15 +59,15 @@ describe("tier sync to Shopify", () => {
     expect(emulator.flowRuns(shop.domain).at(-1)?.payload).toEqual({ customer_id: 7001, "Old tier": "Silver", "New tier": "Bronze", Reason: "review" });
     // Nothing left to do; the other tiers' tags were asked off and merchant tags stay.
     expect(await sync(new Date("2027-01-02T11:00:00Z"))).toEqual({ done: 0, retrying: 0, dead: 0 });
-    const calls = emulator.calls.filter((c) => c.operationName === "KantaCustomerTierSync");
-    expect(calls.at(-1)?.variables).toMatchObject({ add: ["kanta-tier-bronze"], hasRemove: true });
-    expect((calls.at(-1)?.variables.remove as string[]).sort()).toEqual(["kanta-tier-gold", "kanta-tier-platinum", "kanta-tier-silver"]);
+    const calls = emulator.calls.filter((c) => c.operationName === "KantaCustomerTierBatch");
+    expect(calls.at(-1)?.variables).toMatchObject({ add0: ["kanta-tier-bronze"] });
+    expect((calls.at(-1)?.variables.remove0 as string[]).sort()).toEqual(["kanta-tier-gold", "kanta-tier-platinum", "kanta-tier-silver"]);
   });
 
   it("never holds up accrual: Shopify failing changes nothing about points, and the row retries with backoff", async () => {
     const { shop, emulator, sync } = await setup();
     const at = "2026-05-01T10:00:00Z";
-    emulator.failNext("KantaCustomerTierSync", "Internal error. Looks like something went wrong on our end.");
+    emulator.failNext("KantaCustomerTierBatch", "Internal error. Looks like something went wrong on our end.");
     await order(shop.domain, "7002", "800.00", at);
     const m = await db().member.findFirstOrThrow({ where: { shopId: shop.id, customerGid: gid("7002") }, include: { tier: true } });
     expect([m.tier?.name, m.points]).toEqual(["Gold", 900]);
@@ -80,7 +80,7 @@ describe("tier sync to Shopify", () => {
     // Not due before its backoff.
     expect(await sync(later(at, 999))).toEqual({ done: 0, retrying: 0, dead: 0 });
     // The Flow trigger fails once too, after the tags went through: retried, tags set again, trigger fired once.
-    emulator.failNext("KantaFlowTriggerReceive");
+    emulator.failNext("KantaFlowTriggerBatch");
     expect(await sync(later(at, 1000))).toEqual({ done: 0, retrying: 1, dead: 0 });
     row = await db().tierChange.findFirstOrThrow({ where: { shopId: shop.id } });
     expect(row.nextSyncAt.toISOString()).toBe(later(at, 1000 + 4000).toISOString());
@@ -95,7 +95,7 @@ describe("tier sync to Shopify", () => {
     expectLoggedError(/tier sync dead .*"kind":"retryable"/);
     const at = "2026-06-01T10:00:00Z";
     await order(shop.domain, "7003", "300.00", at);
-    emulator.failNext("KantaCustomerTierSync", "Internal error", TIER_SYNC_MAX_ATTEMPTS);
+    emulator.failNext("KantaCustomerTierBatch", "Internal error", TIER_SYNC_MAX_ATTEMPTS);
     let now = new Date(at).getTime();
     for (let attempt = 1; attempt <= TIER_SYNC_MAX_ATTEMPTS; attempt++) {
       now += 3_600_000;

@@ -81,6 +81,8 @@ export async function appendNewLedgerEntries(tx: Tx, inputs: readonly LedgerEntr
         pendingPoints: { increment: move.pending },
         lifetimePoints: { increment: move.lifetime },
         ...(move.active ? { lastActivityAt: at } : {}),
+        // The balance metafield is behind (app/jobs/points-sync.server.ts): same UPDATE, no extra cost.
+        ...(move.delta !== 0 ? { pointsDirty: true } : {}),
       },
     });
   }
@@ -174,6 +176,7 @@ export async function appendLedgerEntriesOnce(tx: Tx, inputs: readonly LedgerEnt
         `"updatedAt" = ${sql.p(now)}`,
       ];
       if (move.active) set.push(`"lastActivityAt" = ${sql.p(now)}`);
+      if (move.delta !== 0) set.push(`"pointsDirty" = TRUE`);
       await tx.$executeRawUnsafe(`UPDATE "Member" SET ${set.join(", ")} WHERE "id" IN (${sql.list(memberIds.slice(i, i + BATCH_ROWS))})`, ...sql.params);
     }
   }
@@ -194,6 +197,7 @@ export async function appendConditionalDebit(tx: Tx, input: LedgerEntryInput): P
     where: { id: input.memberId, points: { gte: cost } },
     data: {
       points: { decrement: cost },
+      pointsDirty: true,
       // A negative manual adjustment also lowers lifetime points (computeBalance's rule).
       ...(countsAsEarning(input.kind) ? { lifetimePoints: { decrement: cost } } : {}),
       ...(countsAsActivity(input.kind) ? { lastActivityAt: new Date() } : {}),

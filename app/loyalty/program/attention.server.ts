@@ -14,7 +14,7 @@ export async function getAttention(shopDomain: string, db: Db = getDb(), now = n
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
   if (!shop) return null;
   const since = new Date(now.getTime() - ATTENTION_RETENTION_DAYS * DAY_MS);
-  const [deadEvents, deadEventCount, tierSyncDead, rewardCodesDead, exports] = await Promise.all([
+  const [deadEvents, deadEventCount, tierSyncDead, rewardCodesDead, exports, pointsSync] = await Promise.all([
     db.webhookEvent.findMany({
       where: { shopDomain, status: "dead" },
       orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
@@ -30,7 +30,9 @@ export async function getAttention(shopDomain: string, db: Db = getDb(), now = n
       take: 50,
       select: { id: true, customerGid: true, createdAt: true },
     }),
+    db.pointsSync.findUnique({ where: { shopId: shop.id }, select: { deadAt: true, lastError: true } }),
   ]);
+  const balanceSyncDead = pointsSync?.deadAt ? { error: pointsSync.lastError } : null;
   const dataRequests = exports.map((e) => ({
     id: e.id,
     customerGid: e.customerGid,
@@ -43,7 +45,8 @@ export async function getAttention(shopDomain: string, db: Db = getDb(), now = n
     tierSyncDead,
     rewardCodesDead,
     dataRequests,
-    any: deadEventCount + tierSyncDead + rewardCodesDead + dataRequests.length > 0,
+    balanceSyncDead,
+    any: deadEventCount + tierSyncDead + rewardCodesDead + dataRequests.length > 0 || balanceSyncDead !== null,
   };
 }
 
@@ -69,6 +72,14 @@ export async function retryDeadTierSyncs(shopDomain: string, db: Db = getDb(), n
     data: { syncStatus: "pending", syncAttempts: 0, nextSyncAt: now },
   });
   return r.count;
+}
+
+/** Puts the shop's dead balance-metafield sync back in line (its members are still marked). */
+export async function retryDeadPointsSync(shopDomain: string, db: Db = getDb(), now = new Date()): Promise<boolean> {
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
+  if (!shop) return false;
+  const r = await db.pointsSync.updateMany({ where: { shopId: shop.id, deadAt: { not: null } }, data: { deadAt: null, attempts: 0, nextAttemptAt: now } });
+  return r.count === 1;
 }
 
 /** One data-request export of the shop, while it is kept. */
@@ -105,6 +116,10 @@ export async function runAttentionIntent(shopDomain: string, form: FormData, db:
     const count = await retryDeadTierSyncs(shopDomain, db);
     if (count === 0) return { ok: false, message: "Nothing to retry" };
     return { ok: true, message: `${plural(count, "tier change", "tier changes")} will be sent to Shopify again` };
+  }
+  if (intent === "retry-points-sync") {
+    if (!(await retryDeadPointsSync(shopDomain, db))) return { ok: false, message: "Nothing to retry" };
+    return { ok: true, message: "Members' balances will be sent to Shopify again" };
   }
   return null;
 }

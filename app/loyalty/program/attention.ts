@@ -28,6 +28,8 @@ export interface Attention {
   tierSyncDead: number;
   rewardCodesDead: number;
   dataRequests: DataRequestView[];
+  /** The balance metafield sync gave up (Shopify refused every try): its last error. */
+  balanceSyncDead: { error: string | null } | null;
   /** Anything to show at all. */
   any: boolean;
 }

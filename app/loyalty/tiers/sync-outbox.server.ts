@@ -77,3 +77,79 @@ export async function finishTierChange(db: Db, id: string, outcome: TierSyncOutc
           : { lastError: outcome.error.slice(0, 1000), nextSyncAt: outcome.nextSyncAt },
   });
 }
+
+// ---------------------------------------------------------------------------------------
+// In bulk: the job claims hundreds of rows at once and sends them 25 customers a request.
+
+/**
+ * Claims up to `limit` due rows in two statements (one UPDATE for all, one read of what this
+ * claim got, by its lease, unique to the claim) and reads what their sync needs in a few
+ * more: the members' tiers now and each shop's ladder. A row another worker claimed first
+ * is not returned.
+ */
+export async function claimDueTierChanges(db: Db, now: Date, leaseUntil: Date, limit: number): Promise<TierSyncItem[]> {
+  const due = await findDueTierChanges(db, now, limit);
+  if (due.length === 0) return [];
+  // A lease no other claim can share: its instant plus a random sub-second offset.
+  const lease = new Date(leaseUntil.getTime() + Math.floor(Math.random() * 1000));
+  await db.tierChange.updateMany({
+    where: { id: { in: due }, syncStatus: "pending", nextSyncAt: { lte: now } },
+    data: { nextSyncAt: lease, syncAttempts: { increment: 1 } },
+  });
+  const rows = await db.tierChange.findMany({ where: { id: { in: due }, syncStatus: "pending", nextSyncAt: lease }, orderBy: { createdAt: "asc" } });
+  if (rows.length === 0) return [];
+  const shopIds = [...new Set(rows.map((r) => r.shopId))];
+  const [shops, members] = await Promise.all([
+    db.shop.findMany({ where: { id: { in: shopIds } }, select: { id: true, domain: true, uninstalledAt: true, tiers: { select: { name: true } } } }),
+    db.member.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.memberId))] } }, select: { id: true, status: true, tier: { select: { name: true } } } }),
+  ]);
+  const shopById = new Map(shops.map((s) => [s.id, s]));
+  const memberById = new Map(members.map((m) => [m.id, m]));
+  return rows.flatMap((row) => {
+    const shop = shopById.get(row.shopId);
+    if (!shop) return [];
+    const member = memberById.get(row.memberId);
+    const current = member?.tier?.name ?? null;
+    const names = new Set([...shop.tiers.map((t) => t.name), row.fromTier, row.toTier].filter((n): n is string => !!n));
+    if (current) names.delete(current);
+    return [
+      {
+        id: row.id,
+        shopDomain: shop.domain,
+        shopUninstalled: shop.uninstalledAt !== null,
+        customerGid: row.customerGid,
+        fromTier: row.fromTier,
+        toTier: row.toTier,
+        reason: row.reason,
+        attempts: row.syncAttempts,
+        memberStatus: member?.status ?? null,
+        currentTierName: current,
+        otherTierNames: [...names],
+      },
+    ];
+  });
+}
+
+/** Records many rows' outcomes: one UPDATE per distinct outcome (done; dead with an error; retry at a time). */
+export async function finishTierChanges(db: Db, outcomes: ReadonlyMap<string, TierSyncOutcome>): Promise<void> {
+  const groups = new Map<string, { outcome: TierSyncOutcome; ids: string[] }>();
+  for (const [id, outcome] of outcomes) {
+    const key = outcome.status === "done" ? "done" : outcome.status === "dead" ? `dead|${outcome.error}` : `retry|${outcome.error}|${outcome.nextSyncAt.getTime()}`;
+    const group = groups.get(key) ?? { outcome, ids: [] };
+    group.ids.push(id);
+    groups.set(key, group);
+  }
+  for (const { outcome, ids } of groups.values()) {
+    for (let i = 0; i < ids.length; i += 500) {
+      await db.tierChange.updateMany({
+        where: { id: { in: ids.slice(i, i + 500) }, syncStatus: "pending" },
+        data:
+          outcome.status === "done"
+            ? { syncStatus: "done", lastError: null }
+            : outcome.status === "dead"
+              ? { syncStatus: "dead", lastError: outcome.error.slice(0, 1000) }
+              : { lastError: outcome.error.slice(0, 1000), nextSyncAt: outcome.nextSyncAt },
+      });
+    }
+  }
+}

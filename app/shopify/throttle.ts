@@ -1,0 +1,60 @@
+import type { QueryCost } from "./graphql";
+
+// Pacing the bulk syncs to Shopify's Admin GraphQL cost budget. Shopify gives every app a
+// bucket of points per shop (its size and restore rate depend on the shop's plan) and
+// reports it in every answer's `extensions.cost.throttleStatus`; a query that costs more
+// than is left is refused (THROTTLED). A single query may not cost more than 1,000 points.
+// Each mutation field costs 10 points, so a request with 25 aliased `tagsAdd` costs 250.
+// The pacer remembers the last report and waits, before a request, until the bucket has
+// refilled enough for it: the bulk syncs stay under the limit instead of retrying into it.
+// https://shopify.dev/docs/api/usage/limits#graphql-admin-api-rate-limits
+// Pure: the clock is given (tests and the bench use a virtual one).
+
+/** Shopify's limit on one query's requested cost. */
+export const MAX_QUERY_COST = 1000;
+/** What one mutation field costs (Shopify's published cost of a mutation). */
+export const MUTATION_COST = 10;
+
+export interface Clock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+export class CostPacer {
+  private known: { available: number; maximum: number; restore: number; at: number } | null = null;
+  /** How many times, and how long in all, the pacer waited (the bench reports them). */
+  waits = 0;
+  waitedMs = 0;
+
+  constructor(private readonly clock: Clock = realClock) {}
+
+  /** Points available now: the last report plus what refilled since (never above the bucket). */
+  available(): number | null {
+    if (!this.known) return null;
+    const refilled = ((this.clock.now() - this.known.at) / 1000) * this.known.restore;
+    return Math.min(this.known.maximum, this.known.available + refilled);
+  }
+
+  /** Waits until a request of `cost` points fits the bucket. Before the first report, goes at once. */
+  async before(cost: number): Promise<void> {
+    const available = this.available();
+    if (available === null || !this.known || available >= cost) return;
+    if (this.known.restore <= 0) return;
+    const ms = Math.ceil(((Math.min(cost, this.known.maximum) - available) / this.known.restore) * 1000);
+    if (ms <= 0) return;
+    this.waits++;
+    this.waitedMs += ms;
+    await this.clock.sleep(ms);
+  }
+
+  /** Shopify's report from an answer (also a THROTTLED one). */
+  record(cost: QueryCost): void {
+    const t = cost.throttleStatus;
+    this.known = { available: t.currentlyAvailable, maximum: t.maximumAvailable, restore: t.restoreRate, at: this.clock.now() };
+  }
+}
