@@ -26,6 +26,8 @@ export interface PointsSyncOptions {
   maxCallsPerShop?: number;
   /** Tests and the bench: a virtual clock for the pacer. */
   clock?: Clock;
+  /** Tests and the bench: only these shops (each test has its own shop in a shared database). */
+  shopIds?: readonly string[];
 }
 
 export interface PointsSyncStats {
@@ -62,7 +64,7 @@ export async function syncDirtyPoints(db: Db, gatewayFor: (shopDomain: string) =
   const clock = options.clock ?? realClock;
   const maxCalls = options.maxCallsPerShop ?? 200;
   const stats: PointsSyncStats = { shops: 0, calls: 0, synced: 0, refused: 0, retrying: 0, dead: 0 };
-  const groups = await db.member.groupBy({ by: ["shopId"], where: { pointsDirty: true } });
+  const groups = await db.member.groupBy({ by: ["shopId"], where: { pointsDirty: true, ...(options.shopIds ? { shopId: { in: [...options.shopIds] } } : {}) } });
   for (const { shopId } of groups) {
     const shop = await db.shop.findUnique({ where: { id: shopId }, select: { domain: true, uninstalledAt: true, pointsSync: true } });
     if (!shop || shop.uninstalledAt) continue;

@@ -1,6 +1,6 @@
 import { parse } from "smol-toml";
 import { DOCTOR_APP_INSTALLATION, DOCTOR_MAIN_THEME_SETTINGS, DOCTOR_METAFIELD_DEFINITIONS, DOCTOR_WEBHOOK_SUBSCRIPTIONS } from "./documents";
-import { TIER_METAFIELD } from "./customers.server";
+import { POINTS_METAFIELD, TIER_METAFIELD } from "./customers.server";
 import { runAdminQuery, type AdminGraphql } from "./graphql";
 
 // npm run doctor (scripts/doctor.ts): checks one shop's install of this deployment against
@@ -223,7 +223,10 @@ async function checkProxy(input: DoctorInput): Promise<Finding> {
 
 async function checkMetafieldDefinitions(input: DoctorInput): Promise<Finding[]> {
   const findings: Finding[] = [];
-  const wanted = [{ ownerType: "CUSTOMER", ...TIER_METAFIELD, why: "the member's tier, for Flow conditions, customer segments and the customer page" }];
+  const wanted = [
+    { ownerType: "CUSTOMER", ...TIER_METAFIELD, why: "the member's tier, for Flow conditions, customer segments and the customer page" },
+    { ownerType: "CUSTOMER", ...POINTS_METAFIELD, why: "the member's balance, for customer segments, Shopify Email and Klaviyo's Shopify sync" },
+  ];
   for (const m of wanted) {
     const found = await attempt(findings, "Metafield definitions", () =>
       runAdminQuery<{ metafieldDefinitions: { nodes: { type: { name: string } }[] } }>(input.graphql, DOCTOR_METAFIELD_DEFINITIONS, { ownerType: m.ownerType, namespace: m.namespace, key: m.key }),

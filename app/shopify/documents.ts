@@ -196,7 +196,7 @@ export const FLOW_TRIGGER_RECEIVE = /* GraphQL */ `
 export const CUSTOMER_POINTS_METAFIELDS_SET = /* GraphQL */ `
   mutation KantaCustomerPointsSet($metafields: [MetafieldsSetInput!]!) {
     metafieldsSet(metafields: $metafields) {
-      metafields { key namespace value owner { ... on Customer { id } } }
+      metafields { key namespace value }
       userErrors { field message code elementIndex }
     }
   }

@@ -44,6 +44,7 @@ function healthyShop() {
   emulator.addShop({ name: "Doctor", myshopifyDomain: shop, currencyCode: "EUR", ianaTimezone: "Europe/Helsinki" });
   emulator.setAccessScopes(shop, [...EMULATED_DEFAULT_SCOPES, "read_themes"]);
   emulator.addMetafieldDefinition(shop, { ownerType: "CUSTOMER", namespace: "$app:kanta", key: "tier", type: "single_line_text_field" });
+  emulator.addMetafieldDefinition(shop, { ownerType: "CUSTOMER", namespace: "$app:kanta", key: "points", type: "number_integer" });
   emulator.setMainTheme(shop, { id: "gid://shopify/OnlineStoreTheme/1", name: "Dawn", files: { "config/settings_data.json": SETTINGS_ON } });
   const input: DoctorInput = { shop, graphql: emulator.client(shop), config, apiVersion: API_VERSION, appUrl: APP_URL, envScopes: [...config.scopes], fetch: proxyFetch() };
   return { emulator, shop, input };
