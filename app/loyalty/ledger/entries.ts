@@ -90,6 +90,8 @@ export const ledgerKeys = {
   orderRelease: (orderGid: string, revision: number) => `order:${orderGid}:release:r${revision}`,
   signup: (customerGid: string) => `signup:${customerGid}`,
   manual: (requestId: string) => `manual:${requestId}`,
+  /** The Flow action "Award points": Flow's action_run_id, the same on every retry of a run. */
+  flowAward: (actionRunId: string) => `flow:${actionRunId}`,
   redeem: (redemptionId: string) => `redeem:${redemptionId}`,
   redeemReversal: (redemptionId: string) => `redeem:${redemptionId}:reversed`,
   expiry: (memberId: string, asOf: string) => `expire:${memberId}:${asOf}`,
