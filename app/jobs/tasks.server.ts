@@ -9,6 +9,7 @@ import { getAdminGraphqlForShop } from "../shopify/admin.server";
 import { appDataJobsEnabled, runAppDataSync } from "./app-data.server";
 import { errorText } from "./backoff";
 import { syncDirtyPoints } from "./points-sync.server";
+import { sendDueFlowOccasions } from "./flow-occasions.server";
 import { recoverStalledRedemptions } from "./redemptions-job.server";
 import { pruneReferralVisits } from "../loyalty/referrals/visits.server";
 import { runDueReferralRewards } from "./referral-rewards.server";
@@ -74,6 +75,8 @@ export const PERIODIC_TASKS: readonly PeriodicTask[] = [
   { name: "app-data-sync", everyMs: EVERY_SWEEP, background: true, enabled: appDataJobsEnabled, run: (ctx) => runAppDataSync(ctx.db, getAdminGraphqlForShop) },
   // Members' balances in their customer metafield ($app:kanta.points), 25 per call, paced by Shopify's cost report.
   { name: "points-metafield-sync", everyMs: 30_000, background: true, enabled: appDataJobsEnabled, run: (ctx) => syncDirtyPoints(ctx.db, getAdminGraphqlForShop, { now: ctx.now }) },
+  // Kanta's Flow triggers from the occasion outbox's `flow` channel, 50 per request.
+  { name: "flow-occasions", everyMs: 5_000, background: true, enabled: appDataJobsEnabled, run: (ctx) => sendDueFlowOccasions(ctx.db, { now: ctx.now }) },
   // The nightly proof (app/loyalty/reconcile): each shop whose last run is a day old; checked hourly.
   { name: "reconcile-daily", everyMs: 60 * 60_000, background: true, enabled: () => getEnv().KANTA_RECONCILE_JOBS === "1", run: (ctx) => reconcileDueShops(ctx.db, ctx.now) },
 ];

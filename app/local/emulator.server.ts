@@ -1,5 +1,6 @@
 import { execute, getOperationAST, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
 import { KANTA_TIER_FLOW_TRIGGER } from "../shopify/customers.server";
+import { OCCASION_FLOW_TRIGGERS } from "../shopify/occasion-triggers";
 import { loadAdminSchema } from "./admin-schema.server";
 import { DEMO_PRODUCTS, DEMO_SHOP } from "./demo-shop";
 import type { AdminGraphql } from "../shopify/graphql";
@@ -299,6 +300,7 @@ export class AdminEmulator {
       else if (f.type === "customer_reference" && !(typeof value === "number" && Number.isSafeInteger(value) && this.customerExists(`gid://shopify/Customer/${value}`))) {
         userErrors.push({ field: ["payload", key], message: "customer_id must be the numeric id of an existing customer" });
       } else if (f.type === "single_line_text_field" && typeof value !== "string") userErrors.push({ field: ["payload", key], message: `${key} must be a string` });
+      else if (f.type === "number_decimal" && !(typeof value === "number" && Number.isFinite(value))) userErrors.push({ field: ["payload", key], message: `${key} must be a number` });
     }
     if (userErrors.length) return { userErrors };
     const runs = this.flowRunsByShop.get(shop.myshopifyDomain) ?? [];
@@ -587,6 +589,7 @@ export async function getEmulator(): Promise<AdminEmulator> {
     emulator.addShop(DEMO_SHOP);
     emulator.addProducts(DEMO_SHOP.myshopifyDomain, DEMO_PRODUCTS);
     emulator.addFlowTrigger(KANTA_TIER_FLOW_TRIGGER);
+    for (const trigger of Object.values(OCCASION_FLOW_TRIGGERS)) emulator.addFlowTrigger(trigger);
     globalThis.kantaEmulator = emulator;
   }
   return globalThis.kantaEmulator;

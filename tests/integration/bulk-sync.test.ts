@@ -77,6 +77,7 @@ describe("the balance metafield in bulk", () => {
   it("a balance that changed while its value was on the way stays marked and goes next time", async () => {
     const { shop, emulator } = await setup();
     const [a, b] = await members(shop.id, 2);
+    if (!a || !b) throw new Error("no members");
     let changed = false;
     const gateway = async (domain: string): Promise<AdminGraphql> => async (query, options) => {
       const response = await emulator.client(domain)(query, options);

@@ -136,6 +136,7 @@ describe("the periodic tasks", () => {
       "tier-sync",
       "app-data-sync",
       "points-metafield-sync",
+      "flow-occasions",
       "reconcile-daily",
     ]);
     for (const task of PERIODIC_TASKS) expect(task.everyMs).toBeGreaterThanOrEqual(0);

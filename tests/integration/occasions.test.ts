@@ -20,7 +20,7 @@ describe("recordOccasion", () => {
     const { shop, member } = await setup();
     const key = occasionKey("points_earned", "gid://shopify/Order/1");
     const first = await inTransaction(db(), (tx) => recordOccasion(tx, { shopId: shop.id, memberId: member.id, kind: "points_earned", key, data: { points: 120, orderName: "#1001" } }));
-    expect(first).toMatchObject({ recorded: true, channels: ["email"] });
+    expect(first).toMatchObject({ recorded: true, channels: ["email", "flow"] });
     const replays = await Promise.all(
       [1, 2, 3].map(() => inTransaction(db(), (tx) => recordOccasion(tx, { shopId: shop.id, memberId: member.id, kind: "points_earned", key, data: { points: 999 } }))),
     );
@@ -29,7 +29,7 @@ describe("recordOccasion", () => {
     const occasions = await db().occasion.findMany({ where: { shopId: shop.id }, include: { deliveries: true } });
     expect(occasions).toHaveLength(1);
     expect(JSON.parse(occasions[0]!.data)).toEqual({ points: 120, orderName: "#1001" });
-    expect(occasions[0]!.deliveries.map((d) => [d.channel, d.status, d.attempts])).toEqual([["email", "pending", 0]]);
+    expect(occasions[0]!.deliveries.map((d) => [d.channel, d.status, d.attempts]).sort()).toEqual([["email", "pending", 0], ["flow", "pending", 0]]);
   });
 
   it("a replay inside a larger transaction leaves that transaction usable (no unique violation)", async () => {
@@ -83,10 +83,10 @@ describe("recordOccasion", () => {
     expect(await db().occasion.count({ where: { shopId: shop.id } })).toBe(0);
   });
 
-  it("reward_redeemed and referral_completed are not emails: no email delivery", async () => {
+  it("reward_redeemed and referral_completed are not emails: no email delivery, only Flow's", async () => {
     const { shop, member } = await setup();
     const r = await inTransaction(db(), (tx) => recordOccasion(tx, { shopId: shop.id, memberId: member.id, kind: "reward_redeemed", key: "reward_redeemed:r1", data: { rewardName: "€5 off", pointsSpent: 500 } }));
-    expect(r).toMatchObject({ recorded: true, channels: [] });
-    expect(await db().occasionDelivery.count({ where: { occasionId: r.id } })).toBe(0);
+    expect(r).toMatchObject({ recorded: true, channels: ["flow"] });
+    expect(await db().occasionDelivery.count({ where: { occasionId: r.id, channel: "email" } })).toBe(0);
   });
 });

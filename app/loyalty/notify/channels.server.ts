@@ -18,11 +18,24 @@ async function emailOccasionOn(_tx: Tx, _shopId: string, _kind: OccasionKind): P
   return true;
 }
 
+/**
+ * Kanta's Flow triggers (app/shopify/occasion-triggers.ts): points earned, reward redeemed,
+ * points expiring, referral completed, for every shop (Flow runs only the workflows a
+ * merchant built on them). Tier changes have their own outbox (TierChange).
+ */
+export const FLOW_OCCASION_KINDS: readonly OccasionKind[] = ["points_earned", "reward_redeemed", "points_expiring", "referral_completed"];
+const flow: ChannelRule = async (_tx, _shopId, kind) => FLOW_OCCASION_KINDS.includes(kind);
+
+/** Klaviyo: every occasion about a member, when the shop connected Klaviyo (a private key saved in Settings). */
+const klaviyo: ChannelRule = async (tx, shopId) => {
+  const row = await tx.klaviyoIntegration.findUnique({ where: { shopId }, select: { enabled: true } });
+  return row?.enabled === true;
+};
+
 export const CHANNEL_RULES: Record<OccasionChannel, ChannelRule> = {
   email,
-  // The Klaviyo integration and the Flow triggers turn these on.
-  klaviyo: async () => false,
-  flow: async () => false,
+  klaviyo,
+  flow,
 };
 
 export async function enabledChannels(tx: Tx, shopId: string, kind: OccasionKind): Promise<OccasionChannel[]> {
