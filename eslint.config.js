@@ -31,6 +31,11 @@ const directions = [
     message: "Webhook handlers call the domain, never a route.",
   },
   {
+    target: "app/klaviyo",
+    from: ["app/routes", "app/jobs", "app/webhooks", "app/local", "app/loyalty"],
+    message: "The Klaviyo gateway is called by jobs and routes; it knows no domain, job or route.",
+  },
+  {
     target: "app/components",
     from: ["app/routes", "app/jobs", "app/webhooks", "app/local"],
     message: "Components are UI pieces used by routes; they import no route, job, webhook or local-mode code.",

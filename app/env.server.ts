@@ -57,6 +57,9 @@ const fields = {
   KANTA_REFERRAL_CLAIM_RATE_LIMIT: unsetIfEmpty(wholeNumber(1).default(10)),
   // GET /customer (the widget's read) per signed-in customer per minute; guests share 100 times that per shop.
   KANTA_CUSTOMER_RATE_LIMIT: unsetIfEmpty(wholeNumber(1).default(60)),
+  // Tests only: where Kanta sends Klaviyo events instead of https://a.klaviyo.com (a local
+  // listener); refused with NODE_ENV=production.
+  KANTA_KLAVIYO_BASE_URL: unsetIfEmpty(z.string().url().regex(/^https?:\/\//, "must be an http(s) URL").optional()),
 };
 
 const schema = z.object(fields).transform((env) => {
@@ -97,6 +100,9 @@ export function getEnv(): Env {
   }
   if (parsed.data.KANTA_LOCAL === "1" && parsed.data.NODE_ENV === "production") {
     throw new Error("KANTA_LOCAL=1 is refused with NODE_ENV=production: local mode is for development only.");
+  }
+  if (parsed.data.KANTA_KLAVIYO_BASE_URL && parsed.data.NODE_ENV === "production") {
+    throw new Error("KANTA_KLAVIYO_BASE_URL is for tests only and is refused with NODE_ENV=production.");
   }
   cached = { raw, env: parsed.data };
   return parsed.data;

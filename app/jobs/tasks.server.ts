@@ -10,6 +10,7 @@ import { appDataJobsEnabled, runAppDataSync } from "./app-data.server";
 import { errorText } from "./backoff";
 import { syncDirtyPoints } from "./points-sync.server";
 import { sendDueFlowOccasions } from "./flow-occasions.server";
+import { sendDueKlaviyoEvents } from "./klaviyo.server";
 import { recoverStalledRedemptions } from "./redemptions-job.server";
 import { pruneReferralVisits } from "../loyalty/referrals/visits.server";
 import { runDueReferralRewards } from "./referral-rewards.server";
@@ -77,6 +78,8 @@ export const PERIODIC_TASKS: readonly PeriodicTask[] = [
   { name: "points-metafield-sync", everyMs: 30_000, background: true, enabled: appDataJobsEnabled, run: (ctx) => syncDirtyPoints(ctx.db, getAdminGraphqlForShop, { now: ctx.now }) },
   // Kanta's Flow triggers from the occasion outbox's `flow` channel, 50 per request.
   { name: "flow-occasions", everyMs: 5_000, background: true, enabled: appDataJobsEnabled, run: (ctx) => sendDueFlowOccasions(ctx.db, { now: ctx.now }) },
+  // Occasions as Klaviyo events for shops that connected Klaviyo, paced under its limits.
+  { name: "klaviyo-events", everyMs: 5_000, background: true, enabled: appDataJobsEnabled, run: (ctx) => sendDueKlaviyoEvents(ctx.db, { now: ctx.now }) },
   // The nightly proof (app/loyalty/reconcile): each shop whose last run is a day old; checked hourly.
   { name: "reconcile-daily", everyMs: 60 * 60_000, background: true, enabled: () => getEnv().KANTA_RECONCILE_JOBS === "1", run: (ctx) => reconcileDueShops(ctx.db, ctx.now) },
 ];

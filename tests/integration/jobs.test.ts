@@ -137,6 +137,7 @@ describe("the periodic tasks", () => {
       "app-data-sync",
       "points-metafield-sync",
       "flow-occasions",
+      "klaviyo-events",
       "reconcile-daily",
     ]);
     for (const task of PERIODIC_TASKS) expect(task.everyMs).toBeGreaterThanOrEqual(0);
