@@ -6,7 +6,7 @@ import { fireFlowTriggersBatch, type FlowTriggerItem } from "../shopify/customer
 import { ShopUninstalledError } from "../shopify/errors";
 import type { AdminGraphql, QueryCost } from "../shopify/graphql";
 import { isFlowOccasionKind, occasionFlowTrigger } from "../shopify/occasion-triggers";
-import { CostPacer, MUTATION_COST, realClock, type Clock } from "../shopify/throttle";
+import { MUTATION_COST, realClock, resetShopPacers, shopPacer, type Clock } from "../shopify/throttle";
 import { RETRY, afterShopifyFailure, errorText, leaseUntil } from "./backoff";
 import { FLOW_TRIGGERS_PER_CALL } from "./tier-sync.server";
 
@@ -33,11 +33,9 @@ export interface ChannelStats {
   dead: number;
 }
 
-const pacers = new Map<string, CostPacer>();
-
-/** Tests: forget the pacers. */
+/** Tests: forget the pacers' reports (shared by every bulk job, app/shopify/throttle.ts). */
 export function resetFlowOccasionPacers(): void {
-  pacers.clear();
+  resetShopPacers();
 }
 
 function chunks<T>(list: readonly T[], size: number): T[][] {
@@ -107,12 +105,7 @@ export async function sendDueFlowOccasions(db: Db, options: FlowOccasionOptions 
       }
       if (ready.length === 0) continue;
       const graphql = await graphqlFor(shopDomain);
-      let pacer = pacers.get(shopDomain);
-      if (!pacer) {
-        pacer = new CostPacer(clock);
-        pacers.set(shopDomain, pacer);
-      }
-      const record = pacer;
+      const record = shopPacer(shopDomain, clock);
       for (const group of chunks(ready, FLOW_TRIGGERS_PER_CALL)) {
         try {
           await record.before(MUTATION_COST * group.length);

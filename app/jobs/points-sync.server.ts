@@ -2,7 +2,7 @@ import type { Db } from "../db.server";
 import { log } from "../log.server";
 import { METAFIELDS_PER_CALL, setCustomerPointsMetafields } from "../shopify/customers.server";
 import type { AdminGraphql } from "../shopify/graphql";
-import { CostPacer, MUTATION_COST, realClock, type Clock } from "../shopify/throttle";
+import { MUTATION_COST, realClock, resetShopPacers, shopPacer, type Clock } from "../shopify/throttle";
 import { RETRY, afterShopifyFailure, errorText, leaseUntil } from "./backoff";
 
 // The balance metafield ($app:kanta.points) in bulk. The ledger writer marks a member
@@ -42,20 +42,9 @@ export interface PointsSyncStats {
   dead: number;
 }
 
-// One pacer per shop for the life of the process: the next run remembers Shopify's last report.
-const pacers = new Map<string, CostPacer>();
-function pacerFor(shopDomain: string, clock: Clock): CostPacer {
-  let pacer = pacers.get(shopDomain);
-  if (!pacer) {
-    pacer = new CostPacer(clock);
-    pacers.set(shopDomain, pacer);
-  }
-  return pacer;
-}
-
-/** Tests: forget the pacers' reports. */
+/** Tests: forget the pacers' reports (shared by every bulk job, app/shopify/throttle.ts). */
 export function resetPointsSyncPacers(): void {
-  pacers.clear();
+  resetShopPacers();
 }
 
 /** Sends every due shop's dirty balances. Never throws for one shop's failure. */
@@ -87,7 +76,7 @@ export async function syncDirtyPoints(db: Db, gatewayFor: (shopDomain: string) =
     const fields = { shop: shop.domain, attempt: attempts };
     try {
       const graphql = await gatewayFor(shop.domain);
-      const pacer = pacerFor(shop.domain, clock);
+      const pacer = shopPacer(shop.domain, clock);
       let after = "";
       for (let call = 0; call < maxCalls; call++) {
         const batch = await db.member.findMany({

@@ -13,7 +13,7 @@ import {
 } from "../shopify/customers.server";
 import { ShopUninstalledError } from "../shopify/errors";
 import type { AdminGraphql } from "../shopify/graphql";
-import { CostPacer, MUTATION_COST, realClock, type Clock } from "../shopify/throttle";
+import { MUTATION_COST, realClock, resetShopPacers, shopPacer, type Clock, type CostPacer } from "../shopify/throttle";
 import { RETRY, afterShopifyFailure, errorText, leaseUntil } from "./backoff";
 
 // The TierChange outbox to Shopify, in bulk. A review that moves 100,000 members writes
@@ -53,24 +53,9 @@ export interface TierSyncStats {
   dead: number;
 }
 
-const pacers = new Map<string, CostPacer>();
-function pacerFor(shopDomain: string, clock: Clock): CostPacer {
-  let pacer = pacers.get(shopDomain);
-  if (!pacer) {
-    pacer = new CostPacer(clock);
-    pacers.set(shopDomain, pacer);
-  }
-  return pacer;
-}
-
-/** Tests and the bench: forget the pacers' reports (and their clocks). */
+/** Tests and the bench: forget the pacers' reports (shared by every bulk job, app/shopify/throttle.ts). */
 export function resetTierSyncPacers(): void {
-  pacers.clear();
-}
-
-/** The pacer of a shop (the bench reads its waits). */
-export function tierSyncPacer(shopDomain: string): CostPacer | undefined {
-  return pacers.get(shopDomain);
+  resetShopPacers();
 }
 
 function chunks<T>(list: readonly T[], size: number): T[][] {
@@ -123,7 +108,7 @@ export async function syncDueTierChanges(db: Db, options: TierSyncOptions = {}):
       });
       if (live.length === 0) continue;
       const graphql = await graphqlFor(shopDomain);
-      const pacer = pacerFor(shopDomain, clock);
+      const pacer = shopPacer(shopDomain, clock);
       const onCost = { onCost: (cost: Parameters<CostPacer["record"]>[0]) => pacer.record(cost) };
       // One item per customer (its rows share the tags: they follow the tier now).
       const byCustomer = new Map<string, { customerGid: string; tierName: string | null; rows: TierSyncItem[] }>();

@@ -40,6 +40,7 @@ import {
   normaliseHexColour,
 } from "../loyalty/program/settings";
 import { excludeTaggedMembers } from "../loyalty/members/enrol.server";
+import { KlaviyoSettingsError, getKlaviyoSettings, removeKlaviyoKey, saveKlaviyoKey, type KlaviyoSettingsView } from "../loyalty/notify/klaviyo-settings.server";
 import { requireAdmin } from "../shopify/admin.server";
 import { NotSavedBanner, SaveBarForm } from "../components/SaveBarForm";
 
@@ -49,15 +50,33 @@ import { NotSavedBanner, SaveBarForm } from "../components/SaveBarForm";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const settings = await getProgramSettings(shop);
-  return { settings };
+  const [settings, klaviyo] = await Promise.all([getProgramSettings(shop), getKlaviyoSettings(shop)]);
+  return { settings, klaviyo };
 };
 
 export type SettingsActionResult = { ok: true; message: string } | { ok: false; errors: SettingsErrors };
+export type KlaviyoActionResult = { ok: true; message: string; klaviyo: true } | { ok: false; error: string; klaviyo: true };
 
-export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsActionResult> => {
+/** The Klaviyo card's own form (intent klaviyo-save / klaviyo-remove), apart from the settings form. */
+async function klaviyoAction(shop: string, form: FormData): Promise<KlaviyoActionResult> {
+  if (form.get("intent") === "klaviyo-remove") {
+    await removeKlaviyoKey(shop);
+    return { ok: true, message: "Klaviyo disconnected", klaviyo: true };
+  }
+  try {
+    await saveKlaviyoKey(shop, String(form.get("klaviyoKey") ?? ""));
+    return { ok: true, message: "Klaviyo connected", klaviyo: true };
+  } catch (error) {
+    if (error instanceof KlaviyoSettingsError) return { ok: false, error: error.message, klaviyo: true };
+    throw error;
+  }
+}
+
+export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsActionResult | KlaviyoActionResult> => {
   const { shop } = await requireAdmin(request);
   const form = await request.formData();
+  const intent = form.get("intent");
+  if (intent === "klaviyo-save" || intent === "klaviyo-remove") return klaviyoAction(shop, form);
   const parsed = parseSettingsForm(Object.fromEntries(form));
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   try {
@@ -112,6 +131,67 @@ function SettingsSection({ title, description, children }: { title: string; desc
   );
 }
 
+/** Klaviyo: a private API key, saved on its own (not part of the settings form). */
+function KlaviyoSection({ view }: { view: KlaviyoSettingsView }) {
+  const shopify = useAppBridge();
+  const fetcher = useFetcher<KlaviyoActionResult>();
+  const [key, setKey] = useState("");
+  const busy = fetcher.state !== "idle";
+  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : undefined;
+  useEffect(() => {
+    if (fetcher.state !== "idle" || !fetcher.data) return;
+    if (fetcher.data.ok) {
+      shopify.toast.show(fetcher.data.message);
+      setKey("");
+    }
+  }, [fetcher.state, fetcher.data, shopify]);
+  const submit = (intent: "klaviyo-save" | "klaviyo-remove") => fetcher.submit({ intent, klaviyoKey: key }, { method: "post" });
+  return (
+    <SettingsSection
+      title="Klaviyo"
+      description="Send loyalty moments (points earned, tier reached, points expiring, birthdays…) to Klaviyo as events named “Kanta Points Earned” and so on, with the member's balance and tier on their profile, to build flows there."
+    >
+      <Card roundedAbove="sm">
+        <BlockStack gap="300">
+          {view.connected && view.lastError ? (
+            <Banner tone="critical" title="Kanta stopped sending to Klaviyo">
+              <p>{`${view.lastError}. Save a new private API key to start again.`}</p>
+            </Banner>
+          ) : null}
+          {view.connected ? (
+            <InlineStack align="space-between" blockAlign="center" gap="200">
+              <Text as="p">
+                {view.enabled ? "Connected with the key " : "Key saved: "}
+                <Text as="span" fontWeight="semibold">
+                  {view.keyHint ?? ""}
+                </Text>
+              </Text>
+              <Button tone="critical" variant="plain" onClick={() => submit("klaviyo-remove")} loading={busy && fetcher.formData?.get("intent") === "klaviyo-remove"}>
+                Disconnect
+              </Button>
+            </InlineStack>
+          ) : null}
+          <TextField
+            label={view.connected ? "Replace the private API key" : "Private API key"}
+            type="password"
+            autoComplete="off"
+            value={key}
+            onChange={setKey}
+            error={error}
+            placeholder="pk_…"
+            helpText="Klaviyo > Settings > API keys > Create private API key, with Events: Full access. Kanta never shows the key again."
+            connectedRight={
+              <Button onClick={() => submit("klaviyo-save")} disabled={!key.trim()} loading={busy && fetcher.formData?.get("intent") === "klaviyo-save"}>
+                {view.connected ? "Replace" : "Connect"}
+              </Button>
+            }
+          />
+        </BlockStack>
+      </Card>
+    </SettingsSection>
+  );
+}
+
 function ColourField({ label, value, onChange, error }: { label: string; value: string; onChange: (v: string) => void; error?: string }) {
   const colour = normaliseHexColour(value);
   return (
@@ -137,9 +217,9 @@ function ColourField({ label, value, onChange, error }: { label: string; value: 
 }
 
 export default function Settings() {
-  const { settings } = useLoaderData<typeof loader>();
+  const { settings, klaviyo } = useLoaderData<typeof loader>();
   const shopify = useAppBridge();
-  const fetcher = useFetcher<typeof action>();
+  const fetcher = useFetcher<SettingsActionResult>();
   const initial = settings?.values;
   const [values, setValues] = useState<SettingsFormValues | undefined>(initial);
   const [newTag, setNewTag] = useState("");
@@ -149,14 +229,15 @@ export default function Settings() {
   const baseline = JSON.stringify(initial ?? null);
   useEffect(() => setValues((JSON.parse(baseline) as SettingsFormValues | null) ?? undefined), [baseline]);
   const dirty = useMemo(() => JSON.stringify(values ?? null) !== baseline, [values, baseline]);
-  const errors: SettingsErrors = fetcher.data && !fetcher.data.ok ? fetcher.data.errors : {};
+  const result = fetcher.data && !("klaviyo" in fetcher.data) ? fetcher.data : undefined;
+  const errors: SettingsErrors = result && !result.ok ? result.errors : {};
   const saving = fetcher.state !== "idle";
 
   useEffect(() => {
-    if (fetcher.state !== "idle" || !fetcher.data) return;
-    if (fetcher.data.ok) shopify.toast.show(fetcher.data.message);
+    if (fetcher.state !== "idle" || !result) return;
+    if (result.ok) shopify.toast.show(result.message);
     else shopify.toast.show("Settings weren't saved. Check the highlighted fields.", { isError: true });
-  }, [fetcher.state, fetcher.data, shopify]);
+  }, [fetcher.state, result, shopify]);
 
   if (!values || !initial) {
     return (
@@ -371,6 +452,9 @@ export default function Settings() {
           </BlockStack>
         </BlockStack>
       </SaveBarForm>
+      <Box paddingBlockStart={{ xs: "800", sm: "400" }} paddingBlockEnd="800">
+        <KlaviyoSection view={klaviyo} />
+      </Box>
     </Page>
   );
 }

@@ -31,7 +31,7 @@ export class CostPacer {
   waits = 0;
   waitedMs = 0;
 
-  constructor(private readonly clock: Clock = realClock) {}
+  constructor(readonly clock: Clock = realClock) {}
 
   /** Points available now: the last report plus what refilled since (never above the bucket). */
   available(): number | null {
@@ -43,9 +43,10 @@ export class CostPacer {
   /** Waits until a request of `cost` points fits the bucket. Before the first report, goes at once. */
   async before(cost: number): Promise<void> {
     const available = this.available();
-    if (available === null || !this.known || available >= cost) return;
+    if (available === null || !this.known || available >= cost + 1) return;
     if (this.known.restore <= 0) return;
-    const ms = Math.ceil(((Math.min(cost, this.known.maximum) - available) / this.known.restore) * 1000);
+    // One point of margin: Shopify's report is rounded down, and its clock is not ours.
+    const ms = Math.ceil(((Math.min(cost + 1, this.known.maximum) - available) / this.known.restore) * 1000);
     if (ms <= 0) return;
     this.waits++;
     this.waitedMs += ms;
@@ -57,4 +58,22 @@ export class CostPacer {
     const t = cost.throttleStatus;
     this.known = { available: t.currentlyAvailable, maximum: t.maximumAvailable, restore: t.restoreRate, at: this.clock.now() };
   }
+}
+
+// One pacer per shop for the process: every bulk job (tier sync, balance metafield, Flow
+// triggers) spends the same bucket, so they share what Shopify last reported.
+const shopPacers = new Map<string, CostPacer>();
+
+export function shopPacer(shopDomain: string, clock: Clock = realClock): CostPacer {
+  let pacer = shopPacers.get(shopDomain);
+  if (!pacer || pacer.clock !== clock) {
+    pacer = new CostPacer(clock);
+    shopPacers.set(shopDomain, pacer);
+  }
+  return pacer;
+}
+
+/** Tests and the bench: forget every shop's report. */
+export function resetShopPacers(): void {
+  shopPacers.clear();
 }
