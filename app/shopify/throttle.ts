@@ -40,17 +40,26 @@ export class CostPacer {
     return Math.min(this.known.maximum, this.known.available + refilled);
   }
 
-  /** Waits until a request of `cost` points fits the bucket. Before the first report, goes at once. */
+  /**
+   * Waits until a request of `cost` points fits the bucket, then takes the points from the
+   * estimate at once: the bulk jobs run side by side in a process, and a second request must
+   * not count on points the first is about to spend. Shopify's next report corrects it.
+   * Before the first report, goes at once.
+   */
   async before(cost: number): Promise<void> {
     const available = this.available();
-    if (available === null || !this.known || available >= cost + 1) return;
-    if (this.known.restore <= 0) return;
-    // One point of margin: Shopify's report is rounded down, and its clock is not ours.
-    const ms = Math.ceil(((Math.min(cost + 1, this.known.maximum) - available) / this.known.restore) * 1000);
-    if (ms <= 0) return;
-    this.waits++;
-    this.waitedMs += ms;
-    await this.clock.sleep(ms);
+    if (available === null || !this.known || this.known.restore <= 0) return;
+    if (available < cost + 1) {
+      // One point of margin: Shopify's report is rounded down, and its clock is not ours.
+      const ms = Math.ceil(((Math.min(cost + 1, this.known.maximum) - available) / this.known.restore) * 1000);
+      if (ms > 0) {
+        this.waits++;
+        this.waitedMs += ms;
+        await this.clock.sleep(ms);
+      }
+    }
+    const now = this.available() ?? 0;
+    this.known = { ...this.known, available: now - cost, at: this.clock.now() };
   }
 
   /** Shopify's report from an answer (also a THROTTLED one). */
