@@ -78,14 +78,14 @@ export type BulkActionResult =
 
 /** Bulk actions on the selected members: add or remove points, exclude, include. */
 export const action = async ({ request }: ActionFunctionArgs): Promise<BulkActionResult> => {
-  const { shop, staff } = await requireAdmin(request);
+  const { shop, staff, actor } = await requireAdmin(request);
   const form = await request.formData();
   const ids = parseBulkIds(form.get("ids"));
   if (!ids.ok) return { ok: false, errors: { form: ids.message } };
   const intent = String(form.get("intent") ?? "");
   const many = (n: number) => `${n.toLocaleString("en")} ${n === 1 ? "member" : "members"}`;
   if (intent === "exclude" || intent === "include") {
-    const changed = await bulkSetExcluded(shop, ids.ids, intent === "exclude");
+    const changed = await bulkSetExcluded(shop, ids.ids, intent === "exclude", undefined, actor);
     return { ok: true, message: `${intent === "exclude" ? "Excluded" : "Included"} ${many(changed)}` };
   }
   if (intent !== "adjust") return { ok: false, errors: { form: "Unknown action" } };
@@ -97,6 +97,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<BulkActio
       reason: form.get("reason"),
       requestId: form.get("requestId"),
       staff,
+      actor,
     });
     const points = Number(form.get("points"));
     const verb = points > 0 ? `Added ${Math.abs(points).toLocaleString("en")} points to` : `Removed ${Math.abs(points).toLocaleString("en")} points from`;

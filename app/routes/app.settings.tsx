@@ -56,17 +56,17 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export type SettingsActionResult = { ok: true; message: string } | { ok: false; errors: SettingsErrors };
 
 export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsActionResult> => {
-  const { shop } = await requireAdmin(request);
+  const { shop, actor } = await requireAdmin(request);
   const form = await request.formData();
   const parsed = parseSettingsForm(Object.fromEntries(form));
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   try {
-    await saveProgramSettings(shop, parsed.data);
+    await saveProgramSettings(shop, parsed.data, undefined, actor);
   } catch (error) {
     if (error instanceof SettingsError) return { ok: false, errors: { form: error.message } };
     throw error;
   }
-  const excluded = await excludeTaggedMembers(shop);
+  const excluded = await excludeTaggedMembers(shop, undefined, actor);
   return {
     ok: true,
     message: excluded > 0 ? `Settings saved. ${excluded} ${excluded === 1 ? "member" : "members"} with an excluded tag left the program` : "Settings saved",
