@@ -34,6 +34,7 @@ import {
 } from "../loyalty/members/admin.server";
 import { showToast } from "../components/showToast";
 import { ByWidth } from "../components/ByWidth";
+import { MembersExportModal } from "../components/MembersExportModal";
 import { requireAdmin } from "../shopify/admin.server";
 
 // Built on call, not at module level: the browser bundle gets empty .server modules.
@@ -132,6 +133,7 @@ export default function Members() {
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(rows);
   const bulk = useFetcher<typeof action>();
   const [adjustOpen, setAdjustOpen] = useState(false);
+  const [exportOpen, setExportOpen] = useState(false);
   const [bulkPoints, setBulkPoints] = useState("");
   const [bulkReason, setBulkReason] = useState("");
   const [requestId, setRequestId] = useState("");
@@ -185,6 +187,7 @@ export default function Members() {
   const number = new Intl.NumberFormat("en");
   const date = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: timezone });
   const sortValue = `${searchParams.get("sort") ?? "points"}:${searchParams.get("dir") ?? "desc"}`;
+  const exportFilter = new URLSearchParams(["q", "tier", "status", "min", "max"].flatMap((k) => (searchParams.get(k) ? [[k, searchParams.get(k)!]] : []))).toString();
 
   const filters = (
     <Form
@@ -374,7 +377,14 @@ export default function Members() {
     </IndexTable>
   );
   return (
-    <Page title="Members" subtitle="Everyone in your loyalty program, with their points and tier">
+    <Page
+      title="Members"
+      subtitle="Everyone in your loyalty program, with their points and tier"
+      secondaryActions={[
+        { content: "Export", onAction: () => setExportOpen(true) },
+        { content: "Activity log", url: "/app/activity" },
+      ]}
+    >
       <Card padding="0">
         <BlockStack>
           {filters}
@@ -393,6 +403,7 @@ export default function Members() {
           )}
         </BlockStack>
       </Card>
+      <MembersExportModal open={exportOpen} onClose={() => setExportOpen(false)} filtered={filtered} filterQuery={exportFilter} />
       <Modal
         open={adjustOpen}
         onClose={() => setAdjustOpen(false)}

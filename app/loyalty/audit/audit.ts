@@ -25,6 +25,7 @@ export const AUDIT_SUBJECT_TYPES = {
   data_request: "Data request",
   attention: "Needs attention",
   import: "Import",
+  export: "Export",
   enrolment: "Enrolment",
 } as const;
 export type AuditSubjectType = keyof typeof AUDIT_SUBJECT_TYPES;
@@ -63,6 +64,9 @@ export const AUDIT_ACTIONS = {
   "data_request.viewed": "Data request viewed",
   "attention.webhooks_retried": "Failed events retried",
   "attention.tier_syncs_retried": "Tier syncs retried",
+  "export.members": "Members exported",
+  "export.ledger": "Points history exported",
+  "export.activity": "Activity log exported",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

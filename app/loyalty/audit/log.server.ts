@@ -207,3 +207,10 @@ function scrubJson(text: string | null): string | null {
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (KEPT_FIELDS.has(k)) kept[k] = v;
   return JSON.stringify(kept);
 }
+
+/** How many rows the filters match (the export's progress). */
+export async function countAuditEvents(shopDomain: string, filters: AuditFilters, db: Db = getDb()): Promise<number> {
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, ianaTimezone: true } });
+  if (!shop) return 0;
+  return db.auditEvent.count({ where: whereFor(shop.id, safeTimeZone(shop.ianaTimezone), filters) });
+}

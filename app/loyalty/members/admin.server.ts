@@ -70,6 +70,26 @@ export function memberName(m: { firstName: string | null; lastName: string | nul
   return [m.firstName, m.lastName].filter(Boolean).join(" ") || m.email || `Customer ${m.customerGid.split("/").pop()}`;
 }
 
+/** The Members list's filters (status, tier, points range) as a Prisma condition; the list and the export share it. */
+export function memberFilterWhere(shopId: string, options: Pick<ListMembersOptions, "status" | "tier" | "minPoints" | "maxPoints">) {
+  return {
+    shopId,
+    status: options.status ? options.status : { not: "redacted" },
+    ...(options.tier ? { tierId: options.tier } : {}),
+    ...(options.minPoints !== undefined || options.maxPoints !== undefined
+      ? { points: { ...(options.minPoints !== undefined ? { gte: options.minPoints } : {}), ...(options.maxPoints !== undefined ? { lte: options.maxPoints } : {}) } }
+      : {}),
+  };
+}
+
+/** Every word matches the first name, last name or email: "elsa lind" finds Elsa Lindqvist. */
+export function memberWordFilters(query: string | undefined) {
+  const words = (query ?? "").trim().split(/\s+/).filter(Boolean).slice(0, 5);
+  return words.map((word) => ({
+    OR: [{ firstName: containsInsensitive(word) }, { lastName: containsInsensitive(word) }, { email: containsInsensitive(word) }],
+  }));
+}
+
 export async function listMembers(shopDomain: string, options: ListMembersOptions = {}, db: Db = getDb()) {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, ianaTimezone: true } });
   const empty = { rows: [], nextCursor: null, previousCursor: null, timezone: "UTC" };
@@ -84,19 +104,10 @@ export async function listMembers(shopDomain: string, options: ListMembersOption
   const readDirection = backwards ? (direction === "desc" ? "asc" : "desc") : direction;
   const past = readDirection === "desc" ? "lt" : "gt";
 
-  const words = (options.query ?? "").trim().split(/\s+/).filter(Boolean).slice(0, 5);
   const where = {
-    shopId: shop.id,
-    status: options.status ? options.status : { not: "redacted" },
-    ...(options.tier ? { tierId: options.tier } : {}),
-    ...(options.minPoints !== undefined || options.maxPoints !== undefined
-      ? { points: { ...(options.minPoints !== undefined ? { gte: options.minPoints } : {}), ...(options.maxPoints !== undefined ? { lte: options.maxPoints } : {}) } }
-      : {}),
+    ...memberFilterWhere(shop.id, options),
     AND: [
-      // Every word matches the first name, last name or email: "elsa lind" finds Elsa Lindqvist.
-      ...words.map((word) => ({
-        OR: [{ firstName: containsInsensitive(word) }, { lastName: containsInsensitive(word) }, { email: containsInsensitive(word) }],
-      })),
+      ...memberWordFilters(options.query),
       ...(cursor
         ? [
             // The first condition is implied by the second; it gives the database a range
