@@ -235,6 +235,7 @@ export default function MemberPage() {
       }
       primaryAction={{ content: "Adjust points", onAction: openModal, disabled: member.status === "redacted" }}
       secondaryActions={[
+        { content: "Activity", url: `/app/activity?${new URLSearchParams({ subjectType: "member", subject: member.id })}` },
         {
           content: "Change tier",
           disabled: !tierOptions || tierOptions.tiers.length === 0 || member.status === "redacted",

@@ -200,7 +200,7 @@ export default function Settings() {
   const errorCount = Object.keys(errors).length;
 
   return (
-    <Page title="Settings" subtitle="How your loyalty program is named, when points expire, and how the widget looks" backAction={{ content: "Home", url: "/app" }} primaryAction={{ content: "Save", onAction: save, loading: saving, disabled: !dirty }}>
+    <Page title="Settings" subtitle="How your loyalty program is named, when points expire, and how the widget looks" backAction={{ content: "Home", url: "/app" }} primaryAction={{ content: "Save", onAction: save, loading: saving, disabled: !dirty }} secondaryActions={[{ content: "Activity log", url: "/app/activity" }]}>
       <SaveBarForm id="settings-save-bar" dirty={dirty} saving={saving} onSave={save} onDiscard={discard}>
         <BlockStack gap="500">
           <NotSavedBanner title="Settings weren't saved" errorCount={errorCount} formError={errors.form} />
