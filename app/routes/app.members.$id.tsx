@@ -235,7 +235,6 @@ export default function MemberPage() {
       }
       primaryAction={{ content: "Adjust points", onAction: openModal, disabled: member.status === "redacted" }}
       secondaryActions={[
-        { content: "Activity", url: `/app/activity?${new URLSearchParams({ subjectType: "member", subject: member.id })}` },
         {
           content: "Change tier",
           disabled: !tierOptions || tierOptions.tiers.length === 0 || member.status === "redacted",
@@ -250,6 +249,7 @@ export default function MemberPage() {
           loading: toggle.state !== "idle",
           onAction: () => toggle.submit({ intent: excluded ? "include" : "exclude" }, { method: "post" }),
         },
+        { content: "Activity log", url: `/app/activity?${new URLSearchParams({ subjectType: "member", subject: member.id })}` },
       ]}
     >
       <Layout>
