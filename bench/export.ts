@@ -5,6 +5,7 @@
 //
 //   npm run bench:export -- [--members 100000] [--db sqlite,postgres]
 import "../scripts/require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
+import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -21,6 +22,8 @@ const { values } = parseArgs({
     members: { type: "string", default: "100000" },
     db: { type: "string", default: "sqlite,postgres" },
     pg: { type: "string", default: process.env.KANTA_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
+    // Internal: measure an already seeded database in this (fresh) process.
+    "measure-url": { type: "string" },
   },
 });
 const MEMBERS = Number(values.members);
@@ -55,7 +58,7 @@ async function seed(db: Db): Promise<void> {
 
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
-async function measure(kind: string, url: string) {
+function useEnv(url: string) {
   process.env.DATABASE_URL = url;
   process.env.KANTA_LOCAL = "1";
   process.env.SHOPIFY_API_KEY ??= "kanta-bench-key";
@@ -63,11 +66,22 @@ async function measure(kind: string, url: string) {
   process.env.SHOPIFY_APP_URL ??= "http://127.0.0.1:3999";
   process.env.KANTA_LOG_LEVEL ??= "silent";
   resetEnvCache();
+}
+
+async function seedDatabase(url: string) {
+  useEnv(url);
   await migrate(url, { quiet: true, log: () => {} });
   const db = createPrismaClient(url);
-  setDb(db);
   await seed(db);
   await db.$executeRawUnsafe("ANALYZE");
+  await db.$disconnect();
+}
+
+/** In a fresh process (the seeding's garbage would hide the export's memory): stream the whole export once. */
+async function measureExport(url: string) {
+  useEnv(url);
+  const db = createPrismaClient(url);
+  setDb(db);
   const { loader } = await import("../app/routes/app.export.$kind");
   const gc = (globalThis as { gc?: () => void }).gc;
   // Warm up (Prisma's engine, the route's modules) on a small filter, then settle.
@@ -98,7 +112,20 @@ async function measure(kind: string, url: string) {
   clearInterval(sampler);
   await db.$disconnect();
   setDb(undefined);
-  return { kind, announced, rows: lines - 1, bytes, seconds, baseRss: base.rss, peakRss, baseHeap: base.heapUsed, peakHeap, gc: Boolean(gc) };
+  return { announced, rows: lines - 1, bytes, seconds, baseRss: base.rss, peakRss, baseHeap: base.heapUsed, peakHeap, gc: Boolean(gc) };
+}
+
+async function measure(kind: string, url: string) {
+  await seedDatabase(url);
+  const child = spawnSync(process.execPath, ["--expose-gc", "--import", "tsx", import.meta.filename, "--measure-url", url], { encoding: "utf8", env: process.env });
+  const line = child.stdout.split("\n").find((l) => l.startsWith("{"));
+  if (child.status !== 0 || !line) throw new Error(`measuring failed: ${child.stderr}`);
+  return { kind, ...(JSON.parse(line) as Awaited<ReturnType<typeof measureExport>>) };
+}
+
+if (values["measure-url"]) {
+  console.log(JSON.stringify(await measureExport(values["measure-url"])));
+  process.exit(0);
 }
 
 console.log(`machine: ${os.cpus().length} × ${os.cpus()[0]?.model}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}, ${new Date().toISOString()}`);

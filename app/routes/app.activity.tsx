@@ -67,7 +67,9 @@ function subjectUrl(row: AuditRowView): string | null {
 
 function summary(row: AuditRowView): string {
   if (row.changes.length === 0) return row.note ?? "";
-  const shown = row.changes.slice(0, 2).map((c) => `${c.field}: ${c.before} → ${c.after}`);
+  const created = row.changes.every((c) => c.before === "—");
+  const deleted = row.changes.every((c) => c.after === "—");
+  const shown = row.changes.slice(0, 2).map((c) => (created ? `${c.field}: ${c.after}` : deleted ? `was ${c.field}: ${c.before}` : `${c.field}: ${c.before} → ${c.after}`));
   return shown.join(" · ") + (row.changes.length > 2 ? ` · +${row.changes.length - 2} more` : "");
 }
 
@@ -124,15 +126,15 @@ export default function ActivityLog() {
               value={filters.actorId ?? ""}
               onChange={(actor) => apply({ actor })}
             />
-            <InlineStack gap="100" blockAlign="start" wrap={false}>
-              <div style={{ width: 150 }}>
+            <div style={{ display: "flex", flexWrap: "wrap", gap: "var(--p-space-100)", alignItems: "flex-start", flex: "1 1 420px", maxWidth: 480 }}>
+              <div style={{ flex: "1 1 170px" }}>
                 <TextField label="From" labelHidden prefix="From" type="date" autoComplete="off" value={from} onChange={setFrom} error={dateError} />
               </div>
-              <div style={{ width: 150 }}>
+              <div style={{ flex: "1 1 170px" }}>
                 <TextField label="To" labelHidden prefix="To" type="date" autoComplete="off" value={to} onChange={setTo} />
               </div>
               <Button submit>Apply</Button>
-            </InlineStack>
+            </div>
           </InlineStack>
           {subjectTag || anyFilter ? (
             <InlineStack gap="200" blockAlign="center">
