@@ -73,3 +73,12 @@ describe("export filters", () => {
     expect(parseLedgerRange(new URLSearchParams("from=yesterday&to=2026-11-30"))).toMatchObject({ ok: false });
   });
 });
+
+describe("staffActor", () => {
+  it("takes the staff member's id from the session token's sub, and name and email from an online session when there is one", async () => {
+    const { staffActor } = await import("../../app/shopify/admin.server");
+    expect(staffActor({ sub: "84000000001" }, undefined)).toEqual({ id: "84000000001", name: null, email: null });
+    expect(staffActor({ sub: "84000000001" }, { id: 84000000001, first_name: "Ann", last_name: "Owner", email: "ann@shop.example" })).toEqual({ id: "84000000001", name: "Ann Owner", email: "ann@shop.example" });
+    expect(staffActor(undefined, undefined)).toEqual({ id: null, name: null, email: null });
+  });
+});
