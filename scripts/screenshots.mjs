@@ -52,6 +52,7 @@ try {
     "admin-referrals": "/app/referrals",
     "admin-referral-settings": "/app/referrals/settings",
     "admin-settings": "/app/settings",
+    "admin-activity": "/app/activity",
   };
   for (const size of ["desktop", "mobile"]) {
     for (const [name, path] of Object.entries(admin)) {

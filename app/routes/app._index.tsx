@@ -64,18 +64,18 @@ export type HomeActionResult = { ok: boolean; message: string };
 
 // Launch, pause and resume: expected refusals come back as data and show as a toast.
 export const action = async ({ request }: ActionFunctionArgs): Promise<HomeActionResult> => {
-  const { shop } = await requireAdmin(request);
+  const { shop, actor } = await requireAdmin(request);
   const form = await request.formData();
   const intent = form.get("intent");
   try {
-    const attention = await runAttentionIntent(shop, form);
+    const attention = await runAttentionIntent(shop, form, undefined, actor);
     if (attention) return attention;
     if (intent === "launch") {
-      const { launched } = await launchProgram(shop);
+      const { launched } = await launchProgram(shop, undefined, undefined, actor);
       return { ok: true, message: launched ? "Your program is live" : "Your program is already live" };
     }
     if (intent === "pause" || intent === "resume") {
-      await setProgramPaused(shop, intent === "pause");
+      await setProgramPaused(shop, intent === "pause", undefined, actor);
       return { ok: true, message: intent === "pause" ? "Program paused" : "Program resumed: it is live again" };
     }
     return { ok: false, message: "Unknown action" };

@@ -13,8 +13,8 @@ import { requireAdmin } from "../shopify/admin.server";
 export const meta: MetaFunction = () => [{ title: "Data request · Kanta" }];
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { shop } = await requireAdmin(request);
-  const found = await getDataRequestExport(shop, params.id ?? "");
+  const { shop, actor } = await requireAdmin(request);
+  const found = await getDataRequestExport(shop, params.id ?? "", undefined, undefined, actor);
   if (new URL(request.url).searchParams.get("download") === "1") {
     if (!found) return new Response("Not found", { status: 404 });
     const customerId = found.customerGid.split("/").pop() ?? "customer";

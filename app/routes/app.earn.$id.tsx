@@ -57,7 +57,7 @@ export type RuleActionResult =
 
 // Expected errors come back as data (STYLE.md rule 5), each on its field.
 export const action = async ({ request, params }: ActionFunctionArgs): Promise<RuleActionResult> => {
-  const { shop } = await requireAdmin(request);
+  const { shop, actor } = await requireAdmin(request);
   const form = await request.formData();
   const intent = form.get("intent");
   const id = params.id ?? "";
@@ -67,13 +67,13 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<R
       const value = form.get(field);
       if (typeof value === "string") values[field] = value;
     }
-    const result = await saveEarnRule(shop, id === "new" ? null : id, values);
+    const result = await saveEarnRule(shop, id === "new" ? null : id, values, undefined, actor);
     if (!result.ok) return result;
     return { ok: true, intent, id: result.id, created: result.created, message: result.created ? `“${result.name}” added` : "Saved" };
   }
   if (intent === "delete") {
     try {
-      await deleteEarnRule(shop, id);
+      await deleteEarnRule(shop, id, undefined, actor);
       return { ok: true, intent, message: "Way to earn deleted" };
     } catch (error) {
       if (error instanceof EarnRuleError) return { ok: false, errors: { form: error.message } };

@@ -41,18 +41,18 @@ export type EarnListActionResult = { ok: true; message: string } | { ok: false; 
 
 // Switching a rule or campaign on or off from the list; editing is on their own pages.
 export const action = async ({ request }: ActionFunctionArgs): Promise<EarnListActionResult> => {
-  const { shop } = await requireAdmin(request);
+  const { shop, actor } = await requireAdmin(request);
   const form = await request.formData();
   const intent = form.get("intent");
   const id = String(form.get("id") ?? "");
   const enabled = form.get("enabled") === "true";
   try {
     if (intent === "toggle-rule") {
-      await setEarnRuleEnabled(shop, id, enabled);
+      await setEarnRuleEnabled(shop, id, enabled, undefined, actor);
       return { ok: true, message: enabled ? "Way to earn turned on" : "Way to earn turned off" };
     }
     if (intent === "toggle-campaign") {
-      await setCampaignEnabled(shop, id, enabled);
+      await setCampaignEnabled(shop, id, enabled, undefined, actor);
       return { ok: true, message: enabled ? "Campaign turned on" : "Campaign turned off" };
     }
     return { ok: false, message: "Unknown action" };

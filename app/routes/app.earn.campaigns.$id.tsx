@@ -26,7 +26,7 @@ export type CampaignActionResult =
   | { ok: false; errors: CampaignErrors };
 
 export const action = async ({ request, params }: ActionFunctionArgs): Promise<CampaignActionResult> => {
-  const { shop } = await requireAdmin(request);
+  const { shop, actor } = await requireAdmin(request);
   const form = await request.formData();
   const intent = form.get("intent");
   const id = params.id ?? "";
@@ -44,13 +44,13 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<C
       endTime: text("endTime"),
       tiers: form.getAll("tiers").filter((v): v is string => typeof v === "string"),
       enabled: text("enabled"),
-    });
+    }, undefined, actor);
     if (!result.ok) return result;
     return { ok: true, intent, id: result.id, created: result.created, message: result.created ? `Campaign “${result.name}” added` : "Saved" };
   }
   if (intent === "delete") {
     try {
-      await deleteCampaign(shop, id);
+      await deleteCampaign(shop, id, undefined, actor);
       return { ok: true, intent, message: "Campaign deleted" };
     } catch (error) {
       if (error instanceof CampaignError) return { ok: false, errors: { form: error.message } };

@@ -44,7 +44,7 @@ export type MemberActionResult =
 
 // Expected errors come back as data (STYLE.md rule 5), shown on their field.
 export const action = async ({ request, params }: ActionFunctionArgs): Promise<MemberActionResult> => {
-  const { shop, staff } = await requireAdmin(request);
+  const { shop, staff, actor } = await requireAdmin(request);
   const form = await request.formData();
   const intent = form.get("intent");
   const memberId = params.id ?? "";
@@ -60,17 +60,17 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<M
         }
         return { ok: false, errors };
       }
-      const { replayed } = await adjustMemberPoints({ shopDomain: shop, memberId, staff, ...input });
+      const { replayed } = await adjustMemberPoints({ shopDomain: shop, memberId, staff, actor, ...input });
       const points = parsed.data.points;
       return { ok: true, intent, replayed, message: `${points > 0 ? "Added" : "Removed"} ${Math.abs(points).toLocaleString("en")} points` };
     }
     if (intent === "tier") {
       const input = { tier: form.get("tier") ?? undefined, until: form.get("until") ?? "", reason: form.get("tierReason") ?? undefined };
-      const { message } = await changeMemberTier({ shopDomain: shop, memberId, staff, ...input });
+      const { message } = await changeMemberTier({ shopDomain: shop, memberId, staff, actor, ...input });
       return { ok: true, intent, message };
     }
     if (intent === "exclude" || intent === "include") {
-      await setMemberExcluded(shop, memberId, intent === "exclude");
+      await setMemberExcluded(shop, memberId, intent === "exclude", undefined, actor);
       return { ok: true, intent, message: intent === "exclude" ? "Member excluded from the program" : "Member included in the program" };
     }
     return { ok: false, errors: { form: "Unknown action" } };
@@ -249,6 +249,7 @@ export default function MemberPage() {
           loading: toggle.state !== "idle",
           onAction: () => toggle.submit({ intent: excluded ? "include" : "exclude" }, { method: "post" }),
         },
+        { content: "Activity log", url: `/app/activity?${new URLSearchParams({ subjectType: "member", subject: member.id })}` },
       ]}
     >
       <Layout>

@@ -34,6 +34,7 @@ import {
 } from "../loyalty/members/admin.server";
 import { showToast } from "../components/showToast";
 import { ByWidth } from "../components/ByWidth";
+import { MembersExportModal } from "../components/MembersExportModal";
 import { requireAdmin } from "../shopify/admin.server";
 
 // Built on call, not at module level: the browser bundle gets empty .server modules.
@@ -78,14 +79,14 @@ export type BulkActionResult =
 
 /** Bulk actions on the selected members: add or remove points, exclude, include. */
 export const action = async ({ request }: ActionFunctionArgs): Promise<BulkActionResult> => {
-  const { shop, staff } = await requireAdmin(request);
+  const { shop, staff, actor } = await requireAdmin(request);
   const form = await request.formData();
   const ids = parseBulkIds(form.get("ids"));
   if (!ids.ok) return { ok: false, errors: { form: ids.message } };
   const intent = String(form.get("intent") ?? "");
   const many = (n: number) => `${n.toLocaleString("en")} ${n === 1 ? "member" : "members"}`;
   if (intent === "exclude" || intent === "include") {
-    const changed = await bulkSetExcluded(shop, ids.ids, intent === "exclude");
+    const changed = await bulkSetExcluded(shop, ids.ids, intent === "exclude", undefined, actor);
     return { ok: true, message: `${intent === "exclude" ? "Excluded" : "Included"} ${many(changed)}` };
   }
   if (intent !== "adjust") return { ok: false, errors: { form: "Unknown action" } };
@@ -97,6 +98,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<BulkActio
       reason: form.get("reason"),
       requestId: form.get("requestId"),
       staff,
+      actor,
     });
     const points = Number(form.get("points"));
     const verb = points > 0 ? `Added ${Math.abs(points).toLocaleString("en")} points to` : `Removed ${Math.abs(points).toLocaleString("en")} points from`;
@@ -131,6 +133,7 @@ export default function Members() {
   const { selectedResources, allResourcesSelected, handleSelectionChange, clearSelection } = useIndexResourceState(rows);
   const bulk = useFetcher<typeof action>();
   const [adjustOpen, setAdjustOpen] = useState(false);
+  const [exportOpen, setExportOpen] = useState(false);
   const [bulkPoints, setBulkPoints] = useState("");
   const [bulkReason, setBulkReason] = useState("");
   const [requestId, setRequestId] = useState("");
@@ -184,6 +187,7 @@ export default function Members() {
   const number = new Intl.NumberFormat("en");
   const date = new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: timezone });
   const sortValue = `${searchParams.get("sort") ?? "points"}:${searchParams.get("dir") ?? "desc"}`;
+  const exportFilter = new URLSearchParams(["q", "tier", "status", "min", "max"].flatMap((k) => (searchParams.get(k) ? [[k, searchParams.get(k)!]] : []))).toString();
 
   const filters = (
     <Form
@@ -373,7 +377,14 @@ export default function Members() {
     </IndexTable>
   );
   return (
-    <Page title="Members" subtitle="Everyone in your loyalty program, with their points and tier">
+    <Page
+      title="Members"
+      subtitle="Everyone in your loyalty program, with their points and tier"
+      secondaryActions={[
+        { content: "Export", onAction: () => setExportOpen(true) },
+        { content: "Activity log", url: "/app/activity" },
+      ]}
+    >
       <Card padding="0">
         <BlockStack>
           {filters}
@@ -392,6 +403,7 @@ export default function Members() {
           )}
         </BlockStack>
       </Card>
+      <MembersExportModal open={exportOpen} onClose={() => setExportOpen(false)} filtered={filtered} filterQuery={exportFilter} />
       <Modal
         open={adjustOpen}
         onClose={() => setAdjustOpen(false)}

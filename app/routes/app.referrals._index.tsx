@@ -50,17 +50,17 @@ function dailyCapSchema() {
 }
 
 export const action = async ({ request }: ActionFunctionArgs): Promise<ReferralActionResult> => {
-  const { shop, staff, graphql } = await requireAdmin(request);
+  const { shop, staff, graphql, actor } = await requireAdmin(request);
   const form = Object.fromEntries(await request.formData());
   // The shop-wide daily cap on friend welcome codes (docs/decisions/0013-abuse-limits.md).
   const cap = dailyCapSchema().safeParse(form);
   if (cap.success) {
-    const saved = await saveFriendDailyCap(shop, cap.data.cap);
+    const saved = await saveFriendDailyCap(shop, cap.data.cap, undefined, actor);
     return saved.ok ? { ok: true, message: `Daily limit saved: ${saved.cap.toLocaleString("en")} welcome codes a day` } : { ok: false, message: saved.error, field: "cap" };
   }
   const parsed = decisionSchema().safeParse(form);
   if (!parsed.success) return { ok: false, message: "Unknown action" };
-  const result = await decideReferral({ shopDomain: shop, referralId: parsed.data.id, decision: parsed.data.intent, staff });
+  const result = await decideReferral({ shopDomain: shop, referralId: parsed.data.id, decision: parsed.data.intent, staff, actor });
   if (!result.ok) return result;
   // An approved discount reward's code: created now with the merchant's session; what fails is retried by the sweep.
   if (result.rewardCodes.length) await issueReferrerRewardCodes(result.rewardCodes, { gatewayFor: async () => referralGateway(graphql) });

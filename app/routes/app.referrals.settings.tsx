@@ -20,11 +20,11 @@ export type ReferralSettingsResult = { ok: true; message: string; draft: Referra
 
 // Expected errors come back as data (STYLE.md rule 5), shown on their field; nothing is saved.
 export const action = async ({ request }: ActionFunctionArgs): Promise<ReferralSettingsResult> => {
-  const { shop } = await requireAdmin(request);
+  const { shop, actor } = await requireAdmin(request);
   const form = await request.formData();
   const draft = parseSettingsDraft(String(form.get("settings") ?? ""));
   if (!draft) return { ok: false, errors: { form: "The form could not be read. Reload the page and try again." } };
-  const result = await saveReferralSettings(shop, draft);
+  const result = await saveReferralSettings(shop, draft, undefined, actor);
   if (!result.ok) return result;
   return { ok: true, message: "Referral settings saved", draft: result.draft };
 };

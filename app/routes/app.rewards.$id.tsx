@@ -60,13 +60,13 @@ export type RewardActionResult =
   | { ok: false; errors: RewardFormErrors };
 
 export const action = async ({ request, params }: ActionFunctionArgs): Promise<RewardActionResult> => {
-  const { shop } = await requireAdmin(request);
+  const { shop, actor } = await requireAdmin(request);
   const id = params.id ?? "new";
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "save");
   try {
     if (intent === "delete") {
-      const outcome = await deleteReward(shop, id);
+      const outcome = await deleteReward(shop, id, undefined, actor);
       return {
         ok: true,
         intent,
@@ -78,7 +78,7 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<R
     if (!context || "notFound" in context) return { ok: false, errors: { form: "This reward does not exist" } };
     const parsed = parseRewardForm(Object.fromEntries(form), { currencyCode: context.currencyCode, tierRanks: context.tiers.map((t) => t.rank) });
     if (!parsed.ok) return { ok: false, errors: parsed.errors };
-    const savedId = await saveReward(shop, id, parsed.data);
+    const savedId = await saveReward(shop, id, parsed.data, undefined, actor);
     return { ok: true, intent: "save", id: savedId, created: id === "new", message: id === "new" ? "Reward created" : "Reward saved" };
   } catch (error) {
     if (error instanceof RewardAdminError) return { ok: false, errors: { form: error.message } };

@@ -34,17 +34,17 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export type RewardsListActionResult = { ok: true; message: string } | { ok: false; message: string };
 
 export const action = async ({ request }: ActionFunctionArgs): Promise<RewardsListActionResult> => {
-  const { shop } = await requireAdmin(request);
+  const { shop, actor } = await requireAdmin(request);
   const form = await request.formData();
   const intent = form.get("intent");
   const rewardId = String(form.get("rewardId") ?? "");
   try {
     if (intent === "enable" || intent === "disable") {
-      await setRewardEnabled(shop, rewardId, intent === "enable");
+      await setRewardEnabled(shop, rewardId, intent === "enable", undefined, actor);
       return { ok: true, message: intent === "enable" ? "Reward enabled" : "Reward disabled" };
     }
     if (intent === "delete") {
-      const outcome = await deleteReward(shop, rewardId);
+      const outcome = await deleteReward(shop, rewardId, undefined, actor);
       return { ok: true, message: outcome === "deleted" ? "Reward deleted" : "Reward disabled: it has redemptions, so it is kept for their history" };
     }
     return { ok: false, message: "Unknown action" };

@@ -73,19 +73,19 @@ async function klaviyoAction(shop: string, form: FormData): Promise<KlaviyoActio
 }
 
 export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsActionResult | KlaviyoActionResult> => {
-  const { shop } = await requireAdmin(request);
+  const { shop, actor } = await requireAdmin(request);
   const form = await request.formData();
   const intent = form.get("intent");
   if (intent === "klaviyo-save" || intent === "klaviyo-remove") return klaviyoAction(shop, form);
   const parsed = parseSettingsForm(Object.fromEntries(form));
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   try {
-    await saveProgramSettings(shop, parsed.data);
+    await saveProgramSettings(shop, parsed.data, undefined, actor);
   } catch (error) {
     if (error instanceof SettingsError) return { ok: false, errors: { form: error.message } };
     throw error;
   }
-  const excluded = await excludeTaggedMembers(shop);
+  const excluded = await excludeTaggedMembers(shop, undefined, actor);
   return {
     ok: true,
     message: excluded > 0 ? `Settings saved. ${excluded} ${excluded === 1 ? "member" : "members"} with an excluded tag left the program` : "Settings saved",
@@ -281,7 +281,7 @@ export default function Settings() {
   const errorCount = Object.keys(errors).length;
 
   return (
-    <Page title="Settings" subtitle="How your loyalty program is named, when points expire, and how the widget looks" backAction={{ content: "Home", url: "/app" }} primaryAction={{ content: "Save", onAction: save, loading: saving, disabled: !dirty }}>
+    <Page title="Settings" subtitle="How your loyalty program is named, when points expire, and how the widget looks" backAction={{ content: "Home", url: "/app" }} primaryAction={{ content: "Save", onAction: save, loading: saving, disabled: !dirty }} secondaryActions={[{ content: "Activity log", url: "/app/activity" }]}>
       <SaveBarForm id="settings-save-bar" dirty={dirty} saving={saving} onSave={save} onDiscard={discard}>
         <BlockStack gap="500">
           <NotSavedBanner title="Settings weren't saved" errorCount={errorCount} formError={errors.form} />

@@ -42,14 +42,14 @@ export type TiersActionResult =
 
 // Expected errors come back as data (STYLE.md rule 5): every message on its own field.
 export const action = async ({ request }: ActionFunctionArgs): Promise<TiersActionResult> => {
-  const { shop, staff } = await requireAdmin(request);
+  const { shop, staff, actor } = await requireAdmin(request);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   const input = parseTierSettingsJson(form.get("settings"));
   if (!input) return { intent, ok: false, errors: { form: "The form could not be read: reload the page and try again" } };
   if (intent === "preview") return { intent, ...(await previewTierSettings(shop, input)) };
   if (intent === "save") {
-    const result = await saveTierSettings(shop, input, staff);
+    const result = await saveTierSettings(shop, input, staff, undefined, actor);
     // Who moves up under the new settings is applied by the tier pass, in the background.
     if (result.ok) requestTierPass(shop);
     return { intent, ...result };

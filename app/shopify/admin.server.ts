@@ -1,6 +1,7 @@
 import { isLocalMode } from "../env.server";
 import { getShopify } from "../shopify.server";
 import type { AdminGraphql } from "./graphql";
+import type { AuditActor } from "../loyalty/audit/audit";
 
 export const LOCAL_SHOP = "kanta-demo.myshopify.com";
 
@@ -10,6 +11,27 @@ export interface AdminContext {
   local: boolean;
   /** Who is acting, for ledger actors: "staff:<email>" (online session), "staff:<shop>" or "local-demo". */
   staff: string;
+  /** The staff member for the audit log: Shopify's user id (session token `sub`), name and email when known. */
+  actor: AuditActor;
+}
+
+/** Local mode's signed-in staff member (the App Bridge stand-in's demo user). */
+export const LOCAL_STAFF: AuditActor = { id: "local-demo", name: "Demo Staff", email: "staff@kanta-demo.example" };
+
+/**
+ * Who is acting. Kanta uses offline tokens (background jobs need them), so the session is the
+ * shop's and carries no user; the embedded request's session token does: its `sub` is the
+ * staff member's Shopify user id. An online session (if one is ever configured) adds the
+ * name and email from `associated_user`. See docs/decisions/0021-audit-log-and-export.md.
+ */
+export function staffActor(
+  sessionToken: { sub?: unknown } | undefined,
+  user: { id?: number | bigint; first_name?: string; last_name?: string; email?: string } | undefined,
+): AuditActor {
+  const sub = typeof sessionToken?.sub === "string" && sessionToken.sub !== "" ? sessionToken.sub : null;
+  const id = sub ?? (user?.id !== undefined ? String(user.id) : null);
+  const name = [user?.first_name, user?.last_name].filter(Boolean).join(" ") || null;
+  return { id, name, email: user?.email ?? null };
 }
 
 /**
@@ -18,11 +40,19 @@ export interface AdminContext {
  */
 export async function requireAdmin(request: Request): Promise<AdminContext> {
   if (isLocalMode()) {
-    return { shop: LOCAL_SHOP, graphql: await localAdminGraphql(LOCAL_SHOP), local: true, staff: "local-demo" };
+    return { shop: LOCAL_SHOP, graphql: await localAdminGraphql(LOCAL_SHOP), local: true, staff: "local-demo", actor: LOCAL_STAFF };
   }
-  const { admin, session } = await getShopify().authenticate.admin(request);
-  const email = session.onlineAccessInfo?.associated_user?.email;
-  return { shop: session.shop, graphql: admin.graphql as AdminGraphql, local: false, staff: `staff:${email ?? session.shop}` };
+  const { admin, session, sessionToken } = await getShopify().authenticate.admin(request);
+  const user = session.onlineAccessInfo?.associated_user;
+  const actor = staffActor(sessionToken, user);
+  const email = user?.email;
+  return {
+    shop: session.shop,
+    graphql: admin.graphql as AdminGraphql,
+    local: false,
+    staff: `staff:${email ?? session.shop}`,
+    actor,
+  };
 }
 
 /** Admin API for background work (no request): the shop's offline session. */

@@ -3,6 +3,13 @@ import { campaignStatus, formatTierRanks, parseCampaignForm, parseTierRanks, typ
 import { utcToZonedDateTime } from "../program/zoned-time";
 import { formatMultiplier } from "./preview";
 import { invalidateShopConfig } from "../program/shop-config.server";
+import { inTransaction } from "../tx.server";
+import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
+import { recordAudit } from "../audit/record.server";
+
+function campaignAuditValues(c: { name: string; multiplierPermille: number; startsAt: Date; endsAt: Date | null; tierRanks: string; enabled: boolean }) {
+  return { name: c.name, multiplierPermille: c.multiplierPermille, startsAt: c.startsAt, endsAt: c.endsAt, tierRanks: c.tierRanks, enabled: c.enabled };
+}
 
 // The admin's campaigns: points multipliers over a window of shop-local time, stored in
 // UTC (Campaign.startsAt/endsAt), for every member or some tiers (Campaign.tierRanks).
@@ -78,7 +85,7 @@ export async function getCampaignEditor(shopDomain: string, id: string, db: Db =
 export type SaveCampaignResult = { ok: true; id: string; name: string; created: boolean } | { ok: false; errors: CampaignErrors };
 
 /** Creates (id null) or updates a campaign. Invalid input saves nothing and says why, per field. */
-export async function saveCampaign(shopDomain: string, id: string | null, values: CampaignFormValues, db: Db = getDb()): Promise<SaveCampaignResult> {
+export async function saveCampaign(shopDomain: string, id: string | null, values: CampaignFormValues, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR): Promise<SaveCampaignResult> {
   const shop = await findShop(db, shopDomain);
   if (!shop) return { ok: false, errors: { form: "Your shop is not set up yet: reload the page" } };
   const parsed = parseCampaignForm(values, { timeZone: shop.ianaTimezone, tierRanks: shop.tiers.map((t) => t.rank) });
@@ -93,25 +100,46 @@ export async function saveCampaign(shopDomain: string, id: string | null, values
     enabled: c.enabled,
   };
   if (id) {
-    const updated = await db.campaign.updateMany({ where: { id, shopId: shop.id }, data });
-    if (updated.count !== 1) return { ok: false, errors: { form: "This campaign no longer exists" } };
+    const found = await inTransaction(db, async (tx) => {
+      const stored = await tx.campaign.findFirst({ where: { id, shopId: shop.id } });
+      if (!stored) return false;
+      await tx.campaign.update({ where: { id: stored.id }, data });
+      await recordAudit(tx, { shopId: shop.id, actor, action: "campaign.updated", subjectType: "campaign", subjectId: id, subjectLabel: c.name, before: campaignAuditValues(stored), after: campaignAuditValues(data) });
+      return true;
+    });
+    if (!found) return { ok: false, errors: { form: "This campaign no longer exists" } };
     invalidateShopConfig(shop.domain);
     return { ok: true, id, name: c.name, created: false };
   }
-  const created = await db.campaign.create({ data: { shopId: shop.id, ...data } });
+  const created = await inTransaction(db, async (tx) => {
+    const row = await tx.campaign.create({ data: { shopId: shop.id, ...data } });
+    await recordAudit(tx, { shopId: shop.id, actor, action: "campaign.created", subjectType: "campaign", subjectId: row.id, subjectLabel: c.name, before: null, after: campaignAuditValues(row) });
+    return row;
+  });
   invalidateShopConfig(shop.domain);
   return { ok: true, id: created.id, name: c.name, created: true };
 }
 
-export async function setCampaignEnabled(shopDomain: string, id: string, enabled: boolean, db: Db = getDb()) {
-  const updated = await db.campaign.updateMany({ where: { id, shop: { domain: shopDomain } }, data: { enabled } });
-  if (updated.count !== 1) throw new CampaignError("This campaign no longer exists");
+export async function setCampaignEnabled(shopDomain: string, id: string, enabled: boolean, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR) {
+  await inTransaction(db, async (tx) => {
+    const campaign = await tx.campaign.findFirst({ where: { id, shop: { domain: shopDomain } } });
+    if (!campaign) throw new CampaignError("This campaign no longer exists");
+    await tx.campaign.update({ where: { id: campaign.id }, data: { enabled } });
+    await recordAudit(tx, {
+      shopId: campaign.shopId, actor, action: enabled ? "campaign.enabled" : "campaign.disabled", subjectType: "campaign", subjectId: campaign.id, subjectLabel: campaign.name,
+      before: { enabled: campaign.enabled }, after: { enabled },
+    });
+  });
   invalidateShopConfig(shopDomain);
 }
 
 /** Orders keep the multiplier they earned with (OrderRecord.multiplierPermille). */
-export async function deleteCampaign(shopDomain: string, id: string, db: Db = getDb()) {
-  const deleted = await db.campaign.deleteMany({ where: { id, shop: { domain: shopDomain } } });
-  if (deleted.count !== 1) throw new CampaignError("This campaign no longer exists");
+export async function deleteCampaign(shopDomain: string, id: string, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR) {
+  await inTransaction(db, async (tx) => {
+    const campaign = await tx.campaign.findFirst({ where: { id, shop: { domain: shopDomain } } });
+    const deleted = campaign ? await tx.campaign.deleteMany({ where: { id: campaign.id } }) : { count: 0 };
+    if (!campaign || deleted.count !== 1) throw new CampaignError("This campaign no longer exists");
+    await recordAudit(tx, { shopId: campaign.shopId, actor, action: "campaign.deleted", subjectType: "campaign", subjectId: campaign.id, subjectLabel: campaign.name, before: campaignAuditValues(campaign), after: null });
+  });
   invalidateShopConfig(shopDomain);
 }

@@ -8,6 +8,8 @@ import { addableRuleTypes, mergeRuleConfig, readRuleConfig, ruleTypeRank } from 
 import { findDuplicateRule, parseRuleForm, type RuleErrors, type RuleFormValues, type StoredRuleValues } from "./rule-form";
 import { invalidateShopConfig } from "../program/shop-config.server";
 import { inTransaction } from "../tx.server";
+import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
+import { recordAudit } from "../audit/record.server";
 
 // The admin's "Ways to earn": list, create, edit, switch on/off and delete earning rules.
 // Every change drops this process's cached shop config (../program/shop-config.server.ts), so the
@@ -135,7 +137,12 @@ export type SaveRuleResult = { ok: true; id: string; name: string; created: bool
  * Creates (id null) or updates a rule from the submitted form. Invalid input, or a second
  * rule where only one may exist, saves nothing and says why, per field.
  */
-export async function saveEarnRule(shopDomain: string, id: string | null, values: RuleFormValues, db: Db = getDb()): Promise<SaveRuleResult> {
+/** A rule's fields as the audit log shows them. */
+function ruleAuditValues(rule: { name: string; points: number; spendMinor: bigint | null; limit: string; enabled: boolean; config: string; type: string }) {
+  return { type: rule.type, name: rule.name, points: rule.points, spendMinor: rule.spendMinor, limit: rule.limit, enabled: rule.enabled, config: rule.config };
+}
+
+export async function saveEarnRule(shopDomain: string, id: string | null, values: RuleFormValues, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR): Promise<SaveRuleResult> {
   const shop = await findShop(db, shopDomain);
   if (!shop) return { ok: false, errors: { form: "Your shop is not set up yet: reload the page" } };
   const result = await inTransaction(db, async (tx): Promise<SaveRuleResult> => {
@@ -161,18 +168,30 @@ export async function saveEarnRule(shopDomain: string, id: string | null, values
     };
     if (stored) {
       await tx.earningRule.update({ where: { id: stored.id }, data });
+      await recordAudit(tx, {
+        shopId: shop.id, actor, action: "earn_rule.updated", subjectType: "earn_rule", subjectId: stored.id, subjectLabel: draft.name,
+        before: ruleAuditValues(stored), after: ruleAuditValues({ ...data, type: stored.type }),
+      });
       return { ok: true, id: stored.id, name: draft.name, created: false };
     }
     const created = await tx.earningRule.create({ data: { shopId: shop.id, type: draft.type, ...data } });
+    await recordAudit(tx, { shopId: shop.id, actor, action: "earn_rule.created", subjectType: "earn_rule", subjectId: created.id, subjectLabel: draft.name, before: null, after: ruleAuditValues(created) });
     return { ok: true, id: created.id, name: draft.name, created: true };
   });
   if (result.ok) invalidateShopConfig(shop.domain);
   return result;
 }
 
-export async function setEarnRuleEnabled(shopDomain: string, id: string, enabled: boolean, db: Db = getDb()) {
-  const updated = await db.earningRule.updateMany({ where: { id, shop: { domain: shopDomain } }, data: { enabled } });
-  if (updated.count !== 1) throw new EarnRuleError("not_found", "This way to earn no longer exists");
+export async function setEarnRuleEnabled(shopDomain: string, id: string, enabled: boolean, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR) {
+  await inTransaction(db, async (tx) => {
+    const rule = await tx.earningRule.findFirst({ where: { id, shop: { domain: shopDomain } } });
+    if (!rule) throw new EarnRuleError("not_found", "This way to earn no longer exists");
+    await tx.earningRule.update({ where: { id: rule.id }, data: { enabled } });
+    await recordAudit(tx, {
+      shopId: rule.shopId, actor, action: enabled ? "earn_rule.enabled" : "earn_rule.disabled", subjectType: "earn_rule", subjectId: rule.id, subjectLabel: rule.name,
+      before: { enabled: rule.enabled }, after: { enabled },
+    });
+  });
   invalidateShopConfig(shopDomain);
 }
 
@@ -181,8 +200,12 @@ export async function setEarnRuleEnabled(shopDomain: string, id: string, enabled
  * paid stay in the ledger; a new rule of the same type is a new offer (claim keys carry
  * the rule id, actions.ts).
  */
-export async function deleteEarnRule(shopDomain: string, id: string, db: Db = getDb()) {
-  const deleted = await db.earningRule.deleteMany({ where: { id, shop: { domain: shopDomain } } });
-  if (deleted.count !== 1) throw new EarnRuleError("not_found", "This way to earn no longer exists");
+export async function deleteEarnRule(shopDomain: string, id: string, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR) {
+  await inTransaction(db, async (tx) => {
+    const rule = await tx.earningRule.findFirst({ where: { id, shop: { domain: shopDomain } } });
+    const deleted = rule ? await tx.earningRule.deleteMany({ where: { id: rule.id } }) : { count: 0 };
+    if (!rule || deleted.count !== 1) throw new EarnRuleError("not_found", "This way to earn no longer exists");
+    await recordAudit(tx, { shopId: rule.shopId, actor, action: "earn_rule.deleted", subjectType: "earn_rule", subjectId: rule.id, subjectLabel: rule.name, before: ruleAuditValues(rule), after: null });
+  });
   invalidateShopConfig(shopDomain);
 }

@@ -7,6 +7,8 @@ import { requireShopConfig } from "../program/shop-config.server";
 import { upgradeMemberTier } from "../tiers/moves.server";
 import { inTransaction } from "../tx.server";
 import { parseJsonInput, parseJsonText } from "../json-column";
+import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
+import { recordAudit } from "../audit/record.server";
 
 // The admin's Members pages: a keyset-paginated list (fast with 100,000 members: the
 // (shopId, points) and (shopId, lastActivityAt) indexes serve the sort), a member's ledger,
@@ -68,6 +70,26 @@ export function memberName(m: { firstName: string | null; lastName: string | nul
   return [m.firstName, m.lastName].filter(Boolean).join(" ") || m.email || `Customer ${m.customerGid.split("/").pop()}`;
 }
 
+/** The Members list's filters (status, tier, points range) as a Prisma condition; the list and the export share it. */
+export function memberFilterWhere(shopId: string, options: Pick<ListMembersOptions, "status" | "tier" | "minPoints" | "maxPoints">) {
+  return {
+    shopId,
+    status: options.status ? options.status : { not: "redacted" },
+    ...(options.tier ? { tierId: options.tier } : {}),
+    ...(options.minPoints !== undefined || options.maxPoints !== undefined
+      ? { points: { ...(options.minPoints !== undefined ? { gte: options.minPoints } : {}), ...(options.maxPoints !== undefined ? { lte: options.maxPoints } : {}) } }
+      : {}),
+  };
+}
+
+/** Every word matches the first name, last name or email: "elsa lind" finds Elsa Lindqvist. */
+export function memberWordFilters(query: string | undefined) {
+  const words = (query ?? "").trim().split(/\s+/).filter(Boolean).slice(0, 5);
+  return words.map((word) => ({
+    OR: [{ firstName: containsInsensitive(word) }, { lastName: containsInsensitive(word) }, { email: containsInsensitive(word) }],
+  }));
+}
+
 export async function listMembers(shopDomain: string, options: ListMembersOptions = {}, db: Db = getDb()) {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true, ianaTimezone: true } });
   const empty = { rows: [], nextCursor: null, previousCursor: null, timezone: "UTC" };
@@ -82,19 +104,10 @@ export async function listMembers(shopDomain: string, options: ListMembersOption
   const readDirection = backwards ? (direction === "desc" ? "asc" : "desc") : direction;
   const past = readDirection === "desc" ? "lt" : "gt";
 
-  const words = (options.query ?? "").trim().split(/\s+/).filter(Boolean).slice(0, 5);
   const where = {
-    shopId: shop.id,
-    status: options.status ? options.status : { not: "redacted" },
-    ...(options.tier ? { tierId: options.tier } : {}),
-    ...(options.minPoints !== undefined || options.maxPoints !== undefined
-      ? { points: { ...(options.minPoints !== undefined ? { gte: options.minPoints } : {}), ...(options.maxPoints !== undefined ? { lte: options.maxPoints } : {}) } }
-      : {}),
+    ...memberFilterWhere(shop.id, options),
     AND: [
-      // Every word matches the first name, last name or email: "elsa lind" finds Elsa Lindqvist.
-      ...words.map((word) => ({
-        OR: [{ firstName: containsInsensitive(word) }, { lastName: containsInsensitive(word) }, { email: containsInsensitive(word) }],
-      })),
+      ...memberWordFilters(options.query),
       ...(cursor
         ? [
             // The first condition is implied by the second; it gives the database a range
@@ -261,6 +274,8 @@ export interface AdjustInput {
   reason: unknown;
   /** Who: "staff:<email>" or "local-demo". */
   staff: string;
+  /** The staff member, for the audit log. */
+  actor?: AuditActor;
   /** One per opened form: a double submit writes once. */
   requestId: unknown;
 }
@@ -296,9 +311,22 @@ export async function adjustMemberPoints(input: AdjustInput, db: Db = getDb()) {
       actor: input.staff,
       note: reason,
     };
+    const audit = () =>
+      recordAudit(tx, {
+        shopId: member.shopId,
+        actor: input.actor ?? SYSTEM_ACTOR,
+        action: "member.points_adjusted",
+        subjectType: "member",
+        subjectId: member.id,
+        subjectLabel: memberName(member),
+        before: { points: member.points },
+        after: { points: member.points + points },
+        note: reason,
+      });
     if (points > 0) {
       try {
         const { replayed } = await appendLedgerEntry(tx, entry);
+        if (!replayed) await audit();
         // Points earned can qualify for a tier (basis "points"): moving up never waits.
         const shop = await requireShopConfig(tx, input.shopDomain);
         if (!replayed && shop.program.tierBasis === "points") await upgradeMemberTier(tx, shop, member.id, { now: new Date() });
@@ -318,6 +346,7 @@ export async function adjustMemberPoints(input: AdjustInput, db: Db = getDb()) {
     if (!(await appendConditionalDebit(tx, entry))) {
       throw new AdjustError("insufficient_points", `Only ${member.points.toLocaleString("en")} points are available to remove`, "points");
     }
+    await audit();
     return { replayed: false };
   });
 }
@@ -329,12 +358,24 @@ async function findMember(tx: Tx, shopDomain: string, memberId: string) {
 }
 
 /** Excluded members keep their points but earn and redeem nothing until included again. */
-export async function setMemberExcluded(shopDomain: string, memberId: string, excluded: boolean, db: Db = getDb()) {
+export async function setMemberExcluded(shopDomain: string, memberId: string, excluded: boolean, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR) {
   return inTransaction(db, async (tx) => {
     const member = await findMember(tx, shopDomain, memberId);
     if (member.status === "redacted") throw new AdjustError("not_found", "This member's data was erased", "form");
     const status = excluded ? "excluded" : "active";
-    if (member.status !== status) await tx.member.update({ where: { id: member.id }, data: { status } });
+    if (member.status !== status) {
+      await tx.member.update({ where: { id: member.id }, data: { status } });
+      await recordAudit(tx, {
+        shopId: member.shopId,
+        actor,
+        action: excluded ? "member.excluded" : "member.included",
+        subjectType: "member",
+        subjectId: member.id,
+        subjectLabel: memberName(member),
+        before: { status: member.status },
+        after: { status },
+      });
+    }
     return { status };
   });
 }
@@ -359,7 +400,7 @@ export function parseBulkIds(raw: unknown): { ok: true; ids: string[] } | { ok: 
  * points never takes a member below zero: those members are skipped and listed.
  */
 export async function bulkAdjustPoints(
-  input: { shopDomain: string; memberIds: string[]; points: unknown; reason: unknown; staff: string; requestId: unknown },
+  input: { shopDomain: string; memberIds: string[]; points: unknown; reason: unknown; staff: string; actor?: AuditActor; requestId: unknown },
   db: Db = getDb(),
 ): Promise<{ adjusted: number; replayed: number; skipped: { id: string; message: string }[] }> {
   const parsed = parseAdjustment(input);
@@ -386,12 +427,32 @@ export async function bulkAdjustPoints(
 }
 
 /** Excludes or includes several members of the shop at once; erased members are left alone. */
-export async function bulkSetExcluded(shopDomain: string, memberIds: string[], excluded: boolean, db: Db = getDb()): Promise<number> {
+export async function bulkSetExcluded(shopDomain: string, memberIds: string[], excluded: boolean, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR): Promise<number> {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
   if (!shop) return 0;
-  const changed = await db.member.updateMany({
-    where: { shopId: shop.id, id: { in: memberIds }, status: excluded ? "active" : "excluded" },
-    data: { status: excluded ? "excluded" : "active" },
+  const from = excluded ? "active" : "excluded";
+  const to = excluded ? "excluded" : "active";
+  return inTransaction(db, async (tx) => {
+    const members = await tx.member.findMany({
+      where: { shopId: shop.id, id: { in: memberIds }, status: from },
+      select: { id: true, firstName: true, lastName: true, email: true, customerGid: true },
+    });
+    if (members.length === 0) return 0;
+    const changed = await tx.member.updateMany({ where: { shopId: shop.id, id: { in: members.map((m) => m.id) }, status: from }, data: { status: to } });
+    // One row per member: the log of a member shows what happened to them, bulk or not.
+    for (const m of members) {
+      await recordAudit(tx, {
+        shopId: shop.id,
+        actor,
+        action: excluded ? "member.excluded" : "member.included",
+        subjectType: "member",
+        subjectId: m.id,
+        subjectLabel: memberName(m),
+        before: { status: from },
+        after: { status: to },
+        note: "Bulk action",
+      });
+    }
+    return changed.count;
   });
-  return changed.count;
 }

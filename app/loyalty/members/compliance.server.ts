@@ -1,6 +1,7 @@
 import type { Db, Tx } from "../../db.server";
 import { normaliseEmail } from "./contact";
 import { inTransaction } from "../tx.server";
+import { scrubMemberAudit } from "../audit/log.server";
 
 // GDPR/CCPA compliance: https://shopify.dev/docs/apps/build/compliance/privacy-law-compliance
 
@@ -96,6 +97,7 @@ export async function eraseCustomer(db: Db, request: CustomerRequest) {
       memberId = member.id;
     }
     const scrubbedNotes = await scrubMemberNotes(tx, shop.id, memberId);
+    const auditScrubbed = await scrubMemberAudit(tx, shop.id, memberId);
     await tx.complianceExport.deleteMany({
       where: { shopDomain: request.shopDomain, customerGid: request.customerGid },
     });
@@ -120,7 +122,7 @@ export async function eraseCustomer(db: Db, request: CustomerRequest) {
       },
       data: { payload: "", status: "invalid", lastError: "payload erased by customers/redact" },
     });
-    return { erased: erased.count, notesScrubbed: scrubbedNotes, inboxScrubbed: scrubbed.count };
+    return { erased: erased.count, notesScrubbed: scrubbedNotes, auditScrubbed, inboxScrubbed: scrubbed.count };
   });
 }
 
@@ -153,7 +155,8 @@ export function scrubClaimNote(note: string): string | null {
 /** shop/redact (48 hours after uninstall): delete everything Kanta holds for the shop. */
 export async function eraseShop(db: Db, shopDomain: string) {
   return inTransaction(db, async (tx) => {
-    // Cascades to program, members, ledger, rules, tiers, rewards, redemptions, orders.
+    // Cascades to program, members, ledger, rules, tiers, rewards, redemptions, orders and
+    // the audit log.
     await tx.shop.deleteMany({ where: { domain: shopDomain } });
     await tx.session.deleteMany({ where: { shop: shopDomain } });
     await tx.complianceExport.deleteMany({ where: { shopDomain } });

@@ -3,6 +3,8 @@ import { getEnv } from "../../env.server";
 import { appendNewLedgerEntries } from "../ledger/append.server";
 import { ledgerKeys, type LedgerEntryInput } from "../ledger/entries";
 import { isExcludedByTags, parseTagList } from "../program/defaults";
+import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
+import { recordAudit } from "../audit/record.server";
 import type { ShopConfig } from "../program/shop-config.server";
 
 export interface CustomerFacts {
@@ -95,7 +97,7 @@ async function applyCustomerFacts(tx: Tx, member: MemberRow, customer: CustomerF
  * leave the program, like a customer newly tagged does. Members are never re-included
  * here: staff may have excluded them for another reason. Returns how many were excluded.
  */
-export async function excludeTaggedMembers(shopDomain: string, db: Db = getDb()): Promise<number> {
+export async function excludeTaggedMembers(shopDomain: string, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR): Promise<number> {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, include: { program: true } });
   const excludedTags = shop?.program?.excludedTags ?? "";
   const tags = parseTagList(excludedTags);
@@ -112,7 +114,13 @@ export async function excludeTaggedMembers(shopDomain: string, db: Db = getDb())
       take: 500,
       select: { id: true, tags: true },
     });
-    if (batch.length === 0) return excluded;
+    if (batch.length === 0) {
+      // One row for the whole pass (batches of 500 commit one by one: a summary, not per member).
+      if (excluded > 0) {
+        await recordAudit(db, { shopId: shop.id, actor, action: "members.excluded_by_tag", subjectType: "program", subjectId: null, subjectLabel: "Excluded tags", before: null, after: { excludedTags, members: excluded } });
+      }
+      return excluded;
+    }
     after = batch[batch.length - 1]!.id;
     const ids = batch.filter((m) => isExcludedByTags(m.tags, excludedTags)).map((m) => m.id);
     if (ids.length > 0) excluded += (await db.member.updateMany({ where: { id: { in: ids }, status: "active" }, data: { status: "excluded" } })).count;

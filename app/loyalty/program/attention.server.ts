@@ -1,4 +1,7 @@
 import { getDb, type Db } from "../../db.server";
+import { inTransaction } from "../tx.server";
+import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
+import { recordAudit } from "../audit/record.server";
 import { ATTENTION_RETENTION_DAYS, DEAD_EVENTS_SHOWN, type Attention } from "./attention";
 
 export { ATTENTION_RETENTION_DAYS, type Attention } from "./attention";
@@ -54,24 +57,38 @@ export async function getAttention(shopDomain: string, db: Db = getDb(), now = n
  * Puts dead webhook events back in line (one, some, or all of the shop's): due now, with a
  * fresh set of attempts. The sweep picks them up within seconds. Returns how many.
  */
-export async function retryDeadWebhookEvents(shopDomain: string, ids: readonly string[] | "all", db: Db = getDb(), now = new Date()): Promise<number> {
+export async function retryDeadWebhookEvents(shopDomain: string, ids: readonly string[] | "all", db: Db = getDb(), now = new Date(), actor: AuditActor = SYSTEM_ACTOR): Promise<number> {
   if (ids !== "all" && ids.length === 0) return 0;
-  const r = await db.webhookEvent.updateMany({
-    where: { shopDomain, status: "dead", ...(ids === "all" ? {} : { id: { in: [...ids] } }) },
-    data: { status: "retrying", attempts: 0, nextAttemptAt: now },
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
+  return inTransaction(db, async (tx) => {
+    const r = await tx.webhookEvent.updateMany({
+      where: { shopDomain, status: "dead", ...(ids === "all" ? {} : { id: { in: [...ids] } }) },
+      data: { status: "retrying", attempts: 0, nextAttemptAt: now },
+    });
+    if (shop && r.count > 0) {
+      await recordAudit(tx, {
+        shopId: shop.id, actor, action: "attention.webhooks_retried", subjectType: "attention", subjectId: ids === "all" ? null : ids.join(",").slice(0, 200),
+        subjectLabel: ids === "all" ? "All failed webhook events" : "Failed webhook event", before: null, after: { retried: r.count },
+      });
+    }
+    return r.count;
   });
-  return r.count;
 }
 
 /** Puts the shop's dead tier syncs (tags, metafield, Flow) back in line. Returns how many. */
-export async function retryDeadTierSyncs(shopDomain: string, db: Db = getDb(), now = new Date()): Promise<number> {
+export async function retryDeadTierSyncs(shopDomain: string, db: Db = getDb(), now = new Date(), actor: AuditActor = SYSTEM_ACTOR): Promise<number> {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
   if (!shop) return 0;
-  const r = await db.tierChange.updateMany({
-    where: { shopId: shop.id, syncStatus: "dead" },
-    data: { syncStatus: "pending", syncAttempts: 0, nextSyncAt: now },
+  return inTransaction(db, async (tx) => {
+    const r = await tx.tierChange.updateMany({
+      where: { shopId: shop.id, syncStatus: "dead" },
+      data: { syncStatus: "pending", syncAttempts: 0, nextSyncAt: now },
+    });
+    if (r.count > 0) {
+      await recordAudit(tx, { shopId: shop.id, actor, action: "attention.tier_syncs_retried", subjectType: "attention", subjectId: null, subjectLabel: "Tier syncs to Shopify", before: null, after: { retried: r.count } });
+    }
+    return r.count;
   });
-  return r.count;
 }
 
 /** Puts the shop's dead balance-metafield sync back in line (its members are still marked). */
@@ -83,9 +100,14 @@ export async function retryDeadPointsSync(shopDomain: string, db: Db = getDb(), 
 }
 
 /** One data-request export of the shop, while it is kept. */
-export async function getDataRequestExport(shopDomain: string, id: string, db: Db = getDb(), now = new Date()) {
+export async function getDataRequestExport(shopDomain: string, id: string, db: Db = getDb(), now = new Date(), viewer?: AuditActor) {
   const row = await db.complianceExport.findFirst({ where: { id, shopDomain } });
   if (!row || row.createdAt.getTime() + ATTENTION_RETENTION_DAYS * DAY_MS <= now.getTime()) return null;
+  // Opening a customer's data is recorded (who saw it, when); the customer's id is not copied.
+  const shop = viewer ? await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } }) : null;
+  if (viewer && shop) {
+    await recordAudit(db, { shopId: shop.id, actor: viewer, action: "data_request.viewed", subjectType: "data_request", subjectId: row.id, subjectLabel: "Customer data request", before: null, after: null });
+  }
   return {
     id: row.id,
     customerGid: row.customerGid,
@@ -103,17 +125,17 @@ export async function pruneComplianceExports(db: Db, now = new Date()): Promise<
 }
 
 /** The Home page's attention intents; null when the form is about something else. */
-export async function runAttentionIntent(shopDomain: string, form: FormData, db: Db = getDb()): Promise<{ ok: boolean; message: string } | null> {
+export async function runAttentionIntent(shopDomain: string, form: FormData, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR): Promise<{ ok: boolean; message: string } | null> {
   const intent = form.get("intent");
   const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
   if (intent === "retry-event" || intent === "retry-all-events") {
     const ids = intent === "retry-all-events" ? "all" : [String(form.get("id") ?? "")];
-    const count = await retryDeadWebhookEvents(shopDomain, ids, db);
+    const count = await retryDeadWebhookEvents(shopDomain, ids, db, new Date(), actor);
     if (count === 0) return { ok: false, message: "Nothing to retry: the event was already retried or deleted" };
     return { ok: true, message: `${plural(count, "webhook event", "webhook events")} will be processed again in a few seconds` };
   }
   if (intent === "retry-tier-syncs") {
-    const count = await retryDeadTierSyncs(shopDomain, db);
+    const count = await retryDeadTierSyncs(shopDomain, db, new Date(), actor);
     if (count === 0) return { ok: false, message: "Nothing to retry" };
     return { ok: true, message: `${plural(count, "tier change", "tier changes")} will be sent to Shopify again` };
   }

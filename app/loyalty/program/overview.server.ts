@@ -2,6 +2,8 @@ import { getDb, type Db } from "../../db.server";
 import { addDaysToDate, isValidTimeZone, utcToZonedDateTime, zonedDateTimeToUtc } from "./zoned-time";
 import { invalidateShopConfig } from "./shop-config.server";
 import { inTransaction } from "../tx.server";
+import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
+import { recordAudit } from "../audit/record.server";
 import { markAppDataDirty } from "./app-data.server";
 
 /** Kinds whose positive rows are points issued to members (earning, not releases or refunds). */
@@ -163,7 +165,7 @@ export class ProgramStatusError extends Error {
  * draft -> live: orders paid from now on earn, and members can redeem and claim. Needs at
  * least one enabled way to earn. Launching a live program again changes nothing.
  */
-export async function launchProgram(shopDomain: string, db: Db = getDb(), now = new Date()) {
+export async function launchProgram(shopDomain: string, db: Db = getDb(), now = new Date(), actor: AuditActor = SYSTEM_ACTOR) {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, include: { program: true } });
   if (!shop?.program) throw new ProgramStatusError("Your shop is not set up yet: reload the page");
   if (shop.program.status === "live") return { status: "live", launched: false };
@@ -174,7 +176,10 @@ export async function launchProgram(shopDomain: string, db: Db = getDb(), now = 
   // The storefront's app-data metafield (program status) is marked for sync in the same transaction.
   const updated = await inTransaction(db, async (tx) => {
     const result = await tx.program.updateMany({ where: { shopId: shop.id, status: "draft" }, data: { status: "live", launchedAt: now } });
-    if (result.count === 1) await markAppDataDirty(tx, shop.id, now);
+    if (result.count === 1) {
+      await markAppDataDirty(tx, shop.id, now);
+      await recordAudit(tx, { shopId: shop.id, actor, action: "program.launched", subjectType: "program", subjectId: null, subjectLabel: "Program", before: { status: "draft" }, after: { status: "live" } });
+    }
     return result;
   });
   invalidateShopConfig(shopDomain);
@@ -182,14 +187,17 @@ export async function launchProgram(shopDomain: string, db: Db = getDb(), now = 
 }
 
 /** live <-> paused. Paused: nothing is earned, claimed or redeemed; the widget says so. */
-export async function setProgramPaused(shopDomain: string, paused: boolean, db: Db = getDb()) {
+export async function setProgramPaused(shopDomain: string, paused: boolean, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR) {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, include: { program: true } });
   if (!shop?.program) throw new ProgramStatusError("Your shop is not set up yet: reload the page");
   if (shop.program.status === "draft") throw new ProgramStatusError("The program is not launched yet: launch it first");
   const [from, to] = paused ? ["live", "paused"] : ["paused", "live"];
   await inTransaction(db, async (tx) => {
     const result = await tx.program.updateMany({ where: { shopId: shop.id, status: from }, data: { status: to } });
-    if (result.count === 1) await markAppDataDirty(tx, shop.id);
+    if (result.count === 1) {
+      await markAppDataDirty(tx, shop.id);
+      await recordAudit(tx, { shopId: shop.id, actor, action: paused ? "program.paused" : "program.resumed", subjectType: "program", subjectId: null, subjectLabel: "Program", before: { status: from }, after: { status: to } });
+    }
   });
   invalidateShopConfig(shopDomain);
   return { status: to };

@@ -19,6 +19,8 @@ import {
 import { parseTagList } from "./defaults";
 import { invalidateShopConfig } from "./shop-config.server";
 import { inTransaction } from "../tx.server";
+import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
+import { recordAudit } from "../audit/record.server";
 import { parseJsonText } from "../json-column";
 import { logInvalidJson } from "../json-column.server";
 import { markAppDataDirty } from "./app-data.server";
@@ -207,23 +209,36 @@ export function parseSettingsForm(raw: Partial<Record<string, unknown>>): { ok: 
   return { ok: false, errors };
 }
 
-export async function saveProgramSettings(shopDomain: string, data: SettingsData, db: Db = getDb()): Promise<void> {
+export async function saveProgramSettings(shopDomain: string, data: SettingsData, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR): Promise<void> {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
   if (!shop) throw new SettingsError("This shop is not installed");
   // The storefront's app-data metafield (program name, widget defaults) is marked for sync in the same transaction.
   await inTransaction(db, async (tx) => {
-    await tx.program.update({
+    const next = {
+      programName: data.programName,
+      pointsNames: JSON.stringify(data.pointsNames),
+      expiryMonths: data.expiryMonths,
+      pendingDays: data.pendingDays,
+      excludedTags: data.excludedTags.join(", "),
+      widgetSettings: JSON.stringify(data.widget),
+    };
+    const stored = await tx.program.findUniqueOrThrow({
       where: { shopId: shop.id },
-      data: {
-        programName: data.programName,
-        pointsNames: JSON.stringify(data.pointsNames),
-        expiryMonths: data.expiryMonths,
-        pendingDays: data.pendingDays,
-        excludedTags: data.excludedTags.join(", "),
-        widgetSettings: JSON.stringify(data.widget),
-      },
+      select: { programName: true, pointsNames: true, expiryMonths: true, pendingDays: true, excludedTags: true, widgetSettings: true },
     });
+    await tx.program.update({ where: { shopId: shop.id }, data: next });
+    // JSON columns as objects, so the log shows the one changed colour, not the whole blob.
+    const readable = (v: typeof next) => ({ ...v, pointsNames: parseMaybe(v.pointsNames), widgetSettings: parseMaybe(v.widgetSettings) });
+    await recordAudit(tx, { shopId: shop.id, actor, action: "program.settings_updated", subjectType: "program", subjectId: null, subjectLabel: "Settings", before: readable(stored), after: readable(next) });
     await markAppDataDirty(tx, shop.id);
   });
   invalidateShopConfig(shopDomain);
+}
+
+function parseMaybe(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
 }

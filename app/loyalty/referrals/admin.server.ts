@@ -6,6 +6,8 @@ import { countWelcomeCodesToday, lockShopProgram } from "./welcome-cap.server";
 import { inTransaction } from "../tx.server";
 import { decideHeldReferral, type HeldDecision } from "./completion.server";
 import { loadReferralSettings } from "./settings.server";
+import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
+import { recordAudit } from "../audit/record.server";
 import { UnknownShopError } from "../program/shops.server";
 
 // The admin's Referrals pages: settings, the list with its filters, the numbers, and the
@@ -35,6 +37,7 @@ export async function saveReferralSettings(
   shopDomain: string,
   draft: ReferralSettingsDraft,
   db: Db = getDb(),
+  actor: AuditActor = SYSTEM_ACTOR,
 ): Promise<{ ok: true; draft: ReferralSettingsDraft } | { ok: false; errors: ReferralSettingsErrors }> {
   const shop = await requireShop(db, shopDomain);
   const result = validateReferralSettings(draft, shop.currencyCode);
@@ -43,7 +46,9 @@ export async function saveReferralSettings(
   await inTransaction(db, async (tx) => {
     await lockShopProgram(tx, shop.id);
     const current = await loadReferralSettings(tx, shop.id);
-    await tx.program.update({ where: { shopId: shop.id }, data: { referralSettings: serializeReferralSettings({ ...result.settings, friendDailyCap: current.friendDailyCap }) } });
+    const next = { ...result.settings, friendDailyCap: current.friendDailyCap };
+    await tx.program.update({ where: { shopId: shop.id }, data: { referralSettings: serializeReferralSettings(next) } });
+    await recordAudit(tx, { shopId: shop.id, actor, action: "referral.settings_updated", subjectType: "referral_settings", subjectId: null, subjectLabel: "Referral settings", before: current, after: next });
   });
   return { ok: true, draft: settingsToDraft(result.settings, shop.currencyCode) };
 }
@@ -53,6 +58,7 @@ export async function saveFriendDailyCap(
   shopDomain: string,
   text: string,
   db: Db = getDb(),
+  actor: AuditActor = SYSTEM_ACTOR,
 ): Promise<{ ok: true; cap: number } | { ok: false; error: string }> {
   const shop = await requireShop(db, shopDomain);
   const valid = validateFriendDailyCap(text);
@@ -61,6 +67,7 @@ export async function saveFriendDailyCap(
     await lockShopProgram(tx, shop.id);
     const current = await loadReferralSettings(tx, shop.id);
     await tx.program.update({ where: { shopId: shop.id }, data: { referralSettings: serializeReferralSettings({ ...current, friendDailyCap: valid.cap }) } });
+    await recordAudit(tx, { shopId: shop.id, actor, action: "referral.friend_cap_updated", subjectType: "referral_settings", subjectId: null, subjectLabel: "Daily welcome-code cap", before: { friendDailyCap: current.friendDailyCap }, after: { friendDailyCap: valid.cap } });
   });
   return { ok: true, cap: valid.cap };
 }
@@ -201,7 +208,7 @@ export async function listReferrals(
  * (app/jobs/referral-rewards.server.ts).
  */
 export async function decideReferral(
-  input: { shopDomain: string; referralId: string; decision: HeldDecision; staff: string },
+  input: { shopDomain: string; referralId: string; decision: HeldDecision; staff: string; actor?: AuditActor },
   db: Db = getDb(),
 ): Promise<{ ok: true; status: string; rewardCodes: string[] } | { ok: false; message: string }> {
   const result = await decideHeldReferral(input, db);

@@ -37,6 +37,8 @@ import { generateReferralCode, isFriendCode } from "./codes";
 import { type ReferralSettings } from "./settings";
 import { requireShopConfig, type ShopConfig } from "../program/shop-config.server";
 import { WriteConflictError, inTransaction } from "../tx.server";
+import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
+import { recordAudit } from "../audit/record.server";
 import { loadReferralSettings, type GatewayFor, type CustomerContact, type ReferralRow } from "./settings.server";
 
 // The referrer's reward when the friend's first order is paid. Order events converge here
@@ -462,7 +464,7 @@ export type HeldDecision = "approve" | "reject";
  * Recorded with the staff member who decided. Only held referrals can be decided.
  */
 export async function decideHeldReferral(
-  input: { shopDomain: string; referralId: string; decision: HeldDecision; staff: string; now?: Date },
+  input: { shopDomain: string; referralId: string; decision: HeldDecision; staff: string; actor?: AuditActor; now?: Date },
   db: Db = getDb(),
 ): Promise<{ status: string; rewardCodes: string[] } | null> {
   const now = input.now ?? new Date();
@@ -470,6 +472,23 @@ export async function decideHeldReferral(
   const outcome = await inTransaction(db, async (tx): Promise<SettleOutcome | null> => {
     const referral = await tx.referral.findFirst({ where: { id: input.referralId, shopId: shop.id } });
     if (!referral || referral.status !== "held" || !referral.orderGid) return null;
+    const settled = await decide(tx, { ...referral, orderGid: referral.orderGid });
+    await recordAudit(tx, {
+      shopId: shop.id,
+      actor: input.actor ?? SYSTEM_ACTOR,
+      action: input.decision === "approve" ? "referral.approved" : "referral.rejected",
+      subjectType: "referral",
+      subjectId: referral.id,
+      subjectLabel: referral.orderGid ? `Referral for order ${referral.orderGid.split("/").pop()}` : "Referral",
+      before: { status: referral.status },
+      after: { status: settled.status },
+    });
+    return settled;
+  });
+  if (!outcome) return null;
+  return { status: outcome.status, rewardCodes: outcome.issue };
+
+  async function decide(tx: Tx, referral: NonNullable<Awaited<ReturnType<Tx["referral"]["findFirst"]>>> & { orderGid: string }): Promise<SettleOutcome> {
     if (input.decision === "reject") {
       const r = await transition(tx, referral, { status: "rejected", decidedBy: input.staff });
       return { status: r.status, issue: [] };
@@ -484,7 +503,5 @@ export async function decideHeldReferral(
       return { status: r.status, issue: [] };
     }
     return completeReferral(tx, shop, referral, now, { orderName: order.record.name, skipCap: true, decidedBy: input.staff });
-  });
-  if (!outcome) return null;
-  return { status: outcome.status, rewardCodes: outcome.issue };
+  }
 }

@@ -2,6 +2,9 @@ import { z } from "zod";
 import { getDb, type Db } from "../../db.server";
 import { currencyScale, formatMinorPlain, formatMoney, readMoneyInput } from "../ledger/money";
 import { logInvalidJson } from "../json-column.server";
+import { inTransaction } from "../tx.server";
+import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
+import { recordAudit } from "../audit/record.server";
 import { REWARD_TYPES, describeRewardValue, parseRewardConfig, type PointsRate, type RewardType } from "./rewards";
 
 // The admin's rewards catalogue ("Ways to redeem"): list, create, edit, enable/disable and
@@ -348,23 +351,39 @@ function rowData(data: RewardData) {
   };
 }
 
-/** Creates (rewardId "new") or updates a reward of this shop; returns its id. */
-export async function saveReward(shopDomain: string, rewardId: string, data: RewardData, db: Db = getDb()): Promise<string> {
-  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
-  if (!shop) throw new RewardAdminError("This shop is not installed");
-  if (rewardId === "new") {
-    const created = await db.reward.create({ data: { shopId: shop.id, ...rowData(data) } });
-    return created.id;
-  }
-  const updated = await db.reward.updateMany({ where: { id: rewardId, shopId: shop.id }, data: rowData(data) });
-  if (updated.count === 0) throw new RewardAdminError("This reward does not exist");
-  return rewardId;
+function auditValues(row: ReturnType<typeof rowData>) {
+  const { type, name, pointsCost, valueMinor, percentOff, minOrderMinor, expiryDays, minTierRank, productVariantGid, enabled, config } = row;
+  return { type, name, pointsCost, valueMinor, percentOff, minOrderMinor, expiryDays, minTierRank, productVariantGid, enabled, config };
 }
 
-export async function setRewardEnabled(shopDomain: string, rewardId: string, enabled: boolean, db: Db = getDb()): Promise<void> {
+/** Creates (rewardId "new") or updates a reward of this shop; returns its id. */
+export async function saveReward(shopDomain: string, rewardId: string, data: RewardData, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR): Promise<string> {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
-  const updated = shop ? await db.reward.updateMany({ where: { id: rewardId, shopId: shop.id }, data: { enabled } }) : { count: 0 };
-  if (updated.count === 0) throw new RewardAdminError("This reward does not exist");
+  if (!shop) throw new RewardAdminError("This shop is not installed");
+  const next = rowData(data);
+  return inTransaction(db, async (tx) => {
+    if (rewardId === "new") {
+      const created = await tx.reward.create({ data: { shopId: shop.id, ...next } });
+      await recordAudit(tx, { shopId: shop.id, actor, action: "reward.created", subjectType: "reward", subjectId: created.id, subjectLabel: created.name, before: null, after: auditValues(next) });
+      return created.id;
+    }
+    const stored = await tx.reward.findFirst({ where: { id: rewardId, shopId: shop.id } });
+    if (!stored) throw new RewardAdminError("This reward does not exist");
+    await tx.reward.update({ where: { id: stored.id }, data: next });
+    await recordAudit(tx, { shopId: shop.id, actor, action: "reward.updated", subjectType: "reward", subjectId: stored.id, subjectLabel: next.name, before: auditValues({ ...stored, type: stored.type as RewardType }), after: auditValues(next) });
+    return rewardId;
+  });
+}
+
+export async function setRewardEnabled(shopDomain: string, rewardId: string, enabled: boolean, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR): Promise<void> {
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
+  if (!shop) throw new RewardAdminError("This reward does not exist");
+  await inTransaction(db, async (tx) => {
+    const stored = await tx.reward.findFirst({ where: { id: rewardId, shopId: shop.id } });
+    if (!stored) throw new RewardAdminError("This reward does not exist");
+    await tx.reward.update({ where: { id: stored.id }, data: { enabled } });
+    await recordAudit(tx, { shopId: shop.id, actor, action: enabled ? "reward.enabled" : "reward.disabled", subjectType: "reward", subjectId: stored.id, subjectLabel: stored.name, before: { enabled: stored.enabled }, after: { enabled } });
+  });
 }
 
 /**
@@ -372,12 +391,20 @@ export async function setRewardEnabled(shopDomain: string, rewardId: string, ena
  * redemptions (codes, points spent) keep pointing at it. The delete's own condition checks
  * for redemptions, so a redemption made a moment earlier is never orphaned.
  */
-export async function deleteReward(shopDomain: string, rewardId: string, db: Db = getDb()): Promise<"deleted" | "disabled"> {
+export async function deleteReward(shopDomain: string, rewardId: string, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR): Promise<"deleted" | "disabled"> {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
   if (!shop) throw new RewardAdminError("This reward does not exist");
-  const deleted = await db.reward.deleteMany({ where: { id: rewardId, shopId: shop.id, redemptions: { none: {} } } });
-  if (deleted.count > 0) return "deleted";
-  const disabled = await db.reward.updateMany({ where: { id: rewardId, shopId: shop.id }, data: { enabled: false } });
-  if (disabled.count === 0) throw new RewardAdminError("This reward does not exist");
-  return "disabled";
+  return inTransaction(db, async (tx) => {
+    const stored = await tx.reward.findFirst({ where: { id: rewardId, shopId: shop.id } });
+    if (!stored) throw new RewardAdminError("This reward does not exist");
+    const before = auditValues({ ...stored, type: stored.type as RewardType });
+    const deleted = await tx.reward.deleteMany({ where: { id: rewardId, shopId: shop.id, redemptions: { none: {} } } });
+    if (deleted.count > 0) {
+      await recordAudit(tx, { shopId: shop.id, actor, action: "reward.deleted", subjectType: "reward", subjectId: stored.id, subjectLabel: stored.name, before, after: null });
+      return "deleted";
+    }
+    await tx.reward.update({ where: { id: stored.id }, data: { enabled: false } });
+    await recordAudit(tx, { shopId: shop.id, actor, action: "reward.disabled", subjectType: "reward", subjectId: stored.id, subjectLabel: stored.name, before: { enabled: stored.enabled }, after: { enabled: false }, note: "Deleted, but it has redemptions: disabled instead" });
+    return "disabled";
+  });
 }

@@ -32,6 +32,8 @@ import {
 import { Sql, isPostgres } from "../sql.server";
 import { readPassBatch } from "./metric.server";
 import { inTransaction } from "../tx.server";
+import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
+import { recordAudit } from "../audit/record.server";
 
 // The admin's VIP tiers page and the member page's "Change tier": reading the ladder with
 // its members, previewing what new settings would do (the engine's own rules over every
@@ -243,7 +245,20 @@ export async function previewTierSettings(shopDomain: string, input: TierSetting
  * the new ladder are the tier pass's job (requested by the route; due anyway because the
  * tiers' updatedAt is newer than the last pass).
  */
-export async function saveTierSettings(shopDomain: string, input: TierSettingsInput, staff: string, db: Db = getDb()): Promise<TierSettingsResponse> {
+/** Tier settings as the audit log shows them: tiers keyed by rank, so a change shows on its tier. */
+function tierAuditValues(
+  program: { tierBasis: string; tierPeriod: string; tierKeepNextPeriod: boolean },
+  tiers: { rank: number; name: string; thresholdMinor: bigint | number; multiplierPermille: number; perks: string }[],
+) {
+  return {
+    basis: program.tierBasis,
+    period: program.tierPeriod,
+    keepNextPeriod: program.tierKeepNextPeriod,
+    tiers: Object.fromEntries(tiers.map((t) => [`rank ${t.rank}`, { name: t.name, threshold: t.thresholdMinor, multiplierPermille: t.multiplierPermille, perks: t.perks }])),
+  };
+}
+
+export async function saveTierSettings(shopDomain: string, input: TierSettingsInput, staff: string, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR): Promise<TierSettingsResponse> {
   const valid = await validateForShop(db, shopDomain, input);
   if (!valid.ok) return valid;
   const { settings, shop } = valid;
@@ -253,6 +268,20 @@ export async function saveTierSettings(shopDomain: string, input: TierSettingsIn
     const existing = await tx.tier.findMany({ where: { shopId: shop.id }, orderBy: { rank: "asc" } });
     const keptIds = new Set(settings.tiers.map((t) => t.id).filter((id): id is string => id !== null));
     const removedTiers = existing.filter((t) => !keptIds.has(t.id));
+    const programBefore = await tx.program.findUniqueOrThrow({ where: { shopId: shop.id }, select: { tierBasis: true, tierPeriod: true, tierKeepNextPeriod: true } });
+    await recordAudit(tx, {
+      shopId: shop.id,
+      actor,
+      action: "tiers.updated",
+      subjectType: "tiers",
+      subjectId: null,
+      subjectLabel: "VIP tiers",
+      before: tierAuditValues(programBefore, existing),
+      after: tierAuditValues(
+        { tierBasis: settings.basis, tierPeriod: settings.period, tierKeepNextPeriod: settings.keepNextPeriod },
+        settings.tiers.map((t) => ({ rank: t.rank, name: t.name, thresholdMinor: t.threshold, multiplierPermille: t.multiplierPermille, perks: serializeTierPerks(t.perks) })),
+      ),
+    });
     await tx.program.update({
       where: { shopId: shop.id },
       data: { tierBasis: settings.basis, tierPeriod: settings.period, tierKeepNextPeriod: settings.keepNextPeriod },

@@ -6,6 +6,8 @@ import { AUTOMATIC_TIER } from "./settings";
 import { startOfLocalDay } from "./rules";
 import { moveMemberTier } from "./moves.server";
 import { inTransaction } from "../tx.server";
+import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
+import { recordAudit } from "../audit/record.server";
 
 // Staff setting a member's tier by hand on the member page, optionally until a date: kept
 // until it expires or the member earns a higher tier (docs/decisions/0008).
@@ -72,6 +74,7 @@ export interface ManualTierInput {
   until: unknown;
   reason: unknown;
   staff: string;
+  actor?: AuditActor;
   now?: Date;
 }
 
@@ -104,13 +107,27 @@ export async function changeMemberTier(input: ManualTierInput, db: Db = getDb())
     const member = await tx.member.findFirst({ where: { id: input.memberId, shopId: shop.id } });
     if (!member || member.status === "redacted") throw new TierChangeError("This member does not exist", "form");
     const from = shop.tiers.find((t) => t.id === member.tierId) ?? null;
+    const audit = (after: { tier: string | null; tierManual: boolean; tierManualUntil: Date | null }) =>
+      recordAudit(tx, {
+        shopId: shop.id,
+        actor: input.actor ?? SYSTEM_ACTOR,
+        action: "member.tier_changed",
+        subjectType: "member",
+        subjectId: member.id,
+        subjectLabel: [member.firstName, member.lastName].filter(Boolean).join(" ") || member.email || `Customer ${member.customerGid.split("/").pop()}`,
+        before: { tier: from?.name ?? null, tierManual: member.tierManual, tierManualUntil: member.tierManualUntil },
+        after,
+        note: parsed.data.reason,
+      });
     if (parsed.data.tier === AUTOMATIC_TIER) {
       await tx.member.update({ where: { id: member.id }, data: { tierManual: false, tierManualUntil: null } });
+      await audit({ tier: from?.name ?? null, tierManual: false, tierManualUntil: null });
       return { message: "Tier set to automatic: it follows the member's qualification from the next review" };
     }
     const to = shop.tiers.find((t) => t.id === parsed.data.tier);
     if (!to) throw new TierChangeError("Choose one of the program's tiers", "tier");
     await moveMemberTier(tx, shop, { member, from, to, reason: "manual", manual: { until }, actor: input.staff, note: parsed.data.reason }, now);
+    await audit({ tier: to.name, tierManual: true, tierManualUntil: until });
     return { message: from?.id === to.id ? `${to.name} kept by hand` : `Moved to ${to.name}` };
   });
   log.info("manual tier change", { shop: input.shopDomain, memberId: input.memberId, staff: input.staff, tier: parsed.data.tier, until: until?.toISOString() ?? null, reason: parsed.data.reason });
