@@ -236,6 +236,7 @@ export class AdminEmulator {
       tags: this.customerTags(shopDomain, c.id),
       locale: c.locale ?? "en",
       createdAt: (c.createdAt ?? new Date("2024-01-01T00:00:00Z")).toISOString(),
+      updatedAt: (c.createdAt ?? new Date("2024-01-01T00:00:00Z")).toISOString(),
       numberOfOrders: String(c.numberOfOrders),
       amountSpent: { amount: c.amountSpent ?? "0.0", currencyCode: this.shops.get(shopDomain)?.currencyCode ?? "USD" },
       orders: (a: { query?: string }) =>
@@ -252,7 +253,7 @@ export class AdminEmulator {
       currentQuantity: l.currentQuantity ?? l.quantity,
       isGiftCard: l.giftCard ?? false,
       originalUnitPriceSet: money(l.unitPrice),
-      totalDiscountSet: money(l.discount ?? "0.0"),
+      discountAllocations: l.discount ? [{ allocatedAmountSet: money(l.discount) }] : [],
       taxLines: l.tax ? [{ priceSet: money(l.tax) }] : [],
     }));
     const cents = (s: string) => Math.round(Number(s) * 100);

@@ -208,6 +208,8 @@ export interface ShopCustomerRow {
   createdAt: string;
   numberOfOrders: number;
   amountSpent: { amount: string; currencyCode: string } | null;
+  /** When Shopify last changed the customer (older facts never overwrite newer ones). */
+  updatedAt: string | null;
 }
 
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
@@ -228,6 +230,7 @@ export function toShopCustomerRow(row: Record<string, unknown>): ShopCustomerRow
     createdAt: str(row.createdAt) ?? new Date(0).toISOString(),
     numberOfOrders: Number(row.numberOfOrders ?? 0) || 0,
     amountSpent: spent && typeof spent.amount === "string" && typeof spent.currencyCode === "string" ? { amount: spent.amount, currencyCode: spent.currencyCode } : null,
+    updatedAt: str(row.updatedAt),
   };
 }
 
@@ -279,29 +282,33 @@ export function ordersSinceQuery(since: Date): string {
 /**
  * Orders created since `since`, each with its line items. The line items are nested
  * connection rows (`__parentId` = the order); the query asks for grouped output, so each
- * order's lines follow it, and an order is yielded when the next order starts. A line
- * whose order has not been seen is an error (the file is not what was asked for).
+ * order's lines follow it, and an order is complete when the next order starts. A line
+ * item whose order is not the one being read is an error (the file is not what was asked
+ * for). `lastLine` is the order's last JSONL line: a reader that stops after it resumes
+ * at the next order.
  */
-export async function* streamShopOrdersSince(shopDomain: string, since: Date, opts: BulkOptions = {}): AsyncGenerator<ShopOrderRow> {
+export async function* groupOrderRows(rows: AsyncIterable<{ line: number; row: Record<string, unknown> }>): AsyncGenerator<{ order: ShopOrderRow; lastLine: number }> {
   let current: ShopOrderRow | null = null;
-  for await (const row of streamBulkQuery(shopDomain, ordersSinceQuery(since), { ...opts, groupObjects: true })) {
+  let lastLine = 0;
+  for await (const { line, row } of rows) {
     const parent = str(row.__parentId);
     if (parent) {
-      if (!current || current.orderGid !== parent) throw new ShopifyApiError(`Bulk orders: a line item of ${parent} outside its order`);
+      if (!current || current.orderGid !== parent) throw new ShopifyApiError(`Bulk orders: a line item of ${parent} outside its order (line ${line})`);
       current.lines.push({
         lineItemGid: str(row.id) ?? "",
         quantity: Number(row.quantity ?? 0),
         currentQuantity: Number(row.currentQuantity ?? row.quantity ?? 0),
         isGiftCard: row.isGiftCard === true,
         unitPrice: amountOf(row.originalUnitPriceSet),
-        discount: amountOf(row.totalDiscountSet),
-        tax: (Array.isArray(row.taxLines) ? row.taxLines : []).reduce((sum: number, t: unknown) => sum + Number(amountOf((t as { priceSet?: unknown }).priceSet)), 0).toFixed(2),
+        discount: sumAmounts(row.discountAllocations, "allocatedAmountSet"),
+        tax: sumAmounts(row.taxLines, "priceSet"),
       });
+      lastLine = line;
       continue;
     }
-    if (current) yield current;
+    if (current) yield { order: current, lastLine };
     const id = str(row.id);
-    if (!id?.startsWith("gid://shopify/Order/")) throw new ShopifyApiError(`Bulk orders: unexpected row ${JSON.stringify(row).slice(0, 200)}`);
+    if (!id?.startsWith("gid://shopify/Order/")) throw new ShopifyApiError(`Bulk orders: unexpected row at line ${line}: ${JSON.stringify(row).slice(0, 200)}`);
     current = {
       orderGid: id,
       name: str(row.name) ?? "",
@@ -319,6 +326,31 @@ export async function* streamShopOrdersSince(shopDomain: string, since: Date, op
       total: amountOf(row.totalPriceSet),
       lines: [],
     };
+    lastLine = line;
   }
-  if (current) yield current;
+  if (current) yield { order: current, lastLine };
+}
+
+/** Decimal amounts added up exactly (in hundred-thousandths: every currency's minor unit divides it). */
+function sumAmounts(list: unknown, field: string): string {
+  if (!Array.isArray(list)) return "0";
+  let total = 0n;
+  for (const item of list) {
+    const amount = amountOf((item as Record<string, unknown>)[field]);
+    const [whole = "0", fraction = ""] = amount.replace(/^-/, "").split(".");
+    const value = BigInt(whole) * 100_000n + BigInt((fraction + "00000").slice(0, 5));
+    total += amount.startsWith("-") ? -value : value;
+  }
+  const sign = total < 0n ? "-" : "";
+  const abs = total < 0n ? -total : total;
+  const fraction = String(abs % 100_000n).padStart(5, "0").replace(/0+$/, "");
+  return `${sign}${abs / 100_000n}${fraction ? `.${fraction}` : ""}`;
+}
+
+/** Orders created since `since`, each with its line items (groupOrderRows). */
+export async function* streamShopOrdersSince(shopDomain: string, since: Date, opts: BulkOptions = {}): AsyncGenerator<ShopOrderRow> {
+  const graphql = await getAdminGraphqlForShop(shopDomain);
+  const started = await startBulkQuery(graphql, ordersSinceQuery(since), { ...opts, groupObjects: true });
+  const done = started.status === "COMPLETED" ? started : await waitForBulkOperation(graphql, started.id, opts);
+  for await (const { order } of groupOrderRows(readBulkResult(done, opts))) yield order;
 }

@@ -357,6 +357,7 @@ export const BULK_QUERIES = {
             createdAt
             numberOfOrders
             amountSpent { amount currencyCode }
+            updatedAt
           }
         }
       }
@@ -392,7 +393,7 @@ export const BULK_QUERIES = {
                   currentQuantity
                   isGiftCard
                   originalUnitPriceSet { shopMoney { amount currencyCode } }
-                  totalDiscountSet { shopMoney { amount currencyCode } }
+                  discountAllocations { allocatedAmountSet { shopMoney { amount currencyCode } } }
                   taxLines { priceSet { shopMoney { amount currencyCode } } }
                 }
               }

@@ -111,6 +111,7 @@ describe("bulk queries against the emulator", () => {
       createdAt: created.toISOString(),
       numberOfOrders: 2,
       amountSpent: { amount: "20.50", currencyCode: "EUR" },
+      updatedAt: created.toISOString(),
     });
     expect(rows[2]!.email).toBeNull();
     expect(rows[4]!.tags).toEqual(["wholesale", "VIP"]);
