@@ -187,7 +187,8 @@ export function toBackfillSnapshot(order: ShopOrderRow): OrderSnapshot | null {
     cancelled: order.cancelledAt !== null,
     taxesIncluded: order.taxesIncluded,
     lines: order.lines.map((l) => ({
-      lineItemId: l.lineItemGid,
+      // The order path keys lines by the REST id (webhooks' line_item_id), not the GID.
+      lineItemId: l.lineItemGid.replace(/^gid:\/\/shopify\/LineItem\//, ""),
       quantity: l.quantity,
       currentQuantity: l.currentQuantity,
       unitPriceMinor: minor(l.unitPrice),
