@@ -152,10 +152,14 @@ async function operationFor(db: Db, graphql: AdminGraphql, run: EnrolmentRunRow,
     ...(opts.signal ? { signal: opts.signal } : {}),
     onProgress: () => void recordEnrolmentOperation(db, run.id, { leaseUntil: leaseUntil(new Date()) }).catch(() => undefined),
   };
+  const ready = async (op: BulkOperation) => {
+    await recordEnrolmentOperation(db, run.id, { phaseTotal: op.rootObjectCount, leaseUntil: leaseUntil(new Date()) });
+    return op;
+  };
   if (run.bulkOperationId) {
     const previous = await getBulkOperation(graphql, run.bulkOperationId).catch(() => null);
-    if (previous?.status === "COMPLETED") return previous;
-    if (previous && (previous.status === "CREATED" || previous.status === "RUNNING")) return waitForBulkOperation(graphql, previous.id, bulkOpts);
+    if (previous?.status === "COMPLETED") return ready(previous);
+    if (previous && (previous.status === "CREATED" || previous.status === "RUNNING")) return ready(await waitForBulkOperation(graphql, previous.id, bulkOpts));
   }
   const started = await startBulkQuery(graphql, query, bulkOpts);
   if (run.bulkOperationId !== started.id) {
@@ -167,7 +171,7 @@ async function operationFor(db: Db, graphql: AdminGraphql, run: EnrolmentRunRow,
     }
     run.bulkOperationId = started.id;
   }
-  return started.status === "COMPLETED" ? started : waitForBulkOperation(graphql, started.id, bulkOpts);
+  return ready(started.status === "COMPLETED" ? started : await waitForBulkOperation(graphql, started.id, bulkOpts));
 }
 
 /** A past order as the order path's snapshot (amounts in shop money); null for test orders. */

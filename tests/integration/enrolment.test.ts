@@ -237,3 +237,37 @@ describe("enrolling the shop's existing customers", () => {
     expect(ENROLMENT_RETRY.maxAttempts).toBeGreaterThan(1);
   });
 });
+
+describe("a fresh install", () => {
+  it("gets thresholds in its currency, a starter reward so it can launch, and its first enrolment asked for once", async () => {
+    const { syncShopDetails } = await import("../../app/shopify/shop.server");
+    const { launchProgram } = await import("../../app/loyalty/program/overview.server");
+    const domain = `fresh-${process.pid}-${++seq}.myshopify.com`;
+    const emulator = await getEmulator();
+    emulator.addShop({ name: "Tokyo", myshopifyDomain: domain, currencyCode: "JPY", ianaTimezone: "Asia/Tokyo" });
+    emulator.addCustomer(domain, { id: `gid://shopify/Customer/${9_700_000_000 + seq}`, email: "k@example.com", phone: null, numberOfOrders: 0, addresses: [], locale: "ja" });
+    const admin = { graphql: emulator.client(domain) };
+    const shop = await syncShopDetails(domain, admin);
+    await syncShopDetails(domain, admin); // a re-authentication
+
+    const tiers = await db().tier.findMany({ where: { shopId: shop.id }, orderBy: { rank: "asc" } });
+    expect(tiers.map((t) => [t.name, Number(t.thresholdMinor)])).toEqual([
+      ["Bronze", 0],
+      ["Silver", 40_000],
+      ["Gold", 120_000],
+      ["Platinum", 240_000],
+    ]);
+    const rewards = await db().reward.findMany({ where: { shopId: shop.id } });
+    expect(rewards).toHaveLength(1);
+    expect(rewards[0]).toMatchObject({ type: "amount_off", pointsCost: 500, valueMinor: 800n, enabled: true });
+    const runs = await db().enrolmentRun.findMany({ where: { shopId: shop.id } });
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ trigger: "install", status: "queued" });
+
+    await runDueEnrolments(db(), new Date(), fast);
+    expect(await db().member.count({ where: { shopId: shop.id } })).toBe(1);
+    // The program speaks its customers' language.
+    expect((await db().shop.findUniqueOrThrow({ where: { id: shop.id } })).primaryLocale).toBe("ja");
+    await expect(launchProgram(domain, db())).resolves.toMatchObject({ status: "live", launched: true });
+  });
+});

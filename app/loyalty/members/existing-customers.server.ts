@@ -1,4 +1,4 @@
-import type { Db, Tx } from "../../db.server";
+import { getDb, type Db, type Tx } from "../../db.server";
 import { readJsonColumn } from "../json-column";
 import { backfillOrder } from "../orders/orders.server";
 import type { OrderSnapshot } from "../orders/order-points";
@@ -95,7 +95,7 @@ export async function claimEnrolment(db: Db, run: Pick<EnrolmentRunRow, "id" | "
 }
 
 /** Progress while waiting for Shopify: the lease goes on, the operation is remembered. */
-export async function recordEnrolmentOperation(db: Db, runId: string, data: { bulkOperationId?: string | null; leaseUntil: Date }) {
+export async function recordEnrolmentOperation(db: Db, runId: string, data: { bulkOperationId?: string | null; phaseTotal?: number | null; leaseUntil: Date }) {
   await db.enrolmentRun.updateMany({ where: { id: runId, status: "running" }, data });
 }
 
@@ -164,7 +164,7 @@ export async function finishCustomerPhase(db: Db, run: EnrolmentRunRow, now: Dat
     // among them (Kanta does not ask for read_locales, which shopLocales needs).
     if (run.trigger === "install") await adoptCustomersLocale(tx, run.shopId);
     const next = options.orderDays > 0 ? { phase: "orders" } : { phase: "done", status: "done", finishedAt: now, leaseUntil: null };
-    await advance(tx, run, { ...next, linesDone: 0, bulkOperationId: null });
+    await advance(tx, run, { ...next, linesDone: 0, bulkOperationId: null, phaseTotal: null });
     return tx.enrolmentRun.findUniqueOrThrow({ where: { id: run.id } });
   });
 }
@@ -188,4 +188,48 @@ async function adoptCustomersLocale(tx: Tx, shopId: string) {
   const groups = await tx.member.groupBy({ by: ["locale"], where: { shopId, locale: { not: null } }, _count: { _all: true } });
   const top = groups.filter((g) => g.locale).sort((a, b) => b._count._all - a._count._all || String(a.locale).localeCompare(String(b.locale)))[0];
   if (top?.locale) await tx.shop.update({ where: { id: shopId }, data: { primaryLocale: top.locale } });
+}
+
+/** Settings' card: the options, the run in progress and the last finished one, as plain data. */
+export async function getEnrolmentCard(shopDomain: string, db: Db = getDb()) {
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, include: { program: true } });
+  if (!shop?.program) return null;
+  const { active, last } = await enrolmentStatus(db, shop.id);
+  const view = (run: EnrolmentRunRow | null) =>
+    run && {
+      id: run.id,
+      trigger: run.trigger,
+      status: run.status,
+      phase: run.phase,
+      phaseTotal: run.phaseTotal,
+      customersSeen: run.customersSeen,
+      enrolled: run.enrolled,
+      alreadyMembers: run.alreadyMembers,
+      excludedSkipped: run.excludedSkipped,
+      ordersSeen: run.ordersSeen,
+      ordersCounted: run.ordersCounted,
+      pointsAwarded: run.pointsAwarded,
+      lastError: run.lastError,
+      options: readRunOptions(run),
+      createdAt: run.createdAt.toISOString(),
+      finishedAt: run.finishedAt?.toISOString() ?? null,
+    };
+  return {
+    options: { orderDays: shop.program.enrolOrderDays, awardPoints: shop.program.enrolAwardPoints, signupBonus: shop.program.enrolSignupBonus },
+    active: view(active),
+    last: view(last),
+  };
+}
+
+export type EnrolmentCard = NonNullable<Awaited<ReturnType<typeof getEnrolmentCard>>>;
+
+/** Settings' "Enrol existing customers": the options saved, a run asked for (or the one already running returned). */
+export async function saveOptionsAndRequestEnrolment(shopDomain: string, options: EnrolmentOptions, actor: string, db: Db = getDb()) {
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
+  if (!shop) throw new EnrolmentConflictError(`unknown shop ${shopDomain}`);
+  const active = await db.enrolmentRun.findFirst({ where: { shopId: shop.id, status: { in: ACTIVE } }, select: { id: true } });
+  if (active) return { created: false as const };
+  await db.program.update({ where: { shopId: shop.id }, data: { enrolOrderDays: options.orderDays, enrolAwardPoints: options.awardPoints, enrolSignupBonus: options.signupBonus } });
+  const { created } = await requestEnrolment(db, shopDomain, { trigger: "manual", actor });
+  return { created };
 }
