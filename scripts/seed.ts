@@ -16,6 +16,8 @@ import { seedEarn } from "./seed-earn";
 import { seedReferrals } from "./seed-referrals";
 import { seedRewards } from "./seed-rewards";
 import { seedAnalytics } from "./seed-analytics";
+import { runDueEnrolments } from "../app/jobs/enrolment.server";
+import { requestEnrolment } from "../app/loyalty/members/existing-customers.server";
 
 /** The demo orders are placed just before seeding, so they count towards this year's tiers. */
 const seededAt = Date.now();
@@ -68,11 +70,28 @@ async function main() {
     await seedReferrals(db, shop.id);
     await seedEarn(db, shop.id);
     await seedAnalytics(db, shop.domain);
+    await enrolExistingCustomers(db, shop.id, shop.domain);
     const members = await db.member.count({ where: { shopId: shop.id } });
     console.log(`  demo shop ${shop.domain}: ${members} members`);
   } finally {
     await db.$disconnect();
   }
+}
+
+/**
+ * The shop's customers from before Kanta (the emulator's, app/local/demo-shop.ts), enrolled
+ * as a fresh install enrols them: the enrolment job runs here, against this process's
+ * emulator, so the server starts with them as members in their tiers (wholesale excluded,
+ * points for the last 60 days' orders). Once: a shop that has a run keeps it.
+ */
+async function enrolExistingCustomers(db: ReturnType<typeof createPrismaClient>, shopId: string, domain: string) {
+  if ((await db.enrolmentRun.count({ where: { shopId } })) > 0) return;
+  await db.program.update({ where: { shopId }, data: { excludedTags: "wholesale", enrolOrderDays: 60, enrolAwardPoints: true, enrolSignupBonus: false } });
+  await requestEnrolment(db, domain, { trigger: "install", actor: "system" });
+  await runDueEnrolments(db, new Date(), { pollMs: 5, maxPollMs: 20 });
+  const run = await db.enrolmentRun.findFirstOrThrow({ where: { shopId } });
+  if (run.status !== "done") throw new Error(`enrolling the demo's existing customers: ${run.status} ${run.lastError ?? ""}`);
+  console.log(`  existing customers: ${run.enrolled} enrolled, ${run.excludedSkipped} excluded, ${run.ordersCounted} past orders counted`);
 }
 
 /**

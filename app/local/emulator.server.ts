@@ -1,7 +1,7 @@
 import { TypeInfo, execute, getNamedType, getOperationAST, parse, validate, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from "graphql";
 import { KANTA_TIER_FLOW_TRIGGER } from "../shopify/customers.server";
 import { loadAdminSchema } from "./admin-schema.server";
-import { DEMO_PRODUCTS, DEMO_SHOP } from "./demo-shop";
+import { DEMO_PRODUCTS, DEMO_SHOP, demoExistingCustomers } from "./demo-shop";
 import type { AdminGraphql } from "../shopify/graphql";
 
 // A local stand-in for Shopify's Admin GraphQL API, for local mode and tests only.
@@ -922,6 +922,10 @@ export async function getEmulator(): Promise<AdminEmulator> {
     const emulator = new AdminEmulator(loadAdminSchema());
     emulator.addShop(DEMO_SHOP);
     emulator.addProducts(DEMO_SHOP.myshopifyDomain, DEMO_PRODUCTS);
+    // The demo shop's customers and orders from before Kanta (the enrolment finds them).
+    const existing = demoExistingCustomers(new Date());
+    for (const customer of existing.customers) emulator.addCustomer(DEMO_SHOP.myshopifyDomain, customer);
+    for (const order of existing.orders) emulator.addOrder(DEMO_SHOP.myshopifyDomain, order);
     emulator.addFlowTrigger(KANTA_TIER_FLOW_TRIGGER);
     globalThis.kantaEmulator = emulator;
   }

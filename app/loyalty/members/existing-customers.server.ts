@@ -161,7 +161,8 @@ export async function finishCustomerPhase(db: Db, run: EnrolmentRunRow, now: Dat
   const options = readRunOptions(run);
   return inTransaction(db, async (tx) => {
     // A freshly installed program speaks its customers' language: the most common locale
-    // among them (Kanta does not ask for read_locales, which shopLocales needs).
+    // among them (Kanta does not ask for read_locales, which shopLocales needs), unless
+    // the shop's language was set otherwise already.
     if (run.trigger === "install") await adoptCustomersLocale(tx, run.shopId);
     const next = options.orderDays > 0 ? { phase: "orders" } : { phase: "done", status: "done", finishedAt: now, leaseUntil: null };
     await advance(tx, run, { ...next, linesDone: 0, bulkOperationId: null, phaseTotal: null });
@@ -184,7 +185,10 @@ export async function recordEnrolmentFailure(db: Db, runId: string, verdict: { s
   });
 }
 
+/** Only over the default ("en", what an install starts with): a language someone chose stays. */
 async function adoptCustomersLocale(tx: Tx, shopId: string) {
+  const shop = await tx.shop.findUniqueOrThrow({ where: { id: shopId }, select: { primaryLocale: true } });
+  if (shop.primaryLocale !== "en") return;
   const groups = await tx.member.groupBy({ by: ["locale"], where: { shopId, locale: { not: null } }, _count: { _all: true } });
   const top = groups.filter((g) => g.locale).sort((a, b) => b._count._all - a._count._all || String(a.locale).localeCompare(String(b.locale)))[0];
   if (top?.locale) await tx.shop.update({ where: { id: shopId }, data: { primaryLocale: top.locale } });
