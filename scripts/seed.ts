@@ -88,7 +88,7 @@ async function enrolExistingCustomers(db: ReturnType<typeof createPrismaClient>,
   if ((await db.enrolmentRun.count({ where: { shopId } })) > 0) return;
   await db.program.update({ where: { shopId }, data: { excludedTags: "wholesale", enrolOrderDays: 60, enrolAwardPoints: true, enrolSignupBonus: false } });
   await requestEnrolment(db, domain, { trigger: "install", actor: "system" });
-  await runDueEnrolments(db, new Date(), { pollMs: 5, maxPollMs: 20 });
+  await runDueEnrolments(db, new Date(), { pollMs: 5, maxPollMs: 20, batchSize: 500 });
   const run = await db.enrolmentRun.findFirstOrThrow({ where: { shopId } });
   if (run.status !== "done") throw new Error(`enrolling the demo's existing customers: ${run.status} ${run.lastError ?? ""}`);
   console.log(`  existing customers: ${run.enrolled} enrolled, ${run.excludedSkipped} excluded, ${run.ordersCounted} past orders counted`);

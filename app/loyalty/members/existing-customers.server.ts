@@ -4,6 +4,7 @@ import { backfillOrder } from "../orders/orders.server";
 import type { OrderSnapshot } from "../orders/order-points";
 import { isExcludedByTags } from "../program/defaults";
 import { requireShopConfig } from "../program/shop-config.server";
+import { upgradeMemberTier } from "../tiers/moves.server";
 import { inTransaction } from "../tx.server";
 import { enrollMember } from "./enrol.server";
 import { enrolmentOptionsSchema, type EnrolmentOptions } from "./existing-customers";
@@ -117,9 +118,13 @@ export async function applyCustomerBatch(db: Db, run: EnrolmentRunRow, shopDomai
     let enrolled = 0;
     let known = 0;
     let excluded = 0;
+    // Which of the batch are members already: one query, not one per customer.
+    const existingGids = new Set(
+      (await tx.member.findMany({ where: { shopId: shop.id, customerGid: { in: customers.map((c) => c.customerGid) } }, select: { customerGid: true } })).map((m) => m.customerGid),
+    );
     for (const c of customers) {
       const tags = c.tags.join(", ");
-      const existing = await tx.member.findUnique({ where: { shopId_customerGid: { shopId: shop.id, customerGid: c.customerGid } }, select: { id: true } });
+      const existing = existingGids.has(c.customerGid);
       if (!existing && isExcludedByTags(tags, shop.program.excludedTags)) {
         excluded++;
         continue;
@@ -146,11 +151,15 @@ export async function applyOrderBatch(db: Db, run: EnrolmentRunRow, shopDomain: 
     const shop = await requireShopConfig(tx, shopDomain);
     let counted = 0;
     let points = 0;
+    const tierChecks = new Set<string>();
     for (const order of orders) {
-      const result = await backfillOrder(tx, shop, order, { awardPoints: options.awardPoints, now });
+      const result = await backfillOrder(tx, shop, order, { awardPoints: options.awardPoints, now, deferTierCheck: true });
       if (result.outcome === "counted" || result.outcome === "awarded") counted++;
       points += result.points;
+      if (result.tierCheck) tierChecks.add(result.tierCheck);
     }
+    // Each member's tier once per batch, after all their orders in it (upgrades only, as on the order path).
+    for (const memberId of tierChecks) await upgradeMemberTier(tx, shop, memberId, { now });
     await advance(tx, run, { linesDone: lastLine, ordersSeen: { increment: orders.length }, ordersCounted: { increment: counted }, pointsAwarded: { increment: points } });
     return tx.enrolmentRun.findUniqueOrThrow({ where: { id: run.id } });
   });

@@ -392,8 +392,8 @@ export async function backfillOrder(
   tx: Tx,
   shop: ShopConfig,
   snapshot: OrderSnapshot,
-  options: { awardPoints: boolean; now: Date },
-): Promise<{ outcome: BackfillOutcome; points: number }> {
+  options: { awardPoints: boolean; now: Date; /** The caller checks tiers once per member after its batch (upgradeMemberTier). */ deferTierCheck?: boolean },
+): Promise<{ outcome: BackfillOutcome; points: number; tierCheck?: string }> {
   if (!snapshot.customerGid) return { outcome: "not_member", points: 0 };
   if (snapshot.cancelled || !isPaidStatus(snapshot.financialStatus)) return { outcome: "unpaid", points: 0 };
   const member = await tx.member.findUnique({
@@ -433,8 +433,11 @@ export async function backfillOrder(
   };
   const settled = await settleOrder(tx, shop, record, merged, options.now, { memberStatus: member.status, memberTierId: member.tierId, refunds: existing ? null : [] });
   await tx.orderRecord.update({ where: { id: record.id }, data: { backfill: merged.backfill } });
+  const outcome = award ? "awarded" : "counted";
+  const points = settled.result.delta + settled.result.pendingDelta;
   if (shop.program.tierBasis === "points" ? settled.pointsIncreased : settled.eligibleIncreased) {
+    if (options.deferTierCheck) return { outcome, points, tierCheck: member.id };
     await upgradeMemberTier(tx, shop, member.id, { now: options.now, activityAt: shop.program.tierBasis === "points" ? null : settled.processedAt });
   }
-  return { outcome: award ? "awarded" : "counted", points: settled.result.delta + settled.result.pendingDelta };
+  return { outcome, points };
 }
