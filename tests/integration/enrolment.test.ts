@@ -118,7 +118,9 @@ describe("enrolling the shop's existing customers", () => {
     expect(records).toHaveLength(3);
     expect(records.every((r) => r.backfill === "tier_only" && r.earnPoints === 0 && r.eligibleMinor > 0n)).toBe(true);
     // The tier moves reach Shopify through the usual outbox.
-    expect(await db().tierChange.count({ where: { shopId: shop.id, reason: "qualified" } })).toBe(3);
+    const changes = await db().tierChange.findMany({ where: { shopId: shop.id, reason: "qualified" }, orderBy: { createdAt: "asc" } });
+    expect(new Set(changes.map((c) => c.customerGid))).toEqual(new Set([`gid://shopify/Customer/${customers[0]}`, `gid://shopify/Customer/${customers[1]}`]));
+    expect(changes.filter((c) => c.customerGid.endsWith(customers[1]!)).at(-1)!.toTier).toBe("Gold");
     // The shop's language: its customers' most common one.
     expect((await db().shop.findUniqueOrThrow({ where: { id: shop.id } })).primaryLocale).toBe("en");
 
@@ -129,7 +131,7 @@ describe("enrolling the shop's existing customers", () => {
     expect(await db().enrolmentRun.findUniqueOrThrow({ where: { id: again.run.id } })).toMatchObject({ status: "done", enrolled: 0, alreadyMembers: 27, excludedSkipped: 3, ordersCounted: 0 });
     expect(await db().member.count({ where: { shopId: shop.id } })).toBe(27);
     expect(await db().orderRecord.count({ where: { shopId: shop.id } })).toBe(3);
-    expect(await db().tierChange.count({ where: { shopId: shop.id } })).toBe(3);
+    expect(await db().tierChange.count({ where: { shopId: shop.id } })).toBe(changes.length);
   });
 
   it("one run at a time per shop: asking while one is queued returns it", async () => {
