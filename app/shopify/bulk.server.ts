@@ -208,8 +208,8 @@ export interface ShopCustomerRow {
   createdAt: string;
   numberOfOrders: number;
   amountSpent: { amount: string; currencyCode: string } | null;
-  /** When Shopify last changed the customer (older facts never overwrite newer ones). */
-  updatedAt: string | null;
+  /** When Shopify last changed the customer (older facts never overwrite newer ones). Optional: added after h/bulk was published. */
+  updatedAt?: string | null;
 }
 
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
