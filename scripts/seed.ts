@@ -82,11 +82,12 @@ async function main() {
  * The shop's customers from before Kanta (the emulator's, app/local/demo-shop.ts), enrolled
  * as a fresh install enrols them: the enrolment job runs here, against this process's
  * emulator, so the server starts with them as members in their tiers (wholesale excluded,
- * points for the last 60 days' orders). Once: a shop that has a run keeps it.
+ * the last 60 days' orders counted for tiers; no points, no sign-up bonus: the defaults,
+ * and Home's recent activity stays the seeded members'). Once: a shop that has a run keeps it.
  */
 async function enrolExistingCustomers(db: ReturnType<typeof createPrismaClient>, shopId: string, domain: string) {
   if ((await db.enrolmentRun.count({ where: { shopId } })) > 0) return;
-  await db.program.update({ where: { shopId }, data: { excludedTags: "wholesale", enrolOrderDays: 60, enrolAwardPoints: true, enrolSignupBonus: false } });
+  await db.program.update({ where: { shopId }, data: { excludedTags: "wholesale", enrolOrderDays: 60, enrolAwardPoints: false, enrolSignupBonus: false } });
   await requestEnrolment(db, domain, { trigger: "install", actor: "system" });
   await runDueEnrolments(db, new Date(), { pollMs: 5, maxPollMs: 20, batchSize: 500 });
   const run = await db.enrolmentRun.findFirstOrThrow({ where: { shopId } });
