@@ -59,7 +59,8 @@ export const DEMO_EXISTING_CUSTOMER_COUNT = 240;
  * answers bulk queries with them; the seeds run the enrolment). 240 customers at
  * example.org (the seeded members are at example.com), every 20th tagged "wholesale" (the
  * demo excludes that tag); about half ordered in the last 55 days, a few enough for Silver
- * (250 €) or Gold (750 €); some orders are older than the 60-day window. Dates are
+ * (250 €) or Gold (750 €: customers 73, 153 and 233); some orders are older than the
+ * 60-day window. Dates are
  * relative to `now`, so they always fall inside it.
  */
 export function demoExistingCustomers(now: Date): { customers: EmulatedCustomer[]; orders: EmulatedOrder[] } {
@@ -84,8 +85,9 @@ export function demoExistingCustomers(now: Date): { customers: EmulatedCustomer[
       locale: i % 4 === 0 ? "fi" : "en",
       createdAt: new Date(now.getTime() - (200 + Math.floor(rnd() * 700)) * day),
     };
-    // Who ordered, and how much: most a little, every 30th enough for Silver, every 80th for Gold.
-    const big = i % 80 === 0 ? 820 : i % 30 === 0 ? 290 : 0;
+    // Who ordered, and how much: most a little, one in 30 enough for Silver, one in 80 for
+    // Gold (offset from the wholesale ones, every 20th, who are excluded).
+    const big = (i + 7) % 80 === 0 ? 820 : (i + 11) % 30 === 0 ? 290 : 0;
     const ordered = big > 0 || rnd() < 0.45;
     const count = big > 0 ? 2 : ordered ? 1 + Math.floor(rnd() * 3) : 0;
     for (let n = 0; n < count; n++) {

