@@ -16,6 +16,7 @@ import { seedEarn } from "./seed-earn";
 import { seedReferrals } from "./seed-referrals";
 import { seedRewards } from "./seed-rewards";
 import { seedAnalytics } from "./seed-analytics";
+import { requestEnrolment } from "../app/loyalty/members/existing-customers.server";
 
 /** The demo orders are placed just before seeding, so they count towards this year's tiers. */
 const seededAt = Date.now();
@@ -68,11 +69,26 @@ async function main() {
     await seedReferrals(db, shop.id);
     await seedEarn(db, shop.id);
     await seedAnalytics(db, shop.domain);
+    await enrolExistingCustomers(db, shop.id, shop.domain);
     const members = await db.member.count({ where: { shopId: shop.id } });
     console.log(`  demo shop ${shop.domain}: ${members} members`);
   } finally {
     await db.$disconnect();
   }
+}
+
+/**
+ * The shop's customers from before Kanta (the emulator's, app/local/demo-shop.ts): their
+ * enrolment is queued as a fresh install queues it, and the server's job sweep runs it
+ * against its emulator within seconds of starting (the seeds do not wait for it: local
+ * mode starts as fast as before). Wholesale excluded, the last 60 days' orders counted for
+ * tiers; no points, no sign-up bonus (the defaults). Once: a shop that has a run keeps it.
+ */
+async function enrolExistingCustomers(db: ReturnType<typeof createPrismaClient>, shopId: string, domain: string) {
+  if ((await db.enrolmentRun.count({ where: { shopId } })) > 0) return;
+  await db.program.update({ where: { shopId }, data: { excludedTags: "wholesale", enrolOrderDays: 60, enrolAwardPoints: false, enrolSignupBonus: false } });
+  await requestEnrolment(db, domain, { trigger: "install", actor: "system" });
+  console.log("  existing customers: enrolment queued (the server runs it; see Settings)");
 }
 
 /**

@@ -11,6 +11,7 @@ import { errorText } from "./backoff";
 import { syncDirtyPoints } from "./points-sync.server";
 import { sendDueFlowOccasions } from "./flow-occasions.server";
 import { sendDueKlaviyoEvents } from "./klaviyo.server";
+import { enrolmentSweepRequested, runDueEnrolments } from "./enrolment.server";
 import { recoverStalledRedemptions } from "./redemptions-job.server";
 import { pruneReferralVisits } from "../loyalty/referrals/visits.server";
 import { runDueReferralRewards } from "./referral-rewards.server";
@@ -70,6 +71,8 @@ export const PERIODIC_TASKS: readonly PeriodicTask[] = [
   { name: "referral-visits-prune", everyMs: 3_600_000, run: (ctx) => pruneReferralVisits(ctx.db, { now: ctx.now }) },
   // Tier reviews for shops whose period ended (or whose tier settings were saved).
   { name: "tier-passes", everyMs: 15_000, background: true, enabled: tierJobsEnabled, requested: tierPassRequested, run: (ctx) => runDueTierPasses(ctx.db, ctx.now) },
+  // Enrolling shops' existing customers (on install, or asked for in Settings): bulk queries, resumable (0020).
+  { name: "enrolment-runs", everyMs: 10_000, background: true, requested: enrolmentSweepRequested, run: (ctx) => runDueEnrolments(ctx.db, ctx.now) },
   // Customer tags, metafield and Flow trigger of TierChange rows.
   { name: "tier-sync", everyMs: EVERY_SWEEP, background: true, enabled: tierJobsEnabled, run: (ctx) => syncDueTierChanges(ctx.db, { now: ctx.now }) },
   // The storefront's app-data metafield (program status, widget defaults): every sweep, so a pause reaches shoppers within seconds.

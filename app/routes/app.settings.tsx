@@ -1,18 +1,21 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, HeadersFunction } from "@remix-run/node";
-import { useFetcher, useLoaderData } from "@remix-run/react";
+import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import {
+  Badge,
   Banner,
   BlockStack,
   Box,
   Button,
   Card,
+  Checkbox,
   ChoiceList,
   EmptyState,
   FormLayout,
   InlineGrid,
   InlineStack,
   Page,
+  ProgressBar,
   Tag,
   Text,
   TextField,
@@ -41,6 +44,9 @@ import {
 } from "../loyalty/program/settings";
 import { excludeTaggedMembers } from "../loyalty/members/enrol.server";
 import { KlaviyoSettingsError, getKlaviyoSettings, removeKlaviyoKey, saveKlaviyoKey, type KlaviyoSettingsView } from "../loyalty/notify/klaviyo-settings.server";
+import { getEnrolmentCard, saveOptionsAndRequestEnrolment, type EnrolmentCard } from "../loyalty/members/existing-customers.server";
+import { MAX_ENROL_ORDER_DAYS, enrolmentPhaseLabel, parseEnrolmentForm } from "../loyalty/members/existing-customers";
+import { requestEnrolmentSweep } from "../jobs/enrolment.server";
 import { requireAdmin } from "../shopify/admin.server";
 import { NotSavedBanner, SaveBarForm } from "../components/SaveBarForm";
 
@@ -50,11 +56,11 @@ import { NotSavedBanner, SaveBarForm } from "../components/SaveBarForm";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  const [settings, klaviyo] = await Promise.all([getProgramSettings(shop), getKlaviyoSettings(shop)]);
-  return { settings, klaviyo };
+  const [settings, klaviyo, enrolment] = await Promise.all([getProgramSettings(shop), getKlaviyoSettings(shop), getEnrolmentCard(shop)]);
+  return { settings, klaviyo, enrolment };
 };
 
-export type SettingsActionResult = { ok: true; message: string } | { ok: false; errors: SettingsErrors };
+export type SettingsActionResult = { ok: true; message: string } | { ok: false; errors: SettingsErrors & { enrolOrderDays?: string } };
 export type KlaviyoActionResult = { ok: true; message: string; klaviyo: true } | { ok: false; error: string; klaviyo: true };
 
 /** The Klaviyo card's own form (intent klaviyo-save / klaviyo-remove), apart from the settings form. */
@@ -73,10 +79,17 @@ async function klaviyoAction(shop: string, form: FormData): Promise<KlaviyoActio
 }
 
 export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsActionResult | KlaviyoActionResult> => {
-  const { shop, actor } = await requireAdmin(request);
+  const { shop, actor, staff } = await requireAdmin(request);
   const form = await request.formData();
   const intent = form.get("intent");
   if (intent === "klaviyo-save" || intent === "klaviyo-remove") return klaviyoAction(shop, form);
+  if (intent === "enrol") {
+    const options = parseEnrolmentForm({ orderDays: form.get("enrolOrderDays")?.toString(), awardPoints: form.get("enrolAwardPoints")?.toString(), signupBonus: form.get("enrolSignupBonus")?.toString() });
+    if (!options.ok) return { ok: false, errors: options.errors };
+    const { created } = await saveOptionsAndRequestEnrolment(shop, options.options, staff);
+    if (created) requestEnrolmentSweep();
+    return { ok: true, message: created ? "Enrolment started" : "An enrolment is already running" };
+  }
   const parsed = parseSettingsForm(Object.fromEntries(form));
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   try {
@@ -216,8 +229,155 @@ function ColourField({ label, value, onChange, error }: { label: string; value: 
   );
 }
 
+function formatCount(n: number): string {
+  return n.toLocaleString("en");
+}
+
+function runBadge(status: string) {
+  if (status === "done") return <Badge tone="success">Done</Badge>;
+  if (status === "failed") return <Badge tone="critical">Failed</Badge>;
+  if (status === "running") return <Badge tone="info">Running</Badge>;
+  return <Badge tone="attention">Waiting to start</Badge>;
+}
+
+type RunView = NonNullable<EnrolmentCard["last"]>;
+
+function RunFigures({ run }: { run: RunView }) {
+  const rows: [string, string][] = [
+    ["New members", formatCount(run.enrolled)],
+    ["Already members", formatCount(run.alreadyMembers)],
+    ["Skipped (excluded tags)", formatCount(run.excludedSkipped)],
+  ];
+  if (run.options.orderDays > 0) {
+    rows.push([`Past orders counted (last ${run.options.orderDays} days)`, formatCount(run.ordersCounted)]);
+    if (run.options.awardPoints) rows.push(["Points awarded for them", formatCount(run.pointsAwarded)]);
+  }
+  return (
+    <BlockStack gap="100">
+      {rows.map(([label, value]) => (
+        <InlineStack key={label} align="space-between" blockAlign="center" gap="200" wrap={false}>
+          <Text as="span" tone="subdued">
+            {label}
+          </Text>
+          <Text as="span" fontWeight="semibold" numeric>
+            {value}
+          </Text>
+        </InlineStack>
+      ))}
+    </BlockStack>
+  );
+}
+
+/** "Existing customers": the enrolment's options, its progress (polled while it runs) and the last run's figures. */
+function EnrolmentSection({ card }: { card: EnrolmentCard }) {
+  const fetcher = useFetcher<typeof action>();
+  const shopify = useAppBridge();
+  const revalidator = useRevalidator();
+  const [days, setDays] = useState(String(card.options.orderDays));
+  const [awardPoints, setAwardPoints] = useState(card.options.awardPoints);
+  const [signupBonus, setSignupBonus] = useState(card.options.signupBonus);
+  const active = card.active;
+  const errors: SettingsErrors & { enrolOrderDays?: string } = fetcher.data && !fetcher.data.ok && "errors" in fetcher.data ? fetcher.data.errors : {};
+  const starting = fetcher.state !== "idle";
+
+  // Progress lives in the database: polling while a run is active survives reloads.
+  useEffect(() => {
+    if (!active) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 2000);
+    return () => clearInterval(timer);
+  }, [active, revalidator]);
+
+  useEffect(() => {
+    if (fetcher.state !== "idle" || !fetcher.data) return;
+    if (fetcher.data.ok) shopify.toast.show(fetcher.data.message);
+    else shopify.toast.show("Enrolment didn't start. Check the highlighted field.", { isError: true });
+  }, [fetcher.state, fetcher.data, shopify]);
+
+  const start = () =>
+    fetcher.submit({ intent: "enrol", enrolOrderDays: days, enrolAwardPoints: awardPoints ? "on" : "", enrolSignupBonus: signupBonus ? "on" : "" }, { method: "post" });
+  const countsOrders = days.trim() !== "" && days.trim() !== "0";
+  const progress = active && active.phaseTotal ? Math.min(100, Math.round(((active.phase === "customers" ? active.customersSeen : active.ordersSeen) / Math.max(1, active.phaseTotal)) * 100)) : null;
+
+  return (
+    <SettingsSection title="Existing customers" description="Kanta enrols the customers your shop already has, and can place them in tiers by what they ordered recently. It runs when the app is installed; run it again at any time: nobody is enrolled or paid twice.">
+      <Card roundedAbove="sm">
+        <BlockStack gap="400">
+          {active ? (
+            <BlockStack gap="200">
+              <InlineStack align="space-between" blockAlign="center">
+                <Text as="h3" variant="headingSm">
+                  {enrolmentPhaseLabel(active.phase)}
+                </Text>
+                {runBadge(active.status)}
+              </InlineStack>
+              <ProgressBar progress={progress ?? 0} size="small" tone="primary" animated ariaLabelledBy="enrolment-progress" />
+              <Text as="p" tone="subdued" id="enrolment-progress">
+                {active.phase === "customers"
+                  ? `${formatCount(active.customersSeen)}${active.phaseTotal ? ` of ${formatCount(active.phaseTotal)}` : ""} customers read, ${formatCount(active.enrolled)} enrolled`
+                  : `${formatCount(active.ordersSeen)}${active.phaseTotal ? ` of ${formatCount(active.phaseTotal)}` : ""} orders read, ${formatCount(active.ordersCounted)} counted`}
+              </Text>
+              {active.lastError ? (
+                <Banner tone="warning" title="Shopify didn't answer; Kanta will try again">
+                  <p>{active.lastError}</p>
+                </Banner>
+              ) : null}
+            </BlockStack>
+          ) : null}
+          {card.last ? (
+            <BlockStack gap="200">
+              <InlineStack align="space-between" blockAlign="center" gap="200">
+                <Text as="h3" variant="headingSm">
+                  {`Last run: ${new Date(card.last.finishedAt ?? card.last.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}${card.last.trigger === "install" ? " (on install)" : ""}`}
+                </Text>
+                {runBadge(card.last.status)}
+              </InlineStack>
+              {card.last.status === "failed" && card.last.lastError ? (
+                <Banner tone="critical" title="The last run stopped">
+                  <p>{card.last.lastError}</p>
+                </Banner>
+              ) : null}
+              <RunFigures run={card.last} />
+            </BlockStack>
+          ) : !active ? (
+            <Text as="p" tone="subdued">
+              Not run yet.
+            </Text>
+          ) : null}
+          <Box borderBlockStartWidth="025" borderColor="border" paddingBlockStart="400">
+            <FormLayout>
+              <Box maxWidth="360px">
+                <TextField
+                  label="Count orders from the last"
+                  type="number"
+                  min={0}
+                  max={MAX_ENROL_ORDER_DAYS}
+                  suffix="days"
+                  autoComplete="off"
+                  value={days}
+                  onChange={setDays}
+                  error={errors.enrolOrderDays}
+                  helpText={`For tier placement. 0 to skip orders; at most ${MAX_ENROL_ORDER_DAYS} (the orders Shopify lets Kanta read).`}
+                />
+              </Box>
+              <Checkbox label="Also award points for those orders" checked={awardPoints && countsOrders} disabled={!countsOrders} onChange={setAwardPoints} helpText="At your earning rate. An order is never paid twice, also when Shopify sends it again later." />
+              <Checkbox label="Give new members the sign-up bonus" checked={signupBonus} onChange={setSignupBonus} helpText="Only while the program is live." />
+              <InlineStack>
+                <Button variant="primary" onClick={start} loading={starting} disabled={Boolean(active)}>
+                  {active ? "Enrolment running" : card.last ? "Run again" : "Enrol existing customers"}
+                </Button>
+              </InlineStack>
+            </FormLayout>
+          </Box>
+        </BlockStack>
+      </Card>
+    </SettingsSection>
+  );
+}
+
 export default function Settings() {
-  const { settings, klaviyo } = useLoaderData<typeof loader>();
+  const { settings, klaviyo, enrolment } = useLoaderData<typeof loader>();
   const shopify = useAppBridge();
   const fetcher = useFetcher<SettingsActionResult>();
   const initial = settings?.values;
@@ -452,6 +612,12 @@ export default function Settings() {
           </BlockStack>
         </BlockStack>
       </SaveBarForm>
+      {/* Outside the save bar's form: running the enrolment is an action, not a setting to save. */}
+      {enrolment ? (
+        <Box paddingBlockStart={{ xs: "800", sm: "400" }}>
+          <EnrolmentSection card={enrolment} />
+        </Box>
+      ) : null}
       <Box paddingBlockStart={{ xs: "800", sm: "400" }} paddingBlockEnd="800">
         <KlaviyoSection view={klaviyo} />
       </Box>

@@ -63,6 +63,22 @@ export class ShopifyInputError extends ShopifyApiError {
 }
 
 /**
+ * A bulk operation ended without a result: FAILED (its BulkOperationErrorCode: ACCESS_DENIED
+ * is terminal, TIMEOUT and INTERNAL_SERVER_ERROR retryable), CANCELED or EXPIRED (retryable:
+ * a new operation can run). app/shopify/errors.ts classifies it.
+ */
+export class BulkOperationFailedError extends ShopifyApiError {
+  override name = "BulkOperationFailedError";
+  constructor(
+    readonly operationId: string,
+    readonly status: string,
+    readonly errorCode: string | null,
+  ) {
+    super(`Bulk operation ${operationId} ended ${status}${errorCode ? ` (${errorCode})` : ""}`);
+  }
+}
+
+/**
  * Shopify's cost report, in every Admin GraphQL answer's `extensions.cost` (also on a
  * THROTTLED error): the bucket's size, what is left, and how fast it refills.
  * https://shopify.dev/docs/api/usage/limits#graphql-admin-api-rate-limits

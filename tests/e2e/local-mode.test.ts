@@ -60,6 +60,26 @@ describe("local mode", () => {
     await page.close();
   });
 
+  it("enrols the demo shop's existing customers after the start, wholesale skipped, past orders counted", async () => {
+    const page = await kanta.browser().newPage({ viewport: { width: 1280, height: 900 } });
+    // The seeds queued the enrolment; the server's job sweep runs it against the emulator.
+    let done = false;
+    for (let i = 0; i < 90 && !done; i++) {
+      await page.goto(`${base}/app/settings`);
+      done = (await page.getByText("Last run:").filter({ visible: true }).count()) > 0;
+      if (!done) await page.waitForTimeout(1000);
+    }
+    expect(done).toBe(true);
+    const figure = (label: string) => page.getByText(label, { exact: true }).locator("xpath=..").locator("span").last();
+    expect(await figure("New members").textContent()).toBe("228");
+    expect(await figure("Skipped (excluded tags)").textContent()).toBe("12");
+    expect(Number(await figure("Past orders counted (last 60 days)").textContent())).toBeGreaterThan(100);
+    // The new members are listed (tier placement is proven in tests/integration/enrolment.test.ts).
+    await page.goto(`${base}/app/members?q=example.org`);
+    await page.getByRole("row").filter({ hasText: "@example.org" }).first().waitFor();
+    await page.close();
+  });
+
   it("answers the storefront's signed proxy call for a demo customer, and refuses an unsigned one", async () => {
     const query = signProxyQuery({ shop: "kanta-demo.myshopify.com", logged_in_customer_id: "7390000001003", path_prefix: "/apps/kanta" }, secret);
     const response = await fetch(`${base}/proxy/customer?${query}`);

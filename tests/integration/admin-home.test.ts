@@ -91,6 +91,7 @@ describe("the setup guide", () => {
 
 describe("launching and pausing", () => {
   it("launches a draft: live, with launchedAt, and the order code sees it at once", async () => {
+    await createReward(db(), shopId, "amount_off", { name: "5 € off", pointsCost: 500, valueMinor: 500n });
     expect((await requireShopConfig(db(), LOCAL_SHOP)).program.status).toBe("draft");
     const before = Date.now();
     expect(await act("launch")).toEqual({ ok: true, message: "Your program is live" });
@@ -105,12 +106,24 @@ describe("launching and pausing", () => {
   });
 
   it("refuses to launch without a way to earn that is on, and changes nothing", async () => {
+    await createReward(db(), shopId, "amount_off", { name: "5 € off", pointsCost: 500, valueMinor: 500n });
     await db().earningRule.updateMany({ where: { shopId }, data: { enabled: false } });
     expect(await act("launch")).toEqual({ ok: false, message: "Turn on at least one way to earn before you launch" });
     expect(await program()).toMatchObject({ status: "draft", launchedAt: null });
   });
 
+  it("refuses to launch without a reward that is on, and changes nothing", async () => {
+    const message = "Add a reward before you launch: members need something to spend their points on";
+    expect(await act("launch")).toEqual({ ok: false, message });
+    const reward = await createReward(db(), shopId, "amount_off", { name: "5 € off", pointsCost: 500, valueMinor: 500n, enabled: false });
+    expect(await act("launch")).toEqual({ ok: false, message });
+    expect(await program()).toMatchObject({ status: "draft", launchedAt: null });
+    await db().reward.update({ where: { id: reward.id }, data: { enabled: true } });
+    expect(await act("launch")).toEqual({ ok: true, message: "Your program is live" });
+  });
+
   it("pauses and resumes a live program, and keeps its launch date", async () => {
+    await createReward(db(), shopId, "amount_off", { name: "5 € off", pointsCost: 500, valueMinor: 500n });
     await act("launch");
     const { launchedAt } = await program();
     expect(await act("pause")).toEqual({ ok: true, message: "Program paused" });

@@ -161,3 +161,42 @@ describe("program settings", () => {
     expect(await save({ ...VALID, excludedTags: JSON.stringify(["staff"]) })).toEqual({ ok: true, message: "Settings saved" });
   });
 });
+
+describe("enrolling existing customers from Settings", () => {
+  const enrol = (fields: Record<string, string>) => save({ intent: "enrol", ...fields });
+
+  it("refuses a window Shopify can't read, and changes nothing", async () => {
+    const before = await program();
+    expect(await enrol({ enrolOrderDays: "90", enrolAwardPoints: "on" })).toEqual({ ok: false, errors: { enrolOrderDays: "Enter a whole number of days from 0 to 60." } });
+    expect(await enrol({ enrolOrderDays: "1.5" })).toMatchObject({ ok: false });
+    expect({ ...(await program()), updatedAt: null }).toEqual({ ...before, updatedAt: null });
+    expect(await db().enrolmentRun.count({ where: { shopId } })).toBe(0);
+  });
+
+  it("saves the options, starts one run, shows its progress and then its figures", async () => {
+    expect(await enrol({ enrolOrderDays: "30", enrolAwardPoints: "on", enrolSignupBonus: "" })).toEqual({ ok: true, message: "Enrolment started" });
+    expect(await program()).toMatchObject({ enrolOrderDays: 30, enrolAwardPoints: true, enrolSignupBonus: false });
+    // Asked again while it waits: the same run.
+    expect(await enrol({ enrolOrderDays: "0" })).toEqual({ ok: true, message: "An enrolment is already running" });
+    expect(await program()).toMatchObject({ enrolOrderDays: 30 });
+    const runs = await db().enrolmentRun.findMany({ where: { shopId } });
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ trigger: "manual", actor: "local-demo", status: "queued" });
+
+    const waiting = (await load()).enrolment!;
+    expect(waiting.active).toMatchObject({ status: "queued", phase: "customers", options: { orderDays: 30, awardPoints: true, signupBonus: false } });
+    expect(waiting.last).toBeNull();
+
+    const { runDueEnrolments } = await import("../../app/jobs/enrolment.server");
+    await runDueEnrolments(db(), new Date(), { pollMs: 1, maxPollMs: 2 });
+    const { enrolment } = await load();
+    expect(enrolment!.active).toBeNull();
+    const last = enrolment!.last!;
+    expect(last.status).toBe("done");
+    // The demo shop's 240 customers in the emulator, every one accounted for.
+    expect(last.customersSeen).toBe(240);
+    expect(last.enrolled + last.alreadyMembers + last.excludedSkipped).toBe(240);
+    expect(last.ordersCounted).toBeGreaterThan(0);
+    expect(last.pointsAwarded).toBeGreaterThan(0);
+  });
+});

@@ -58,7 +58,8 @@ function settingsForm(overrides: Record<string, string> = {}) {
 
 describe("marking the app data dirty", () => {
   it("marks a new shop, launch, pause, resume and a Settings save; a no-op change marks nothing", async () => {
-    const shop = await ensureShop(db(), { domain: `fresh-${Date.now()}.myshopify.com`, name: "Fresh", currencyCode: "EUR", ianaTimezone: "UTC" });
+    // As Shopify's install makes it: with the starter reward, so it can launch.
+    const shop = await ensureShop(db(), { domain: `fresh-${Date.now()}.myshopify.com`, name: "Fresh", currencyCode: "EUR", ianaTimezone: "UTC" }, { starter: true });
     expect(await row(shop.id)).toMatchObject({ dirty: true, version: 0, attempts: 0 });
     const clean = () => db().appDataSync.update({ where: { shopId: shop.id }, data: { dirty: false, nextAttemptAt: secondsLater(3600), attempts: 3 } });
 

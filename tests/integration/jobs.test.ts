@@ -133,6 +133,7 @@ describe("the periodic tasks", () => {
       "referral-rewards-due",
       "referral-visits-prune",
       "tier-passes",
+      "enrolment-runs",
       "tier-sync",
       "app-data-sync",
       "points-metafield-sync",

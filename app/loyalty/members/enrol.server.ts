@@ -29,6 +29,8 @@ export async function enrollMember(
   customer: CustomerFacts,
   /** When given, the sign-up entry is added here for the caller to write with its own. */
   pendingEntries?: LedgerEntryInput[],
+  /** signupBonus: false enrols without the sign-up bonus (the enrolment of existing customers, by the merchant's choice). */
+  options: { signupBonus?: boolean } = {},
 ) {
   const existing = await tx.member.findUnique({
     where: { shopId_customerGid: { shopId: shop.id, customerGid: customer.customerGid } },
@@ -51,7 +53,7 @@ export async function enrollMember(
     },
   });
   // The member was created in this transaction, so its sign-up key is new.
-  if (!excluded && shop.program.status === "live" && shop.signupRule) {
+  if (!excluded && options.signupBonus !== false && shop.program.status === "live" && shop.signupRule) {
     const bonus: LedgerEntryInput = {
       shopId: shop.id,
       memberId: member.id,

@@ -374,3 +374,70 @@ async function markRedemptionsUsed(tx: Tx, shopId: string, codes: readonly strin
     data: { status: "used", usedOrderGid: orderGid },
   });
 }
+
+export type BackfillOutcome = "counted" | "awarded" | "known" | "not_member" | "unpaid";
+
+/**
+ * A past order found by the enrolment of existing customers (app/jobs/enrolment.server.ts),
+ * recorded so it counts for its member's tier and, if the merchant chose, earns. Its terms
+ * are fixed here, never by the order path: "tier_only" at 0 points (it counts for tiers and
+ * can never earn, whatever event arrives later), "points" at the purchase rule's rate with
+ * no tier or campaign multiplier and no milestone. An order event that arrives later for
+ * the same order meets this record and settles by difference like any other event, so it
+ * earns nothing twice (0003, 0020). Orders the order path already recorded are left alone
+ * ("known"); a "tier_only" record is raised to "points" once when the merchant re-runs the
+ * enrolment with points. In the caller's transaction.
+ */
+export async function backfillOrder(
+  tx: Tx,
+  shop: ShopConfig,
+  snapshot: OrderSnapshot,
+  options: { awardPoints: boolean; now: Date; /** The caller checks tiers once per member after its batch (upgradeMemberTier). */ deferTierCheck?: boolean },
+): Promise<{ outcome: BackfillOutcome; points: number; tierCheck?: string }> {
+  if (!snapshot.customerGid) return { outcome: "not_member", points: 0 };
+  if (snapshot.cancelled || !isPaidStatus(snapshot.financialStatus)) return { outcome: "unpaid", points: 0 };
+  const member = await tx.member.findUnique({
+    where: { shopId_customerGid: { shopId: shop.id, customerGid: snapshot.customerGid } },
+    select: { id: true, status: true, tierId: true },
+  });
+  if (!member || member.status !== "active") return { outcome: "not_member", points: 0 };
+  const existing = await tx.orderRecord.findUnique({ where: { shopId_orderGid: { shopId: shop.id, orderGid: snapshot.orderGid } } });
+  const award = options.awardPoints && shop.purchaseRule !== null;
+  if (existing && (existing.backfill === null || existing.backfill === "points" || !award)) return { outcome: "known", points: 0 };
+
+  const record = existing ?? (await createRecord(tx, shop, snapshot.orderGid, snapshot.currencyCode));
+  const fresh = snapshot.updatedAt.getTime() >= record.stateUpdatedAt.getTime();
+  const merged: OrderRecordRow = {
+    ...record,
+    ...(fresh
+      ? {
+          name: snapshot.name,
+          customerGid: snapshot.customerGid,
+          currencyCode: snapshot.currencyCode,
+          stateUpdatedAt: snapshot.updatedAt,
+          taxesIncluded: snapshot.taxesIncluded,
+          processedAt: snapshot.processedAt,
+          grossMinor: BigInt(computeOrderGrossMinor(snapshot)),
+          editRemovedMinor: BigInt(computeEditRemovedMinor(snapshot, refundedQuantities(snapshot.refunds))),
+          ...(snapshot.totalMinor !== undefined ? { orderTotalMinor: BigInt(snapshot.totalMinor) } : {}),
+        }
+      : {}),
+    memberId: member.id,
+    paid: true,
+    processedAt: record.processedAt ?? snapshot.processedAt,
+    earnPoints: award ? shop.purchaseRule!.points : 0,
+    earnSpendMinor: award ? shop.purchaseRule!.spendMinor : 1n,
+    multiplierPermille: MULTIPLIER_ONE,
+    availableAt: record.availableAt ?? addDays(record.processedAt ?? snapshot.processedAt, shop.program.pendingDays),
+    backfill: award ? "points" : "tier_only",
+  };
+  const settled = await settleOrder(tx, shop, record, merged, options.now, { memberStatus: member.status, memberTierId: member.tierId, refunds: existing ? null : [] });
+  await tx.orderRecord.update({ where: { id: record.id }, data: { backfill: merged.backfill } });
+  const outcome = award ? "awarded" : "counted";
+  const points = settled.result.delta + settled.result.pendingDelta;
+  if (shop.program.tierBasis === "points" ? settled.pointsIncreased : settled.eligibleIncreased) {
+    if (options.deferTierCheck) return { outcome, points, tierCheck: member.id };
+    await upgradeMemberTier(tx, shop, member.id, { now: options.now, activityAt: shop.program.tierBasis === "points" ? null : settled.processedAt });
+  }
+  return { outcome, points };
+}

@@ -163,7 +163,8 @@ export class ProgramStatusError extends Error {
 
 /**
  * draft -> live: orders paid from now on earn, and members can redeem and claim. Needs at
- * least one enabled way to earn. Launching a live program again changes nothing.
+ * least one enabled way to earn and one enabled reward. Launching a live program again
+ * changes nothing.
  */
 export async function launchProgram(shopDomain: string, db: Db = getDb(), now = new Date(), actor: AuditActor = SYSTEM_ACTOR) {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, include: { program: true } });
@@ -172,6 +173,9 @@ export async function launchProgram(shopDomain: string, db: Db = getDb(), now = 
   if (shop.program.status !== "draft") throw new ProgramStatusError("The program is paused: resume it instead");
   if ((await db.earningRule.count({ where: { shopId: shop.id, enabled: true } })) === 0) {
     throw new ProgramStatusError("Turn on at least one way to earn before you launch");
+  }
+  if ((await db.reward.count({ where: { shopId: shop.id, enabled: true } })) === 0) {
+    throw new ProgramStatusError("Add a reward before you launch: members need something to spend their points on");
   }
   // The storefront's app-data metafield (program status) is marked for sync in the same transaction.
   const updated = await inTransaction(db, async (tx) => {

@@ -1,5 +1,5 @@
 import type { Db, Tx } from "../../db.server";
-import { DEFAULT_SIGNUP_POINTS, DEFAULT_TIERS, defaultEarnRate, tierThresholdMinor } from "./defaults";
+import { DEFAULT_SIGNUP_POINTS, DEFAULT_TIERS, STARTER_REWARD, defaultEarnRate, scaledDefaultMinor, tierThresholdMinor } from "./defaults";
 import { inTransaction } from "../tx.server";
 import { markAppDataDirty } from "./app-data.server";
 
@@ -16,10 +16,12 @@ export class UnknownShopError extends Error {
 }
 
 /**
- * Creates the shop with a default program (draft), the default tier ladder and the
- * purchase and sign-up earning rules; on a reinstall or detail sync, updates the details.
+ * Creates the shop with a default program (draft), the default tier ladder (thresholds
+ * scaled to the currency) and the purchase and sign-up earning rules; on a reinstall or
+ * detail sync, updates the details. `starter` (an install from Shopify, not a test's or the
+ * seeds' shop) also adds a starter reward, so a new program can launch as it is.
  */
-export async function ensureShop(db: Db, details: ShopDetails) {
+export async function ensureShop(db: Db, details: ShopDetails, options: { starter?: boolean } = {}) {
   return inTransaction(db, async (tx) => {
     const existing = await tx.shop.findUnique({ where: { domain: details.domain } });
     if (existing) {
@@ -46,6 +48,11 @@ export async function ensureShop(db: Db, details: ShopDetails) {
       },
     });
     await createDefaults(tx, shop.id, details.currencyCode);
+    if (options.starter) {
+      await tx.reward.create({
+        data: { shopId: shop.id, type: "amount_off", name: STARTER_REWARD.name, pointsCost: STARTER_REWARD.pointsCost, valueMinor: BigInt(scaledDefaultMinor(STARTER_REWARD.euros, details.currencyCode)) },
+      });
+    }
     await markAppDataDirty(tx, shop.id);
     return shop;
   });

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "EnrolmentRun" ADD COLUMN     "phaseTotal" INTEGER;
+
