@@ -1,3 +1,4 @@
+import { getEnv } from "../env.server";
 import { TypeInfo, execute, getNamedType, getOperationAST, parse, validate, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from "graphql";
 import { KANTA_TIER_FLOW_TRIGGER } from "../shopify/customers.server";
 import { OCCASION_FLOW_TRIGGERS } from "../shopify/occasion-triggers";
@@ -393,7 +394,7 @@ export class AdminEmulator {
     }
     const done = op.status === "COMPLETED";
     const objectCount = done ? op.lines.length : op.status === "RUNNING" ? Math.floor(op.lines.length / 2) : 0;
-    const appUrl = (process.env.SHOPIFY_APP_URL ?? "http://localhost:3000").replace(/\/$/, "");
+    const appUrl = getEnv().SHOPIFY_APP_URL.replace(/\/$/, "");
     const numericId = op.id.split("/").pop();
     return {
       __typename: "BulkOperation",
