@@ -135,6 +135,7 @@ describe("the periodic tasks", () => {
       "tier-passes",
       "tier-sync",
       "app-data-sync",
+      "member-imports",
       "reconcile-daily",
     ]);
     for (const task of PERIODIC_TASKS) expect(task.everyMs).toBeGreaterThanOrEqual(0);

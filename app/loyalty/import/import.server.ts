@@ -6,7 +6,7 @@ import { isExcludedByTags } from "../program/defaults";
 import { requireShopConfig, type ShopConfig } from "../program/shop-config.server";
 import { Sql, isPostgres } from "../sql.server";
 import { inTransaction } from "../tx.server";
-import { toTierPeriod } from "../tiers/rules";
+import { startOfLocalDay, toTierPeriod } from "../tiers/rules";
 import { firstLine, readCsv } from "./csv";
 import {
   checkRow,
@@ -155,9 +155,11 @@ export async function saveImportSettings(db: Db, shopDomain: string, importId: s
     const shop = await requireShopConfig(db, shopDomain, now.getTime());
     if (typeof input.tierUntil === "string" && input.tierUntil.trim() !== "") {
       const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(input.tierUntil.trim());
-      const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + 1)) : null;
-      if (!day || Number.isNaN(day.getTime()) || day <= now) throw new ImportError("Enter a date in the future as YYYY-MM-DD.");
-      tierUntil = day;
+      const day = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12)) : null;
+      if (!day || day.getUTCMonth() !== Number(m![2]) - 1 || day.getUTCDate() !== Number(m![3])) throw new ImportError("Enter a date as YYYY-MM-DD.");
+      // Kept through that whole day in the shop's zone, as a staff member's tier assignment is.
+      tierUntil = startOfLocalDay(new Date(day.getTime() + 86_400_000), shop.ianaTimezone);
+      if (tierUntil <= now) throw new ImportError("Choose a date in the future for the imported tiers.");
     } else tierUntil = nextReviewAt(toTierPeriod(shop.program.tierPeriod), now, shop.ianaTimezone);
   }
   const source = typeof input.source === "string" && (Object.keys(SOURCE_NAMES) as string[]).includes(input.source) ? input.source : imp.source;
@@ -355,10 +357,12 @@ export async function runImportCheck(db: Db, importId: string, customers: AsyncI
   await exec((sql) => {
     const mode = sql.p(imp.mode);
     const tierExpr = tierCase(sql);
+    // This file's row already paid (the same file imported before): its points change nothing.
+    const paid = `EXISTS (SELECT 1 FROM "LedgerEntry" le WHERE le."shopId" = ${sql.p(imp.shopId)} AND le."idempotencyKey" = ${sql.p(importLedgerKey(imp.fileHash, 0).replace(/0$/, ""))} || CAST("MemberImportRow"."line" AS TEXT))`;
     return `UPDATE "MemberImportRow" SET "outcome" = CASE
         WHEN m."id" IS NULL THEN 'new'
-        WHEN ${mode} = 'add' AND COALESCE("MemberImportRow"."points", 0) <> 0 THEN 'updated'
-        WHEN ${mode} = 'set' AND "MemberImportRow"."points" IS NOT NULL AND "MemberImportRow"."points" <> m."points" THEN 'updated'
+        WHEN NOT ${paid} AND ${mode} = 'add' AND COALESCE("MemberImportRow"."points", 0) <> 0 THEN 'updated'
+        WHEN NOT ${paid} AND ${mode} = 'set' AND "MemberImportRow"."points" IS NOT NULL AND "MemberImportRow"."points" <> m."points" THEN 'updated'
         WHEN ${tierExpr} IS NOT NULL AND (m."tierId" IS NULL OR m."tierId" <> ${tierExpr}) THEN 'updated'
         ELSE 'unchanged' END
       FROM (SELECT r2."line" AS "line", mm."id" AS "id", mm."points" AS "points", mm."tierId" AS "tierId" FROM "MemberImportRow" r2
@@ -398,7 +402,8 @@ export async function countRows(db: Db | Tx, importId: string): Promise<ImportCo
  */
 export async function runImportApply(db: Db, importId: string, options: ImportRunOptions = {}): Promise<ImportCounts> {
   const imp = await db.memberImport.findUniqueOrThrow({ where: { id: importId } });
-  const batchSize = options.batchSize ?? 1000;
+  // Within the parameter limits of both databases' `IN (…)` lists.
+  const batchSize = Math.min(options.batchSize ?? 400, 400);
   const shopDomain = (await db.shop.findUniqueOrThrow({ where: { id: imp.shopId }, select: { domain: true } })).domain;
   const mapping = parseMapping(imp.mapping);
   const keepTiers = imp.tierMode === "keep" && mapping.tier !== undefined;
@@ -477,23 +482,22 @@ async function applyBatch(tx: Tx, shop: ShopConfig, imp: ImportRow, rows: readon
     });
   }
   await appendLedgerEntriesOnce(tx, entries, now);
-  // Tiers the file names, kept until tierUntil as a merchant's assignment (no entry points, as a bulk move).
+  // Tiers the file names, where they differ from the member's: moved there and kept until
+  // tierUntil as a merchant's assignment (no entry points: a bulk move, as other apps do).
+  // A member already in the file's tier is left to the engine.
   if (!keepTiers) return;
   const byName = new Map(shop.tiers.map((t) => [t.name.trim().toLowerCase(), t]));
   const byId = new Map(shop.tiers.map((t) => [t.id, t]));
-  const keep: string[] = [];
   const changes: { member: { id: string; customerGid: string; tierId: string | null }; to: ShopConfig["tiers"][number] }[] = [];
   for (const row of rows) {
     const member = members.get(row.customerGid!);
     const to = row.tier ? byName.get(row.tier.trim().toLowerCase()) : undefined;
     if (!member || !to || member.status === "redacted") continue;
-    keep.push(member.id);
     if (member.tierId !== to.id) changes.push({ member, to });
   }
-  if (keep.length > 0) await tx.member.updateMany({ where: { id: { in: keep } }, data: { tierManual: true, tierManualUntil: imp.tierUntil } });
   const groups = new Map<string, string[]>();
   for (const c of changes) groups.set(c.to.id, [...(groups.get(c.to.id) ?? []), c.member.id]);
-  for (const [tierId, ids] of groups) await tx.member.updateMany({ where: { id: { in: ids } }, data: { tierId, tierChangedAt: now } });
+  for (const [tierId, ids] of groups) await tx.member.updateMany({ where: { id: { in: ids } }, data: { tierId, tierChangedAt: now, tierManual: true, tierManualUntil: imp.tierUntil } });
   if (changes.length > 0) {
     await tx.tierChange.createMany({
       data: changes.map((c) => ({
