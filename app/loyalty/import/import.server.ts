@@ -325,7 +325,7 @@ export async function runImportCheck(db: Db, importId: string, customers: AsyncI
   );
   await exec((sql) => `UPDATE "MemberImportRow" SET "customerGid" = NULL WHERE "importId" = ${sql.p(importId)} AND ${unknownId}`);
   await exec(
-    (sql) => `UPDATE "MemberImportRow" SET "customerGid" = (SELECT c."customerGid" FROM "MemberImportCustomer" c WHERE c."importId" = "MemberImportRow"."importId" AND c."email" = "MemberImportRow"."email" ORDER BY c."customerGid" LIMIT 1)
+    (sql) => `UPDATE "MemberImportRow" SET "customerGid" = (SELECT c."customerGid" FROM "MemberImportCustomer" c WHERE c."importId" = "MemberImportRow"."importId" AND c."email" = "MemberImportRow"."email" LIMIT 1)
       WHERE "importId" = ${sql.p(importId)} AND "error" IS NULL AND "customerGid" IS NULL`,
   );
   await exec(
