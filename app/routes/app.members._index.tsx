@@ -373,7 +373,7 @@ export default function Members() {
     </IndexTable>
   );
   return (
-    <Page title="Members" subtitle="Everyone in your loyalty program, with their points and tier">
+    <Page title="Members" subtitle="Everyone in your loyalty program, with their points and tier" secondaryActions={[{ content: "Import members", url: "/app/members/import" }]}>
       <Card padding="0">
         <BlockStack>
           {filters}

@@ -630,3 +630,13 @@ export async function recordImportFailure(db: Db, importId: string, verdict: { s
         : { lastError: verdict.error, nextRunAt: verdict.nextAttemptAt, leaseUntil: null },
   });
 }
+
+/** A failed import tried again: its import resumes where it stopped, or its check starts over. */
+export async function retryImport(db: Db, shopDomain: string, importId: string, now = new Date()): Promise<void> {
+  const imp = await findShopImport(db, shopDomain, importId);
+  if (imp.status !== "failed") throw new ImportError("Only a failed import can be tried again.");
+  await db.memberImport.update({
+    where: { id: importId },
+    data: { status: imp.startedAt ? "importing" : "checking", phase: "queued", attempts: 0, lastError: null, nextRunAt: now, leaseUntil: null },
+  });
+}
