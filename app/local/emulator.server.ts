@@ -1,4 +1,4 @@
-import { execute, getOperationAST, parse, validate, type DocumentNode, type GraphQLSchema } from "graphql";
+import { TypeInfo, execute, getNamedType, getOperationAST, parse, validate, visit, visitWithTypeInfo, type DocumentNode, type GraphQLSchema } from "graphql";
 import { KANTA_TIER_FLOW_TRIGGER } from "../shopify/customers.server";
 import { loadAdminSchema } from "./admin-schema.server";
 import { DEMO_PRODUCTS, DEMO_SHOP } from "./demo-shop";
@@ -42,13 +42,53 @@ export interface EmulatedProduct {
   variants: { id: string; title: string; price: string }[];
 }
 
-/** A customer as the referral fraud rules read it (KantaReferralCustomerContacts). */
+/** A customer as the referral fraud rules and bulk queries read it. */
 export interface EmulatedCustomer {
   id: string;
   email: string | null;
   phone: string | null;
   numberOfOrders: number;
   addresses: { address1: string; address2?: string | null; city?: string | null; zip?: string | null; countryCode?: string | null; phone?: string | null }[];
+  firstName?: string | null;
+  lastName?: string | null;
+  /** The customer's tags when added (tagsAdd / tagsRemove change them afterwards). */
+  tags?: string[];
+  locale?: string;
+  createdAt?: Date;
+  /** Lifetime spend, shop money ("123.45"). */
+  amountSpent?: string;
+}
+
+/** An order as bulk queries read it (KantaBulk orders): shop money amounts as decimal strings. */
+export interface EmulatedOrder {
+  id: string;
+  name: string;
+  customerId: string | null;
+  createdAt: Date;
+  processedAt?: Date;
+  updatedAt?: Date;
+  cancelledAt?: Date | null;
+  test?: boolean;
+  /** OrderDisplayFinancialStatus: PAID, PARTIALLY_REFUNDED, REFUNDED, PENDING … */
+  financialStatus: string;
+  taxesIncluded?: boolean;
+  currencyCode: string;
+  lines: { id: string; quantity: number; currentQuantity?: number; unitPrice: string; discount?: string; tax?: string; giftCard?: boolean }[];
+}
+
+/** A bulk query operation as the emulator runs it: CREATED, RUNNING (for `runningPolls` reads), then COMPLETED or FAILED. */
+export interface EmulatedBulkOperation {
+  id: string;
+  query: string;
+  status: "CREATED" | "RUNNING" | "COMPLETED" | "FAILED" | "CANCELED";
+  errorCode: string | null;
+  createdAt: Date;
+  completedAt: Date | null;
+  /** The JSONL result, one object per line. */
+  lines: string[];
+  rootObjectCount: number;
+  reads: number;
+  failWith: string | null;
 }
 
 /** A webhook subscription the Admin API lists (topic as its enum: ORDERS_PAID). */
@@ -105,6 +145,13 @@ export class AdminEmulator {
   private webhooksByShop = new Map<string, EmulatedWebhookSubscription[]>();
   private definitionsByShop = new Map<string, { ownerType: string; namespace: string; key: string; type: string }[]>();
   private mainThemeByShop = new Map<string, EmulatedTheme>();
+  // Orders (bulk queries read them) and bulk query operations, per shop.
+  private ordersByShop = new Map<string, EmulatedOrder[]>();
+  private bulkByShop = new Map<string, EmulatedBulkOperation[]>();
+  private bulkRunningPolls = 1;
+  private bulkFailNext: string | null = null;
+  /** Bytes per chunk when a bulk result is read (small in tests: lines split across chunks). */
+  bulkChunkBytes = 64 * 1024;
 
   readonly calls: { shop: string; operationName: string; variables: Record<string, unknown> }[] = [];
 
@@ -124,7 +171,213 @@ export class AdminEmulator {
     const map = this.customersByShop.get(shopDomain) ?? new Map<string, EmulatedCustomer>();
     map.set(customer.id, customer);
     this.customersByShop.set(shopDomain, map);
+    if (customer.tags?.length) {
+      const byCustomer = this.tagsByShop.get(shopDomain) ?? new Map<string, string[]>();
+      byCustomer.set(customer.id, [...customer.tags]);
+      this.tagsByShop.set(shopDomain, byCustomer);
+    }
   }
+
+  /** Orders Shopify knows (bulk queries list them). */
+  addOrder(shopDomain: string, order: EmulatedOrder) {
+    const list = this.ordersByShop.get(shopDomain) ?? [];
+    list.push(order);
+    this.ordersByShop.set(shopDomain, list);
+  }
+
+  /** How many status reads a bulk operation answers RUNNING before it completes (default 1). */
+  setBulkRunningPolls(reads: number) {
+    this.bulkRunningPolls = reads;
+  }
+
+  /** The next bulk operation ends FAILED with this BulkOperationErrorCode (TIMEOUT, INTERNAL_SERVER_ERROR, ACCESS_DENIED). */
+  failNextBulkOperation(errorCode: "TIMEOUT" | "INTERNAL_SERVER_ERROR" | "ACCESS_DENIED") {
+    this.bulkFailNext = errorCode;
+  }
+
+  /** Bulk operations started on a shop, oldest first. */
+  bulkOperations(shopDomain: string): EmulatedBulkOperation[] {
+    return [...(this.bulkByShop.get(shopDomain) ?? [])];
+  }
+
+  /**
+   * The result file behind a completed operation's `url`, streamed in chunks of
+   * bulkChunkBytes (lines cross chunk boundaries, as they do over HTTP); null for a URL
+   * the emulator never gave out (Shopify's storage answers 404).
+   */
+  bulkResult(url: string): ReadableStream<Uint8Array> | null {
+    const match = /\/local\/bulk\/(\d+)\.jsonl$/.exec(new URL(url, "http://x").pathname);
+    if (!match) return null;
+    const id = `gid://shopify/BulkOperation/${match[1]}`;
+    for (const list of this.bulkByShop.values()) {
+      const op = list.find((o) => o.id === id && o.status === "COMPLETED");
+      if (!op) continue;
+      const bytes = Buffer.from(op.lines.map((l) => `${l}\n`).join(""), "utf8");
+      const size = Math.max(1, this.bulkChunkBytes);
+      let offset = 0;
+      return new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (offset >= bytes.length) return controller.close();
+          controller.enqueue(new Uint8Array(bytes.subarray(offset, offset + size)));
+          offset += size;
+        },
+      });
+    }
+    return null;
+  }
+
+  private customerNode(shopDomain: string, c: EmulatedCustomer) {
+    return {
+      __typename: "Customer",
+      id: c.id,
+      firstName: c.firstName ?? null,
+      lastName: c.lastName ?? null,
+      defaultEmailAddress: c.email ? { emailAddress: c.email } : null,
+      tags: this.customerTags(shopDomain, c.id),
+      locale: c.locale ?? "en",
+      createdAt: (c.createdAt ?? new Date("2024-01-01T00:00:00Z")).toISOString(),
+      numberOfOrders: String(c.numberOfOrders),
+      amountSpent: { amount: c.amountSpent ?? "0.0", currencyCode: this.shops.get(shopDomain)?.currencyCode ?? "USD" },
+      orders: (a: { query?: string }) =>
+        connection((this.ordersByShop.get(shopDomain) ?? []).filter((o) => o.customerId === c.id && matchesOrderQuery(o, a.query)).map((o) => this.orderNode(shopDomain, o))),
+    };
+  }
+
+  private orderNode(shopDomain: string, o: EmulatedOrder) {
+    const money = (amount: string) => ({ shopMoney: { amount, currencyCode: o.currencyCode }, presentmentMoney: { amount, currencyCode: o.currencyCode } });
+    const lines = o.lines.map((l) => ({
+      __typename: "LineItem",
+      id: l.id,
+      quantity: l.quantity,
+      currentQuantity: l.currentQuantity ?? l.quantity,
+      isGiftCard: l.giftCard ?? false,
+      originalUnitPriceSet: money(l.unitPrice),
+      totalDiscountSet: money(l.discount ?? "0.0"),
+      taxLines: l.tax ? [{ priceSet: money(l.tax) }] : [],
+    }));
+    const cents = (s: string) => Math.round(Number(s) * 100);
+    const subtotal = o.lines.reduce((sum, l) => sum + cents(l.unitPrice) * (l.currentQuantity ?? l.quantity) - cents(l.discount ?? "0"), 0);
+    const tax = o.lines.reduce((sum, l) => sum + cents(l.tax ?? "0"), 0);
+    const total = subtotal + (o.taxesIncluded ? 0 : tax);
+    return {
+      __typename: "Order",
+      id: o.id,
+      name: o.name,
+      createdAt: o.createdAt.toISOString(),
+      processedAt: (o.processedAt ?? o.createdAt).toISOString(),
+      updatedAt: (o.updatedAt ?? o.createdAt).toISOString(),
+      cancelledAt: o.cancelledAt ? o.cancelledAt.toISOString() : null,
+      test: o.test ?? false,
+      displayFinancialStatus: o.financialStatus,
+      taxesIncluded: o.taxesIncluded ?? false,
+      customer: o.customerId ? { id: o.customerId } : null,
+      currentSubtotalPriceSet: money((subtotal / 100).toFixed(2)),
+      currentTotalTaxSet: money((tax / 100).toFixed(2)),
+      totalPriceSet: money((total / 100).toFixed(2)),
+      lineItems: () => connection(lines),
+    };
+  }
+
+  /**
+   * bulkOperationRunQuery as Shopify documents it: the query is validated (a connection at
+   * its root, at most five connections, nested at most two deep); one bulk query per shop
+   * at a time (OPERATION_IN_PROGRESS); the result is JSONL with one object per line, the
+   * nodes of a nested connection on their own lines with `__parentId`. groupObjects: true
+   * puts children right after their parent; false lists every parent first.
+   */
+  private async runBulkQuery(shop: EmulatedShop, args: Record<string, unknown>) {
+    const query = String(args.query ?? "");
+    const invalid = (message: string) => ({ bulkOperation: null, userErrors: [{ field: ["query"], message, code: "INVALID" }] });
+    const list = this.bulkByShop.get(shop.myshopifyDomain) ?? [];
+    const running = list.find((o) => o.status === "CREATED" || o.status === "RUNNING");
+    if (running) {
+      return { bulkOperation: null, userErrors: [{ field: null, message: `A bulk query operation for this app and shop is already in progress: ${running.id}.`, code: "OPERATION_IN_PROGRESS" }] };
+    }
+    let document: DocumentNode;
+    try {
+      document = parse(query);
+    } catch (error) {
+      return invalid(`Invalid bulk query: ${String(error)}`);
+    }
+    const errors = validate(this.schema, document);
+    if (errors.length) return invalid(`Invalid bulk query: ${errors.map((e) => e.message).join("; ")}`);
+    if (getOperationAST(document)?.operation !== "query") return invalid("Bulk queries must be queries.");
+    const shape = connectionShape(this.schema, document);
+    if (shape.count === 0) return invalid("Bulk queries must contain at least one connection.");
+    if (shape.count > 5) return invalid("Bulk queries cannot contain more than 5 connections.");
+    if (shape.depth > 2) return invalid("Bulk queries cannot contain connections with a nesting depth greater than 2.");
+    const result = await execute({ schema: this.schema, document, rootValue: this.rootValue(shop) });
+    if (result.errors?.length) return invalid(result.errors.map((e) => e.message).join("; "));
+    const roots: string[] = [];
+    const children: string[] = [];
+    const grouped = args.groupObjects === true;
+    let rootObjectCount = 0;
+    for (const value of Object.values(result.data ?? {})) {
+      if (!isConnectionValue(value)) continue;
+      for (const node of connectionNodes(value)) {
+        rootObjectCount++;
+        const lines = flattenNode(node, null);
+        if (grouped) roots.push(...lines);
+        else {
+          roots.push(lines[0]!);
+          children.push(...lines.slice(1));
+        }
+      }
+    }
+    const op: EmulatedBulkOperation = {
+      id: `gid://shopify/BulkOperation/${this.nextId++}`,
+      query,
+      status: "CREATED",
+      errorCode: null,
+      createdAt: new Date(),
+      completedAt: null,
+      lines: [...roots, ...children],
+      rootObjectCount,
+      reads: 0,
+      failWith: this.bulkFailNext,
+    };
+    this.bulkFailNext = null;
+    list.push(op);
+    this.bulkByShop.set(shop.myshopifyDomain, list);
+    return { bulkOperation: this.bulkNode(op, false), userErrors: [] };
+  }
+
+  /** A bulk operation as the API shows it; `read` advances it (CREATED -> RUNNING -> COMPLETED/FAILED). */
+  private bulkNode(op: EmulatedBulkOperation, read: boolean) {
+    if (read && (op.status === "CREATED" || op.status === "RUNNING")) {
+      op.reads++;
+      if (op.reads > this.bulkRunningPolls) {
+        op.status = op.failWith ? "FAILED" : "COMPLETED";
+        op.errorCode = op.failWith;
+        op.completedAt = new Date();
+      } else op.status = "RUNNING";
+    }
+    const done = op.status === "COMPLETED";
+    const objectCount = done ? op.lines.length : op.status === "RUNNING" ? Math.floor(op.lines.length / 2) : 0;
+    const appUrl = (process.env.SHOPIFY_APP_URL ?? "http://localhost:3000").replace(/\/$/, "");
+    const numericId = op.id.split("/").pop();
+    return {
+      __typename: "BulkOperation",
+      id: op.id,
+      status: op.status,
+      errorCode: op.errorCode,
+      createdAt: op.createdAt.toISOString(),
+      completedAt: op.completedAt?.toISOString() ?? null,
+      objectCount: String(objectCount),
+      rootObjectCount: String(done ? op.rootObjectCount : Math.min(op.rootObjectCount, objectCount)),
+      fileSize: done && op.lines.length ? String(Buffer.byteLength(op.lines.map((l) => `${l}\n`).join(""))) : null,
+      // Shopify gives no url when the query matched nothing.
+      url: done && op.lines.length ? `${appUrl}/local/bulk/${numericId}.jsonl` : null,
+      partialDataUrl: null,
+      query: op.query,
+      type: "QUERY",
+    };
+  }
+
+  private findBulk(shopDomain: string, id: unknown): EmulatedBulkOperation | undefined {
+    return (this.bulkByShop.get(shopDomain) ?? []).find((o) => o.id === id);
+  }
+
 
   /** A customer's tags in Shopify (as tagsAdd / tagsRemove left them). */
   customerTags(shopDomain: string, customerGid: string): string[] {
@@ -360,6 +613,36 @@ export class AdminEmulator {
   private resolvers(): Record<string, Resolver> {
     return {
       shop: (_args, shop) => ({ ...shop }),
+      customers: (args, shop) =>
+        connection(
+          [...(this.customersByShop.get(shop.myshopifyDomain)?.values() ?? [])]
+            .filter((c) => !this.deletedCustomers.has(c.id))
+            .slice(0, typeof args.first === "number" ? args.first : undefined)
+            .map((c) => this.customerNode(shop.myshopifyDomain, c)),
+        ),
+      orders: (args, shop) =>
+        connection(
+          (this.ordersByShop.get(shop.myshopifyDomain) ?? [])
+            .filter((o) => matchesOrderQuery(o, args.query as string | undefined))
+            .slice(0, typeof args.first === "number" ? args.first : undefined)
+            .map((o) => this.orderNode(shop.myshopifyDomain, o)),
+        ),
+      node: (args, shop) => {
+        const op = this.findBulk(shop.myshopifyDomain, args.id);
+        if (op) return this.bulkNode(op, true);
+        const c = this.customersByShop.get(shop.myshopifyDomain)?.get(String(args.id));
+        return c && !this.deletedCustomers.has(c.id) ? this.customerNode(shop.myshopifyDomain, c) : null;
+      },
+      bulkOperation: (args, shop) => {
+        const op = this.findBulk(shop.myshopifyDomain, args.id);
+        return op ? this.bulkNode(op, true) : null;
+      },
+      currentBulkOperation: (args, shop) => {
+        if (args.type === "MUTATION") return null;
+        const op = (this.bulkByShop.get(shop.myshopifyDomain) ?? []).at(-1);
+        return op ? this.bulkNode(op, true) : null;
+      },
+      bulkOperationRunQuery: (args, shop) => this.runBulkQuery(shop, args),
       currentAppInstallation: (_args, shop) => ({
         id: this.appInstallationId(shop.myshopifyDomain),
         accessScopes: this.accessScopes(shop.myshopifyDomain).map((handle) => ({ handle })),
@@ -489,15 +772,18 @@ export class AdminEmulator {
       // "timeout": never answers; the client gives up (its signal), see client().
       return new Promise<never>(() => undefined);
     }
-    const resolvers = this.resolvers();
-    const rootValue: Record<string, unknown> = {};
-    for (const [field, resolve] of Object.entries(resolvers)) {
-      rootValue[field] = (args: Record<string, unknown>) => resolve(args, shop);
-    }
-    const result = await execute({ schema: this.schema, document, rootValue, variableValues: variables });
+    const result = await execute({ schema: this.schema, document, rootValue: this.rootValue(shop), variableValues: variables });
     const body: Record<string, unknown> = { data: result.data ?? null };
     if (result.errors?.length) body.errors = result.errors.map((e) => ({ message: e.message, path: e.path }));
     return { status: 200, body };
+  }
+
+  private rootValue(shop: EmulatedShop): Record<string, unknown> {
+    const rootValue: Record<string, unknown> = {};
+    for (const [field, resolve] of Object.entries(this.resolvers())) {
+      rootValue[field] = (args: Record<string, unknown>) => resolve(args, shop);
+    }
+    return rootValue;
   }
 
   /** An `admin.graphql`-shaped client for one shop. */
@@ -513,6 +799,101 @@ export class AdminEmulator {
       return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
     };
   }
+}
+
+/** A connection's answer: both `edges { node }` and `nodes`, as Shopify offers them. */
+function connection<T>(nodes: T[]) {
+  return {
+    edges: nodes.map((node, i) => ({ node, cursor: Buffer.from(String(i)).toString("base64") })),
+    nodes,
+    pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
+  };
+}
+
+function isConnectionValue(value: unknown): value is Record<string, unknown> {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return false;
+  const v = value as { edges?: unknown; nodes?: unknown };
+  return Array.isArray(v.edges) || Array.isArray(v.nodes);
+}
+
+function connectionNodes(value: Record<string, unknown>): Record<string, unknown>[] {
+  if (Array.isArray(value.edges)) return (value.edges as { node: Record<string, unknown> }[]).map((e) => e.node);
+  return value.nodes as Record<string, unknown>[];
+}
+
+/** One node's JSONL lines: itself without its connections, then each nested node with `__parentId`. */
+function flattenNode(node: Record<string, unknown>, parentId: string | null): string[] {
+  const own: Record<string, unknown> = {};
+  const nested: Record<string, unknown>[] = [];
+  for (const [key, value] of Object.entries(node)) {
+    if (isConnectionValue(value)) nested.push(value);
+    else own[key] = value;
+  }
+  if (parentId) own.__parentId = parentId;
+  const lines = [JSON.stringify(own)];
+  for (const child of nested) {
+    if (typeof node.id !== "string") throw new Error("Bulk queries need the id of a node that has a nested connection.");
+    for (const childNode of connectionNodes(child)) lines.push(...flattenNode(childNode, node.id));
+  }
+  return lines;
+}
+
+/** How many connection fields a query selects and how deep they nest. */
+function connectionShape(schema: GraphQLSchema, document: DocumentNode): { count: number; depth: number } {
+  const typeInfo = new TypeInfo(schema);
+  let depth = 0;
+  let max = 0;
+  let count = 0;
+  const isConnection = () => getNamedType(typeInfo.getType())?.name.endsWith("Connection") ?? false;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field: {
+        enter() {
+          if (!isConnection()) return;
+          count++;
+          depth++;
+          max = Math.max(max, depth);
+        },
+        leave() {
+          if (isConnection()) depth--;
+        },
+      },
+    }),
+  );
+  return { count, depth: max };
+}
+
+/**
+ * Shopify's order search syntax, reduced to what Kanta sends: `created_at` and
+ * `processed_at` compared with a date (>=, >, <=, <, :). Anything else is refused, so a
+ * test cannot pass on a filter the emulator silently ignored.
+ */
+function matchesOrderQuery(order: EmulatedOrder, query: string | undefined): boolean {
+  if (!query?.trim()) return true;
+  return query
+    .trim()
+    .split(/\s+(?:AND\s+)?/)
+    .every((term) => {
+      const m = /^(created_at|processed_at):(>=|<=|>|<)?(\S+)$/.exec(term);
+      if (!m) throw new Error(`The emulator does not support the order search term ${JSON.stringify(term)}`);
+      const value = m[1] === "created_at" ? order.createdAt : (order.processedAt ?? order.createdAt);
+      const bound = Date.parse(m[3]!.replace(/^'|'$/g, ""));
+      if (Number.isNaN(bound)) throw new Error(`Invalid date in order search: ${term}`);
+      const t = value.getTime();
+      switch (m[2]) {
+        case ">=":
+          return t >= bound;
+        case ">":
+          return t > bound;
+        case "<=":
+          return t <= bound;
+        case "<":
+          return t < bound;
+        default:
+          return t >= bound && t < bound + 86_400_000;
+      }
+    });
 }
 
 function isJson(text: string): boolean {

@@ -47,3 +47,16 @@ export async function localAdminGraphql(shop: string): Promise<AdminGraphql> {
   }
   throw new Error("Local mode is not part of a production build.");
 }
+
+/**
+ * Local mode's bulk operation result files: the emulator keeps them and gives out URLs under
+ * /local/bulk/; reading them needs no HTTP server (tests, jobs). Null when the emulator
+ * never gave out that URL. Same compile-time guard as localAdminGraphql.
+ */
+export async function localBulkResult(url: string): Promise<ReadableStream<Uint8Array> | null> {
+  if (process.env.NODE_ENV !== "production") {
+    const { getEmulator } = await import("../local/emulator.server");
+    return (await getEmulator()).bulkResult(url);
+  }
+  throw new Error("Local mode is not part of a production build.");
+}

@@ -1,4 +1,4 @@
-import { ShopifyApiError, ShopifyHttpError, ShopifyInputError, ShopifyTimeoutError, ShopifyUserError } from "./graphql";
+import { BulkOperationFailedError, ShopifyApiError, ShopifyHttpError, ShopifyInputError, ShopifyTimeoutError, ShopifyUserError } from "./graphql";
 
 // Shopify's errors, classified once for every job that calls the Admin API (tier sync,
 // app-data sync, referrer reward codes, stalled redemptions; app/jobs/backoff.ts turns the
@@ -93,6 +93,9 @@ export function classifyShopifyError(error: unknown): ShopifyErrorClass {
   if (error instanceof ShopifyInputError) return terminal("invalid request");
   if (error instanceof ShopifyHttpError) return classifyHttpStatus(error.status);
   if (error instanceof ShopifyTimeoutError) return retryable("timeout");
+  if (error instanceof BulkOperationFailedError) {
+    return error.errorCode === "ACCESS_DENIED" ? terminal("bulk operation ACCESS_DENIED") : retryable(`bulk operation ${error.status}${error.errorCode ? ` ${error.errorCode}` : ""}`);
+  }
   if (error instanceof ShopifyApiError) return error.details ? classifyGraphqlErrors(error.details) : retryable("unexpected answer");
   // The library's authenticated client throws a Response carrying Shopify's status.
   if (typeof Response !== "undefined" && error instanceof Response) return classifyHttpStatus(error.status);

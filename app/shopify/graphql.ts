@@ -62,6 +62,22 @@ export class ShopifyInputError extends ShopifyApiError {
   override name = "ShopifyInputError";
 }
 
+/**
+ * A bulk operation ended without a result: FAILED (its BulkOperationErrorCode: ACCESS_DENIED
+ * is terminal, TIMEOUT and INTERNAL_SERVER_ERROR retryable), CANCELED or EXPIRED (retryable:
+ * a new operation can run). app/shopify/errors.ts classifies it.
+ */
+export class BulkOperationFailedError extends ShopifyApiError {
+  override name = "BulkOperationFailedError";
+  constructor(
+    readonly operationId: string,
+    readonly status: string,
+    readonly errorCode: string | null,
+  ) {
+    super(`Bulk operation ${operationId} ended ${status}${errorCode ? ` (${errorCode})` : ""}`);
+  }
+}
+
 interface GraphqlBody<T> {
   data?: T;
   // An array of errors, or (Shopify sometimes answers `{"errors":"..."}`) one string.

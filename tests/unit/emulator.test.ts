@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALL_DOCUMENTS } from "../../app/shopify/documents";
+import { ALL_DOCUMENTS, BULK_QUERIES } from "../../app/shopify/documents";
 import { AdminEmulator } from "../../app/local/emulator.server";
 import { DEMO_SHOP } from "../../app/local/demo-shop";
 import { loadAdminSchema, validateAdminDocument } from "../../app/local/admin-schema.server";
@@ -14,6 +14,12 @@ describe("Admin API documents and emulator", () => {
   it("every document Kanta sends is valid against Shopify's published Admin schema", () => {
     for (const [name, document] of Object.entries(ALL_DOCUMENTS)) {
       expect({ name, errors: validateAdminDocument(document) }).toEqual({ name, errors: [] });
+    }
+  });
+
+  it("every bulk query (with its placeholders filled) is valid against the same schema", () => {
+    for (const [name, query] of Object.entries(BULK_QUERIES)) {
+      expect({ name, errors: validateAdminDocument(query.replace("$SINCE", "2026-01-01")) }).toEqual({ name, errors: [] });
     }
   });
 
