@@ -12,6 +12,7 @@ import {
 } from "../loyalty/import/import.server";
 import { LEASE_MS, RETRY, afterShopifyFailure, errorText, leaseUntil } from "./backoff";
 import { requestTierPass } from "./tier-review.server";
+import { streamShopCustomers } from "../shopify/bulk.server";
 
 // Member imports, run by the sweep's "member-imports" task (app/jobs/tasks.server.ts): the
 // check (dry run) of an import whose mapping was saved, and the import of one the merchant
@@ -24,13 +25,8 @@ import { requestTierPass } from "./tier-review.server";
 /** Streams a shop's Shopify customers for the check (Shopify's bulk operation). */
 export type CustomerSource = (shopDomain: string) => AsyncIterable<ShopCustomer>;
 
-/**
- * Until the bulk lookup (app/shopify/bulk.server.ts streamShopCustomers) is merged, the check
- * matches rows against the members Kanta already has (which runImportCheck always adds).
- */
-async function* noBulkLookupYet(): AsyncGenerator<ShopCustomer> {}
-
-export const defaultCustomerSource: CustomerSource = noBulkLookupYet;
+/** Shopify's bulk operation over the shop's customers (one query, its JSONL streamed). */
+export const defaultCustomerSource: CustomerSource = (shopDomain) => streamShopCustomers(shopDomain);
 
 export function importJobsEnabled(): boolean {
   return getEnv().KANTA_IMPORT_JOBS === "1";
