@@ -206,7 +206,7 @@ function DryRun({ view, busy, onStart, onEdit }: { view: View; busy: boolean; on
       <BlockStack gap="400">
         <InlineStack align="space-between" blockAlign="center">
           <Text as="h2" variant="headingMd">
-            {view.status === "checked" ? "Dry run: what the import will do" : "Result"}
+            {view.status === "done" ? "Result" : "Dry run: what the import will do"}
           </Text>
           <Text as="span" tone="subdued">
             {num(c.rows)} rows

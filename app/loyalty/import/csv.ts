@@ -29,7 +29,8 @@ export async function* readCsv(input: AsyncIterable<Uint8Array> | Readable, deli
   source.on("error", (error) => parser.destroy(error));
   source.pipe(parser);
   for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    while (skipped.length > 0) yield skipped.shift()!;
+    // The parser may run ahead of this loop: a skipped row is reported in its place by line.
+    while (skipped.length > 0 && skipped[0]!.line < item.info.lines) yield skipped.shift()!;
     // Excel leaves rows of empty cells (";;;") where a row was cleared: blank, not bad.
     if (item.record.every((c) => c.trim() === "")) continue;
     yield { line: item.info.lines, cells: item.record };
