@@ -35,6 +35,13 @@ export const MAX_IMPORT_ROWS = 1_000_000;
 const CHUNK_BYTES = 1024 * 1024;
 const INSERT_ROWS = 500;
 
+/**
+ * Lets the event loop turn between batches. SQLite's driver answers without waiting on I/O,
+ * so a long check or import would otherwise run on microtasks alone and starve the HTTP
+ * requests the same process serves (the in-process job runner).
+ */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export class ImportError extends Error {
   override name = "ImportError";
 }
@@ -256,6 +263,7 @@ export async function runImportCheck(db: Db, importId: string, customers: AsyncI
     if (batch.length === 0) return;
     await db.memberImportRow.createMany({ data: batch.map((r) => ({ importId, ...r, outcome: r.error ? "bad" : null })) });
     batch = [];
+    await yieldToEventLoop();
     if (bytesRead - lastReport >= 4 * CHUNK_BYTES) {
       lastReport = bytesRead;
       await setPhase(db, importId, { progressDone: bytesRead });
@@ -290,6 +298,7 @@ export async function runImportCheck(db: Db, importId: string, customers: AsyncI
       ...sql.params,
     );
     customerBatch = [];
+    await yieldToEventLoop();
   };
   for await (const customer of customers) {
     customerBatch.push(customer);
@@ -426,6 +435,7 @@ export async function runImportApply(db: Db, importId: string, options: ImportRu
     });
     if (done === 0) break;
     batches++;
+    await yieldToEventLoop();
     await options.onProgress?.();
     if (options.failAfterBatches !== undefined && batches >= options.failAfterBatches) throw new ImportCrash(`crash after ${batches} batches`);
   }
