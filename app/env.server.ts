@@ -42,6 +42,7 @@ const fields = {
   KANTA_APP_DATA_JOBS: unsetIfEmpty(flag.optional()),
   // The daily reconciliation (app/loyalty/reconcile): on unless "0", off under NODE_ENV=test unless "1".
   KANTA_RECONCILE_JOBS: unsetIfEmpty(flag.optional()),
+  KANTA_IMPORT_JOBS: unsetIfEmpty(flag.optional()),
   // GET /metrics answers only with `Authorization: Bearer <METRICS_TOKEN>`; unset: 404.
   METRICS_TOKEN: unsetIfEmpty(z.string().min(16, "must be at least 16 characters").optional()),
   // Set only by `npm run local` (scripts/local.mjs); refused when NODE_ENV=production.
@@ -69,6 +70,7 @@ const schema = z.object(fields).transform((env) => {
     KANTA_TIER_JOBS: env.KANTA_TIER_JOBS ?? (test ? "0" : "1"),
     KANTA_APP_DATA_JOBS: env.KANTA_APP_DATA_JOBS ?? (test ? "0" : "1"),
     KANTA_RECONCILE_JOBS: env.KANTA_RECONCILE_JOBS ?? (test ? "0" : "1"),
+    KANTA_IMPORT_JOBS: env.KANTA_IMPORT_JOBS ?? (test ? "0" : "1"),
     KANTA_LOG_LEVEL: env.KANTA_LOG_LEVEL ?? (test ? "warn" : "info"),
   };
 });

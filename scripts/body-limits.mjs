@@ -15,17 +15,28 @@ export const BODY_LIMITS = Object.freeze({
   proxy: 64 * KIB,
   /** The embedded admin's form posts and everything else. */
   admin: 1 * MIB,
+  /**
+   * The member import's upload (IMPORT_UPLOAD_PATH): a CSV of up to a million rows, streamed
+   * into the database as it arrives (app/loyalty/import), never held whole. The app refuses
+   * files over 256 MiB itself; this allows the multipart envelope around one.
+   * docs/decisions/0019-member-import.md
+   */
+  import: 257 * MIB,
 });
+
+/** The one admin path that takes a large body: the member import's file upload. */
+export const IMPORT_UPLOAD_PATH = "/app/members/import/upload";
 
 /**
  * The limit for a request path: /webhooks/* are Shopify's webhooks, /proxy/* (and local
  * mode's /apps/kanta/*) the app proxy, anything else the admin.
  * @param {string} pathname
- * @returns {{ kind: "webhook" | "proxy" | "admin"; bytes: number }}
+ * @returns {{ kind: "webhook" | "proxy" | "admin" | "import"; bytes: number }}
  */
 export function bodyLimitFor(pathname) {
   if (pathname === "/webhooks" || pathname.startsWith("/webhooks/")) return { kind: "webhook", bytes: BODY_LIMITS.webhook };
   if (pathname.startsWith("/proxy/") || pathname.startsWith("/apps/kanta/")) return { kind: "proxy", bytes: BODY_LIMITS.proxy };
+  if (pathname === IMPORT_UPLOAD_PATH) return { kind: "import", bytes: BODY_LIMITS.import };
   return { kind: "admin", bytes: BODY_LIMITS.admin };
 }
 

@@ -12,6 +12,7 @@ export const LEDGER_KIND_LABELS: Record<string, string> = {
   redemption_reversed: "Redemption returned",
   expired: "Expired",
   referral: "Referral",
+  import: "Imported",
 };
 
 /** A ledger row's reason: its kind, and its note underneath. */

@@ -26,6 +26,8 @@ export const RETRY = {
   appData: { ...DEFAULT_RETRY, maxAttempts: 12 },
   referrerReward: DEFAULT_RETRY,
   stalledRedemption: DEFAULT_RETRY,
+  // A member import's check or import: a crash or a lost lease resumes it; Shopify's bulk lookup may be retried.
+  memberImport: { ...DEFAULT_RETRY, maxAttempts: 6 },
 } as const satisfies Record<string, RetryPolicy>;
 
 /** A claimed row is left to other workers this long; a worker that dies gives it back when it runs out. */

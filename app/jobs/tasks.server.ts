@@ -17,6 +17,7 @@ import { pruneReferralVisits } from "../loyalty/referrals/visits.server";
 import { runDueReferralRewards } from "./referral-rewards.server";
 import { runDueTierPasses, tierJobsEnabled, tierPassRequested } from "./tier-review.server";
 import { syncDueTierChanges } from "./tier-sync.server";
+import { importJobsEnabled, runDueImports } from "./member-import.server";
 import { findDueWebhookEvents, pruneInbox } from "./webhook-job.server";
 
 // The periodic tasks of the job sweep: ONE list, run by both runners, the in-process one
@@ -83,6 +84,8 @@ export const PERIODIC_TASKS: readonly PeriodicTask[] = [
   { name: "flow-occasions", everyMs: 5_000, background: true, enabled: appDataJobsEnabled, run: (ctx) => sendDueFlowOccasions(ctx.db, { now: ctx.now }) },
   // Occasions as Klaviyo events for shops that connected Klaviyo, paced under its limits.
   { name: "klaviyo-events", everyMs: 5_000, background: true, enabled: appDataJobsEnabled, run: (ctx) => sendDueKlaviyoEvents(ctx.db, { now: ctx.now }) },
+  // Member imports: a saved mapping's check (dry run), a started import, or one a dead worker left (app/loyalty/import).
+  { name: "member-imports", everyMs: 5_000, background: true, enabled: importJobsEnabled, run: (ctx) => runDueImports(ctx.db, ctx.now) },
   // The nightly proof (app/loyalty/reconcile): each shop whose last run is a day old; checked hourly.
   { name: "reconcile-daily", everyMs: 60 * 60_000, background: true, enabled: () => getEnv().KANTA_RECONCILE_JOBS === "1", run: (ctx) => reconcileDueShops(ctx.db, ctx.now) },
 ];

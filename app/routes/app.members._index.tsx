@@ -381,6 +381,7 @@ export default function Members() {
       title="Members"
       subtitle="Everyone in your loyalty program, with their points and tier"
       secondaryActions={[
+        { content: "Import members", url: "/app/members/import" },
         { content: "Export", onAction: () => setExportOpen(true) },
         { content: "Activity log", url: "/app/activity" },
       ]}

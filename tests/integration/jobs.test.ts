@@ -139,6 +139,7 @@ describe("the periodic tasks", () => {
       "points-metafield-sync",
       "flow-occasions",
       "klaviyo-events",
+      "member-imports",
       "reconcile-daily",
     ]);
     for (const task of PERIODIC_TASKS) expect(task.everyMs).toBeGreaterThanOrEqual(0);

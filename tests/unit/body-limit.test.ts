@@ -29,8 +29,11 @@ function post(body: ReadableStream<Uint8Array> | string, headers: Record<string,
 }
 
 describe("the limits", () => {
-  it("are 10 MiB for webhooks, 64 KiB for app proxy posts and 1 MiB for the admin", () => {
-    expect(BODY_LIMITS).toEqual({ webhook: 10 * 1024 * 1024, proxy: 64 * 1024, admin: 1024 * 1024 });
+  it("are 10 MiB for webhooks, 64 KiB for app proxy posts, 1 MiB for the admin and 257 MiB for the member import's upload", () => {
+    expect(BODY_LIMITS).toEqual({ webhook: 10 * 1024 * 1024, proxy: 64 * 1024, admin: 1024 * 1024, import: 257 * 1024 * 1024 });
+    expect(bodyLimitFor("/app/members/import/upload")).toEqual({ kind: "import", bytes: BODY_LIMITS.import });
+    expect(bodyLimitFor("/app/members/import/upload/x").kind).toBe("admin");
+    expect(bodyLimitFor("/app/members/import").kind).toBe("admin");
     expect(bodyLimitFor("/webhooks/orders/paid")).toEqual({ kind: "webhook", bytes: BODY_LIMITS.webhook });
     expect(bodyLimitFor("/webhooks/compliance").kind).toBe("webhook");
     expect(bodyLimitFor("/proxy/redeem")).toEqual({ kind: "proxy", bytes: BODY_LIMITS.proxy });

@@ -37,6 +37,7 @@ export function classifyLedger(kind: string, points: number): Pick<PointsAgg, "i
       r.issued = points;
       break;
     case "manual_adjustment":
+    case "import": // balances brought over from another app: an adjustment, not points issued by this program
       r.adjusted = points;
       break;
     case "redeemed":

@@ -117,7 +117,8 @@ const BATCH_ROWS = 500;
 /**
  * The batch path: rows in multi-row INSERTs that skip keys already written (ON CONFLICT DO
  * NOTHING), then the cached balances of the members whose rows were inserted, in one UPDATE
- * per distinct move. A key already used is skipped without comparing its content: a tier's
+ * per distinct move (members whose moves are all different, as an import's are, share CASE
+ * UPDATEs of up to 100 members). A key already used is skipped without comparing its content: a tier's
  * entry points changed by the merchant after a member was paid do not make that member's
  * key an error. Prisma would compile one statement per row and member (80 % of a year-end
  * review, bench/tier-review.ts). Returns how many rows were inserted. Gives the same rows
@@ -166,7 +167,12 @@ export async function appendLedgerEntriesOnce(tx: Tx, inputs: readonly LedgerEnt
     group.memberIds.push(memberId);
     groups.set(key, group);
   }
+  const singles = new Map<boolean, [string, BalanceMove][]>([[false, []], [true, []]]);
   for (const { move, memberIds } of groups.values()) {
+    if (memberIds.length === 1) {
+      singles.get(move.active)!.push([memberIds[0]!, move]);
+      continue;
+    }
     for (let i = 0; i < memberIds.length; i += BATCH_ROWS) {
       const sql = new Sql(postgres);
       const set = [
@@ -178,6 +184,22 @@ export async function appendLedgerEntriesOnce(tx: Tx, inputs: readonly LedgerEnt
       if (move.active) set.push(`"lastActivityAt" = ${sql.p(now)}`);
       if (move.delta !== 0) set.push(`"pointsDirty" = TRUE`);
       await tx.$executeRawUnsafe(`UPDATE "Member" SET ${set.join(", ")} WHERE "id" IN (${sql.list(memberIds.slice(i, i + BATCH_ROWS))})`, ...sql.params);
+    }
+  }
+  for (const [active, moves] of singles) {
+    for (let i = 0; i < moves.length; i += 100) {
+      const chunk = moves.slice(i, i + 100);
+      const sql = new Sql(postgres);
+      const ids = chunk.map(([id]) => sql.p(id));
+      const each = (pick: (move: BalanceMove) => number) => `CASE "id" ${chunk.map(([, move], j) => `WHEN ${ids[j]} THEN ${sql.p(pick(move))}`).join(" ")} ELSE 0 END`;
+      const set = [
+        `"points" = "points" + ${each((m) => m.delta)}`,
+        `"pendingPoints" = "pendingPoints" + ${each((m) => m.pending)}`,
+        `"lifetimePoints" = "lifetimePoints" + ${each((m) => m.lifetime)}`,
+        `"updatedAt" = ${sql.p(now)}`,
+      ];
+      if (active) set.push(`"lastActivityAt" = ${sql.p(now)}`);
+      await tx.$executeRawUnsafe(`UPDATE "Member" SET ${set.join(", ")} WHERE "id" IN (${ids.join(", ")})`, ...sql.params);
     }
   }
   return inserted.length;

@@ -16,6 +16,7 @@ export const LEDGER_KINDS = [
   "redemption_reversed", // a failed redemption gave the points back
   "expired",
   "referral", // a referred friend's order paid off (referral:<id>), or a referral bonus (referral-bonus:…)
+  "import", // a balance brought over from another app or a Kanta export (import:<file hash>:<line>), the source in the note
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
@@ -27,13 +28,22 @@ const EARNING_KINDS: ReadonlySet<LedgerKind> = new Set([
   "action_bonus",
   "manual_adjustment",
   "referral",
+  // Imported balances are points the member earned in the previous program: they count
+  // towards lifetime points (a set-balance import that lowers a balance lowers it, as an
+  // adjustment does). docs/decisions/0019-member-import.md
+  "import",
 ]);
 
 export function countsAsEarning(kind: LedgerKind): boolean {
   return EARNING_KINDS.has(kind);
 }
 
-/** Kinds that show the member is active (for inactivity expiry); system moves do not. */
+/**
+ * Kinds that show the member is active (for inactivity expiry); system moves do not. An
+ * import is not the member's activity: the import enrols new members with their
+ * lastActivityAt at the import, so their inactivity clock starts then, and an existing
+ * member's clock is left where their own activity put it.
+ */
 const ACTIVITY_KINDS: ReadonlySet<LedgerKind> = new Set(["order_earned", "signup_bonus", "action_bonus", "redeemed", "referral"]);
 
 export function countsAsActivity(kind: LedgerKind): boolean {

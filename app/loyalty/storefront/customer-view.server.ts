@@ -177,8 +177,8 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
         kind: e.kind,
         points: e.delta,
         pendingPoints: e.pendingDelta,
-        // A staff adjustment's reason is internal: shoppers see the kind's neutral label ("Points adjusted").
-        note: e.kind === "manual_adjustment" ? null : e.note,
+        // A staff adjustment's reason and an import's file and line are internal: shoppers see the kind's neutral label ("Points adjusted", "Points brought over").
+        note: e.kind === "manual_adjustment" || e.kind === "import" ? null : e.note,
       })),
       redemptions: full.redemptions.map(toRedemptionView),
       // The code is assigned the first time the member's view is built.
