@@ -57,6 +57,18 @@ const fields = {
   KANTA_REFERRAL_CLAIM_RATE_LIMIT: unsetIfEmpty(wholeNumber(1).default(10)),
   // GET /customer (the widget's read) per signed-in customer per minute; guests share 100 times that per shop.
   KANTA_CUSTOMER_RATE_LIMIT: unsetIfEmpty(wholeNumber(1).default(60)),
+  // Loyalty emails (app/loyalty/notify, app/jobs/email-job.server.ts): smtp:// or smtps://
+  // (user:password@host:port); unset: no email is sent and deliveries wait. `npm run local`
+  // points it at its own SMTP catcher.
+  SMTP_URL: unsetIfEmpty(z.string().regex(/^smtps?:\/\/[^\s]+$/, "must be an smtp:// or smtps:// URL").optional()),
+  // The From address (on the operator's domain); the shop's sender name goes in front of it.
+  MAIL_FROM: unsetIfEmpty(z.string().email("must be an email address").default("loyalty@kanta.invalid")),
+  // Emails per shop per hour; more wait for the next hour (never dropped).
+  MAIL_HOURLY_CAP: unsetIfEmpty(wholeNumber(1).default(1000)),
+  // Shared secret of the bounce/complaint webhook (POST /email/events): unset, it answers 404.
+  MAIL_EVENTS_SECRET: unsetIfEmpty(z.string().min(16, "must be at least 16 characters").optional()),
+  // The email job: on unless "0", off under NODE_ENV=test unless "1" (tests call it directly).
+  KANTA_EMAIL_JOBS: unsetIfEmpty(flag.optional()),
 };
 
 const schema = z.object(fields).transform((env) => {
@@ -66,6 +78,7 @@ const schema = z.object(fields).transform((env) => {
     KANTA_TIER_JOBS: env.KANTA_TIER_JOBS ?? (test ? "0" : "1"),
     KANTA_APP_DATA_JOBS: env.KANTA_APP_DATA_JOBS ?? (test ? "0" : "1"),
     KANTA_RECONCILE_JOBS: env.KANTA_RECONCILE_JOBS ?? (test ? "0" : "1"),
+    KANTA_EMAIL_JOBS: env.KANTA_EMAIL_JOBS ?? (test ? "0" : "1"),
     KANTA_LOG_LEVEL: env.KANTA_LOG_LEVEL ?? (test ? "warn" : "info"),
   };
 });

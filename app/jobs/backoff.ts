@@ -2,7 +2,7 @@ import { classifyShopifyError, type ShopifyErrorKind } from "../shopify/errors";
 
 // One retry schedule and one lease for every outbox Kanta keeps: the webhook inbox
 // (WebhookEvent), the tier sync (TierChange), the app-data sync (AppDataSync), referrer
-// reward codes and stalled redemptions (Redemption). Each row records its attempts, its
+// reward codes, stalled redemptions (Redemption) and occasion deliveries (OccasionDelivery). Each row records its attempts, its
 // last error and when it is next due; a terminal error or the last attempt makes it dead.
 // Pure: no database, no clock of its own. docs/decisions/0004-inbox-and-queues.md
 
@@ -26,6 +26,8 @@ export const RETRY = {
   appData: { ...DEFAULT_RETRY, maxAttempts: 12 },
   referrerReward: DEFAULT_RETRY,
   stalledRedemption: DEFAULT_RETRY,
+  // Loyalty emails (OccasionDelivery, channel email): an SMTP server away for an hour and a half.
+  email: DEFAULT_RETRY,
 } as const satisfies Record<string, RetryPolicy>;
 
 /** A claimed row is left to other workers this long; a worker that dies gives it back when it runs out. */

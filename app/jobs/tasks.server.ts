@@ -8,6 +8,7 @@ import { log } from "../log.server";
 import { getAdminGraphqlForShop } from "../shopify/admin.server";
 import { appDataJobsEnabled, runAppDataSync } from "./app-data.server";
 import { errorText } from "./backoff";
+import { emailJobsEnabled, runDueEmails } from "./email-job.server";
 import { recoverStalledRedemptions } from "./redemptions-job.server";
 import { pruneReferralVisits } from "../loyalty/referrals/visits.server";
 import { runDueReferralRewards } from "./referral-rewards.server";
@@ -71,6 +72,8 @@ export const PERIODIC_TASKS: readonly PeriodicTask[] = [
   { name: "tier-sync", everyMs: EVERY_SWEEP, background: true, enabled: tierJobsEnabled, run: (ctx) => syncDueTierChanges(ctx.db, { now: ctx.now }) },
   // The storefront's app-data metafield (program status, widget defaults): every sweep, so a pause reaches shoppers within seconds.
   { name: "app-data-sync", everyMs: EVERY_SWEEP, background: true, enabled: appDataJobsEnabled, run: (ctx) => runAppDataSync(ctx.db, getAdminGraphqlForShop) },
+  // Loyalty emails due (app/loyalty/notify): SMTP, retries, the shops' hourly caps.
+  { name: "emails-due", everyMs: 5_000, background: true, enabled: emailJobsEnabled, run: (ctx) => runDueEmails(ctx.db, { now: ctx.now }) },
   // The nightly proof (app/loyalty/reconcile): each shop whose last run is a day old; checked hourly.
   { name: "reconcile-daily", everyMs: 60 * 60_000, background: true, enabled: () => getEnv().KANTA_RECONCILE_JOBS === "1", run: (ctx) => reconcileDueShops(ctx.db, ctx.now) },
 ];

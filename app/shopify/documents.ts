@@ -262,7 +262,25 @@ export const DOCTOR_MAIN_THEME_SETTINGS = /* GraphQL */ `
   }
 `;
 
+/**
+ * Loyalty emails sent only to subscribed customers: Shopify's email marketing state of a
+ * few customers (SUBSCRIBED, NOT_SUBSCRIBED, UNSUBSCRIBED, PENDING …). The customers/update
+ * webhook does not carry it in 2026-07. docs/decisions/0022-loyalty-emails.md
+ * https://shopify.dev/docs/api/admin-graphql/latest/objects/CustomerEmailAddress
+ */
+export const CUSTOMER_EMAIL_MARKETING_STATES = /* GraphQL */ `
+  query KantaCustomerEmailMarketingStates($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Customer {
+        id
+        defaultEmailAddress { emailAddress marketingState }
+      }
+    }
+  }
+`;
+
 export const ALL_DOCUMENTS = {
+  CUSTOMER_EMAIL_MARKETING_STATES,
   CURRENT_APP_INSTALLATION,
   APP_DATA_METAFIELDS_SET,
   CUSTOMER_TIER_SYNC,
