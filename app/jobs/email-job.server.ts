@@ -53,6 +53,8 @@ export interface EmailJobOptions {
   transport?: MailTransport | null;
   graphqlFor?: (shopDomain: string) => Promise<AdminGraphql>;
   hourlyCap?: number;
+  /** Only this shop's rows (tests, and the Emails page's test send). */
+  shopId?: string;
 }
 
 export interface EmailJobStats {
@@ -167,7 +169,7 @@ export async function runDueEmails(db: Db, options: EmailJobOptions = {}): Promi
   const cap = options.hourlyCap ?? getEnv().MAIL_HOURLY_CAP;
   const stats: EmailJobStats = { sent: 0, skipped: 0, retrying: 0, deferred: 0, dead: 0 };
   const capped = new Map<string, Date>();
-  for (const id of await findDueEmailDeliveries(db, now, options.limit ?? 100)) {
+  for (const id of await findDueEmailDeliveries(db, now, options.limit ?? 100, options.shopId)) {
     const item = await claimEmailDelivery(db, id, now, leaseUntil(now));
     if (!item) continue;
     const fields = { shop: item.shopDomain, deliveryId: item.id, kind: item.kind, attempt: item.attempts };

@@ -48,9 +48,9 @@ export function emailLanguage(memberLocale: string | null | undefined, shopLocal
 
 // ---- The job's side -------------------------------------------------------------------
 
-export async function findDueEmailDeliveries(db: Db, now: Date, limit = 100): Promise<string[]> {
+export async function findDueEmailDeliveries(db: Db, now: Date, limit = 100, shopId?: string): Promise<string[]> {
   const rows = await db.occasionDelivery.findMany({
-    where: { channel: "email", status: "pending", nextAttemptAt: { lte: now } },
+    where: { channel: "email", status: "pending", nextAttemptAt: { lte: now }, ...(shopId ? { shopId } : {}) },
     orderBy: [{ nextAttemptAt: "asc" }, { createdAt: "asc" }],
     select: { id: true },
     take: limit,
