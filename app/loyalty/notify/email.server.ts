@@ -1,4 +1,5 @@
-import type { Db, Tx } from "../../db.server";
+import { getDb, type Db, type Tx } from "../../db.server";
+import { getEnv } from "../../env.server";
 import { logInvalidJson } from "../json-column.server";
 import { parsePointsNames, parseWidgetDefaults, widgetLanguage, type WidgetLanguage } from "../program/settings";
 import { toTierBasis } from "../tiers/rules";
@@ -7,6 +8,7 @@ import type { EmailBrand, EmailMember } from "./email-render.server";
 import { emailTextFor, isEmailOccasionKind, parseEmailOccasions, serializeEmailOccasions, type EmailSettingsView, type OccasionEmailSettings, type SenderForm } from "./email-settings";
 import type { EmailOccasionKind, EmailText } from "./email-texts";
 import { readOccasionData, type OccasionData, type OccasionKind } from "./occasions";
+import { verifyUnsubscribe } from "./unsubscribe";
 
 // Loyalty emails' persistence: the shop's settings, the email deliveries the job reads and
 // records (OccasionDelivery rows of channel "email"), the hourly count, the suppression
@@ -321,4 +323,36 @@ export async function emailBrandFor(db: Db, shopId: string): Promise<{ brand: Em
       pointsNames: parsePointsNames(shop.program?.pointsNames),
     },
   };
+}
+
+// ---- The signed unsubscribe link and the provider's bounce reports (routes) ------------
+
+export type UnsubscribeAction = "show" | "unsubscribe" | "resubscribe";
+
+/**
+ * The unsubscribe link's page: its state, after `action`. null when the signature is wrong
+ * or the recipient is unknown (then nothing changed).
+ */
+export async function followUnsubscribeLink(params: URLSearchParams, action: UnsubscribeAction, db: Db = getDb()): Promise<{ shopName: string; unsubscribed: boolean } | null> {
+  const target = verifyUnsubscribe(getEnv().SHOPIFY_API_SECRET, params);
+  if (!target) return null;
+  const before = await unsubscribeState(db, target);
+  if (!before || action === "show") return before;
+  const unsubscribed = action === "unsubscribe";
+  if ("memberId" in target) await setMemberUnsubscribed(db, target.shopId, target.memberId, unsubscribed);
+  else await setAddressUnsubscribed(db, target.shopId, target.email, unsubscribed);
+  return { shopName: before.shopName, unsubscribed };
+}
+
+export interface MailEvent {
+  type: "bounce" | "complaint";
+  email: string;
+  detail?: string;
+}
+
+/** Bounces and complaints a mail provider reported (POST /email/events): each address suppressed for the shops that sent to it. */
+export async function applyMailEvents(events: readonly MailEvent[], db: Db = getDb()): Promise<number> {
+  let suppressed = 0;
+  for (const e of events) suppressed += await suppressEverywhere(db, e.email, e.type, e.detail ?? null);
+  return suppressed;
 }

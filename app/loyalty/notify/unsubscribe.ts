@@ -36,3 +36,14 @@ export function verifyUnsubscribe(secret: string, params: URLSearchParams): Unsu
   const given = Buffer.from(token);
   return expected.length === given.length && timingSafeEqual(expected, given) ? target : null;
 }
+
+/** The signature of POST /email/events (bounces and complaints): `sha256=<hex HMAC-SHA256 of the body>`. */
+export function mailEventsSignature(secret: string, body: string): string {
+  return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
+}
+
+export function verifyMailEventsSignature(secret: string, body: string, header: string | null): boolean {
+  const given = Buffer.from(header ?? "");
+  const expected = Buffer.from(mailEventsSignature(secret, body));
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
