@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
 import { RETRY } from "../../app/jobs/backoff";
 import { runDueEmails, type MailTransport, type OutgoingEmail } from "../../app/jobs/email-job.server";
-import { getEnv } from "../../app/env.server";
+import { getEnv, resetEnvCache } from "../../app/env.server";
+import { action as eventsAction } from "../../app/routes/email.events";
+import { action as unsubscribeAction, loader as unsubscribeLoader } from "../../app/routes/email.unsubscribe";
 import { loadAdminSchema } from "../../app/local/admin-schema.server";
 import { AdminEmulator } from "../../app/local/emulator.server";
 import { emailDeliveryLog, saveOccasionEmail, saveSender } from "../../app/loyalty/notify/email.server";
 import { defaultOccasionEmail } from "../../app/loyalty/notify/email-settings";
 import { occasionKey, type OccasionDataInput, type OccasionKind } from "../../app/loyalty/notify/occasions";
 import { recordOccasion } from "../../app/loyalty/notify/occasions.server";
-import { verifyUnsubscribe } from "../../app/loyalty/notify/unsubscribe";
+import { mailEventsSignature, verifyUnsubscribe } from "../../app/loyalty/notify/unsubscribe";
 import { inTransaction } from "../../app/loyalty/tx.server";
 import { createTestShop, useTestDatabase } from "../db";
 import { expectLoggedError } from "../logged-errors";
@@ -231,5 +233,77 @@ describe("loyalty emails", () => {
     expect(await delivery(id)).toMatchObject({ status: "pending", attempts: 0, lastError: expect.stringMatching(/SMTP_URL/) });
     await runDueEmails(db(), { shopId: shop.id, transport: outbox, graphqlFor, now: new Date(now.getTime() + 6 * 60_000) });
     expect((await delivery(id)).status).toBe("sent");
+  });
+});
+
+describe("the unsubscribe link and the bounce webhook", () => {
+  async function sentLink() {
+    const s = await setup();
+    await record(s.shop.id, s.member.id, "welcome", { points: 0 });
+    await runDueEmails(db(), { shopId: s.shop.id, transport: s.outbox, graphqlFor });
+    const link = /^<(.+)>$/.exec(s.outbox.sent[0]!.headers["List-Unsubscribe"]!)![1]!;
+    return { ...s, link };
+  }
+  const unsubscribedAt = async (memberId: string) => (await db().member.findUniqueOrThrow({ where: { id: memberId } })).emailUnsubscribedAt;
+  const post = (url: string, body: string) => unsubscribeAction({ request: new Request(url, { method: "POST", body, headers: { "Content-Type": "application/x-www-form-urlencoded" } }), params: {}, context: {} });
+
+  it("GET shows a confirmation and changes nothing; the page's POST unsubscribes and offers to subscribe again", async () => {
+    const { member, link } = await sentLink();
+    const page = await unsubscribeLoader({ request: new Request(link), params: {}, context: {} });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("Stop loyalty emails from Test shop?");
+    expect(await unsubscribedAt(member.id)).toBeNull();
+    const done = await post(link, "action=unsubscribe");
+    expect(done.status).toBe(200);
+    expect(await done.text()).toContain("Subscribe again");
+    expect(await unsubscribedAt(member.id)).not.toBeNull();
+    const back = await post(link, "action=resubscribe");
+    expect(await back.text()).toContain("You are subscribed again");
+    expect(await unsubscribedAt(member.id)).toBeNull();
+  });
+
+  it("the RFC 8058 one-click POST unsubscribes, and the member gets no more loyalty emails", async () => {
+    const { shop, member, link, outbox } = await sentLink();
+    const r = await post(link, "List-Unsubscribe=One-Click");
+    expect(r.status).toBe(200);
+    expect(await unsubscribedAt(member.id)).not.toBeNull();
+    await record(shop.id, member.id, "points_earned", { points: 40 });
+    await runDueEmails(db(), { shopId: shop.id, transport: outbox, graphqlFor });
+    expect(outbox.sent).toHaveLength(1);
+  });
+
+  it("a forged or edited link answers 403 and changes nothing", async () => {
+    const { member, link } = await sentLink();
+    const other = await setup();
+    const edited = new URL(link);
+    edited.searchParams.set("m", other.member.id);
+    const forged = new URL(link);
+    forged.searchParams.set("t", "A".repeat(43));
+    const cut = new URL(link);
+    cut.searchParams.delete("t");
+    for (const url of [edited, forged, cut]) {
+      expect((await unsubscribeLoader({ request: new Request(url), params: {}, context: {} })).status).toBe(403);
+      expect((await post(url.toString(), "List-Unsubscribe=One-Click")).status).toBe(403);
+    }
+    expect(await unsubscribedAt(member.id)).toBeNull();
+    expect(await unsubscribedAt(other.member.id)).toBeNull();
+  });
+
+  it("a signed bounce report suppresses the address for the shops that sent to it; a bad signature changes nothing", async () => {
+    process.env.MAIL_EVENTS_SECRET = "test-events-secret-0123456789";
+    resetEnvCache();
+    try {
+      const { shop } = await sentLink();
+      const body = JSON.stringify({ events: [{ type: "bounce", email: "MEMBER@example.com", detail: "550 mailbox full forever" }] });
+      const send = (signature: string) => eventsAction({ request: new Request("http://localhost/email/events", { method: "POST", body, headers: { "X-Kanta-Signature": signature } }), params: {}, context: {} });
+      expect((await send(mailEventsSignature("wrong-secret-wrong-secret", body))).status).toBe(401);
+      expect(await db().emailSuppression.count({ where: { shopId: shop.id } })).toBe(0);
+      const ok = await send(mailEventsSignature(process.env.MAIL_EVENTS_SECRET, body));
+      expect(ok.status).toBe(200);
+      expect(await db().emailSuppression.findFirst({ where: { shopId: shop.id } })).toMatchObject({ email: "member@example.com", reason: "bounce" });
+    } finally {
+      delete process.env.MAIL_EVENTS_SECRET;
+      resetEnvCache();
+    }
   });
 });
