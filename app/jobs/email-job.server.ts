@@ -3,6 +3,7 @@ import type { Db } from "../db.server";
 import { getEnv } from "../env.server";
 import { log } from "../log.server";
 import { renderEmail } from "../loyalty/notify/email-render.server";
+import { previewEmail } from "../loyalty/notify/emails-admin.server";
 import {
   claimEmailDelivery,
   findDueEmailDeliveries,
@@ -213,4 +214,28 @@ async function hourFull(db: Db, shopId: string, now: Date, cap: number): Promise
   const { count, oldest } = await sentInLastHour(db, shopId, now);
   if (count < cap) return null;
   return new Date((oldest ?? now).getTime() + 60 * 60_000 + 1);
+}
+
+/** The Emails page's "send a test": the preview, now, to the address the merchant typed. Not counted in the cap. */
+export async function sendTestEmail(
+  input: { shopDomain: string; kind: Parameters<typeof previewEmail>[1]; language: Parameters<typeof previewEmail>[2]; text: Parameters<typeof previewEmail>[3]; to: string },
+  transport: MailTransport | null = defaultTransport(),
+): Promise<{ ok: true } | { ok: false; error: string }> {
+  if (!transport) return { ok: false, error: "SMTP_URL is not set: Kanta cannot send email yet." };
+  const email = await previewEmail(input.shopDomain, input.kind, input.language, input.text);
+  const unsubscribe = /href="([^"]*\/email\/unsubscribe[^"]*)"/.exec(email.html)?.[1]?.replace(/&amp;/g, "&") ?? "";
+  try {
+    await transport.sendMail({
+      from: email.from,
+      ...(email.replyTo ? { replyTo: email.replyTo } : {}),
+      to: input.to,
+      subject: `[Test] ${email.subject}`,
+      html: email.html,
+      text: email.text,
+      headers: { "List-Unsubscribe": `<${unsubscribe}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click", "X-Kanta-Occasion": input.kind, "X-Kanta-Test": "1" },
+    });
+    return { ok: true };
+  } catch (error) {
+    return { ok: false, error: errorText(error) };
+  }
 }
