@@ -51,6 +51,7 @@ try {
     "admin-tiers": "/app/tiers",
     "admin-referrals": "/app/referrals",
     "admin-referral-settings": "/app/referrals/settings",
+    "admin-emails": "/app/emails",
     "admin-settings": "/app/settings",
   };
   for (const size of ["desktop", "mobile"]) {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { readJsonColumn, type JsonReport } from "../json-column";
-import { WIDGET_LANGUAGES, type WidgetLanguage } from "../program/settings";
+import { WIDGET_LANGUAGES, widgetLanguage, type WidgetLanguage } from "../program/settings";
 import { DEFAULT_EMAIL_TEXTS, type EmailOccasionKind, type EmailText } from "./email-texts";
 import { EMAIL_OCCASION_KINDS } from "./occasions";
 
@@ -117,4 +117,9 @@ export function serializeEmailOccasions(occasions: Record<EmailOccasionKind, Occ
     if (Object.keys(entry).length > 0) out[kind] = entry;
   }
   return JSON.stringify(out);
+}
+
+/** The member's language when the widget speaks it, else the shop's primary language, else English. */
+export function emailLanguage(memberLocale: string | null | undefined, shopLocale: string | null | undefined): WidgetLanguage {
+  return widgetLanguage(memberLocale) ?? widgetLanguage(shopLocale) ?? "en";
 }

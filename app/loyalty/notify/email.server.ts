@@ -1,11 +1,11 @@
 import { getDb, type Db, type Tx } from "../../db.server";
 import { getEnv } from "../../env.server";
 import { logInvalidJson } from "../json-column.server";
-import { parsePointsNames, parseWidgetDefaults, widgetLanguage, type WidgetLanguage } from "../program/settings";
+import { parsePointsNames, parseWidgetDefaults, type WidgetLanguage } from "../program/settings";
 import { toTierBasis } from "../tiers/rules";
 import { computeMemberTierView, toTierBenefits } from "../tiers/view.server";
 import type { EmailBrand, EmailMember } from "./email-render.server";
-import { emailTextFor, isEmailOccasionKind, parseEmailOccasions, serializeEmailOccasions, type EmailSettingsView, type OccasionEmailSettings, type SenderForm } from "./email-settings";
+import { emailLanguage, emailTextFor, isEmailOccasionKind, parseEmailOccasions, serializeEmailOccasions, type EmailSettingsView, type OccasionEmailSettings, type SenderForm } from "./email-settings";
 import type { EmailOccasionKind, EmailText } from "./email-texts";
 import { readOccasionData, type OccasionData, type OccasionKind } from "./occasions";
 import { verifyUnsubscribe } from "./unsubscribe";
@@ -43,10 +43,6 @@ export async function saveSender(db: Db, shopId: string, sender: SenderForm): Pr
   await db.emailSettings.upsert({ where: { shopId }, create: { shopId, ...sender }, update: sender });
 }
 
-/** The member's language when the widget speaks it, else the shop's primary language, else English. */
-export function emailLanguage(memberLocale: string | null | undefined, shopLocale: string | null | undefined): WidgetLanguage {
-  return widgetLanguage(memberLocale) ?? widgetLanguage(shopLocale) ?? "en";
-}
 
 // ---- The job's side -------------------------------------------------------------------
 
