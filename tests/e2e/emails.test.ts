@@ -73,6 +73,7 @@ describe("loyalty emails in local mode", () => {
     await page.goto(`${kanta.base}/app/emails`);
     await page.getByRole("heading", { name: "Occasions" }).waitFor();
     await page.getByRole("button", { name: "Edit Birthday" }).click();
+    await page.getByRole("tab", { name: "English text" }).click();
     await page.getByLabel("Subject").fill("Happy birthday from us, {name}!");
     const preview = page.frameLocator("iframe[title='Email preview']");
     await page.getByText("Happy birthday from us, Aino!").first().waitFor();

@@ -56,7 +56,7 @@ function template(language: WidgetLanguage, logo: boolean, code: boolean): strin
   return `<mjml lang="${language}">
   <mj-head>
     <mj-attributes>
-      <mj-all font-family="-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif" />
+      <mj-all font-family="-apple-system, BlinkMacSystemFont, 'Segoe UI', Helvetica, Arial, sans-serif" />
       <mj-text font-size="16px" line-height="1.5" color="#202223" />
     </mj-attributes>
     <mj-preview>${mark("BODY")}</mj-preview>

@@ -1,0 +1,12 @@
+import { launchChromium } from "./scripts/chromium.mjs";
+const browser = await launchChromium();
+const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+page.on("requestfailed", (r) => console.log("failed", r.url().slice(0, 150)));
+await page.goto("http://127.0.0.1:3987/app/emails", { waitUntil: "networkidle" });
+await page.getByRole("button", { name: "Edit Points earned" }).click();
+await page.waitForTimeout(4000);
+const info = await page.locator("iframe").evaluate((f) => ({ len: f.srcdoc.length, head: f.srcdoc.slice(0, 200), body: f.contentDocument?.body?.innerText?.slice(0, 200) ?? "no access" }));
+console.log(JSON.stringify(info));
+const frame = page.frames().find((f) => f !== page.mainFrame());
+console.log("frame", frame && (await frame.evaluate(() => document.body.innerText.slice(0, 300))));
+await browser.close();
