@@ -68,6 +68,7 @@ try {
         // The editor of one occasion with its live preview.
         await shoot("admin-emails-editor", `${base}/app/emails`, size, async (page) => {
           await page.getByRole("button", { name: "Edit Points earned" }).click();
+          await page.getByRole("tab", { name: "English text" }).click();
           await page.frameLocator("iframe[title='Email preview']").getByText("See your rewards").waitFor();
         });
       }
