@@ -30,9 +30,12 @@ function store(): StoredMail[] {
 
 async function parse(m: StoredMail): Promise<CaughtMail> {
   const parsed = await simpleParser(m.raw);
+  // Raw header lines, except the ones mailparser decodes (RFC 2047 encoded words) for reading.
+  const decoded: Record<string, string | undefined> = { subject: parsed.subject, from: parsed.from?.text, "reply-to": parsed.replyTo?.text };
   const headers = parsed.headerLines.map((h) => {
     const i = h.line.indexOf(":");
-    return { name: h.line.slice(0, i), value: h.line.slice(i + 1).replace(/\r?\n\s+/g, " ").trim() };
+    const name = h.line.slice(0, i);
+    return { name, value: decoded[name.toLowerCase()] ?? h.line.slice(i + 1).replace(/\r?\n\s+/g, " ").trim() };
   });
   return {
     id: m.id,
