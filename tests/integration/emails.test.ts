@@ -12,6 +12,7 @@ import { occasionKey, type OccasionDataInput, type OccasionKind } from "../../ap
 import { recordOccasion } from "../../app/loyalty/notify/occasions.server";
 import { mailEventsSignature, verifyUnsubscribe } from "../../app/loyalty/notify/unsubscribe";
 import { inTransaction } from "../../app/loyalty/tx.server";
+import { eraseCustomer } from "../../app/loyalty/members/compliance.server";
 import { createTestShop, useTestDatabase } from "../db";
 import { expectLoggedError } from "../logged-errors";
 
@@ -305,5 +306,20 @@ describe("the unsubscribe link and the bounce webhook", () => {
       delete process.env.MAIL_EVENTS_SECRET;
       resetEnvCache();
     }
+  });
+});
+
+describe("customers/redact", () => {
+  it("erases the member's occasions and deliveries, a friend's occasions by address, and the address from the log and the suppression list", async () => {
+    const { shop, member, outbox } = await setup();
+    await record(shop.id, member.id, "welcome", { points: 0 });
+    await record(shop.id, null, "friend_welcome_code", { code: "FRIEND-1" }, "friend_welcome_code:erase", "member@example.com");
+    await runDueEmails(db(), { shopId: shop.id, transport: outbox, graphqlFor });
+    await db().emailSuppression.create({ data: { shopId: shop.id, email: "member@example.com", reason: "complaint" } });
+    const other = await record(shop.id, null, "friend_welcome_code", { code: "FRIEND-2" }, "friend_welcome_code:keep", "someone@example.com");
+    await eraseCustomer(db(), { shopDomain: shop.domain, customerGid: member.customerGid, email: "Member@Example.com", dataRequestId: null });
+    expect((await db().occasion.findMany({ where: { shopId: shop.id } })).map((o) => o.id)).toEqual([other.id]);
+    expect(await db().occasionDelivery.count({ where: { shopId: shop.id, recipient: "member@example.com" } })).toBe(0);
+    expect(await db().emailSuppression.count({ where: { shopId: shop.id } })).toBe(0);
   });
 });
