@@ -17,6 +17,8 @@ function localRoutes(defineRoutes) {
     route("local/emulator", "local/routes/local.emulator.tsx");
     route("local/extension-assets/:name", "local/routes/local.extension-assets.$name.tsx");
     route("local/products", "local/routes/local.products.tsx");
+    route("local/mail", "local/routes/local.mail._index.tsx");
+    route("local/mail/:id", "local/routes/local.mail.$id.tsx");
     route("local/storefront", "local/routes/local.storefront.tsx");
     route("local/storefront/rewards", "local/routes/local.storefront.rewards.tsx");
     route("apps/kanta/*", "local/routes/apps.kanta.$.tsx");

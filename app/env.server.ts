@@ -61,6 +61,18 @@ const fields = {
   // Tests only: where Kanta sends Klaviyo events instead of https://a.klaviyo.com (a local
   // listener); refused with NODE_ENV=production.
   KANTA_KLAVIYO_BASE_URL: unsetIfEmpty(z.string().url().regex(/^https?:\/\//, "must be an http(s) URL").optional()),
+  // Loyalty emails (app/loyalty/notify, app/jobs/email-job.server.ts): smtp:// or smtps://
+  // (user:password@host:port); unset: no email is sent and deliveries wait. `npm run local`
+  // points it at its own SMTP catcher.
+  SMTP_URL: unsetIfEmpty(z.string().regex(/^smtps?:\/\/[^\s]+$/, "must be an smtp:// or smtps:// URL").optional()),
+  // The From address (on the operator's domain); the shop's sender name goes in front of it.
+  MAIL_FROM: unsetIfEmpty(z.string().email("must be an email address").default("loyalty@kanta.invalid")),
+  // Emails per shop per hour; more wait for the next hour (never dropped).
+  MAIL_HOURLY_CAP: unsetIfEmpty(wholeNumber(1).default(1000)),
+  // Shared secret of the bounce/complaint webhook (POST /email/events): unset, it answers 404.
+  MAIL_EVENTS_SECRET: unsetIfEmpty(z.string().min(16, "must be at least 16 characters").optional()),
+  // The email job: on unless "0", off under NODE_ENV=test unless "1" (tests call it directly).
+  KANTA_EMAIL_JOBS: unsetIfEmpty(flag.optional()),
 };
 
 const schema = z.object(fields).transform((env) => {
@@ -71,6 +83,7 @@ const schema = z.object(fields).transform((env) => {
     KANTA_APP_DATA_JOBS: env.KANTA_APP_DATA_JOBS ?? (test ? "0" : "1"),
     KANTA_RECONCILE_JOBS: env.KANTA_RECONCILE_JOBS ?? (test ? "0" : "1"),
     KANTA_IMPORT_JOBS: env.KANTA_IMPORT_JOBS ?? (test ? "0" : "1"),
+    KANTA_EMAIL_JOBS: env.KANTA_EMAIL_JOBS ?? (test ? "0" : "1"),
     KANTA_LOG_LEVEL: env.KANTA_LOG_LEVEL ?? (test ? "warn" : "info"),
   };
 });

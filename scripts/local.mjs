@@ -46,6 +46,9 @@ if (!skipBuild) {
   });
 }
 
+// Every loyalty email goes to the in-process mail catcher, shown at /local/mail.
+const { startLocalMail } = await import("./local-mail.mjs");
+process.env.SMTP_URL = (await startLocalMail()).url;
 const { serve } = await import("./serve.mjs");
 await serve({
   host: "127.0.0.1",
@@ -57,6 +60,7 @@ Kanta is running in local mode.
   Admin:      http://localhost:${port}/app
   Storefront: http://localhost:${port}/local/storefront (the rewards widget, as a shopper sees it)
   Proxy API:  http://localhost:${port}/proxy/customer (signed like Shopify's app proxy)
+  Mail:       http://localhost:${port}/local/mail (every email Kanta sent, as members get it)
   Webhooks:   npm run simulate -- orders/paid --customer 7390000001001 --amount 120.00
 Press Ctrl+C to stop.`);
   },

@@ -51,6 +51,7 @@ try {
     "admin-tiers": "/app/tiers",
     "admin-referrals": "/app/referrals",
     "admin-referral-settings": "/app/referrals/settings",
+    "admin-emails": "/app/emails",
     "admin-settings": "/app/settings",
     "admin-activity": "/app/activity",
   };
@@ -63,6 +64,14 @@ try {
         });
       } else if (path) {
         await shoot(name, `${base}${path}`, size);
+      }
+      if (name === "admin-emails") {
+        // The editor of one occasion with its live preview.
+        await shoot("admin-emails-editor", `${base}/app/emails`, size, async (page) => {
+          await page.getByRole("button", { name: "Edit Points earned" }).click();
+          await page.getByRole("tab", { name: "English text" }).click();
+          await page.frameLocator("iframe[title='Email preview']").getByText("See your rewards").waitFor();
+        });
       }
     }
     await shoot("widget-guest", `${base}/local/storefront?customer=guest`, size, openPanel);
@@ -89,6 +98,10 @@ try {
       await page.getByRole("dialog").waitFor();
     });
   }
+  // What members get: local mode's caught mail (after `npm run local` has sent some).
+  await shoot("local-mail", `${base}/local/mail`, "desktop");
+  const firstMail = await firstHref("/local/mail", 'a[href^="/local/mail/"]');
+  if (firstMail) await shoot("local-mail-message", `${base}${firstMail}`, "desktop");
   await shoot("rewards-page", `${base}/local/storefront/rewards?customer=7390000001003`, "desktop");
 } finally {
   await browser.close();

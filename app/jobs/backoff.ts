@@ -2,7 +2,7 @@ import { classifyShopifyError, type ShopifyErrorKind } from "../shopify/errors";
 
 // One retry schedule and one lease for every outbox Kanta keeps: the webhook inbox
 // (WebhookEvent), the tier sync (TierChange), the app-data sync (AppDataSync), referrer
-// reward codes and stalled redemptions (Redemption). Each row records its attempts, its
+// reward codes, stalled redemptions (Redemption) and occasion deliveries (OccasionDelivery). Each row records its attempts, its
 // last error and when it is next due; a terminal error or the last attempt makes it dead.
 // Pure: no database, no clock of its own. docs/decisions/0004-inbox-and-queues.md
 
@@ -28,6 +28,8 @@ export const RETRY = {
   stalledRedemption: DEFAULT_RETRY,
   // A member import's check or import: a crash or a lost lease resumes it; Shopify's bulk lookup may be retried.
   memberImport: { ...DEFAULT_RETRY, maxAttempts: 6 },
+  // Loyalty emails (OccasionDelivery, channel email): an SMTP server away for an hour and a half.
+  email: DEFAULT_RETRY,
 } as const satisfies Record<string, RetryPolicy>;
 
 /** A claimed row is left to other workers this long; a worker that dies gives it back when it runs out. */

@@ -12,6 +12,7 @@ import { syncDirtyPoints } from "./points-sync.server";
 import { sendDueFlowOccasions } from "./flow-occasions.server";
 import { sendDueKlaviyoEvents } from "./klaviyo.server";
 import { enrolmentSweepRequested, runDueEnrolments } from "./enrolment.server";
+import { emailJobsEnabled, runDueEmails } from "./email-job.server";
 import { recoverStalledRedemptions } from "./redemptions-job.server";
 import { pruneReferralVisits } from "../loyalty/referrals/visits.server";
 import { runDueReferralRewards } from "./referral-rewards.server";
@@ -86,6 +87,8 @@ export const PERIODIC_TASKS: readonly PeriodicTask[] = [
   { name: "klaviyo-events", everyMs: 5_000, background: true, enabled: appDataJobsEnabled, run: (ctx) => sendDueKlaviyoEvents(ctx.db, { now: ctx.now }) },
   // Member imports: a saved mapping's check (dry run), a started import, or one a dead worker left (app/loyalty/import).
   { name: "member-imports", everyMs: 5_000, background: true, enabled: importJobsEnabled, run: (ctx) => runDueImports(ctx.db, ctx.now) },
+  // Loyalty emails due (app/loyalty/notify): SMTP, retries, the shops' hourly caps.
+  { name: "emails-due", everyMs: 5_000, background: true, enabled: emailJobsEnabled, run: (ctx) => runDueEmails(ctx.db, { now: ctx.now }) },
   // The nightly proof (app/loyalty/reconcile): each shop whose last run is a day old; checked hourly.
   { name: "reconcile-daily", everyMs: 60 * 60_000, background: true, enabled: () => getEnv().KANTA_RECONCILE_JOBS === "1", run: (ctx) => reconcileDueShops(ctx.db, ctx.now) },
 ];

@@ -50,6 +50,8 @@ export interface EmulatedCustomer {
   email: string | null;
   phone: string | null;
   numberOfOrders: number;
+  /** defaultEmailAddress.marketingState; unset: NOT_SUBSCRIBED. */
+  marketingState?: string;
   addresses: { address1: string; address2?: string | null; city?: string | null; zip?: string | null; countryCode?: string | null; phone?: string | null }[];
   firstName?: string | null;
   lastName?: string | null;
@@ -749,7 +751,7 @@ export class AdminEmulator {
             __typename: "Customer",
             id: c.id,
             numberOfOrders: String(c.numberOfOrders),
-            defaultEmailAddress: c.email ? { emailAddress: c.email } : null,
+            defaultEmailAddress: c.email ? { emailAddress: c.email, marketingState: c.marketingState ?? "NOT_SUBSCRIBED" } : null,
             defaultPhoneNumber: c.phone ? { phoneNumber: c.phone } : null,
             addressesV2: () => ({
               nodes: c.addresses.map((a) => ({

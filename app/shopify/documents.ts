@@ -369,6 +369,23 @@ export const BULK_OPERATION_BY_ID = /* GraphQL */ `
   }
 `;
 
+/**
+ * Loyalty emails sent only to subscribed customers: Shopify's email marketing state of a
+ * few customers (SUBSCRIBED, NOT_SUBSCRIBED, UNSUBSCRIBED, PENDING …). The customers/update
+ * webhook does not carry it in 2026-07. docs/decisions/0022-loyalty-emails.md
+ * https://shopify.dev/docs/api/admin-graphql/latest/objects/CustomerEmailAddress
+ */
+export const CUSTOMER_EMAIL_MARKETING_STATES = /* GraphQL */ `
+  query KantaCustomerEmailMarketingStates($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      ... on Customer {
+        id
+        defaultEmailAddress { emailAddress marketingState }
+      }
+    }
+  }
+`;
+
 /** The app's running (or last) bulk query: the one in the way when Shopify answers OPERATION_IN_PROGRESS. */
 export const CURRENT_BULK_OPERATION = /* GraphQL */ `
   query KantaCurrentBulkOperation {
@@ -382,6 +399,7 @@ export const ALL_DOCUMENTS = {
   BULK_OPERATION_RUN_QUERY,
   BULK_OPERATION_BY_ID,
   CURRENT_BULK_OPERATION,
+  CUSTOMER_EMAIL_MARKETING_STATES,
   CURRENT_APP_INSTALLATION,
   CUSTOMER_POINTS_METAFIELDS_SET,
   // The generated documents, in shapes that use every kind of field they can hold.

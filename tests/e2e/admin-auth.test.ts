@@ -31,6 +31,7 @@ const PAGES = [
   ["routes/app.tiers", "/app/tiers"],
   ["routes/app.referrals._index", "/app/referrals"],
   ["routes/app.referrals.settings", "/app/referrals/settings"],
+  ["routes/app.emails", "/app/emails"],
   ["routes/app.settings", "/app/settings"],
   ["routes/app.data-requests.$id", "/app/data-requests/x"],
 ] as const;

@@ -98,6 +98,16 @@ export async function eraseCustomer(db: Db, request: CustomerRequest) {
     }
     const scrubbedNotes = await scrubMemberNotes(tx, shop.id, memberId);
     const auditScrubbed = await scrubMemberAudit(tx, shop.id, memberId);
+    // Loyalty emails (app/loyalty/notify): the member's occasions (their deliveries cascade),
+    // a friend's occasions by address, sent rows' addresses, the suppression entry, the
+    // marketing state and unsubscribe.
+    const erasedEmail = request.email?.trim().toLowerCase() || null;
+    await tx.occasion.deleteMany({ where: { shopId: shop.id, OR: [{ memberId }, ...(erasedEmail ? [{ email: erasedEmail }] : [])] } });
+    if (erasedEmail) {
+      await tx.occasionDelivery.updateMany({ where: { shopId: shop.id, recipient: erasedEmail }, data: { recipient: null } });
+      await tx.emailSuppression.deleteMany({ where: { shopId: shop.id, email: erasedEmail } });
+    }
+    await tx.member.update({ where: { id: memberId }, data: { emailMarketingState: null, emailMarketingCheckedAt: null, emailUnsubscribedAt: null } });
     await tx.complianceExport.deleteMany({
       where: { shopDomain: request.shopDomain, customerGid: request.customerGid },
     });

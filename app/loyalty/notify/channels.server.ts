@@ -1,4 +1,5 @@
 import type { Tx } from "../../db.server";
+import { emailOccasionOn } from "./email.server";
 import { EMAIL_OCCASION_KINDS, type OccasionChannel, type OccasionKind } from "./occasions";
 
 // Which channels an occasion goes to for a shop, decided when it is recorded (a delivery row
@@ -7,16 +8,11 @@ import { EMAIL_OCCASION_KINDS, type OccasionChannel, type OccasionKind } from ".
 
 export type ChannelRule = (tx: Tx, shopId: string, kind: OccasionKind) => Promise<boolean>;
 
-/** Loyalty emails: the kinds Kanta writes emails for, unless the merchant turned the occasion off. */
+/** Loyalty emails: the kinds Kanta writes emails for, unless the merchant turned the occasion off (EmailSettings). */
 const email: ChannelRule = async (tx, shopId, kind) => {
   if (!(EMAIL_OCCASION_KINDS as readonly string[]).includes(kind)) return false;
   return emailOccasionOn(tx, shopId, kind);
 };
-
-/** Overridden by the email settings (./email-settings.server.ts); every email occasion is on by default. */
-async function emailOccasionOn(_tx: Tx, _shopId: string, _kind: OccasionKind): Promise<boolean> {
-  return true;
-}
 
 /**
  * Kanta's Flow triggers (app/shopify/occasion-triggers.ts): points earned, reward redeemed,

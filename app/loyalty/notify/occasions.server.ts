@@ -42,7 +42,7 @@ export async function recordOccasion<K extends OccasionKind>(tx: Tx, input: Reco
   const id = randomUUID();
   const inserted = await tx.$queryRawUnsafe<{ id: string }[]>(
     `INSERT INTO "Occasion" ("id", "shopId", "memberId", "email", "kind", "key", "data", "occurredAt")
-     VALUES (${sql.list([id, input.shopId, input.memberId, input.email?.trim() || null, input.kind, input.key, JSON.stringify(data), now])})
+     VALUES (${sql.list([id, input.shopId, input.memberId, input.email?.trim().toLowerCase() || null, input.kind, input.key, JSON.stringify(data), now])})
      ON CONFLICT ("shopId", "key") DO NOTHING
      RETURNING "id"`,
     ...sql.params,

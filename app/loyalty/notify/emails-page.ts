@@ -1,0 +1,41 @@
+import type { EmailOccasionKind } from "./email-texts";
+import type { OccasionData } from "./occasions";
+
+// What the admin's Emails page says about each occasion, and the example data its preview
+// and test send use. Pure: the page (browser code) imports it.
+
+export const OCCASION_LABELS: Record<EmailOccasionKind, { title: string; when: string }> = {
+  welcome: { title: "Welcome", when: "A customer joins the program." },
+  points_earned: { title: "Points earned", when: "An order's points become spendable (after the pending period, so refunded orders announce nothing)." },
+  reward_affordable: { title: "Reward within reach", when: "The balance now covers a reward it did not cover before." },
+  points_expiring: { title: "Points expiring", when: "Points expire soon (sent once per expiry)." },
+  tier_reached: { title: "Tier reached", when: "A member moves up a tier." },
+  tier_kept: { title: "Tier kept", when: "The tier review keeps a member's tier." },
+  tier_lowered: { title: "Tier lowered", when: "The tier review moves a member down." },
+  referral_reward: { title: "Referral reward", when: "A friend's first order earns the referrer a reward." },
+  friend_welcome_code: { title: "Friend's welcome code", when: "A referred friend claims their welcome discount." },
+  birthday: { title: "Birthday", when: "On the member's birthday, in your shop's time zone." },
+  anniversary: { title: "Membership anniversary", when: "Each year on the day the member joined." },
+  winback: { title: "Win-back", when: "No order for a while." },
+};
+
+export const SAMPLE_OCCASION_DATA: { [K in EmailOccasionKind]: OccasionData<K> } = {
+  welcome: { points: 100 },
+  points_earned: { points: 120, orderName: "#1042" },
+  reward_affordable: { rewardId: "sample", rewardName: "€5 off your order", pointsCost: 500 },
+  points_expiring: { points: 300, expiresOn: "2027-01-31" },
+  tier_reached: { tierName: "Gold", fromTierName: "Silver" },
+  tier_kept: { tierName: "Gold", until: "2027-12-31" },
+  tier_lowered: { fromTierName: "Gold", tierName: "Silver" },
+  referral_reward: { points: 500, friendName: "Mikko" },
+  friend_welcome_code: { code: "FRIEND-7Q2K", rewardText: "10% off", referrerName: "Aino" },
+  birthday: { points: 200 },
+  anniversary: { years: 2, points: 100 },
+  winback: { days: 120, points: 150 },
+};
+
+export const SAMPLE_MEMBER = {
+  firstName: "Aino",
+  points: 1250,
+  tier: { name: "Silver", next: { name: "Gold", remaining: 8000, basis: "spend" as const } },
+};
