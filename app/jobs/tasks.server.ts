@@ -7,6 +7,8 @@ import { getEnv } from "../env.server";
 import { log } from "../log.server";
 import { getAdminGraphqlForShop } from "../shopify/admin.server";
 import { appDataJobsEnabled, runAppDataSync } from "./app-data.server";
+import { syncDueBirthdays } from "./birthday-sync.server";
+import { runDateSweeps } from "../loyalty/dates/sweeps.server";
 import { errorText } from "./backoff";
 import { recoverStalledRedemptions } from "./redemptions-job.server";
 import { pruneReferralVisits } from "../loyalty/referrals/visits.server";
@@ -60,6 +62,9 @@ export const PERIODIC_TASKS: readonly PeriodicTask[] = [
   // Customer data-request exports shown on Home are deleted after their 30 days.
   { name: "compliance-exports-prune", everyMs: 60 * 60_000, run: (ctx) => pruneComplianceExports(ctx.db, ctx.now) },
   { name: "points-expiry", everyMs: 60_000, run: (ctx) => expireInactivePoints(ctx.db, { now: ctx.now }) },
+  // Birthdays (and their points), anniversaries, win-back and expiry reminders (0023): each shop's
+  // sweeps take only what came due since the last one (indexed ranges), so every 5 minutes is cheap.
+  { name: "date-occasions", everyMs: 5 * 60_000, run: (ctx) => runDateSweeps(ctx.db, { now: ctx.now }) },
   { name: "stalled-redemptions", everyMs: 60_000, run: (ctx) => recoverStalledRedemptions(ctx.db, { now: ctx.now }) },
   // Referrals whose waiting period is over, and referrer reward codes due for an attempt.
   { name: "referral-rewards-due", everyMs: 60_000, run: (ctx) => runDueReferralRewards(ctx.db, { now: ctx.now }) },
@@ -69,6 +74,8 @@ export const PERIODIC_TASKS: readonly PeriodicTask[] = [
   { name: "tier-passes", everyMs: 15_000, background: true, enabled: tierJobsEnabled, requested: tierPassRequested, run: (ctx) => runDueTierPasses(ctx.db, ctx.now) },
   // Customer tags, metafield and Flow trigger of TierChange rows.
   { name: "tier-sync", everyMs: EVERY_SWEEP, background: true, enabled: tierJobsEnabled, run: (ctx) => syncDueTierChanges(ctx.db, { now: ctx.now }) },
+  // Members' birthdays to the customer metafield, 25 customers per request (0023).
+  { name: "birthday-metafields", everyMs: 60_000, background: true, enabled: appDataJobsEnabled, run: (ctx) => syncDueBirthdays(ctx.db) },
   // The storefront's app-data metafield (program status, widget defaults): every sweep, so a pause reaches shoppers within seconds.
   { name: "app-data-sync", everyMs: EVERY_SWEEP, background: true, enabled: appDataJobsEnabled, run: (ctx) => runAppDataSync(ctx.db, getAdminGraphqlForShop) },
   // The nightly proof (app/loyalty/reconcile): each shop whose last run is a day old; checked hourly.

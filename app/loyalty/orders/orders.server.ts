@@ -86,6 +86,11 @@ export async function applyOrderSnapshot(
     };
     if (!snapshot.cancelled) await markRedemptionsUsed(tx, shop.id, snapshot.discountCodes, snapshot.orderGid);
     const settled = await settleOrder(tx, shop, record, merged, now, { memberStatus, memberTierId, refunds: knownRefunds, entries });
+    // Win-back (app/loyalty/dates) counts days since the member's newest paid order: set once, when the order becomes paid.
+    if (merged.paid && !record.paid && !merged.cancelled && memberId) {
+      const at = merged.processedAt ?? now;
+      await tx.member.updateMany({ where: { id: memberId, OR: [{ lastOrderAt: null }, { lastOrderAt: { lt: at } }] }, data: { lastOrderAt: at } });
+    }
     // Analytics: the order's fact and the day rollup, members' and guests' orders alike.
     await recordOrderFact(tx, shop, snapshot.orderGid, { codes: snapshot.discountCodes, amounts: snapshot.discountCodeAmounts });
     // Upgrades only (refunds wait for the review). Spend and orders change with the order's

@@ -261,6 +261,7 @@
         top: [
           h('p', { class: 'kanta-points' }, big),
           c.pendingPoints > 0 && h('p', { class: 'kanta-top__text' }, TN('member.pending', c.pendingPoints) + ' \u00b7 ' + T('member.pending_note')),
+          c.expiry && h('p', { class: 'kanta-top__text', 'data-k': 'expiry' }, TN('member.expiry', c.expiry.points, { date: date(c.expiry.at) })),
           c.tier && h('p', { class: 'kanta-badge' }, [icon('star'), h('span', { class: 'kanta-sr', text: T('member.tier') + ': ' }), c.tier.name]),
           tierCard(d, c.tier)
         ],
@@ -516,7 +517,10 @@
       let items = [];
       if (Array.isArray(d.ways) && d.ways.length) {
         items = d.ways.map((w) => wayRow(d, w, who === 'member'));
-      } else {
+      }
+      // The member gives their birthday here; the points (if any) come on the day.
+      if (who === 'member' && d.customer && !items.some((x) => x.kantaBirthday)) items.push(wayRow(d, { id: 'birthday', type: 'birthday', name: T('ways.birthday') }, true));
+      if (!items.length) {
         if (d.program.earn) items.push(row({ icon: 'bag', title: earnRate(d.program.earn) }));
         if (d.program.signupPoints && who === 'guest') items.push(row({ icon: 'user', title: TN('guest.signup_bonus', d.program.signupPoints) }));
       }
@@ -528,6 +532,17 @@
       const state = st.done ? 'done' : w.state;
       const url = w.config && safeUrl(w.config.url);
       let aside = null, extra = null;
+      if (member && w.type === 'birthday') {
+        const b = d.customer.birthday;
+        if (!b || !b.changeableFrom) aside = btn('secondary kanta-btn--sm', T(b ? 'ways.change' : 'ways.add'), 'bday:' + w.id, () => {
+          st.form = !st.form; P.focusKey = st.form ? 'bmonth' : 'bday:' + w.id; render();
+        }, { 'aria-expanded': String(!!st.form) });
+        if (st.form) extra = birthdayForm(w, st, b);
+        if (st.message) extra = [extra, h('p', { class: 'kanta-reason kanta-reason--error', text: st.message })];
+        const r = row({ icon: 'cake', title: w.name, meta: [w.points && TN('general.points', w.points), b ? T('ways.birthday_on', { date: dayMonth(b) }) : T('ways.birthday_hint')], aside: aside, extra: extra });
+        r.kantaBirthday = true;
+        return r;
+      }
       if (member) {
         if (state === 'done') {
           aside = h('span', { class: 'kanta-done', tabindex: '-1', 'data-k': 'way:' + w.id }, [icon('check'), T('ways.done')]);
@@ -538,12 +553,9 @@
             onclick: () => { if (!st.busy) claim(w, {}); } // the page opens; the points follow
           }, T(w.type === 'social_follow' ? 'ways.follow' : 'ways.open'));
         } else if (state === 'claim' || state === 'go') {
-          const birthday = w.type === 'birthday';
           aside = btn('primary kanta-btn--sm', T('ways.claim'), 'claim:' + w.id, () => {
-            if (st.busy) return;
-            if (birthday) { st.form = !st.form; P.focusKey = st.form ? 'bday:' + w.id : null; render(); } else claim(w, {});
-          }, { 'aria-disabled': st.busy ? 'true' : null, 'aria-expanded': birthday ? String(!!st.form) : null });
-          if (birthday && st.form) extra = birthdayForm(w, st);
+            if (!st.busy) claim(w, {});
+          }, { 'aria-disabled': st.busy ? 'true' : null });
         }
         if (st.message) extra = [extra, h('p', { class: 'kanta-reason kanta-reason--error', text: st.message })];
       }
@@ -556,22 +568,39 @@
       });
     }
 
-    function birthdayForm(w, st) {
-      const id = uid + '-bday-' + w.id;
-      const input = h('input', {
-        id: id, type: 'date', class: 'kanta-input', required: true, value: st.value || null,
-        max: new Date().toISOString().slice(0, 10), 'data-k': 'bday:' + w.id,
-        oninput: () => { st.value = input.value; }
-      });
+    function dayMonth(b) {
+      return new Intl.DateTimeFormat(cfg.locale, { day: 'numeric', month: 'long', timeZone: 'UTC' }).format(Date.UTC(2000, b.month - 1, b.day));
+    }
+    // Day and month as selects (a date input would demand a year); the year is optional.
+    function birthdayForm(w, st, b) {
+      const v = st.v || (st.v = b ? { month: b.month, day: b.day, year: b.year || '' } : { month: '', day: '', year: '' });
+      const months = new Intl.DateTimeFormat(cfg.locale, { month: 'long', timeZone: 'UTC' });
+      const pick = (k, label, n, name) => {
+        const opts = [h('option', { value: '' }, label)];
+        for (let i = 1; i <= n; i++) opts.push(h('option', { value: String(i), selected: +v[k] === i ? true : null }, name ? name(i) : String(i)));
+        return h('select', { class: 'kanta-input', 'aria-label': label, required: true, 'data-k': 'b' + k, onchange: (e) => { v[k] = e.target.value; } }, opts);
+      };
+      const year = h('input', { class: 'kanta-input', type: 'number', inputmode: 'numeric', min: 1900, max: new Date().getFullYear(), value: v.year || null,
+        placeholder: T('ways.year'), 'aria-label': T('ways.year'), 'data-k': 'byear', oninput: (e) => { v.year = e.target.value; } });
       return h('form', {
-        class: 'kanta-form',
+        class: 'kanta-form kanta-bday',
         onsubmit: (e) => {
           e.preventDefault();
-          if (!input.value || st.busy) return input.focus();
-          claim(w, { birthday: input.value.slice(5) }); // YYYY-MM-DD -> MM-DD; the year is not sent
+          if (st.busy) return;
+          st.busy = true; st.message = null; render();
+          post('/birthday', { month: +v.month, day: +v.day, year: v.year ? +v.year : null }).then((res) => {
+            st.busy = false;
+            if (res.ok) {
+              P.data.customer.birthday = res.body.birthday;
+              st.form = false; st.v = null; P.focusKey = 'bday:' + w.id;
+              announce(T('ways.saved'));
+            } else { st.message = errText(res); announce(st.message); }
+            render();
+          });
         }
-      }, [h('label', { class: 'kanta-label', for: id, text: T('ways.birthday') }), h('div', { class: 'kanta-actions' }, [
-        input, h('button', { type: 'submit', class: 'kanta-btn kanta-btn--primary kanta-btn--sm', 'data-k': 'bsave:' + w.id }, T('ways.save'))
+      }, [h('div', { class: 'kanta-actions' }, [
+        pick('month', T('ways.month'), 12, (i) => months.format(Date.UTC(2000, i - 1, 1))), pick('day', T('ways.day'), 31), year,
+        h('button', { type: 'submit', class: 'kanta-btn kanta-btn--primary kanta-btn--sm', 'data-k': 'bsave', 'aria-disabled': st.busy ? 'true' : null }, T('ways.save'))
       ])]);
     }
 
