@@ -514,16 +514,14 @@
 
     // ---- ways to earn ----
     function waysSection(d, who) {
-      let items = [];
-      if (Array.isArray(d.ways) && d.ways.length) {
-        items = d.ways.map((w) => wayRow(d, w, who === 'member'));
-      }
-      // The member gives their birthday here; the points (if any) come on the day.
-      if (who === 'member' && d.customer && !items.some((x) => x.kantaBirthday)) items.push(wayRow(d, { id: 'birthday', type: 'birthday', name: T('ways.birthday') }, true));
+      const ways = d.ways || [];
+      const items = ways.map((w) => wayRow(d, w, who === 'member'));
       if (!items.length) {
         if (d.program.earn) items.push(row({ icon: 'bag', title: earnRate(d.program.earn) }));
         if (d.program.signupPoints && who === 'guest') items.push(row({ icon: 'user', title: TN('guest.signup_bonus', d.program.signupPoints) }));
       }
+      // The member gives their birthday here, birthday rule or not; the points (if any) come on the day.
+      if (who === 'member' && !ways.some((w) => w.type === 'birthday')) items.push(wayRow(d, { id: 'bday', type: 'birthday', name: T('ways.birthday') }, true));
       return items.length ? section('ways', list(items)) : null;
     }
 
@@ -534,14 +532,9 @@
       let aside = null, extra = null;
       if (member && w.type === 'birthday') {
         const b = d.customer.birthday;
-        if (!b || !b.changeableFrom) aside = btn('secondary kanta-btn--sm', T(b ? 'ways.change' : 'ways.add'), 'bday:' + w.id, () => {
-          st.form = !st.form; P.focusKey = st.form ? 'bmonth' : 'bday:' + w.id; render();
-        }, { 'aria-expanded': String(!!st.form) });
-        if (st.form) extra = birthdayForm(w, st, b);
-        if (st.message) extra = [extra, h('p', { class: 'kanta-reason kanta-reason--error', text: st.message })];
-        const r = row({ icon: 'cake', title: w.name, meta: [w.points && TN('general.points', w.points), b ? T('ways.birthday_on', { date: dayMonth(b) }) : T('ways.birthday_hint')], aside: aside, extra: extra });
-        r.kantaBirthday = true;
-        return r;
+        if (!b || !b.changeableFrom) aside = btn('secondary kanta-btn--sm', T(b ? 'ways.change' : 'ways.add'), 'bday:' + w.id, () => { st.form = !st.form; P.focusKey = st.form && 'bmonth'; render(); }, { 'aria-expanded': String(!!st.form) });
+        return row({ icon: 'cake', title: w.name, meta: [w.points && TN('general.points', w.points), b ? T('ways.birthday_on', { date: dm(b.month, b.day, { day: 'numeric' }) }) : T('ways.birthday_hint')], aside: aside,
+          extra: (st.form || st.message) && [st.form && birthdayForm(w, st, b), st.message && h('p', { class: 'kanta-reason kanta-reason--error', text: st.message })] });
       }
       if (member) {
         if (state === 'done') {
@@ -568,40 +561,31 @@
       });
     }
 
-    function dayMonth(b) {
-      return new Intl.DateTimeFormat(cfg.locale, { day: 'numeric', month: 'long', timeZone: 'UTC' }).format(Date.UTC(2000, b.month - 1, b.day));
-    }
-    // Day and month as selects (a date input would demand a year); the year is optional.
+    function dm(m, d, o) { return new Intl.DateTimeFormat(cfg.locale, Object.assign({ month: 'long', timeZone: 'UTC' }, o)).format(Date.UTC(2000, m - 1, d || 1)); }
+    // Month and day as selects (a date input would demand a year); the year is optional.
     function birthdayForm(w, st, b) {
-      const v = st.v || (st.v = b ? { month: b.month, day: b.day, year: b.year || '' } : { month: '', day: '', year: '' });
-      const months = new Intl.DateTimeFormat(cfg.locale, { month: 'long', timeZone: 'UTC' });
-      const pick = (k, label, n, name) => {
-        const opts = [h('option', { value: '' }, label)];
-        for (let i = 1; i <= n; i++) opts.push(h('option', { value: String(i), selected: +v[k] === i ? true : null }, name ? name(i) : String(i)));
-        return h('select', { class: 'kanta-input', 'aria-label': label, required: true, 'data-k': 'b' + k, onchange: (e) => { v[k] = e.target.value; } }, opts);
+      const v = st.v || (st.v = b ? { month: b.month, day: b.day, year: b.year } : {});
+      const pick = (k, n, name) => {
+        const o = [h('option', { value: '' }, T('ways.' + k))];
+        for (let i = 1; i <= n; i++) o.push(h('option', { value: i, selected: v[k] == i }, name ? name(i) : i));
+        return h('select', { class: 'kanta-input', 'aria-label': T('ways.' + k), required: true, 'data-k': 'b' + k, onchange: (e) => { v[k] = e.target.value; } }, o);
       };
-      const year = h('input', { class: 'kanta-input', type: 'number', inputmode: 'numeric', min: 1900, max: new Date().getFullYear(), value: v.year || null,
-        placeholder: T('ways.year'), 'aria-label': T('ways.year'), 'data-k': 'byear', oninput: (e) => { v.year = e.target.value; } });
-      return h('form', {
-        class: 'kanta-form kanta-bday',
-        onsubmit: (e) => {
-          e.preventDefault();
-          if (st.busy) return;
-          st.busy = true; st.message = null; render();
-          post('/birthday', { month: +v.month, day: +v.day, year: v.year ? +v.year : null }).then((res) => {
-            st.busy = false;
-            if (res.ok) {
-              P.data.customer.birthday = res.body.birthday;
-              st.form = false; st.v = null; P.focusKey = 'bday:' + w.id;
-              announce(T('ways.saved'));
-            } else { st.message = errText(res); announce(st.message); }
-            render();
-          });
-        }
-      }, [h('div', { class: 'kanta-actions' }, [
-        pick('month', T('ways.month'), 12, (i) => months.format(Date.UTC(2000, i - 1, 1))), pick('day', T('ways.day'), 31), year,
-        h('button', { type: 'submit', class: 'kanta-btn kanta-btn--primary kanta-btn--sm', 'data-k': 'bsave', 'aria-disabled': st.busy ? 'true' : null }, T('ways.save'))
-      ])]);
+      return h('form', { class: 'kanta-form kanta-bday', onsubmit: (e) => {
+        e.preventDefault();
+        if (st.busy) return;
+        st.busy = true; st.message = null; render();
+        post('/birthday', { month: +v.month, day: +v.day, year: +v.year || null }).then((res) => {
+          st.busy = false;
+          if (res.ok) { P.data.customer.birthday = res.body.birthday; st.form = st.v = null; P.focusKey = 'bday:' + w.id; }
+          st.message = res.ok ? null : errText(res);
+          announce(st.message || T('ways.saved'));
+          render();
+        });
+      } }, h('div', { class: 'kanta-actions' }, [
+        pick('month', 12, dm), pick('day', 31),
+        h('input', { class: 'kanta-input', type: 'number', min: 1900, max: new Date().getFullYear(), value: v.year, placeholder: T('ways.year'), 'aria-label': T('ways.year'), 'data-k': 'byear', oninput: (e) => { v.year = e.target.value; } }),
+        h('button', { type: 'submit', class: 'kanta-btn kanta-btn--primary kanta-btn--sm', 'data-k': 'bsave' }, T('ways.save'))
+      ]));
     }
 
     function claim(w, extra) {
