@@ -1,0 +1,71 @@
+import { randomUUID } from "node:crypto";
+import type { Tx } from "../../db.server";
+import { isPostgres, Sql } from "../sql.server";
+import { enabledChannels } from "./channels.server";
+import { OccasionError, parseOccasionData, type OccasionChannel, type OccasionDataInput, type OccasionKind } from "./occasions";
+
+// Recording an occasion: in the caller's transaction (the order, the review, the referral
+// that caused it), once per (shop, key), with one pending delivery row per channel the shop
+// has on for its kind. Raw INSERT … ON CONFLICT DO NOTHING on both databases: a key already
+// recorded is skipped without an error, which on PostgreSQL would abort the caller's
+// transaction. docs/decisions/0022-loyalty-emails.md
+
+export interface RecordOccasionInput<K extends OccasionKind> {
+  shopId: string;
+  /** null for a friend who is not a member yet: then `email` is where it goes. */
+  memberId: string | null;
+  kind: K;
+  /** Unique per shop; see occasionKey(). */
+  key: string;
+  data: OccasionDataInput<K>;
+  /** The address when there is no member (a referred friend). */
+  email?: string | null;
+  occurredAt?: Date;
+}
+
+export interface RecordedOccasion {
+  /** False when the key was already recorded (a replay): nothing was written. */
+  recorded: boolean;
+  /** The occasion's id, also for a replay. */
+  id: string;
+  /** The channels a delivery row was written for (empty for a replay). */
+  channels: OccasionChannel[];
+}
+
+export async function recordOccasion<K extends OccasionKind>(tx: Tx, input: RecordOccasionInput<K>): Promise<RecordedOccasion> {
+  const data = parseOccasionData(input.kind, input.data);
+  if (!input.key || input.key.length > 300) throw new OccasionError("an occasion needs a key of 1 to 300 characters");
+  if (!input.memberId && !input.email) throw new OccasionError(`${input.kind}: an occasion without a member needs an email address`);
+  const postgres = isPostgres(tx);
+  const now = input.occurredAt ?? new Date();
+  const sql = new Sql(postgres);
+  const id = randomUUID();
+  const inserted = await tx.$queryRawUnsafe<{ id: string }[]>(
+    `INSERT INTO "Occasion" ("id", "shopId", "memberId", "email", "kind", "key", "data", "occurredAt")
+     VALUES (${sql.list([id, input.shopId, input.memberId, input.email?.trim() || null, input.kind, input.key, JSON.stringify(data), now])})
+     ON CONFLICT ("shopId", "key") DO NOTHING
+     RETURNING "id"`,
+    ...sql.params,
+  );
+  if (inserted.length === 0) {
+    const existing = await tx.occasion.findUniqueOrThrow({ where: { shopId_key: { shopId: input.shopId, key: input.key } }, select: { id: true } });
+    return { recorded: false, id: existing.id, channels: [] };
+  }
+  const channels = await enabledChannels(tx, input.shopId, input.kind);
+  if (channels.length > 0) await createDeliveries(tx, { occasionId: id, shopId: input.shopId, channels, now });
+  return { recorded: true, id, channels };
+}
+
+/** Pending delivery rows for an occasion; a channel that already has one keeps it. */
+export async function createDeliveries(tx: Tx, input: { occasionId: string; shopId: string; channels: readonly OccasionChannel[]; now?: Date }): Promise<number> {
+  if (input.channels.length === 0) return 0;
+  const now = input.now ?? new Date();
+  const sql = new Sql(isPostgres(tx));
+  const values = input.channels.map((channel) => `(${sql.list([randomUUID(), input.occasionId, input.shopId, channel, "pending", 0, now, now, now])})`);
+  return tx.$executeRawUnsafe(
+    `INSERT INTO "OccasionDelivery" ("id", "occasionId", "shopId", "channel", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
+     VALUES ${values.join(", ")}
+     ON CONFLICT ("occasionId", "channel") DO NOTHING`,
+    ...sql.params,
+  );
+}
