@@ -2,6 +2,7 @@ import type { Db, Tx } from "../../db.server";
 import { log } from "../../log.server";
 import { appendLedgerEntriesOnce } from "../ledger/append.server";
 import type { LedgerEntryInput } from "../ledger/entries";
+import { occasionKey } from "../notify/occasions";
 import { recordOccasion } from "../notify/occasions.server";
 import { requireShopConfig, type ShopConfig } from "../program/shop-config.server";
 import { zonedToUtc } from "../program/zoned-time";
@@ -202,12 +203,12 @@ async function celebrateBirthdays(
   let recorded = 0;
   for (const m of members) {
     const points = pointsOf.get(m.id) ?? 0;
-    const created = await recordOccasion(tx, {
+    const { recorded: created } = await recordOccasion(tx, {
       shopId: shop.id,
       memberId: m.id,
       kind: "birthday",
-      key: `birthday:${m.id}:${date.year}`,
-      data: { points, date: dateText(date) },
+      key: occasionKey("birthday", m.id, date.year),
+      data: { points },
     });
     if (created) recorded++;
   }
@@ -257,7 +258,8 @@ async function sweepAnniversaries(db: Db, shop: SweepShop, now: Date): Promise<n
             for (const m of members) {
               const years = date.year - shopDate(m.enrolledAt, shop.ianaTimezone).year;
               if (years < 1) continue;
-              if (await recordOccasion(tx, { shopId: shop.id, memberId: m.id, kind: "anniversary", key: `anniversary:${m.id}:${date.year}`, data: { years, date: text } })) n++;
+              const { recorded } = await recordOccasion(tx, { shopId: shop.id, memberId: m.id, kind: "anniversary", key: occasionKey("anniversary", m.id, date.year), data: { years } });
+              if (recorded) n++;
             }
             return n;
           });
@@ -303,7 +305,8 @@ async function sweepWinback(db: Db, shop: SweepShop, now: Date): Promise<number>
           // Re-read: an order since the page was read moved the member out of this stretch.
           if (!m.lastOrderAt || m.lastOrderAt.getTime() > cutoff.getTime()) continue;
           const last = m.lastOrderAt.toISOString();
-          if (await recordOccasion(tx, { shopId: shop.id, memberId: m.id, kind: "winback", key: `winback:${m.id}:${last}`, data: { days, lastOrderAt: last } })) n++;
+          const { recorded } = await recordOccasion(tx, { shopId: shop.id, memberId: m.id, kind: "winback", key: occasionKey("winback", m.id, last), data: { days } });
+          if (recorded) n++;
         }
         return n;
       });
@@ -358,8 +361,8 @@ async function sweepExpiryReminders(db: Db, shop: SweepShop, now: Date): Promise
           if (!due(m.lastActivityAt)) continue;
           const expiresAt = inactivityExpiryAt(m.lastActivityAt, months);
           const date = dateText(shopDate(expiresAt, shop.ianaTimezone));
-          const key = `points_expiring:${m.id}:${date}`;
-          if (await recordOccasion(tx, { shopId: shop.id, memberId: m.id, kind: "points_expiring", key, data: { points: m.points, expiresAt: expiresAt.toISOString(), date, days } })) n++;
+          const { recorded } = await recordOccasion(tx, { shopId: shop.id, memberId: m.id, kind: "points_expiring", key: occasionKey("points_expiring", m.id, date), data: { points: m.points, expiresOn: date } });
+          if (recorded) n++;
         }
         return n;
       });
