@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { getJobRunner } from "../../app/jobs/queue.server";
-import { ActionError, claimAction } from "../../app/loyalty/earn/claim.server";
+import { claimAction } from "../../app/loyalty/earn/claim.server";
 import { verifyLedger } from "../../app/loyalty/ledger/append.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { createTestShop, useTestDatabase } from "../db";

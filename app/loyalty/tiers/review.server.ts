@@ -82,7 +82,8 @@ async function applyPassBatch(tx: Tx, ctx: PassContext, rows: readonly PassMembe
     });
     if (decision.change === "none") {
       if (decision.clearManual) clearOnly.push(row.id);
-      if (ctx.review && current) {
+      // Kept: held from before this review (a member this review moved, re-read after a crash, did not keep anything).
+      if (ctx.review && current && (row.tierChangedAt === null || row.tierChangedAt < ctx.review)) {
         const group = kept.get(current.id) ?? { tier: current, ids: [] };
         group.ids.push(row.id);
         kept.set(current.id, group);
