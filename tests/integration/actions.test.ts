@@ -188,7 +188,7 @@ describe("GET /proxy/customer: ways to earn", () => {
     expect(body.ways.map((w: { name: string; state: string }) => [w.name, w.state])).toEqual([
       ["Place an order", "info"],
       ["Join the program", "done"],
-      ["Birthday bonus", "claim"],
+      ["Birthday bonus", "info"], // paid on the day, never claimed (0023)
       ["Sign up for our newsletter", "done"],
       ["Follow us on Instagram", "go"],
       ["Write a review", "info"],
