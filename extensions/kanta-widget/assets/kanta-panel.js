@@ -576,7 +576,7 @@
         st.busy = true; st.message = null; render();
         post('/birthday', { month: +v.month, day: +v.day, year: +v.year || null }).then((res) => {
           st.busy = false;
-          if (res.ok) { P.data.customer.birthday = res.body.birthday; st.form = st.v = null; P.focusKey = 'bday:' + w.id; }
+          if (res.ok) { P.data.customer.birthday = res.body.birthday; K.publish(cfg, P.data); st.form = st.v = null; P.focusKey = 'bday:' + w.id; }
           st.message = res.ok ? null : errText(res);
           announce(st.message || T('ways.saved'));
           render();
