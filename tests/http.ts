@@ -13,6 +13,7 @@ import { action as appUninstalled } from "../app/routes/webhooks.app.uninstalled
 import { loader as proxyCustomer } from "../app/routes/proxy.customer";
 import { action as proxyRedeem } from "../app/routes/proxy.redeem";
 import { action as proxyActions } from "../app/routes/proxy.actions.$action";
+import { action as proxyBirthday } from "../app/routes/proxy.birthday";
 import { loader as proxyReferralVisit } from "../app/routes/proxy.r.$code";
 import { loader as proxyReferral } from "../app/routes/proxy.referral._index";
 import { action as proxyReferralClaim } from "../app/routes/proxy.referral.claim";
@@ -36,6 +37,7 @@ const ROUTES: Record<string, RouteFn> = {
   "POST /webhooks/app/uninstalled": appUninstalled,
   "GET /proxy/customer": proxyCustomer as RouteFn,
   "POST /proxy/redeem": proxyRedeem as RouteFn,
+  "POST /proxy/birthday": proxyBirthday as RouteFn,
   "GET /proxy/referral": proxyReferral as RouteFn,
   "POST /proxy/referral/claim": proxyReferralClaim as RouteFn,
   // /proxy/actions/:action, one entry per rule type, with the params Remix would pass.

@@ -7,6 +7,8 @@ import { getEnv } from "../env.server";
 import { log } from "../log.server";
 import { getAdminGraphqlForShop } from "../shopify/admin.server";
 import { appDataJobsEnabled, runAppDataSync } from "./app-data.server";
+import { syncDueBirthdays } from "./birthday-sync.server";
+import { runDateSweeps } from "../loyalty/dates/sweeps.server";
 import { errorText } from "./backoff";
 import { syncDirtyPoints } from "./points-sync.server";
 import { sendDueFlowOccasions } from "./flow-occasions.server";
@@ -66,6 +68,9 @@ export const PERIODIC_TASKS: readonly PeriodicTask[] = [
   // Customer data-request exports shown on Home are deleted after their 30 days.
   { name: "compliance-exports-prune", everyMs: 60 * 60_000, run: (ctx) => pruneComplianceExports(ctx.db, ctx.now) },
   { name: "points-expiry", everyMs: 60_000, run: (ctx) => expireInactivePoints(ctx.db, { now: ctx.now }) },
+  // Birthdays (and their points), anniversaries, win-back and expiry reminders (0023): each shop's
+  // sweeps take only what came due since the last one (indexed ranges), so every 5 minutes is cheap.
+  { name: "date-occasions", everyMs: 5 * 60_000, run: (ctx) => runDateSweeps(ctx.db, { now: ctx.now }) },
   { name: "stalled-redemptions", everyMs: 60_000, run: (ctx) => recoverStalledRedemptions(ctx.db, { now: ctx.now }) },
   // Referrals whose waiting period is over, and referrer reward codes due for an attempt.
   { name: "referral-rewards-due", everyMs: 60_000, run: (ctx) => runDueReferralRewards(ctx.db, { now: ctx.now }) },
@@ -77,6 +82,8 @@ export const PERIODIC_TASKS: readonly PeriodicTask[] = [
   { name: "enrolment-runs", everyMs: 10_000, background: true, requested: enrolmentSweepRequested, run: (ctx) => runDueEnrolments(ctx.db, ctx.now) },
   // Customer tags, metafield and Flow trigger of TierChange rows.
   { name: "tier-sync", everyMs: EVERY_SWEEP, background: true, enabled: tierJobsEnabled, run: (ctx) => syncDueTierChanges(ctx.db, { now: ctx.now }) },
+  // Members' birthdays to the customer metafield, 25 customers per request (0023).
+  { name: "birthday-metafields", everyMs: 60_000, background: true, enabled: appDataJobsEnabled, run: (ctx) => syncDueBirthdays(ctx.db) },
   // The storefront's app-data metafield (program status, widget defaults): every sweep, so a pause reaches shoppers within seconds.
   { name: "app-data-sync", everyMs: EVERY_SWEEP, background: true, enabled: appDataJobsEnabled, run: (ctx) => runAppDataSync(ctx.db, getAdminGraphqlForShop) },
   // Members' balances in their customer metafield ($app:kanta.points), 25 per call, paced by Shopify's cost report.

@@ -98,6 +98,12 @@ function sourceLabel(entry: { sourceGid: string | null; sourceName: string | nul
   return "Kanta";
 }
 
+/** "14 March 1990", or "14 March" without a year (the date as the member gave it, no time zone). */
+function birthdayText(b: { month: number; day: number; year: number | null }): string {
+  const options: Intl.DateTimeFormatOptions = { day: "numeric", month: "long", timeZone: "UTC", ...(b.year ? { year: "numeric" } : {}) };
+  return new Intl.DateTimeFormat("en-GB", options).format(Date.UTC(b.year ?? 2000, b.month - 1, b.day));
+}
+
 const TIER_REASON_LABELS: Record<string, string> = {
   qualified: "Qualified",
   review: "Period review",
@@ -261,10 +267,19 @@ export default function MemberPage() {
           </Layout.Section>
         ) : null}
         <Layout.Section>
-          <InlineGrid columns={{ xs: 1, sm: 3 }} gap="400">
-            <Metric label="Available points" value={number.format(member.points)} />
+          <InlineGrid columns={{ xs: 1, sm: 2, md: 4 }} gap="400">
+            <Metric
+              label="Available points"
+              value={number.format(member.points)}
+              help={member.expiry ? `${number.format(member.expiry.points)} expire on ${date.format(new Date(member.expiry.at))} without activity` : undefined}
+            />
             <Metric label="Pending points" value={number.format(member.pendingPoints)} help="Available after the return window" />
             <Metric label="Lifetime points" value={number.format(member.lifetimePoints)} help={`Member since ${date.format(new Date(member.enrolledAt))}`} />
+            <Metric
+              label="Birthday"
+              value={member.birthday ? birthdayText(member.birthday) : "Not given"}
+              help={member.birthday ? (member.birthday.changeableFrom ? `The member can change it from ${date.format(new Date(member.birthday.changeableFrom))}` : "The member can change it in the widget") : "Members add it in the widget"}
+            />
           </InlineGrid>
         </Layout.Section>
         <Layout.Section>

@@ -35,6 +35,8 @@ import {
   BUILT_IN_POINTS_NAMES,
   MAX_EXPIRY_MONTHS,
   MAX_PENDING_DAYS,
+  MAX_REMINDER_DAYS,
+  MAX_WINBACK_DAYS,
   DEFAULT_PROGRAM_NAME,
   MIN_CONTRAST,
   WIDGET_LANGUAGES,
@@ -111,6 +113,8 @@ function toFormBody(v: SettingsFormValues): Record<string, string> {
     programName: v.programName,
     expiryPolicy: v.expiryPolicy,
     expiryMonths: v.expiryMonths,
+    expiryReminderDays: v.expiryReminderDays,
+    winbackDays: v.winbackDays,
     pendingDays: v.pendingDays,
     excludedTags: JSON.stringify(v.excludedTags),
     accent: v.accent,
@@ -493,24 +497,57 @@ export default function Settings() {
                       helpText: "Earning or redeeming points counts as activity.",
                       renderChildren: (selected) =>
                         selected ? (
-                          <Box maxWidth="240px" paddingBlockStart="200">
-                            <TextField
-                              label="Months without activity"
-                              type="number"
-                              min={1}
-                              max={MAX_EXPIRY_MONTHS}
-                              suffix="months"
-                              autoComplete="off"
-                              value={values.expiryMonths}
-                              onChange={(expiryMonths) => set({ expiryMonths })}
-                              error={err("expiryMonths")}
-                              helpText={`1 to ${MAX_EXPIRY_MONTHS} months.`}
-                            />
+                          <Box maxWidth="360px" paddingBlockStart="200">
+                            <BlockStack gap="300">
+                              <TextField
+                                label="Months without activity"
+                                type="number"
+                                min={1}
+                                max={MAX_EXPIRY_MONTHS}
+                                suffix="months"
+                                autoComplete="off"
+                                value={values.expiryMonths}
+                                onChange={(expiryMonths) => set({ expiryMonths })}
+                                error={err("expiryMonths")}
+                                helpText={`1 to ${MAX_EXPIRY_MONTHS} months.`}
+                              />
+                              <TextField
+                                label="Remind members before points expire"
+                                type="number"
+                                min={1}
+                                max={MAX_REMINDER_DAYS}
+                                suffix="days before"
+                                autoComplete="off"
+                                value={values.expiryReminderDays}
+                                onChange={(expiryReminderDays) => set({ expiryReminderDays })}
+                                error={err("expiryReminderDays")}
+                                helpText={`Once per expiry date, with the amount and the date. Leave empty for no reminder (1 to ${MAX_REMINDER_DAYS} days).`}
+                              />
+                            </BlockStack>
                           </Box>
                         ) : null,
                     },
                   ]}
                 />
+              </Card>
+            </SettingsSection>
+
+            <SettingsSection title="Win-back" description="Tell members who have not ordered for a while that their points are waiting. Once per stretch without an order: only a new order starts the count again.">
+              <Card roundedAbove="sm">
+                <Box maxWidth="360px">
+                  <TextField
+                    label="Days without an order"
+                    type="number"
+                    min={7}
+                    max={MAX_WINBACK_DAYS}
+                    suffix="days"
+                    autoComplete="off"
+                    value={values.winbackDays}
+                    onChange={(winbackDays) => set({ winbackDays })}
+                    error={err("winbackDays")}
+                    helpText={`7 to ${MAX_WINBACK_DAYS} days. Leave empty to send no win-back message.`}
+                  />
+                </Box>
               </Card>
             </SettingsSection>
 

@@ -7,12 +7,10 @@ import { getEnv } from "../env.server";
 
 // POST /apps/kanta/actions/<type> on the storefront -> /proxy/actions/<type> here: the
 // signed-in shopper claims a bonus action ("Ways to earn" in the widget).
-// Body: {"ruleId": "...", "birthday"?: "MM-DD"}. Answers {"awarded": <points>, "points": <balance>}.
+// Body: {"ruleId": "..."}. Answers {"awarded": <points>, "points": <balance>}.
 
 const body = z.object({
   ruleId: z.string().min(1).max(100),
-  // The date itself is checked by the domain, which answers bad_birthday.
-  birthday: z.string().max(20).optional(),
 });
 
 // Claims per customer per minute (KANTA_ACTION_RATE_LIMIT, default 20).
@@ -24,7 +22,6 @@ const STATUS: Record<ActionErrorCode, number> = {
   member_excluded: 403,
   rule_unavailable: 404,
   already_claimed: 409,
-  bad_birthday: 400,
 };
 
 export const action = async ({ request, params }: ActionFunctionArgs) => {
@@ -35,7 +32,6 @@ export const action = async ({ request, params }: ActionFunctionArgs) => {
       customerGid,
       ruleType: params.action ?? "",
       ruleId: parsed.ruleId,
-      birthday: parsed.birthday,
     });
     return new Response(JSON.stringify({ awarded: result.awarded, points: result.points }), { status: 200, headers: jsonHeaders });
   } catch (error) {

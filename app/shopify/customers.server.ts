@@ -1,6 +1,7 @@
 import { tierTag } from "../loyalty/tiers/rules";
 import {
   APP_DATA_METAFIELDS_SET,
+  CUSTOMER_METAFIELDS_SET,
   CUSTOMER_POINTS_METAFIELDS_SET,
   CUSTOMER_TAGS_REMOVE,
   CUSTOMER_TIER_SYNC,
@@ -32,6 +33,42 @@ export const KANTA_TIER_FLOW_TRIGGER = {
     { type: "single_line_text_field", key: "Reason" },
   ],
 } as const;
+
+/** The app-owned customer metafield with the member's birthday: "1990-03-14", or "--03-14" (ISO 8601) without a year. */
+export const BIRTHDAY_METAFIELD = { namespace: "$app:kanta", key: "birthday", type: "single_line_text_field" } as const;
+
+export function birthdayMetafieldValue(b: { month: number; day: number; year: number | null }): string {
+  const md = `${String(b.month).padStart(2, "0")}-${String(b.day).padStart(2, "0")}`;
+  return b.year === null ? `--${md}` : `${String(b.year).padStart(4, "0")}-${md}`;
+}
+
+/** At most this many customers per metafieldsSet request (Shopify's limit). */
+export const METAFIELDS_PER_REQUEST = 25;
+
+/**
+ * Sets the birthday metafield of up to 25 customers in one request. Returns the indexes
+ * Shopify refused (e.g. a customer deleted meanwhile): then nothing was saved (metafieldsSet
+ * is atomic) and the caller sends the others again without them.
+ */
+export async function setCustomerBirthdays(
+  graphql: AdminGraphql,
+  items: readonly { customerGid: string; birthday: { month: number; day: number; year: number | null } }[],
+): Promise<{ refused: number[] }> {
+  if (items.length === 0) return { refused: [] };
+  if (items.length > METAFIELDS_PER_REQUEST) throw new ShopifyInputError(`at most ${METAFIELDS_PER_REQUEST} metafields per request`);
+  const data = await runAdminQuery<{ metafieldsSet: { userErrors: { field?: string[] | null; message: string; elementIndex?: number | null }[] } | null }>(
+    graphql,
+    CUSTOMER_METAFIELDS_SET,
+    { metafields: items.map((i) => ({ ownerId: i.customerGid, ...BIRTHDAY_METAFIELD, value: birthdayMetafieldValue(i.birthday) })) },
+  );
+  if (!data.metafieldsSet) throw new ShopifyApiError("metafieldsSet returned nothing");
+  const errors = data.metafieldsSet.userErrors;
+  if (errors.length === 0) return { refused: [] };
+  const refused = [...new Set(errors.map((e) => e.elementIndex).filter((i): i is number => typeof i === "number"))];
+  // A userError that names no input is about the request as a whole: terminal for all.
+  if (refused.length === 0) requireNoUserErrors("metafieldsSet", errors);
+  return { refused };
+}
 
 interface UserErrors {
   userErrors: { field?: string[] | null; message: string }[];

@@ -169,6 +169,20 @@ export const CUSTOMER_TIER_SYNC = /* GraphQL */ `
   }
 `;
 
+/**
+ * Customer metafields in the app's namespace, up to 25 customers per request (Shopify's
+ * limit): the members' birthdays ($app:kanta.birthday, app/jobs/birthday-sync.server.ts).
+ * Atomic: a userError on one input saves none of them.
+ */
+export const CUSTOMER_METAFIELDS_SET = /* GraphQL */ `
+  mutation KantaCustomerMetafieldsSet($metafields: [MetafieldsSetInput!]!) {
+    metafieldsSet(metafields: $metafields) {
+      metafields { key namespace value }
+      userErrors { field message code elementIndex }
+    }
+  }
+`;
+
 /** Tier tags off a customer who has no tier any more. */
 export const CUSTOMER_TAGS_REMOVE = /* GraphQL */ `
   mutation KantaCustomerTagsRemove($id: ID!, $tags: [String!]!) {
@@ -409,6 +423,7 @@ export const ALL_DOCUMENTS = {
   APP_DATA_METAFIELDS_SET,
   CUSTOMER_TIER_SYNC,
   CUSTOMER_TAGS_REMOVE,
+  CUSTOMER_METAFIELDS_SET,
   FLOW_TRIGGER_RECEIVE,
   SHOP_DETAILS,
   DISCOUNT_CODE_BASIC_CREATE,

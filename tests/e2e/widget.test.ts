@@ -149,6 +149,30 @@ describe("storefront widget", () => {
     await page.close();
   });
 
+  it("takes a member's birthday (month, day, optional year) on a phone, once a year", async () => {
+    const page = await open(ONNI, { width: 390, height: 844 });
+    const dialog = await openPanel(page);
+    await dialog.getByText("Tell us your birthday for a treat on the day").waitFor();
+    await dialog.getByRole("button", { name: "Add" }).click();
+    await dialog.getByRole("combobox", { name: "Month" }).selectOption({ label: "March" });
+    await dialog.getByRole("combobox", { name: "Day" }).selectOption("14");
+    await dialog.getByRole("spinbutton", { name: "Year (optional)" }).fill("1990");
+    await page.screenshot({ path: `${process.env.KANTA_SCREENSHOT_DIR ?? "/tmp"}/kanta-widget-birthday-form.png` });
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await dialog.getByText("On March 14").waitFor();
+    // Given now: it can be changed again in a year, so no button offers it.
+    expect(await dialog.getByRole("button", { name: "Change" }).count()).toBe(0);
+    expect(await dialog.getByRole("button", { name: "Add" }).count()).toBe(0);
+    await page.screenshot({ path: `${process.env.KANTA_SCREENSHOT_DIR ?? "/tmp"}/kanta-widget-birthday-saved.png` });
+    // The panel reads it back from the server after a reload.
+    await page.reload();
+    const again = await openPanel(page);
+    await again.getByText("On March 14").waitFor();
+    expect(await axeSerious(page)).toEqual([]);
+    expect(problemsOf(page)).toEqual([]);
+    await page.close();
+  });
+
   it("is a full-width sheet on a phone", async () => {
     const page = await open(ELSA, { width: 390, height: 844 });
     const dialog = await openPanel(page);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { getJobRunner } from "../../app/jobs/queue.server";
-import { ActionError, claimAction } from "../../app/loyalty/earn/claim.server";
+import { claimAction } from "../../app/loyalty/earn/claim.server";
 import { verifyLedger } from "../../app/loyalty/ledger/append.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { createTestShop, useTestDatabase } from "../db";
@@ -98,32 +98,17 @@ describe("claiming bonus actions from the widget", () => {
     expect(await verifyLedger(db(), shop.id)).toEqual([]);
   });
 
-  it("records the birthday and pays the birthday bonus once per year in the shop's time zone", async () => {
-    const { shop, customerGid, member, rules } = await shopWithMember();
-    const input = { shopDomain: shop.domain, customerGid, ruleType: "birthday", ruleId: rules.birthday.id, birthday: "02-29" };
-    expect(await claimAction({ ...input, now: new Date("2026-06-01T12:00:00Z") }, db())).toEqual({ awarded: 100, points: 200 });
-    await expect(claimAction({ ...input, now: new Date("2026-12-31T21:00:00Z") }, db())).rejects.toMatchObject({ code: "already_claimed" });
-    // 22:30 UTC on 31 December is already 2027 in Helsinki (UTC+2).
-    expect(await claimAction({ ...input, birthday: "03-01", now: new Date("2026-12-31T22:30:00Z") }, db())).toEqual({ awarded: 100, points: 300 });
-    await expect(claimAction({ ...input, now: new Date("2027-11-01T12:00:00Z") }, db())).rejects.toBeInstanceOf(ActionError);
-    const rows = await actionRows(member.id);
-    expect(rows.map((r) => [r.idempotencyKey, r.note])).toEqual([
-      [`action:${rules.birthday.id}:${customerGid}:2026`, "Birthday bonus (02-29)"],
-      [`action:${rules.birthday.id}:${customerGid}:2027`, "Birthday bonus (03-01)"],
-    ]);
-    expect(await verifyLedger(db(), shop.id)).toEqual([]);
-  });
-
-  it("refuses a bad or missing birthday with 400 and writes nothing", async () => {
+  it("refuses to pay a birthday claimed any day: birthday points come on the day (0023)", async () => {
     const { shop, customerId, member, rules } = await shopWithMember();
-    for (const birthday of ["02-30", "13-01", "1-5", undefined]) {
-      const response = await claim(shop.domain, customerId, "birthday", { ruleId: rules.birthday.id, birthday });
-      expect(response.status).toBe(400);
-      expect(await response.json()).toMatchObject({ error: "bad_birthday" });
-    }
+    await expect(claimAction({ shopDomain: shop.domain, customerGid: member.customerGid, ruleType: "birthday", ruleId: rules.birthday.id }, db())).rejects.toMatchObject({
+      code: "rule_unavailable",
+    });
+    // The widget's old request, with the date in it.
+    const response = await claim(shop.domain, customerId, "birthday", { ruleId: rules.birthday.id, birthday: "03-14" });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toMatchObject({ error: "rule_unavailable" });
     expect(await actionRows(member.id)).toHaveLength(0);
     expect(await points(member.id)).toBe(100);
-    expect(await verifyLedger(db(), shop.id)).toEqual([]);
   });
 
   it("answers 404 for unknown, disabled, foreign, informational and mismatched rules", async () => {
@@ -203,7 +188,7 @@ describe("GET /proxy/customer: ways to earn", () => {
     expect(body.ways.map((w: { name: string; state: string }) => [w.name, w.state])).toEqual([
       ["Place an order", "info"],
       ["Join the program", "done"],
-      ["Birthday bonus", "claim"],
+      ["Birthday bonus", "info"], // paid on the day, never claimed (0023)
       ["Sign up for our newsletter", "done"],
       ["Follow us on Instagram", "go"],
       ["Write a review", "info"],

@@ -93,6 +93,9 @@ describe("redeeming points for discount codes", () => {
     expect(again.redemption).toEqual(first.redemption);
     expect(await points(member.id)).toBe(700);
     expect((await getEmulator()).discounts(shop.domain)).toHaveLength(1);
+    // reward_redeemed (0023, for Flow and Klaviyo): once, when the code was issued.
+    const redeemed = await db().occasion.findMany({ where: { shopId: shop.id, kind: "reward_redeemed" } });
+    expect(redeemed.map((o) => [o.memberId, JSON.parse(o.data)])).toEqual([[member.id, { rewardName: rewards.amountOff.name, pointsSpent: 500, code: first.redemption.code }]]);
   });
 
   it("refuses when the member cannot afford it, saying how many points are missing", async () => {

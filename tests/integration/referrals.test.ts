@@ -258,6 +258,9 @@ describe("the friend's welcome code", () => {
     expect(await referralOf(s, token!)).toMatchObject({ status: "friend_rewarded", friendEmail: "friend.one@example.com", friendCode: first.body.code, friendDiscountGid: discounts[0]!.id });
     const greeting = await (await fetch(proxy("/referral", { token: token! }))).json();
     expect(greeting.referral.code).toBe(first.body.code);
+    // The friend's welcome code occasion (0023): once, to the friend's email (no member yet).
+    const welcome = await db().occasion.findMany({ where: { shopId: s.shop.id, kind: "friend_welcome_code" } });
+    expect(welcome.map((o) => [o.memberId, o.email, JSON.parse(o.data)])).toEqual([[null, "Friend.One@example.com", { code: first.body.code }]]);
   });
 
   it("refuses the same friend twice, the referrer's own email and customers who ordered before", async () => {
@@ -351,6 +354,12 @@ describe("the referrer's reward", () => {
     const view = await (await fetch(proxy("/customer", { logged_in_customer_id: s.referrerCustomerId }))).json();
     expect(view.customer.referral).toMatchObject({ friendsJoined: 1, completed: 1 });
     expect(view.customer.recentActivity[0]).toMatchObject({ kind: "referral", points: 500 });
+    // The referrer's occasions (0023): once each, whatever the deliveries.
+    const occasions = await db().occasion.findMany({ where: { shopId: s.shop.id, kind: { in: ["referral_reward", "referral_completed"] } }, orderBy: { kind: "asc" } });
+    expect(occasions.map((o) => [o.kind, o.memberId, JSON.parse(o.data)])).toEqual([
+      ["referral_completed", s.referrerId, { referralId: referral.id, friendEmail: "friend.five@example.com", orderGid: `gid://shopify/Order/${orderId}` }],
+      ["referral_reward", s.referrerId, { points: 500 }],
+    ]);
   });
 
   it("attributes a guest order by the friend's welcome code alone", async () => {

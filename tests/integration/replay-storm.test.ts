@@ -137,6 +137,13 @@ describe("replay storm", () => {
     expect(actual).toEqual(oracle);
     expect(members.every((m) => m.pendingPoints === 0)).toBe(true);
     expect(await verifyLedger(db(), shop.id)).toEqual([]);
+    // Occasions (0023), once each whatever the deliveries: a welcome per member, and
+    // points_earned per order whose points became spendable (pendingDays 0: at its first earning).
+    const welcomes = await db().occasion.findMany({ where: { shopId: shop.id, kind: "welcome" }, select: { memberId: true } });
+    expect(welcomes.map((o) => o.memberId).sort()).toEqual(members.map((m) => m.id).sort());
+    const earningOrders = await db().ledgerEntry.findMany({ where: { shopId: shop.id, kind: "order_earned", delta: { gt: 0 } }, distinct: ["sourceGid"], select: { sourceGid: true } });
+    const earned = await db().occasion.findMany({ where: { shopId: shop.id, kind: "points_earned" }, select: { key: true } });
+    expect(earned.map((o) => o.key).sort()).toEqual(earningOrders.map((e) => `points_earned:${e.sourceGid}`).sort());
     const inbox = await db().webhookEvent.groupBy({ by: ["status"], where: { shopDomain: shop.domain }, _count: { _all: true } });
     expect(inbox).toEqual([{ status: "done", _count: { _all: events.length } }]);
   }, 240_000); // ~600 deliveries through the real server: about 50 s on an idle 2-core machine, more under load

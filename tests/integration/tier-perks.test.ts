@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { runDateSweeps } from "../../app/loyalty/dates/sweeps.server";
 import { describe, expect, it } from "vitest";
 import { getJobRunner } from "../../app/jobs/queue.server";
 import { getEmulator } from "../../app/local/emulator.server";
@@ -65,12 +66,18 @@ describe("tier perks on the storefront", () => {
     expect(way(await view(shop.domain, customerId))).toBe(500);
     expect(way(await view(bronze.shop.domain, bronze.customerId))).toBe(100);
 
-    const gold = await post(shop.domain, customerId, "actions/birthday", { ruleId: rule.id, birthday: "03-14" });
-    expect(await gold.json()).toEqual({ awarded: 500, points: 600 });
-    const plain = await post(bronze.shop.domain, bronze.customerId, "actions/birthday", { ruleId: bronzeRule.id, birthday: "03-14" });
-    expect(await plain.json()).toEqual({ awarded: 100, points: 200 });
-    // Once a year, whatever the tier.
-    expect((await post(shop.domain, customerId, "actions/birthday", { ruleId: rule.id, birthday: "03-14" })).status).toBe(409);
+    // On the day (0023): the tier's birthday points for the Gold member, the rule's for Bronze; once a year.
+    const set = new Date("2026-01-01T00:00:00Z");
+    await db().member.update({ where: { id: member.id }, data: { birthMonth: 3, birthDay: 14, birthdaySetAt: set } });
+    await db().member.update({ where: { id: bronze.member.id }, data: { birthMonth: 3, birthDay: 14, birthdaySetAt: set } });
+    for (const s of [shop, bronze.shop]) {
+      await runDateSweeps(db(), { now: new Date("2026-03-14T09:00:00Z"), shopId: s.id });
+      await runDateSweeps(db(), { now: new Date("2026-03-14T10:00:00Z"), shopId: s.id });
+    }
+    const points = async (id: string) => (await db().member.findUniqueOrThrow({ where: { id } })).points;
+    expect(await points(member.id)).toBe(600);
+    expect(await points(bronze.member.id)).toBe(200);
+    expect(rule.id).not.toBe(bronzeRule.id);
   });
 
   it("gives the tier card in the basis' unit, without a period end for rolling windows, and the benefits table", async () => {

@@ -6,7 +6,6 @@ import {
   computeWays,
   isClaimableRule,
   parseActionConfig,
-  parseBirthday,
   yearInTimeZone,
   type WayRule,
 } from "../../app/loyalty/earn/actions";
@@ -49,7 +48,7 @@ describe("the year of a claim, in the shop's time zone", () => {
   });
 
   it("puts the year into yearly keys only, so the same moment gives different keys per shop zone", () => {
-    const birthday = { id: "r1", type: "birthday" as const, limit: "once_per_year" };
+    const birthday = { id: "r1", type: "newsletter" as const, limit: "once_per_year" };
     const utcKey = computeClaimKey(birthday, GID, yearInTimeZone(lateDec31Utc, "UTC"));
     const kiriKey = computeClaimKey(birthday, GID, yearInTimeZone(lateDec31Utc, "Pacific/Kiritimati"));
     expect(utcKey).toBe(`action:r1:${GID}:2026`);
@@ -66,9 +65,6 @@ describe("claim periods", () => {
     expect(claimPeriod({ type: "newsletter", limit: "once_per_year" })).toBe("once_per_year");
     expect(claimPeriod({ type: "social_follow", limit: "unlimited" })).toBe("once");
     expect(claimPeriod({ type: "custom", limit: "something else" })).toBe("once");
-    expect(claimPeriod({ type: "birthday", limit: "once_per_year" })).toBe("once_per_year");
-    expect(claimPeriod({ type: "birthday", limit: "unlimited" })).toBe("once_per_year");
-    expect(claimPeriod({ type: "birthday", limit: "once" })).toBe("once");
   });
 
   it("lets only enabled, claimable rules worth points be claimed", () => {
@@ -78,28 +74,6 @@ describe("claim periods", () => {
     expect(isClaimableRule({ type: "purchase", points: 1, enabled: true })).toBe(false);
     expect(isClaimableRule({ type: "review", points: 10, enabled: true })).toBe(false);
     expect(isClaimableRule({ type: "signup", points: 100, enabled: true })).toBe(false);
-  });
-});
-
-describe("birthdays", () => {
-  it("accepts real calendar days as MM-DD, leap day included", () => {
-    expect(parseBirthday("03-14")).toEqual({ month: 3, day: 14 });
-    expect(parseBirthday("02-29")).toEqual({ month: 2, day: 29 });
-    expect(parseBirthday("12-31")).toEqual({ month: 12, day: 31 });
-    expect(parseBirthday("01-01")).toEqual({ month: 1, day: 1 });
-  });
-
-  it.each(["02-30", "04-31", "13-01", "00-10", "06-00", "1-5", "01-5", "2026-03-14", "03/14", " 03-14", "03-14 ", "", "ab-cd", "١٢-٠١"])(
-    "refuses %j",
-    (text) => {
-      expect(parseBirthday(text)).toBeNull();
-    },
-  );
-
-  it("refuses what is not a string", () => {
-    expect(parseBirthday(undefined)).toBeNull();
-    expect(parseBirthday(314)).toBeNull();
-    expect(parseBirthday(null)).toBeNull();
   });
 });
 
@@ -158,7 +132,6 @@ describe("ways to earn", () => {
         `signup:${GID}`,
         `action:${instagram.id}:${GID}`,
         `action:${newsletter.id}:${GID}`,
-        `action:${birthday.id}:${GID}:2026`,
         `action:${custom.id}:${GID}`,
       ].sort(),
     );
@@ -167,7 +140,7 @@ describe("ways to earn", () => {
     expect(states).toEqual({
       "Place an order": "info",
       Join: "done",
-      Birthday: "claim", // claimed last year: due again
+      Birthday: "info", // paid on the day (app/loyalty/dates), never claimed
       Newsletter: "done",
       "Follow on Instagram": "go",
       Review: "info",

@@ -169,7 +169,7 @@ describe("how rules read", () => {
 
   it("says how often, the way the claim code pays it", () => {
     expect(limitLabel("social_follow", "unlimited")).toBe("Once per customer"); // app/loyalty/earn/actions.ts claimPeriod
-    expect(limitLabel("birthday", "unlimited")).toBe("Once a year per customer");
+    expect(limitLabel("birthday", "unlimited")).toBe("Once a year, on the birthday");
     expect(limitLabel("nth_order", "once")).toBe("Only the Nth order");
     expect(limitLabel("nth_order", "once", 5)).toBe("Only the 5th order");
     expect(limitLabel("nth_order", "unlimited", 3)).toBe("3rd, 6th, 9th … order");

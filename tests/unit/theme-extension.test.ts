@@ -103,7 +103,8 @@ describe("theme app extension", () => {
         `on every page ${launcher} B gzip (budget 10240), panel on first open ${panel} B gzip`,
     );
     expect(launcher).toBeLessThanOrEqual(10_240);
-    expect(sizes["kanta-panel.js"]!.gzip).toBeLessThanOrEqual(12_288);
+    // The panel loads on first open only (0006); it grew past 12 KiB with the birthday form and the expiry line (0023).
+    expect(sizes["kanta-panel.js"]!.gzip).toBeLessThanOrEqual(12_800);
   });
 
   it("targets body (app embed) and section (app block), and loads nothing from other hosts", () => {

@@ -12,11 +12,16 @@ import { localDate } from "../program/zoned-time";
 import { ledgerKeys } from "../ledger/entries";
 
 /** Rule types a shopper claims from the widget. */
-export const CLAIMABLE_ACTION_TYPES = ["social_follow", "newsletter", "birthday", "custom"] as const;
+export const CLAIMABLE_ACTION_TYPES = ["social_follow", "newsletter", "custom"] as const;
 export type ClaimableActionType = (typeof CLAIMABLE_ACTION_TYPES)[number];
 
-/** Rule types the widget shows for information only: orders, enrolment and reviews earn elsewhere. */
-export const INFO_ACTION_TYPES = ["purchase", "signup", "review", "nth_order"] as const;
+/**
+ * Rule types the widget shows for information only: orders, enrolment and reviews earn
+ * elsewhere, and birthday points come on the day to members who gave their birthday
+ * (app/loyalty/dates, 0023; the "claim it any day" of earlier versions is gone, and its
+ * ledger rows, `action:<rule>:<customer>:<year>`, stay as they are).
+ */
+export const INFO_ACTION_TYPES = ["purchase", "signup", "birthday", "review", "nth_order"] as const;
 
 export const EARNING_RULE_TYPES = [...CLAIMABLE_ACTION_TYPES, ...INFO_ACTION_TYPES] as const;
 export type EarningRuleType = (typeof EARNING_RULE_TYPES)[number];
@@ -83,14 +88,11 @@ export type ClaimPeriod = "once" | "once_per_year";
 
 /**
  * How often a claimable action pays. `once_per_year` is a calendar year in the shop's time
- * zone. A birthday comes every year, so a birthday rule pays yearly unless set to `once`.
- * Other actions never pay without limit, whatever the rule says: an "unlimited" follow or
+ * zone. Actions never pay without limit, whatever the rule says: an "unlimited" follow or
  * newsletter claim would let a script mint points, so it pays once.
  */
 export function claimPeriod(rule: { type: ClaimableActionType; limit: string }): ClaimPeriod {
-  if (rule.limit === "once_per_year") return "once_per_year";
-  if (rule.type === "birthday" && rule.limit !== "once") return "once_per_year";
-  return "once";
+  return rule.limit === "once_per_year" ? "once_per_year" : "once";
 }
 
 
@@ -114,30 +116,6 @@ export function computeClaimKey(
 ): string {
   const base = `action:${rule.id}:${customerGid}`;
   return claimPeriod(rule) === "once_per_year" ? `${base}:${year}` : base;
-}
-
-export interface Birthday {
-  month: number;
-  day: number;
-}
-
-/** Days in each month; February has 29 so a leap-day birthday can be entered. */
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
-/** "MM-DD" (two digits each) of a real calendar day, or null. */
-export function parseBirthday(text: unknown): Birthday | null {
-  if (typeof text !== "string") return null;
-  const match = /^(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return null;
-  const month = Number(match[1]);
-  const day = Number(match[2]);
-  if (month < 1 || month > 12) return null;
-  if (day < 1 || day > DAYS_IN_MONTH[month - 1]!) return null;
-  return { month, day };
-}
-
-export function formatBirthday(birthday: Birthday): string {
-  return `${String(birthday.month).padStart(2, "0")}-${String(birthday.day).padStart(2, "0")}`;
 }
 
 /** A rule a shopper can claim: a claimable type that moves a positive whole number of points. */

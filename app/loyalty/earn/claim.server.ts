@@ -1,5 +1,5 @@
 import { getDb, type Db } from "../../db.server";
-import { computeClaimKey, formatBirthday, isClaimableRule, parseBirthday, yearInTimeZone } from "./actions";
+import { computeClaimKey, isClaimableRule, yearInTimeZone } from "./actions";
 import { IdempotencyConflictError } from "../ledger/entries";
 import { appendLedgerEntry } from "../ledger/append.server";
 import { requireShopConfig, type ShopConfig } from "../program/shop-config.server";
@@ -7,24 +7,21 @@ import { upgradeMemberTier } from "../tiers/moves.server";
 import { UnknownShopError } from "../program/shops.server";
 import { inTransaction } from "../tx.server";
 
-// A shopper claims a bonus action from the widget (follow, newsletter, birthday, custom).
+// A shopper claims a bonus action from the widget (follow, newsletter, custom).
 // The rule's points are one "action_bonus" ledger row whose idempotency key carries the
 // claim's period (./actions.ts computeClaimKey): a replay, a double click or 20
 // concurrent requests find or collide on that key, and exactly one row is written.
 //
-// Birthday: the bonus celebrates the birthday, and claiming it is how the shopper tells
-// the shop their birthday. A claim must carry a real "MM-DD" date; it is recorded in the
-// ledger row's note ("Birthday bonus (03-14)"; there is no birthday column) and the bonus
-// pays once per calendar year in the shop's time zone, on the day the shopper claims it.
-// Paying on the day itself would need a daily job and a stored birthday; not built yet.
+// Birthday points are not claimed: the member gives their birthday once
+// (app/loyalty/dates/birthday.server.ts) and the points come on the day (0023). A claim
+// naming a birthday rule is refused as rule_unavailable.
 
 export type ActionErrorCode =
   | "program_inactive"
   | "not_a_member"
   | "member_excluded"
   | "rule_unavailable"
-  | "already_claimed"
-  | "bad_birthday";
+  | "already_claimed";
 
 export class ActionError extends Error {
   override name = "ActionError";
@@ -42,8 +39,6 @@ export interface ClaimActionInput {
   /** The type named by the URL (/actions/<type>); must match the rule's type. */
   ruleType: string;
   ruleId: string;
-  /** "MM-DD", for birthday rules. */
-  birthday?: string;
   now?: Date;
 }
 
@@ -71,16 +66,8 @@ export async function claimAction(input: ClaimActionInput, db: Db = getDb()): Pr
   if (!rule || rule.type !== input.ruleType || !isClaimableRule(rule)) {
     throw new ActionError("rule_unavailable", "This way to earn points is not available.");
   }
-  let note = rule.name;
-  let awarded = rule.points;
-  if (rule.type === "birthday") {
-    // A tier's birthday perk replaces the rule's points for its members (docs/decisions/0008).
-    awarded = shop.tiers.find((t) => t.id === member.tierId)?.perks.birthdayPoints ?? rule.points;
-    if (awarded <= 0) throw new ActionError("rule_unavailable", "This way to earn points is not available.");
-    const birthday = parseBirthday(input.birthday);
-    if (!birthday) throw new ActionError("bad_birthday", "Enter your birthday as month-day, e.g. 03-14.");
-    note = `${rule.name} (${formatBirthday(birthday)})`;
-  }
+  const note = rule.name;
+  const awarded = rule.points;
   const idempotencyKey = computeClaimKey(rule, input.customerGid, yearInTimeZone(now, shop.ianaTimezone));
 
   return inTransaction(db, async (tx) => {

@@ -50,8 +50,8 @@ export const RULE_TYPES: Record<EarningRuleType, RuleTypeInfo> = {
   },
   birthday: {
     label: "Birthday",
-    summary: "A yearly gift; members claim it in the widget by entering their birthday.",
-    limits: ["once_per_year", "once"],
+    summary: "A yearly gift on the member's birthday; members give their birthday in the widget.",
+    limits: ["once_per_year"],
     singleton: true,
   },
   social_follow: {
@@ -110,6 +110,7 @@ export function limitLabel(type: string, limit: string, every?: number): string 
   if (type === "review") return limit === "once" ? "First review only" : "Every review";
   if (type === "purchase") return "Every order";
   if (type === "signup") return "Once per customer";
+  if (type === "birthday") return "Once a year, on the birthday";
   // Claimed actions pay by claimPeriod (actions.ts): never without limit.
   if (isClaimableActionType(type)) return claimPeriod({ type, limit }) === "once_per_year" ? "Once a year per customer" : "Once per customer";
   if (limit === "once_per_year") return "Once a year per customer";
@@ -179,7 +180,7 @@ export function awardedWhen(type: string, config: RuleConfig = {}): string {
     case "signup":
       return "Awarded automatically once, when a customer joins: by creating an account or with their first order.";
     case "birthday":
-      return "Awarded when a member claims it in the widget by entering their birthday (once per calendar year in your shop's time zone).";
+      return "Awarded automatically on the member's birthday, in your shop's time zone, once a year, to members who gave their birthday in the widget (a leap-day birthday on 28 February in other years). A tier's birthday points replace these for its members.";
     case "social_follow":
       return "Awarded when a member opens your profile from the widget. Kanta cannot check the follow; each member can claim it only once per period.";
     case "newsletter":

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { toBirthdayView } from "../dates/birthday.server";
+import { inactivityExpiryAt } from "../dates/birthday";
 import { databaseKind, getDb, type Db, type Tx } from "../../db.server";
 import { getEnv } from "../../env.server";
 import { appendConditionalDebit, appendLedgerEntry } from "../ledger/append.server";
@@ -168,7 +170,7 @@ export async function getMemberDetail(shopDomain: string, memberId: string, db: 
   const member = await db.member.findFirst({
     where: { id: memberId, shop: { domain: shopDomain } },
     include: {
-      shop: { select: { ianaTimezone: true, currencyCode: true } },
+      shop: { select: { ianaTimezone: true, currencyCode: true, program: { select: { expiryMonths: true } } } },
       tier: { select: { name: true, rank: true } },
       ledger: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 100 },
       redemptions: { orderBy: { createdAt: "desc" }, take: 50 },
@@ -198,6 +200,13 @@ export async function getMemberDetail(shopDomain: string, memberId: string, db: 
     enrolledAt: member.enrolledAt.toISOString(),
     lastActivityAt: member.lastActivityAt.toISOString(),
     timezone: member.shop.ianaTimezone,
+    /** The birthday the member gave in the widget (0023), and when they may change it. */
+    birthday: toBirthdayView(member, new Date()),
+    /** What expires when without activity (0023): the spendable balance at lastActivityAt + expiryMonths. */
+    expiry:
+      member.shop.program?.expiryMonths && member.points > 0 && member.status === "active"
+        ? { points: member.points, at: inactivityExpiryAt(member.lastActivityAt, member.shop.program.expiryMonths).toISOString() }
+        : null,
     ledger: member.ledger.map((e) => ({
       id: e.id,
       kind: e.kind,

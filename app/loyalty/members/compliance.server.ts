@@ -37,6 +37,7 @@ export async function exportCustomerData(db: Db, request: CustomerRequest) {
         pendingPoints: member.pendingPoints,
         lifetimePoints: member.lifetimePoints,
         enrolledAt: member.enrolledAt.toISOString(),
+        birthday: member.birthMonth !== null && member.birthDay !== null ? { month: member.birthMonth, day: member.birthDay, year: member.birthYear } : null,
         ledger: member.ledger.map((e) => ({
           at: e.createdAt.toISOString(),
           kind: e.kind,
@@ -79,7 +80,7 @@ export async function eraseCustomer(db: Db, request: CustomerRequest) {
     if (!shop) return { erased: 0 };
     const erased = await tx.member.updateMany({
       where: { shopId: shop.id, customerGid: request.customerGid },
-      data: { email: null, firstName: null, lastName: null, tags: "", locale: null, status: "redacted" },
+      data: { email: null, firstName: null, lastName: null, tags: "", locale: null, status: "redacted", birthMonth: null, birthDay: null, birthYear: null, birthdaySetAt: null, birthdaySyncDue: false },
     });
     let memberId: string | null = null;
     if (erased.count === 0) {

@@ -6,6 +6,8 @@ import { isExcludedByTags, parseTagList } from "../program/defaults";
 import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
 import { recordAudit } from "../audit/record.server";
 import type { ShopConfig } from "../program/shop-config.server";
+import { occasionKey } from "../notify/occasions";
+import { recordOccasion } from "../notify/occasions.server";
 
 export interface CustomerFacts {
   customerGid: string;
@@ -65,6 +67,10 @@ export async function enrollMember(
     };
     if (pendingEntries) pendingEntries.push(bonus);
     else await appendNewLedgerEntries(tx, [bonus]);
+  }
+  // Welcome (0023): in the enrolment's transaction, once per member; a replayed webhook finds the member and records nothing.
+  if (!excluded && shop.program.status === "live") {
+    await recordOccasion(tx, { shopId: shop.id, memberId: member.id, kind: "welcome", key: occasionKey("welcome", member.id), data: { points: shop.signupRule?.points ?? 0 } });
   }
   return member;
 }

@@ -11,6 +11,9 @@ import { addDays } from "../program/defaults";
 import { requireShopConfig, type ShopConfig } from "../program/shop-config.server";
 import { upgradeMemberTier } from "../tiers/moves.server";
 import { WriteConflictError, inTransaction } from "../tx.server";
+import { occasionKey } from "../notify/occasions";
+import { recordOccasion } from "../notify/occasions.server";
+import { recordRewardCrossing } from "../notify/affordable.server";
 import { recordOrderFact } from "../analytics/facts.server";
 
 // Order events converge: each event updates what Kanta knows of the order (newest state by
@@ -86,6 +89,11 @@ export async function applyOrderSnapshot(
     };
     if (!snapshot.cancelled) await markRedemptionsUsed(tx, shop.id, snapshot.discountCodes, snapshot.orderGid);
     const settled = await settleOrder(tx, shop, record, merged, now, { memberStatus, memberTierId, refunds: knownRefunds, entries });
+    // Win-back (app/loyalty/dates) counts days since the member's newest paid order: set once, when the order becomes paid.
+    if (merged.paid && !record.paid && !merged.cancelled && memberId) {
+      const at = merged.processedAt ?? now;
+      await tx.member.updateMany({ where: { id: memberId, OR: [{ lastOrderAt: null }, { lastOrderAt: { lt: at } }] }, data: { lastOrderAt: at } });
+    }
     // Analytics: the order's fact and the day rollup, members' and guests' orders alike.
     await recordOrderFact(tx, shop, snapshot.orderGid, { codes: snapshot.discountCodes, amounts: snapshot.discountCodeAmounts });
     // Upgrades only (refunds wait for the review). Spend and orders change with the order's
@@ -316,6 +324,7 @@ async function settleOrder(
 
   const pointsIncreased = entries.some((e) => countsAsEarning(e.kind) && e.delta + (e.pendingDelta ?? 0) > 0);
   await appendNewLedgerEntries(tx, entries);
+  if (record.memberId && memberStatus === "active") await recordOrderOccasions(tx, shop.id, record, entries, revision);
   const saved = await tx.orderRecord.updateMany({
     where: { id: read.id, revision: read.revision },
     data: {
@@ -356,6 +365,34 @@ async function settleOrder(
     pointsIncreased: pointsIncreased && memberStatus === "active",
     processedAt: record.processedAt,
   };
+}
+
+/**
+ * The order's occasions (0023), in its transaction: points_earned when its points become
+ * spendable (at settling with no pending period, else at the release; a refund before the
+ * release leaves nothing to announce), once per order; and reward_affordable when the
+ * balance crossed a reward's cost, keyed by this settlement's revision (a replay adds no
+ * entries, so it records nothing).
+ */
+async function recordOrderOccasions(tx: Tx, shopId: string, record: OrderRecordRow, entries: readonly LedgerEntryInput[], revision: number): Promise<void> {
+  const memberId = record.memberId!;
+  const available = entries
+    .filter((e) => e.memberId === memberId && e.sourceGid === record.orderGid && (e.kind === "order_earned" || e.kind === "pending_released") && e.delta > 0)
+    .reduce((sum, e) => sum + e.delta, 0);
+  if (available > 0) {
+    await recordOccasion(tx, {
+      shopId,
+      memberId,
+      kind: "points_earned",
+      key: occasionKey("points_earned", record.orderGid),
+      data: { points: available, orderGid: record.orderGid, ...(record.name ? { orderName: record.name } : {}) },
+    });
+  }
+  const gained = entries.filter((e) => e.memberId === memberId).reduce((sum, e) => sum + e.delta, 0);
+  if (gained > 0) {
+    const { points } = await tx.member.findUniqueOrThrow({ where: { id: memberId }, select: { points: true } });
+    await recordRewardCrossing(tx, { shopId, memberId, before: points - gained, after: points, cause: `${record.orderGid}:r${revision}` });
+  }
 }
 
 function describeOrderChange(record: OrderRecordRow, eligibleMinor: number, kind: LedgerKind): string {

@@ -2,6 +2,8 @@ import { z } from "zod";
 import { getDb, type Db } from "../../db.server";
 import {
   MAX_EXPIRY_MONTHS,
+  MAX_REMINDER_DAYS,
+  MAX_WINBACK_DAYS,
   MAX_PENDING_DAYS,
   MAX_POINTS_NAME_LENGTH,
   MAX_TAG_LENGTH,
@@ -45,6 +47,10 @@ export interface SettingsFormValues {
   names: Record<WidgetLanguage, { singular: string; plural: string }>;
   expiryPolicy: "none" | "inactivity";
   expiryMonths: string;
+  /** Days before expiry to remind the member; "" = no reminder (0023). */
+  expiryReminderDays: string;
+  /** Days without an order before the win-back occasion; "" = off (0023). */
+  winbackDays: string;
   pendingDays: string;
   excludedTags: string[];
   accent: string;
@@ -59,6 +65,8 @@ export type SettingsField =
   | `name_${WidgetLanguage}_plural`
   | "expiryPolicy"
   | "expiryMonths"
+  | "expiryReminderDays"
+  | "winbackDays"
   | "pendingDays"
   | "excludedTags"
   | "accent"
@@ -70,6 +78,8 @@ export const SETTINGS_FIELDS: readonly SettingsField[] = [
   ...WIDGET_LANGUAGES.flatMap(({ code }) => [`name_${code}_singular`, `name_${code}_plural`] as const),
   "expiryPolicy",
   "expiryMonths",
+  "expiryReminderDays",
+  "winbackDays",
   "pendingDays",
   "excludedTags",
   "accent",
@@ -83,6 +93,8 @@ export interface SettingsData {
   programName: string;
   pointsNames: PointsNames;
   expiryMonths: number | null;
+  expiryReminderDays: number | null;
+  winbackDays: number | null;
   pendingDays: number;
   excludedTags: string[];
   widget: { accent: string; onAccent: string; position: WidgetPosition; label: string | null };
@@ -100,6 +112,8 @@ export async function getProgramSettings(shopDomain: string, db: Db = getDb()) {
     names: Object.fromEntries(WIDGET_LANGUAGES.map(({ code }) => [code, { singular: names[code]?.singular ?? "", plural: names[code]?.plural ?? "" }])) as SettingsFormValues["names"],
     expiryPolicy: p.expiryMonths ? "inactivity" : "none",
     expiryMonths: p.expiryMonths ? String(p.expiryMonths) : "12",
+    expiryReminderDays: p.expiryReminderDays ? String(p.expiryReminderDays) : "",
+    winbackDays: p.winbackDays ? String(p.winbackDays) : "",
     pendingDays: String(p.pendingDays),
     excludedTags: parseTagList(p.excludedTags),
     accent: widget.accent ?? THEME_DEFAULTS.accent,
@@ -131,6 +145,8 @@ export function parseSettingsForm(raw: Partial<Record<string, unknown>>): { ok: 
       ...nameFields,
       expiryPolicy: text,
       expiryMonths: text,
+      expiryReminderDays: text,
+      winbackDays: text,
       pendingDays: text,
       excludedTags: z.unknown(),
       accent: text,
@@ -175,6 +191,10 @@ export function parseSettingsForm(raw: Partial<Record<string, unknown>>): { ok: 
         expiryPolicy === "inactivity"
           ? wholeNumber("expiryMonths", f.expiryMonths, 1, MAX_EXPIRY_MONTHS, "Enter a number of months", `Choose 1 to ${MAX_EXPIRY_MONTHS} months`)
           : null;
+      // Optional day counts: empty is off.
+      const optionalDays = (path: SettingsField, value: string, min: number, max: number) => (value === "" ? null : wholeNumber(path, value, min, max, "", `Choose ${min} to ${max} days, or leave empty`));
+      const expiryReminderDays = expiryPolicy === "inactivity" ? optionalDays("expiryReminderDays", f.expiryReminderDays, 1, MAX_REMINDER_DAYS) : null;
+      const winbackDays = optionalDays("winbackDays", f.winbackDays, 7, MAX_WINBACK_DAYS);
       const pendingDays = wholeNumber("pendingDays", f.pendingDays, 0, MAX_PENDING_DAYS, "Enter a number of days (0 for none)", `Choose 0 to ${MAX_PENDING_DAYS} days`);
 
       const rawTags = tagInput(f.excludedTags).map((t) => t.trim()).filter(Boolean);
@@ -193,6 +213,8 @@ export function parseSettingsForm(raw: Partial<Record<string, unknown>>): { ok: 
         programName: f.programName,
         pointsNames,
         expiryMonths,
+        expiryReminderDays,
+        winbackDays,
         pendingDays: pendingDays ?? 0,
         excludedTags: tags,
         widget: { accent: accent ?? "", onAccent: onAccent ?? "", position: position ?? "bottom-right", label: f.label || null },
@@ -218,13 +240,15 @@ export async function saveProgramSettings(shopDomain: string, data: SettingsData
       programName: data.programName,
       pointsNames: JSON.stringify(data.pointsNames),
       expiryMonths: data.expiryMonths,
+      expiryReminderDays: data.expiryReminderDays,
+      winbackDays: data.winbackDays,
       pendingDays: data.pendingDays,
       excludedTags: data.excludedTags.join(", "),
       widgetSettings: JSON.stringify(data.widget),
     };
     const stored = await tx.program.findUniqueOrThrow({
       where: { shopId: shop.id },
-      select: { programName: true, pointsNames: true, expiryMonths: true, pendingDays: true, excludedTags: true, widgetSettings: true },
+      select: { programName: true, pointsNames: true, expiryMonths: true, expiryReminderDays: true, winbackDays: true, pendingDays: true, excludedTags: true, widgetSettings: true },
     });
     await tx.program.update({ where: { shopId: shop.id }, data: next });
     // JSON columns as objects, so the log shows the one changed colour, not the whole blob.

@@ -48,6 +48,9 @@ export const MAX_POINTS_NAME_LENGTH = 20;
 export const MAX_PENDING_DAYS = 90;
 /** Inactivity expiry: 1 to this many months. */
 export const MAX_EXPIRY_MONTHS = 60;
+/** Expiry reminders: at most this many days ahead; win-back: after 7 days to two years without an order (0023). */
+export const MAX_REMINDER_DAYS = 90;
+export const MAX_WINBACK_DAYS = 730;
 export const MAX_TAG_LENGTH = 40;
 
 /** A points name the widget can show: trimmed, 1 to 20 characters, nothing that reads as markup. */

@@ -1,4 +1,7 @@
 import { createHash } from "node:crypto";
+import { z } from "zod";
+import { occasionKey } from "../notify/occasions";
+import { recordOccasion } from "../notify/occasions.server";
 import type { Db, Tx } from "../../db.server";
 import { getDb } from "../../db.server";
 import { log } from "../../log.server";
@@ -394,6 +397,29 @@ async function completeReferral(
     issue.push(row.id);
   }
   await payDueBonuses(tx, shop, settings, referrer.id, referral.orderGid);
+  // The referrer's reward and the completed referral (0023), with the completion: once per referral.
+  await recordOccasion(tx, {
+    shopId: shop.id,
+    memberId: referrer.id,
+    kind: "referral_reward",
+    key: occasionKey("referral_reward", referral.id),
+    data:
+      reward.type === "points"
+        ? { points: reward.points ?? 0 }
+        : { code: referrerRewardCode(shop.id, referral.id), rewardText: describeReferralReward(reward, shop.currencyCode) },
+  });
+  await recordOccasion(tx, {
+    shopId: shop.id,
+    memberId: referrer.id,
+    kind: "referral_completed",
+    key: occasionKey("referral_completed", referral.id),
+    data: {
+      referralId: referral.id,
+      // Only an address the occasion's schema takes: a stored oddity must not fail the completion.
+      ...(referral.friendEmail && z.string().email().safeParse(referral.friendEmail).success ? { friendEmail: referral.friendEmail } : {}),
+      ...(referral.orderGid ? { orderGid: referral.orderGid } : {}),
+    },
+  });
   return { status: completed.status, issue };
 }
 

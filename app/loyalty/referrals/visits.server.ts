@@ -1,4 +1,6 @@
 import { createHmac, randomBytes } from "node:crypto";
+import { occasionKey } from "../notify/occasions";
+import { recordOccasion } from "../notify/occasions.server";
 import type { Db, Tx } from "../../db.server";
 import { getDb, prismaErrorCode } from "../../db.server";
 import { log } from "../../log.server";
@@ -262,9 +264,24 @@ export async function claimFriendOffer(
     });
     throw new ReferralError("shopify_failed", "Your code could not be created right now. Please try again.");
   }
-  await db.referral.updateMany({
-    where: { id: reserved.row.id, friendCode: reserved.code, status: "visited" },
-    data: { status: "friend_rewarded", friendDiscountGid: discountGid },
+  await inTransaction(db, async (tx) => {
+    const done = await tx.referral.updateMany({
+      where: { id: reserved.row.id, friendCode: reserved.code, status: "visited" },
+      data: { status: "friend_rewarded", friendDiscountGid: discountGid },
+    });
+    if (done.count !== 1) return;
+    // The friend's welcome code (0023), with the code's creation: once per referral. The friend is usually not a member yet: then the email says where it goes.
+    const member = reserved.row.friendCustomerGid
+      ? await tx.member.findUnique({ where: { shopId_customerGid: { shopId: shop.id, customerGid: reserved.row.friendCustomerGid } }, select: { id: true } })
+      : null;
+    await recordOccasion(tx, {
+      shopId: shop.id,
+      memberId: member?.id ?? null,
+      email,
+      kind: "friend_welcome_code",
+      key: occasionKey("friend_welcome_code", reserved.row.id),
+      data: { code: reserved.code },
+    });
   });
   return result;
 }

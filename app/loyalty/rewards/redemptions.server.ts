@@ -1,4 +1,6 @@
 import { randomBytes } from "node:crypto";
+import { occasionKey } from "../notify/occasions";
+import { recordOccasion } from "../notify/occasions.server";
 import { getDb, type Db, type Tx } from "../../db.server";
 import { log } from "../../log.server";
 import { ledgerKeys } from "../ledger/entries";
@@ -255,10 +257,7 @@ async function issueOrRefund(db: Db, redemption: RedemptionRow, spec: DiscountSp
     throw new RedeemError("shopify_failed", "The reward could not be created right now. Your points have been returned.");
   }
   // Issued only while still pending: the sweep may have finished it meanwhile.
-  const marked = await db.redemption.updateMany({
-    where: { id: redemption.id, status: "pending" },
-    data: { status: "issued", discountGid: created.discountGid, code: created.code },
-  });
+  const marked = await markIssued(db, redemption.id, { discountGid: created.discountGid, code: created.code });
   const row = await db.redemption.findUniqueOrThrow({ where: { id: redemption.id } });
   if (marked.count === 1 || row.status === "issued" || row.status === "used") return toRedemptionView(row);
   // Lost the race: the sweep refunded it (or staff settled it). The code must not stay usable.
@@ -269,6 +268,28 @@ async function issueOrRefund(db: Db, redemption: RedemptionRow, spec: DiscountSp
     log.error("could not deactivate a reward code that lost the race", { shopId: row.shopId, redemptionId: row.id, discountGid: created.discountGid, error: error instanceof Error ? error.message : String(error) });
   }
   throw new RedeemError("shopify_failed", "The reward could not be created right now. Your points have been returned.");
+}
+
+/**
+ * pending -> issued, with the reward_redeemed occasion (0023; Flow and Klaviyo) in the same
+ * transaction: only the change that issues it records it, so it happens once.
+ */
+async function markIssued(db: Db, redemptionId: string, data: { discountGid: string; code?: string }): Promise<{ count: number }> {
+  return inTransaction(db, async (tx) => {
+    const marked = await tx.redemption.updateMany({ where: { id: redemptionId, status: "pending" }, data: { status: "issued", ...data } });
+    if (marked.count !== 1) return marked;
+    const row = await tx.redemption.findUniqueOrThrow({ where: { id: redemptionId }, select: { shopId: true, memberId: true, rewardName: true, pointsSpent: true, code: true } });
+    if (row.pointsSpent > 0) {
+      await recordOccasion(tx, {
+        shopId: row.shopId,
+        memberId: row.memberId,
+        kind: "reward_redeemed",
+        key: occasionKey("reward_redeemed", redemptionId),
+        data: { rewardName: row.rewardName, pointsSpent: row.pointsSpent, ...(row.code ? { code: row.code } : {}) },
+      });
+    }
+    return marked;
+  });
 }
 
 /** Marks a pending redemption failed and gives its points back, once (only while it is still pending). */
@@ -337,10 +358,7 @@ export async function recordRedemptionFailure(db: Db, id: string, from: Redempti
 
 export async function recoverStalledRedemption(db: Db, redemptionId: string, existingDiscountGid: string | null): Promise<"issued" | "refunded"> {
   if (existingDiscountGid) {
-    await db.redemption.updateMany({
-      where: { id: redemptionId, status: "pending" },
-      data: { status: "issued", discountGid: existingDiscountGid },
-    });
+    await markIssued(db, redemptionId, { discountGid: existingDiscountGid });
     return "issued";
   }
   await refundRedemption(db, redemptionId, "not created in Shopify before the process stopped");

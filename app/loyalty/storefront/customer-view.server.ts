@@ -6,6 +6,8 @@ import { getMemberReferralView, type MemberReferralView } from "../referrals/cod
 import { checkRedeemable } from "../rewards/rewards";
 import { DEFAULT_PROGRAM_NAME, parsePointsNames, resolvePointsName, storefrontWidgetDefaults, type PointsName, type PointsNames, type WidgetDefaults } from "../program/settings";
 import { logInvalidJson } from "../json-column.server";
+import { toBirthdayView, type BirthdayView } from "../dates/birthday.server";
+import { inactivityExpiryAt } from "../dates/birthday";
 import { computeMemberTierView, toTierBenefits, type MemberTierView, type TierBenefit } from "../tiers/view.server";
 
 // What the storefront widget reads through the app proxy. Field names are a contract with
@@ -25,6 +27,10 @@ export interface CustomerView {
     redemptions: RedemptionView[];
     /** The member's referral link and what it earns; null when referrals are off (0009). */
     referral: MemberReferralView | null;
+    /** The birthday the member gave, and when they may change it; null: not given (0023). */
+    birthday: BirthdayView | null;
+    /** What expires when without activity (the whole spendable balance, ISO instant); null: nothing expires (0023). */
+    expiry: { points: number; at: string } | null;
   } | null;
   /** The enabled rewards; for a member, whether each can be redeemed now and why not. */
   rewards: {
@@ -183,6 +189,11 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
       redemptions: full.redemptions.map(toRedemptionView),
       // The code is assigned the first time the member's view is built.
       referral: await getMemberReferralView(db, shop, full),
+      birthday: toBirthdayView(full, now),
+      expiry:
+        shop.program.expiryMonths && full.points > 0 && full.status === "active"
+          ? { points: full.points, at: inactivityExpiryAt(full.lastActivityAt, shop.program.expiryMonths).toISOString() }
+          : null,
     },
     program: full.locale ? { ...program, pointsName: resolvePointsName(program.pointsNames, full.locale) ?? program.pointsName } : program,
     rewards: rewardsFor(full.status === "active" ? { points: full.points, tierRank: full.tier?.rank ?? null } : null),

@@ -1,4 +1,6 @@
 import type { Tx } from "../../db.server";
+import { occasionKey } from "../notify/occasions";
+import { recordOccasion } from "../notify/occasions.server";
 import { appendLedgerEntriesOnce } from "../ledger/append.server";
 import type { ShopConfig } from "../program/shop-config.server";
 import { WriteConflictError } from "../tx.server";
@@ -92,6 +94,13 @@ export async function moveMemberTier(tx: Tx, shop: ShopConfig, move: TierMove, n
       nextSyncAt: now,
     },
   });
+  // tier_reached / tier_lowered (0023), with the TierChange row: a move happens once (conditional on the tier read).
+  const up = move.to !== null && (move.from === null || move.to.rank > move.from.rank);
+  if (up) {
+    await recordOccasion(tx, { shopId: shop.id, memberId: move.member.id, kind: "tier_reached", key: occasionKey("tier_reached", move.member.id, move.to!.id, now.toISOString()), data: { tierName: move.to!.name, fromTierName: move.from?.name ?? null } });
+  } else if (move.from) {
+    await recordOccasion(tx, { shopId: shop.id, memberId: move.member.id, kind: "tier_lowered", key: occasionKey("tier_lowered", move.member.id, move.to?.id ?? "none", now.toISOString()), data: { fromTierName: move.from.name, tierName: move.to?.name ?? null } });
+  }
   if (move.to && (move.from === null || move.to.rank > move.from.rank)) {
     await payEntryBonuses(tx, shop, [{ shopId: shop.id, memberId: move.member.id, tierId: move.to.id, tierName: move.to.name, points: move.to.perks.entryPoints }], now);
   }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Db, Tx } from "../../db.server";
 import { invalidateShopConfig, requireShopConfig, type ShopConfig } from "../program/shop-config.server";
 import { Sql, isPostgres } from "../sql.server";
+import { recordMemberOccasions } from "../notify/batch.server";
 import { WriteConflictError, inTransaction } from "../tx.server";
 import { readPassBatch, type PassMemberRow } from "./metric.server";
 import { payEntryBonuses, type EntryBonus, type LadderTier, type TierChangeReason } from "./moves.server";
@@ -51,6 +52,8 @@ interface PassContext {
   now: Date;
   demotionsAllowed: boolean;
   upReason: TierChangeReason;
+  /** The calendar-year review this pass is (its boundary): members who keep their tier hear tier_kept. Null for daily passes. */
+  review: Date | null;
 }
 
 /** Decides a batch (pure, ./tiers decideTier) and writes it set-based; returns the counts. */
@@ -62,6 +65,7 @@ async function applyPassBatch(tx: Tx, ctx: PassContext, rows: readonly PassMembe
   const recent = twelveMonthsBefore(now);
   const moves = new Map<string, { from: LadderTier | null; to: LadderTier | null; clearManual: boolean; members: PassMemberRow[] }>();
   const clearOnly: string[] = [];
+  const kept = new Map<string, { tier: LadderTier; ids: string[] }>();
   let up = 0;
   let down = 0;
   for (const row of rows) {
@@ -78,6 +82,12 @@ async function applyPassBatch(tx: Tx, ctx: PassContext, rows: readonly PassMembe
     });
     if (decision.change === "none") {
       if (decision.clearManual) clearOnly.push(row.id);
+      // Kept: held from before this review (a member this review moved, re-read after a crash, did not keep anything).
+      if (ctx.review && current && (row.tierChangedAt === null || row.tierChangedAt < ctx.review)) {
+        const group = kept.get(current.id) ?? { tier: current, ids: [] };
+        group.ids.push(row.id);
+        kept.set(current.id, group);
+      }
       continue;
     }
     const to = decision.rank === null ? null : (byRank.get(decision.rank) ?? null);
@@ -121,6 +131,13 @@ async function applyPassBatch(tx: Tx, ctx: PassContext, rows: readonly PassMembe
     // Only members still in the tier this batch read move: a concurrent order upgrade makes
     // the count fall short, and the batch re-runs from fresh reads.
     if (Number(moved) !== ids.length) throw new WriteConflictError(`tier pass: ${ids.length - Number(moved)} members changed concurrently`);
+    // tier_reached / tier_lowered (0023): one set-based insert per group, keyed by the pass's time (a re-run moves no one twice).
+    const stamp = now.toISOString();
+    if (isUp) {
+      await recordMemberOccasions(tx, { shopId: shop.id, kind: "tier_reached", memberIds: ids, keySuffix: [group.to!.id, stamp], data: { tierName: group.to!.name, fromTierName: group.from?.name ?? null }, now });
+    } else if (group.from) {
+      await recordMemberOccasions(tx, { shopId: shop.id, kind: "tier_lowered", memberIds: ids, keySuffix: [group.to?.id ?? "none", stamp], data: { fromTierName: group.from.name, tierName: group.to?.name ?? null }, now });
+    }
     if (isUp && group.to && group.to.perks.entryPoints > 0) {
       for (const m of group.members) bonuses.push({ shopId: shop.id, memberId: m.id, tierId: group.to.id, tierName: group.to.name, points: group.to.perks.entryPoints });
     }
@@ -134,6 +151,10 @@ async function applyPassBatch(tx: Tx, ctx: PassContext, rows: readonly PassMembe
   }
   await insertTierChanges(tx, changes);
   if (bonuses.length) await payEntryBonuses(tx, shop, bonuses, now);
+  // tier_kept at the calendar-year review (0023): once per member and review, keyed by the review's boundary.
+  for (const group of kept.values()) {
+    await recordMemberOccasions(tx, { shopId: shop.id, kind: "tier_kept", memberIds: group.ids, keySuffix: [group.tier.id, ctx.review!.toISOString()], data: { tierName: group.tier.name }, now });
+  }
   return { up, down };
 }
 
@@ -198,9 +219,10 @@ export async function runTierPass(db: Db, shopDomain: string, options: TierPassO
   invalidateShopConfig(shopDomain); // the pass works on the settings as saved now
   const shop = await requireShopConfig(db, shopDomain);
   const state = await describeTierPass(db, shop, now);
-  const ctx: PassContext = { shop, now, demotionsAllowed: state.demotionsAllowed, upReason: state.settingsChanged ? "settings" : "qualified" };
   const basis = toTierBasis(shop.program.tierBasis);
   const period = toTierPeriod(shop.program.tierPeriod);
+  const review = period === "calendar_year" && state.demotionsAllowed ? latestReviewBoundary("calendar_year", now, shop.ianaTimezone) : null;
+  const ctx: PassContext = { shop, now, demotionsAllowed: state.demotionsAllowed, upReason: state.settingsChanged ? "settings" : "qualified", review };
   const current = currentTierWindow(period, now, shop.ianaTimezone);
   const previous = previousTierWindow(period, now, shop.ianaTimezone);
   const batchSize = options.batchSize ?? 2000;

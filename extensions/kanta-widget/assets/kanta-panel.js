@@ -261,6 +261,7 @@
         top: [
           h('p', { class: 'kanta-points' }, big),
           c.pendingPoints > 0 && h('p', { class: 'kanta-top__text' }, TN('member.pending', c.pendingPoints) + ' \u00b7 ' + T('member.pending_note')),
+          c.expiry && h('p', { class: 'kanta-top__text', 'data-k': 'expiry' }, TN('member.expiry', c.expiry.points, { date: date(c.expiry.at) })),
           c.tier && h('p', { class: 'kanta-badge' }, [icon('star'), h('span', { class: 'kanta-sr', text: T('member.tier') + ': ' }), c.tier.name]),
           tierCard(d, c.tier)
         ],
@@ -513,13 +514,14 @@
 
     // ---- ways to earn ----
     function waysSection(d, who) {
-      let items = [];
-      if (Array.isArray(d.ways) && d.ways.length) {
-        items = d.ways.map((w) => wayRow(d, w, who === 'member'));
-      } else {
+      const ways = d.ways || [];
+      const items = ways.map((w) => wayRow(d, w, who === 'member'));
+      if (!items.length) {
         if (d.program.earn) items.push(row({ icon: 'bag', title: earnRate(d.program.earn) }));
         if (d.program.signupPoints && who === 'guest') items.push(row({ icon: 'user', title: TN('guest.signup_bonus', d.program.signupPoints) }));
       }
+      // The member gives their birthday here, birthday rule or not; the points (if any) come on the day.
+      if (who === 'member' && !ways.some((w) => w.type === 'birthday')) items.push(wayRow(d, { id: 'bday', type: 'birthday', name: T('ways.birthday') }, true));
       return items.length ? section('ways', list(items)) : null;
     }
 
@@ -528,6 +530,12 @@
       const state = st.done ? 'done' : w.state;
       const url = w.config && safeUrl(w.config.url);
       let aside = null, extra = null;
+      if (member && w.type === 'birthday') {
+        const b = d.customer.birthday;
+        if (!b || !b.changeableFrom) aside = btn('secondary kanta-btn--sm', T(b ? 'ways.change' : 'ways.add'), 'bday:' + w.id, () => { st.form = !st.form; P.focusKey = st.form && 'bmonth'; render(); }, { 'aria-expanded': String(!!st.form) });
+        return row({ icon: 'cake', title: w.name, meta: [w.points && TN('general.points', w.points), b ? T('ways.birthday_on', { date: dm(b.month, b.day, { day: 'numeric' }) }) : T('ways.birthday_hint')], aside: aside,
+          extra: (st.form || st.message) && [st.form && birthdayForm(w, st, b), st.message && h('p', { class: 'kanta-reason kanta-reason--error', text: st.message })] });
+      }
       if (member) {
         if (state === 'done') {
           aside = h('span', { class: 'kanta-done', tabindex: '-1', 'data-k': 'way:' + w.id }, [icon('check'), T('ways.done')]);
@@ -538,12 +546,9 @@
             onclick: () => { if (!st.busy) claim(w, {}); } // the page opens; the points follow
           }, T(w.type === 'social_follow' ? 'ways.follow' : 'ways.open'));
         } else if (state === 'claim' || state === 'go') {
-          const birthday = w.type === 'birthday';
           aside = btn('primary kanta-btn--sm', T('ways.claim'), 'claim:' + w.id, () => {
-            if (st.busy) return;
-            if (birthday) { st.form = !st.form; P.focusKey = st.form ? 'bday:' + w.id : null; render(); } else claim(w, {});
-          }, { 'aria-disabled': st.busy ? 'true' : null, 'aria-expanded': birthday ? String(!!st.form) : null });
-          if (birthday && st.form) extra = birthdayForm(w, st);
+            if (!st.busy) claim(w, {});
+          }, { 'aria-disabled': st.busy ? 'true' : null });
         }
         if (st.message) extra = [extra, h('p', { class: 'kanta-reason kanta-reason--error', text: st.message })];
       }
@@ -556,23 +561,31 @@
       });
     }
 
-    function birthdayForm(w, st) {
-      const id = uid + '-bday-' + w.id;
-      const input = h('input', {
-        id: id, type: 'date', class: 'kanta-input', required: true, value: st.value || null,
-        max: new Date().toISOString().slice(0, 10), 'data-k': 'bday:' + w.id,
-        oninput: () => { st.value = input.value; }
-      });
-      return h('form', {
-        class: 'kanta-form',
-        onsubmit: (e) => {
-          e.preventDefault();
-          if (!input.value || st.busy) return input.focus();
-          claim(w, { birthday: input.value.slice(5) }); // YYYY-MM-DD -> MM-DD; the year is not sent
-        }
-      }, [h('label', { class: 'kanta-label', for: id, text: T('ways.birthday') }), h('div', { class: 'kanta-actions' }, [
-        input, h('button', { type: 'submit', class: 'kanta-btn kanta-btn--primary kanta-btn--sm', 'data-k': 'bsave:' + w.id }, T('ways.save'))
-      ])]);
+    function dm(m, d, o) { return new Intl.DateTimeFormat(cfg.locale, Object.assign({ month: 'long', timeZone: 'UTC' }, o)).format(Date.UTC(2000, m - 1, d || 1)); }
+    // Month and day as selects (a date input would demand a year); the year is optional.
+    function birthdayForm(w, st, b) {
+      const v = st.v || (st.v = b ? { month: b.month, day: b.day, year: b.year } : {});
+      const pick = (k, n, name) => {
+        const o = [h('option', { value: '' }, T('ways.' + k))];
+        for (let i = 1; i <= n; i++) o.push(h('option', { value: i, selected: v[k] == i }, name ? name(i) : i));
+        return h('select', { class: 'kanta-input', 'aria-label': T('ways.' + k), required: true, 'data-k': 'b' + k, onchange: (e) => { v[k] = e.target.value; } }, o);
+      };
+      return h('form', { class: 'kanta-form kanta-bday', onsubmit: (e) => {
+        e.preventDefault();
+        if (st.busy) return;
+        st.busy = true; st.message = null; render();
+        post('/birthday', { month: +v.month, day: +v.day, year: +v.year || null }).then((res) => {
+          st.busy = false;
+          if (res.ok) { P.data.customer.birthday = res.body.birthday; K.publish(cfg, P.data); st.form = st.v = null; P.focusKey = 'bday:' + w.id; }
+          st.message = res.ok ? null : errText(res);
+          announce(st.message || T('ways.saved'));
+          render();
+        });
+      } }, h('div', { class: 'kanta-actions' }, [
+        pick('month', 12, dm), pick('day', 31),
+        h('input', { class: 'kanta-input', type: 'number', min: 1900, max: new Date().getFullYear(), value: v.year, placeholder: T('ways.year'), 'aria-label': T('ways.year'), 'data-k': 'byear', oninput: (e) => { v.year = e.target.value; } }),
+        h('button', { type: 'submit', class: 'kanta-btn kanta-btn--primary kanta-btn--sm', 'data-k': 'bsave' }, T('ways.save'))
+      ]));
     }
 
     function claim(w, extra) {

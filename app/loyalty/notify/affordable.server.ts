@@ -1,0 +1,31 @@
+import type { Tx } from "../../db.server";
+import { occasionKey } from "./occasions";
+import { recordOccasion } from "./occasions.server";
+
+/**
+ * "You can now get <reward>" (0023): when a balance rises from `before` to `after`, the
+ * dearest enabled reward whose cost it crossed upward (before < cost <= after). Once per
+ * reward per crossing: the key names the change that crossed it (`cause`, e.g. the order's
+ * ledger key), so a replay of that change records nothing, and spending below the cost and
+ * earning back across it again is a new crossing. In the caller's transaction.
+ */
+export async function recordRewardCrossing(
+  tx: Tx,
+  input: { shopId: string; memberId: string; before: number; after: number; cause: string },
+): Promise<boolean> {
+  if (input.after <= input.before || input.after <= 0) return false;
+  const reward = await tx.reward.findFirst({
+    where: { shopId: input.shopId, enabled: true, pointsCost: { gt: Math.max(input.before, 0), lte: input.after } },
+    orderBy: [{ pointsCost: "desc" }, { id: "asc" }],
+    select: { id: true, name: true, pointsCost: true },
+  });
+  if (!reward) return false;
+  const { recorded } = await recordOccasion(tx, {
+    shopId: input.shopId,
+    memberId: input.memberId,
+    kind: "reward_affordable",
+    key: occasionKey("reward_affordable", input.memberId, reward.id, input.cause),
+    data: { rewardId: reward.id, rewardName: reward.name, pointsCost: reward.pointsCost },
+  });
+  return recorded;
+}
