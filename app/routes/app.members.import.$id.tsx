@@ -44,21 +44,21 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 export type ImportActionResult = { ok: true; message: string } | { ok: false; error: string };
 
 export const action = async ({ request, params }: ActionFunctionArgs): Promise<ImportActionResult> => {
-  const { shop } = await requireAdmin(request);
+  const { shop, actor } = await requireAdmin(request);
   const form = await request.formData();
   const id = params.id ?? "";
   const intent = String(form.get("intent") ?? "");
   try {
     if (intent === "check") {
-      await saveShopImportSettings(shop, id, { mapping: form.get("mapping"), source: form.get("source"), mode: form.get("mode"), tierMode: form.get("tierMode"), tierUntil: form.get("tierUntil") });
+      await saveShopImportSettings(shop, id, { mapping: form.get("mapping"), source: form.get("source"), mode: form.get("mode"), tierMode: form.get("tierMode"), tierUntil: form.get("tierUntil") }, actor);
       return { ok: true, message: "Checking the file" };
     }
     if (intent === "start") {
-      await startShopImport(shop, id);
+      await startShopImport(shop, id, actor);
       return { ok: true, message: "Import started" };
     }
     if (intent === "retry") {
-      await retryShopImport(shop, id);
+      await retryShopImport(shop, id, actor);
       return { ok: true, message: "Trying again" };
     }
     return { ok: false, error: "Unknown action" };

@@ -88,7 +88,7 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<SettingsA
   if (intent === "enrol") {
     const options = parseEnrolmentForm({ orderDays: form.get("enrolOrderDays")?.toString(), awardPoints: form.get("enrolAwardPoints")?.toString(), signupBonus: form.get("enrolSignupBonus")?.toString() });
     if (!options.ok) return { ok: false, errors: options.errors };
-    const { created } = await saveOptionsAndRequestEnrolment(shop, options.options, staff);
+    const { created } = await saveOptionsAndRequestEnrolment(shop, options.options, staff, undefined, actor);
     if (created) requestEnrolmentSweep();
     return { ok: true, message: created ? "Enrolment started" : "An enrolment is already running" };
   }

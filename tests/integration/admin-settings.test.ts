@@ -182,6 +182,11 @@ describe("enrolling existing customers from Settings", () => {
     const runs = await db().enrolmentRun.findMany({ where: { shopId } });
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ trigger: "manual", actor: "local-demo", status: "queued" });
+    // The Activity log has the one request that started a run, with the options it ran with.
+    const audit = await db().auditEvent.findMany({ where: { shopId, action: "enrolment.requested" } });
+    expect(audit).toHaveLength(1);
+    expect(audit[0].actorId).not.toBeNull();
+    expect(JSON.parse(audit[0].after!)).toEqual({ enrolOrderDays: 30, enrolAwardPoints: true, enrolSignupBonus: false });
 
     const waiting = (await load()).enrolment!;
     expect(waiting.active).toMatchObject({ status: "queued", phase: "customers", options: { orderDays: 30, awardPoints: true, signupBonus: false } });

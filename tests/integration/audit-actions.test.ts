@@ -19,7 +19,7 @@ import { action as referralSettingsAction, loader as referralSettingsLoader } fr
 import { loader as dataRequestLoader } from "../../app/routes/app.data-requests.$id";
 import { loader as activityLoader } from "../../app/routes/app.activity";
 import { useTestDatabase, useLocalAdminShop } from "../db";
-import { applyPaidOrder, createMember } from "../factories";
+import { applyPaidOrder, createMember, createReward } from "../factories";
 
 // Every kind of merchant action, through its route (local mode: the demo staff member is
 // signed in), leaves one audit row with the staff member and what changed; the Activity
@@ -96,7 +96,10 @@ describe("audit rows for each action", () => {
     expect(second.before.widgetSettings.accent.toLowerCase()).toBe("#ffd60a");
     expect(second.after.widgetSettings.accent).toBe("#000000");
 
-    await homeAction({ request: req("/app", { intent: "launch" }), params: {}, context: {} });
+    // Launching needs a way to earn and an enabled reward.
+    await createReward(db(), shopId, "amount_off");
+    const launched = await homeAction({ request: req("/app", { intent: "launch" }), params: {}, context: {} });
+    expect(launched, JSON.stringify(launched)).toMatchObject({ ok: true });
     expect(await lastAudit("program.launched")).toMatchObject({ before: { status: "draft" }, after: { status: "live" } });
     await homeAction({ request: req("/app", { intent: "pause" }), params: {}, context: {} });
     await homeAction({ request: req("/app", { intent: "resume" }), params: {}, context: {} });

@@ -130,7 +130,7 @@ describe("loyalty emails", () => {
     const now = new Date();
     const first = await runDueEmails(db(), { shopId: shop.id, transport: outbox, graphqlFor, hourlyCap: 3, now });
     expect(first).toMatchObject({ sent: 3, deferred: 2 });
-    const waiting = await db().occasionDelivery.findMany({ where: { shopId: shop.id, status: "pending" } });
+    const waiting = await db().occasionDelivery.findMany({ where: { shopId: shop.id, channel: "email", status: "pending" } });
     expect(waiting).toHaveLength(2);
     for (const w of waiting) {
       expect(w.attempts).toBe(0);

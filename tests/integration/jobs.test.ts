@@ -142,6 +142,7 @@ describe("the periodic tasks", () => {
       "flow-occasions",
       "klaviyo-events",
       "member-imports",
+      "emails-due",
       "reconcile-daily",
     ]);
     for (const task of PERIODIC_TASKS) expect(task.everyMs).toBeGreaterThanOrEqual(0);

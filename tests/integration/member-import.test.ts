@@ -166,6 +166,12 @@ describe("modes", () => {
     expect(after.get(a.customerGid)?.points).toBe(260);
     expect(after.get(b.customerGid)?.points).toBe(45);
     expect(await verifyLedger(db(), shop.id)).toEqual([]);
+    // Each check and each start is in the Activity log, with the modes it ran with.
+    const audit = await db().auditEvent.findMany({ where: { shopId: shop.id }, orderBy: { createdAt: "asc" }, select: { action: true, subjectId: true, after: true } });
+    expect(audit.map((r) => r.action).sort()).toEqual(["import.check_requested", "import.check_requested", "import.started", "import.started"]);
+    const started = audit.filter((r) => r.action === "import.started").map((r) => JSON.parse(r.after!) as { mode: string; rowsToApply: number });
+    expect(started.map((r) => r.mode).sort()).toEqual(["add", "set"]);
+    expect(started.every((r) => r.rowsToApply === 2)).toBe(true);
   });
 
   it("keeps the file's tier until the next review (or a date), or leaves tiers to Kanta's rules", async () => {

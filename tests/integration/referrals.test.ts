@@ -258,9 +258,9 @@ describe("the friend's welcome code", () => {
     expect(await referralOf(s, token!)).toMatchObject({ status: "friend_rewarded", friendEmail: "friend.one@example.com", friendCode: first.body.code, friendDiscountGid: discounts[0]!.id });
     const greeting = await (await fetch(proxy("/referral", { token: token! }))).json();
     expect(greeting.referral.code).toBe(first.body.code);
-    // The friend's welcome code occasion (0023): once, to the friend's email (no member yet).
+    // The friend's welcome code occasion (0023): once, to the friend's email (no member yet), stored in lower case (0022).
     const welcome = await db().occasion.findMany({ where: { shopId: s.shop.id, kind: "friend_welcome_code" } });
-    expect(welcome.map((o) => [o.memberId, o.email, JSON.parse(o.data)])).toEqual([[null, "Friend.One@example.com", { code: first.body.code }]]);
+    expect(welcome.map((o) => [o.memberId, o.email, JSON.parse(o.data)])).toEqual([[null, "friend.one@example.com", { code: first.body.code }]]);
   });
 
   it("refuses the same friend twice, the referrer's own email and customers who ordered before", async () => {

@@ -67,6 +67,10 @@ export const AUDIT_ACTIONS = {
   "export.members": "Members exported",
   "export.ledger": "Points history exported",
   "export.activity": "Activity log exported",
+  "import.check_requested": "Import file checked",
+  "import.started": "Import started",
+  "import.retried": "Import tried again",
+  "enrolment.requested": "Existing customers enrolled",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

@@ -1,4 +1,5 @@
 import { getDb, type Db } from "../../db.server";
+import type { AuditActor } from "../audit/audit";
 import { listShopTiers } from "../members/admin.server";
 import {
   ImportError,
@@ -31,14 +32,14 @@ export async function getImportPage(shopDomain: string, importId: string, page: 
   return { view, problems, tierNames: tiers.map((t) => t.name) };
 }
 
-export function saveShopImportSettings(shopDomain: string, importId: string, input: ImportSettingsInput, db: Db = getDb()) {
-  return saveImportSettings(db, shopDomain, importId, input);
+export function saveShopImportSettings(shopDomain: string, importId: string, input: ImportSettingsInput, actor: AuditActor, db: Db = getDb()) {
+  return saveImportSettings(db, shopDomain, importId, input, new Date(), actor);
 }
 
-export function startShopImport(shopDomain: string, importId: string, db: Db = getDb()) {
-  return startImport(db, shopDomain, importId);
+export function startShopImport(shopDomain: string, importId: string, actor: AuditActor, db: Db = getDb()) {
+  return startImport(db, shopDomain, importId, new Date(), actor);
 }
 
-export function retryShopImport(shopDomain: string, importId: string, db: Db = getDb()) {
-  return retryImport(db, shopDomain, importId);
+export function retryShopImport(shopDomain: string, importId: string, actor: AuditActor, db: Db = getDb()) {
+  return retryImport(db, shopDomain, importId, new Date(), actor);
 }

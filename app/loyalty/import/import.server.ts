@@ -6,6 +6,8 @@ import { isExcludedByTags } from "../program/defaults";
 import { requireShopConfig, type ShopConfig } from "../program/shop-config.server";
 import { Sql, isPostgres } from "../sql.server";
 import { inTransaction } from "../tx.server";
+import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
+import { recordAudit } from "../audit/record.server";
 import { startOfLocalDay, toTierPeriod } from "../tiers/rules";
 import { firstLine, readCsv } from "./csv";
 import {
@@ -148,7 +150,7 @@ export interface ImportSettingsInput {
  * The merchant's mapping and options; queues the check (the dry run). Allowed until the
  * import starts; a new mapping throws the previous check away.
  */
-export async function saveImportSettings(db: Db, shopDomain: string, importId: string, input: ImportSettingsInput, now = new Date()): Promise<void> {
+export async function saveImportSettings(db: Db, shopDomain: string, importId: string, input: ImportSettingsInput, now = new Date(), actor: AuditActor = SYSTEM_ACTOR): Promise<void> {
   const imp = await findShopImport(db, shopDomain, importId);
   if (!["uploaded", "checked", "failed"].includes(imp.status) || imp.startedAt) throw new ImportError("This import has started; its settings can no longer change.");
   const mapping = typeof input.mapping === "string" ? parseMapping(input.mapping) : {};
@@ -170,10 +172,20 @@ export async function saveImportSettings(db: Db, shopDomain: string, importId: s
     } else tierUntil = nextReviewAt(toTierPeriod(shop.program.tierPeriod), now, shop.ianaTimezone);
   }
   const source = typeof input.source === "string" && (Object.keys(SOURCE_NAMES) as string[]).includes(input.source) ? input.source : imp.source;
-  await db.$transaction([
-    db.memberImportRow.deleteMany({ where: { importId } }),
-    db.memberImportCustomer.deleteMany({ where: { importId } }),
-    db.memberImport.update({
+  await inTransaction(db, async (tx) => {
+    await tx.memberImportRow.deleteMany({ where: { importId } });
+    await tx.memberImportCustomer.deleteMany({ where: { importId } });
+    await recordAudit(tx, {
+      shopId: imp.shopId,
+      actor,
+      action: "import.check_requested",
+      subjectType: "import",
+      subjectId: importId,
+      subjectLabel: imp.fileName,
+      before: null,
+      after: { source, mode, tierMode, tierUntil: tierUntil?.toISOString() ?? null, mapping },
+    });
+    await tx.memberImport.update({
       where: { id: importId },
       data: {
         mapping: JSON.stringify(mapping),
@@ -191,21 +203,34 @@ export async function saveImportSettings(db: Db, shopDomain: string, importId: s
         nextRunAt: now,
         leaseUntil: null,
       },
-    }),
-  ]);
+    });
+  });
 }
 
 /** Starts a checked import (the job applies it). */
-export async function startImport(db: Db, shopDomain: string, importId: string, now = new Date()): Promise<void> {
+export async function startImport(db: Db, shopDomain: string, importId: string, now = new Date(), actor: AuditActor = SYSTEM_ACTOR): Promise<void> {
   const imp = await findShopImport(db, shopDomain, importId);
   if (imp.status !== "checked") throw new ImportError("Check the file before importing it.");
   const applicable = await db.memberImportRow.count({ where: { importId, outcome: { in: ["new", "updated"] } } });
   if (applicable === 0) throw new ImportError("Nothing in this file would change: no rows to import.");
-  const updated = await db.memberImport.updateMany({
-    where: { id: importId, status: "checked" },
-    data: { status: "importing", phase: "queued", progressDone: 0, progressTotal: applicable, attempts: 0, lastError: null, nextRunAt: now, startedAt: now, leaseUntil: null },
+  await inTransaction(db, async (tx) => {
+    const updated = await tx.memberImport.updateMany({
+      where: { id: importId, status: "checked" },
+      data: { status: "importing", phase: "queued", progressDone: 0, progressTotal: applicable, attempts: 0, lastError: null, nextRunAt: now, startedAt: now, leaseUntil: null },
+    });
+    if (updated.count !== 1) throw new ImportError("This import has already started.");
+    const counts = JSON.parse(imp.counts) as Record<string, unknown>;
+    await recordAudit(tx, {
+      shopId: imp.shopId,
+      actor,
+      action: "import.started",
+      subjectType: "import",
+      subjectId: importId,
+      subjectLabel: imp.fileName,
+      before: null,
+      after: { source: imp.source, mode: imp.mode, tierMode: imp.tierMode, rowsToApply: applicable, counts },
+    });
   });
-  if (updated.count !== 1) throw new ImportError("This import has already started.");
 }
 
 export async function findShopImport(db: Db, shopDomain: string, importId: string) {
@@ -642,11 +667,14 @@ export async function recordImportFailure(db: Db, importId: string, verdict: { s
 }
 
 /** A failed import tried again: its import resumes where it stopped, or its check starts over. */
-export async function retryImport(db: Db, shopDomain: string, importId: string, now = new Date()): Promise<void> {
+export async function retryImport(db: Db, shopDomain: string, importId: string, now = new Date(), actor: AuditActor = SYSTEM_ACTOR): Promise<void> {
   const imp = await findShopImport(db, shopDomain, importId);
   if (imp.status !== "failed") throw new ImportError("Only a failed import can be tried again.");
-  await db.memberImport.update({
-    where: { id: importId },
-    data: { status: imp.startedAt ? "importing" : "checking", phase: "queued", attempts: 0, lastError: null, nextRunAt: now, leaseUntil: null },
+  await inTransaction(db, async (tx) => {
+    await tx.memberImport.update({
+      where: { id: importId },
+      data: { status: imp.startedAt ? "importing" : "checking", phase: "queued", attempts: 0, lastError: null, nextRunAt: now, leaseUntil: null },
+    });
+    await recordAudit(tx, { shopId: imp.shopId, actor, action: "import.retried", subjectType: "import", subjectId: importId, subjectLabel: imp.fileName, before: { status: "failed", lastError: imp.lastError }, after: { status: imp.startedAt ? "importing" : "checking" } });
   });
 }

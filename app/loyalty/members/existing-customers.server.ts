@@ -6,6 +6,8 @@ import { isExcludedByTags } from "../program/defaults";
 import { requireShopConfig } from "../program/shop-config.server";
 import { upgradeMemberTier } from "../tiers/moves.server";
 import { inTransaction } from "../tx.server";
+import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
+import { recordAudit } from "../audit/record.server";
 import { enrollMember } from "./enrol.server";
 import { enrolmentOptionsSchema, type EnrolmentOptions } from "./existing-customers";
 
@@ -237,12 +239,17 @@ export async function getEnrolmentCard(shopDomain: string, db: Db = getDb()) {
 export type EnrolmentCard = NonNullable<Awaited<ReturnType<typeof getEnrolmentCard>>>;
 
 /** Settings' "Enrol existing customers": the options saved, a run asked for (or the one already running returned). */
-export async function saveOptionsAndRequestEnrolment(shopDomain: string, options: EnrolmentOptions, actor: string, db: Db = getDb()) {
+export async function saveOptionsAndRequestEnrolment(shopDomain: string, options: EnrolmentOptions, actor: string, db: Db = getDb(), auditActor: AuditActor = SYSTEM_ACTOR) {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
   if (!shop) throw new EnrolmentConflictError(`unknown shop ${shopDomain}`);
   const active = await db.enrolmentRun.findFirst({ where: { shopId: shop.id, status: { in: ACTIVE } }, select: { id: true } });
   if (active) return { created: false as const };
-  await db.program.update({ where: { shopId: shop.id }, data: { enrolOrderDays: options.orderDays, enrolAwardPoints: options.awardPoints, enrolSignupBonus: options.signupBonus } });
+  await inTransaction(db, async (tx) => {
+    const after = { enrolOrderDays: options.orderDays, enrolAwardPoints: options.awardPoints, enrolSignupBonus: options.signupBonus };
+    await tx.program.update({ where: { shopId: shop.id }, data: after });
+    // Recorded even when the options are unchanged: running the enrolment again is the action (with the options it ran with).
+    await recordAudit(tx, { shopId: shop.id, actor: auditActor, action: "enrolment.requested", subjectType: "enrolment", subjectId: null, subjectLabel: "Existing customers", before: null, after });
+  });
   const { created } = await requestEnrolment(db, shopDomain, { trigger: "manual", actor });
   return { created };
 }
