@@ -185,8 +185,8 @@ describe("enrolling existing customers from Settings", () => {
     // The Activity log has the one request that started a run, with the options it ran with.
     const audit = await db().auditEvent.findMany({ where: { shopId, action: "enrolment.requested" } });
     expect(audit).toHaveLength(1);
-    expect(audit[0].actorId).not.toBeNull();
-    expect(JSON.parse(audit[0].after!)).toEqual({ enrolOrderDays: 30, enrolAwardPoints: true, enrolSignupBonus: false });
+    expect(audit[0]!.actorId).not.toBeNull();
+    expect(JSON.parse(audit[0]!.after!)).toEqual({ enrolOrderDays: 30, enrolAwardPoints: true, enrolSignupBonus: false });
 
     const waiting = (await load()).enrolment!;
     expect(waiting.active).toMatchObject({ status: "queued", phase: "customers", options: { orderDays: 30, awardPoints: true, signupBonus: false } });
