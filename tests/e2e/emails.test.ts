@@ -3,7 +3,7 @@ import { createPrismaClient } from "../../app/db.server";
 import { occasionKey } from "../../app/loyalty/notify/occasions";
 import { recordOccasion } from "../../app/loyalty/notify/occasions.server";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
-import { useLocalKanta, watchProblems } from "./local-server";
+import { untilDemoEnrolled, useLocalKanta, watchProblems } from "./local-server";
 
 // Loyalty emails in local mode: an occasion recorded on the local database is delivered by
 // the email job through real SMTP to local mode's mail catcher and shown at /local/mail, in
@@ -36,6 +36,7 @@ async function waitForMail(match: (m: Caught) => boolean): Promise<Caught> {
 
 describe("loyalty emails in local mode", () => {
   it("delivers an occasion by SMTP to /local/mail in the member's language; its unsubscribe link works", async () => {
+    await untilDemoEnrolled(db);
     const shop = await db.shop.findUniqueOrThrow({ where: { domain: LOCAL_SHOP } });
     const member = await db.member.findFirstOrThrow({ where: { shopId: shop.id, email: "aino@example.com" } });
     await db.member.update({ where: { id: member.id }, data: { locale: "fi" } });

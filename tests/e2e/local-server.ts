@@ -92,3 +92,16 @@ export function watchProblems(page: Page, options: { onlyHost?: string } = {}): 
   }
   return problems;
 }
+
+/**
+ * Waits until local mode's enrolment of the demo shop's existing customers (queued by the
+ * seeds, run by the server a few seconds after the start) has finished: a test that writes
+ * to the local SQLite file itself would otherwise wait behind its batches for the write lock.
+ */
+export async function untilDemoEnrolled(db: { enrolmentRun: { count(args: { where: { status: { in: string[] } } }): Promise<number> } }): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    if ((await db.enrolmentRun.count({ where: { status: { in: ["queued", "running"] } } })) === 0) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("the demo shop's enrolment did not finish within 2 minutes");
+}

@@ -5,7 +5,7 @@ import type { Page } from "playwright";
 import { createPrismaClient } from "../../app/db.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { seedReferrals } from "../../scripts/seed-referrals";
-import { root, useLocalKanta, watchProblems } from "./local-server";
+import { root, untilDemoEnrolled, useLocalKanta, watchProblems } from "./local-server";
 
 // Referrals as people meet them in local mode: a member's share view in the widget, a
 // friend arriving through the link (greeting, welcome code, cart attribute, paid order),
@@ -21,6 +21,7 @@ beforeAll(async () => {
   // The demo seed's referrals (scripts/seed-referrals.ts; idempotent if the seed already ran them).
   const db = createPrismaClient(kanta.env.DATABASE_URL!);
   try {
+    await untilDemoEnrolled(db);
     const shop = await db.shop.findUniqueOrThrow({ where: { domain: SHOP } });
     // The server may be writing to the same SQLite file (its first sweep): retry while busy.
     for (let attempt = 1; ; attempt++) {
