@@ -75,7 +75,7 @@ describe("loyalty emails", () => {
     expect(verifyUnsubscribe(getEnv().SHOPIFY_API_SECRET, new URL(link).searchParams)).toEqual({ shopId: shop.id, memberId: member.id });
     expect(mail.html).toContain(link.replace(/&/g, "&amp;"));
     expect(mail.text).toContain(link);
-    const row = await db().occasionDelivery.findFirstOrThrow({ where: { shopId: shop.id } });
+    const row = await db().occasionDelivery.findFirstOrThrow({ where: { shopId: shop.id, channel: "email" } });
     expect(row).toMatchObject({ status: "sent", recipient: "member@example.com", attempts: 1 });
   });
 
