@@ -121,6 +121,11 @@ describe("enrolling the shop's existing customers", () => {
     const changes = await db().tierChange.findMany({ where: { shopId: shop.id, reason: "qualified" }, orderBy: { createdAt: "asc" } });
     expect(new Set(changes.map((c) => c.customerGid))).toEqual(new Set([`gid://shopify/Customer/${customers[0]}`, `gid://shopify/Customer/${customers[1]}`]));
     expect(changes.filter((c) => c.customerGid.endsWith(customers[1]!)).at(-1)!.toTier).toBe("Gold");
+    // Existing customers are not new joiners: their welcome and tier occasions are recorded
+    // (so a replay can't send them later) but go to no channel: no email, Flow or Klaviyo.
+    expect(await db().occasion.count({ where: { shopId: shop.id, kind: "welcome" } })).toBe(27);
+    expect(await db().occasion.count({ where: { shopId: shop.id, kind: "tier_reached" } })).toBeGreaterThan(0);
+    expect(await db().occasionDelivery.count({ where: { shopId: shop.id } })).toBe(0);
     // The shop's language: its customers' most common one.
     expect((await db().shop.findUniqueOrThrow({ where: { id: shop.id } })).primaryLocale).toBe("en");
 

@@ -8,6 +8,7 @@ import { upgradeMemberTier } from "../tiers/moves.server";
 import { inTransaction } from "../tx.server";
 import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
 import { recordAudit } from "../audit/record.server";
+import { quietly } from "../notify/occasions.server";
 import { enrollMember } from "./enrol.server";
 import { enrolmentOptionsSchema, type EnrolmentOptions } from "./existing-customers";
 
@@ -115,7 +116,8 @@ async function advance(tx: Tx, run: Pick<EnrolmentRunRow, "id" | "linesDone" | "
  */
 export async function applyCustomerBatch(db: Db, run: EnrolmentRunRow, shopDomain: string, customers: readonly ExistingCustomer[], lastLine: number) {
   const options = readRunOptions(run);
-  return inTransaction(db, async (tx) => {
+  // Existing customers are not new joiners: no welcome or tier messages for the backfill.
+  return quietly(() => inTransaction(db, async (tx) => {
     const shop = await requireShopConfig(tx, shopDomain);
     let enrolled = 0;
     let known = 0;
@@ -143,13 +145,14 @@ export async function applyCustomerBatch(db: Db, run: EnrolmentRunRow, shopDomai
       excludedSkipped: { increment: excluded },
     });
     return tx.enrolmentRun.findUniqueOrThrow({ where: { id: run.id } });
-  });
+  }));
 }
 
 /** One batch of past orders (lines up to `lastLine`), each through backfillOrder. */
 export async function applyOrderBatch(db: Db, run: EnrolmentRunRow, shopDomain: string, orders: readonly OrderSnapshot[], lastLine: number, now: Date) {
   const options = readRunOptions(run);
-  return inTransaction(db, async (tx) => {
+  // Past orders: no points or tier messages for what happened before Kanta.
+  return quietly(() => inTransaction(db, async (tx) => {
     const shop = await requireShopConfig(tx, shopDomain);
     let counted = 0;
     let points = 0;
@@ -164,7 +167,7 @@ export async function applyOrderBatch(db: Db, run: EnrolmentRunRow, shopDomain: 
     for (const memberId of tierChecks) await upgradeMemberTier(tx, shop, memberId, { now });
     await advance(tx, run, { linesDone: lastLine, ordersSeen: { increment: orders.length }, ordersCounted: { increment: counted }, pointsAwarded: { increment: points } });
     return tx.enrolmentRun.findUniqueOrThrow({ where: { id: run.id } });
-  });
+  }));
 }
 
 /** The customers are all read: on to the orders (or done when the run counts none). */

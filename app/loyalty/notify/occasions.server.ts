@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import type { Tx } from "../../db.server";
 import { isPostgres, Sql } from "../sql.server";
@@ -32,6 +33,19 @@ export interface RecordedOccasion {
   channels: OccasionChannel[];
 }
 
+const quiet = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `work` with occasions recorded but delivered nowhere: the enrolment of a shop's
+ * existing customers and member imports bring in people who did not just join, reach a tier
+ * or earn on an order today, so they get no welcome, tier or points emails (nor Flow or
+ * Klaviyo events) for it. The occasions are still recorded, so their keys are used: a later
+ * replay of the same order or move does not message them either (0022).
+ */
+export function quietly<T>(work: () => Promise<T>): Promise<T> {
+  return quiet.run(true, work);
+}
+
 export async function recordOccasion<K extends OccasionKind>(tx: Tx, input: RecordOccasionInput<K>): Promise<RecordedOccasion> {
   const data = parseOccasionData(input.kind, input.data);
   if (!input.key || input.key.length > 300) throw new OccasionError("an occasion needs a key of 1 to 300 characters");
@@ -51,7 +65,7 @@ export async function recordOccasion<K extends OccasionKind>(tx: Tx, input: Reco
     const existing = await tx.occasion.findUniqueOrThrow({ where: { shopId_key: { shopId: input.shopId, key: input.key } }, select: { id: true } });
     return { recorded: false, id: existing.id, channels: [] };
   }
-  const channels = await enabledChannels(tx, input.shopId, input.kind);
+  const channels = quiet.getStore() ? [] : await enabledChannels(tx, input.shopId, input.kind);
   if (channels.length > 0) await createDeliveries(tx, { occasionId: id, shopId: input.shopId, channels, now });
   return { recorded: true, id, channels };
 }
