@@ -121,7 +121,6 @@ export async function claimEmailDelivery(db: Db, id: string, now: Date, leaseUnt
   const to = (member?.email ?? occasion.email)?.trim().toLowerCase() || null;
   const suppressed = to ? (await db.emailSuppression.count({ where: { shopId: shop.id, email: to } })) > 0 : false;
   const language = emailLanguage(member?.locale, shop.primaryLocale);
-  const widget = parseWidgetDefaults(shop.program?.widgetSettings);
   let tier: EmailMember["tier"] = null;
   if (member?.tier && shop.program) {
     const ladder = toTierBenefits(shop.tiers);
@@ -152,16 +151,7 @@ export async function claimEmailDelivery(db: Db, id: string, now: Date, leaseUnt
     suppressed,
     language,
     text: emailKind && occasionSettings ? emailTextFor(occasionSettings, emailKind, language) : { subject: "", text: "" },
-    brand: {
-      shopName: shop.name,
-      programName: shop.program?.programName ?? "Rewards",
-      accent: widget.accent,
-      onAccent: widget.onAccent,
-      logoUrl: shop.emailSettings?.logoUrl ?? null,
-      rewardsUrl: shop.emailSettings?.rewardsUrl ?? `https://${shop.domain}/`,
-      currencyCode: shop.currencyCode,
-      pointsNames: parsePointsNames(shop.program?.pointsNames),
-    },
+    brand: toEmailBrand(shop),
     emailMember: { firstName: member?.firstName ?? null, points: member?.points ?? 0, tier },
     senderName: shop.emailSettings?.senderName ?? null,
     replyTo: shop.emailSettings?.replyTo ?? null,
@@ -298,27 +288,34 @@ export async function emailDeliveryCounts(db: Db, shopId: string): Promise<Recor
   return Object.fromEntries(rows.map((r) => [r.status, r._count._all]));
 }
 
+/** The shop's look and names in its emails: program name, widget colours, logo, the rewards page, points names. */
+function toEmailBrand(shop: {
+  domain: string;
+  name: string;
+  currencyCode: string;
+  program?: { programName: string; widgetSettings: string; pointsNames: string } | null;
+  emailSettings?: { logoUrl: string | null; rewardsUrl: string | null } | null;
+}): EmailBrand {
+  const widget = parseWidgetDefaults(shop.program?.widgetSettings);
+  return {
+    shopName: shop.name,
+    programName: shop.program?.programName ?? "Rewards",
+    accent: widget.accent,
+    onAccent: widget.onAccent,
+    logoUrl: shop.emailSettings?.logoUrl ?? null,
+    rewardsUrl: shop.emailSettings?.rewardsUrl ?? `https://${shop.domain}/`,
+    currencyCode: shop.currencyCode,
+    pointsNames: parsePointsNames(shop.program?.pointsNames),
+  };
+}
+
 /** What the Emails page's preview and test send use for the signed-in merchant's shop. */
 export async function emailBrandFor(db: Db, shopId: string): Promise<{ brand: EmailBrand; primaryLocale: string; domain: string }> {
   const shop = await db.shop.findUniqueOrThrow({
     where: { id: shopId },
     select: { domain: true, name: true, currencyCode: true, primaryLocale: true, program: { select: { programName: true, widgetSettings: true, pointsNames: true } }, emailSettings: true },
   });
-  const widget = parseWidgetDefaults(shop.program?.widgetSettings);
-  return {
-    domain: shop.domain,
-    primaryLocale: shop.primaryLocale,
-    brand: {
-      shopName: shop.name,
-      programName: shop.program?.programName ?? "Rewards",
-      accent: widget.accent,
-      onAccent: widget.onAccent,
-      logoUrl: shop.emailSettings?.logoUrl ?? null,
-      rewardsUrl: shop.emailSettings?.rewardsUrl ?? `https://${shop.domain}/`,
-      currencyCode: shop.currencyCode,
-      pointsNames: parsePointsNames(shop.program?.pointsNames),
-    },
-  };
+  return { domain: shop.domain, primaryLocale: shop.primaryLocale, brand: toEmailBrand(shop) };
 }
 
 // ---- The signed unsubscribe link and the provider's bounce reports (routes) ------------
