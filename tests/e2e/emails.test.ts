@@ -1,9 +1,10 @@
+import { spawnSync } from "node:child_process";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPrismaClient } from "../../app/db.server";
 import { occasionKey } from "../../app/loyalty/notify/occasions";
 import { recordOccasion } from "../../app/loyalty/notify/occasions.server";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
-import { untilDemoEnrolled, useLocalKanta, watchProblems } from "./local-server";
+import { root, untilDemoEnrolled, useLocalKanta, watchProblems } from "./local-server";
 
 // Loyalty emails in local mode: an occasion recorded on the local database is delivered by
 // the email job through real SMTP to local mode's mail catcher and shown at /local/mail, in
@@ -89,4 +90,25 @@ describe("loyalty emails in local mode", () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it("an order paid through the webhook emails its points once, in the member's language, even when Shopify sends it again", async () => {
+    await untilDemoEnrolled(db);
+    const shop = await db.shop.findUniqueOrThrow({ where: { domain: LOCAL_SHOP } });
+    await db.member.update({ where: { shopId_customerGid: { shopId: shop.id, customerGid: "gid://shopify/Customer/7390000001002" } }, data: { locale: "da" } });
+    const simulate = () =>
+      spawnSync(process.execPath, ["node_modules/tsx/dist/cli.mjs", "scripts/simulate.ts", "orders/paid", "--customer", "7390000001002", "--order", "5550000008888", "--amount", "88.00", "--url", kanta.base], {
+        cwd: root,
+        env: kanta.env,
+        encoding: "utf8",
+      });
+    expect(simulate().stdout).toMatch(/HTTP 200/);
+    const isOrderMail = (m: Caught) => m.to.includes("mikkel@example.com") && m.subject.startsWith("Du har optjent 88 ");
+    const mail = await waitForMail(isOrderMail);
+    expect(mail.text).toContain("#8888");
+    // The same order again (a redelivery): no second email.
+    expect(simulate().stdout).toMatch(/HTTP 200/);
+    await new Promise((r) => setTimeout(r, 12_000)); // a few email-job sweeps (every 5 s)
+    const { mails } = (await (await fetch(`${kanta.base}/local/mail?format=json`)).json()) as { mails: Caught[] };
+    expect(mails.filter(isOrderMail)).toHaveLength(1);
+  }, 90_000);
 });
