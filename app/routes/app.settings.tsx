@@ -1,26 +1,22 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, HeadersFunction } from "@remix-run/node";
-import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
+import { useFetcher, useLoaderData } from "@remix-run/react";
 import { useAppBridge } from "@shopify/app-bridge-react";
 import {
-  Badge,
   Banner,
   BlockStack,
   Box,
   Button,
   Card,
-  Checkbox,
   ChoiceList,
   EmptyState,
   FormLayout,
-  InlineGrid,
   InlineStack,
   Page,
-  ProgressBar,
   Tag,
   Text,
   TextField,
 } from "@shopify/polaris";
-import { useEffect, useMemo, useState, type KeyboardEvent, type ReactNode } from "react";
+import { useEffect, useMemo, useState, type KeyboardEvent } from "react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import {
   SettingsError,
@@ -45,12 +41,16 @@ import {
   normaliseHexColour,
 } from "../loyalty/program/settings";
 import { excludeTaggedMembers } from "../loyalty/members/enrol.server";
-import { KlaviyoSettingsError, getKlaviyoSettings, removeKlaviyoKey, saveKlaviyoKey, type KlaviyoSettingsView } from "../loyalty/notify/klaviyo-settings.server";
-import { getEnrolmentCard, saveOptionsAndRequestEnrolment, type EnrolmentCard } from "../loyalty/members/existing-customers.server";
-import { MAX_ENROL_ORDER_DAYS, enrolmentPhaseLabel, parseEnrolmentForm } from "../loyalty/members/existing-customers";
+import { KlaviyoSettingsError, getKlaviyoSettings, removeKlaviyoKey, saveKlaviyoKey } from "../loyalty/notify/klaviyo-settings.server";
+import { getEnrolmentCard, saveOptionsAndRequestEnrolment } from "../loyalty/members/existing-customers.server";
+import { parseEnrolmentForm } from "../loyalty/members/existing-customers";
 import { requestEnrolmentSweep } from "../jobs/enrolment.server";
 import { requireAdmin } from "../shopify/admin.server";
 import { NotSavedBanner, SaveBarForm } from "../components/SaveBarForm";
+import { EnrolmentSection } from "../components/settings/EnrolmentSection";
+import { KlaviyoSection } from "../components/settings/KlaviyoSection";
+import { SettingsSection } from "../components/settings/SettingsSection";
+import type { KlaviyoActionResult } from "../loyalty/notify/klaviyo-settings";
 
 // Settings: program name and points names, expiry, pending period, excluded tags and the
 // widget's appearance defaults. One form, saved with the contextual save bar; every field is
@@ -63,7 +63,6 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 };
 
 export type SettingsActionResult = { ok: true; message: string } | { ok: false; errors: SettingsErrors & { enrolOrderDays?: string } };
-export type KlaviyoActionResult = { ok: true; message: string; klaviyo: true } | { ok: false; error: string; klaviyo: true };
 
 /** The Klaviyo card's own form (intent klaviyo-save / klaviyo-remove), apart from the settings form. */
 async function klaviyoAction(shop: string, form: FormData): Promise<KlaviyoActionResult> {
@@ -129,86 +128,6 @@ function toFormBody(v: SettingsFormValues): Record<string, string> {
   return body;
 }
 
-/** Polaris's app-settings layout: the explanation beside the card, above it on phones. */
-function SettingsSection({ title, description, children }: { title: string; description: string; children: ReactNode }) {
-  return (
-    <InlineGrid columns={{ xs: "1fr", md: "2fr 5fr" }} gap="400">
-      <Box as="section" paddingInlineStart={{ xs: "400", sm: "0" }} paddingInlineEnd={{ xs: "400", sm: "0" }}>
-        <BlockStack gap="200">
-          <Text as="h2" variant="headingMd">
-            {title}
-          </Text>
-          <Text as="p" variant="bodyMd" tone="subdued">
-            {description}
-          </Text>
-        </BlockStack>
-      </Box>
-      {children}
-    </InlineGrid>
-  );
-}
-
-/** Klaviyo: a private API key, saved on its own (not part of the settings form). */
-function KlaviyoSection({ view }: { view: KlaviyoSettingsView }) {
-  const shopify = useAppBridge();
-  const fetcher = useFetcher<KlaviyoActionResult>();
-  const [key, setKey] = useState("");
-  const busy = fetcher.state !== "idle";
-  const error = fetcher.data && !fetcher.data.ok ? fetcher.data.error : undefined;
-  useEffect(() => {
-    if (fetcher.state !== "idle" || !fetcher.data) return;
-    if (fetcher.data.ok) {
-      shopify.toast.show(fetcher.data.message);
-      setKey("");
-    }
-  }, [fetcher.state, fetcher.data, shopify]);
-  const submit = (intent: "klaviyo-save" | "klaviyo-remove") => fetcher.submit({ intent, klaviyoKey: key }, { method: "post" });
-  return (
-    <SettingsSection
-      title="Klaviyo"
-      description="Send loyalty moments (points earned, tier reached, points expiring, birthdays…) to Klaviyo as events named “Kanta Points Earned” and so on, with the member's balance and tier on their profile, to build flows there."
-    >
-      <Card roundedAbove="sm">
-        <BlockStack gap="300">
-          {view.connected && view.lastError ? (
-            <Banner tone="critical" title="Kanta stopped sending to Klaviyo">
-              <p>{`${view.lastError}. Save a new private API key to start again.`}</p>
-            </Banner>
-          ) : null}
-          {view.connected ? (
-            <InlineStack align="space-between" blockAlign="center" gap="200">
-              <Text as="p">
-                {view.enabled ? "Connected with the key " : "Key saved: "}
-                <Text as="span" fontWeight="semibold">
-                  {view.keyHint ?? ""}
-                </Text>
-              </Text>
-              <Button tone="critical" variant="plain" onClick={() => submit("klaviyo-remove")} loading={busy && fetcher.formData?.get("intent") === "klaviyo-remove"}>
-                Disconnect
-              </Button>
-            </InlineStack>
-          ) : null}
-          <TextField
-            label={view.connected ? "Replace the private API key" : "Private API key"}
-            type="password"
-            autoComplete="off"
-            value={key}
-            onChange={setKey}
-            error={error}
-            placeholder="pk_…"
-            helpText="Klaviyo > Settings > API keys > Create private API key, with Events: Full access. Kanta never shows the key again."
-            connectedRight={
-              <Button onClick={() => submit("klaviyo-save")} disabled={!key.trim()} loading={busy && fetcher.formData?.get("intent") === "klaviyo-save"}>
-                {view.connected ? "Replace" : "Connect"}
-              </Button>
-            }
-          />
-        </BlockStack>
-      </Card>
-    </SettingsSection>
-  );
-}
-
 function ColourField({ label, value, onChange, error }: { label: string; value: string; onChange: (v: string) => void; error?: string }) {
   const colour = normaliseHexColour(value);
   return (
@@ -230,153 +149,6 @@ function ColourField({ label, value, onChange, error }: { label: string; value: 
         />
       }
     />
-  );
-}
-
-function formatCount(n: number): string {
-  return n.toLocaleString("en");
-}
-
-function runBadge(status: string) {
-  if (status === "done") return <Badge tone="success">Done</Badge>;
-  if (status === "failed") return <Badge tone="critical">Failed</Badge>;
-  if (status === "running") return <Badge tone="info">Running</Badge>;
-  return <Badge tone="attention">Waiting to start</Badge>;
-}
-
-type RunView = NonNullable<EnrolmentCard["last"]>;
-
-function RunFigures({ run }: { run: RunView }) {
-  const rows: [string, string][] = [
-    ["New members", formatCount(run.enrolled)],
-    ["Already members", formatCount(run.alreadyMembers)],
-    ["Skipped (excluded tags)", formatCount(run.excludedSkipped)],
-  ];
-  if (run.options.orderDays > 0) {
-    rows.push([`Past orders counted (last ${run.options.orderDays} days)`, formatCount(run.ordersCounted)]);
-    if (run.options.awardPoints) rows.push(["Points awarded for them", formatCount(run.pointsAwarded)]);
-  }
-  return (
-    <BlockStack gap="100">
-      {rows.map(([label, value]) => (
-        <InlineStack key={label} align="space-between" blockAlign="center" gap="200" wrap={false}>
-          <Text as="span" tone="subdued">
-            {label}
-          </Text>
-          <Text as="span" fontWeight="semibold" numeric>
-            {value}
-          </Text>
-        </InlineStack>
-      ))}
-    </BlockStack>
-  );
-}
-
-/** "Existing customers": the enrolment's options, its progress (polled while it runs) and the last run's figures. */
-function EnrolmentSection({ card }: { card: EnrolmentCard }) {
-  const fetcher = useFetcher<typeof action>();
-  const shopify = useAppBridge();
-  const revalidator = useRevalidator();
-  const [days, setDays] = useState(String(card.options.orderDays));
-  const [awardPoints, setAwardPoints] = useState(card.options.awardPoints);
-  const [signupBonus, setSignupBonus] = useState(card.options.signupBonus);
-  const active = card.active;
-  const errors: SettingsErrors & { enrolOrderDays?: string } = fetcher.data && !fetcher.data.ok && "errors" in fetcher.data ? fetcher.data.errors : {};
-  const starting = fetcher.state !== "idle";
-
-  // Progress lives in the database: polling while a run is active survives reloads.
-  useEffect(() => {
-    if (!active) return;
-    const timer = setInterval(() => {
-      if (revalidator.state === "idle") revalidator.revalidate();
-    }, 2000);
-    return () => clearInterval(timer);
-  }, [active, revalidator]);
-
-  useEffect(() => {
-    if (fetcher.state !== "idle" || !fetcher.data) return;
-    if (fetcher.data.ok) shopify.toast.show(fetcher.data.message);
-    else shopify.toast.show("Enrolment didn't start. Check the highlighted field.", { isError: true });
-  }, [fetcher.state, fetcher.data, shopify]);
-
-  const start = () =>
-    fetcher.submit({ intent: "enrol", enrolOrderDays: days, enrolAwardPoints: awardPoints ? "on" : "", enrolSignupBonus: signupBonus ? "on" : "" }, { method: "post" });
-  const countsOrders = days.trim() !== "" && days.trim() !== "0";
-  const progress = active && active.phaseTotal ? Math.min(100, Math.round(((active.phase === "customers" ? active.customersSeen : active.ordersSeen) / Math.max(1, active.phaseTotal)) * 100)) : null;
-
-  return (
-    <SettingsSection title="Existing customers" description="Kanta enrols the customers your shop already has, and can place them in tiers by what they ordered recently. It runs when the app is installed; run it again at any time: nobody is enrolled or paid twice.">
-      <Card roundedAbove="sm">
-        <BlockStack gap="400">
-          {active ? (
-            <BlockStack gap="200">
-              <InlineStack align="space-between" blockAlign="center">
-                <Text as="h3" variant="headingSm">
-                  {enrolmentPhaseLabel(active.phase)}
-                </Text>
-                {runBadge(active.status)}
-              </InlineStack>
-              <ProgressBar progress={progress ?? 0} size="small" tone="primary" animated ariaLabelledBy="enrolment-progress" />
-              <Text as="p" tone="subdued" id="enrolment-progress">
-                {active.phase === "customers"
-                  ? `${formatCount(active.customersSeen)}${active.phaseTotal ? ` of ${formatCount(active.phaseTotal)}` : ""} customers read, ${formatCount(active.enrolled)} enrolled`
-                  : `${formatCount(active.ordersSeen)}${active.phaseTotal ? ` of ${formatCount(active.phaseTotal)}` : ""} orders read, ${formatCount(active.ordersCounted)} counted`}
-              </Text>
-              {active.lastError ? (
-                <Banner tone="warning" title="Shopify didn't answer; Kanta will try again">
-                  <p>{active.lastError}</p>
-                </Banner>
-              ) : null}
-            </BlockStack>
-          ) : null}
-          {card.last ? (
-            <BlockStack gap="200">
-              <InlineStack align="space-between" blockAlign="center" gap="200">
-                <Text as="h3" variant="headingSm">
-                  {`Last run: ${new Date(card.last.finishedAt ?? card.last.createdAt).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" })}${card.last.trigger === "install" ? " (on install)" : ""}`}
-                </Text>
-                {runBadge(card.last.status)}
-              </InlineStack>
-              {card.last.status === "failed" && card.last.lastError ? (
-                <Banner tone="critical" title="The last run stopped">
-                  <p>{card.last.lastError}</p>
-                </Banner>
-              ) : null}
-              <RunFigures run={card.last} />
-            </BlockStack>
-          ) : !active ? (
-            <Text as="p" tone="subdued">
-              Not run yet.
-            </Text>
-          ) : null}
-          <Box borderBlockStartWidth="025" borderColor="border" paddingBlockStart="400">
-            <FormLayout>
-              <Box maxWidth="360px">
-                <TextField
-                  label="Count orders from the last"
-                  type="number"
-                  min={0}
-                  max={MAX_ENROL_ORDER_DAYS}
-                  suffix="days"
-                  autoComplete="off"
-                  value={days}
-                  onChange={setDays}
-                  error={errors.enrolOrderDays}
-                  helpText={`For tier placement. 0 to skip orders; at most ${MAX_ENROL_ORDER_DAYS} (the orders Shopify lets Kanta read).`}
-                />
-              </Box>
-              <Checkbox label="Also award points for those orders" checked={awardPoints && countsOrders} disabled={!countsOrders} onChange={setAwardPoints} helpText="At your earning rate. An order is never paid twice, also when Shopify sends it again later." />
-              <Checkbox label="Give new members the sign-up bonus" checked={signupBonus} onChange={setSignupBonus} helpText="Only while the program is live." />
-              <InlineStack>
-                <Button variant="primary" onClick={start} loading={starting} disabled={Boolean(active)}>
-                  {active ? "Enrolment running" : card.last ? "Run again" : "Enrol existing customers"}
-                </Button>
-              </InlineStack>
-            </FormLayout>
-          </Box>
-        </BlockStack>
-      </Card>
-    </SettingsSection>
   );
 }
 

@@ -10,7 +10,7 @@ import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
 import { recordAudit } from "../audit/record.server";
 import { quietly } from "../notify/occasions.server";
 import { enrollMember } from "./enrol.server";
-import { enrolmentOptionsSchema, type EnrolmentOptions } from "./existing-customers";
+import { enrolmentOptionsSchema, type EnrolmentCard, type EnrolmentOptions, type EnrolmentRunView } from "./existing-customers";
 
 // Starting with the shop's existing customers: the EnrolmentRun rows (one per run, its
 // options fixed when asked for, its progress) and applying one batch of the bulk result in
@@ -209,11 +209,11 @@ async function adoptCustomersLocale(tx: Tx, shopId: string) {
 }
 
 /** Settings' card: the options, the run in progress and the last finished one, as plain data. */
-export async function getEnrolmentCard(shopDomain: string, db: Db = getDb()) {
+export async function getEnrolmentCard(shopDomain: string, db: Db = getDb()): Promise<EnrolmentCard | null> {
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, include: { program: true } });
   if (!shop?.program) return null;
   const { active, last } = await enrolmentStatus(db, shop.id);
-  const view = (run: EnrolmentRunRow | null) =>
+  const view = (run: EnrolmentRunRow | null): EnrolmentRunView | null =>
     run && {
       id: run.id,
       trigger: run.trigger,
@@ -239,7 +239,7 @@ export async function getEnrolmentCard(shopDomain: string, db: Db = getDb()) {
   };
 }
 
-export type EnrolmentCard = NonNullable<Awaited<ReturnType<typeof getEnrolmentCard>>>;
+export type { EnrolmentCard };
 
 /** Settings' "Enrol existing customers": the options saved, a run asked for (or the one already running returned). */
 export async function saveOptionsAndRequestEnrolment(shopDomain: string, options: EnrolmentOptions, actor: string, db: Db = getDb(), auditActor: AuditActor = SYSTEM_ACTOR) {

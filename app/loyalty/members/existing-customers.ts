@@ -31,3 +31,33 @@ export function enrolmentPhaseLabel(phase: string): string {
   if (phase === "orders") return "Counting past orders";
   return "Done";
 }
+
+/** One enrolment run as Settings shows it. */
+export interface EnrolmentRunView {
+  id: string;
+  trigger: string;
+  status: string;
+  phase: string;
+  phaseTotal: number | null;
+  customersSeen: number;
+  enrolled: number;
+  alreadyMembers: number;
+  excludedSkipped: number;
+  ordersSeen: number;
+  ordersCounted: number;
+  pointsAwarded: number;
+  lastError: string | null;
+  options: EnrolmentOptions;
+  createdAt: string;
+  finishedAt: string | null;
+}
+
+/** Settings' "Existing customers" card: the saved options, the run in progress and the last finished one. */
+export interface EnrolmentCard {
+  options: EnrolmentOptions;
+  active: EnrolmentRunView | null;
+  last: EnrolmentRunView | null;
+}
+
+/** What Settings' "enrol" action answers (the card reads its message or the field's error). */
+export type EnrolmentActionResult = { ok: true; message: string } | { ok: false; errors: { enrolOrderDays?: string } };

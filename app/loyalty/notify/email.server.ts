@@ -9,6 +9,7 @@ import { emailLanguage, emailTextFor, isEmailOccasionKind, parseEmailOccasions, 
 import type { EmailOccasionKind, EmailText } from "./email-texts";
 import { readOccasionData, type OccasionData, type OccasionKind } from "./occasions";
 import { verifyUnsubscribe } from "./unsubscribe";
+import type { DeliveryLogRow } from "./emails-page";
 
 // Loyalty emails' persistence: the shop's settings, the email deliveries the job reads and
 // records (OccasionDelivery rows of channel "email"), the hourly count, the suppression
@@ -244,19 +245,7 @@ export async function unsubscribeState(db: Db, target: { shopId: string; memberI
   return { shopName: shop.name, unsubscribed: s > 0 };
 }
 
-// ---- The Emails page's log -------------------------------------------------------------
-
-export interface DeliveryLogRow {
-  id: string;
-  kind: string;
-  status: string;
-  recipient: string | null;
-  attempts: number;
-  lastError: string | null;
-  sentAt: string | null;
-  createdAt: string;
-  nextAttemptAt: string;
-}
+// ---- The Emails page's log (its row shape: emails-page.ts) -----------------------------
 
 export async function emailDeliveryLog(db: Db, shopId: string, filter: { status?: string | null; kind?: string | null } = {}, take = 50): Promise<DeliveryLogRow[]> {
   const rows = await db.occasionDelivery.findMany({

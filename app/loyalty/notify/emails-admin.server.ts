@@ -3,9 +3,9 @@ import { getEnv } from "../../env.server";
 import { WIDGET_LANGUAGES, type WidgetLanguage } from "../program/settings";
 import { renderEmail, type RenderedEmail } from "./email-render.server";
 import { emailBrandFor, emailDeliveryCounts, emailDeliveryLog, loadEmailSettings, saveOccasionEmail, saveSender } from "./email.server";
-import { EMAIL_AUDIENCES, emailLanguage, occasionEmailForm, senderForm, type EmailSettingsView } from "./email-settings";
+import { EMAIL_AUDIENCES, emailLanguage, occasionEmailForm, senderForm } from "./email-settings";
 import { DEFAULT_EMAIL_TEXTS, EMAIL_PLACEHOLDERS, COMMON_PLACEHOLDERS, type EmailOccasionKind, type EmailText } from "./email-texts";
-import { SAMPLE_MEMBER, SAMPLE_OCCASION_DATA } from "./emails-page";
+import { SAMPLE_MEMBER, SAMPLE_OCCASION_DATA, type EmailsPageData } from "./emails-page";
 import { DELIVERY_STATUSES, EMAIL_OCCASION_KINDS } from "./occasions";
 import { unsubscribeUrl } from "./unsubscribe";
 
@@ -14,20 +14,6 @@ import { unsubscribeUrl } from "./unsubscribe";
 
 async function shopIdOf(db: Db, domain: string): Promise<string> {
   return (await db.shop.findUniqueOrThrow({ where: { domain }, select: { id: true } })).id;
-}
-
-export interface EmailsPageData {
-  settings: EmailSettingsView;
-  defaults: Record<EmailOccasionKind, Record<WidgetLanguage, EmailText>>;
-  placeholders: Record<EmailOccasionKind, string[]>;
-  languages: { code: WidgetLanguage; label: string }[];
-  primaryLanguage: WidgetLanguage;
-  log: Awaited<ReturnType<typeof emailDeliveryLog>>;
-  counts: Record<string, number>;
-  filter: { status: string | null; kind: string | null };
-  smtpConfigured: boolean;
-  mailFrom: string;
-  hourlyCap: number;
 }
 
 export async function getEmailsPage(domain: string, filter: { status?: string | null; kind?: string | null }, db: Db = getDb()): Promise<EmailsPageData> {

@@ -1,8 +1,48 @@
-import type { EmailOccasionKind } from "./email-texts";
+import type { WidgetLanguage } from "../program/settings";
+import type { EmailSettingsView } from "./email-settings";
+import type { EmailOccasionKind, EmailText } from "./email-texts";
 import type { OccasionData } from "./occasions";
 
 // What the admin's Emails page says about each occasion, and the example data its preview
-// and test send use. Pure: the page (browser code) imports it.
+// and test send use, and the shapes of the page's data and its answers. Pure: the page
+// (browser code) imports it.
+
+export interface DeliveryLogRow {
+  id: string;
+  kind: string;
+  status: string;
+  recipient: string | null;
+  attempts: number;
+  lastError: string | null;
+  sentAt: string | null;
+  createdAt: string;
+  nextAttemptAt: string;
+}
+
+export interface EmailsPageData {
+  settings: EmailSettingsView;
+  defaults: Record<EmailOccasionKind, Record<WidgetLanguage, EmailText>>;
+  placeholders: Record<EmailOccasionKind, string[]>;
+  languages: { code: WidgetLanguage; label: string }[];
+  primaryLanguage: WidgetLanguage;
+  log: DeliveryLogRow[];
+  counts: Record<string, number>;
+  filter: { status: string | null; kind: string | null };
+  smtpConfigured: boolean;
+  mailFrom: string;
+  hourlyCap: number;
+}
+
+/** What the Emails page's action answers, by intent. */
+export type EmailsActionResult =
+  | { intent: "occasion" | "sender"; ok: true }
+  | { intent: "occasion" | "sender"; ok: false; errors: Record<string, string> }
+  | { intent: "preview"; ok: true; subject: string; html: string; text: string; from: string }
+  | { intent: "test"; ok: true; to: string }
+  | { intent: "preview" | "test"; ok: false; error: string };
+
+/** The page's data as the loader serialises it (with the signed-in staff member's email). */
+export type EmailsPageView = EmailsPageData & { staffEmail: string };
 
 export const OCCASION_LABELS: Record<EmailOccasionKind, { title: string; when: string }> = {
   welcome: { title: "Welcome", when: "A customer joins the program." },

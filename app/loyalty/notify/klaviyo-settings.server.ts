@@ -1,19 +1,14 @@
 import { getDb, type Db } from "../../db.server";
 import { isKlaviyoPrivateKey, klaviyoKeyHint } from "../../klaviyo/events.server";
+import type { KlaviyoSettingsView } from "./klaviyo-settings";
+
+export type { KlaviyoSettingsView };
 
 // The shop's Klaviyo connection, as Settings edits it: a private API key (checked for
 // Klaviyo's format; stored, never shown back: only its hint), on or off. While it is on,
 // new occasions get a `klaviyo` delivery row (./channels.server.ts) that
 // app/jobs/klaviyo.server.ts sends as a Klaviyo event.
 // docs/decisions/0024-shopify-flow-klaviyo-bulk-sync.md
-
-export interface KlaviyoSettingsView {
-  connected: boolean;
-  keyHint: string | null;
-  enabled: boolean;
-  /** Why Kanta stopped sending (Klaviyo refused the key), for Settings. */
-  lastError: string | null;
-}
 
 export class KlaviyoSettingsError extends Error {
   override name = "KlaviyoSettingsError";
