@@ -1,15 +1,10 @@
 import type { Db } from "../db.server";
 import { getEnv } from "../env.server";
 import { log } from "../log.server";
-import {
-  ImportError,
-  claimDueImport,
-  recordImportFailure,
-  runImportApply,
-  runImportCheck,
-  type ImportRunOptions,
-  type ShopCustomer,
-} from "../loyalty/import/import.server";
+import { runImportApply } from "../loyalty/import/apply.server";
+import { runImportCheck } from "../loyalty/import/check.server";
+import { claimDueImport, recordImportFailure } from "../loyalty/import/import.server";
+import { ImportError, type ImportRunOptions, type ShopCustomer } from "../loyalty/import/state.server";
 import { LEASE_MS, RETRY, afterShopifyFailure, errorText, leaseUntil } from "./backoff";
 import { requestTierPass } from "./tier-review.server";
 import { streamShopCustomers } from "../shopify/bulk.server";

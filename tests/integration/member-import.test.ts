@@ -4,17 +4,10 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { runDueImports } from "../../app/jobs/member-import.server";
 import { verifyLedger } from "../../app/loyalty/ledger/append.server";
-import {
-  ImportCrash,
-  ImportError,
-  createImportFromUpload,
-  getImportView,
-  listProblemRows,
-  runImportApply,
-  saveImportSettings,
-  startImport,
-  type ShopCustomer,
-} from "../../app/loyalty/import/import.server";
+import { runImportApply } from "../../app/loyalty/import/apply.server";
+import { getImportView, listProblemRows, saveImportSettings, startImport } from "../../app/loyalty/import/import.server";
+import { ImportCrash, ImportError, type ShopCustomer } from "../../app/loyalty/import/state.server";
+import { createImportFromUpload } from "../../app/loyalty/import/upload.server";
 import { KANTA_EXPORT_HEADER } from "../../app/loyalty/import/layouts";
 import { importLedgerKey, nextReviewAt } from "../../app/loyalty/import/rules";
 import { FIXTURE_SAMPLES, LAYOUTS, makeSample, sampleCustomer } from "../../scripts/import-samples.mjs";

@@ -1,9 +1,9 @@
 import { getDb, type Db } from "../../db.server";
 import type { AuditActor } from "../audit/audit";
 import { listShopTiers } from "../members/admin.server";
+import { ImportError } from "./state.server";
+import { createImportFromUpload } from "./upload.server";
 import {
-  ImportError,
-  createImportFromUpload,
   getImportView,
   listImports,
   listProblemRows,
