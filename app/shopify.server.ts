@@ -2,7 +2,8 @@ import "@shopify/shopify-app-remix/adapters/node";
 import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { getDb } from "./db.server";
-import { getEnv } from "./env.server";
+import { getEnv, getLogLevel } from "./env.server";
+import { log } from "./log.server";
 import { syncShopDetails } from "./shopify/shop.server";
 
 // The only caller of shopifyApp(): OAuth, session storage, webhook and app proxy
@@ -10,6 +11,27 @@ import { syncShopDetails } from "./shopify/shop.server";
 // subscriptions), so nothing is registered from here.
 
 export const API_VERSION = ApiVersion.July26;
+
+/**
+ * The library's logs go through Kanta's logger, at Kanta's level (KANTA_LOG_LEVEL). Its Info
+ * messages are per request ("Authenticating app proxy request" on every widget call), so they
+ * are Kanta's debug; below debug the library is not even asked to write them. Its warnings
+ * and errors are Kanta's warnings.
+ */
+export function shopifyLogger() {
+  const debug = getLogLevel() === "debug";
+  return {
+    level: debug ? LogSeverity.Debug : LogSeverity.Warning,
+    timestamps: false,
+    log: (severity: LogSeverity, message: string) => {
+      const fields = { source: "shopify-app-remix" };
+      // The library's errors are a caller's (a bad HMAC, an expired token): Kanta's own errors
+      // are logged where Kanta handles them.
+      if (severity === LogSeverity.Error || severity === LogSeverity.Warning) log.warn(message, fields);
+      else log.debug(message, fields);
+    },
+  };
+}
 
 function createShopify() {
   const env = getEnv();
@@ -22,7 +44,7 @@ function createShopify() {
     authPathPrefix: "/auth",
     sessionStorage: new PrismaSessionStorage(getDb()),
     distribution: AppDistribution.AppStore,
-    logger: { level: env.NODE_ENV === "test" ? LogSeverity.Error : LogSeverity.Info },
+    logger: shopifyLogger(),
     future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
     hooks: {
       afterAuth: async ({ admin, session }) => {
