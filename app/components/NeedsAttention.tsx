@@ -5,7 +5,7 @@ import type { Attention } from "../loyalty/program/attention";
 import { showToast } from "./showToast";
 
 // Home's "Needs attention" card: work Kanta gave up on after its retries (webhook events,
-// tier syncs, referral reward codes), with a way to retry, and customer data requests to
+// tier syncs, referral reward codes, Flow triggers and Klaviyo events), with a way to retry, and customer data requests to
 // send on. Shown only when there is something in it. Data: app/loyalty/program/attention.server.ts.
 
 const TOPIC_LABELS: Record<string, string> = {
@@ -109,6 +109,27 @@ export function NeedsAttention({ attention, timeZone }: { attention: Attention; 
             </Button>
           </InlineStack>
         ) : null}
+        {attention.deliveriesDead.map((d) => (
+          <InlineStack key={d.channel} align="space-between" blockAlign="center" gap="200">
+            <div style={{ flex: "1 1 260px" }}>
+              <BlockStack gap="100">
+                <Text as="p">
+                  {d.channel === "flow"
+                    ? `${d.count} Shopify Flow ${d.count === 1 ? "trigger was" : "triggers were"} not delivered: workflows that start on Kanta's triggers did not run for ${d.count === 1 ? "it" : "them"}.`
+                    : `${d.count} Klaviyo ${d.count === 1 ? "event was" : "events were"} not delivered: flows in Klaviyo did not start for ${d.count === 1 ? "it" : "them"}.`}
+                </Text>
+                {d.error ? (
+                  <Text as="p" tone="critical" variant="bodySm" breakWord>
+                    {d.error}
+                  </Text>
+                ) : null}
+              </BlockStack>
+            </div>
+            <Button onClick={() => submit("retry-deliveries", d.channel)} loading={busy === `retry-deliveries:${d.channel}`}>
+              {d.channel === "flow" ? "Retry Flow triggers" : "Retry Klaviyo events"}
+            </Button>
+          </InlineStack>
+        ))}
         {attention.rewardCodesDead > 0 ? (
           <InlineStack align="space-between" blockAlign="center" gap="200">
             <div style={{ flex: "1 1 260px" }}>

@@ -28,6 +28,7 @@ beforeEach(async () => {
   await db().webhookEvent.deleteMany({ where: { shopDomain: LOCAL_SHOP } });
   await db().complianceExport.deleteMany({ where: { shopDomain: LOCAL_SHOP } });
   await db().tierChange.deleteMany({ where: { shopId } });
+  await db().occasion.deleteMany({ where: { shopId } });
   await db().program.update({ where: { shopId }, data: { status: "live" } });
 });
 
@@ -98,6 +99,34 @@ describe("needs attention on Home", () => {
     expect(await act({ intent: "retry-tier-syncs" })).toEqual({ ok: true, message: "1 tier change will be sent to Shopify again" });
     expect(await db().tierChange.findFirstOrThrow({ where: { shopId, memberId: member.id } })).toMatchObject({ syncStatus: "pending", syncAttempts: 0 });
     await db().redemption.deleteMany({ where: { memberId: member.id } });
+  });
+
+  it("counts dead Flow triggers and Klaviyo events with the latest error; Retry puts one channel's back in line", async () => {
+    const occasion = (channel: string, status: string, lastError: string | null, createdAt: Date) =>
+      db().occasion.create({
+        data: { shopId, kind: "points_earned", key: `test:${randomUUID()}`, deliveries: { create: { shopId, channel, status, attempts: status === "dead" ? 8 : 1, lastError, createdAt } } },
+      });
+    const now = Date.now();
+    await occasion("flow", "dead", "Flow refused: trigger not found", new Date(now - 60_000));
+    await occasion("flow", "dead", "THROTTLED", new Date(now));
+    await occasion("flow", "sent", null, new Date(now));
+    await occasion("klaviyo", "dead", "Klaviyo refused the key (401)", new Date(now));
+    await occasion("email", "dead", "550 mailbox unavailable", new Date(now)); // the Emails page's log shows these
+    const { attention } = await load();
+    expect(attention).toMatchObject({
+      any: true,
+      deliveriesDead: [
+        { channel: "flow", count: 2, error: "THROTTLED" },
+        { channel: "klaviyo", count: 1, error: "Klaviyo refused the key (401)" },
+      ],
+    });
+    expect(await act({ intent: "retry-deliveries", id: "email" })).toEqual({ ok: false, message: "Unknown channel" });
+    expect(await act({ intent: "retry-deliveries", id: "flow" })).toEqual({ ok: true, message: "2 Flow triggers will be sent again" });
+    const flow = await db().occasionDelivery.findMany({ where: { shopId, channel: "flow", occasion: { key: { startsWith: "test:" } } }, orderBy: { createdAt: "asc" } });
+    expect(flow.map((d) => [d.status, d.attempts]).sort()).toEqual([["pending", 0], ["pending", 0], ["sent", 1]]);
+    expect(await db().occasionDelivery.count({ where: { shopId, channel: { in: ["klaviyo", "email"] }, status: "dead", occasion: { key: { startsWith: "test:" } } } })).toBe(2);
+    expect(await db().auditEvent.count({ where: { shopId, action: "attention.deliveries_retried", subjectId: "flow" } })).toBe(1);
+    expect(await act({ intent: "retry-deliveries", id: "flow" })).toEqual({ ok: false, message: "Nothing to retry" });
   });
 
   it("shows nothing when nothing needs attention", async () => {

@@ -64,6 +64,7 @@ export const AUDIT_ACTIONS = {
   "data_request.viewed": "Data request viewed",
   "attention.webhooks_retried": "Failed events retried",
   "attention.tier_syncs_retried": "Tier syncs retried",
+  "attention.deliveries_retried": "Flow or Klaviyo deliveries retried",
   "export.members": "Members exported",
   "export.ledger": "Points history exported",
   "export.activity": "Activity log exported",

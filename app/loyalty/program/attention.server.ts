@@ -2,12 +2,13 @@ import { getDb, type Db } from "../../db.server";
 import { inTransaction } from "../tx.server";
 import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
 import { recordAudit } from "../audit/record.server";
-import { ATTENTION_RETENTION_DAYS, DEAD_EVENTS_SHOWN, type Attention } from "./attention";
+import { ATTENTION_CHANNELS, ATTENTION_RETENTION_DAYS, DEAD_EVENTS_SHOWN, type Attention, type AttentionChannel, type DeadDeliveriesView } from "./attention";
 
 export { ATTENTION_RETENTION_DAYS, type Attention } from "./attention";
 
-// What needs the merchant on Home: work Kanta gave up on (webhook events, tier syncs and
-// reward codes that are dead after their retries) and customer data requests to send on.
+// What needs the merchant on Home: work Kanta gave up on (webhook events, tier syncs, reward
+// codes and Flow/Klaviyo deliveries that are dead after their retries) and customer data
+// requests to send on.
 // Dead events and data-request exports hold customer data: both are kept RETENTION_DAYS,
 // then deleted (app/jobs/webhook-job.server.ts pruneInbox, pruneComplianceExports here).
 
@@ -17,7 +18,7 @@ export async function getAttention(shopDomain: string, db: Db = getDb(), now = n
   const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
   if (!shop) return null;
   const since = new Date(now.getTime() - ATTENTION_RETENTION_DAYS * DAY_MS);
-  const [deadEvents, deadEventCount, tierSyncDead, rewardCodesDead, exports, pointsSync] = await Promise.all([
+  const [deadEvents, deadEventCount, tierSyncDead, rewardCodesDead, exports, pointsSync, deliveriesDead] = await Promise.all([
     db.webhookEvent.findMany({
       where: { shopDomain, status: "dead" },
       orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
@@ -34,6 +35,7 @@ export async function getAttention(shopDomain: string, db: Db = getDb(), now = n
       select: { id: true, customerGid: true, createdAt: true },
     }),
     db.pointsSync.findUnique({ where: { shopId: shop.id }, select: { deadAt: true, lastError: true } }),
+    deadDeliveries(db, shop.id),
   ]);
   const balanceSyncDead = pointsSync?.deadAt ? { error: pointsSync.lastError } : null;
   const dataRequests = exports.map((e) => ({
@@ -48,9 +50,38 @@ export async function getAttention(shopDomain: string, db: Db = getDb(), now = n
     tierSyncDead,
     rewardCodesDead,
     dataRequests,
+    deliveriesDead,
     balanceSyncDead,
-    any: deadEventCount + tierSyncDead + rewardCodesDead + dataRequests.length > 0 || balanceSyncDead !== null,
+    any: deadEventCount + tierSyncDead + rewardCodesDead + dataRequests.length + deliveriesDead.length > 0 || balanceSyncDead !== null,
   };
+}
+
+/** Dead Flow and Klaviyo deliveries per channel, with the latest error (one indexed count and one row each). */
+async function deadDeliveries(db: Db, shopId: string): Promise<DeadDeliveriesView[]> {
+  const out: DeadDeliveriesView[] = [];
+  for (const channel of ATTENTION_CHANNELS) {
+    const count = await db.occasionDelivery.count({ where: { shopId, channel, status: "dead" } });
+    if (count === 0) continue;
+    const latest = await db.occasionDelivery.findFirst({ where: { shopId, channel, status: "dead" }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { lastError: true } });
+    out.push({ channel, count, error: latest?.lastError ?? null });
+  }
+  return out;
+}
+
+/** Puts the shop's dead deliveries of one channel (Flow or Klaviyo) back in line: due now, with fresh attempts. */
+export async function retryDeadDeliveries(shopDomain: string, channel: AttentionChannel, db: Db = getDb(), now = new Date(), actor: AuditActor = SYSTEM_ACTOR): Promise<number> {
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
+  if (!shop) return 0;
+  return inTransaction(db, async (tx) => {
+    const r = await tx.occasionDelivery.updateMany({ where: { shopId: shop.id, channel, status: "dead" }, data: { status: "pending", attempts: 0, nextAttemptAt: now } });
+    if (r.count > 0) {
+      await recordAudit(tx, {
+        shopId: shop.id, actor, action: "attention.deliveries_retried", subjectType: "attention", subjectId: channel,
+        subjectLabel: channel === "flow" ? "Failed Shopify Flow triggers" : "Failed Klaviyo events", before: null, after: { retried: r.count },
+      });
+    }
+    return r.count;
+  });
 }
 
 /**
@@ -138,6 +169,13 @@ export async function runAttentionIntent(shopDomain: string, form: FormData, db:
     const count = await retryDeadTierSyncs(shopDomain, db, new Date(), actor);
     if (count === 0) return { ok: false, message: "Nothing to retry" };
     return { ok: true, message: `${plural(count, "tier change", "tier changes")} will be sent to Shopify again` };
+  }
+  if (intent === "retry-deliveries") {
+    const channel = String(form.get("id") ?? "");
+    if (!(ATTENTION_CHANNELS as readonly string[]).includes(channel)) return { ok: false, message: "Unknown channel" };
+    const count = await retryDeadDeliveries(shopDomain, channel as AttentionChannel, db, new Date(), actor);
+    if (count === 0) return { ok: false, message: "Nothing to retry" };
+    return { ok: true, message: `${plural(count, channel === "flow" ? "Flow trigger" : "Klaviyo event", channel === "flow" ? "Flow triggers" : "Klaviyo events")} will be sent again` };
   }
   if (intent === "retry-points-sync") {
     if (!(await retryDeadPointsSync(shopDomain, db))) return { ok: false, message: "Nothing to retry" };

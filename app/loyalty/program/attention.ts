@@ -22,12 +22,25 @@ export interface DataRequestView {
   expiresAt: string;
 }
 
+/** The channels whose dead deliveries Home shows (emails have their own log on the Emails page). */
+export const ATTENTION_CHANNELS = ["flow", "klaviyo"] as const;
+export type AttentionChannel = (typeof ATTENTION_CHANNELS)[number];
+
+export interface DeadDeliveriesView {
+  channel: AttentionChannel;
+  count: number;
+  /** The most recent failure's error. */
+  error: string | null;
+}
+
 export interface Attention {
   deadEvents: DeadEventView[];
   deadEventCount: number;
   tierSyncDead: number;
   rewardCodesDead: number;
   dataRequests: DataRequestView[];
+  /** Occasions that never reached Shopify Flow or Klaviyo after their retries, by channel. */
+  deliveriesDead: DeadDeliveriesView[];
   /** The balance metafield sync gave up (Shopify refused every try): its last error. */
   balanceSyncDead: { error: string | null } | null;
   /** Anything to show at all. */
