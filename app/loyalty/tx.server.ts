@@ -20,6 +20,10 @@ function isRetryable(error: unknown): boolean {
  * there first. Work must be safe to re-run (it re-reads everything it decides on).
  */
 export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, attempts = 12): Promise<T> {
+  // Already inside a transaction (the webhook batch, app/jobs/webhook-batch.server.ts, hands
+  // its transaction to the handlers): run in it. A conflict then fails the enclosing
+  // transaction, whose owner re-runs the work on its own (docs/decisions/0030).
+  if (isTransactionClient(db)) return work(db as Tx);
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.$transaction((tx) => work(tx), { maxWait: 10_000, timeout: 20_000 });
@@ -29,4 +33,9 @@ export async function inTransaction<T>(db: Db, work: (tx: Tx) => Promise<T>, att
       await new Promise((resolve) => setTimeout(resolve, backoff));
     }
   }
+}
+
+/** A Prisma interactive-transaction client (it has no $transaction of its own). */
+export function isTransactionClient(db: Db | Tx): boolean {
+  return typeof (db as { $transaction?: unknown }).$transaction !== "function";
 }
