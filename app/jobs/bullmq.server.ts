@@ -6,7 +6,7 @@ import { log } from "../log.server";
 import { RETRY, errorText, retryDelayMs } from "./backoff";
 import { InProcessRunner, type JobRunner, type RunnerOptions } from "./in-process.server";
 import { PERIODIC_TASKS, TaskSchedule } from "./tasks.server";
-import { BATCH_SIZE, processWebhookBatch } from "./webhook-batch.server";
+import { BATCH_SIZE, PG_BATCH_CONCURRENCY, processWebhookBatch } from "./webhook-batch.server";
 
 // BullMQ over Redis for multi-process deployments. Jobs carry only an inbox id; the job id
 // is the inbox id (plus the attempt), so BullMQ itself deduplicates. A repeatable "sweep"
@@ -57,7 +57,7 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
 
   // The in-process fallback: sweeps the inbox while Redis is down (only where workers run).
   const fallback = options.runWorker
-    ? new InProcessRunner(databaseKind(getEnv().DATABASE_URL) === "postgres" ? 8 : 1, { tasks: options.tasks, onSweep: options.onSweep })
+    ? new InProcessRunner(databaseKind(getEnv().DATABASE_URL) === "postgres" ? PG_BATCH_CONCURRENCY : 1, { tasks: options.tasks, onSweep: options.onSweep })
     : null;
 
   const enqueue = (eventId: string, attempt = 0, delay = 0) => {
@@ -134,7 +134,7 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
           settle();
         }
       },
-      { connection: workerConnection, concurrency: 8, prefix },
+      { connection: workerConnection, concurrency: PG_BATCH_CONCURRENCY + 1, prefix },
     );
     worker.on("error", (error) => {
       if (down || stopped) return;

@@ -3,6 +3,7 @@ import { log } from "../log.server";
 import { metrics } from "../metrics.server";
 import { isFriendCode } from "../loyalty/referrals/codes";
 import { isPostgres } from "../loyalty/sql.server";
+import { isRetryable } from "../loyalty/tx.server";
 import { HANDLERS } from "../webhooks/handlers";
 import { toOrderSnapshot } from "../webhooks/payloads";
 import { errorText, leaseUntil } from "./backoff";
@@ -31,6 +32,13 @@ import { parseEventPayload, runClaimedEvent, type ClaimedEvent, type ProcessOutc
 
 /** Events claimed per batch. */
 export const BATCH_SIZE = 100;
+
+/**
+ * Batches one process runs at once on PostgreSQL (SQLite: 1, its one writer). Batches of
+ * one shop meet on the same rows (its analytics day, its members), so more in parallel
+ * mostly wait on each other's locks or deadlock; more processes share the inbox instead.
+ */
+export const PG_BATCH_CONCURRENCY = 2;
 
 const BATCH_TOPICS = new Set(["orders/paid", "orders/updated", "orders/cancelled", "refunds/create"]);
 const DUE_STATUSES = ["pending", "retrying", "processing"];
@@ -171,7 +179,10 @@ class BatchEventFailed extends Error {
   }
 }
 
-async function runBatch(db: Db, run: readonly Prepared[], now: Date, outcomes: Map<string, ProcessOutcome>): Promise<void> {
+/** Times a batch that lost to a concurrent writer (deadlock, conflict) is run again whole before it is split. */
+const BATCH_ATTEMPTS = 4;
+
+async function runBatch(db: Db, run: readonly Prepared[], now: Date, outcomes: Map<string, ProcessOutcome>, attempt = 1): Promise<void> {
   if (run.length === 0) return;
   const effects: ((db: Db) => Promise<unknown>)[] = [];
   try {
@@ -199,6 +210,11 @@ async function runBatch(db: Db, run: readonly Prepared[], now: Date, outcomes: M
       log.warn("webhook batch failed; processing its events one by one", { events: run.length, error: errorText(error) });
       for (const { event } of run) outcomes.set(event.id, await runClaimedEvent(db, event, now));
       return;
+    }
+    if (isRetryable(error.error) && attempt < BATCH_ATTEMPTS) {
+      // A concurrent writer (another batch, a redemption) got there first: the whole batch again.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** attempt) * (0.5 + Math.random())));
+      return runBatch(db, run, now, outcomes, attempt + 1);
     }
     log.debug("webhook batch event failed; it runs alone", { events: run.length, index: error.index, error: errorText(error.error) });
     await runBatch(db, run.slice(0, error.index), now, outcomes);

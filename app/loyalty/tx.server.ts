@@ -5,11 +5,26 @@ export class WriteConflictError extends Error {
   override name = "WriteConflictError";
 }
 
-function isRetryable(error: unknown): boolean {
+function rawErrorCode(error: unknown): string {
+  const meta = (error as { meta?: { code?: unknown; driverAdapterError?: { cause?: { originalCode?: unknown; code?: unknown } } } }).meta;
+  const code = meta?.code ?? meta?.driverAdapterError?.cause?.originalCode ?? meta?.driverAdapterError?.cause?.code;
+  if (typeof code === "string") return code;
+  return /Raw query failed\. Code: `(\w+)`/.exec(error instanceof Error ? error.message : "")?.[1] ?? "";
+}
+
+function rawErrorMessage(error: unknown): string {
+  const meta = (error as { meta?: { message?: unknown } }).meta;
+  return typeof meta?.message === "string" ? meta.message : "";
+}
+
+export function isRetryable(error: unknown): boolean {
   if (error instanceof WriteConflictError) return true;
   // P2002 unique violation (a concurrent insert of the same key), P2034 write conflict /
   // deadlock, P2028 transaction API error (e.g. the transaction expired while waiting).
   const code = prismaErrorCode(error);
+  // P2010: a raw statement failed; retryable when the database says deadlock (40P01),
+  // serialization failure (40001) or unique violation (23505) of a concurrent writer.
+  if (code === "P2010") return /^(40P01|40001|23505)$/.test(rawErrorCode(error)) || /deadlock detected|could not serialize|SQLITE_BUSY|database is locked|UNIQUE constraint/i.test(rawErrorMessage(error));
   if (code) return code === "P2002" || code === "P2034" || code === "P2028";
   const message = error instanceof Error ? error.message : String(error);
   return /SQLITE_BUSY|database is locked|deadlock detected|could not serialize/i.test(message);
