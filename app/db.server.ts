@@ -62,9 +62,36 @@ class ReleasingPool extends pg.Pool {
       const onError = (error: Error) => releaseOnce(error);
       client.on("error", onError);
       client.release = releaseOnce;
+      oneQueryAtATime(client);
       return client;
     });
   }
+}
+
+const SEQUENTIAL = Symbol("kanta.oneQueryAtATime");
+
+/**
+ * A checked-out connection (a transaction's) runs one query at a time: a query asked for
+ * while another runs is sent when that one has finished. Prisma's query interpreter sends
+ * the relations of an `include` concurrently (Promise.all over a join's children), which pg
+ * 8 queues with a deprecation warning ("Calling client.query() when the client is already
+ * executing a query") and pg 9 will refuse. Same order, same results: pg 8 queued them the
+ * same way. docs/decisions/0030-batched-accrual.md
+ */
+function oneQueryAtATime(client: pg.PoolClient): void {
+  const marked = client as pg.PoolClient & { [SEQUENTIAL]?: true };
+  if (marked[SEQUENTIAL]) return;
+  marked[SEQUENTIAL] = true;
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  let tail: Promise<unknown> = Promise.resolve();
+  client.query = ((...args: unknown[]) => {
+    // The callback and submittable forms return no promise to chain: pg's own behaviour.
+    const first = args[0] as { submit?: unknown } | undefined;
+    if (typeof args[args.length - 1] === "function" || typeof first?.submit === "function") return query(...args);
+    const run = tail.then(() => query(...args));
+    tail = run.catch(() => undefined);
+    return run;
+  }) as typeof client.query;
 }
 
 declare global {

@@ -13,8 +13,9 @@ export default defineConfig({
         ? ["tests/integration/**/*.test.ts"]
         : ["tests/unit/**/*.test.ts", "tests/integration/**/*.test.ts", "tests/e2e/**/*.test.ts"],
     // PostgreSQL-only files: faults-postgres drops its database's connections; faults-worker
-    // runs a separate worker process (a multi-process deployment, which is PostgreSQL's).
-    exclude: db === "postgres" ? [] : ["tests/integration/faults-postgres.test.ts", "tests/integration/faults-worker.test.ts"],
+    // runs a separate worker process (a multi-process deployment, which is PostgreSQL's);
+    // pg-one-query checks the pg driver's per-connection query rule.
+    exclude: db === "postgres" ? [] : ["tests/integration/faults-postgres.test.ts", "tests/integration/faults-worker.test.ts", "tests/integration/pg-one-query.test.ts"],
     globalSetup: ["tests/global-setup.ts"],
     setupFiles: ["tests/setup.ts"],
     testTimeout: 60_000,

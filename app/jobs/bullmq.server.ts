@@ -6,7 +6,7 @@ import { log } from "../log.server";
 import { RETRY, errorText, retryDelayMs } from "./backoff";
 import { InProcessRunner, type JobRunner, type RunnerOptions } from "./in-process.server";
 import { PERIODIC_TASKS, TaskSchedule } from "./tasks.server";
-import { processWebhookEvent } from "./webhook-job.server";
+import { BATCH_SIZE, PG_BATCH_CONCURRENCY, processWebhookBatch } from "./webhook-batch.server";
 
 // BullMQ over Redis for multi-process deployments. Jobs carry only an inbox id; the job id
 // is the inbox id (plus the attempt), so BullMQ itself deduplicates. A repeatable "sweep"
@@ -57,7 +57,7 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
 
   // The in-process fallback: sweeps the inbox while Redis is down (only where workers run).
   const fallback = options.runWorker
-    ? new InProcessRunner(databaseKind(getEnv().DATABASE_URL) === "postgres" ? 8 : 1, { tasks: options.tasks, onSweep: options.onSweep })
+    ? new InProcessRunner(databaseKind(getEnv().DATABASE_URL) === "postgres" ? PG_BATCH_CONCURRENCY : 1, { tasks: options.tasks, onSweep: options.onSweep })
     : null;
 
   const enqueue = (eventId: string, attempt = 0, delay = 0) => {
@@ -120,18 +120,21 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
             return report;
           }
           const { eventId } = job.data as { eventId: string };
-          const outcome = await processWebhookEvent(getDb(), eventId);
-          if (outcome === "retrying") {
-            const row = await getDb().webhookEvent.findUnique({ where: { id: eventId }, select: { attempts: true } });
+          // Its event plus other due events, claimed together (docs/decisions/0030); the
+          // jobs of the others then find them done ("skipped").
+          const outcomes = await processWebhookBatch(getDb(), { ids: [eventId], fill: BATCH_SIZE - 1 });
+          for (const [id, outcome] of outcomes) {
+            if (outcome !== "retrying") continue;
+            const row = await getDb().webhookEvent.findUnique({ where: { id }, select: { attempts: true } });
             const attempts = row?.attempts ?? 1;
-            enqueue(eventId, attempts, retryDelayMs(attempts, RETRY.webhook));
+            enqueue(id, attempts, retryDelayMs(attempts, RETRY.webhook));
           }
         } finally {
           active--;
           settle();
         }
       },
-      { connection: workerConnection, concurrency: 8, prefix },
+      { connection: workerConnection, concurrency: PG_BATCH_CONCURRENCY + 1, prefix },
     );
     worker.on("error", (error) => {
       if (down || stopped) return;

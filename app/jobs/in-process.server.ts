@@ -2,7 +2,7 @@ import { getDb } from "../db.server";
 import { log } from "../log.server";
 import { errorText } from "./backoff";
 import { PERIODIC_TASKS, TaskSchedule, type PeriodicTask, type SweepReport } from "./tasks.server";
-import { processWebhookEvent } from "./webhook-job.server";
+import { BATCH_SIZE, processWebhookBatch } from "./webhook-batch.server";
 
 // The runner interface, and the in-process runner: the embedded default without REDIS_URL,
 // and BullMQ's fallback while Redis is down (app/jobs/bullmq.server.ts). See queue.server.ts.
@@ -65,16 +65,17 @@ export class InProcessRunner implements JobRunner {
 
   private pump() {
     while (this.running < this.concurrency && this.queue.length > 0) {
-      const id = this.queue.shift()!;
+      // A batch: the queued ids, plus other due events up to BATCH_SIZE (docs/decisions/0030).
+      const ids = this.queue.splice(0, BATCH_SIZE);
       this.running++;
-      processWebhookEvent(getDb(), id)
-        .then((outcome) => {
-          if (outcome === "retrying") log.debug("webhook scheduled for retry", { eventId: id });
+      processWebhookBatch(getDb(), { ids, fill: BATCH_SIZE - ids.length })
+        .then((outcomes) => {
+          for (const [id, outcome] of outcomes) if (outcome === "retrying") log.debug("webhook scheduled for retry", { eventId: id });
         })
-        .catch((error: unknown) => log.error("webhook worker crashed", { eventId: id, error: errorText(error) }))
+        .catch((error: unknown) => log.error("webhook worker crashed", { events: ids.length, eventId: ids[0], error: errorText(error) }))
         .finally(() => {
           this.running--;
-          this.queued.delete(id);
+          for (const id of ids) this.queued.delete(id);
           this.pump();
           if (this.running === 0 && this.queue.length === 0) this.waiters.splice(0).forEach((w) => w());
         });

@@ -2,6 +2,7 @@ import { getEnv } from "../env.server";
 import { log } from "../log.server";
 import { errorText } from "./backoff";
 import { InProcessRunner, type JobRunner } from "./in-process.server";
+import { PG_BATCH_CONCURRENCY } from "./webhook-batch.server";
 
 // Background work. Without REDIS_URL (the embedded default) jobs run in this process; with
 // it, BullMQ queues them in Redis for worker processes (`npm run worker`, built from
@@ -27,7 +28,7 @@ export function getJobRunner(): JobRunner {
       // Loaded lazily so the embedded default never needs Redis.
       throw new Error("BullMQ runner must be started with startJobRunner()");
     }
-    const concurrency = /^postgres/.test(env.DATABASE_URL) ? 8 : 1;
+    const concurrency = /^postgres/.test(env.DATABASE_URL) ? PG_BATCH_CONCURRENCY : 1;
     const runner = new InProcessRunner(concurrency);
     runner.start();
     globalThis.kantaJobs = runner;

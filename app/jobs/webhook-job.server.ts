@@ -31,18 +31,42 @@ export async function processWebhookEvent(db: Db, id: string, now = new Date()):
     if (prismaErrorCode(error) === "P2025") return "skipped"; // not due, or another worker has it
     throw error;
   }
-  const fields = { shop: event.shopDomain, topic: event.topic, webhookId: event.webhookId, eventId: event.eventId };
+  return runClaimedEvent(db, event, now);
+}
+
+/** An inbox row as a claim returns it (status `processing`, attempts already counted). */
+export interface ClaimedEvent {
+  id: string;
+  shopDomain: string;
+  topic: string;
+  webhookId: string | null;
+  eventId: string;
+  payload: string;
+  attempts: number;
+}
+
+/** Parses a claimed event's body; a body that is not JSON is permanent (PayloadError). */
+export function parseEventPayload(event: ClaimedEvent): unknown {
+  try {
+    return parseShopifyJson(event.payload);
+  } catch (error) {
+    // Permanent: the event becomes `invalid`. Not with the parser's message: it quotes the body (customer data).
+    log.debug("webhook body is not JSON", { shop: event.shopDomain, topic: event.topic, eventId: event.eventId, parserError: error instanceof Error ? error.name : typeof error });
+    throw new PayloadError("body is not valid JSON");
+  }
+}
+
+/**
+ * Processes one event this worker has claimed, alone, in its own transaction(s), and
+ * stores the outcome: the per-event path (and the batch path's fallback for an event that
+ * failed its batch, or a topic the batch does not take: app/jobs/webhook-batch.server.ts).
+ */
+export async function runClaimedEvent(db: Db, event: ClaimedEvent, now: Date): Promise<ProcessOutcome> {
+  const id = event.id;
   try {
     const handler = HANDLERS[event.topic];
     if (!handler) throw new PayloadError(`no handler for ${event.topic}`);
-    let payload: unknown;
-    try {
-      payload = parseShopifyJson(event.payload);
-    } catch (error) {
-      // Permanent: the event becomes `invalid`. Not with the parser's message: it quotes the body (customer data).
-      log.debug("webhook body is not JSON", { ...fields, parserError: error instanceof Error ? error.name : typeof error });
-      throw new PayloadError("body is not valid JSON");
-    }
+    const payload = parseEventPayload(event);
     await handler({ db, shopDomain: event.shopDomain, topic: event.topic, payload, now });
     await untilStored(() =>
       db.webhookEvent.updateMany({
@@ -54,34 +78,41 @@ export async function processWebhookEvent(db: Db, id: string, now = new Date()):
     metrics().webhooksProcessed.inc({ outcome: "done" });
     return "done";
   } catch (error) {
-    if (isPermanent(error)) {
-      const message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 1000);
-      log.warn("webhook invalid", { ...fields, error: message });
-      await db.webhookEvent.updateMany({
-        where: { id },
-        // The payload can never be processed; keep the reason, not the customer data.
-        data: { status: "invalid", processedAt: new Date(), payload: "", lastError: message },
-      });
-      metrics().webhooksProcessed.inc({ outcome: "invalid" });
-      return "invalid";
-    }
-    const verdict = afterFailure({ error, attempts: event.attempts, now, policy: RETRY.webhook });
-    const dead = verdict.status === "dead";
-    log.error(dead ? "webhook dead" : "webhook failed, will retry", { ...fields, attempt: event.attempts, error: verdict.error });
-    // The database may be what failed: the outcome is written once it is back (within
-    // STORE_RETRY_MS), so the event is retried after its backoff, not after the lease.
-    await untilStored(() =>
-      db.webhookEvent.updateMany({
-        where: { id, status: "processing", attempts: event.attempts },
-        data:
-          verdict.status === "dead"
-            ? { status: "dead", lastError: verdict.error }
-            : { status: "retrying", lastError: verdict.error, nextAttemptAt: verdict.nextAttemptAt },
-      }),
-    );
-    (dead ? metrics().webhooksDead : metrics().webhooksRetried).inc();
-    return dead ? "dead" : "retrying";
+    return storeFailure(db, event, error, now);
   }
+}
+
+/** Records a failed attempt: `invalid` (permanent), else `retrying` with backoff or `dead`. */
+export async function storeFailure(db: Db, event: ClaimedEvent, error: unknown, now: Date): Promise<ProcessOutcome> {
+  const id = event.id;
+  const fields = { shop: event.shopDomain, topic: event.topic, webhookId: event.webhookId, eventId: event.eventId };
+  if (isPermanent(error)) {
+    const message = (error instanceof Error ? `${error.name}: ${error.message}` : String(error)).slice(0, 1000);
+    log.warn("webhook invalid", { ...fields, error: message });
+    await db.webhookEvent.updateMany({
+      where: { id },
+      // The payload can never be processed; keep the reason, not the customer data.
+      data: { status: "invalid", processedAt: new Date(), payload: "", lastError: message },
+    });
+    metrics().webhooksProcessed.inc({ outcome: "invalid" });
+    return "invalid";
+  }
+  const verdict = afterFailure({ error, attempts: event.attempts, now, policy: RETRY.webhook });
+  const dead = verdict.status === "dead";
+  log.error(dead ? "webhook dead" : "webhook failed, will retry", { ...fields, attempt: event.attempts, error: verdict.error });
+  // The database may be what failed: the outcome is written once it is back (within
+  // STORE_RETRY_MS), so the event is retried after its backoff, not after the lease.
+  await untilStored(() =>
+    db.webhookEvent.updateMany({
+      where: { id, status: "processing", attempts: event.attempts },
+      data:
+        verdict.status === "dead"
+          ? { status: "dead", lastError: verdict.error }
+          : { status: "retrying", lastError: verdict.error, nextAttemptAt: verdict.nextAttemptAt },
+    }),
+  );
+  (dead ? metrics().webhooksDead : metrics().webhooksRetried).inc();
+  return dead ? "dead" : "retrying";
 }
 
 /** How long an attempt's outcome is retried while the database is away; after that the lease brings the event back. */
@@ -92,7 +123,7 @@ export const STORE_RETRY_MS = 30_000;
  * restart, dropped connections): each write is idempotent (updateMany on the row).
  * docs/decisions/0014-faults.md
  */
-async function untilStored<T>(write: () => Promise<T>): Promise<T> {
+export async function untilStored<T>(write: () => Promise<T>): Promise<T> {
   const started = Date.now();
   for (let wait = 100; ; wait = Math.min(wait * 2, 2_000)) {
     try {
@@ -105,7 +136,7 @@ async function untilStored<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
-function isPermanent(error: unknown): boolean {
+export function isPermanent(error: unknown): boolean {
   return (
     error instanceof PayloadError ||
     error instanceof UnknownShopError ||

@@ -27,6 +27,18 @@ export interface WebhookContext {
   topic: string;
   payload: unknown;
   now: Date;
+  /**
+   * Set by the batch path (app/jobs/webhook-batch.server.ts), whose `db` is its open
+   * transaction: work that must wait for the commit (calls to Shopify) is pushed here and
+   * run after it. Unset, such work runs at once (after the handler's own commits).
+   */
+  afterCommit?: ((db: Db) => Promise<unknown>)[];
+}
+
+/** Runs `work` after the batch commits, or now on the per-event path. */
+async function whenCommitted(ctx: WebhookContext, work: (db: Db) => Promise<unknown>): Promise<void> {
+  if (ctx.afterCommit) ctx.afterCommit.push(work);
+  else await work(ctx.db);
 }
 
 type Handler = (ctx: WebhookContext) => Promise<unknown>;
@@ -45,7 +57,8 @@ export const HANDLERS: Record<string, Handler> = {
     const refund = toRefundSnapshot(ctx.payload);
     const result = await applyRefund(ctx.db, ctx.shopDomain, refund, { now: ctx.now });
     const referral = await applyReferralForRefund(ctx.db, ctx.shopDomain, refund, ctx.now);
-    if (referral?.rewardCodes.length) await issueReferrerRewardCodes(referral.rewardCodes, { db: ctx.db, now: ctx.now, gatewayFor: referralGatewayForShop });
+    const codes = referral?.rewardCodes ?? [];
+    if (codes.length) await whenCommitted(ctx, (db) => issueReferrerRewardCodes(codes, { db, now: ctx.now, gatewayFor: referralGatewayForShop }));
     return result;
   },
   "customers/create": upsertCustomer,
@@ -82,7 +95,8 @@ async function applyOrder(ctx: WebhookContext, paidSignal: boolean) {
   // Analytics counts the order as referred once the referral knows it.
   if (referral) await refreshOrderFact(ctx.db, ctx.shopDomain, snapshot.orderGid);
   // The referrer's discount code, after commit; what fails here the sweep retries from its row.
-  if (referral?.rewardCodes.length) await issueReferrerRewardCodes(referral.rewardCodes, { db: ctx.db, now: ctx.now, gatewayFor: referralGatewayForShop });
+  const codes = referral?.rewardCodes ?? [];
+  if (codes.length) await whenCommitted(ctx, (db) => issueReferrerRewardCodes(codes, { db, now: ctx.now, gatewayFor: referralGatewayForShop }));
   return result;
 }
 

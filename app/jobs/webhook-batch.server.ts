@@ -1,0 +1,235 @@
+import type { Db, Tx } from "../db.server";
+import { log } from "../log.server";
+import { metrics } from "../metrics.server";
+import { isFriendCode } from "../loyalty/referrals/codes";
+import { isPostgres } from "../loyalty/sql.server";
+import { isRetryable } from "../loyalty/tx.server";
+import { HANDLERS } from "../webhooks/handlers";
+import { toOrderSnapshot } from "../webhooks/payloads";
+import { errorText, leaseUntil } from "./backoff";
+import { parseEventPayload, runClaimedEvent, type ClaimedEvent, type ProcessOutcome } from "./webhook-job.server";
+
+// The batch path of the inbox (docs/decisions/0030-batched-accrual.md). A worker claims
+// many due events at once (PostgreSQL: FOR UPDATE SKIP LOCKED, so concurrent workers take
+// disjoint sets; SQLite: the one writer), then applies runs of consecutive order and refund
+// events in ONE transaction, in arrival order, through the same handlers and domain code as
+// the per-event path (app/jobs/webhook-job.server.ts): the handlers' own transactions join
+// the batch's (app/loyalty/tx.server.ts inTransaction), so every side effect (occasions,
+// analytics facts, tier moves, referrals on refunds, redemptions used, pending release) is
+// the one code path's. The events' `done` status is written in the same transaction.
+//
+// A failure fails the whole batch transaction (nothing of it is kept); the events before
+// the one that failed are run again as a batch, the failing event alone through the
+// per-event path (which retries write conflicts and records `invalid`, `retrying` or
+// `dead` exactly as today), then the events after it as a batch. So a poison event fails
+// alone, and events of one order or member keep their order.
+//
+// Not batched (run alone, in their place in the order): topics other than orders/* and
+// refunds/create (customers, compliance, app/*), orders carrying referral facts (attaching
+// a referral may ask Shopify for the customer's contacts: no call to Shopify inside the
+// batch's transaction), and bodies that are not JSON (recorded `invalid` by that path).
+// Referrer reward codes a refund's referral creates are issued after the commit.
+
+/** Events claimed per batch. */
+export const BATCH_SIZE = 100;
+
+/**
+ * Batches one process runs at once on PostgreSQL (SQLite: 1, its one writer). Batches of
+ * one shop meet on the same rows (its analytics day, its members), so more in parallel
+ * mostly wait on each other's locks or deadlock; more processes share the inbox instead.
+ */
+export const PG_BATCH_CONCURRENCY = 2;
+
+const BATCH_TOPICS = new Set(["orders/paid", "orders/updated", "orders/cancelled", "refunds/create"]);
+const DUE_STATUSES = ["pending", "retrying", "processing"];
+
+export interface BatchOptions {
+  /** Events to claim (those due; others are "skipped"). */
+  ids?: readonly string[];
+  /** How many more due events to claim beyond `ids`, oldest first. */
+  fill?: number;
+  now?: Date;
+}
+
+/**
+ * Claims the due events among `ids`, plus up to `fill` other due events, for this worker:
+ * status `processing`, the lease as nextAttemptAt, attempts + 1 (as processWebhookEvent's
+ * claim). Returned in arrival order.
+ */
+export async function claimWebhookEvents(db: Db, options: BatchOptions & { now: Date }): Promise<ClaimedEvent[]> {
+  const ids = [...new Set(options.ids ?? [])];
+  const fill = options.fill ?? 0;
+  if (ids.length === 0 && fill <= 0) return [];
+  const now = options.now;
+  const rows = await db.$transaction(
+    async (tx) => {
+      const chosen = isPostgres(tx) ? await lockDuePostgres(tx, ids, fill, now) : await findDue(tx, ids, fill, now);
+      if (chosen.length === 0) return [];
+      await tx.webhookEvent.updateMany({
+        where: { id: { in: chosen }, status: { in: DUE_STATUSES }, nextAttemptAt: { lte: now } },
+        data: { status: "processing", nextAttemptAt: leaseUntil(now), attempts: { increment: 1 } },
+      });
+      return tx.webhookEvent.findMany({
+        where: { id: { in: chosen }, status: "processing" },
+        select: { id: true, shopDomain: true, topic: true, webhookId: true, eventId: true, payload: true, attempts: true, receivedAt: true },
+      });
+    },
+    { maxWait: 10_000, timeout: 20_000 },
+  );
+  rows.sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return rows.map(({ receivedAt: _receivedAt, ...event }) => event);
+}
+
+/** PostgreSQL: due rows locked by this transaction, skipping rows another worker is claiming. */
+async function lockDuePostgres(tx: Tx, ids: readonly string[], fill: number, now: Date): Promise<string[]> {
+  const chosen: string[] = [];
+  if (ids.length > 0) {
+    const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT "id" FROM "WebhookEvent" WHERE "id" = ANY($1::text[]) AND "status" = ANY($2::text[]) AND "nextAttemptAt" <= $3 FOR UPDATE SKIP LOCKED`,
+      ids,
+      DUE_STATUSES,
+      now,
+    );
+    chosen.push(...rows.map((r) => r.id));
+  }
+  if (fill > 0) {
+    const rows = await tx.$queryRawUnsafe<{ id: string }[]>(
+      `SELECT "id" FROM "WebhookEvent" WHERE "status" = ANY($1::text[]) AND "nextAttemptAt" <= $2 AND NOT ("id" = ANY($3::text[]))
+       ORDER BY "nextAttemptAt", "receivedAt" LIMIT $4 FOR UPDATE SKIP LOCKED`,
+      DUE_STATUSES,
+      now,
+      ids,
+      fill,
+    );
+    chosen.push(...rows.map((r) => r.id));
+  }
+  return chosen;
+}
+
+/** SQLite: one writer, so a read then an update in one transaction claims safely. */
+async function findDue(tx: Tx, ids: readonly string[], fill: number, now: Date): Promise<string[]> {
+  const due = { status: { in: DUE_STATUSES }, nextAttemptAt: { lte: now } };
+  const chosen: string[] = [];
+  if (ids.length > 0) chosen.push(...(await tx.webhookEvent.findMany({ where: { ...due, id: { in: [...ids] } }, select: { id: true } })).map((r) => r.id));
+  if (fill > 0) {
+    const more = await tx.webhookEvent.findMany({ where: { ...due, id: { notIn: [...ids] } }, orderBy: [{ nextAttemptAt: "asc" }, { receivedAt: "asc" }], select: { id: true }, take: fill });
+    chosen.push(...more.map((r) => r.id));
+  }
+  return chosen;
+}
+
+interface Prepared {
+  event: ClaimedEvent;
+  payload: unknown;
+}
+
+/** The event's parsed body when the batch can take it, else null (it runs alone). */
+function prepare(event: ClaimedEvent): Prepared | null {
+  if (!BATCH_TOPICS.has(event.topic)) return null;
+  let payload: unknown;
+  try {
+    payload = parseEventPayload(event);
+  } catch {
+    return null;
+  }
+  if (event.topic.startsWith("orders/")) {
+    try {
+      const snapshot = toOrderSnapshot(payload);
+      if (snapshot.referral?.visitorToken || snapshot.discountCodes.some(isFriendCode)) return null;
+    } catch {
+      return null; // a payload error: the per-event path records it `invalid`
+    }
+  }
+  return { event, payload };
+}
+
+/**
+ * Claims due events (see claimWebhookEvents) and processes them: runs of batchable events in
+ * one transaction each, the others alone. Returns each claimed or asked-for event's outcome
+ * ("skipped": not due, or another worker has it).
+ */
+export async function processWebhookBatch(db: Db, options: BatchOptions = {}): Promise<Map<string, ProcessOutcome>> {
+  const now = options.now ?? new Date();
+  const outcomes = new Map<string, ProcessOutcome>();
+  for (const id of options.ids ?? []) outcomes.set(id, "skipped");
+  const claimed = await claimWebhookEvents(db, { ...options, now });
+  let run: Prepared[] = [];
+  for (const event of claimed) {
+    const prepared = prepare(event);
+    if (prepared) {
+      run.push(prepared);
+      continue;
+    }
+    await runBatch(db, run, now, outcomes);
+    run = [];
+    outcomes.set(event.id, await runClaimedEvent(db, event, now));
+  }
+  await runBatch(db, run, now, outcomes);
+  return outcomes;
+}
+
+/** Sentinel: which event of the batch failed it. */
+class BatchEventFailed extends Error {
+  override name = "BatchEventFailed";
+  constructor(
+    readonly index: number,
+    readonly error: unknown,
+  ) {
+    super(`batch event ${index} failed: ${errorText(error)}`);
+  }
+}
+
+/** Times a batch that lost to a concurrent writer (deadlock, conflict) is run again whole before it is split. */
+const BATCH_ATTEMPTS = 4;
+
+async function runBatch(db: Db, run: readonly Prepared[], now: Date, outcomes: Map<string, ProcessOutcome>, attempt = 1): Promise<void> {
+  if (run.length === 0) return;
+  const effects: ((db: Db) => Promise<unknown>)[] = [];
+  try {
+    await db.$transaction(
+      async (tx) => {
+        for (let i = 0; i < run.length; i++) {
+          const { event, payload } = run[i]!;
+          try {
+            await HANDLERS[event.topic]!({ db: tx as Db, shopDomain: event.shopDomain, topic: event.topic, payload, now, afterCommit: effects });
+          } catch (error) {
+            throw new BatchEventFailed(i, error);
+          }
+        }
+        // The payload holds customer data; once applied, Kanta keeps only the ledger.
+        await tx.webhookEvent.updateMany({
+          where: { id: { in: run.map((p) => p.event.id) } },
+          data: { status: "done", processedAt: new Date(), payload: "", lastError: null },
+        });
+      },
+      { maxWait: 10_000, timeout: 60_000 },
+    );
+  } catch (error) {
+    if (!(error instanceof BatchEventFailed)) {
+      // The commit itself (or the status write) failed: each event alone, as the per-event path would.
+      log.warn("webhook batch failed; processing its events one by one", { events: run.length, error: errorText(error) });
+      for (const { event } of run) outcomes.set(event.id, await runClaimedEvent(db, event, now));
+      return;
+    }
+    if (isRetryable(error.error) && attempt < BATCH_ATTEMPTS) {
+      // A concurrent writer (another batch, a redemption) got there first: the whole batch again.
+      await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** attempt) * (0.5 + Math.random())));
+      return runBatch(db, run, now, outcomes, attempt + 1);
+    }
+    log.debug("webhook batch event failed; it runs alone", { events: run.length, index: error.index, error: errorText(error.error) });
+    await runBatch(db, run.slice(0, error.index), now, outcomes);
+    const failed = run[error.index]!.event;
+    outcomes.set(failed.id, await runClaimedEvent(db, failed, now));
+    await runBatch(db, run.slice(error.index + 1), now, outcomes);
+    return;
+  }
+  for (const { event } of run) outcomes.set(event.id, "done");
+  metrics().webhooksProcessed.inc({ outcome: "done" }, run.length);
+  for (const effect of effects) {
+    try {
+      await effect(db);
+    } catch (error) {
+      log.error("webhook batch after-commit work failed; the sweep retries it", { error: errorText(error) });
+    }
+  }
+}

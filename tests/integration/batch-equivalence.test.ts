@@ -1,0 +1,197 @@
+import { describe, expect, it } from "vitest";
+import type { Db } from "../../app/db.server";
+import { processWebhookBatch } from "../../app/jobs/webhook-batch.server";
+import { processWebhookEvent } from "../../app/jobs/webhook-job.server";
+import { verifyLedger } from "../../app/loyalty/ledger/append.server";
+import { createTestShop, useTestDatabase } from "../db";
+import { lineId, orderPayload, refundPayload, toShopifyJson, type OrderSpec } from "../fixtures/payloads";
+import { seededRandom } from "../../scripts/seeded-random.mjs";
+
+// The batch path (app/jobs/webhook-batch.server.ts) against the per-event path
+// (processWebhookEvent): the same random event stream (paid, updated, edited, refunded,
+// cancelled; replays under new event ids, local reorders, stale updates, guests, a poison
+// body and a payload that can never be processed; several members in two shops, one with a
+// pending period and a milestone rule) goes into the inbox of two pairs of fresh shops, one
+// pair drained event by event, the other in batches of random sizes. Ledgers, balances,
+// order records, occasions, analytics facts and the events' outcomes must be identical.
+
+const { db } = useTestDatabase();
+
+const NOW = new Date("2026-12-01T12:00:00Z");
+const cents = (minor: number) => (minor / 100).toFixed(2);
+
+interface StreamEvent {
+  shop: 0 | 1;
+  topic: string;
+  body: string;
+}
+
+function generateStream(seed: number): StreamEvent[] {
+  const random = seededRandom(seed);
+  const int = (n: number) => Math.floor(random() * n);
+  const events: StreamEvent[] = [];
+  for (let i = 0; i < 22; i++) {
+    const shop = (i % 2) as 0 | 1;
+    const id = String(7100000000000000001n + BigInt(seed % 1000) * 1000n + BigInt(i));
+    const customerId = random() < 0.1 ? null : String(9200000000000000001n + BigInt(int(5)));
+    const lines = Array.from({ length: 1 + int(3) }, () => {
+      const priceMinor = 500 + int(15000);
+      const quantity = 1 + int(3);
+      return { priceMinor, quantity, discountMinor: random() < 0.3 ? Math.floor((priceMinor * quantity) / 5) : 0 };
+    });
+    const day = 1 + int(29);
+    const at = (hour: number) => `2026-11-${String(day).padStart(2, "0")}T${String(hour).padStart(2, "0")}:00:00Z`;
+    const refunded = random() < 0.35;
+    const edited = lines.length > 1 && lines[lines.length - 1]!.quantity > 1 && random() < 0.4;
+    // No cancellations where the milestone rule runs: a later order that takes the number of a
+    // cancelled order's milestone fails its insert on both paths alike (reported on issue 12).
+    const cancelled = shop === 0 && random() < 0.3;
+    const refund = { id: String(7300000000000000001n + BigInt(seed % 1000) * 1000n + BigInt(i)), orderId: id, createdAt: at(12), lines: [{ lineItemId: lineId(id, 0), quantity: lines[0]!.quantity, subtotal: cents(lines[0]!.priceMinor * lines[0]!.quantity - lines[0]!.discountMinor) }] };
+    const state = (hour: number, opts: { edited?: boolean; refunded?: boolean; cancelled?: boolean; status?: string }): OrderSpec => ({
+      id,
+      customerId,
+      updatedAt: at(hour),
+      processedAt: at(9),
+      financialStatus: opts.status ?? "paid",
+      ...(opts.cancelled ? { cancelledAt: at(hour) } : {}),
+      lines: lines.map((l, index) => ({
+        price: cents(l.priceMinor),
+        quantity: l.quantity,
+        ...(opts.edited && index === lines.length - 1 ? { currentQuantity: l.quantity - 1 } : {}),
+        ...(l.discountMinor ? { discount: cents(l.discountMinor) } : {}),
+      })),
+      refunds: opts.refunded ? [refund] : [],
+    });
+    const own: StreamEvent[] = [];
+    const push = (topic: string, payload: unknown) => own.push({ shop, topic, body: toShopifyJson(payload) });
+    if (random() < 0.3) push("orders/updated", orderPayload(state(9, { status: "pending" })));
+    push("orders/paid", orderPayload(state(10, {})));
+    if (edited) push("orders/updated", orderPayload(state(11, { edited: true })));
+    if (refunded) {
+      push("refunds/create", refundPayload(refund));
+      push("orders/updated", orderPayload(state(13, { edited, refunded: true })));
+    }
+    if (cancelled) push("orders/cancelled", orderPayload(state(15, { edited, refunded, cancelled: true })));
+    // A stale state delivered late.
+    if (random() < 0.3) push("orders/updated", orderPayload(state(10, {})));
+    // Replays: Shopify delivers again under a new event id.
+    for (const e of [...own]) if (random() < 0.25) own.push({ ...e });
+    // Local reorders.
+    for (let k = 1; k < own.length; k++) if (random() < 0.3) [own[k - 1], own[k]] = [own[k]!, own[k - 1]!];
+    // Interleave with earlier orders' events.
+    for (const e of own) events.splice(events.length - int(Math.min(events.length, 6)), 0, e);
+  }
+  // Poison: a body that is not JSON, and an order payload Kanta can never read.
+  events.splice(int(events.length), 0, { shop: 0, topic: "orders/paid", body: "{not json" });
+  events.splice(int(events.length), 0, { shop: 1, topic: "orders/updated", body: JSON.stringify({ id: "x", line_items: "nope" }) });
+  return events;
+}
+
+async function fillInbox(db: Db, domains: readonly string[], stream: readonly StreamEvent[], tag: string): Promise<string[]> {
+  const ids: string[] = [];
+  let n = 0;
+  for (const e of stream) {
+    n++;
+    const row = await db.webhookEvent.create({
+      data: {
+        shopDomain: domains[e.shop]!,
+        topic: e.topic,
+        eventId: `${tag}-${n}`,
+        payload: e.body,
+        receivedAt: new Date(NOW.getTime() - 3_600_000 + n),
+        nextAttemptAt: new Date(NOW.getTime() - 3_600_000),
+      },
+      select: { id: true },
+    });
+    ids.push(row.id);
+  }
+  return ids;
+}
+
+/** What a shop's processing produced, with shop-local ids replaced by stable names. */
+async function snapshotShop(db: Db, shopId: string, domain: string) {
+  const members = await db.member.findMany({ where: { shopId }, include: { tier: { select: { name: true } } } });
+  const tierNames = new Map((await db.tier.findMany({ where: { shopId } })).map((t) => [t.id, t.name]));
+  const ruleNames = (await db.earningRule.findMany({ where: { shopId } })).map((r) => [r.id, `rule:${r.name}`] as [string, string]);
+  const nameOf = new Map<string, string>([...members.map((m) => [m.id, m.customerGid] as [string, string]), ...tierNames, ...ruleNames]);
+  const rename = (text: string | null) => {
+    if (text === null) return null;
+    let out = text;
+    for (const [id, name] of nameOf) out = out.split(id).join(name);
+    return out;
+  };
+  const ledger = await db.ledgerEntry.findMany({ where: { shopId } });
+  const orders = await db.orderRecord.findMany({ where: { shopId } });
+  const occasions = await db.occasion.findMany({ where: { shopId } });
+  const facts = await db.orderFact.findMany({ where: { shopId } });
+  const inbox = await db.webhookEvent.findMany({ where: { shopDomain: domain } });
+  const sortBy = <T,>(rows: T[], key: (row: T) => string) => rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return {
+    members: sortBy(
+      members.map((m) => ({ customer: m.customerGid, status: m.status, tier: m.tier?.name ?? null, points: m.points, pending: m.pendingPoints, lifetime: m.lifetimePoints, lastOrderAt: m.lastOrderAt?.toISOString() ?? null })),
+      (m) => m.customer ?? "",
+    ),
+    ledger: sortBy(
+      ledger.map((e) => ({ member: rename(e.memberId), kind: e.kind, delta: e.delta, pendingDelta: e.pendingDelta, key: rename(e.idempotencyKey), source: e.sourceGid, note: e.note, availableAt: e.availableAt?.toISOString() ?? null, expiresAt: e.expiresAt?.toISOString() ?? null })),
+      (e) => `${e.key}`,
+    ),
+    orders: sortBy(
+      orders.map(({ id: _id, shopId: _shop, createdAt: _c, updatedAt: _u, memberId, ...rest }) => ({ ...rest, member: rename(memberId), grossMinor: String(rest.grossMinor), editRemovedMinor: String(rest.editRemovedMinor), eligibleMinor: String(rest.eligibleMinor), orderTotalMinor: String(rest.orderTotalMinor), earnSpendMinor: String(rest.earnSpendMinor) })),
+      (o) => o.orderGid,
+    ),
+    occasions: sortBy(
+      occasions.map((o) => ({ member: rename(o.memberId), kind: o.kind, key: rename(o.key), data: rename(o.data) })),
+      (o) => `${o.kind}/${o.key}`,
+    ),
+    facts: sortBy(
+      facts.map(({ id: _id, shopId: _shop, updatedAt: _u, tierId, ...rest }) => JSON.parse(JSON.stringify({ ...rest, tier: tierNames.get(tierId ?? "") ?? null }, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))) as Record<string, unknown>),
+      (f) => JSON.stringify(f),
+    ),
+    inbox: sortBy(
+      inbox.map((e) => ({ event: e.eventId.replace(/^[ab]-/, ""), status: e.status, attempts: e.attempts, lastError: e.lastError, payload: e.payload })),
+      (e) => e.event.padStart(6, "0"),
+    ),
+  };
+}
+
+async function makeShops(db: Db) {
+  const shops = [await createTestShop(db), await createTestShop(db, { pendingDays: 14 })];
+  await db.earningRule.create({ data: { shopId: shops[1]!.id, type: "nth_order", name: "Every 2nd order", points: 40, limit: "unlimited", config: JSON.stringify({ every: 2 }) } });
+  return shops;
+}
+
+describe("batched accrual", () => {
+  for (const seed of [11, 29]) {
+    it(`gives exactly what the per-event path gives (seed ${seed})`, async () => {
+      const stream = generateStream(seed);
+      const perEvent = await makeShops(db());
+      const batched = await makeShops(db());
+
+      const perEventIds = await fillInbox(db(), perEvent.map((s) => s.domain), stream, "a");
+      for (const id of perEventIds) await processWebhookEvent(db(), id, NOW);
+
+      const batchedIds = await fillInbox(db(), batched.map((s) => s.domain), stream, "b");
+      const random = seededRandom(seed + 1);
+      let outcomes = 0;
+      for (let i = 0; i < batchedIds.length; ) {
+        const size = 1 + Math.floor(random() * 40);
+        const result = await processWebhookBatch(db(), { ids: batchedIds.slice(i, i + size), now: NOW });
+        outcomes += result.size;
+        i += size;
+      }
+      expect(outcomes).toBe(batchedIds.length);
+
+      for (const k of [0, 1]) {
+        const a = await snapshotShop(db(), perEvent[k]!.id, perEvent[k]!.domain);
+        const b = await snapshotShop(db(), batched[k]!.id, batched[k]!.domain);
+        expect(a.ledger.length).toBeGreaterThan(0);
+        expect(b).toEqual(a);
+        expect(await verifyLedger(db(), batched[k]!.id)).toEqual([]);
+      }
+      // The poison events failed alone, as the per-event path records them.
+      const invalid = await db().webhookEvent.count({ where: { id: { in: batchedIds }, status: "invalid" } });
+      expect(invalid).toBe(2);
+      expect(await db().webhookEvent.count({ where: { id: { in: batchedIds }, status: "done" } })).toBe(batchedIds.length - 2);
+    }, 300_000);
+  }
+});
