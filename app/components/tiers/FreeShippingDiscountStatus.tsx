@@ -8,7 +8,16 @@ import type { TierDiscountState } from "../../loyalty/tiers/perk-discount";
 export function FreeShippingDiscountStatus({ perkOn, state }: { perkOn: boolean; state: TierDiscountState | undefined }) {
   const s = state ?? { state: "none" as const };
   if (s.state === "active") {
-    return <Badge tone="success">Automatic discount active in Shopify</Badge>;
+    return (
+      <BlockStack gap="100">
+        <InlineStack>
+          <Badge tone="success">Automatic discount active in Shopify</Badge>
+        </InlineStack>
+        <Text as="p" tone="subdued" variant="bodySm">
+          Applied at checkout to this tier&apos;s customers (a customer segment by tier tag)
+        </Text>
+      </BlockStack>
+    );
   }
   if (s.state === "failed") {
     return (
