@@ -669,6 +669,12 @@ export class AdminEmulator {
     return [...(this.segmentsByShop.get(shopDomain) ?? [])];
   }
 
+  /** The merchant deletes a segment or an automatic discount in Shopify's admin (tests). */
+  deleteSegmentOrDiscount(shopDomain: string, id: string) {
+    this.segmentsByShop.set(shopDomain, this.segments(shopDomain).filter((s) => s.id !== id));
+    this.automaticByShop.set(shopDomain, this.automaticDiscounts(shopDomain).filter((d) => d.id !== id));
+  }
+
   /** Automatic discounts of a shop. */
   automaticDiscounts(shopDomain: string): EmulatedAutomaticDiscount[] {
     return [...(this.automaticByShop.get(shopDomain) ?? [])];

@@ -30,7 +30,15 @@ export interface TierSegmentSpec {
   query: string;
 }
 
-/** Creates the tier's segment (segmentGid null) or updates its name and query; returns its id. */
+/** An update refused because its id is unknown: the merchant deleted the object in Shopify. */
+function unknownId(userErrors: UserErrors["userErrors"]): boolean {
+  return userErrors.length > 0 && userErrors.every((e) => e.field?.length === 1 && e.field[0] === "id");
+}
+
+/**
+ * Creates the tier's segment (segmentGid null) or updates its name and query; returns its
+ * id. A segment the merchant deleted in Shopify is created again.
+ */
 export async function saveTierSegment(graphql: AdminGraphql, segmentGid: string | null, spec: TierSegmentSpec): Promise<string> {
   const field = segmentGid ? "segmentUpdate" : "segmentCreate";
   const data = segmentGid
@@ -38,6 +46,7 @@ export async function saveTierSegment(graphql: AdminGraphql, segmentGid: string 
     : await runAdminQuery<Record<string, SegmentPayload | null>>(graphql, TIER_SEGMENT_CREATE, { ...spec });
   const payload = data[field];
   if (!payload) throw new ShopifyApiError(`${field} returned nothing`);
+  if (segmentGid && unknownId(payload.userErrors)) return saveTierSegment(graphql, null, spec);
   requireNoUserErrors(field, payload.userErrors);
   if (!payload.segment) throw new ShopifyApiError(`${field} returned no segment`);
   return payload.segment.id;
@@ -63,7 +72,10 @@ function freeShippingInput(spec: TierFreeShippingSpec) {
   };
 }
 
-/** Creates the tier's automatic free shipping discount (discountGid null) or updates it; returns its id. */
+/**
+ * Creates the tier's automatic free shipping discount (discountGid null) or updates it;
+ * returns its id. A discount the merchant deleted in Shopify is created again.
+ */
 export async function saveTierFreeShipping(graphql: AdminGraphql, discountGid: string | null, spec: TierFreeShippingSpec): Promise<string> {
   const field = discountGid ? "discountAutomaticFreeShippingUpdate" : "discountAutomaticFreeShippingCreate";
   const input = freeShippingInput(spec);
@@ -73,16 +85,18 @@ export async function saveTierFreeShipping(graphql: AdminGraphql, discountGid: s
     : await runAdminQuery<Record<string, AutomaticPayload | null>>(graphql, TIER_FREE_SHIPPING_CREATE, { discount: input });
   const payload = data[field];
   if (!payload) throw new ShopifyApiError(`${field} returned nothing`);
+  if (discountGid && unknownId(payload.userErrors)) return saveTierFreeShipping(graphql, null, spec);
   requireNoUserErrors(field, payload.userErrors);
   if (!payload.automaticDiscountNode) throw new ShopifyApiError(`${field} returned no discount`);
   return payload.automaticDiscountNode.id;
 }
 
-/** Turns an automatic discount on (a perk turned on again, a program resumed) or off. */
+/** Turns an automatic discount on (a perk turned on again, a program resumed) or off; one deleted in Shopify is already off. */
 export async function setAutomaticDiscountActive(graphql: AdminGraphql, discountGid: string, active: boolean): Promise<void> {
   const field = active ? "discountAutomaticActivate" : "discountAutomaticDeactivate";
   const data = await runAdminQuery<Record<string, AutomaticPayload | null>>(graphql, active ? AUTOMATIC_DISCOUNT_ACTIVATE : AUTOMATIC_DISCOUNT_DEACTIVATE, { id: discountGid });
   const payload = data[field];
   if (!payload) throw new ShopifyApiError(`${field} returned nothing`);
+  if (!active && unknownId(payload.userErrors)) return;
   requireNoUserErrors(field, payload.userErrors);
 }

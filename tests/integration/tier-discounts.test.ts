@@ -152,6 +152,34 @@ describe("tier free-shipping perk as an automatic discount", () => {
     expect(emulator.automaticDiscounts(shop.domain).map((d) => d.status)).toEqual(["EXPIRED"]);
   });
 
+  it("a segment and discount the merchant deleted in Shopify are created again at the next change", async () => {
+    const { shop, emulator, sync, save, state } = await setup();
+    await save((s) => {
+      s.tiers[2]!.freeShipping = true;
+    });
+    await sync();
+    const [segment] = emulator.segments(shop.domain);
+    const [discount] = emulator.automaticDiscounts(shop.domain);
+    emulator.deleteSegmentOrDiscount(shop.domain, segment!.id);
+    emulator.deleteSegmentOrDiscount(shop.domain, discount!.id);
+    await save((s) => {
+      s.tiers[2]!.name = "Gold+";
+    });
+    expect(await sync()).toEqual({ done: 1, retrying: 0, dead: 0 });
+    expect(emulator.segments(shop.domain).map((x) => [x.name, x.id === segment!.id])).toEqual([["Kanta tier: Gold+", false]]);
+    expect(emulator.automaticDiscounts(shop.domain).map((d) => [d.title, d.status, d.segmentGids])).toEqual([["Kanta Gold+: free shipping", "ACTIVE", [emulator.segments(shop.domain)[0]!.id]]]);
+    const row = await db().tierDiscount.findFirstOrThrow({ where: { shopId: shop.id } });
+    expect(row.discountGid).toBe(emulator.automaticDiscounts(shop.domain)[0]!.id);
+    expect(await state("Gold+")).toEqual({ state: "active" });
+
+    // Turned off after the merchant deleted it: nothing left to turn off, done.
+    emulator.deleteSegmentOrDiscount(shop.domain, row.discountGid!);
+    await save((s) => {
+      s.tiers[2]!.freeShipping = false;
+    });
+    expect(await sync()).toEqual({ done: 1, retrying: 0, dead: 0 });
+  });
+
   it("a change saved while the job runs is not lost: the job's older version does not mark it done", async () => {
     const { shop, emulator, save } = await setup();
     await save((s) => {
