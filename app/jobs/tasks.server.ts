@@ -20,6 +20,7 @@ import { pruneReferralVisits } from "../loyalty/referrals/visits.server";
 import { runDueReferralRewards } from "./referral-rewards.server";
 import { runDueTierPasses, tierJobsEnabled, tierPassRequested } from "./tier-review.server";
 import { syncDueTierChanges } from "./tier-sync.server";
+import { syncDueTierDiscounts } from "./tier-discounts.server";
 import { importJobsEnabled, runDueImports } from "./member-import.server";
 import { findDueWebhookEvents, pruneInbox } from "./webhook-job.server";
 
@@ -82,6 +83,8 @@ export const PERIODIC_TASKS: readonly PeriodicTask[] = [
   { name: "enrolment-runs", everyMs: 10_000, background: true, requested: enrolmentSweepRequested, run: (ctx) => runDueEnrolments(ctx.db, ctx.now) },
   // Customer tags, metafield and Flow trigger of TierChange rows.
   { name: "tier-sync", everyMs: EVERY_SWEEP, background: true, enabled: tierJobsEnabled, run: (ctx) => syncDueTierChanges(ctx.db, { now: ctx.now }) },
+  // Tiers' free-shipping perks as automatic discounts for the tiers' customer segments (0029).
+  { name: "tier-discounts", everyMs: 5_000, background: true, enabled: tierJobsEnabled, run: (ctx) => syncDueTierDiscounts(ctx.db, { now: ctx.now }) },
   // Members' birthdays to the customer metafield, 25 customers per request (0023).
   { name: "birthday-metafields", everyMs: 60_000, background: true, enabled: appDataJobsEnabled, run: (ctx) => syncDueBirthdays(ctx.db) },
   // The storefront's app-data metafield (program status, widget defaults): every sweep, so a pause reaches shoppers within seconds.

@@ -34,6 +34,26 @@ export interface EmulatedDiscount {
   deactivatedAt?: Date;
 }
 
+/** A customer segment (segmentCreate / segmentUpdate): Kanta's tiers, by tag (0029). */
+export interface EmulatedSegment {
+  id: string;
+  name: string;
+  query: string;
+}
+
+/** An automatic free shipping discount (discountAutomaticFreeShippingCreate / Update). */
+export interface EmulatedAutomaticDiscount {
+  id: string;
+  title: string;
+  /** The last create or update input, as Shopify received it. */
+  input: Record<string, unknown>;
+  /** context.customerSegments.add */
+  segmentGids: string[];
+  /** ACTIVE, or EXPIRED after discountAutomaticDeactivate. */
+  status: "ACTIVE" | "EXPIRED";
+  createdAt: Date;
+}
+
 /** How failNext answers: an HTTP 5xx, GraphQL THROTTLED, or no answer until the caller gives up. */
 export type EmulatedFault = "5xx" | "throttled" | "timeout";
 
@@ -131,6 +151,8 @@ type Resolver = (args: Record<string, unknown>, shop: EmulatedShop) => unknown;
 export class AdminEmulator {
   private shops = new Map<string, EmulatedShop>();
   private discountsByShop = new Map<string, EmulatedDiscount[]>();
+  private segmentsByShop = new Map<string, EmulatedSegment[]>();
+  private automaticByShop = new Map<string, EmulatedAutomaticDiscount[]>();
   private productsByShop = new Map<string, EmulatedProduct[]>();
   private customersByShop = new Map<string, Map<string, EmulatedCustomer>>();
   private nextId = 1_000_000_000_000;
@@ -642,6 +664,82 @@ export class AdminEmulator {
     return { codeDiscountNode: this.discountNode(discount), userErrors: [] };
   }
 
+  /** Customer segments of a shop (tests inspect what Kanta asked for). */
+  segments(shopDomain: string): EmulatedSegment[] {
+    return [...(this.segmentsByShop.get(shopDomain) ?? [])];
+  }
+
+  /** The merchant deletes a segment or an automatic discount in Shopify's admin (tests). */
+  deleteSegmentOrDiscount(shopDomain: string, id: string) {
+    this.segmentsByShop.set(shopDomain, this.segments(shopDomain).filter((s) => s.id !== id));
+    this.automaticByShop.set(shopDomain, this.automaticDiscounts(shopDomain).filter((d) => d.id !== id));
+  }
+
+  /** Automatic discounts of a shop. */
+  automaticDiscounts(shopDomain: string): EmulatedAutomaticDiscount[] {
+    return [...(this.automaticByShop.get(shopDomain) ?? [])];
+  }
+
+  /**
+   * segmentCreate / segmentUpdate. Shopify's segment query language, reduced to what Kanta
+   * sends: `customer_tags CONTAINS '<tag>'`; anything else is refused as Shopify refuses an
+   * invalid query. Names are unique per shop.
+   */
+  private saveSegment(shop: EmulatedShop, args: Record<string, unknown>, update: boolean) {
+    const list = this.segmentsByShop.get(shop.myshopifyDomain) ?? [];
+    this.segmentsByShop.set(shop.myshopifyDomain, list);
+    const found = update ? list.find((s) => s.id === args.id) : undefined;
+    if (update && !found) return { segment: null, userErrors: [{ field: ["id"], message: "Segment does not exist" }] };
+    const name = typeof args.name === "string" ? args.name.trim() : (found?.name ?? "");
+    const query = typeof args.query === "string" ? args.query.trim() : (found?.query ?? "");
+    const userErrors: { field: string[]; message: string }[] = [];
+    if (!name) userErrors.push({ field: ["name"], message: "Name can't be blank" });
+    if (list.some((s) => s !== found && s.name.toLowerCase() === name.toLowerCase())) userErrors.push({ field: ["name"], message: "Name has already been taken" });
+    if (!/^customer_tags CONTAINS '[^']+'$/.test(query)) userErrors.push({ field: ["query"], message: `Query is invalid: ${query}` });
+    if (userErrors.length) return { segment: null, userErrors };
+    const segment = found ?? { id: `gid://shopify/Segment/${this.nextId++}`, name, query };
+    segment.name = name;
+    segment.query = query;
+    if (!found) list.push(segment);
+    return { segment: { ...segment }, userErrors: [] };
+  }
+
+  private automaticNode(d: EmulatedAutomaticDiscount) {
+    return { id: d.id, automaticDiscount: { __typename: "DiscountAutomaticFreeShipping", title: d.title, status: d.status } };
+  }
+
+  /** discountAutomaticFreeShippingCreate / Update: the checks Shopify makes that Kanta relies on. */
+  private saveAutomaticFreeShipping(shop: EmulatedShop, args: Record<string, unknown>, update: boolean) {
+    const list = this.automaticByShop.get(shop.myshopifyDomain) ?? [];
+    this.automaticByShop.set(shop.myshopifyDomain, list);
+    const input = args.freeShippingAutomaticDiscount as Record<string, unknown>;
+    const found = update ? list.find((d) => d.id === args.id) : undefined;
+    if (update && !found) return { automaticDiscountNode: null, userErrors: [{ field: ["id"], message: "Discount does not exist", code: "INVALID" }] };
+    const title = typeof input.title === "string" ? input.title : (found?.title ?? "");
+    const context = input.context as { customerSegments?: { add?: string[] }; all?: string } | undefined;
+    const segmentGids = context?.customerSegments ? [...(context.customerSegments.add ?? [])] : (found?.segmentGids ?? []);
+    const userErrors: { field: string[]; message: string; code: string }[] = [];
+    if (!title.trim()) userErrors.push({ field: ["freeShippingAutomaticDiscount", "title"], message: "Title can't be blank", code: "BLANK" });
+    const segments = this.segmentsByShop.get(shop.myshopifyDomain) ?? [];
+    if (segmentGids.some((gid) => !segments.some((s) => s.id === gid))) {
+      userErrors.push({ field: ["freeShippingAutomaticDiscount", "context", "customerSegments", "add"], message: "Customer segment does not exist", code: "INVALID" });
+    }
+    if (userErrors.length) return { automaticDiscountNode: null, userErrors };
+    const discount = found ?? { id: `gid://shopify/DiscountAutomaticNode/${this.nextId++}`, title, input, segmentGids, status: "ACTIVE" as const, createdAt: new Date() };
+    discount.title = title;
+    discount.input = input;
+    discount.segmentGids = segmentGids;
+    if (!found) list.push(discount);
+    return { automaticDiscountNode: this.automaticNode(discount), userErrors: [] };
+  }
+
+  private setAutomaticStatus(shop: EmulatedShop, id: unknown, status: EmulatedAutomaticDiscount["status"]) {
+    const found = (this.automaticByShop.get(shop.myshopifyDomain) ?? []).find((d) => d.id === id);
+    if (!found) return { automaticDiscountNode: null, userErrors: [{ field: ["id"], message: "Discount does not exist", code: "INVALID" }] };
+    found.status = status;
+    return { automaticDiscountNode: this.automaticNode(found), userErrors: [] };
+  }
+
   private discountNode(discount: EmulatedDiscount) {
     return {
       id: discount.id,
@@ -785,6 +883,12 @@ export class AdminEmulator {
         );
         return found ? this.discountNode(found) : null;
       },
+      segmentCreate: (args, shop) => this.saveSegment(shop, args, false),
+      segmentUpdate: (args, shop) => this.saveSegment(shop, args, true),
+      discountAutomaticFreeShippingCreate: (args, shop) => this.saveAutomaticFreeShipping(shop, args, false),
+      discountAutomaticFreeShippingUpdate: (args, shop) => this.saveAutomaticFreeShipping(shop, args, true),
+      discountAutomaticActivate: (args, shop) => this.setAutomaticStatus(shop, args.id, "ACTIVE"),
+      discountAutomaticDeactivate: (args, shop) => this.setAutomaticStatus(shop, args.id, "EXPIRED"),
       discountCodeDeactivate: (args, shop) => {
         const found = (this.discountsByShop.get(shop.myshopifyDomain) ?? []).find((d) => d.id === args.id);
         if (!found) return { codeDiscountNode: null, userErrors: [{ field: ["id"], message: "Code discount does not exist.", code: "INVALID" }] };

@@ -30,6 +30,7 @@ import { requireAdmin } from "../shopify/admin.server";
 import { showToast } from "../components/showToast";
 import { currencySymbol } from "../loyalty/ledger/money";
 import { SectionCard } from "../components/SectionCard";
+import { FreeShippingDiscountStatus } from "../components/tiers/FreeShippingDiscountStatus";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
@@ -331,7 +332,10 @@ export default function TiersPage() {
                           placeholder="As the birthday rule"
                         />
                         <Box paddingBlockStart="600">
-                          <Checkbox label="Free shipping on every order" checked={tier.freeShipping} onChange={(freeShipping) => setRow(index, { freeShipping })} />
+                          <BlockStack gap="200">
+                            <Checkbox label="Free shipping on every order" checked={tier.freeShipping} onChange={(freeShipping) => setRow(index, { freeShipping })} />
+                            <FreeShippingDiscountStatus perkOn={tier.freeShipping} state={tier.freeShippingDiscount} />
+                          </BlockStack>
                         </Box>
                       </InlineGrid>
                     </FormLayout>

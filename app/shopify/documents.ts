@@ -2,6 +2,8 @@
 // validates all of them against Shopify's published Admin schema (API_VERSION), and the
 // local emulator answers them by operation name.
 
+import { TIER_DISCOUNT_DOCUMENTS } from "./tier-discount-documents";
+
 export const SHOP_DETAILS = /* GraphQL */ `
   query KantaShopDetails {
     shop {
@@ -410,6 +412,8 @@ export const CURRENT_BULK_OPERATION = /* GraphQL */ `
 `;
 
 export const ALL_DOCUMENTS = {
+  // The tier perks' automatic discounts (./tier-discount-documents.ts).
+  ...TIER_DISCOUNT_DOCUMENTS,
   BULK_OPERATION_RUN_QUERY,
   BULK_OPERATION_BY_ID,
   CURRENT_BULK_OPERATION,

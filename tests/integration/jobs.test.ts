@@ -136,6 +136,7 @@ describe("the periodic tasks", () => {
       "tier-passes",
       "enrolment-runs",
       "tier-sync",
+      "tier-discounts",
       "birthday-metafields",
       "app-data-sync",
       "points-metafield-sync",

@@ -5,6 +5,7 @@ import { inTransaction } from "../tx.server";
 import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
 import { recordAudit } from "../audit/record.server";
 import { markAppDataDirty } from "./app-data.server";
+import { markTierDiscounts } from "../tiers/discount-outbox.server";
 
 /** Kinds whose positive rows are points issued to members (earning, not releases or refunds). */
 const ISSUED_KINDS = ["order_earned", "signup_bonus", "action_bonus", "manual_adjustment"];
@@ -182,6 +183,7 @@ export async function launchProgram(shopDomain: string, db: Db = getDb(), now = 
     const result = await tx.program.updateMany({ where: { shopId: shop.id, status: "draft" }, data: { status: "live", launchedAt: now } });
     if (result.count === 1) {
       await markAppDataDirty(tx, shop.id, now);
+      await markTierDiscounts(tx, shop.id, now);
       await recordAudit(tx, { shopId: shop.id, actor, action: "program.launched", subjectType: "program", subjectId: null, subjectLabel: "Program", before: { status: "draft" }, after: { status: "live" } });
     }
     return result;
@@ -200,6 +202,8 @@ export async function setProgramPaused(shopDomain: string, paused: boolean, db: 
     const result = await tx.program.updateMany({ where: { shopId: shop.id, status: from }, data: { status: to } });
     if (result.count === 1) {
       await markAppDataDirty(tx, shop.id);
+      // Tier free-shipping discounts stop while paused and start again on resume (0029).
+      await markTierDiscounts(tx, shop.id, new Date());
       await recordAudit(tx, { shopId: shop.id, actor, action: paused ? "program.paused" : "program.resumed", subjectType: "program", subjectId: null, subjectLabel: "Program", before: { status: from }, after: { status: to } });
     }
   });

@@ -31,6 +31,8 @@ import {
 } from "./rules";
 import { Sql, isPostgres } from "../sql.server";
 import { readPassBatch } from "./metric.server";
+import { markTierDiscounts, tierDiscountRows } from "./discount-outbox.server";
+import { tierDiscountState, type TierDiscountState } from "./perk-discount";
 import { inTransaction } from "../tx.server";
 import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
 import { recordAudit } from "../audit/record.server";
@@ -44,6 +46,8 @@ import { recordAudit } from "../audit/record.server";
 /** A ladder row as the editor shows it: the form's fields and how many members hold it. */
 export interface TierEditorRow extends TierRowInput {
   members: number;
+  /** The free-shipping perk's automatic discount in Shopify (0029); absent on a row not saved yet. */
+  freeShippingDiscount?: TierDiscountState;
 }
 
 export interface TierEditorData {
@@ -64,9 +68,10 @@ export async function getTierEditor(shopDomain: string, db: Db = getDb()): Promi
   });
   if (!shop || !shop.program) return null;
   const basis = toTierBasis(shop.program.tierBasis);
-  const [counts, sync] = await Promise.all([
+  const [counts, sync, discounts] = await Promise.all([
     db.member.groupBy({ by: ["tierId"], where: { shopId: shop.id, status: { not: "redacted" } }, _count: { _all: true } }),
     db.tierChange.groupBy({ by: ["syncStatus"], where: { shopId: shop.id, syncStatus: { in: ["pending", "dead"] } }, _count: { _all: true } }),
+    tierDiscountRows(db, shop.id),
   ]);
   const members = new Map(counts.map((c) => [c.tierId, c._count._all]));
   return {
@@ -85,6 +90,7 @@ export async function getTierEditor(shopDomain: string, db: Db = getDb()): Promi
         birthdayPoints: perks.birthdayPoints === null ? "" : String(perks.birthdayPoints),
         freeShipping: perks.freeShipping,
         members: members.get(t.id) ?? 0,
+        freeShippingDiscount: tierDiscountState(discounts.get(t.id)),
       };
     }),
     lastReviewAt: shop.program.tierLastReviewAt?.toISOString() ?? null,
@@ -318,6 +324,8 @@ export async function saveTierSettings(shopDomain: string, input: TierSettingsIn
       const before = existing.find((e) => e.id === t.id);
       if (before && before.name !== t.name) await recordSettingsChanges(tx, shop.id, before.id, before.name, t.name, now);
     }
+    // Free-shipping perks as automatic discounts in Shopify: turned on/off, renamed, deleted (0029).
+    await markTierDiscounts(tx, shop.id, now);
   });
   invalidateShopConfig(shopDomain);
   log.info("tier settings saved", { shop: shopDomain, staff, tiers: settings.tiers.length, basis: settings.basis, period: settings.period });
