@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { useLocalKanta, watchProblems } from "./local-server";
 
 // Store credit as a reward in local mode (0028): the merchant makes a "€3 store credit"
-// reward in the Rewards admin, a member redeems it in the storefront widget, sees "€3.00
+// reward in the Rewards admin, a member redeems it in the storefront widget, sees "€3
 // store credit added to your account" (no code), and the Admin API emulator holds exactly
 // one credit on the member's store credit account. Screenshots go to KANTA_SCREENSHOT_DIR.
 
@@ -52,15 +52,15 @@ describe("store credit reward", () => {
     const dialog = page.getByRole("dialog");
     await dialog.getByText("Hi Elsa").waitFor();
     const row = dialog.locator("li").filter({ hasText: "€3 store credit" }).first();
-    await row.getByText("300 points = €3.00 store credit").waitFor();
+    await row.getByText("300 points = €3 store credit").waitFor();
     await row.getByRole("button", { name: "Redeem" }).click();
     await dialog.getByRole("button", { name: "Confirm" }).click();
-    await dialog.getByText("€3.00 store credit added to your account").first().waitFor();
+    await dialog.getByText("€3 store credit added to your account").first().waitFor();
     await dialog.getByText("Use it at checkout when you're signed in.").waitFor();
     expect(await dialog.getByText(/KANTA-[0-9A-Z]{4}-[0-9A-Z]{4}/).count()).toBe(0);
     await page.waitForFunction(() => /114/.test(document.querySelector(".kanta-launcher")?.textContent ?? ""));
     await both(page, "widget", async () => {
-      await dialog.getByText("€3.00 store credit added to your account").first().scrollIntoViewIfNeeded();
+      await dialog.getByText("€3 store credit added to your account").first().scrollIntoViewIfNeeded();
     });
 
     const state = (await (await fetch(`${kanta.base}/local/emulator`)).json()) as { storeCredit: EmulatedAccount[] };
