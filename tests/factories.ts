@@ -59,7 +59,7 @@ export async function createMember(db: Db, shopId: string, fields: MemberFields 
   return member;
 }
 
-type RewardType = "amount_off" | "percent_off" | "free_shipping" | "points_to_money";
+type RewardType = "amount_off" | "percent_off" | "free_shipping" | "points_to_money" | "store_credit";
 type RewardFields = Partial<Omit<Prisma.RewardUncheckedCreateInput, "shopId" | "type">>;
 
 /** What each reward type needs, as the reward editor would save it. */
@@ -68,6 +68,7 @@ const REWARD_DEFAULTS: Record<RewardType, RewardFields & { name: string; pointsC
   percent_off: { name: "15% off", pointsCost: 200, percentOff: 15 },
   free_shipping: { name: "Free shipping", pointsCost: 300 },
   points_to_money: { name: "Use your points", pointsCost: 100, config: JSON.stringify({ pointsPerUnit: 100, unitMinor: 100, maxMinor: 5000 }) },
+  store_credit: { name: "5 € store credit", pointsCost: 500, valueMinor: 500n, config: JSON.stringify({ notify: true }) },
 };
 
 /** An enabled reward of `type` with that type's usual fields; `fields` replace them. */

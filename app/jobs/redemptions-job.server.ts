@@ -1,8 +1,10 @@
 import type { Db } from "../db.server";
-import { claimRedemptionAttempt, findStalledRedemptions, recordRedemptionFailure, recoverStalledRedemption } from "../loyalty/rewards/redemptions.server";
+import { claimRedemptionAttempt, findStalledRedemptions, recordRedemptionFailure, recoverStalledRedemption, recoverStalledStoreCredit } from "../loyalty/rewards/redemptions.server";
+import { CLOCK_SKEW_MS } from "../loyalty/rewards/store-credit";
 import { log } from "../log.server";
 import { getAdminGraphqlForShop } from "../shopify/admin.server";
 import { findDiscountByCode } from "../shopify/discounts.server";
+import { listStoreCredits } from "../shopify/store-credit.server";
 import { ShopUninstalledError } from "../shopify/errors";
 import type { AdminGraphql } from "../shopify/graphql";
 import { RETRY, afterShopifyFailure, leaseUntil } from "./backoff";
@@ -20,6 +22,8 @@ export interface StalledRedemptionStats {
  * the redemption `dead` at once, a retryable one backs off (app/jobs/backoff.ts) until
  * RETRY.stalledRedemption's attempts are used up. A dead redemption keeps its points spent
  * (whether Shopify made the code is unknown) and its error, on the member's page.
+ * A store_credit redemption is looked for among the customer's store credits instead
+ * (docs/decisions/0028-store-credit.md).
  */
 export async function recoverStalledRedemptions(
   db: Db,
@@ -35,8 +39,15 @@ export async function recoverStalledRedemptions(
     try {
       if (stalled.shop.uninstalledAt) throw new ShopUninstalledError(stalled.shop.domain);
       const graphql = await graphqlFor(stalled.shop.domain);
-      const existing = stalled.code ? await findDiscountByCode(graphql, stalled.code) : null;
-      const outcome = await recoverStalledRedemption(db, stalled.id, existing);
+      let outcome: "issued" | "refunded";
+      if (stalled.creditMinor !== null) {
+        const since = new Date(stalled.createdAt.getTime() - CLOCK_SKEW_MS);
+        const credits = await listStoreCredits(graphql, stalled.member.customerGid, stalled.shop.currencyCode, since);
+        outcome = await recoverStalledStoreCredit(db, stalled, credits);
+      } else {
+        const existing = stalled.code ? await findDiscountByCode(graphql, stalled.code) : null;
+        outcome = await recoverStalledRedemption(db, stalled.id, existing);
+      }
       log.info("stalled redemption finished", { ...fields, outcome });
       stats.finished++;
     } catch (error) {

@@ -116,6 +116,9 @@ function previewSentence(v: RewardFormValues, currencyCode: string, tierName: st
     case "free_product":
       what = `Members spend ${spend} for a free ${v.productTitle || "product"}`;
       break;
+    case "store_credit":
+      what = `Members spend ${spend} for ${amount ? money(amount) : "an amount"} in store credit, added to their Shopify account${v.notify ? "; Shopify emails them when it is added" : ""}`;
+      break;
     case "points_to_money": {
       const step = Number(v.pointsPerUnit);
       const unit = typedAmount(v.unitAmount, currencyCode);
@@ -125,7 +128,8 @@ function previewSentence(v: RewardFormValues, currencyCode: string, tierName: st
     }
   }
   const parts = [what + (minOrder ? ` on orders of ${money(minOrder)} or more.` : ".")];
-  if (Number.isInteger(days) && days > 0) parts.push(`The code is valid for ${days} ${days === 1 ? "day" : "days"}.`);
+  if (Number.isInteger(days) && days > 0) parts.push(`The ${v.type === "store_credit" ? "credit" : "code"} is valid for ${days} ${days === 1 ? "day" : "days"}.`);
+  if (v.type === "store_credit") parts.push("It can be spent at online checkout when signed in, not in POS.");
   if (tierName) parts.push(`Only for ${tierName} members and above.`);
   return parts.join(" ");
 }
@@ -244,6 +248,18 @@ export default function RewardEditor() {
             </Text>
           </BlockStack>
         );
+      case "store_credit":
+        return (
+          <BlockStack gap="300">
+            <TextField label="Store credit amount" inputMode="decimal" prefix={symbol} placeholder="5.00" {...field("value")} helpText="Added to the member's Shopify store credit each time they redeem." />
+            <Checkbox
+              label="Shopify emails the member when the credit is added"
+              checked={values.notify}
+              onChange={(notify) => set({ notify })}
+              helpText="Shopify's own store credit notification, in your store's notification settings."
+            />
+          </BlockStack>
+        );
       case "points_to_money":
         return (
           <FormLayout.Group condensed>
@@ -284,7 +300,7 @@ export default function RewardEditor() {
               ) : null}
               <SectionCard title="Reward" gap="400">
                 <FormLayout>
-                  <TextField label="Name" placeholder={values.type === "points_to_money" ? "Use your points" : "5 € off your order"} maxLength={80} helpText="Members see this in the widget." {...field("name")} />
+                  <TextField label="Name" placeholder={values.type === "points_to_money" ? "Use your points" : values.type === "store_credit" ? "5 € store credit" : "5 € off your order"} maxLength={80} helpText="Members see this in the widget." {...field("name")} />
                   {values.type !== "points_to_money" ? (
                     <TextField label="Cost" type="number" min={1} suffix="points" placeholder="500" {...field("pointsCost")} />
                   ) : null}
@@ -293,10 +309,16 @@ export default function RewardEditor() {
               </SectionCard>
               <SectionCard title="Conditions" gap="400">
                 <FormLayout>
-                  <FormLayout.Group>
-                    <TextField label="Minimum order" inputMode="decimal" prefix={symbol} placeholder="None" helpText="Optional: the code works on orders of at least this subtotal." {...field("minOrder")} />
-                    <TextField label="Code expires after" type="number" min={1} max={365} suffix="days" placeholder="Never" helpText="Optional: 1 to 365 days." {...field("expiryDays")} />
-                  </FormLayout.Group>
+                  {values.type === "store_credit" ? (
+                    <FormLayout.Group>
+                      <TextField label="Credit expires after" type="number" min={1} max={365} suffix="days" placeholder="Never" helpText="Optional: 1 to 365 days. Shopify removes what is left unspent then." {...field("expiryDays")} />
+                    </FormLayout.Group>
+                  ) : (
+                    <FormLayout.Group>
+                      <TextField label="Minimum order" inputMode="decimal" prefix={symbol} placeholder="None" helpText="Optional: the code works on orders of at least this subtotal." {...field("minOrder")} />
+                      <TextField label="Code expires after" type="number" min={1} max={365} suffix="days" placeholder="Never" helpText="Optional: 1 to 365 days." {...field("expiryDays")} />
+                    </FormLayout.Group>
+                  )}
                   <Select label="Minimum tier" options={tierOptions} value={values.minTierRank} onChange={(minTierRank) => set({ minTierRank })} error={errors.minTierRank} name="minTierRank" />
                 </FormLayout>
               </SectionCard>

@@ -60,6 +60,8 @@ const ICON_PATHS: Record<RewardType, string> = {
   free_shipping: "M2 5h10v9H2zM12 8h3.5L18 11v3h-6M5.5 16.5a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zM14.5 16.5a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3z",
   free_product: "M3.5 9h13v8h-13zM2.5 6h15v3h-15zM10 6v11M10 6H7.3a1.6 1.6 0 1 1 0-3.2C9.3 2.8 10 6 10 6zm0 0h2.7a1.6 1.6 0 1 0 0-3.2C10.7 2.8 10 6 10 6z",
   points_to_money: "M10 3a7 7 0 1 1 0 14 7 7 0 0 1 0-14zM12.5 7.5c-.6-.7-1.5-1-2.5-1-1.4 0-2.5.8-2.5 1.8S8.6 10 10 10s2.5.7 2.5 1.7-1.1 1.8-2.5 1.8c-1 0-1.9-.3-2.5-1M10 5v1.5M10 13.5V15",
+  // A wallet: credit on the member's account.
+  store_credit: "M3 6.5A1.5 1.5 0 0 1 4.5 5h10A1.5 1.5 0 0 1 16 6.5V8M3 6.5v8A1.5 1.5 0 0 0 4.5 16h11a1.5 1.5 0 0 0 1.5-1.5v-5A1.5 1.5 0 0 0 15.5 8H4.5A1.5 1.5 0 0 1 3 6.5zM13.5 12h.01",
 };
 
 function RewardIcon({ type }: { type: RewardType }) {

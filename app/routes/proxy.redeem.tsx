@@ -4,6 +4,7 @@ import { SharedRateLimiter } from "../http/rate-limit.server";
 import { RedeemError, redeemReward } from "../loyalty/rewards/redemptions.server";
 import { createRewardDiscount, deactivateDiscount } from "../shopify/discounts.server";
 import { isOutcomeUnknown } from "../shopify/errors";
+import { creditStoreCredit } from "../shopify/store-credit.server";
 import { jsonError, jsonHeaders, requireShopperPost } from "../shopify/proxy.server";
 import { getEnv } from "../env.server";
 import { metrics } from "../metrics.server";
@@ -30,6 +31,7 @@ const STATUS: Record<string, number> = {
   insufficient_points: 409,
   invalid_points: 422,
   request_conflict: 409,
+  credit_in_progress: 409,
   shopify_failed: 502,
 };
 
@@ -48,9 +50,18 @@ export const action = async ({ request }: ActionFunctionArgs) => {
       undefined,
       // A timeout leaves the redemption pending (the sweep finishes it); a code made after the
       // sweep gave the points back is deactivated. docs/decisions/0014-faults.md
-      { outcomeUnknown: isOutcomeUnknown, withdraw: (created) => deactivateDiscount(graphql, created.discountGid) },
+      // The online store is where store credit is spent: this surface adds it (0028).
+      {
+        outcomeUnknown: isOutcomeUnknown,
+        withdraw: (created) => deactivateDiscount(graphql, created.discountGid),
+        issueStoreCredit: (spec) => creditStoreCredit(graphql, spec),
+      },
     );
     metrics().redemptions.inc({ outcome: redemption.status });
+    if (redemption.status === "pending" && redemption.kind === "store_credit") {
+      const message = "Your store credit is on its way: Shopify is taking longer than usual. It will show here within a few minutes; if it cannot be added, your points come back.";
+      return new Response(JSON.stringify({ redemption, message }), { status: 202, headers: jsonHeaders });
+    }
     if (redemption.status === "pending") {
       const message = "Your code is on its way: Shopify is taking longer than usual. It will appear here within a few minutes; if it cannot be made, your points come back.";
       return new Response(JSON.stringify({ redemption, message }), { status: 202, headers: jsonHeaders });

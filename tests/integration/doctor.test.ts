@@ -54,7 +54,16 @@ const byCheck = (findings: Finding[]) => Object.fromEntries(findings.map((f) => 
 
 describe("npm run doctor", () => {
   it("reads shopify.app.toml: scopes, webhook topics and their API version, the app proxy", () => {
-    expect(config.scopes).toEqual(["read_customers", "write_customers", "read_orders", "write_discounts", "write_app_proxy"]);
+    expect(config.scopes).toEqual([
+      "read_customers",
+      "write_customers",
+      "read_orders",
+      "write_discounts",
+      "write_app_proxy",
+      "read_store_credit_accounts",
+      "read_store_credit_account_transactions",
+      "write_store_credit_account_transactions",
+    ]);
     expect(config.webhookApiVersion).toBe(API_VERSION);
     expect(config.webhooks).toContainEqual({ topic: "orders/paid", uri: "/webhooks/orders/paid" });
     expect(config.proxy).toEqual({ prefix: "apps", subpath: "kanta", url: "https://example.com/proxy" });

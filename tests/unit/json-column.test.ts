@@ -102,10 +102,10 @@ describe("the stored columns read as before", () => {
 
   it("Reward.config: each type's stored config reads back, silently", () => {
     const { problems, report } = reported();
-    expect(parseRewardConfig("{}", report)).toEqual({ rate: null, productTitle: null });
-    expect(parseRewardConfig('{"pointsPerUnit":100,"unitMinor":100,"maxMinor":null}', report)).toEqual({ rate: { pointsPerUnit: 100, unitMinor: 100, maxMinor: null }, productTitle: null });
-    expect(parseRewardConfig('{"productTitle":"Linen tote bag – Natural"}', report)).toEqual({ rate: null, productTitle: "Linen tote bag – Natural" });
-    expect(parseRewardConfig('{"productTitle":null}', report)).toEqual({ rate: null, productTitle: null });
+    expect(parseRewardConfig("{}", report)).toEqual({ rate: null, productTitle: null, notify: false });
+    expect(parseRewardConfig('{"pointsPerUnit":100,"unitMinor":100,"maxMinor":null}', report)).toEqual({ rate: { pointsPerUnit: 100, unitMinor: 100, maxMinor: null }, productTitle: null, notify: false });
+    expect(parseRewardConfig('{"productTitle":"Linen tote bag – Natural"}', report)).toEqual({ rate: null, productTitle: "Linen tote bag – Natural", notify: false });
+    expect(parseRewardConfig('{"productTitle":null}', report)).toEqual({ rate: null, productTitle: null, notify: false });
     expect(problems).toEqual([]);
     expect(parseRewardConfig('{"pointsPerUnit":"100","unitMinor":100}', report).rate).toBeNull();
     expect(problems).toMatchObject([{ what: "Reward.config", id: "r1", outcome: "salvaged" }]);

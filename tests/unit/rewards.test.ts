@@ -83,13 +83,13 @@ describe("points to money", () => {
   });
 
   it("reads Reward.config defensively", () => {
-    expect(parseRewardConfig('{"pointsPerUnit":100,"unitMinor":100,"maxMinor":5000}')).toEqual({ rate: { pointsPerUnit: 100, unitMinor: 100, maxMinor: 5000 }, productTitle: null });
+    expect(parseRewardConfig('{"pointsPerUnit":100,"unitMinor":100,"maxMinor":5000}')).toEqual({ rate: { pointsPerUnit: 100, unitMinor: 100, maxMinor: 5000 }, productTitle: null, notify: false });
     expect(parseRewardConfig('{"pointsPerUnit":100,"unitMinor":100,"maxMinor":null}').rate).toEqual({ pointsPerUnit: 100, unitMinor: 100, maxMinor: null });
     expect(parseRewardConfig('{"pointsPerUnit":0,"unitMinor":100}').rate).toBeNull();
     expect(parseRewardConfig('{"pointsPerUnit":1.5,"unitMinor":100}').rate).toBeNull();
     expect(parseRewardConfig('{"pointsPerUnit":"100","unitMinor":100}').rate).toBeNull();
-    expect(parseRewardConfig("not json")).toEqual({ rate: null, productTitle: null });
-    expect(parseRewardConfig("[1]")).toEqual({ rate: null, productTitle: null });
+    expect(parseRewardConfig("not json")).toEqual({ rate: null, productTitle: null, notify: false });
+    expect(parseRewardConfig("[1]")).toEqual({ rate: null, productTitle: null, notify: false });
     expect(parseRewardConfig('{"productTitle":"  Wool socks – M "}').productTitle).toBe("Wool socks – M");
   });
 });

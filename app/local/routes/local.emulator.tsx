@@ -5,7 +5,7 @@ import { LOCAL_SHOP } from "../../shopify/admin.server";
 import { getEmulator } from "../emulator.server";
 
 // Local mode's window into the Admin API emulator: what Kanta asked "Shopify" to create
-// (GET: the discounts, with the inputs Shopify received) and a way to make the next call of
+// (GET: the discounts, with the inputs Shopify received, and the store credit accounts) and a way to make the next call of
 // an operation fail (POST {"failNext": "KantaDiscountCodeBasicCreate"}), to see how Kanta
 // behaves when Shopify errors. Not served outside local mode.
 
@@ -13,7 +13,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (!isLocalMode()) return new Response("Not found", { status: 404 });
   const shop = new URL(request.url).searchParams.get("shop") ?? LOCAL_SHOP;
   const emulator = await getEmulator();
-  return Response.json({ shop, discounts: emulator.discounts(shop), calls: emulator.calls.filter((c) => c.shop === shop).slice(-50) });
+  return Response.json({ shop, discounts: emulator.discounts(shop), storeCredit: emulator.storeCreditAccounts(shop), calls: emulator.calls.filter((c) => c.shop === shop).slice(-50) });
 };
 
 const body = z.object({ failNext: z.string().regex(/^Kanta\w+$/), times: z.number().int().min(1).max(100).default(1) });

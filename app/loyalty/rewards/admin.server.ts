@@ -47,13 +47,15 @@ async function findShop(db: Db, shopDomain: string) {
 
 /** "€5.00 off"-style labels in the admin (the shop currency, English admin copy). */
 export function rewardValueLabel(
-  reward: { type: string; valueMinor: number | null; percentOff: number | null; rate: PointsRate | null; productTitle: string | null },
+  reward: { type: string; valueMinor: number | null; percentOff: number | null; rate: PointsRate | null; productTitle: string | null; notify?: boolean },
   currencyCode: string,
 ): string {
   const money = (minor: number) => formatMoney(minor, currencyCode, "en");
   switch (reward.type) {
     case "amount_off":
       return `${money(reward.valueMinor ?? 0)} off`;
+    case "store_credit":
+      return `${money(reward.valueMinor ?? 0)} store credit`;
     case "points_to_money":
       if (!reward.rate) return "Points to money (no rate)";
       return `${reward.rate.pointsPerUnit.toLocaleString("en")} points = ${money(reward.rate.unitMinor)}${reward.rate.maxMinor ? `, up to ${money(reward.rate.maxMinor)}` : ""}`;
@@ -111,6 +113,8 @@ export interface RewardFormValues {
   pointsPerUnit: string;
   unitAmount: string;
   maxAmount: string;
+  /** store_credit: Shopify emails the customer when the credit is added. */
+  notify: boolean;
 }
 
 export const REWARD_FORM_FIELDS = [
@@ -128,6 +132,7 @@ export const REWARD_FORM_FIELDS = [
   "pointsPerUnit",
   "unitAmount",
   "maxAmount",
+  "notify",
 ] as const;
 export type RewardFormField = (typeof REWARD_FORM_FIELDS)[number];
 
@@ -147,6 +152,7 @@ export function emptyRewardForm(type: RewardType = "amount_off"): RewardFormValu
     pointsPerUnit: type === "points_to_money" ? "100" : "",
     unitAmount: "",
     maxAmount: "",
+    notify: true,
   };
 }
 
@@ -174,6 +180,7 @@ export async function getRewardForEdit(shopDomain: string, rewardId: string, db:
     pointsPerUnit: config.rate ? String(config.rate.pointsPerUnit) : "100",
     unitAmount: config.rate ? plain(config.rate.unitMinor) : "",
     maxAmount: config.rate?.maxMinor ? plain(config.rate.maxMinor) : "",
+    notify: config.notify,
   };
   const redemptionRows = await db.redemption.count({ where: { rewardId: row.id } });
   return { ...base, reward: { id: row.id, ...values }, redemptionRows };
@@ -225,6 +232,7 @@ export function parseRewardForm(
       pointsPerUnit: text,
       unitAmount: text,
       maxAmount: text,
+      notify: z.preprocess((v) => v === true || v === "true" || v === "on", z.boolean()),
     })
     .transform((f, ctx): RewardData => {
       const maxAmountMinor = MAX_AMOUNT_UNITS * 10 ** currencyScale(shop.currencyCode);
@@ -265,7 +273,12 @@ export function parseRewardForm(
         pointsCost: 0,
         valueMinor: null,
         percentOff: null,
-        minOrderMinor: money("minOrder", f.minOrder, { positive: false, tooSmall: "The minimum order can't be negative" }),
+        minOrderMinor:
+          f.type === "store_credit"
+            ? f.minOrder === ""
+              ? null
+              : fail("minOrder", "Store credit has no minimum order: leave it empty")
+            : money("minOrder", f.minOrder, { positive: false, tooSmall: "The minimum order can't be negative" }),
         expiryDays:
           f.expiryDays === ""
             ? null
@@ -273,9 +286,9 @@ export function parseRewardForm(
                 empty: "",
                 notInt: "Enter a whole number of days",
                 min: 1,
-                tooSmall: "Codes can be valid for 1 to 365 days",
+                tooSmall: `${f.type === "store_credit" ? "Store credit" : "Codes"} can be valid for 1 to 365 days`,
                 max: 365,
-                tooLarge: "Codes can be valid for 1 to 365 days",
+                tooLarge: `${f.type === "store_credit" ? "Store credit" : "Codes"} can be valid for 1 to 365 days`,
               }),
         minTierRank: null,
         productVariantGid: null,
@@ -303,6 +316,12 @@ export function parseRewardForm(
       }
       if (f.type === "amount_off") {
         data.valueMinor = money("value", f.value, { empty: "Enter an amount", positive: true, tooSmall: "The amount must be more than 0" });
+      }
+      if (f.type === "store_credit") {
+        // One fixed credit per redemption ("500 points = €5 store credit"); whether Shopify
+        // emails the customer is the merchant's choice. docs/decisions/0028-store-credit.md
+        data.valueMinor = money("value", f.value, { empty: "Enter the store credit amount", positive: true, tooSmall: "The store credit must be more than 0" });
+        data.config = JSON.stringify({ notify: f.notify });
       }
       if (f.type === "percent_off") {
         data.percentOff = int("percentOff", f.percentOff, {

@@ -11,12 +11,17 @@ import {
   checkRedeemable,
   computeDiscountSpec,
   computePointsToMoney,
+  computeStoreCreditSpec,
   generateRewardCode,
   isRewardType,
   parseRewardConfig,
+  rewardOfferedOn,
   type DiscountSpec,
   type RewardDef,
+  type RewardSurface,
+  type StoreCreditSpec,
 } from "./rewards";
+import { findReservedCredit, type ShopifyStoreCredit } from "./store-credit";
 import { requireShopConfig } from "../program/shop-config.server";
 import { inTransaction } from "../tx.server";
 
@@ -26,7 +31,10 @@ import { inTransaction } from "../tx.server";
 //  2. Shopify creates the discount code; on success the redemption is issued, on failure
 //     the points come back with a correcting ledger row.
 // A process that dies between the two leaves a `pending` redemption; recoverStalledRedemption
-// asks Shopify whether the code exists and finishes either way. That question is an outbox
+// asks Shopify whether the code exists and finishes either way. A store_credit reward takes
+// the same path with storeCreditAccountCredit in place of the code: reserved (row + debit),
+// credited, confirmed; a stalled one is matched against the customer's store credits
+// (./store-credit.ts, docs/decisions/0028-store-credit.md). That question is an outbox
 // (app/jobs/redemptions-job.server.ts): attempts, the last error and the next attempt are on
 // the row, and a redemption Shopify cannot be asked about ends `dead`, its points still
 // spent, for staff to settle.
@@ -40,6 +48,7 @@ export type RedeemErrorCode =
   | "insufficient_points"
   | "invalid_points"
   | "request_conflict"
+  | "credit_in_progress"
   | "shopify_failed";
 
 export class RedeemError extends Error {
@@ -63,6 +72,10 @@ export interface RedemptionView {
   rewardName: string;
   pointsSpent: number;
   code: string | null;
+  /** What the member gets: a discount code, or store credit on their Shopify account. */
+  kind: "code" | "store_credit";
+  /** store_credit: the amount added to the member's Shopify store credit (minor units), once Shopify has it; else null. */
+  creditMinor: number | null;
   expiresAt: string | null;
   createdAt: string;
 }
@@ -78,6 +91,8 @@ export function toRedemptionView(r: RedemptionRow): RedemptionView {
     pointsSpent: r.pointsSpent,
     // A code is shown only once Shopify has it.
     code: r.status === "issued" || r.status === "used" ? r.code : null,
+    kind: r.creditMinor === null ? "code" : "store_credit",
+    creditMinor: r.creditMinor !== null && (r.status === "issued" || r.status === "used") ? Number(r.creditMinor) : null,
     expiresAt: r.expiresAt?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
   };
@@ -101,6 +116,8 @@ export function toRewardDef(row: {
   const config = parseRewardConfig(row.config);
   // A points_to_money reward without a usable rate cannot be redeemed: leave it out.
   if (row.type === "points_to_money" && !config.rate) return null;
+  // A store_credit reward without an amount cannot be redeemed either.
+  if (row.type === "store_credit" && (row.valueMinor === null || row.valueMinor <= 0n)) return null;
   return {
     id: row.id,
     type: row.type,
@@ -115,6 +132,7 @@ export function toRewardDef(row: {
     enabled: row.enabled,
     rate: config.rate,
     productTitle: config.productTitle,
+    notify: config.notify,
   };
 }
 
@@ -125,6 +143,8 @@ export interface RedeemInput {
   requestId: string;
   /** points_to_money: how many points the shopper chose to spend (whole units of the rate). */
   points?: number;
+  /** Where the shopper redeems (default the online store): store credit is not offered in POS. */
+  surface?: RewardSurface;
   now?: Date;
 }
 
@@ -158,7 +178,10 @@ export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db:
     if (current.status !== "active") throw new RedeemError("member_excluded", "This account cannot redeem rewards.");
     const row = await tx.reward.findFirst({ where: { id: input.rewardId, shopId: shop.id } });
     const reward = row ? toRewardDef(row) : null;
-    if (!reward) throw new RedeemError("reward_unavailable", "This reward is not available.");
+    // Store credit only where it can be spent, and only by a caller that can add it in Shopify.
+    if (!reward || !rewardOfferedOn(reward.type, input.surface ?? "online_store") || (reward.type === "store_credit" && !hooks.issueStoreCredit)) {
+      throw new RedeemError("reward_unavailable", "This reward is not available.");
+    }
     const refusal = checkRedeemable(reward, { points: current.points, tierRank: current.tier?.rank ?? null });
     if (refusal) throw refusalError(refusal);
 
@@ -177,8 +200,15 @@ export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db:
       rewardName = `${reward.name}: ${formatMinorPlain(choice.amountMinor, shop.currencyCode)} ${shop.currencyCode}`;
     }
 
-    const code = generateRewardCode((n) => randomBytes(n));
-    const spec = computeDiscountSpec(reward, { code, customerGid: input.customerGid, currencyCode: shop.currencyCode, now, points: cost });
+    let spec: RewardCall;
+    if (reward.type === "store_credit") {
+      const credit = computeStoreCreditSpec(reward, { customerGid: input.customerGid, currencyCode: shop.currencyCode, now });
+      spec = { kind: "store_credit", credit };
+      rewardName = `${reward.name}: ${credit.amount} ${credit.currencyCode}`;
+    } else {
+      const code = generateRewardCode((n) => randomBytes(n));
+      spec = { kind: "discount", discount: computeDiscountSpec(reward, { code, customerGid: input.customerGid, currencyCode: shop.currencyCode, now, points: cost }) };
+    }
     const redemption = await tx.redemption.create({
       data: {
         shopId: shop.id,
@@ -188,8 +218,9 @@ export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db:
         rewardName,
         pointsSpent: cost,
         status: "pending",
-        code,
-        expiresAt: spec.endsAt,
+        code: spec.kind === "discount" ? spec.discount.code : null,
+        creditMinor: spec.kind === "store_credit" ? BigInt(spec.credit.amountMinor) : null,
+        expiresAt: spec.kind === "discount" ? spec.discount.endsAt : spec.credit.expiresAt,
       },
     });
     const debited = await appendConditionalDebit(tx, {
@@ -204,12 +235,40 @@ export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db:
     });
     // A concurrent redemption spent the points after the check above: undo this one.
     if (!debited) throw refusalError({ code: "insufficient_points", needed: cost - current.points });
+    if (spec.kind === "store_credit") {
+      // One store credit in flight per member: a stalled one is then recognised in Shopify
+      // without doubt (./store-credit.ts). Read after the debit, which holds the member's row.
+      const inFlight = await tx.redemption.count({ where: { memberId: member.id, status: "pending", creditMinor: { not: null }, id: { not: redemption.id } } });
+      if (inFlight > 0) throw new RedeemError("credit_in_progress", "Your last store credit is still being added. Try again in a few minutes.");
+    }
     return { redemption, replay: false, spec };
   });
 
   if (step1.replay || !step1.spec) return toRedemptionView(step1.redemption);
-  return issueOrRefund(db, step1.redemption, step1.spec, issue, hooks);
+  const spec = step1.spec;
+  if (spec.kind === "store_credit") {
+    const issueStoreCredit = hooks.issueStoreCredit!;
+    return issueOrRefund(db, step1.redemption, async () => ({ discountGid: (await issueStoreCredit(spec.credit)).transactionGid }), hooks, STORE_CREDIT_WORDS);
+  }
+  return issueOrRefund(db, step1.redemption, () => issue(spec.discount), hooks, CODE_WORDS);
 }
+
+/** What one redemption asks of Shopify: a discount code, or store credit. */
+type RewardCall = { kind: "discount"; discount: DiscountSpec } | { kind: "store_credit"; credit: StoreCreditSpec };
+
+/** Adds store credit in Shopify (app/shopify/store-credit.server.ts, or a test double). */
+export type IssueStoreCredit = (spec: StoreCreditSpec) => Promise<{ transactionGid: string }>;
+
+const CODE_WORDS = {
+  failed: "The reward could not be created right now. Your points have been returned.",
+  slow: "reward code not confirmed in time; the sweep will finish it",
+  late: "reward code created after the redemption was settled; deactivating it",
+};
+const STORE_CREDIT_WORDS = {
+  failed: "The store credit could not be added right now. Your points have been returned.",
+  slow: "store credit not confirmed in time; the sweep will finish it",
+  late: "store credit added after the redemption was settled (its points were returned); staff must settle it",
+};
 
 function refusalError(refusal: NonNullable<ReturnType<typeof checkRedeemable>>): RedeemError {
   switch (refusal.code) {
@@ -235,12 +294,20 @@ export type IsOutcomeUnknown = (error: unknown) => boolean;
 export interface IssueHooks {
   withdraw?: WithdrawDiscount;
   outcomeUnknown?: IsOutcomeUnknown;
+  /** Given by the surfaces where store credit can be spent (online store, customer accounts); without it store_credit rewards are unavailable. */
+  issueStoreCredit?: IssueStoreCredit;
 }
 
-async function issueOrRefund(db: Db, redemption: RedemptionRow, spec: DiscountSpec, issue: IssueDiscount, hooks: IssueHooks): Promise<RedemptionView> {
-  let created: { discountGid: string; code: string };
+async function issueOrRefund(
+  db: Db,
+  redemption: RedemptionRow,
+  call: () => Promise<{ discountGid: string; code?: string }>,
+  hooks: IssueHooks,
+  words: typeof CODE_WORDS,
+): Promise<RedemptionView> {
+  let created: { discountGid: string; code?: string };
   try {
-    created = await issue(spec);
+    created = await call();
   } catch (error) {
     const errorText = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     const fields = { shopId: redemption.shopId, redemptionId: redemption.id, memberId: redemption.memberId, error: errorText };
@@ -248,26 +315,33 @@ async function issueOrRefund(db: Db, redemption: RedemptionRow, spec: DiscountSp
       // Shopify may have made the code: the redemption stays pending and the stalled-redemption
       // sweep asks Shopify by code, then issues it or gives the points back. The shopper is told
       // the code is on its way (202), never that points were returned while a code may exist.
-      log.warn("reward code not confirmed in time; the sweep will finish it", fields);
+      log.warn(words.slow, fields);
       return toRedemptionView(redemption);
     }
     // The reason stays in the redemption row (admin) and the log, not in the shopper's response.
-    log.warn("reward code not created, points returned", fields);
+    log.warn("reward not created in Shopify, points returned", fields);
     await refundRedemption(db, redemption.id, error instanceof Error ? error.message : String(error));
-    throw new RedeemError("shopify_failed", "The reward could not be created right now. Your points have been returned.");
+    throw new RedeemError("shopify_failed", words.failed);
   }
   // Issued only while still pending: the sweep may have finished it meanwhile.
-  const marked = await markIssued(db, redemption.id, { discountGid: created.discountGid, code: created.code });
+  const marked = await markIssued(db, redemption.id, { discountGid: created.discountGid, ...(created.code ? { code: created.code } : {}) });
   const row = await db.redemption.findUniqueOrThrow({ where: { id: redemption.id } });
   if (marked.count === 1 || row.status === "issued" || row.status === "used") return toRedemptionView(row);
   // Lost the race: the sweep refunded it (or staff settled it). The code must not stay usable.
-  log.warn("reward code created after the redemption was settled; deactivating it", { shopId: row.shopId, redemptionId: row.id, status: row.status, discountGid: created.discountGid });
+  if (!created.code) {
+    // Store credit has no deactivation: Shopify made it after the sweep found none and gave
+    // the points back (only possible if Shopify finished the call minutes after the deadline).
+    log.error(words.late, { shopId: row.shopId, redemptionId: row.id, status: row.status, transactionGid: created.discountGid });
+    throw new RedeemError("shopify_failed", words.failed);
+  }
+  const code = { discountGid: created.discountGid, code: created.code };
+  log.warn(words.late, { shopId: row.shopId, redemptionId: row.id, status: row.status, discountGid: created.discountGid });
   try {
-    await hooks.withdraw?.(created);
+    await hooks.withdraw?.(code);
   } catch (error) {
     log.error("could not deactivate a reward code that lost the race", { shopId: row.shopId, redemptionId: row.id, discountGid: created.discountGid, error: error instanceof Error ? error.message : String(error) });
   }
-  throw new RedeemError("shopify_failed", "The reward could not be created right now. Your points have been returned.");
+  throw new RedeemError("shopify_failed", words.failed);
 }
 
 /**
@@ -321,10 +395,20 @@ const attemptDue = (now: Date) => ({ OR: [{ nextAttemptAt: null }, { nextAttempt
 export async function findStalledRedemptions(db: Db, now = new Date()) {
   return db.redemption.findMany({
     where: { status: "pending", createdAt: { lt: new Date(now.getTime() - STALLED_AFTER_MS) }, ...attemptDue(now) },
-    select: { id: true, code: true, shop: { select: { domain: true, uninstalledAt: true } } },
+    select: {
+      id: true,
+      shopId: true,
+      code: true,
+      creditMinor: true,
+      createdAt: true,
+      expiresAt: true,
+      member: { select: { customerGid: true } },
+      shop: { select: { domain: true, uninstalledAt: true, currencyCode: true } },
+    },
     take: 100,
   });
 }
+export type StalledRedemption = Awaited<ReturnType<typeof findStalledRedemptions>>[number];
 
 /** The outbox states of a redemption's Shopify call: a stalled point redemption, or a referrer's code. */
 export type RedemptionOutboxStatus = "pending" | "issuing";
@@ -363,4 +447,24 @@ export async function recoverStalledRedemption(db: Db, redemptionId: string, exi
   }
   await refundRedemption(db, redemptionId, "not created in Shopify before the process stopped");
   return "refunded";
+}
+
+/**
+ * A stalled store_credit redemption, given the customer's store credits in the shop
+ * currency since shortly before it was reserved (null: the customer is gone from Shopify):
+ * the credit that matches it and is no other redemption's confirms it; none, and its points
+ * come back. Never both, never twice (both are conditional on `pending`).
+ */
+export async function recoverStalledStoreCredit(db: Db, stalled: StalledRedemption, credits: readonly ShopifyStoreCredit[] | null): Promise<"issued" | "refunded"> {
+  if (stalled.creditMinor === null) throw new Error(`redemption ${stalled.id} is not a store credit`);
+  const candidates = credits ?? [];
+  const claimed = candidates.length
+    ? await db.redemption.findMany({ where: { shopId: stalled.shopId, discountGid: { in: candidates.map((c) => c.id) }, id: { not: stalled.id } }, select: { discountGid: true } })
+    : [];
+  const match = findReservedCredit(
+    { amountMinor: Number(stalled.creditMinor), currencyCode: stalled.shop.currencyCode, reservedAt: stalled.createdAt, expiresAt: stalled.expiresAt },
+    candidates,
+    new Set(claimed.map((c) => c.discountGid!)),
+  );
+  return recoverStalledRedemption(db, stalled.id, match?.id ?? null);
 }

@@ -4,8 +4,19 @@ import { currencyScale, formatMinorPlain } from "../ledger/money";
 import { readJsonColumn, type JsonReport } from "../json-column";
 import { addDays } from "../program/defaults";
 
-export const REWARD_TYPES = ["amount_off", "percent_off", "free_shipping", "free_product", "points_to_money"] as const;
+export const REWARD_TYPES = ["amount_off", "percent_off", "free_shipping", "free_product", "points_to_money", "store_credit"] as const;
 export type RewardType = (typeof REWARD_TYPES)[number];
+
+/**
+ * Where a shopper meets Kanta. Shopify's store credit can be spent only at the online
+ * store's checkout by a customer signed in with new customer accounts, never in POS, so a
+ * store_credit reward is offered only where it can be spent (docs/decisions/0028-store-credit.md).
+ */
+export type RewardSurface = "online_store" | "customer_account" | "pos";
+
+export function rewardOfferedOn(type: RewardType, surface: RewardSurface): boolean {
+  return type !== "store_credit" || surface !== "pos";
+}
 
 /**
  * points_to_money: `pointsPerUnit` points buy `unitMinor` off (100 points = 1,00 €); the
@@ -23,10 +34,10 @@ export interface RewardDef {
   type: RewardType;
   name: string;
   pointsCost: number;
-  valueMinor: number | null; // amount_off
+  valueMinor: number | null; // amount_off, store_credit
   percentOff: number | null; // percent_off, 1–100
   minOrderMinor: number | null;
-  expiryDays: number | null; // code valid this many days; null = no end
+  expiryDays: number | null; // code (store_credit: the credit) valid this many days; null = no end
   minTierRank: number | null;
   productVariantGid: string | null; // free_product
   enabled: boolean;
@@ -34,6 +45,33 @@ export interface RewardDef {
   rate?: PointsRate | null;
   /** free_product: the product's title as the merchant picked it (from Reward.config). */
   productTitle?: string | null;
+  /** store_credit: whether Shopify emails the customer about the credit (from Reward.config). */
+  notify?: boolean;
+}
+
+/** The store credit Kanta asks Shopify to add for one redemption (storeCreditAccountCredit). */
+export interface StoreCreditSpec {
+  customerGid: string;
+  amountMinor: number;
+  /** Decimal string in the shop currency, e.g. "5.00". */
+  amount: string;
+  currencyCode: string;
+  expiresAt: Date | null;
+  notify: boolean;
+}
+
+/** A store_credit reward's credit for one redemption: its fixed amount, in the shop currency. */
+export function computeStoreCreditSpec(reward: RewardDef, context: { customerGid: string; currencyCode: string; now: Date }): StoreCreditSpec {
+  if (reward.type !== "store_credit") throw new RewardConfigError(`${reward.name}: not a store credit reward`);
+  if (!reward.valueMinor || reward.valueMinor <= 0) throw new RewardConfigError(`${reward.name}: no amount`);
+  return {
+    customerGid: context.customerGid,
+    amountMinor: reward.valueMinor,
+    amount: formatMinorPlain(reward.valueMinor, context.currencyCode),
+    currencyCode: context.currencyCode,
+    expiresAt: reward.expiryDays ? addDays(context.now, reward.expiryDays) : null,
+    notify: reward.notify ?? false,
+  };
 }
 
 /** The discount Kanta asks Shopify to create for one redemption. */
@@ -86,6 +124,8 @@ export function computeDiscountSpec(
     case "free_product":
       if (!reward.productVariantGid) throw new RewardConfigError(`${reward.name}: no product chosen`);
       return { ...base, kind: "free_product", productVariantGid: reward.productVariantGid };
+    case "store_credit":
+      throw new RewardConfigError(`${reward.name}: store credit is not a discount code`);
     case "points_to_money": {
       if (!reward.rate) throw new RewardConfigError(`${reward.name}: no points rate`);
       const choice = computePointsToMoney(reward.rate, context.points ?? Number.NaN);
@@ -119,15 +159,17 @@ const storedRewardConfig = z.object({
   unitMinor: positiveInt.optional(),
   maxMinor: positiveInt.nullable().optional(),
   productTitle: z.string().nullable().optional(),
+  notify: z.boolean().optional(),
 });
 
 /** Reward.config as stored: unknown keys are ignored, malformed values dropped (and reported), never trusted. */
-export function parseRewardConfig(json: string | null | undefined, report?: JsonReport): { rate: PointsRate | null; productTitle: string | null } {
+export function parseRewardConfig(json: string | null | undefined, report?: JsonReport): { rate: PointsRate | null; productTitle: string | null; notify: boolean } {
   const o = readJsonColumn(json, storedRewardConfig, {}, { what: "Reward.config", salvage: true, ...report });
   const title = o.productTitle?.trim();
   return {
     rate: o.pointsPerUnit && o.unitMinor ? { pointsPerUnit: o.pointsPerUnit, unitMinor: o.unitMinor, maxMinor: o.maxMinor ?? null } : null,
     productTitle: title ? title.slice(0, 255) : null,
+    notify: o.notify ?? false,
   };
 }
 
@@ -163,7 +205,7 @@ export function checkRedeemable(
   return null;
 }
 
-/** "5.00 EUR off", "15% off", "Free shipping", "Free Linen tote", "100 points = 1.00 EUR". */
+/** "5.00 EUR off", "15% off", "Free shipping", "Free Linen tote", "100 points = 1.00 EUR", "5.00 EUR store credit". */
 export function describeRewardValue(
   reward: Pick<RewardDef, "type" | "valueMinor" | "percentOff" | "rate" | "productTitle">,
   currencyCode: string,
@@ -177,6 +219,8 @@ export function describeRewardValue(
       return "Free shipping";
     case "free_product":
       return reward.productTitle ? `Free ${reward.productTitle}` : "Free product";
+    case "store_credit":
+      return `${formatMinorPlain(reward.valueMinor ?? 0, currencyCode)} ${currencyCode} store credit`;
     case "points_to_money": {
       if (!reward.rate) return "Points to money";
       const { pointsPerUnit, unitMinor, maxMinor } = reward.rate;
@@ -193,6 +237,7 @@ export const REWARD_TYPE_INFO: Record<RewardType, { label: string; help: string 
   free_shipping: { label: "Free shipping", help: "Free shipping on the next order." },
   free_product: { label: "Free product", help: "A product you choose, free with the next order." },
   points_to_money: { label: "Points for money", help: "Members choose how many points to turn into money off, such as 100 points = €1." },
+  store_credit: { label: "Store credit", help: "Points become Shopify store credit on the member's account, such as 500 points = €5. Spent at online checkout, not in POS." },
 };
 
 export function isRewardType(value: string): value is RewardType {

@@ -3,7 +3,7 @@ import { computeWayKeys, computeWays, yearInTimeZone, type WayView } from "../ea
 import { releaseDuePendingPoints } from "../orders/orders.server";
 import { toRedemptionView, toRewardDef, type RedemptionView } from "../rewards/redemptions.server";
 import { getMemberReferralView, type MemberReferralView } from "../referrals/codes.server";
-import { checkRedeemable } from "../rewards/rewards";
+import { checkRedeemable, rewardOfferedOn, type RewardSurface } from "../rewards/rewards";
 import { DEFAULT_PROGRAM_NAME, parsePointsNames, resolvePointsName, storefrontWidgetDefaults, type PointsName, type PointsNames, type WidgetDefaults } from "../program/settings";
 import { logInvalidJson } from "../json-column.server";
 import { toBirthdayView, type BirthdayView } from "../dates/birthday.server";
@@ -81,7 +81,12 @@ export class ProgramNotFoundError extends Error {
   override name = "ProgramNotFoundError";
 }
 
-export async function getCustomerView(shopDomain: string, customerGid: string | null, db: Db = getDb()): Promise<CustomerView> {
+/**
+ * `surface`: where the view is shown (default the online store's widget). Store credit
+ * rewards are left out in POS, where Shopify's store credit cannot be spent (0028).
+ */
+export async function getCustomerView(shopDomain: string, customerGid: string | null, db: Db = getDb(), options: { surface?: RewardSurface } = {}): Promise<CustomerView> {
+  const surface = options.surface ?? "online_store";
   const shop = await db.shop.findUnique({
     where: { domain: shopDomain },
     include: {
@@ -111,7 +116,7 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
   };
   const rewardDefs = shop.rewards.flatMap((row) => {
     const def = toRewardDef(row);
-    return def ? [def] : [];
+    return def && rewardOfferedOn(def.type, surface) ? [def] : [];
   });
   const rewardsFor = (member: { points: number; tierRank: number | null } | null): CustomerView["rewards"] =>
     rewardDefs.map((r) => {

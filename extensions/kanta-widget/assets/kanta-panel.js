@@ -23,9 +23,10 @@
     star: '<path d="m12 3 2.8 5.7 6.2.9-4.5 4.4 1.1 6.2L12 17.3l-5.6 2.9 1.1-6.2L3 9.6l6.2-.9z"/>',
     spark: '<path d="M12 3v5M12 16v5M3 12h5M16 12h5M6 6l2.8 2.8M15.2 15.2 18 18M6 18l2.8-2.8M15.2 8.8 18 6"/>',
     check: '<path d="m5 12.5 4.5 4.5L19 7.5"/>',
+    wallet: '<path d="M4 7.5A1.5 1.5 0 0 1 5.5 6H18v3M4 7.5v10A1.5 1.5 0 0 0 5.5 19h13a1.5 1.5 0 0 0 1.5-1.5v-7A1.5 1.5 0 0 0 18.5 9h-13A1.5 1.5 0 0 1 4 7.5zM16 14h.01"/>',
     close: '<path d="M6 6l12 12M18 6 6 18"/>'
   };
-  const REWARD_ICON = { amount_off: 'tag', percent_off: 'percent', free_shipping: 'truck', free_product: 'gift', points_to_money: 'tag' };
+  const REWARD_ICON = { amount_off: 'tag', percent_off: 'percent', free_shipping: 'truck', free_product: 'gift', points_to_money: 'tag', store_credit: 'wallet' };
   const WAY_ICON = { purchase: 'bag', signup: 'user', birthday: 'cake', social_follow: 'heart', newsletter: 'mail', review: 'star' };
   let seq = 0;
 
@@ -327,7 +328,7 @@
     function rewardRow(r, member) {
       const st = P.rows[r.id] || {};
       const reasonId = uid + '-why-' + r.id;
-      const meta = [TN('general.points', r.pointsCost) + (r.rate ? ' = ' + money(r.rate.unitMinor) : ''), r.minOrderMinor ? T('rewards.min_order', { amount: money(r.minOrderMinor) }) : ''].filter(Boolean).join(' \u00b7 ');
+      const meta = [TN('general.points', r.pointsCost) + (r.rate ? ' = ' + money(r.rate.unitMinor) : r.type === 'store_credit' ? ' = ' + T('rewards.credit_value', { amount: money(r.valueMinor) }) : ''), r.minOrderMinor ? T('rewards.min_order', { amount: money(r.minOrderMinor) }) : ''].filter(Boolean).join(' \u00b7 ');
       let aside = null, reason = null;
       if (member && st.step !== 'confirm' && st.step !== 'busy' && st.step !== 'error') {
         if (r.redeemable) {
@@ -382,6 +383,14 @@
       }
       if (st.step === 'done') {
         const red = st.redemption;
+        // Store credit: no code to copy; it is on the shopper's account for checkout.
+        if (red.kind === 'store_credit') {
+          if (!ready(red)) return h('div', { class: 'kanta-box' }, h('p', { class: 'kanta-box__text', text: T('rewards.credit_pending') }));
+          return h('div', { class: 'kanta-box kanta-box--success' }, [
+            h('p', { class: 'kanta-box__title', tabindex: '-1', 'data-k': 'ready:' + r.id }, [icon('check'), T('rewards.credit_added', { amount: money(red.creditMinor) })]),
+            h('p', { class: 'kanta-box__text', text: T('rewards.credit_note') })
+          ]);
+        }
         if (!red.code) return h('div', { class: 'kanta-box' }, h('p', { class: 'kanta-box__text', text: T('rewards.code_pending') }));
         return h('div', { class: 'kanta-box kanta-box--success' }, [
           h('p', { class: 'kanta-box__title', tabindex: '-1', 'data-k': 'ready:' + r.id }, [icon('check'), T('rewards.code_ready')]),
@@ -392,6 +401,12 @@
       return null;
     }
 
+    function ready(x) {
+      return x.kind === 'store_credit' ? x.creditMinor != null : !!x.code;
+    }
+    function readyText(r, x) {
+      return x.kind === 'store_credit' ? T('rewards.credit_announce', { reward: r.name, amount: money(x.creditMinor) }) : T('rewards.code_ready_announce', { reward: r.name, code: x.code });
+    }
     function applyUrl(code) {
       return '/discount/' + encodeURIComponent(code) + '?redirect=' + encodeURIComponent(cfg.cartUrl || '/cart');
     }
@@ -422,8 +437,8 @@
           P.rows[r.id] = { step: 'done', redemption: red };
           P.focusKey = 'ready:' + r.id;
           spend(red);
-          announce(red.code ? T('rewards.code_ready_announce', { reward: r.name, code: red.code }) : T('rewards.code_pending'));
-          if (!red.code) waitForCode(r, red.id, 0);
+          announce(ready(red) ? readyText(r, red) : T(red.kind === 'store_credit' ? 'rewards.credit_pending' : 'rewards.code_pending'));
+          if (!ready(red)) waitForCode(r, red.id, 0);
           else K.load(cfg, true).catch(noop);
           return;
         }
@@ -462,9 +477,9 @@
         K.load(cfg, true).then((d) => {
           const found = ((d.customer && d.customer.redemptions) || []).filter((x) => x.id === id)[0];
           const st = P.rows[r.id];
-          if (found && found.code) {
+          if (found && ready(found)) {
             if (st && st.step === 'done') { st.redemption = found; render(); }
-            announce(T('rewards.code_ready_announce', { reward: r.name, code: found.code }));
+            announce(readyText(r, found));
           } else if (!found || found.status === 'pending') waitForCode(r, id, n + 1);
         }, () => { waitForCode(r, id, n + 1); });
       }, 1500 * (n + 1));
@@ -499,6 +514,9 @@
       return section('codes', list(codes.map((x) => {
         const used = x.status === 'used';
         const value = x.code && h('code', { class: 'kanta-code__value', text: x.code });
+        if (x.kind === 'store_credit') {
+          return row({ icon: 'wallet', title: x.rewardName, meta: [ready(x) ? T('rewards.credit_added', { amount: money(x.creditMinor) }) : T('rewards.credit_pending')] });
+        }
         return row({
           icon: 'tag',
           cls: used ? 'kanta-row--muted' : '',
