@@ -26,6 +26,7 @@ export const REDEEM_ERROR_STATUS: Record<string, number> = {
   insufficient_points: 409,
   invalid_points: 422,
   request_conflict: 409,
+  credit_in_progress: 409,
   shopify_failed: 502,
 };
 
