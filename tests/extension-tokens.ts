@@ -13,6 +13,8 @@ export interface TokenClaims {
   sub?: string | null;
   aud?: string;
   secret?: string;
+  /** The `dest` claim as sent; default `https://<shop>`. */
+  dest?: string;
   /** Seconds from now until it expires (negative: already expired). Default 60. */
   expiresIn?: number;
 }
@@ -23,7 +25,7 @@ export function signExtensionToken(claims: TokenClaims): string {
   const now = Math.floor(Date.now() / 1000);
   const payload: Record<string, unknown> = {
     iss: `https://${claims.shop}/admin`,
-    dest: `https://${claims.shop}`,
+    dest: claims.dest ?? `https://${claims.shop}`,
     aud: claims.aud ?? TEST_API_KEY,
     exp: now + (claims.expiresIn ?? 60),
     nbf: now - 5,

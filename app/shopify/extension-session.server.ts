@@ -43,6 +43,17 @@ export function extensionJson(session: Pick<ExtensionSession, "cors">, body: unk
   return session.cors(new Response(JSON.stringify(body), { status, headers: JSON_HEADERS }));
 }
 
+/** The token's `dest`: the shop's URL, or its bare domain (Shopify has sent both). */
+function shopFromDest(dest: unknown): string | null {
+  if (typeof dest !== "string" || dest === "") return null;
+  try {
+    const host = new URL(dest.includes("://") ? dest : `https://${dest}`).hostname.toLowerCase();
+    return SHOP_HOST.test(host) ? host : null;
+  } catch {
+    return null;
+  }
+}
+
 const unauthorized = () => extensionError(401, "unauthorized", "The session token is missing, invalid or not for this app.");
 
 /**
@@ -64,13 +75,8 @@ export async function requireExtensionSession(request: Request, surface: Extensi
   }
   const { sessionToken, cors } = result;
   if (sessionToken.aud !== getEnv().SHOPIFY_API_KEY) throw unauthorized();
-  let shopDomain: string;
-  try {
-    shopDomain = new URL(String(sessionToken.dest)).hostname;
-  } catch {
-    throw unauthorized();
-  }
-  if (!SHOP_HOST.test(shopDomain)) throw unauthorized();
+  const shopDomain = shopFromDest(sessionToken.dest);
+  if (!shopDomain) throw unauthorized();
   const sub = typeof sessionToken.sub === "string" ? sessionToken.sub : "";
   return { shopDomain, customerGid: CUSTOMER_GID.test(sub) ? sub : null, cors: (response) => cors(response) };
 }

@@ -125,6 +125,9 @@ describe("session tokens", () => {
     expect((await orderStatus(null, "gid://shopify/Order/1", "OPTIONS")).status).toBe(204);
     const token = signExtensionToken({ shop: shop.domain });
     expect((await thankYou(token, null, { method: "GET" })).status).toBe(405);
+    // `dest` as a bare domain is the same shop.
+    const bare = signExtensionToken({ shop: shop.domain, dest: shop.domain });
+    expect((await thankYou(bare, theOrder(nextOrderId(), null).checkout)).status).toBe(200);
   });
 });
 
