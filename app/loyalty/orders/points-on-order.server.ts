@@ -141,3 +141,14 @@ export async function orderStatusPoints(shopDomain: string, customerGid: string,
   if (!record || (!record.paid && !record.cancelled)) return { kind: "processing" };
   return { kind: "hidden" };
 }
+
+/** A customer's newest order Kanta holds (local mode's order status preview picks it). */
+export async function newestOrderOf(shopDomain: string, customerGid: string, db: Db = getDb()): Promise<{ orderGid: string; name: string | null; processedAt: Date | null } | null> {
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
+  if (!shop) return null;
+  return db.orderRecord.findFirst({
+    where: { shopId: shop.id, customerGid, backfill: null },
+    orderBy: { processedAt: "desc" },
+    select: { orderGid: true, name: true, processedAt: true },
+  });
+}
