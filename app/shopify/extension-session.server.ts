@@ -58,7 +58,7 @@ const unauthorized = () => extensionError(401, "unauthorized", "The session toke
 
 /**
  * Verifies an extension request's session token. Throws a Response: 204 for a CORS
- * preflight, 401 for no token, a bad signature, an expired token, another app's audience or
+ * preflight, 410 for a bot's user agent (the library's rule), 401 for no token, a bad signature, an expired token, another app's audience or
  * a token without a shop.
  */
 export async function requireExtensionSession(request: Request, surface: ExtensionSurface): Promise<ExtensionSession> {
@@ -68,8 +68,10 @@ export async function requireExtensionSession(request: Request, surface: Extensi
     result = surface === "checkout" ? await authenticate.checkout(request) : await authenticate.customerAccount(request);
   } catch (thrown) {
     if (thrown instanceof Response) {
-      if (request.method === "OPTIONS" || thrown.status < 400) throw withCors(thrown);
-      throw unauthorized();
+      // 401: no token, or one that fails verification. Anything else (the preflight's 204,
+      // the library's 410 for a bot's user agent) goes back as it is, readable cross-origin.
+      if (thrown.status === 401) throw unauthorized();
+      throw withCors(thrown);
     }
     throw thrown;
   }
