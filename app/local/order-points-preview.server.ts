@@ -1,5 +1,7 @@
 import { DEMO_PRODUCTS, DEMO_SHOP } from "./demo-shop";
 import { newestOrderOf } from "../loyalty/orders/points-on-order.server";
+import { applyOrderSnapshot } from "../loyalty/orders/orders.server";
+import { getDb } from "../db.server";
 
 // Local mode's preview surfaces for extensions/kanta-order-points (docs/decisions/0026):
 // the thank-you page after a demo checkout (purchase.thank-you.block.render: OrderConfirmationApi
@@ -22,6 +24,44 @@ interface Surface {
   matches(target: string): boolean;
   api(ctx: SurfaceContext): { data: Record<string, unknown>; signals: string[] } | Promise<{ data: Record<string, unknown>; signals: string[] }>;
   chrome(ctx: SurfaceContext): { title: string; html: string };
+}
+
+/**
+ * The demo checkout's order reaches Kanta: the order path's own applyOrderSnapshot with the
+ * snapshot orders/paid would carry (the demo lines, paid now, the customer's), so the
+ * thank-you block's next answer is the real figure.
+ */
+export async function confirmDemoOrder(shopDomain: string, orderId: string, customerId: string): Promise<void> {
+  const now = new Date();
+  const lines = DEMO_CHECKOUT_LINES.map(({ product, quantity }, i) => ({
+    lineItemId: `gid://shopify/LineItem/${orderId}${i}`,
+    quantity,
+    currentQuantity: quantity,
+    unitPriceMinor: Math.round(Number(product.variants[0]!.price) * 100),
+    discountMinor: 0,
+    taxMinor: 0,
+    nonEarning: false,
+  }));
+  await applyOrderSnapshot(
+    getDb(),
+    shopDomain,
+    {
+      orderGid: `gid://shopify/Order/${orderId}`,
+      name: `#KNT${orderId.slice(-6)}`,
+      customerGid: `gid://shopify/Customer/${customerId}`,
+      currencyCode: DEMO_SHOP.currencyCode,
+      updatedAt: now,
+      processedAt: now,
+      financialStatus: "paid",
+      cancelled: false,
+      taxesIncluded: false,
+      lines,
+      refunds: [],
+      discountCodes: [],
+      totalMinor: lines.reduce((s, l) => s + l.unitPriceMinor * l.quantity, 0) + 490,
+    },
+    { paidSignal: true, now },
+  );
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
@@ -94,12 +134,16 @@ const STYLE = `<style>
 }
 </style>`;
 
+/** The order id api() chose for a page, for its chrome (the host calls api() first, chrome() after). */
+const chosenOrderId = new WeakMap<SurfaceContext, string>();
+
 export const thankYouSurface: Surface = {
   name: "Thank-you page",
   matches: (target) => target.startsWith("purchase.thank-you."),
   api: (ctx) => {
     const { lines, subtotal, shipping, total } = totals();
     const orderId = demoOrderId(ctx.url);
+    chosenOrderId.set(ctx, orderId);
     return {
       data: {
         orderConfirmation: { order: { id: `gid://shopify/Order/${orderId}` }, number: `KNT${orderId.slice(-6)}`, isFirstOrder: false },
@@ -115,7 +159,7 @@ export const thankYouSurface: Surface = {
   },
   chrome: (ctx) => {
     const { lines, subtotal, shipping, total } = totals();
-    const orderId = demoOrderId(ctx.url);
+    const orderId = chosenOrderId.get(ctx) ?? demoOrderId(ctx.url);
     const lineHtml = lines
       .map((l) => `<div class="ty-line"><span class="ty-thumb" aria-hidden="true"><span class="ty-qty">${l.quantity}</span></span><span>${escapeHtml(l.title)}</span><span>${euros(l.cost.totalAmount.amount, ctx.language)}</span></div>`)
       .join("");
@@ -128,7 +172,12 @@ export const thankYouSurface: Surface = {
   <section class="ty-card"><h2>Your order is confirmed</h2><p>You’ll receive a confirmation email with your order number shortly.</p></section>
   {{extension}}
   <section class="ty-card"><h2>Order details</h2><p>Payment: Visa ending in 4242 · ${euros(total, ctx.language)}</p><p>Shipping: Standard</p></section>
-  <p class="ty-demo">Demo checkout: order ${escapeHtml(orderId)}, not yet received by Kanta. <a href="?${escapeHtml(again.toString())}">Check out again</a></p>
+  <p class="ty-demo">Demo checkout: order ${escapeHtml(orderId)}. <a href="?${escapeHtml(again.toString())}">Check out again</a></p>
+  ${
+    ctx.customerGid
+      ? `<form class="ty-demo" method="post" action="/local/demo-checkout/confirm"><input type="hidden" name="order" value="${escapeHtml(orderId)}"><input type="hidden" name="customer" value="${escapeHtml(ctx.customerGid.split("/").pop()!)}"><input type="hidden" name="locale" value="${escapeHtml(ctx.language)}"><button type="submit">Shopify confirms the order (orders/paid)</button></form>`
+      : ""
+  }
 </main>
 <aside class="ty-aside" aria-label="Order summary">
   ${lineHtml}

@@ -39,6 +39,12 @@ describe("points on the order, in local mode's preview", () => {
       const shown = Number(/(\d+) points/.exec((await line.textContent()) ?? "")![1]);
       expect(shown).toBeGreaterThan(0);
       await page.screenshot({ path: `${shots}/thank-you-member-${size}.png`, fullPage: true });
+      if (size === "desktop") {
+        // Shopify confirms the order (the order path, as orders/paid): the block now shows what it earned, the same number.
+        await page.getByRole("button", { name: /Shopify confirms the order/ }).click();
+        await page.getByText(new RegExp(`You earned ${shown} points on this order`)).waitFor();
+        await page.screenshot({ path: `${shots}/thank-you-member-earned-${size}.png`, fullPage: true });
+      }
       expect(problems).toEqual([]);
       await page.close();
     }
