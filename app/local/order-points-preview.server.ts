@@ -126,6 +126,9 @@ const STYLE = `<style>
 .ty-sum { display: flex; justify-content: space-between; font-size: 14px; padding: 4px 0; }
 .ty-total { font-size: 18px; font-weight: 650; padding-top: 12px; }
 .ty-demo { font-size: 13px; color: #707070; }
+.ty-demo { margin: 0; }
+.ty-demo button { font: inherit; font-size: 13px; padding: 6px 12px; border-radius: 8px; border: 1px solid #c9c9c9; background: #fff; color: #303030; cursor: pointer; }
+.ty-demo button:hover { background: #f3f3f3; }
 .ty .kanta-extension s-section { border: 1px solid #dedede; }
 @media (max-width: 760px) {
   .ty { grid-template-columns: 1fr; }
