@@ -20,6 +20,7 @@ function localRoutes(defineRoutes) {
     route("local/extensions/:handle/bundle.js", "local/routes/local.extensions.$handle.bundle[.]js.tsx");
     route("local/extension-host/:file", "local/routes/local.extension-host.$file.tsx");
     route("local/products", "local/routes/local.products.tsx");
+    route("local/demo-checkout/confirm", "local/routes/local.demo-checkout.confirm.tsx");
     route("local/mail", "local/routes/local.mail._index.tsx");
     route("local/mail/:id", "local/routes/local.mail.$id.tsx");
     route("local/storefront", "local/routes/local.storefront.tsx");

@@ -4,6 +4,7 @@ import { build } from "esbuild";
 import { getEnv } from "../env.server";
 import { LOCAL_SHOP } from "../shopify/admin.server";
 import { uiExtensionTargets } from "../../scripts/build-extensions.mjs";
+import { orderStatusSurface, thankYouSurface } from "./order-points-preview.server";
 
 // Local mode's preview HOST for Kanta's UI extensions (customer account, thank-you, POS): it
 // runs an extension target's OWN Preact code in the browser. The target's module is bundled
@@ -220,7 +221,9 @@ export const customerAccountSurface: PreviewSurface = {
 };
 
 /** Every surface the host knows; the thank-you page (checkout) and POS previews append theirs. */
-export const PREVIEW_SURFACES: PreviewSurface[] = [customerAccountSurface];
+// The order points block's surfaces (thank-you page, order status) come first: the order
+// status target is a customer-account target, with the order's data (0026).
+export const PREVIEW_SURFACES: PreviewSurface[] = [thankYouSurface, orderStatusSurface, customerAccountSurface];
 
 export function surfaceFor(target: string): PreviewSurface | null {
   return PREVIEW_SURFACES.find((s) => s.matches(target)) ?? null;

@@ -10,6 +10,7 @@
 // docs/decisions/0003-order-points-converge.md
 
 import { MULTIPLIER_ONE, computePurchasePoints, type EarnRate } from "../earn/points";
+import { computeEarnMultiplierPermille, type CampaignRule } from "../earn/campaigns";
 
 export interface OrderLine {
   lineItemId: string;
@@ -229,4 +230,90 @@ export function computeStoredOrderTarget(order: StoredOrder, refunds: readonly S
     rate: { points: order.earnPoints, spendMinor: Number(order.earnSpendMinor) },
     multiplierPermille: order.multiplierPermille ?? MULTIPLIER_ONE,
   });
+}
+
+// ---------------------------------------------------------------------------------------
+// Before the order arrives: the thank-you page's estimate (docs/decisions/0026-points-on-the-order.md)
+
+/** The earning terms an order would get now: the purchase rule and tier × best campaign, as settleOrder fixes them. */
+export interface EarningShop {
+  purchaseRule: { points: number; spendMinor: bigint | number } | null;
+  tiers: readonly { id: string; rank: number; multiplierPermille: number }[];
+  campaigns: readonly CampaignRule[];
+}
+
+/**
+ * The multiplier an order placed at `at` by a member of tier `memberTierId` earns with: the
+ * tier's multiplier times the best campaign for that tier running then. The one formula
+ * for settling an order (orders.server.ts) and for estimating one before it arrives.
+ */
+export function orderMultiplierPermille(shop: Pick<EarningShop, "tiers" | "campaigns">, memberTierId: string | null, at: Date): number {
+  const tier = shop.tiers.find((t) => t.id === memberTierId) ?? null;
+  return computeEarnMultiplierPermille(tier?.multiplierPermille ?? MULTIPLIER_ONE, shop.campaigns, at, tier?.rank ?? null);
+}
+
+/** What a checkout knows of an order before Shopify sends it: its lines and the discounts on the whole order, in shop money. */
+export interface OrderEstimateInput {
+  /** Each line's total after its own discounts, before order discounts, taxes and shipping. */
+  lines: readonly { totalMinor: number }[];
+  /** Discounts on the whole order (spread over the lines as Shopify allocates them). */
+  orderDiscountMinor: number;
+  /** Taxes on the order; taken off only when the shop's prices include tax. */
+  taxMinor: number;
+  taxesIncluded: boolean;
+}
+
+/**
+ * The order's lines as the order path reads them: one line per checkout line, the order's
+ * discount (and its tax, when prices include it) spread over the lines by their share,
+ * the remainder to the first lines, so the lines add up to the checkout's figures.
+ */
+export function estimateOrderLines(input: OrderEstimateInput): OrderLine[] {
+  const totals = input.lines.map((l) => Math.max(0, l.totalMinor));
+  const spread = (amount: number): number[] => {
+    const sum = totals.reduce((a, b) => a + b, 0);
+    if (sum <= 0 || amount <= 0) return totals.map(() => 0);
+    const shares = totals.map((t) => Math.floor((t * Math.min(amount, sum)) / sum));
+    let rest = Math.min(amount, sum) - shares.reduce((a, b) => a + b, 0);
+    for (let i = 0; rest > 0 && i < shares.length; i++) {
+      if (shares[i]! < totals[i]!) {
+        shares[i]!++;
+        rest--;
+      }
+    }
+    return shares;
+  };
+  const discounts = spread(input.orderDiscountMinor);
+  const taxes = spread(input.taxesIncluded ? input.taxMinor : 0);
+  return totals.map((total, i) => ({
+    lineItemId: String(i),
+    quantity: 1,
+    currentQuantity: 1,
+    unitPriceMinor: total,
+    discountMinor: discounts[i]!,
+    taxMinor: taxes[i]!,
+    nonEarning: false,
+  }));
+}
+
+/**
+ * The points a paid order with these lines earns for a member of tier `memberTierId`,
+ * placed at `at`: the order path's own arithmetic (computeOrderGrossMinor, computeOrderTarget)
+ * on the lines the checkout shows. Milestone bonuses (every Nth order) are not in it: they are
+ * separate ledger rows, not the order's points.
+ */
+export function estimateOrderPoints(shop: EarningShop, order: OrderEstimateInput, memberTierId: string | null, at: Date): { eligibleMinor: number; points: number; multiplierPermille: number } {
+  const multiplierPermille = orderMultiplierPermille(shop, memberTierId, at);
+  if (!shop.purchaseRule) return { eligibleMinor: 0, points: 0, multiplierPermille };
+  const lines = estimateOrderLines(order);
+  const target = computeOrderTarget({
+    paid: true,
+    cancelled: false,
+    grossMinor: computeOrderGrossMinor({ lines, taxesIncluded: order.taxesIncluded }),
+    editRemovedMinor: 0,
+    refundedMinor: 0,
+    rate: { points: shop.purchaseRule.points, spendMinor: Number(shop.purchaseRule.spendMinor) },
+    multiplierPermille,
+  });
+  return { ...target, multiplierPermille };
 }

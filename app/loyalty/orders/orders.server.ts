@@ -1,8 +1,7 @@
 import type { Db, Tx } from "../../db.server";
-import { computeEditRemovedMinor, computeOrderGrossMinor, computeStoredOrderTarget, computeStoredRefundTotals, isPaidStatus, refundedQuantities, type OrderSnapshot, type RefundSnapshot } from "./order-points";
-import { MULTIPLIER_ONE } from "../earn/points";
-import { computeEarnMultiplierPermille } from "../earn/campaigns";
+import { computeEditRemovedMinor, computeOrderGrossMinor, computeStoredOrderTarget, computeStoredRefundTotals, isPaidStatus, orderMultiplierPermille, refundedQuantities, type OrderSnapshot, type RefundSnapshot } from "./order-points";
 import { nthOrderBonus } from "../earn/milestones";
+import { MULTIPLIER_ONE } from "../earn/points";
 import { appendNewLedgerEntries } from "../ledger/append.server";
 import { countsAsEarning, ledgerKeys, type LedgerEntryInput, type LedgerKind } from "../ledger/entries";
 import { enrollMember } from "../members/enrol.server";
@@ -248,13 +247,7 @@ async function settleOrder(
     record.earnSpendMinor = shop.purchaseRule.spendMinor;
     // The member's tier (as it is before this order moves it) times the best campaign running
     // when the order was placed; fixed here, so refunds reverse at the same rate (0008).
-    const tier = shop.tiers.find((t) => t.id === memberTierId) ?? null;
-    record.multiplierPermille = computeEarnMultiplierPermille(
-      tier?.multiplierPermille ?? MULTIPLIER_ONE,
-      shop.campaigns,
-      record.processedAt ?? now,
-      tier?.rank ?? null,
-    );
+    record.multiplierPermille = orderMultiplierPermille(shop, memberTierId, record.processedAt ?? now);
     record.availableAt = addDays(record.processedAt ?? now, shop.program.pendingDays);
     // Milestones ("every 5th order"): this order's number among the member's earning
     // orders, counted once, here. The bonus key is per rule, member and number, so a
