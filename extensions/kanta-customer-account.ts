@@ -12,7 +12,11 @@ export function kantaUrl(path: string): string {
   return `${typeof override === "string" ? override : KANTA_APP_URL}${path}`;
 }
 
-export interface Redemption { id: string; status: string; rewardName: string; pointsSpent: number; code: string | null; expiresAt: string | null; createdAt: string }
+export interface Redemption {
+  id: string; status: string; rewardName: string; pointsSpent: number; code: string | null; expiresAt: string | null; createdAt: string;
+  /** A discount code, or store credit added to the customer's Shopify account (creditMinor once added). */
+  kind: "code" | "store_credit"; creditMinor: number | null;
+}
 export interface Reward {
   id: string; name: string; type: string; pointsCost: number; redeemable: boolean;
   reason: "insufficient_points" | "tier_required" | "reward_unavailable" | "not_a_member" | null;

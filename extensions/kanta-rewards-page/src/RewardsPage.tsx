@@ -86,7 +86,7 @@ function Member({ view, tx, onChange, reload }: { view: MemberView; tx: Texts; o
     <s-stack direction="block" gap="base">
       <Summary view={view} tx={tx} />
       <Rewards view={view} tx={tx} onIssued={issued} />
-      {customer.redemptions.length ? <Codes redemptions={customer.redemptions} tx={tx} /> : null}
+      {customer.redemptions.some((r) => r.kind !== "store_credit") ? <Codes redemptions={customer.redemptions.filter((r) => r.kind !== "store_credit")} tx={tx} /> : null}
       <Ways view={view} tx={tx} />
       {customer.referral ? <Referral url={customer.referral.url} friends={customer.referral.friendsJoined} tx={tx} /> : null}
       <History view={view} tx={tx} />
@@ -139,6 +139,7 @@ function rewardCost(r: Reward): number {
 function rewardDetail(r: Reward, tx: Texts, currency: string): string {
   const parts: string[] = [];
   if (r.rate) parts.push(tx.t("rewards.worth", { amount: tx.money(r.rate.unitMinor, currency) }));
+  else if (r.type === "store_credit" && r.valueMinor) parts.push(tx.t("rewards.credit_value", { amount: tx.money(r.valueMinor, currency) }));
   if (r.minOrderMinor) parts.push(tx.t("rewards.min_order", { amount: tx.money(r.minOrderMinor, currency) }));
   return parts.join(" · ");
 }
@@ -146,7 +147,7 @@ function rewardDetail(r: Reward, tx: Texts, currency: string): string {
 function Rewards({ view, tx, onIssued }: { view: MemberView; tx: Texts; onIssued: (r: Redemption) => void }) {
   const [confirming, setConfirming] = useState<string | null>(null);
   const [busy, setBusy] = useState<{ rewardId: string; requestId: string } | null>(null);
-  const [result, setResult] = useState<{ tone: "success" | "critical" | "info"; heading: string; code?: string } | null>(null);
+  const [result, setResult] = useState<{ tone: "success" | "critical" | "info"; heading: string; code?: string; note?: string } | null>(null);
 
   const run = async (reward: Reward) => {
     // One request id per attempt: a retry of the same request (network, double click) reuses
@@ -158,8 +159,16 @@ function Rewards({ view, tx, onIssued }: { view: MemberView; tx: Texts; onIssued
       const answer = await redeem(await shopify.sessionToken.get(), { ...attempt, ...(reward.rate ? { points: rewardCost(reward) } : {}) });
       setBusy(null);
       setConfirming(null);
-      const code = answer.redemption.code;
-      setResult(code ? { tone: "success", heading: tx.t("rewards.code_ready"), code } : { tone: "info", heading: tx.t("rewards.code_pending") });
+      const { code, kind, creditMinor } = answer.redemption;
+      if (kind === "store_credit") {
+        setResult(
+          creditMinor !== null
+            ? { tone: "success", heading: tx.t("rewards.credit_added", { amount: tx.money(creditMinor, view.program.currencyCode) }), note: tx.t("rewards.credit_note") }
+            : { tone: "info", heading: tx.t("rewards.credit_pending") },
+        );
+      } else {
+        setResult(code ? { tone: "success", heading: tx.t("rewards.code_ready"), code } : { tone: "info", heading: tx.t("rewards.code_pending") });
+      }
       onIssued(answer.redemption);
     } catch (error) {
       const code = error instanceof KantaApiError ? error.message : "";
@@ -176,6 +185,7 @@ function Rewards({ view, tx, onIssued }: { view: MemberView; tx: Texts; onIssued
         {result ? (
           <s-banner tone={result.tone} heading={result.heading}>
             {result.code ? <CopyCode code={result.code} tx={tx} id="kanta-new-code" /> : null}
+            {result.note ? <s-text>{result.note}</s-text> : null}
           </s-banner>
         ) : null}
         {view.rewards.length === 0 ? <s-text color="subdued">{tx.t("rewards.empty")}</s-text> : null}
