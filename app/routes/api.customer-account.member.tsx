@@ -1,6 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { ProgramNotFoundError, getCustomerView } from "../loyalty/storefront/customer-view.server";
-import { customerAccountError, customerAccountJsonHeaders, requireCustomerAccount } from "../shopify/customer-account.server";
+import { requireCustomerAccount } from "../shopify/customer-account.server";
+import { EXTENSION_JSON_HEADERS, extensionError } from "../shopify/extension-session.server";
 import { SharedRateLimiter } from "../http/rate-limit.server";
 import { getEnv } from "../env.server";
 
@@ -15,11 +16,11 @@ const limiter = new SharedRateLimiter("customer", () => getEnv().KANTA_CUSTOMER_
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop, customerGid, cors } = await requireCustomerAccount(request);
   const wait = await limiter.hit(`${shop}:${customerGid}`);
-  if (wait > 0) return customerAccountError(request, 429, "rate_limited", "Too many requests. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
+  if (wait > 0) return extensionError(429, "rate_limited", "Too many requests. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
   try {
-    return cors(new Response(JSON.stringify(await getCustomerView(shop, customerGid)), { headers: customerAccountJsonHeaders }));
+    return cors(new Response(JSON.stringify(await getCustomerView(shop, customerGid, undefined, { surface: "customer_account" })), { headers: EXTENSION_JSON_HEADERS }));
   } catch (error) {
-    if (error instanceof ProgramNotFoundError) return customerAccountError(request, 404, "program_not_found", "This shop has no rewards program.");
+    if (error instanceof ProgramNotFoundError) return extensionError(404, "program_not_found", "This shop has no rewards program.");
     throw error;
   }
 };
@@ -27,5 +28,5 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 // Remix sends OPTIONS (and any other method) to the action: the preflight is answered inside requireCustomerAccount.
 export const action = async ({ request }: ActionFunctionArgs) => {
   await requireCustomerAccount(request);
-  return customerAccountError(request, 405, "method_not_allowed", "Use GET.");
+  return extensionError(405, "method_not_allowed", "Use GET.");
 };

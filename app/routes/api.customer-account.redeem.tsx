@@ -4,7 +4,8 @@ import { redeemForShopper, redeemRequestBody } from "../loyalty/storefront/redee
 import { createRewardDiscount, deactivateDiscount } from "../shopify/discounts.server";
 import { isOutcomeUnknown } from "../shopify/errors";
 import { creditStoreCredit } from "../shopify/store-credit.server";
-import { customerAccountError, customerAccountJsonHeaders, readCustomerAccountJson, requireCustomerAccount } from "../shopify/customer-account.server";
+import { requireCustomerAccount } from "../shopify/customer-account.server";
+import { EXTENSION_JSON_HEADERS, extensionError, readExtensionJson } from "../shopify/extension-session.server";
 import { getEnv } from "../env.server";
 import { metrics } from "../metrics.server";
 
@@ -18,16 +19,16 @@ const limiter = new SharedRateLimiter("redeem", () => getEnv().KANTA_REDEEM_RATE
 
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop, customerGid, cors, graphql } = await requireCustomerAccount(request);
-  if (request.method !== "POST") return customerAccountError(request, 405, "method_not_allowed", "Use POST.");
+  if (request.method !== "POST") return extensionError(405, "method_not_allowed", "Use POST.");
   const wait = await limiter.hit(`${shop}:${customerGid}`);
-  if (wait > 0) return customerAccountError(request, 429, "rate_limited", "Too many attempts. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
-  const parsed = redeemRequestBody.safeParse(await readCustomerAccountJson(request));
+  if (wait > 0) return extensionError(429, "rate_limited", "Too many attempts. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
+  const parsed = redeemRequestBody.safeParse(await readExtensionJson(request));
   if (!parsed.success) {
-    return customerAccountError(request, 400, "bad_request", parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
+    return extensionError(400, "bad_request", parsed.error.issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "));
   }
   const admin = await graphql();
   const answer = await redeemForShopper(
-    { shopDomain: shop, customerGid, ...parsed.data },
+    { shopDomain: shop, customerGid, surface: "customer_account", ...parsed.data },
     (spec) => createRewardDiscount(admin, spec),
     // Store credit is spent in the online store, which both surfaces are (0028).
     {
@@ -37,5 +38,5 @@ export const action = async ({ request }: ActionFunctionArgs) => {
     },
   );
   metrics().redemptions.inc({ outcome: answer.outcome });
-  return cors(new Response(JSON.stringify(answer.body), { status: answer.status, headers: customerAccountJsonHeaders }));
+  return cors(new Response(JSON.stringify(answer.body), { status: answer.status, headers: EXTENSION_JSON_HEADERS }));
 };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getDb, type Db } from "../../db.server";
+import type { RewardSurface } from "../rewards/rewards";
 import { RedeemError, redeemReward, type IssueDiscount, type IssueHooks, type RedemptionView } from "../rewards/redemptions.server";
 
 // One redemption, as every shopper-facing surface asks for it: the theme widget through the
@@ -45,14 +46,14 @@ export interface ShopperRedeemAnswer {
 }
 
 export async function redeemForShopper(
-  input: { shopDomain: string; customerGid: string } & RedeemRequestBody,
+  input: { shopDomain: string; customerGid: string; surface?: RewardSurface } & RedeemRequestBody,
   issue: IssueDiscount,
   hooks: IssueHooks,
   db: Db = getDb(),
 ): Promise<ShopperRedeemAnswer> {
   try {
     const redemption = await redeemReward(
-      { shopDomain: input.shopDomain, customerGid: input.customerGid, rewardId: input.rewardId, requestId: input.requestId, points: input.points },
+      { shopDomain: input.shopDomain, customerGid: input.customerGid, rewardId: input.rewardId, requestId: input.requestId, points: input.points, surface: input.surface },
       issue,
       db,
       // A timeout leaves the redemption pending (the sweep finishes it); a code made after the
