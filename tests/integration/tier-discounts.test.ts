@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { syncDueTierDiscounts, TIER_DISCOUNT_POLICY } from "../../app/jobs/tier-discounts.server";
-import { getTierEditor, saveTierSettings } from "../../app/loyalty/tiers/admin.server";
+import { getTierEditor, retryTierDiscounts, saveTierSettings } from "../../app/loyalty/tiers/admin.server";
 import { setProgramPaused } from "../../app/loyalty/program/overview.server";
 import { AdminEmulator } from "../../app/local/emulator.server";
 import { loadAdminSchema } from "../../app/local/admin-schema.server";
@@ -145,10 +145,13 @@ describe("tier free-shipping perk as an automatic discount", () => {
     expect((await db().tierDiscount.findFirstOrThrow({ where: { shopId: shop.id } })).attempts).toBe(TIER_DISCOUNT_POLICY.maxAttempts);
     expect(emulator.automaticDiscounts(shop.domain).map((d) => d.status)).toEqual(["ACTIVE"]);
 
-    // Saving again (nothing changed) retries the dead row; Shopify answers now.
+    // The Tiers page's Retry puts it back (audited); Shopify answers now.
     emulator.failNext("KantaAutomaticDiscountDeactivate", "Internal error", 0);
-    await save(() => undefined);
-    expect(await sync(new Date(now.getTime() + 1000))).toEqual({ done: 1, retrying: 0, dead: 0 });
+    now = new Date(now.getTime() + 1000);
+    expect(await retryTierDiscounts(shop.domain, db(), now)).toBe(1);
+    expect(await retryTierDiscounts(shop.domain, db(), now)).toBe(0);
+    expect(await db().auditEvent.count({ where: { shopId: shop.id, action: "tiers.discounts_retried" } })).toBe(1);
+    expect(await sync(now)).toEqual({ done: 1, retrying: 0, dead: 0 });
     expect(emulator.automaticDiscounts(shop.domain).map((d) => d.status)).toEqual(["EXPIRED"]);
   });
 

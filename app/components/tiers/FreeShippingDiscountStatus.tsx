@@ -1,4 +1,7 @@
-import { Badge, BlockStack, InlineStack, Text } from "@shopify/polaris";
+import { Badge, BlockStack, Button, InlineStack, Text } from "@shopify/polaris";
+import { useFetcher } from "@remix-run/react";
+import { useEffect } from "react";
+import { showToast } from "../showToast";
 import type { TierDiscountState } from "../../loyalty/tiers/perk-discount";
 
 /**
@@ -6,6 +9,10 @@ import type { TierDiscountState } from "../../loyalty/tiers/perk-discount";
  * tier-discount job keeps it in step, docs/decisions/0029-checkout-discounts.md).
  */
 export function FreeShippingDiscountStatus({ perkOn, state }: { perkOn: boolean; state: TierDiscountState | undefined }) {
+  const retry = useFetcher<{ ok: boolean; message: string }>();
+  useEffect(() => {
+    if (retry.state === "idle" && retry.data) showToast(retry.data.message, !retry.data.ok);
+  }, [retry.state, retry.data]);
   const s = state ?? { state: "none" as const };
   if (s.state === "active") {
     return (
@@ -28,9 +35,11 @@ export function FreeShippingDiscountStatus({ perkOn, state }: { perkOn: boolean;
         <Text as="p" tone="critical" variant="bodySm" breakWord>
           {s.error}
         </Text>
-        <Text as="p" tone="subdued" variant="bodySm">
-          Save the tiers again to retry.
-        </Text>
+        <InlineStack>
+          <Button size="slim" loading={retry.state !== "idle"} onClick={() => retry.submit({}, { method: "post", action: "/app/tiers/retry-discounts" })}>
+            Retry
+          </Button>
+        </InlineStack>
       </BlockStack>
     );
   }

@@ -53,6 +53,7 @@ export const AUDIT_ACTIONS = {
   "reward.enabled": "Reward enabled",
   "reward.disabled": "Reward disabled",
   "tiers.updated": "VIP tiers updated",
+  "tiers.discounts_retried": "Tier free-shipping discounts retried",
   "program.settings_updated": "Settings updated",
   "program.launched": "Program launched",
   "program.paused": "Program paused",

@@ -350,3 +350,19 @@ export function describeThreshold(value: number, basis: TierBasis, currencyCode:
 }
 
 export { MAX_TIER_NAME };
+
+/** The Tiers page's "Retry" on a failed free-shipping discount: the shop's dead TierDiscount rows go back to the job (0029). */
+export async function retryTierDiscounts(shopDomain: string, db: Db = getDb(), now = new Date(), actor: AuditActor = SYSTEM_ACTOR): Promise<number> {
+  const shop = await db.shop.findUnique({ where: { domain: shopDomain }, select: { id: true } });
+  if (!shop) return 0;
+  return inTransaction(db, async (tx) => {
+    const r = await tx.tierDiscount.updateMany({
+      where: { shopId: shop.id, status: "dead" },
+      data: { status: "pending", attempts: 0, nextSyncAt: now, lastError: null, version: { increment: 1 } },
+    });
+    if (r.count > 0) {
+      await recordAudit(tx, { shopId: shop.id, actor, action: "tiers.discounts_retried", subjectType: "tiers", subjectId: null, subjectLabel: "Tier free-shipping discounts", before: null, after: { retried: r.count } });
+    }
+    return r.count;
+  });
+}
