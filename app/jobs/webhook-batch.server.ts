@@ -35,10 +35,11 @@ export const BATCH_SIZE = 100;
 
 /**
  * Batches one process runs at once on PostgreSQL (SQLite: 1, its one writer). Batches of
- * one shop meet on the same rows (its analytics day, its members), so more in parallel
- * mostly wait on each other's locks or deadlock; more processes share the inbox instead.
+ * one shop meet on the same rows (its analytics day, its members), so two in parallel
+ * mostly wait on each other's locks or deadlock (the replay storm timed out with 2); more
+ * worker processes share the inbox instead, and SKIP LOCKED keeps their claims apart.
  */
-export const PG_BATCH_CONCURRENCY = 2;
+export const PG_BATCH_CONCURRENCY = 1;
 
 const BATCH_TOPICS = new Set(["orders/paid", "orders/updated", "orders/cancelled", "refunds/create"]);
 const DUE_STATUSES = ["pending", "retrying", "processing"];
@@ -211,10 +212,16 @@ async function runBatch(db: Db, run: readonly Prepared[], now: Date, outcomes: M
       for (const { event } of run) outcomes.set(event.id, await runClaimedEvent(db, event, now));
       return;
     }
-    if (isRetryable(error.error) && attempt < BATCH_ATTEMPTS) {
-      // A concurrent writer (another batch, a redemption) got there first: the whole batch again.
-      await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** attempt) * (0.5 + Math.random())));
-      return runBatch(db, run, now, outcomes, attempt + 1);
+    if (isRetryable(error.error)) {
+      if (attempt < BATCH_ATTEMPTS) {
+        // A concurrent writer (another batch, a redemption) got there first: the whole batch again.
+        await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** attempt) * (0.5 + Math.random())));
+        return runBatch(db, run, now, outcomes, attempt + 1);
+      }
+      // Contended again and again: each event alone, in order, in small transactions.
+      log.warn("webhook batch kept conflicting; processing its events one by one", { events: run.length, error: errorText(error.error) });
+      for (const { event } of run) outcomes.set(event.id, await runClaimedEvent(db, event, now));
+      return;
     }
     log.debug("webhook batch event failed; it runs alone", { events: run.length, index: error.index, error: errorText(error.error) });
     await runBatch(db, run.slice(0, error.index), now, outcomes);
