@@ -30,8 +30,19 @@ import { parseEventPayload, runClaimedEvent, type ClaimedEvent, type ProcessOutc
 // batch's transaction), and bodies that are not JSON (recorded `invalid` by that path).
 // Referrer reward codes a refund's referral creates are issued after the commit.
 
-/** Events claimed per batch. */
+/** Events claimed per batch on PostgreSQL. */
 export const BATCH_SIZE = 100;
+
+/**
+ * On SQLite a batch holds the one writer, and acknowledgements (inbox inserts) wait behind
+ * it: smaller batches let them in between (the replay storm's senders saw connections reset
+ * behind batches of 100 on a loaded machine).
+ */
+export const SQLITE_BATCH_SIZE = 20;
+
+export function batchSizeFor(db: Db): number {
+  return isPostgres(db) ? BATCH_SIZE : SQLITE_BATCH_SIZE;
+}
 
 /**
  * Batches one process runs at once on PostgreSQL (SQLite: 1, its one writer). Batches of
