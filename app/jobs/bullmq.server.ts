@@ -6,7 +6,7 @@ import { log } from "../log.server";
 import { RETRY, errorText, retryDelayMs } from "./backoff";
 import { InProcessRunner, type JobRunner, type RunnerOptions } from "./in-process.server";
 import { PERIODIC_TASKS, TaskSchedule } from "./tasks.server";
-import { BATCH_SIZE, PG_BATCH_CONCURRENCY, processWebhookBatch } from "./webhook-batch.server";
+import { PG_BATCH_CONCURRENCY, batchSizeFor, processWebhookBatch } from "./webhook-batch.server";
 
 // BullMQ over Redis for multi-process deployments. Jobs carry only an inbox id; the job id
 // is the inbox id (plus the attempt), so BullMQ itself deduplicates. A repeatable "sweep"
@@ -122,7 +122,7 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
           const { eventId } = job.data as { eventId: string };
           // Its event plus other due events, claimed together (docs/decisions/0030); the
           // jobs of the others then find them done ("skipped").
-          const outcomes = await processWebhookBatch(getDb(), { ids: [eventId], fill: BATCH_SIZE - 1 });
+          const outcomes = await processWebhookBatch(getDb(), { ids: [eventId], fill: batchSizeFor(getDb()) - 1 });
           for (const [id, outcome] of outcomes) {
             if (outcome !== "retrying") continue;
             const row = await getDb().webhookEvent.findUnique({ where: { id }, select: { attempts: true } });

@@ -2,7 +2,7 @@ import { getDb } from "../db.server";
 import { log } from "../log.server";
 import { errorText } from "./backoff";
 import { PERIODIC_TASKS, TaskSchedule, type PeriodicTask, type SweepReport } from "./tasks.server";
-import { BATCH_SIZE, processWebhookBatch } from "./webhook-batch.server";
+import { batchSizeFor, processWebhookBatch } from "./webhook-batch.server";
 
 // The runner interface, and the in-process runner: the embedded default without REDIS_URL,
 // and BullMQ's fallback while Redis is down (app/jobs/bullmq.server.ts). See queue.server.ts.
@@ -65,10 +65,12 @@ export class InProcessRunner implements JobRunner {
 
   private pump() {
     while (this.running < this.concurrency && this.queue.length > 0) {
-      // A batch: the queued ids, plus other due events up to BATCH_SIZE (docs/decisions/0030).
-      const ids = this.queue.splice(0, BATCH_SIZE);
+      // A batch: the queued ids, plus other due events up to the batch size (docs/decisions/0030).
+      const db = getDb();
+      const size = batchSizeFor(db);
+      const ids = this.queue.splice(0, size);
       this.running++;
-      processWebhookBatch(getDb(), { ids, fill: BATCH_SIZE - ids.length })
+      processWebhookBatch(db, { ids, fill: size - ids.length })
         .then((outcomes) => {
           for (const [id, outcome] of outcomes) if (outcome === "retrying") log.debug("webhook scheduled for retry", { eventId: id });
         })

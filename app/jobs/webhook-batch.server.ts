@@ -30,15 +30,27 @@ import { parseEventPayload, runClaimedEvent, type ClaimedEvent, type ProcessOutc
 // batch's transaction), and bodies that are not JSON (recorded `invalid` by that path).
 // Referrer reward codes a refund's referral creates are issued after the commit.
 
-/** Events claimed per batch. */
+/** Events claimed per batch on PostgreSQL. */
 export const BATCH_SIZE = 100;
 
 /**
- * Batches one process runs at once on PostgreSQL (SQLite: 1, its one writer). Batches of
- * one shop meet on the same rows (its analytics day, its members), so more in parallel
- * mostly wait on each other's locks or deadlock; more processes share the inbox instead.
+ * On SQLite a batch holds the one writer, and acknowledgements (inbox inserts) wait behind
+ * it: smaller batches let them in between (the replay storm's senders saw connections reset
+ * behind batches of 100 on a loaded machine).
  */
-export const PG_BATCH_CONCURRENCY = 2;
+export const SQLITE_BATCH_SIZE = 20;
+
+export function batchSizeFor(db: Db): number {
+  return isPostgres(db) ? BATCH_SIZE : SQLITE_BATCH_SIZE;
+}
+
+/**
+ * Batches one process runs at once on PostgreSQL (SQLite: 1, its one writer). Batches of
+ * one shop meet on the same rows (its analytics day, its members), so two in parallel
+ * mostly wait on each other's locks or deadlock (the replay storm timed out with 2); more
+ * worker processes share the inbox instead, and SKIP LOCKED keeps their claims apart.
+ */
+export const PG_BATCH_CONCURRENCY = 1;
 
 const BATCH_TOPICS = new Set(["orders/paid", "orders/updated", "orders/cancelled", "refunds/create"]);
 const DUE_STATUSES = ["pending", "retrying", "processing"];
@@ -211,10 +223,16 @@ async function runBatch(db: Db, run: readonly Prepared[], now: Date, outcomes: M
       for (const { event } of run) outcomes.set(event.id, await runClaimedEvent(db, event, now));
       return;
     }
-    if (isRetryable(error.error) && attempt < BATCH_ATTEMPTS) {
-      // A concurrent writer (another batch, a redemption) got there first: the whole batch again.
-      await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** attempt) * (0.5 + Math.random())));
-      return runBatch(db, run, now, outcomes, attempt + 1);
+    if (isRetryable(error.error)) {
+      if (attempt < BATCH_ATTEMPTS) {
+        // A concurrent writer (another batch, a redemption) got there first: the whole batch again.
+        await new Promise((resolve) => setTimeout(resolve, Math.min(200, 10 * 2 ** attempt) * (0.5 + Math.random())));
+        return runBatch(db, run, now, outcomes, attempt + 1);
+      }
+      // Contended again and again: each event alone, in order, in small transactions.
+      log.warn("webhook batch kept conflicting; processing its events one by one", { events: run.length, error: errorText(error.error) });
+      for (const { event } of run) outcomes.set(event.id, await runClaimedEvent(db, event, now));
+      return;
     }
     log.debug("webhook batch event failed; it runs alone", { events: run.length, index: error.index, error: errorText(error.error) });
     await runBatch(db, run.slice(0, error.index), now, outcomes);
