@@ -19,6 +19,8 @@ import {
 } from "./rewards";
 import { requireShopConfig } from "../program/shop-config.server";
 import { inTransaction } from "../tx.server";
+import { recordAudit } from "../audit/record.server";
+import type { AuditActor } from "../audit/audit";
 
 // Redeeming points for a reward, in two steps around the call to Shopify:
 //  1. one transaction: the redemption row (unique per request id, so one click never yields
@@ -126,6 +128,12 @@ export interface RedeemInput {
   /** points_to_money: how many points the shopper chose to spend (whole units of the rate). */
   points?: number;
   now?: Date;
+  /**
+   * A staff member redeeming for the customer at Shopify POS (docs/decisions/0027-pos.md):
+   * the redemption records channel `pos` and the staff member, the ledger row's actor is the
+   * staff member, and an audit row is written with the debit. Absent: the shopper online.
+   */
+  pos?: { staff: AuditActor };
 }
 
 export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db: Db = getDb(), hooks: IssueHooks = {}): Promise<RedemptionView> {
@@ -190,6 +198,7 @@ export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db:
         status: "pending",
         code,
         expiresAt: spec.endsAt,
+        ...(input.pos ? { channel: "pos", staffId: input.pos.staff.id } : {}),
       },
     });
     const debited = await appendConditionalDebit(tx, {
@@ -199,11 +208,23 @@ export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db:
       kind: "redeemed",
       idempotencyKey: ledgerKeys.redeem(redemption.id),
       sourceGid: reward.id,
-      actor: `customer:${input.customerGid}`,
+      actor: input.pos ? `pos:${input.pos.staff.id ?? "staff"}` : `customer:${input.customerGid}`,
       note: rewardName,
     });
     // A concurrent redemption spent the points after the check above: undo this one.
     if (!debited) throw refusalError({ code: "insufficient_points", needed: cost - current.points });
+    if (input.pos) {
+      // With the debit, so a retried request (a replay above) records nothing more.
+      await recordAudit(tx, {
+        shopId: shop.id,
+        actor: input.pos.staff,
+        action: "member.reward_redeemed_pos",
+        subjectType: "member",
+        subjectId: member.id,
+        before: null,
+        after: { reward: rewardName, pointsSpent: cost, redemptionId: redemption.id, channel: "pos" },
+      });
+    }
     return { redemption, replay: false, spec };
   });
 
