@@ -16,6 +16,9 @@ function localRoutes(defineRoutes) {
     route("local/app-bridge.js", "local/routes/local.app-bridge[.]js.ts");
     route("local/emulator", "local/routes/local.emulator.tsx");
     route("local/extension-assets/:name", "local/routes/local.extension-assets.$name.tsx");
+    route("local/extensions/:handle", "local/routes/local.extensions.$handle.tsx");
+    route("local/extensions/:handle/bundle.js", "local/routes/local.extensions.$handle.bundle[.]js.tsx");
+    route("local/extension-host/:file", "local/routes/local.extension-host.$file.tsx");
     route("local/products", "local/routes/local.products.tsx");
     route("local/mail", "local/routes/local.mail._index.tsx");
     route("local/mail/:id", "local/routes/local.mail.$id.tsx");
