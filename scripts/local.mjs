@@ -59,6 +59,7 @@ await serve({
 Kanta is running in local mode.
   Admin:      http://localhost:${port}/app
   Storefront: http://localhost:${port}/local/storefront (the rewards widget, as a shopper sees it)
+  Extensions: http://localhost:${port}/local/extensions/kanta-rewards-page (UI extensions' own code: customer account, …)
   Proxy API:  http://localhost:${port}/proxy/customer (signed like Shopify's app proxy)
   Mail:       http://localhost:${port}/local/mail (every email Kanta sent, as members get it)
   Webhooks:   npm run simulate -- orders/paid --customer 7390000001001 --amount 120.00

@@ -95,7 +95,7 @@ footer{padding:40px 24px;text-align:center;color:#6b6257;font-size:14px;border-t
 </style>
 </head>
 <body>
-<div class="preview" role="region" aria-label="Local preview controls"><strong>Kanta local preview</strong><nav aria-label="Preview as">${customerLinks}</nav><nav aria-label="Language">${localeLinks}</nav></div>
+<div class="preview" role="region" aria-label="Local preview controls"><strong>Kanta local preview</strong><nav aria-label="Preview as">${customerLinks}</nav><nav aria-label="Language">${localeLinks}</nav><nav aria-label="Other previews"><a href="/local/extensions/kanta-rewards-page${member ? `?customer=${member.id}&locale=${locale}` : ""}">Customer account</a></nav></div>
 <header class="store"><a class="logo" href="/local/storefront${keep({})}">KANTA DEMO</a><nav aria-label="Store"><a href="/local/storefront${keep({})}">Shop</a><a href="/local/storefront/rewards${keep({})}">Rewards</a></nav></header>
 <main>${main}</main>
 <footer>© Kanta Demo · a local preview; nothing here is a real store</footer>

@@ -186,12 +186,19 @@ class SPage extends Base {
 
 class SSection extends Base {
   render() {
-    const s = shadow(this, `<section><h2 class="heading" part="heading"></h2><slot></slot></section>`);
+    const s = shadow(this, `<h2 class="heading" part="heading"></h2><slot></slot>`);
     const h = s.querySelector("h2");
     h.textContent = this.getAttribute("heading") ?? "";
     h.hidden = !h.textContent;
+    // The host is the region, so the extension's (slotted) content is inside it.
     const label = this.getAttribute("accessibilitylabel") || h.textContent;
-    s.querySelector("section").setAttribute("aria-label", label || "");
+    if (label) {
+      this.setAttribute("role", "region");
+      this.setAttribute("aria-label", label);
+    } else {
+      this.removeAttribute("role");
+      this.removeAttribute("aria-label");
+    }
   }
 }
 
@@ -282,7 +289,7 @@ class SBanner extends Base {
     const tone = this.getAttribute("tone") || "info";
     s.querySelector(".icon").textContent = TONE_ICON[tone] ?? "i";
     s.querySelector(".heading").textContent = this.getAttribute("heading") ?? "";
-    s.querySelector(".banner").setAttribute("role", tone === "critical" ? "alert" : "status");
+    this.setAttribute("role", tone === "critical" ? "alert" : "status");
   }
 }
 

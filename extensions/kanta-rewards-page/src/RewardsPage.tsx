@@ -205,7 +205,7 @@ function Rewards({ view, tx, onIssued }: { view: MemberView; tx: Texts; onIssued
                     <s-button variant="secondary" disabled={busy !== null} onClick={() => setConfirming(null)}>
                       {tx.t("rewards.cancel")}
                     </s-button>
-                    <s-button variant="primary" loading={busy?.rewardId === r.id} onClick={() => run(r)} accessibilityLabel={tx.t("rewards.confirm_question", { count: cost, reward: r.name })}>
+                    <s-button variant="primary" loading={busy?.rewardId === r.id} onClick={() => run(r)}>
                       {tx.t("rewards.confirm")}
                     </s-button>
                   </s-stack>
