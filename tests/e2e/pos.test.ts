@@ -66,7 +66,7 @@ describe("POS: the smart-grid tile and its modal", () => {
     expect(code).toMatch(/^KANTA-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
     // The cart beside the extension: the code POS checked against the emulator, the total after it.
     await page.getByTestId("pos-cart-discounts").getByText(code).waitFor();
-    expect(await page.getByTestId("pos-cart-total").textContent()).toBe("€35.96"); // 42.30 − 15%
+    expect(await page.getByTestId("pos-cart-total").textContent()).toBe("€35.95"); // 42.30 − 15% (6.35)
     await page.locator("#pos-cart-log").getByText(`addCartCodeDiscount("${code}")`).waitFor();
     await page.locator(".kanta-toast").getByText("15% off your order added to the cart").waitFor();
     await page.screenshot({ path: path.join(shots, "pos-redeemed-tablet.png"), fullPage: true });

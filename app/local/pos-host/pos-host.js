@@ -220,7 +220,7 @@ class SPosBlock extends HTMLElement {
       s.innerHTML = `<style>
         :host{display:block;background:#fff;border-radius:12px;border:1px solid #e3e3e3;padding:16px 20px}
         header{display:flex;align-items:center;justify-content:space-between;gap:12px;margin-bottom:10px}
-        h2{margin:0;font-size:16px;font-weight:650}
+        h2{margin:0;font-size:16px;font-weight:650;white-space:nowrap}
       </style><section><header><h2></h2><slot name="secondary-actions"></slot></header><slot></slot></section>`;
     }
     const h = this.shadowRoot.querySelector("h2");
