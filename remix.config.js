@@ -19,6 +19,8 @@ function localRoutes(defineRoutes) {
     route("local/extensions/:handle", "local/routes/local.extensions.$handle.tsx");
     route("local/extensions/:handle/bundle.js", "local/routes/local.extensions.$handle.bundle[.]js.tsx");
     route("local/extension-host/:file", "local/routes/local.extension-host.$file.tsx");
+    route("local/pos-host/:file", "local/routes/local.pos-host.$file.tsx");
+    route("local/pos/discount", "local/routes/local.pos.discount.tsx");
     route("local/products", "local/routes/local.products.tsx");
     route("local/demo-checkout/confirm", "local/routes/local.demo-checkout.confirm.tsx");
     route("local/mail", "local/routes/local.mail._index.tsx");

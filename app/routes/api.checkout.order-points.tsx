@@ -1,9 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { BODY_LIMITS } from "../../scripts/body-limits.mjs";
-import { BodyTooLargeError, readLimitedBody } from "../http/body-limit.server";
 import { parseCheckoutOrder } from "../loyalty/orders/checkout-order";
 import { ShopNotServedError, thankYouPoints } from "../loyalty/orders/points-on-order.server";
-import { extensionError, extensionJson, requireExtensionSession } from "../shopify/extension-session.server";
+import { extensionError, extensionJson, readExtensionJson, requireExtensionSession } from "../shopify/extension-session.server";
 
 // POST /api/checkout/order-points: the thank-you page's block (extensions/kanta-order-points)
 // asks what the order earns. Session token from the checkout (401 otherwise); the body is the
@@ -16,14 +14,7 @@ export const loader = () => extensionError(405, "method_not_allowed", "POST the 
 export async function action({ request }: ActionFunctionArgs) {
   const session = await requireExtensionSession(request, "checkout");
   if (request.method !== "POST") return extensionError(405, "method_not_allowed", "POST the order.");
-  let body: unknown;
-  try {
-    body = JSON.parse(await readLimitedBody(request, BODY_LIMITS.proxy));
-  } catch (error) {
-    if (error instanceof BodyTooLargeError) return extensionError(413, "body_too_large", `The body is larger than ${error.limit} bytes.`);
-    return extensionError(400, "bad_request", "The body must be JSON.");
-  }
-  const parsed = parseCheckoutOrder(body);
+  const parsed = parseCheckoutOrder(await readExtensionJson(request));
   if (!parsed.ok) return extensionError(400, "bad_request", parsed.message);
   try {
     return extensionJson(session, await thankYouPoints(session.shopDomain, session.customerGid, parsed.order));

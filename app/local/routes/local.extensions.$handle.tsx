@@ -3,6 +3,7 @@ import { isLocalMode } from "../../env.server";
 import { listPreviewMembers } from "../../loyalty/program/overview.server";
 import { LOCAL_SHOP } from "../../shopify/admin.server";
 import { PREVIEW_LANGUAGES, listPreviewTargets, renderExtensionPreview, surfaceFor } from "../extension-preview.server";
+import { posPreviewSurface } from "../pos-preview.server";
 import { previewCustomerId } from "../storefront-page.server";
 
 // GET /local/extensions/<handle>?target=<target>&customer=<id>|guest&locale=en|fi|da|sv
@@ -17,7 +18,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const target = url.searchParams.get("target") ?? ofHandle[0]?.target ?? "";
   const found = ofHandle.find((t) => t.target === target);
   if (!found) return new Response(`No extension ${handle} with target ${target}`, { status: 404 });
-  const surface = surfaceFor(target);
+  const surface = surfaceFor(target) ?? (posPreviewSurface.matches(target) ? posPreviewSurface : null);
   if (!surface) return new Response(`No preview surface for ${target} yet: add one to PREVIEW_SURFACES`, { status: 404 });
   const customerId = previewCustomerId(request);
   const members = await listPreviewMembers(LOCAL_SHOP, { selected: customerId });

@@ -36,6 +36,7 @@ export const AUDIT_ACTIONS = {
   "member.tier_changed": "Tier changed",
   "member.excluded": "Member excluded",
   "member.included": "Member included",
+  "member.reward_redeemed_pos": "Reward redeemed at POS",
   "members.excluded_by_tag": "Members excluded by tag",
   "earn_rule.created": "Way to earn created",
   "earn_rule.updated": "Way to earn updated",

@@ -24,6 +24,8 @@ import {
 import { findReservedCredit, type ShopifyStoreCredit } from "./store-credit";
 import { requireShopConfig } from "../program/shop-config.server";
 import { inTransaction } from "../tx.server";
+import { recordAudit } from "../audit/record.server";
+import type { AuditActor } from "../audit/audit";
 
 // Redeeming points for a reward, in two steps around the call to Shopify:
 //  1. one transaction: the redemption row (unique per request id, so one click never yields
@@ -146,6 +148,12 @@ export interface RedeemInput {
   /** Where the shopper redeems (default the online store): store credit is not offered in POS. */
   surface?: RewardSurface;
   now?: Date;
+  /**
+   * A staff member redeeming for the customer at Shopify POS (docs/decisions/0027-pos.md):
+   * the redemption records channel `pos` and the staff member, the ledger row's actor is the
+   * staff member, and an audit row is written with the debit. Absent: the shopper online.
+   */
+  pos?: { staff: AuditActor };
 }
 
 export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db: Db = getDb(), hooks: IssueHooks = {}): Promise<RedemptionView> {
@@ -221,6 +229,7 @@ export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db:
         code: spec.kind === "discount" ? spec.discount.code : null,
         creditMinor: spec.kind === "store_credit" ? BigInt(spec.credit.amountMinor) : null,
         expiresAt: spec.kind === "discount" ? spec.discount.endsAt : spec.credit.expiresAt,
+        ...(input.pos ? { channel: "pos", staffId: input.pos.staff.id } : {}),
       },
     });
     const debited = await appendConditionalDebit(tx, {
@@ -230,7 +239,7 @@ export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db:
       kind: "redeemed",
       idempotencyKey: ledgerKeys.redeem(redemption.id),
       sourceGid: reward.id,
-      actor: `customer:${input.customerGid}`,
+      actor: input.pos ? `pos:${input.pos.staff.id ?? "staff"}` : `customer:${input.customerGid}`,
       note: rewardName,
     });
     // A concurrent redemption spent the points after the check above: undo this one.
@@ -240,6 +249,18 @@ export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db:
       // without doubt (./store-credit.ts). Read after the debit, which holds the member's row.
       const inFlight = await tx.redemption.count({ where: { memberId: member.id, status: "pending", creditMinor: { not: null }, id: { not: redemption.id } } });
       if (inFlight > 0) throw new RedeemError("credit_in_progress", "Your last store credit is still being added. Try again in a few minutes.");
+    }
+    if (input.pos) {
+      // With the debit, so a retried request (a replay above) records nothing more.
+      await recordAudit(tx, {
+        shopId: shop.id,
+        actor: input.pos.staff,
+        action: "member.reward_redeemed_pos",
+        subjectType: "member",
+        subjectId: member.id,
+        before: null,
+        after: { reward: rewardName, pointsSpent: cost, redemptionId: redemption.id, channel: "pos" },
+      });
     }
     return { redemption, replay: false, spec };
   });
