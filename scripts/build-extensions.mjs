@@ -4,6 +4,7 @@
 // Preact's JSX runtime, minified) into build-extensions/<handle>/<target>.js, and its size
 // is checked against Shopify's limit for compiled UI extension bundles (64 KB).
 // `node scripts/build-extensions.mjs` prints the sizes; tests import `buildExtensions()`.
+import "./require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { build } from "esbuild";
 import { readdirSync, readFileSync, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";

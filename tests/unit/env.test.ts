@@ -117,9 +117,10 @@ describe("environment", () => {
       .flatMap((file) =>
         readFileSync(file, "utf8")
           .split("\n")
-          // Writing a variable (the worker sets KANTA_WORKER) is not reading one, and the build
-          // replaces NODE_ENV with its mode (app/shopify/admin.server.ts drops local mode so).
-          .filter((line) => /process\.env\b/.test(line) && !/process\.env\.\w+\s*=[^=]/.test(line) && !/process\.env\.NODE_ENV !== "production"/.test(line))
+          // Writing a variable (the worker sets KANTA_WORKER) is not reading one, the build
+          // replaces NODE_ENV with its mode (app/shopify/admin.server.ts drops local mode so),
+          // and a bundler's define key ("process.env.NODE_ENV": …) names it for code it bundles.
+          .filter((line) => /process\.env\b/.test(line) && !/process\.env\.\w+\s*=[^=]/.test(line) && !/process\.env\.NODE_ENV !== "production"/.test(line) && !/"process\.env\.\w+":/.test(line))
           .map((line) => `${path.relative(root, file)}: ${line.trim()}`),
       );
     expect(readers).toEqual([]);
