@@ -3,14 +3,8 @@
 // fields these extensions read), the backend calls, and texts in the theme widget's
 // languages: the widget's own locale files, plus the few words only these pages need.
 // No Node, no app/ imports: bundled into each extension.
-import { kantaFetch } from "./kanta-api";
+import { kantaFetch, kantaUrl } from "./kanta-api";
 
-/** Kanta's backend. Set `KANTA_APP_URL` below to the app's URL (SHOPIFY_APP_URL) before `shopify app deploy`; local mode's preview host sets globalThis.KANTA_APP_URL. */
-const KANTA_APP_URL = "https://kanta.example.com";
-export function kantaUrl(path: string): string {
-  const override = (globalThis as { KANTA_APP_URL?: unknown }).KANTA_APP_URL;
-  return `${typeof override === "string" ? override : KANTA_APP_URL}${path}`;
-}
 
 export interface Redemption {
   id: string; status: string; rewardName: string; pointsSpent: number; code: string | null; expiresAt: string | null; createdAt: string;

@@ -51,7 +51,8 @@ export async function buildExtensions({ outDir = path.join(root, "build-extensio
       write: false,
       outfile,
       logLevel: "silent",
-      define: { "process.env.NODE_ENV": '"production"' },
+      // The app's URL, as Shopify's CLI gives it from its environment (extensions/kanta-api.ts kantaUrl).
+      define: { "process.env.NODE_ENV": '"production"', "process.env.APP_URL": JSON.stringify(process.env.APP_URL ?? process.env.SHOPIFY_APP_URL ?? "") },
     });
     const code = r.outputFiles[0].contents;
     if (write) await import("node:fs/promises").then((fs) => fs.writeFile(outfile, code));

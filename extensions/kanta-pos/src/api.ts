@@ -1,4 +1,4 @@
-import { KantaApiError, kantaFetch } from "../../kanta-api";
+import { KantaApiError, kantaFetch, kantaUrl } from "../../kanta-api";
 
 // Kanta's backend as the POS extension uses it. Shopify's CLI replaces process.env.APP_URL
 // with the app's URL when it bundles; anywhere else (local mode's preview, on the app's own
@@ -39,16 +39,6 @@ export interface PosRedemption {
 /** The part of POS's API these calls need (every target has the Session API). */
 export interface PosSessionLike {
   session: { getSessionToken: () => Promise<string | undefined> };
-}
-
-function kantaUrl(path: string): string {
-  let base = "";
-  try {
-    base = process.env.APP_URL ?? "";
-  } catch {
-    base = "";
-  }
-  return base.replace(/\/$/, "") + path;
 }
 
 async function token(api: PosSessionLike): Promise<string> {
