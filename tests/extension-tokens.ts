@@ -37,3 +37,15 @@ export function signExtensionToken(claims: TokenClaims): string {
   const signature = createHmac("sha256", claims.secret ?? TEST_API_SECRET).update(head).digest("base64url");
   return `${head}.${signature}`;
 }
+
+export type Route = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<Response> | Response;
+
+/** Calls a route's loader or action as Remix does; a thrown Response (401, the preflight) is the answer. */
+export async function callRoute(route: Route, request: Request): Promise<Response> {
+  try {
+    return await route({ request, params: {}, context: {} });
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+}

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { parsePosCustomer, POS_REQUEST_ID } from "../loyalty/pos/pos";
 import { PosShopNotServedError, redeemAtPos } from "../loyalty/pos/pos.server";
 import { RedeemError } from "../loyalty/rewards/redemptions.server";
+import { REDEEM_ERROR_STATUS } from "../loyalty/storefront/redeem.server";
 import { getAdminGraphqlForShop } from "../shopify/admin.server";
 import type { AdminGraphql } from "../shopify/graphql";
 import { createRewardDiscount, deactivateDiscount } from "../shopify/discounts.server";
@@ -25,17 +26,8 @@ const body = z.object({
   requestId: z.string().regex(POS_REQUEST_ID, "requestId: 8–100 letters, digits, - or _"),
 });
 
-const STATUS: Record<string, number> = {
-  not_a_member: 404,
-  member_excluded: 403,
-  program_inactive: 409,
-  reward_unavailable: 404,
-  tier_required: 403,
-  insufficient_points: 409,
-  invalid_points: 422,
-  request_conflict: 409,
-  shopify_failed: 502,
-};
+// The widget's statuses, but a customer who is not a member is "not found" to a till.
+const STATUS: Record<string, number> = { ...REDEEM_ERROR_STATUS, not_a_member: 404 };
 
 export const loader = () => extensionError(405, "method_not_allowed", "POST the redemption.");
 

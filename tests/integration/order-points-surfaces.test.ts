@@ -4,7 +4,7 @@ import { verifyLedger } from "../../app/loyalty/ledger/append.server";
 import { action as checkoutAction, loader as checkoutLoader } from "../../app/routes/api.checkout.order-points";
 import { action as accountAction, loader as accountLoader } from "../../app/routes/api.customer-account.order-points";
 import { createTestShop, useTestDatabase } from "../db";
-import { signExtensionToken } from "../extension-tokens";
+import { signExtensionToken, callRoute, type Route } from "../extension-tokens";
 import { createMember, customerGid, nextCustomerId, nextOrderId } from "../factories";
 import { orderPayload } from "../fixtures/payloads";
 import { sendWebhook, useTestServer } from "../http";
@@ -17,16 +17,7 @@ const { db } = useTestDatabase();
 const { server } = useTestServer();
 
 const ORIGIN = "https://extensions.shopifycdn.com";
-type Route = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<Response> | Response;
-
-async function call(route: Route, request: Request): Promise<Response> {
-  try {
-    return await route({ request, params: {}, context: {} });
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
+const call = callRoute;
 
 function thankYou(token: string | null, body: unknown, init: { method?: string; raw?: string } = {}) {
   const headers: Record<string, string> = { Origin: ORIGIN, "Content-Type": "application/json" };

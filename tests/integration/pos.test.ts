@@ -5,7 +5,7 @@ import { getEmulator } from "../../app/local/emulator.server";
 import { loader as customerLoader } from "../../app/routes/api.pos.customer";
 import { action as redeemAction } from "../../app/routes/api.pos.redeem";
 import { createTestShop, useTestDatabase } from "../db";
-import { signExtensionToken } from "../extension-tokens";
+import { signExtensionToken, callRoute, type Route } from "../extension-tokens";
 import { createMember, createReward, customerGid, nextCustomerId } from "../factories";
 import { useLocalModeEnv } from "../http";
 
@@ -18,16 +18,7 @@ useLocalModeEnv();
 
 const ORIGIN = "https://cdn.shopify.com";
 const STAFF = "gid://shopify/User/4242";
-type Route = (args: { request: Request; params: Record<string, string>; context: Record<string, unknown> }) => Promise<Response> | Response;
-
-async function call(route: Route, request: Request): Promise<Response> {
-  try {
-    return await route({ request, params: {}, context: {} });
-  } catch (thrown) {
-    if (thrown instanceof Response) return thrown;
-    throw thrown;
-  }
-}
+const call = callRoute;
 
 function view(token: string | null, customer: string, method = "GET") {
   const headers: Record<string, string> = { Origin: ORIGIN };
