@@ -257,6 +257,11 @@ async function settleOrder(
         where: { shopId: shop.id, memberId: record.memberId, earnPoints: { not: null }, cancelled: false, NOT: { orderGid: record.orderGid } },
       });
       for (const award of nthOrderBonus(shop.nthOrderRules, earlier + 1, record.memberId)) {
+        // A number can come round again: the order that earned it was cancelled after it
+        // (cancelled orders do not count). Its bonus stays paid, so this order gets none for
+        // the same number, rather than failing on the key for ever.
+        const paidBefore = await tx.ledgerEntry.findUnique({ where: { shopId_idempotencyKey: { shopId: shop.id, idempotencyKey: award.idempotencyKey } }, select: { sourceGid: true } });
+        if (paidBefore && paidBefore.sourceGid !== record.orderGid) continue;
         entries.push({
           shopId: shop.id,
           memberId: record.memberId,
