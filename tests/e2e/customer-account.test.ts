@@ -34,7 +34,8 @@ async function open(url: string, viewport = { width: 1280, height: 900 }): Promi
     if (host !== new URL(kanta.base).host) page.problems.push(`request to another host: ${request.url()}`);
   });
   await page.goto(`${kanta.base}${url}`);
-  await page.waitForSelector('#kanta-extension-root[data-state="rendered"]');
+  // Attached, not visible: a block that shows nothing (a guest's) renders an empty root.
+  await page.waitForSelector('#kanta-extension-root[data-state="rendered"]', { state: "attached" });
   return page;
 }
 
