@@ -5,7 +5,9 @@ import { OCCASION_FLOW_TRIGGERS } from "../shopify/occasion-triggers";
 import { loadAdminSchema } from "./admin-schema.server";
 import { DEMO_PRODUCTS, DEMO_SHOP, demoExistingCustomers } from "./demo-shop";
 import type { AdminGraphql } from "../shopify/graphql";
-import { currencyScale, formatMinorPlain, parseMoneyToMinor } from "../loyalty/ledger/money";
+import { EmulatedStoreCredit, type EmulatedStoreCreditAccount } from "./emulator-store-credit.server";
+
+export type { EmulatedStoreCreditAccount, EmulatedStoreCreditTransaction } from "./emulator-store-credit.server";
 
 // A local stand-in for Shopify's Admin GraphQL API, for local mode and tests only.
 // Every document is parsed and validated against Shopify's published Admin schema (the
@@ -53,27 +55,6 @@ export interface EmulatedAutomaticDiscount {
   /** ACTIVE, or EXPIRED after discountAutomaticDeactivate. */
   status: "ACTIVE" | "EXPIRED";
   createdAt: Date;
-}
-
-/** One store credit transaction (credits only are made by apps; debits are checkout's). */
-export interface EmulatedStoreCreditTransaction {
-  id: string;
-  type: "credit" | "debit";
-  amountMinor: number;
-  balanceAfterMinor: number;
-  createdAt: Date;
-  expiresAt: Date | null;
-  /** Whether Shopify was asked to email the owner (the mutation's `notify`). */
-  notify: boolean;
-}
-
-/** A store credit account: one per owner and currency, as Shopify keeps them. */
-export interface EmulatedStoreCreditAccount {
-  id: string;
-  ownerId: string;
-  currencyCode: string;
-  balanceMinor: number;
-  transactions: EmulatedStoreCreditTransaction[];
 }
 
 /** How failNext answers: an HTTP 5xx, GraphQL THROTTLED, or no answer until the caller gives up. */
@@ -186,9 +167,6 @@ export class AdminEmulator {
   private automaticByShop = new Map<string, EmulatedAutomaticDiscount[]>();
   private productsByShop = new Map<string, EmulatedProduct[]>();
   private customersByShop = new Map<string, Map<string, EmulatedCustomer>>();
-  private storeCreditByShop = new Map<string, EmulatedStoreCreditAccount[]>();
-  private storeCreditLimitByShop = new Map<string, number>();
-  private storeCreditCurrenciesByShop = new Map<string, string[]>();
   private nextId = 1_000_000_000_000;
   private failures = new Map<string, { message: string; times: number; fault: EmulatedFault }>();
   // Customer tags and metafields (tier sync), customers deleted in Shopify, Flow triggers.
@@ -660,135 +638,26 @@ export class AdminEmulator {
     return { customer: { id: customer.id, numberOfOrders: "0" }, userErrors: [] };
   }
 
+  /** Store credit accounts (./emulator-store-credit.server.ts); ids from the emulator's one sequence. */
+  private readonly storeCredit = new EmulatedStoreCredit({ nextId: () => this.nextId++, customerExists: (id) => this.customerExists(id) });
+
   /** A customer's store credit accounts (one per currency), as Shopify holds them. */
   storeCreditAccounts(shopDomain: string, ownerId?: string): EmulatedStoreCreditAccount[] {
-    return (this.storeCreditByShop.get(shopDomain) ?? []).filter((a) => ownerId === undefined || a.ownerId === ownerId).map((a) => ({ ...a, transactions: [...a.transactions] }));
+    return this.storeCredit.accounts(shopDomain, ownerId);
   }
 
-  /**
-   * The most an account may hold, in the shop currency's minor units (CREDIT_LIMIT_EXCEEDED
-   * beyond it). Shopify does not publish its limit; unset, none is enforced.
-   */
+  /** The most an account may hold, in minor units (CREDIT_LIMIT_EXCEEDED beyond it); unset, none is enforced. */
   setStoreCreditLimit(shopDomain: string, maxBalanceMinor: number | null) {
-    if (maxBalanceMinor === null) this.storeCreditLimitByShop.delete(shopDomain);
-    else this.storeCreditLimitByShop.set(shopDomain, maxBalanceMinor);
+    this.storeCredit.setLimit(shopDomain, maxBalanceMinor);
   }
 
-  /** The currencies store credit can be issued in (default: the shop currency); others answer UNSUPPORTED_CURRENCY. */
+  /** The currencies store credit can be issued in (default: the shop currency). */
   setStoreCreditCurrencies(shopDomain: string, currencies: readonly string[]) {
-    this.storeCreditCurrenciesByShop.set(shopDomain, [...currencies]);
-  }
-
-  /**
-   * storeCreditAccountCredit as Shopify documents it: `id` is a store credit account, or a
-   * customer (the account for the currency is created on the first credit); the amount
-   * must be positive, in a supported currency and, for an account id, the account's
-   * currency; an expiry must be in the future; the balance may not pass the credit limit.
-   */
-  private creditStoreCredit(shop: EmulatedShop, args: Record<string, unknown>) {
-    const id = String(args.id);
-    const input = args.creditInput as { creditAmount: { amount: string; currencyCode: string }; expiresAt?: string | null; notify?: boolean };
-    const fail = (code: string, message: string, field: string[]) => ({ storeCreditAccountTransaction: null, userErrors: [{ field, message, code }] });
-    const accounts = this.storeCreditByShop.get(shop.myshopifyDomain) ?? [];
-    const currency = input.creditAmount.currencyCode;
-    let account: EmulatedStoreCreditAccount | undefined;
-    if (id.startsWith("gid://shopify/StoreCreditAccount/")) {
-      account = accounts.find((a) => a.id === id);
-      if (!account) return fail("ACCOUNT_NOT_FOUND", "Store credit account does not exist", ["id"]);
-      if (account.currencyCode !== currency) return fail("MISMATCHING_CURRENCY", "The currency provided does not match the currency of the store credit account", ["creditInput", "creditAmount", "currencyCode"]);
-    } else if (!this.customerExists(id)) {
-      return fail("OWNER_NOT_FOUND", "Owner does not exist", ["id"]);
-    }
-    const supported = this.storeCreditCurrenciesByShop.get(shop.myshopifyDomain) ?? [shop.currencyCode];
-    if (!supported.includes(currency)) return fail("UNSUPPORTED_CURRENCY", "The currency provided is not currently supported", ["creditInput", "creditAmount", "currencyCode"]);
-    let amountMinor: number;
-    try {
-      amountMinor = parseMoneyToMinor(String(input.creditAmount.amount), currency);
-    } catch {
-      return fail("NEGATIVE_OR_ZERO_AMOUNT", "A positive amount must be used to credit a store credit account", ["creditInput", "creditAmount", "amount"]);
-    }
-    if (amountMinor <= 0) return fail("NEGATIVE_OR_ZERO_AMOUNT", "A positive amount must be used to credit a store credit account", ["creditInput", "creditAmount", "amount"]);
-    const expiresAt = input.expiresAt ? new Date(input.expiresAt) : null;
-    if (expiresAt && expiresAt.getTime() <= Date.now()) return fail("EXPIRES_AT_IN_PAST", "The expiry date must be in the future", ["creditInput", "expiresAt"]);
-    account ??= accounts.find((a) => a.ownerId === id && a.currencyCode === currency);
-    const limit = this.storeCreditLimitByShop.get(shop.myshopifyDomain);
-    if (limit !== undefined && (account?.balanceMinor ?? 0) + amountMinor > limit) {
-      return fail("CREDIT_LIMIT_EXCEEDED", "The operation would cause the account's credit limit to be exceeded", ["creditInput", "creditAmount", "amount"]);
-    }
-    if (!account) {
-      account = { id: `gid://shopify/StoreCreditAccount/${this.nextId++}`, ownerId: id, currencyCode: currency, balanceMinor: 0, transactions: [] };
-      accounts.push(account);
-      this.storeCreditByShop.set(shop.myshopifyDomain, accounts);
-    }
-    account.balanceMinor += amountMinor;
-    const transaction: EmulatedStoreCreditTransaction = {
-      id: `gid://shopify/StoreCreditAccountCreditTransaction/${this.nextId++}`,
-      type: "credit",
-      amountMinor,
-      balanceAfterMinor: account.balanceMinor,
-      createdAt: new Date(),
-      expiresAt,
-      notify: input.notify ?? false,
-    };
-    account.transactions.push(transaction);
-    return { storeCreditAccountTransaction: this.storeCreditTransactionNode(account, transaction), userErrors: [] };
-  }
-
-  private storeCreditMoney(minor: number, currencyCode: string) {
-    // Shopify's Decimal: no trailing zeros beyond one decimal ("5.0", "12.5").
-    const plain = formatMinorPlain(minor, currencyCode);
-    return { amount: currencyScale(currencyCode) === 0 ? `${plain}.0` : plain.replace(/(\.\d)0$/, "$1"), currencyCode };
-  }
-
-  private storeCreditAccountNode(account: EmulatedStoreCreditAccount): Record<string, unknown> {
-    return {
-      __typename: "StoreCreditAccount",
-      id: account.id,
-      balance: this.storeCreditMoney(account.balanceMinor, account.currencyCode),
-      owner: { __typename: "Customer", id: account.ownerId },
-      transactions: (a: { first?: number; after?: string; query?: string; reverse?: boolean }) => {
-        const types = parseStoreCreditTypeQuery(a.query);
-        let list = account.transactions.filter((t) => types === null || types.includes(t.type));
-        if (a.reverse) list = [...list].reverse();
-        const start = a.after ? Number(Buffer.from(a.after, "base64").toString()) + 1 : 0;
-        const page = list.slice(start, start + (a.first ?? 50));
-        const nodes = page.map((t) => this.storeCreditTransactionNode(account, t));
-        return {
-          edges: nodes.map((node, i) => ({ node, cursor: Buffer.from(String(start + i)).toString("base64") })),
-          nodes,
-          pageInfo: {
-            hasNextPage: start + page.length < list.length,
-            hasPreviousPage: start > 0,
-            startCursor: page.length ? Buffer.from(String(start)).toString("base64") : null,
-            endCursor: page.length ? Buffer.from(String(start + page.length - 1)).toString("base64") : null,
-          },
-        };
-      },
-    };
-  }
-
-  private storeCreditTransactionNode(account: EmulatedStoreCreditAccount, t: EmulatedStoreCreditTransaction): Record<string, unknown> {
-    return {
-      __typename: t.type === "credit" ? "StoreCreditAccountCreditTransaction" : "StoreCreditAccountDebitTransaction",
-      id: t.id,
-      account: () => this.storeCreditAccountNode(account),
-      amount: this.storeCreditMoney(t.type === "credit" ? t.amountMinor : -t.amountMinor, account.currencyCode),
-      balanceAfterTransaction: this.storeCreditMoney(t.balanceAfterMinor, account.currencyCode),
-      remainingAmount: this.storeCreditMoney(t.amountMinor, account.currencyCode),
-      createdAt: t.createdAt.toISOString(),
-      expiresAt: t.expiresAt?.toISOString() ?? null,
-      event: "ADJUSTMENT",
-      origin: null,
-    };
+    this.storeCredit.setCurrencies(shopDomain, currencies);
   }
 
   private customerStoreCreditAccounts(shopDomain: string, ownerId: string) {
-    return (a: { first?: number; query?: string }) => {
-      const currency = /currency_code:(\w+)/.exec(a.query ?? "")?.[1];
-      if (a.query && !currency) throw new Error(`The emulator does not support the store credit account search ${JSON.stringify(a.query)}`);
-      const list = (this.storeCreditByShop.get(shopDomain) ?? []).filter((x) => x.ownerId === ownerId && (!currency || x.currencyCode === currency.toUpperCase()));
-      return connection(list.slice(0, a.first ?? 50).map((x) => this.storeCreditAccountNode(x)));
-    };
+    return (a: { first?: number; query?: string }) => connection(this.storeCredit.customerAccountNodes(shopDomain, ownerId, a));
   }
 
   /** Discounts created for a shop (tests inspect what Kanta asked Shopify for). */
@@ -1045,11 +914,8 @@ export class AdminEmulator {
         const known = this.customersByShop.get(shop.myshopifyDomain)?.get(id);
         return known ? this.customerNode(shop.myshopifyDomain, known) : { __typename: "Customer", id, storeCreditAccounts: this.customerStoreCreditAccounts(shop.myshopifyDomain, id) };
       },
-      storeCreditAccount: (args, shop) => {
-        const account = (this.storeCreditByShop.get(shop.myshopifyDomain) ?? []).find((a) => a.id === args.id);
-        return account ? this.storeCreditAccountNode(account) : null;
-      },
-      storeCreditAccountCredit: (args, shop) => this.creditStoreCredit(shop, args),
+      storeCreditAccount: (args, shop) => this.storeCredit.accountNode(shop.myshopifyDomain, String(args.id)),
+      storeCreditAccountCredit: (args, shop) => this.storeCredit.credit(shop, args),
       customerCreate: (args, shop) => this.createCustomer(shop, args.input as Record<string, unknown>),
       tagsAdd: (args, shop) => this.changeTags(shop, args, true),
       tagsRemove: (args, shop) => this.changeTags(shop, args, false),
@@ -1229,17 +1095,6 @@ function matchesOrderQuery(order: EmulatedOrder, query: string | undefined): boo
           return t >= bound && t < bound + 86_400_000;
       }
     });
-}
-
-/** A transactions `query`: `type:credit`, `type:credit OR type:debit`; null: no filter. Anything else is refused. */
-function parseStoreCreditTypeQuery(query: string | undefined): string[] | null {
-  if (!query?.trim()) return null;
-  const terms = query.trim().split(/\s+OR\s+/);
-  return terms.map((term) => {
-    const m = /^type:(credit|debit|debit_revert|expiration)$/.exec(term);
-    if (!m) throw new Error(`The emulator does not support the store credit transaction search ${JSON.stringify(query)}`);
-    return m[1]!;
-  });
 }
 
 function isJson(text: string): boolean {
