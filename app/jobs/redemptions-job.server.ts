@@ -1,5 +1,5 @@
 import type { Db } from "../db.server";
-import { claimRedemptionAttempt, findStalledRedemptions, recordRedemptionFailure, recoverStalledRedemption, recoverStalledStoreCredit } from "../loyalty/rewards/redemptions.server";
+import { claimRedemptionAttempt, findStalledRedemptions, recordRedemptionFailure, recoverStalledRedemption, recoverStalledStoreCredit } from "../loyalty/rewards/stalled.server";
 import { CLOCK_SKEW_MS } from "../loyalty/rewards/store-credit";
 import { log } from "../log.server";
 import { getAdminGraphqlForShop } from "../shopify/admin.server";

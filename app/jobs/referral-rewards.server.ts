@@ -2,7 +2,7 @@ import { getDb, type Db } from "../db.server";
 import { claimReferrerReward, findDueReferrerRewards, markReferrerRewardIssued } from "../loyalty/referrals/reward-codes.server";
 import { releaseDueReferrals } from "../loyalty/referrals/completion.server";
 import type { GatewayFor } from "../loyalty/referrals/settings.server";
-import { recordRedemptionFailure } from "../loyalty/rewards/redemptions.server";
+import { recordRedemptionFailure } from "../loyalty/rewards/stalled.server";
 import { log } from "../log.server";
 import { ShopUninstalledError } from "../shopify/errors";
 import { referralGatewayForShop } from "../shopify/referral-contacts.server";

@@ -2,6 +2,7 @@
 // validates all of them against Shopify's published Admin schema (API_VERSION), and the
 // local emulator answers them by operation name.
 
+import { STORE_CREDIT_DOCUMENTS } from "./store-credit-documents";
 import { TIER_DISCOUNT_DOCUMENTS } from "./tier-discount-documents";
 
 export const SHOP_DETAILS = /* GraphQL */ `
@@ -411,67 +412,11 @@ export const CURRENT_BULK_OPERATION = /* GraphQL */ `
   }
 `;
 
-/**
- * A store_credit reward: adds the credit to the customer's account in the shop currency
- * (Shopify creates the account on the first credit). No idempotency key exists for this
- * mutation, so Kanta's ledger reserves first and the sweep asks STORE_CREDIT_CREDITS after
- * a crash. docs/decisions/0028-store-credit.md
- * https://shopify.dev/docs/api/admin-graphql/latest/mutations/storeCreditAccountCredit
- */
-export const STORE_CREDIT_ACCOUNT_CREDIT = /* GraphQL */ `
-  mutation KantaStoreCreditAccountCredit($id: ID!, $creditInput: StoreCreditAccountCreditInput!) {
-    storeCreditAccountCredit(id: $id, creditInput: $creditInput) {
-      storeCreditAccountTransaction {
-        id
-        amount { amount currencyCode }
-        createdAt
-        expiresAt
-        account { id balance { amount currencyCode } }
-      }
-      userErrors {
-        field
-        message
-        code
-      }
-    }
-  }
-`;
-
-/**
- * The credits on a customer's store credit account in one currency, newest first (a
- * stalled store_credit redemption: did Shopify make Kanta's credit before the process died?).
- */
-export const STORE_CREDIT_CREDITS = /* GraphQL */ `
-  query KantaStoreCreditCredits($customerId: ID!, $accountQuery: String!, $after: String) {
-    customer(id: $customerId) {
-      id
-      storeCreditAccounts(first: 1, query: $accountQuery) {
-        nodes {
-          id
-          balance { amount currencyCode }
-          transactions(first: 50, after: $after, query: "type:credit", sortKey: CREATED_AT, reverse: true) {
-            nodes {
-              __typename
-              ... on StoreCreditAccountCreditTransaction {
-                id
-                amount { amount currencyCode }
-                createdAt
-                expiresAt
-                event
-                origin { __typename }
-              }
-            }
-            pageInfo { hasNextPage endCursor }
-          }
-        }
-      }
-    }
-  }
-`;
-
 export const ALL_DOCUMENTS = {
   // The tier perks' automatic discounts (./tier-discount-documents.ts).
   ...TIER_DISCOUNT_DOCUMENTS,
+  // Store credit rewards (./store-credit-documents.ts).
+  ...STORE_CREDIT_DOCUMENTS,
   BULK_OPERATION_RUN_QUERY,
   BULK_OPERATION_BY_ID,
   CURRENT_BULK_OPERATION,
@@ -492,8 +437,6 @@ export const ALL_DOCUMENTS = {
   DISCOUNT_CODE_FREE_SHIPPING_CREATE,
   DISCOUNT_BY_CODE,
   DISCOUNT_CODE_DEACTIVATE,
-  STORE_CREDIT_ACCOUNT_CREDIT,
-  STORE_CREDIT_CREDITS,
   REFERRAL_CUSTOMER_CONTACTS,
   PRODUCTS_WITH_VARIANTS,
   CUSTOMER_BY_EMAIL,

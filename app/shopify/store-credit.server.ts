@@ -1,6 +1,6 @@
 import type { StoreCreditSpec } from "../loyalty/rewards/rewards";
 import type { ShopifyStoreCredit } from "../loyalty/rewards/store-credit";
-import { STORE_CREDIT_ACCOUNT_CREDIT, STORE_CREDIT_CREDITS } from "./documents";
+import { STORE_CREDIT_ACCOUNT_CREDIT, STORE_CREDIT_CREDITS } from "./store-credit-documents";
 import { requireNoUserErrors, runAdminQuery, ShopifyApiError, type AdminGraphql } from "./graphql";
 
 // Shopify's native store credit (Admin API 2026-07): a store_credit reward adds credit to

@@ -7,7 +7,7 @@ import { issueReferrerRewardCodes, runDueReferralRewards } from "../../app/jobs/
 import { getProgramOverview, setProgramPaused } from "../../app/loyalty/program/overview.server";
 import { markShopUninstalled } from "../../app/loyalty/program/shops.server";
 import { DEFAULT_REFERRAL_SETTINGS, serializeReferralSettings } from "../../app/loyalty/referrals/settings";
-import { STALLED_AFTER_MS } from "../../app/loyalty/rewards/redemptions.server";
+import { STALLED_AFTER_MS } from "../../app/loyalty/rewards/stalled.server";
 import { AdminEmulator } from "../../app/local/emulator.server";
 import { loadAdminSchema } from "../../app/local/admin-schema.server";
 import { referralGateway } from "../../app/shopify/referral-contacts.server";

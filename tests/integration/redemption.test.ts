@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { getJobRunner } from "../../app/jobs/queue.server";
 import { verifyLedger } from "../../app/loyalty/ledger/append.server";
 import { recoverStalledRedemptions } from "../../app/jobs/redemptions-job.server";
-import { findStalledRedemptions, STALLED_AFTER_MS } from "../../app/loyalty/rewards/redemptions.server";
+import { findStalledRedemptions, STALLED_AFTER_MS } from "../../app/loyalty/rewards/stalled.server";
 import { getEmulator } from "../../app/local/emulator.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { createTestShop, useTestDatabase } from "../db";

@@ -1,6 +1,6 @@
 import type { Db } from "../../db.server";
 import { computeReferralDiscountSpec, type ReferralDiscountSpec } from "./lifecycle";
-import { claimRedemptionAttempt } from "../rewards/redemptions.server";
+import { claimRedemptionAttempt } from "../rewards/stalled.server";
 import { loadReferralSettings } from "./settings.server";
 
 // The referrer's reward codes: an outbox in Redemption rows (status "issuing"), created in

@@ -21,7 +21,6 @@ import {
   type RewardSurface,
   type StoreCreditSpec,
 } from "./rewards";
-import { findReservedCredit, type ShopifyStoreCredit } from "./store-credit";
 import { requireShopConfig } from "../program/shop-config.server";
 import { inTransaction } from "../tx.server";
 import { recordAudit } from "../audit/record.server";
@@ -32,8 +31,8 @@ import type { AuditActor } from "../audit/audit";
 //     two codes) and the conditional debit (never below zero, even under concurrent clicks);
 //  2. Shopify creates the discount code; on success the redemption is issued, on failure
 //     the points come back with a correcting ledger row.
-// A process that dies between the two leaves a `pending` redemption; recoverStalledRedemption
-// asks Shopify whether the code exists and finishes either way. A store_credit reward takes
+// A process that dies between the two leaves a `pending` redemption; ./stalled.server.ts
+// (recoverStalledRedemption) asks Shopify whether the code exists and finishes either way. A store_credit reward takes
 // the same path with storeCreditAccountCredit in place of the code: reserved (row + debit),
 // credited, confirmed; a stalled one is matched against the customer's store credits
 // (./store-credit.ts, docs/decisions/0028-store-credit.md). That question is an outbox
@@ -369,7 +368,7 @@ async function issueOrRefund(
  * pending -> issued, with the reward_redeemed occasion (0023; Flow and Klaviyo) in the same
  * transaction: only the change that issues it records it, so it happens once.
  */
-async function markIssued(db: Db, redemptionId: string, data: { discountGid: string; code?: string }): Promise<{ count: number }> {
+export async function markIssued(db: Db, redemptionId: string, data: { discountGid: string; code?: string }): Promise<{ count: number }> {
   return inTransaction(db, async (tx) => {
     const marked = await tx.redemption.updateMany({ where: { id: redemptionId, status: "pending" }, data: { status: "issued", ...data } });
     if (marked.count !== 1) return marked;
@@ -405,87 +404,4 @@ export async function refundRedemption(db: Db, redemptionId: string, reason: str
     });
     return true;
   });
-}
-
-/** A redemption left pending (the process died while Shopify was asked) is finished here. */
-export const STALLED_AFTER_MS = 2 * 60_000;
-
-/** Redemptions whose Shopify call is due: no attempt yet, or the backoff or lease is over. */
-const attemptDue = (now: Date) => ({ OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] });
-
-export async function findStalledRedemptions(db: Db, now = new Date()) {
-  return db.redemption.findMany({
-    where: { status: "pending", createdAt: { lt: new Date(now.getTime() - STALLED_AFTER_MS) }, ...attemptDue(now) },
-    select: {
-      id: true,
-      shopId: true,
-      code: true,
-      creditMinor: true,
-      createdAt: true,
-      expiresAt: true,
-      member: { select: { customerGid: true } },
-      shop: { select: { domain: true, uninstalledAt: true, currencyCode: true } },
-    },
-    take: 100,
-  });
-}
-export type StalledRedemption = Awaited<ReturnType<typeof findStalledRedemptions>>[number];
-
-/** The outbox states of a redemption's Shopify call: a stalled point redemption, or a referrer's code. */
-export type RedemptionOutboxStatus = "pending" | "issuing";
-
-/**
- * Claims a due redemption still in `from` for one attempt (one worker wins) until
- * `leaseUntil`; returns its attempts counting this one, or null if not due or taken.
- */
-export async function claimRedemptionAttempt(db: Db, id: string, from: RedemptionOutboxStatus, now: Date, leaseUntil: Date): Promise<number | null> {
-  const claimed = await db.redemption.updateMany({
-    where: { id, status: from, ...attemptDue(now) },
-    data: { attempts: { increment: 1 }, nextAttemptAt: leaseUntil },
-  });
-  if (claimed.count !== 1) return null;
-  const row = await db.redemption.findUnique({ where: { id }, select: { attempts: true } });
-  return row?.attempts ?? null;
-}
-
-export type RedemptionAttemptFailure = { status: "retry"; error: string; nextAttemptAt: Date } | { status: "dead"; error: string };
-
-/** A failed attempt: the error kept, and the next attempt's time, or `dead` (app/jobs/backoff.ts decides). */
-export async function recordRedemptionFailure(db: Db, id: string, from: RedemptionOutboxStatus, failure: RedemptionAttemptFailure): Promise<void> {
-  await db.redemption.updateMany({
-    where: { id, status: from },
-    data:
-      failure.status === "dead"
-        ? { status: "dead", error: failure.error.slice(0, 500), nextAttemptAt: null }
-        : { error: failure.error.slice(0, 500), nextAttemptAt: failure.nextAttemptAt },
-  });
-}
-
-export async function recoverStalledRedemption(db: Db, redemptionId: string, existingDiscountGid: string | null): Promise<"issued" | "refunded"> {
-  if (existingDiscountGid) {
-    await markIssued(db, redemptionId, { discountGid: existingDiscountGid });
-    return "issued";
-  }
-  await refundRedemption(db, redemptionId, "not created in Shopify before the process stopped");
-  return "refunded";
-}
-
-/**
- * A stalled store_credit redemption, given the customer's store credits in the shop
- * currency since shortly before it was reserved (null: the customer is gone from Shopify):
- * the credit that matches it and is no other redemption's confirms it; none, and its points
- * come back. Never both, never twice (both are conditional on `pending`).
- */
-export async function recoverStalledStoreCredit(db: Db, stalled: StalledRedemption, credits: readonly ShopifyStoreCredit[] | null): Promise<"issued" | "refunded"> {
-  if (stalled.creditMinor === null) throw new Error(`redemption ${stalled.id} is not a store credit`);
-  const candidates = credits ?? [];
-  const claimed = candidates.length
-    ? await db.redemption.findMany({ where: { shopId: stalled.shopId, discountGid: { in: candidates.map((c) => c.id) }, id: { not: stalled.id } }, select: { discountGid: true } })
-    : [];
-  const match = findReservedCredit(
-    { amountMinor: Number(stalled.creditMinor), currencyCode: stalled.shop.currencyCode, reservedAt: stalled.createdAt, expiresAt: stalled.expiresAt },
-    candidates,
-    new Set(claimed.map((c) => c.discountGid!)),
-  );
-  return recoverStalledRedemption(db, stalled.id, match?.id ?? null);
 }
