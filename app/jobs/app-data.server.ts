@@ -73,7 +73,7 @@ export async function syncDueAppData(
       // Read after the version: any later change has a higher version and keeps the row dirty.
       const program = await db.program.findUnique({
         where: { shopId: row.shopId },
-        select: { status: true, programName: true, widgetSettings: true, memberAccess: true, shop: { select: { ianaTimezone: true, tiers: { select: { name: true, rank: true } } } } },
+        select: { status: true, programName: true, widgetSettings: true, memberAccess: true, excludedTags: true, shop: { select: { ianaTimezone: true, tiers: { select: { name: true, rank: true } } } } },
       });
       if (!program) {
         await db.appDataSync.updateMany({ where: { shopId: row.shopId, version: row.version }, data: { dirty: false } });
@@ -81,7 +81,7 @@ export async function syncDueAppData(
       }
       try {
         // kanta.access (members-only rules, 0034) goes with it: the tier tags it names follow the ladder.
-        const access = buildAccessAppData(parseAccessRules(program.memberAccess), program.shop.tiers, program.shop.ianaTimezone);
+        const access = buildAccessAppData(parseAccessRules(program.memberAccess), program.shop.tiers, program.shop.ianaTimezone, program.excludedTags);
         await syncProgramAppData(await gatewayFor(row.shop.domain), buildProgramAppData(program), access);
       } catch (error) {
         const attempts = row.attempts + 1;

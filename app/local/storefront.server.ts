@@ -127,9 +127,11 @@ export async function renderExtensionBlock(
   registerSchemaTag(engine, (json) => {
     schemaJson = json;
   });
-  engine.registerFilter("t", (key: string, vars?: Record<string, unknown>) => {
+  // Shopify's `'key' | t: name: value`: liquidjs hands keyword arguments over as [name, value] pairs.
+  engine.registerFilter("t", (key: string, ...args: unknown[]) => {
     let text = lookup(translations, key) ?? key;
-    for (const [k, v] of Object.entries(vars ?? {})) text = text.replaceAll(`{{ ${k} }}`, String(v));
+    const vars: [string, unknown][] = args.flatMap((a) => (Array.isArray(a) && a.length === 2 && typeof a[0] === "string" ? [a as [string, unknown]] : a && typeof a === "object" ? Object.entries(a) : []));
+    for (const [k, v] of vars) text = text.replaceAll(`{{ ${k} }}`, String(v));
     return text;
   });
   engine.registerFilter("asset_url", (name: string) => `/local/extension-assets/${encodeURIComponent(name)}`);

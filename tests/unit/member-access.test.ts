@@ -131,9 +131,10 @@ describe("what the admin refuses", () => {
 
 describe("the kanta.access metafield", () => {
   it("names the customer tags that qualify, numeric ids, and opening times as the shop's midnights", () => {
-    const value = buildAccessAppData([{ ...LAUNCH, collections: [{ id: "gid://shopify/Collection/9", title: "Icons", handle: "icons" }] }], TIERS, TZ);
+    const value = buildAccessAppData([{ ...LAUNCH, collections: [{ id: "gid://shopify/Collection/9", title: "Icons", handle: "icons" }] }], TIERS, TZ, " Wholesale, staff");
     expect(value).toEqual({
       v: 1,
+      excludedTags: ["wholesale", "staff"],
       rules: [
         {
           id: "r1",

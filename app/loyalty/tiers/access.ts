@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseTagList } from "../program/defaults";
 import { zonedDateTimeToUtc } from "../program/zoned-time";
 import { MEMBER_TAG, tierTag } from "./rules";
 
@@ -126,7 +127,7 @@ export function validateAccessRules(input: unknown, tiers: readonly AccessTier[]
     const openFrom = r.openFrom && r.openFrom.trim() ? r.openFrom.trim() : null;
     if (openFrom !== null) {
       if (!dayStart(openFrom, timeZone)) errors[at("openFrom")] = "Enter a real date.";
-      else if (stages.some((s) => s.from !== null && s.from >= openFrom)) errors[at("openFrom")] = "Open to everyone after every early-access date.";
+      else if (stages.some((s) => s.from !== null && dayStart(s.from, timeZone) !== null && s.from >= openFrom)) errors[at("openFrom")] = "Open to everyone after every early-access date.";
     }
     return { id: r.id, name, products: r.products, collections: r.collections, stages, openFrom };
   });
@@ -197,6 +198,12 @@ export interface AccessAppDataStage {
 
 export interface AccessAppData {
   v: 1;
+  /**
+   * Every customer with an account is enrolled (customers/create), except those with one of
+   * these tags: a "Members" stage matches a signed-in customer without them, or with a Kanta
+   * tag (a member of the entry tier since enrolment has no Kanta tag: no tier move was synced).
+   */
+  excludedTags: string[];
   rules: {
     id: string;
     /** Numeric ids (Liquid's product.id and collection.id are numbers). */
@@ -213,10 +220,11 @@ const numericId = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 
 /** The metafield's value. Tags follow the ladder as it is now, so saving tiers marks it for sync too. */
-export function buildAccessAppData(rules: readonly AccessRule[], tiers: readonly AccessTier[], timeZone: string): AccessAppData {
+export function buildAccessAppData(rules: readonly AccessRule[], tiers: readonly AccessTier[], timeZone: string, excludedTags = ""): AccessAppData {
   const ranked = [...tiers].sort((a, b) => a.rank - b.rank);
   return {
     v: 1,
+    excludedTags: parseTagList(excludedTags),
     rules: rules.map((r) => ({
       id: r.id,
       products: r.products.map((p) => numericId(p.id)),
