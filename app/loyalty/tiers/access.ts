@@ -216,6 +216,28 @@ export interface AccessAppData {
   }[];
 }
 
+/**
+ * The Cart and Checkout Validation Function's configuration (extensions/kanta-access-validation,
+ * its src/config.ts reads it): GIDs as the function's input has them, shop-local days as
+ * `shop.localTime.date` gives them, and the tags and collections its input query asks about.
+ */
+export function buildAccessValidationConfig(rules: readonly AccessRule[], tiers: readonly AccessTier[], timeZone: string, excludedTags = "") {
+  const data = buildAccessAppData(rules, tiers, timeZone, excludedTags);
+  const config = {
+    version: 1 as const,
+    excludedTags: data.excludedTags,
+    rules: rules.map((r, i) => ({
+      products: r.products.map((p) => p.id),
+      collections: r.collections.map((c) => c.id),
+      stages: data.rules[i]!.stages.map((s) => ({ tags: s.members ? [] : s.tags, members: s.members, day: s.day })),
+      openDay: r.openFrom,
+    })),
+  };
+  const tags = [...new Set([...config.excludedTags, ...config.rules.flatMap((r) => r.stages.flatMap((s) => s.tags))])];
+  const collectionIds = [...new Set(config.rules.flatMap((r) => r.collections))];
+  return { ...config, tags, collectionIds };
+}
+
 const numericId = (gid: string) => gid.slice(gid.lastIndexOf("/") + 1);
 const unix = (d: Date) => Math.floor(d.getTime() / 1000);
 
