@@ -57,8 +57,10 @@ describe("members-only products", () => {
     await page.getByLabel("From (empty: now)").nth(2).fill(inThree);
     await save.click();
     await save.waitFor({ state: "hidden" });
-    await page.getByText("Linen tote bag – Natural").waitFor();
+    await page.getByText("Linen tote bag", { exact: true }).waitFor();
     if (shots) {
+      await page.locator("[data-kanta-toast]").first().waitFor({ state: "detached", timeout: 15_000 }).catch(() => {});
+      await page.locator("[data-kanta-toast]").last().waitFor({ state: "detached", timeout: 15_000 }).catch(() => {});
       await page.screenshot({ path: `${shots}/members-only-admin-desktop.png`, fullPage: true });
       await page.setViewportSize({ width: 390, height: 844 });
       await page.screenshot({ path: `${shots}/members-only-admin-mobile.png`, fullPage: true });
