@@ -7,8 +7,8 @@ import { syncProgramAppData, type ProgramAppData } from "../shopify/app-data.ser
 import type { AdminGraphql } from "../shopify/graphql";
 import { RETRY, afterShopifyFailure, errorText, leaseUntil } from "./backoff";
 
-// The AppDataSync outbox (rows marked dirty by app/loyalty/program/app-data.server.ts): the storefront's app-data metafield (kanta.program: status and
-// widget defaults, app/shopify/app-data.server.ts) follows the Program row. Every change
+// The AppDataSync outbox (rows marked dirty by app/loyalty/program/app-data.server.ts): the storefront's app-data metafields (kanta.program: status and
+// widget defaults, app/shopify/app-data.server.ts; kanta.access: members-only products, 0034) follow the Program row. Every change
 // the metafield shows marks the shop's row dirty in the same transaction (launch, pause,
 // resume, Settings saves, install); this job sends the Program as it is now, then clears
 // the row only if nothing changed meanwhile (`version`). Failures are classified once

@@ -105,6 +105,8 @@ describe("what the admin refuses", () => {
     });
     expect(check([rule({ stages: [] })])).toMatchObject({ ok: false, errors: { "rules.0.stages": expect.any(String) } });
     expect(check([rule({ products: [{ id: "123", title: "x", handle: "x" }] })])).toMatchObject({ ok: false, errors: { "rules.0.items": expect.any(String) } });
+    // A product picked as a collection (or the other way round) is refused by name.
+    expect(check([rule({ collections: [product(5)] })])).toEqual({ ok: false, errors: { "rules.0.items": "Set 5: not a Shopify product or collection. Remove it and pick it again." } });
   });
 
   it("refuses a tier opening after a wider audience that includes it, and everyone before the members", () => {

@@ -95,9 +95,8 @@ export function validateAccessRules(input: unknown, tiers: readonly AccessTier[]
     ids.add(r.id);
     if (r.products.length + r.collections.length === 0) errors[at("items")] = "Pick at least one product or collection.";
     else if (r.products.length > MAX_ACCESS_ITEMS || r.collections.length > MAX_ACCESS_ITEMS) errors[at("items")] = `At most ${MAX_ACCESS_ITEMS} products and ${MAX_ACCESS_ITEMS} collections.`;
-    for (const it of [...r.products, ...r.collections]) {
-      if (!/^gid:\/\/shopify\/(Product|Collection)\/\d+$/.test(it.id)) errors[at("items")] = "A picked product or collection has no Shopify id. Pick it again.";
-    }
+    const wrong = [...r.products.filter((p) => !/^gid:\/\/shopify\/Product\/\d+$/.test(p.id)), ...r.collections.filter((c) => !/^gid:\/\/shopify\/Collection\/\d+$/.test(c.id))];
+    if (wrong.length) errors[at("items")] = `${wrong.map((w) => w.title || w.id).join(", ")}: not a Shopify product or collection. Remove it and pick it again.`;
     if (r.stages.length === 0) errors[at("stages")] = "Say who may buy: members, or a tier and above.";
     const seen = new Set<string>();
     const stages = r.stages.map((s, j) => {
