@@ -5,6 +5,7 @@ import { logInvalidJson } from "../json-column.server";
 import { inTransaction } from "../tx.server";
 import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
 import { recordAudit } from "../audit/record.server";
+import { parseTierVariantsForm, tierVariantsToForm, type TierVariantFormRow } from "./tier-variants-form";
 import { REWARD_TYPES, describeRewardValue, parseRewardConfig, type PointsRate, type RewardType } from "./rewards";
 
 // The admin's rewards catalogue ("Ways to redeem"): list, create, edit, enable/disable and
@@ -107,6 +108,10 @@ export interface RewardFormValues {
   minOrder: string;
   expiryDays: string;
   minTierRank: string;
+  /** The highest tier that may redeem it; "" = no upper limit (0032). */
+  maxTierRank: string;
+  /** "Different per tier": one row per tier with its own cost and value (./tier-variants.ts). */
+  tierVariants: TierVariantFormRow[];
   enabled: boolean;
   productVariantGid: string;
   productTitle: string;
@@ -126,6 +131,8 @@ export const REWARD_FORM_FIELDS = [
   "minOrder",
   "expiryDays",
   "minTierRank",
+  "maxTierRank",
+  "tierVariants",
   "enabled",
   "productVariantGid",
   "productTitle",
@@ -146,6 +153,8 @@ export function emptyRewardForm(type: RewardType = "amount_off"): RewardFormValu
     minOrder: "",
     expiryDays: "",
     minTierRank: "",
+    maxTierRank: "",
+    tierVariants: [],
     enabled: true,
     productVariantGid: "",
     productTitle: "",
@@ -174,6 +183,8 @@ export async function getRewardForEdit(shopDomain: string, rewardId: string, db:
     minOrder: plain(row.minOrderMinor),
     expiryDays: row.expiryDays === null ? "" : String(row.expiryDays),
     minTierRank: row.minTierRank === null ? "" : String(row.minTierRank),
+    maxTierRank: row.maxTierRank === null ? "" : String(row.maxTierRank),
+    tierVariants: tierVariantsToForm(config.tierVariants ?? [], shop.currencyCode),
     enabled: row.enabled,
     productVariantGid: row.productVariantGid ?? "",
     productTitle: config.productTitle ?? "",
@@ -196,6 +207,7 @@ export interface RewardData {
   minOrderMinor: number | null;
   expiryDays: number | null;
   minTierRank: number | null;
+  maxTierRank: number | null;
   productVariantGid: string | null;
   enabled: boolean;
   config: string;
@@ -211,7 +223,7 @@ const VARIANT_GID = /^gid:\/\/shopify\/ProductVariant\/\d{1,20}$/;
  */
 export function parseRewardForm(
   raw: Partial<Record<string, unknown>>,
-  shop: { currencyCode: string; tierRanks: readonly number[] },
+  shop: { currencyCode: string; tierRanks: readonly number[]; tiers?: readonly { name: string; rank: number }[] },
 ): { ok: true; data: RewardData } | { ok: false; errors: RewardFormErrors } {
   // Every field is plain text here and checked in the transform, so that one mistake does
   // not hide the others: each problem is reported on its own field at once.
@@ -226,6 +238,8 @@ export function parseRewardForm(
       minOrder: text,
       expiryDays: text,
       minTierRank: text,
+      maxTierRank: text,
+      tierVariants: z.unknown(),
       enabled: z.preprocess((v) => v === true || v === "true" || v === "on", z.boolean()),
       productVariantGid: text,
       productTitle: text,
@@ -291,6 +305,7 @@ export function parseRewardForm(
                 tooLarge: `${f.type === "store_credit" ? "Store credit" : "Codes"} can be valid for 1 to 365 days`,
               }),
         minTierRank: null,
+        maxTierRank: null,
         productVariantGid: null,
         enabled: f.enabled,
         config: "{}",
@@ -299,6 +314,12 @@ export function parseRewardForm(
         const rank = Number(f.minTierRank);
         if (!/^\d+$/.test(f.minTierRank) || !shop.tierRanks.includes(rank)) fail("minTierRank", "Choose one of your tiers");
         else data.minTierRank = rank;
+      }
+      if (f.maxTierRank !== "") {
+        const rank = Number(f.maxTierRank);
+        if (!/^\d+$/.test(f.maxTierRank) || !shop.tierRanks.includes(rank)) fail("maxTierRank", "Choose one of your tiers");
+        else if (data.minTierRank !== null && rank < data.minTierRank) fail("maxTierRank", "The highest tier can't be below the lowest");
+        else data.maxTierRank = rank;
       }
 
       if (f.type === "points_to_money") {
@@ -341,6 +362,9 @@ export function parseRewardForm(
           data.config = JSON.stringify({ productTitle: f.productTitle.slice(0, 255) || null });
         }
       }
+      const variants = parseTierVariantsForm(f.tierVariants, { type: f.type, currencyCode: shop.currencyCode, tierRanks: shop.tierRanks, maxAmountMinor, maxPoints: MAX_REWARD_POINTS, tierName: (rank) => shop.tiers?.find((t) => t.rank === rank)?.name ?? `Tier ${rank}` });
+      if (!variants.ok) fail("tierVariants", variants.error);
+      else if (variants.variants.length) data.config = JSON.stringify({ ...(JSON.parse(data.config) as object), tierVariants: variants.variants });
       return data;
     });
   const parsed = schema.safeParse(raw);
@@ -364,6 +388,7 @@ function rowData(data: RewardData) {
     minOrderMinor: data.minOrderMinor === null ? null : BigInt(data.minOrderMinor),
     expiryDays: data.expiryDays,
     minTierRank: data.minTierRank,
+    maxTierRank: data.maxTierRank,
     productVariantGid: data.productVariantGid,
     enabled: data.enabled,
     config: data.config,
@@ -371,8 +396,8 @@ function rowData(data: RewardData) {
 }
 
 function auditValues(row: ReturnType<typeof rowData>) {
-  const { type, name, pointsCost, valueMinor, percentOff, minOrderMinor, expiryDays, minTierRank, productVariantGid, enabled, config } = row;
-  return { type, name, pointsCost, valueMinor, percentOff, minOrderMinor, expiryDays, minTierRank, productVariantGid, enabled, config };
+  const { type, name, pointsCost, valueMinor, percentOff, minOrderMinor, expiryDays, minTierRank, maxTierRank, productVariantGid, enabled, config } = row;
+  return { type, name, pointsCost, valueMinor, percentOff, minOrderMinor, expiryDays, minTierRank, maxTierRank, productVariantGid, enabled, config };
 }
 
 /** Creates (rewardId "new") or updates a reward of this shop; returns its id. */

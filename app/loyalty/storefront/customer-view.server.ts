@@ -4,6 +4,7 @@ import { releaseDuePendingPoints } from "../orders/orders.server";
 import { toRedemptionView, toRewardDef, type RedemptionView } from "../rewards/redemptions.server";
 import { getMemberReferralView, type MemberReferralView } from "../referrals/codes.server";
 import { checkRedeemable, rewardOfferedOn, type RewardSurface } from "../rewards/rewards";
+import { rewardForTier } from "../rewards/tier-variants";
 import { DEFAULT_PROGRAM_NAME, parsePointsNames, resolvePointsName, storefrontWidgetDefaults, type PointsName, type PointsNames, type WidgetDefaults } from "../program/settings";
 import { logInvalidJson } from "../json-column.server";
 import { toBirthdayView, type BirthdayView } from "../dates/birthday.server";
@@ -118,10 +119,14 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     const def = toRewardDef(row);
     return def && rewardOfferedOn(def.type, surface) ? [def] : [];
   });
+  // A member sees each reward as their tier gets it, and not the ones their tier is above (0032).
   const rewardsFor = (member: { points: number; tierRank: number | null } | null): CustomerView["rewards"] =>
-    rewardDefs.map((r) => {
+    rewardDefs.flatMap((def) => {
+      const r = member ? rewardForTier(def, member.tierRank) : def;
       const refusal = member ? checkRedeemable(r, member) : null;
-      return {
+      if (refusal?.code === "tier_too_high") return [];
+      return [
+        {
         id: r.id,
         name: r.name,
         type: r.type,
@@ -136,7 +141,8 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
         minTierName: r.minTierRank === null ? null : (shop.tiers.find((t) => t.rank >= r.minTierRank!)?.name ?? null),
         rate: r.rate ?? null,
         productTitle: r.productTitle ?? null,
-      };
+        },
+      ];
     });
   const now = new Date();
   const year = yearInTimeZone(now, shop.ianaTimezone);
