@@ -239,7 +239,7 @@ export function parseRewardForm(
       expiryDays: text,
       minTierRank: text,
       maxTierRank: text,
-      tierVariants: z.unknown(),
+      tierVariants: z.unknown().optional(),
       enabled: z.preprocess((v) => v === true || v === "true" || v === "on", z.boolean()),
       productVariantGid: text,
       productTitle: text,
