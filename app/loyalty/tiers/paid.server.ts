@@ -35,10 +35,11 @@ export async function applyMembershipOrder(tx: Tx, shop: ShopConfig, order: Memb
   if (bought.length === 0) return false;
   let ended = false;
   for (const { line, tier, months } of bought) {
-    const left = Math.min(line.currentQuantity, line.quantity - (order.refunded.get(line.lineItemId) ?? 0));
+    // Any refunded unit ends the line's membership, as refunds/create does (one line, one membership).
+    const refundedOrRemoved = (order.refunded.get(line.lineItemId) ?? 0) > 0 || line.currentQuantity <= 0;
     const key = { shopId_orderGid_lineItemId: { shopId: shop.id, orderGid: order.orderGid, lineItemId: line.lineItemId } };
     const existing = await tx.tierMembership.findUnique({ where: key });
-    if (order.cancelled || left <= 0) {
+    if (order.cancelled || refundedOrRemoved) {
       if (existing && existing.endedAt === null) {
         await tx.tierMembership.update({ where: { id: existing.id }, data: { endedAt: now, endReason: order.cancelled ? "cancel" : "refund" } });
         ended = true;
