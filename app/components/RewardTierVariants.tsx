@@ -26,7 +26,7 @@ export function RewardTierVariants({ type, tiers, rows, onChange, currencySymbol
     const next = tiers.map((t) => (t.rank === rank ? { ...rowFor(t.rank), ...patch } : rowFor(t.rank)));
     onChange(next);
   };
-  const typeOptions = [{ label: `As the reward (${REWARD_TYPE_INFO[type].label.toLowerCase()})`, value: "" }, ...types.filter((t) => t !== type).map((t) => ({ label: REWARD_TYPE_INFO[t].label, value: t }))];
+  const typeOptions = [{ label: `Same (${REWARD_TYPE_INFO[type].label.toLowerCase()})`, value: "" }, ...types.filter((t) => t !== type).map((t) => ({ label: REWARD_TYPE_INFO[t].label, value: t }))];
   return (
     <BlockStack gap="300">
       <Checkbox
@@ -37,24 +37,38 @@ export function RewardTierVariants({ type, tiers, rows, onChange, currencySymbol
       />
       {on ? (
         <BlockStack gap="200">
+          <InlineGrid columns={{ xs: 1, sm: 4 }} gap="200">
+            <Text as="span" variant="bodySm" tone="subdued">
+              Tier
+            </Text>
+            <Text as="span" variant="bodySm" tone="subdued">
+              Cost
+            </Text>
+            <Text as="span" variant="bodySm" tone="subdued">
+              {types.length > 1 ? "Reward" : ""}
+            </Text>
+            <Text as="span" variant="bodySm" tone="subdued">
+              Amount or percentage
+            </Text>
+          </InlineGrid>
           {tiers.map((tier) => {
             const row = rowFor(tier.rank);
             const effective = (row.type || type) as RewardType;
             return (
-              <InlineGrid key={tier.rank} columns={{ xs: 1, sm: ["oneThird", "oneThird", "oneThird", "oneThird"] }} gap="200" alignItems="end">
+              <InlineGrid key={tier.rank} columns={{ xs: 1, sm: 4 }} gap="200" alignItems="center">
                 <Text as="p" fontWeight="semibold">
                   {tier.name}
                 </Text>
-                <TextField label={`${tier.name}: cost`} labelHidden={false} type="number" min={1} suffix="points" placeholder="Same" autoComplete="off" value={row.pointsCost} onChange={(pointsCost) => update(tier.rank, { pointsCost })} />
+                <TextField label={`${tier.name}: cost`} labelHidden type="number" min={1} suffix="points" placeholder="Same" autoComplete="off" value={row.pointsCost} onChange={(pointsCost) => update(tier.rank, { pointsCost })} />
                 {types.length > 1 ? (
-                  <Select label={`${tier.name}: reward`} options={typeOptions} value={row.type} onChange={(t) => update(tier.rank, { type: t })} />
+                  <Select labelHidden label={`${tier.name}: reward`} options={typeOptions} value={row.type} onChange={(t) => update(tier.rank, { type: t })} />
                 ) : (
                   <span />
                 )}
                 {effective === "percent_off" ? (
-                  <TextField label={`${tier.name}: percentage`} type="number" min={1} max={100} suffix="%" placeholder="Same" autoComplete="off" value={row.percentOff} onChange={(percentOff) => update(tier.rank, { percentOff })} />
+                  <TextField labelHidden label={`${tier.name}: percentage`} type="number" min={1} max={100} suffix="%" placeholder="Same" autoComplete="off" value={row.percentOff} onChange={(percentOff) => update(tier.rank, { percentOff })} />
                 ) : effective === "amount_off" || effective === "store_credit" ? (
-                  <TextField label={`${tier.name}: amount`} inputMode="decimal" prefix={currencySymbol} placeholder="Same" autoComplete="off" value={row.value} onChange={(value) => update(tier.rank, { value })} />
+                  <TextField labelHidden label={`${tier.name}: amount`} inputMode="decimal" prefix={currencySymbol} placeholder="Same" autoComplete="off" value={row.value} onChange={(value) => update(tier.rank, { value })} />
                 ) : (
                   <span />
                 )}

@@ -326,7 +326,7 @@ export default function RewardEditor() {
                     <Select label="Minimum tier" options={tierOptions} value={values.minTierRank} onChange={(minTierRank) => set({ minTierRank })} error={errors.minTierRank} name="minTierRank" />
                     <Select label="Maximum tier" options={maxTierOptions} value={values.maxTierRank} onChange={(maxTierRank) => set({ maxTierRank })} error={errors.maxTierRank} name="maxTierRank" helpText="Higher tiers don't see it." />
                   </FormLayout.Group>
-                  <RewardTierVariants type={values.type} tiers={data.tiers} rows={values.tierVariants} onChange={(tierVariants) => set({ tierVariants })} currencySymbol={symbol} error={errors.tierVariants} />
+                  <RewardTierVariants type={values.type} tiers={data.tiers.filter((t) => (values.minTierRank === "" || t.rank >= Number(values.minTierRank)) && (values.maxTierRank === "" || t.rank <= Number(values.maxTierRank)))} rows={values.tierVariants} onChange={(tierVariants) => set({ tierVariants })} currencySymbol={symbol} error={errors.tierVariants} />
                 </FormLayout>
               </SectionCard>
             </BlockStack>

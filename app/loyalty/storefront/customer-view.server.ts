@@ -48,6 +48,8 @@ export interface CustomerView {
     neededPoints: number;
     /** tier_required: the name of the lowest tier that unlocks the reward. */
     minTierName: string | null;
+    /** The member's tier gets its own cost or value (0032): the widget shows the value beside the cost. */
+    tierTerms: boolean;
     /** points_to_money: the rate (the shopper chooses the points, in steps of pointsPerUnit); else null. */
     rate: { pointsPerUnit: number; unitMinor: number; maxMinor: number | null } | null;
     /** free_product: the product as the merchant picked it; else null. */
@@ -141,6 +143,7 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
         minTierName: r.minTierRank === null ? null : (shop.tiers.find((t) => t.rank >= r.minTierRank!)?.name ?? null),
         rate: r.rate ?? null,
         productTitle: r.productTitle ?? null,
+        tierTerms: r !== def,
         },
       ];
     });
