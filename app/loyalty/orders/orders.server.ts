@@ -100,14 +100,8 @@ export async function applyOrderSnapshot(
     // eligible amount, in the window of its processedAt; points with the points it earned now.
     const memberToCheck = settled.result.memberId;
     // A membership product in the order puts the member in its paid tier, or ends it (0032).
-    if (memberToCheck && merged.processedAt) {
-      await applyMembershipOrder(
-        tx,
-        shop,
-        { orderGid: snapshot.orderGid, memberId: memberToCheck, processedAt: merged.processedAt, paid: merged.paid, cancelled: merged.cancelled, lines: snapshot.lines, refunded: refundedQuantities(snapshot.refunds) },
-        now,
-      );
-    }
+    const membership = { orderGid: snapshot.orderGid, processedAt: merged.processedAt ?? now, paid: merged.paid, cancelled: merged.cancelled, lines: snapshot.lines, refunded: refundedQuantities(snapshot.refunds) };
+    if (memberToCheck) await applyMembershipOrder(tx, shop, { ...membership, memberId: memberToCheck }, now);
     if (memberToCheck) {
       if (shop.program.tierBasis === "points") {
         if (settled.pointsIncreased) await upgradeMemberTier(tx, shop, memberToCheck, { now });
