@@ -1,12 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { verifyLedger } from "../../../app/loyalty/ledger/append.server";
+import { exportCustomerData } from "../../../app/loyalty/members/compliance.server";
 import { runTierPass } from "../../../app/loyalty/tiers/review.server";
 import { LOCAL_SHOP } from "../../../app/shopify/admin.server";
 import { useLocalAdminShop, useTestDatabase } from "../../db";
 import { orderPayload } from "../../fixtures/payloads";
 import { lineId } from "../../fixtures/payloads";
 import { useTestServer } from "../../http";
-import { customerCreated, member, orderPaid, redeem, refundCreated, saveLadder, saveMembership, saveReward, saveRule, webhook, widget } from "./setup";
+import { customerCreated, gidOf, member, orderPaid, redeem, refundCreated, saveLadder, saveMembership, saveReward, saveRule, webhook, widget } from "./setup";
 
 // Mirenesse's program: Onyx (free) earns 1 point per $1; Gold is a paid membership
 // ($16.50 a month, a Shopify subscription) that earns 2 points per $1; 100 points = $5
@@ -152,6 +153,9 @@ describe("Mirenesse: members", () => {
     await webhook(base, "orders/cancelled", orderPayload({ id: "8400000021", customerId: customer, currency: "USD", lines: [goldLine()], updatedAt: later, processedAt: at, cancelledAt: later, financialStatus: "refunded" }));
     expect((await member(db(), customer)).tier?.name).toBe("Onyx");
     expect(await db().tierMembership.findFirstOrThrow({ where: { orderGid: "gid://shopify/Order/8400000021" } })).toMatchObject({ endReason: "cancel" });
+    // The customer's data request lists the paid tier.
+    const exported = await exportCustomerData(db(), { shopDomain: LOCAL_SHOP, customerGid: gidOf(customer), email: null, dataRequestId: null });
+    expect(JSON.parse(exported.data).paidTiers).toMatchObject([{ tier: "Gold", order: "gid://shopify/Order/8400000021", endReason: "cancel" }]);
 
     const other = "8300000004";
     await customerCreated(base, other);
