@@ -77,3 +77,16 @@ export async function saveTierMembership(
   invalidateShopConfig(shopDomain);
   return name;
 }
+
+/** The Tiers page's "Paid tiers" card: each tier's membership, and how many members hold it by paying now. */
+export async function listPaidTiers(shopDomain: string, db: Db = getDb(), now: Date = new Date()) {
+  const tiers = await db.tier.findMany({ where: { shop: { domain: shopDomain } }, orderBy: { rank: "asc" }, select: { id: true, name: true, rank: true, perks: true } });
+  const holding = await db.tierMembership.groupBy({ by: ["tierId"], where: { tierId: { in: tiers.map((t) => t.id) }, endedAt: null, endsAt: { gt: now } }, _count: { memberId: true } });
+  return tiers.map((t) => ({
+    id: t.id,
+    name: t.name,
+    rank: t.rank,
+    membership: parseTierPerks(t.perks).membership ?? null,
+    paying: holding.find((h) => h.tierId === t.id)?._count.memberId ?? 0,
+  }));
+}

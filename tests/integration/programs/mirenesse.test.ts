@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { verifyLedger } from "../../../app/loyalty/ledger/append.server";
 import { exportCustomerData } from "../../../app/loyalty/members/compliance.server";
 import { runTierPass } from "../../../app/loyalty/tiers/review.server";
+import { loader as tiersLoader } from "../../../app/routes/app.tiers";
 import { LOCAL_SHOP } from "../../../app/shopify/admin.server";
 import { useLocalAdminShop, useTestDatabase } from "../../db";
 import { orderPayload } from "../../fixtures/payloads";
@@ -55,6 +56,13 @@ describe("Mirenesse: configuring Gold as a paid tier", () => {
     expect(JSON.parse(gold.perks)).toEqual({ entryPoints: 200, membership: { productGids: [`gid://shopify/Product/${GOLD_PRODUCT}`], variantGids: [], months: 1, paidOnly: true } });
     const audit = await db().auditEvent.findFirstOrThrow({ where: { shopId, action: "tier.membership_updated" } });
     expect(audit.subjectLabel).toBe("Gold");
+
+    // The Tiers page's "Paid tiers" card shows it.
+    const { paidTiers } = await tiersLoader({ request: new Request("http://localhost/app/tiers"), params: {}, context: {} });
+    expect(paidTiers.map((t) => [t.name, t.membership?.months ?? null, t.paying])).toEqual([
+      ["Onyx", null, 0],
+      ["Gold", 1, 0],
+    ]);
 
     // Saving the ladder again (the tier editor) keeps the membership.
     await saveLadder([
