@@ -18,6 +18,7 @@ export interface StoredOrderLine {
   nonEarning: boolean;
   earnPermille: number | null;
   earnExtraPoints: number | null;
+  earnMultiplierPermille: number | null;
 }
 
 export interface StoredRefundLine {
@@ -100,7 +101,7 @@ export async function readOrderLines(db: Tx | Db, shopId: string, orderGid: stri
   return db.orderLine.findMany({
     where: { shopId, orderGid },
     orderBy: { lineItemId: "asc" },
-    select: { lineItemId: true, productGid: true, variantGid: true, quantity: true, currentQuantity: true, amountMinor: true, taxMinor: true, nonEarning: true, earnPermille: true, earnExtraPoints: true },
+    select: { lineItemId: true, productGid: true, variantGid: true, quantity: true, currentQuantity: true, amountMinor: true, taxMinor: true, nonEarning: true, earnPermille: true, earnExtraPoints: true, earnMultiplierPermille: true },
   });
 }
 
@@ -125,4 +126,20 @@ export async function ordersWithProducts(db: Tx | Db, shopId: string, productGid
     select: { orderGid: true, memberId: true },
   });
   return orders.map((o) => ({ orderGid: o.orderGid, memberId: o.memberId! }));
+}
+
+/** The lines and refund lines of orders earning by line (reconcile), 500 orders a query. */
+export async function readLineTerms(db: Tx | Db, shopId: string, orderGids: readonly string[]) {
+  const result = new Map<string, { lines: Awaited<ReturnType<typeof readOrderLines>>; refundLines: Awaited<ReturnType<typeof readRefundLines>> }>();
+  for (let i = 0; i < orderGids.length; i += 500) {
+    const chunk = orderGids.slice(i, i + 500);
+    const [lines, refundLines] = await Promise.all([
+      db.orderLine.findMany({ where: { shopId, orderGid: { in: chunk } }, orderBy: { lineItemId: "asc" } }),
+      db.orderRefundLine.findMany({ where: { shopId, orderGid: { in: chunk } } }),
+    ]);
+    for (const gid of chunk) result.set(gid, { lines: [], refundLines: [] });
+    for (const l of lines) result.get(l.orderGid)!.lines.push(l);
+    for (const r of refundLines) result.get(r.orderGid)!.refundLines.push(r);
+  }
+  return result;
 }

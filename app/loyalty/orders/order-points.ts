@@ -250,9 +250,9 @@ export interface EarningShop {
  * tier's multiplier times the best campaign for that tier running then. The one formula
  * for settling an order (orders.server.ts) and for estimating one before it arrives.
  */
-export function orderMultiplierPermille(shop: Pick<EarningShop, "tiers" | "campaigns">, memberTierId: string | null, at: Date): number {
+export function orderMultiplierPermille(shop: Pick<EarningShop, "tiers" | "campaigns">, memberTierId: string | null, at: Date, collectionGids: readonly string[] = []): number {
   const tier = shop.tiers.find((t) => t.id === memberTierId) ?? null;
-  return computeEarnMultiplierPermille(tier?.multiplierPermille ?? MULTIPLIER_ONE, shop.campaigns, at, tier?.rank ?? null);
+  return computeEarnMultiplierPermille(tier?.multiplierPermille ?? MULTIPLIER_ONE, shop.campaigns, at, tier?.rank ?? null, collectionGids);
 }
 
 /** What a checkout knows of an order before Shopify sends it: its lines and the discounts on the whole order, in shop money. */

@@ -15,6 +15,8 @@ import { recordOccasion } from "../notify/occasions.server";
 import { recordRewardCrossing } from "../notify/affordable.server";
 import { recordOrderFact } from "../analytics/facts.server";
 import { saveOrderLines, saveRefundLines } from "./order-lines.server";
+import { fixLineTerms, storedLineTarget } from "./line-earning.server";
+import { earnsByLine } from "../earn/product-rules";
 
 // Order events converge: each event updates what Kanta knows of the order (newest state by
 // Shopify's updated_at, every refund by id), then the order's target points are recomputed
@@ -251,6 +253,15 @@ async function settleOrder(
     // The member's tier (as it is before this order moves it) times the best campaign running
     // when the order was placed; fixed here, so refunds reverse at the same rate (0008).
     record.multiplierPermille = orderMultiplierPermille(shop, memberTierId, record.processedAt ?? now);
+    // Earning by what is bought (0033): fixed points per order, product and collection rules,
+    // campaigns on a collection: each line's terms are fixed now too.
+    const terms = shop.purchaseRule.terms;
+    if (earnsByLine(terms, shop.campaigns.some((c) => c.collectionGid))) {
+      record.earnByLine = true;
+      record.earnMode = terms.mode;
+      record.earnMinSpendMinor = BigInt(terms.minSpendMinor);
+      await fixLineTerms(tx, shop, record.orderGid, memberTierId, record.processedAt ?? now);
+    }
     record.availableAt = addDays(record.processedAt ?? now, shop.program.pendingDays);
     // Milestones ("every 5th order"): this order's number among the member's earning
     // orders, counted once, here. The bonus key is per rule, member and number, so a
@@ -278,7 +289,7 @@ async function settleOrder(
     }
   }
 
-  const target = computeStoredOrderTarget(record, refunds);
+  const target = record.earnByLine ? await storedLineTarget(tx, shop.id, record, refunds) : computeStoredOrderTarget(record, refunds);
 
   const revision = read.revision + 1;
   let totalDelta = 0;
@@ -344,6 +355,9 @@ async function settleOrder(
       earnPoints: record.earnPoints,
       earnSpendMinor: record.earnSpendMinor,
       multiplierPermille: record.multiplierPermille,
+      earnMode: record.earnMode,
+      earnMinSpendMinor: record.earnMinSpendMinor,
+      earnByLine: record.earnByLine,
       pointsTarget: target.points,
       pointsCredited: record.pointsCredited,
       pointsPending: record.pointsPending,
