@@ -72,7 +72,7 @@ export function describeAudience(ranks: readonly number[], tiers: readonly { ran
 // ---------------------------------------------------------------------------------------
 // The campaign form
 
-export type CampaignField = "name" | "multiplier" | "startDate" | "startTime" | "endDate" | "endTime" | "tiers" | "form";
+export type CampaignField = "name" | "multiplier" | "startDate" | "startTime" | "endDate" | "endTime" | "tiers" | "collection" | "form";
 export type CampaignErrors = Partial<Record<CampaignField, string>>;
 
 export interface CampaignFormValues {
@@ -85,6 +85,8 @@ export interface CampaignFormValues {
   /** Tier ranks ticked (none = every member). */
   tiers?: string[];
   enabled?: string;
+  /** A collection's id: the campaign multiplies only its products' lines (0033); "" = the whole order. */
+  collection?: string;
 }
 
 export interface CampaignDraft {
