@@ -240,7 +240,8 @@ export function computeStoredOrderTarget(order: StoredOrder, refunds: readonly S
 
 /** The earning terms an order would get now: the purchase rule and tier × best campaign, as settleOrder fixes them. */
 export interface EarningShop {
-  purchaseRule: { points: number; spendMinor: bigint | number } | null;
+  /** `terms` (0033): fixed points per order are estimated as such; product rules are not (the checkout's lines carry no product here). */
+  purchaseRule: { points: number; spendMinor: bigint | number; terms?: { mode: "rate" | "fixed"; minSpendMinor: number } } | null;
   tiers: readonly { id: string; rank: number; multiplierPermille: number }[];
   campaigns: readonly CampaignRule[];
 }
@@ -309,6 +310,11 @@ export function estimateOrderPoints(shop: EarningShop, order: OrderEstimateInput
   const multiplierPermille = orderMultiplierPermille(shop, memberTierId, at);
   if (!shop.purchaseRule) return { eligibleMinor: 0, points: 0, multiplierPermille };
   const lines = estimateOrderLines(order);
+  if (shop.purchaseRule.terms?.mode === "fixed") {
+    const eligibleMinor = computeOrderGrossMinor({ lines, taxesIncluded: order.taxesIncluded });
+    const earns = eligibleMinor > 0 && eligibleMinor >= shop.purchaseRule.terms.minSpendMinor;
+    return { eligibleMinor, points: earns ? Math.floor((shop.purchaseRule.points * multiplierPermille) / MULTIPLIER_ONE) : 0, multiplierPermille };
+  }
   const target = computeOrderTarget({
     paid: true,
     cancelled: false,
