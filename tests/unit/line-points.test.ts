@@ -138,3 +138,12 @@ describe("product and collection rules", () => {
     expect(campaignMultiplierPermille(campaigns, at, null, [CANDLES])).toBe(3000);
   });
 });
+
+describe("how the purchase rule reads in the list", () => {
+  it("says fixed points per order with the minimum, and counts product rules", async () => {
+    const { describeEarning } = await import("../../app/loyalty/earn/preview");
+    const base = { type: "purchase", points: 50, spendMinor: 100, config: {} };
+    expect(describeEarning({ ...base, purchaseTerms: { mode: "fixed", minSpendMinor: 3000, productRules: [] } }, "EUR")).toBe("50 points per order from €30.00");
+    expect(describeEarning({ ...base, points: 1, purchaseTerms: { mode: "rate", minSpendMinor: 0, productRules: [{}, {}] } }, "EUR")).toBe("1 point per €1.00 spent · 2 product rules");
+  });
+});
