@@ -32,22 +32,24 @@ import { useEditorForm } from "../components/useEditorForm";
 import { SectionCard } from "../components/SectionCard";
 import { ConfirmModal } from "../components/ConfirmModal";
 import { EditorPage } from "../components/EditorPage";
+import { ProductRulesSection } from "../components/earn/ProductRulesSection";
+import { useAppBridge } from "@shopify/app-bridge-react";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: `${data?.editor ? (data.editor.rule?.name ?? "Add a way to earn") : "Way to earn"} · Kanta` },
 ];
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
-  const { shop } = await requireAdmin(request);
+  const { shop, local } = await requireAdmin(request);
   const type = new URL(request.url).searchParams.get("type");
   const editor = await getRuleEditor(shop, params.id ?? "", type);
-  if (!editor) return { editor: null, values: null };
+  if (!editor) return { editor: null, values: null, local };
   const values = ruleFormValues(editor.rule, editor.type, editor.shop.currencyCode);
   // A new follow starts on the first network that has none yet.
   if (!editor.rule && editor.type === "social_follow") {
     values.network = SOCIAL_NETWORKS.find((n) => !editor.rules.some((r) => r.type === "social_follow" && r.config.network === n)) ?? "";
   }
-  return { editor, values };
+  return { editor, values, local };
 };
 
 export type RuleActionResult =
@@ -86,7 +88,8 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<R
 type Values = ReturnType<typeof ruleFormValues>;
 
 export default function EarnRulePage() {
-  const { editor, values: loaded } = useLoaderData<typeof loader>();
+  const { editor, values: loaded, local } = useLoaderData<typeof loader>();
+  const shopify = useAppBridge();
   const save = useFetcher<typeof action>();
   const remove = useFetcher<typeof action>();
   const [example, setExample] = useState(() => (editor ? formatMinorPlain(defaultExampleMinor(editor.shop.currencyCode), editor.shop.currencyCode) : ""));
@@ -190,19 +193,46 @@ export default function EarnRulePage() {
                     {type === "custom" ? nameField : null}
                     {type === "purchase" ? (
                       <BlockStack gap="200">
-                        <InlineGrid columns={{ xs: 1, sm: 2 }} gap="300">
-                          <TextField label="Points" type="number" min={1} name="points" autoComplete="off" value={values.points} onChange={set("points")} error={errors.points} />
-                          <TextField
-                            label="For every"
-                            name="spend"
-                            inputMode="decimal"
-                            autoComplete="off"
-                            value={values.spend}
-                            onChange={set("spend")}
-                            error={errors.spend}
-                            suffix={shop.currencyCode}
-                          />
-                        </InlineGrid>
+                        <ChoiceList
+                          title="How orders earn"
+                          choices={[
+                            { label: "Points for every amount spent", value: "rate" },
+                            { label: "Fixed points per order", value: "fixed", helpText: "The same points for every order from a minimum spend." },
+                          ]}
+                          selected={[values.mode || "rate"]}
+                          onChange={(selected) => set("mode")(selected[0] ?? "rate")}
+                          error={errors.mode}
+                        />
+                        {values.mode === "fixed" ? (
+                          <InlineGrid columns={{ xs: 1, sm: 2 }} gap="300">
+                            <TextField label="Points per order" type="number" min={1} name="points" autoComplete="off" value={values.points} onChange={set("points")} error={errors.points} />
+                            <TextField
+                              label="Minimum spend (optional)"
+                              name="minSpend"
+                              inputMode="decimal"
+                              autoComplete="off"
+                              value={values.minSpend}
+                              onChange={set("minSpend")}
+                              error={errors.minSpend}
+                              suffix={shop.currencyCode}
+                              helpText="Eligible spend after discounts; a refund below it takes the points back."
+                            />
+                          </InlineGrid>
+                        ) : (
+                          <InlineGrid columns={{ xs: 1, sm: 2 }} gap="300">
+                            <TextField label="Points" type="number" min={1} name="points" autoComplete="off" value={values.points} onChange={set("points")} error={errors.points} />
+                            <TextField
+                              label="For every"
+                              name="spend"
+                              inputMode="decimal"
+                              autoComplete="off"
+                              value={values.spend}
+                              onChange={set("spend")}
+                              error={errors.spend}
+                              suffix={shop.currencyCode}
+                            />
+                          </InlineGrid>
+                        )}
                         <Text as="p" tone="subdued" variant="bodySm">
                           {`${PURCHASE_EXCLUSIONS} Changes apply to orders paid from now on; earlier orders keep the rate they earned with.`}
                         </Text>
@@ -265,7 +295,26 @@ export default function EarnRulePage() {
                   </FormLayout>
                 </BlockStack>
               </Card>
-              {preview ? (
+              {type === "purchase" ? (
+                <SectionCard title="Products and collections">
+                  <ProductRulesSection
+                    rowsJson={values.productRules || "[]"}
+                    onChange={set("productRules")}
+                    catalog={editor.catalog}
+                    error={errors.productRules}
+                    pick={
+                      local
+                        ? undefined
+                        : async (pickType) => {
+                            const picked = await shopify.resourcePicker({ type: pickType, action: "select" });
+                            const first = picked?.[0];
+                            return first ? { gid: first.id, title: first.title ?? "" } : null;
+                          }
+                    }
+                  />
+                </SectionCard>
+              ) : null}
+              {preview && values.mode !== "fixed" ? (
                 <SectionCard title="Preview">
                   <Box maxWidth="240px">
                     <TextField label="Example order" name="example" inputMode="decimal" autoComplete="off" value={example} onChange={setExample} suffix={shop.currencyCode} />

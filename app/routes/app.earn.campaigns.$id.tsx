@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction, HeadersFunction } from "@remix-run/node";
 import { useFetcher, useLoaderData } from "@remix-run/react";
-import { Badge, BlockStack, Card, Checkbox, ChoiceList, EmptyState, FormLayout, Layout, Page, Text, TextField } from "@shopify/polaris";
+import { Badge, BlockStack, Card, Checkbox, ChoiceList, EmptyState, FormLayout, Layout, Page, Select, Text, TextField } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { CampaignError, deleteCampaign, getCampaignEditor, saveCampaign } from "../loyalty/earn/campaigns-admin.server";
 import { MAX_MULTIPLIER_PERMILLE, MIN_MULTIPLIER_PERMILLE, describeAudience, parseMultiplier, parseTierRanks, type CampaignErrors } from "../loyalty/earn/campaigns";
@@ -44,6 +44,7 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<C
       endTime: text("endTime"),
       tiers: form.getAll("tiers").filter((v): v is string => typeof v === "string"),
       enabled: text("enabled"),
+      collection: text("collection"),
     }, undefined, actor);
     if (!result.ok) return result;
     return { ok: true, intent, id: result.id, created: result.created, message: result.created ? `Campaign “${result.name}” added` : "Saved" };
@@ -93,7 +94,7 @@ export default function CampaignPage() {
   const isNew = campaign === null;
   const saving = save.state !== "idle";
   const errors: CampaignErrors = save.data && !save.data.ok ? save.data.errors : {};
-  const set = (field: "name" | "multiplier" | "startDate" | "startTime" | "endDate" | "endTime" | "enabled") => (value: string) =>
+  const set = (field: "name" | "multiplier" | "startDate" | "startTime" | "endDate" | "endTime" | "enabled" | "collection") => (value: string) =>
     setValues((v) => (v ? { ...v, [field]: value } : v));
   const submit = () => {
     const body = new FormData();
@@ -201,6 +202,17 @@ export default function CampaignPage() {
                 <Text as="p" tone="subdued" variant="bodySm">
                   {values.tiers.length === 0 ? "None ticked: every member." : `Only ${audience}.`}
                 </Text>
+              </SectionCard>
+              <SectionCard title="What it multiplies">
+                <Select
+                  label="Products"
+                  name="collection"
+                  options={[{ label: "The whole order", value: "" }, ...editor.collections.map((c) => ({ label: `Only the collection “${c.title}”`, value: c.gid }))]}
+                  value={values.collection}
+                  onChange={set("collection")}
+                  error={errors.collection}
+                  helpText={values.collection ? "Only these products' lines earn the multiplier; the rest of the order earns as usual." : "Every eligible item in the order."}
+                />
               </SectionCard>
             </BlockStack>
           </Layout.Section>

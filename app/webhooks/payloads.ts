@@ -28,13 +28,14 @@ const discountAllocation = z.object({ amount_set: moneySet });
 
 const lineItem = z.object({
   id,
+  // Null for custom items and products deleted since: the earning rules by product (0033) and
+  // membership products, which put the buyer in a paid tier (0032), need them.
+  product_id: id.nullish(),
+  variant_id: id.nullish(),
   quantity: z.number().int().nonnegative(),
   current_quantity: z.number().int().nonnegative().nullish(),
   price_set: moneySet,
   gift_card: z.boolean().nullish(),
-  // What was bought: a membership product puts the buyer in a paid tier (0032). Null for custom items.
-  product_id: id.nullish(),
-  variant_id: id.nullish(),
   // Present only on tip line items.
   tip_payment_gateway: z.string().nullish(),
   tax_lines: z.array(taxLine).nullish(),
@@ -221,14 +222,14 @@ export function toOrderSnapshot(payload: unknown): OrderSnapshotWithReferral {
   const currency = o.total_price_set.shop_money.currency_code.toUpperCase();
   const lines: OrderLine[] = o.line_items.map((l) => ({
     lineItemId: l.id,
+    productGid: l.product_id ? `gid://shopify/Product/${l.product_id}` : null,
+    variantGid: l.variant_id ? `gid://shopify/ProductVariant/${l.variant_id}` : null,
     quantity: l.quantity,
     currentQuantity: l.current_quantity ?? l.quantity,
     unitPriceMinor: minor(l.price_set, currency),
     discountMinor: (l.discount_allocations ?? []).reduce((s, d) => s + minor(d.amount_set, currency), 0),
     taxMinor: (l.tax_lines ?? []).reduce((s, t) => s + (t.price_set ? minor(t.price_set, currency) : 0), 0),
     nonEarning: Boolean(l.gift_card || l.tip_payment_gateway),
-    productGid: l.product_id ? `gid://shopify/Product/${l.product_id}` : null,
-    variantGid: l.variant_id ? `gid://shopify/ProductVariant/${l.variant_id}` : null,
   }));
   return {
     orderGid: orderGid(o),

@@ -125,12 +125,12 @@ describe("saving a way to earn", () => {
     process.env.KANTA_CONFIG_CACHE_MS = "600000";
     try {
       invalidateShopConfig(LOCAL_SHOP);
-      expect((await requireShopConfig(db(), LOCAL_SHOP)).purchaseRule).toEqual({ points: 1, spendMinor: 100n });
+      expect((await requireShopConfig(db(), LOCAL_SHOP)).purchaseRule).toMatchObject({ points: 1, spendMinor: 100n, terms: { mode: "rate", productRules: [] } });
       const rule = await purchaseRule();
       const result = await saveRule(rule.id, { points: "2", spend: "1,00", name: "Shop with us", enabled: "true" });
       expect(result).toMatchObject({ ok: true, created: false, message: "Saved" });
       expect(await purchaseRule()).toMatchObject({ points: 2, spendMinor: 100n, name: "Shop with us", limit: "unlimited" });
-      expect((await requireShopConfig(db(), LOCAL_SHOP)).purchaseRule).toEqual({ points: 2, spendMinor: 100n });
+      expect((await requireShopConfig(db(), LOCAL_SHOP)).purchaseRule).toMatchObject({ points: 2, spendMinor: 100n });
 
       // The order webhooks' code earns at the new rate: 120,00 € → 240 points.
       const { settled } = await applyPaidOrder(db(), LOCAL_SHOP, { id: "5550000123001", customerId: "7390000055001", price: "120.00" });
@@ -242,7 +242,7 @@ describe("campaigns", () => {
       enabled: true,
     });
     const { editor } = await campaignLoader({ request: new Request(`http://localhost/app/earn/campaigns/${saved.id}`), params: { id: saved.id }, context: {} });
-    expect(editor?.values).toEqual({ ...valid, tiers: ["2", "3"] });
+    expect(editor?.values).toEqual({ ...valid, tiers: ["2", "3"], collection: "" });
 
     const edited = await saveCampaign(saved.id, { ...valid, multiplier: "1.5", tiers: [] });
     expect(edited).toMatchObject({ ok: true, created: false });

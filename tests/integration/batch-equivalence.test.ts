@@ -37,7 +37,8 @@ function generateStream(seed: number): StreamEvent[] {
     const lines = Array.from({ length: 1 + int(3) }, () => {
       const priceMinor = 500 + int(15000);
       const quantity = 1 + int(3);
-      return { priceMinor, quantity, discountMinor: random() < 0.3 ? Math.floor((priceMinor * quantity) / 5) : 0 };
+      // Products 1-3 carry shop 0's product rules (2x, +5 per item, earns nothing); 0 = a custom item.
+      return { priceMinor, quantity, discountMinor: random() < 0.3 ? Math.floor((priceMinor * quantity) / 5) : 0, product: int(4) };
     });
     const day = 1 + int(29);
     const at = (hour: number) => `2026-11-${String(day).padStart(2, "0")}T${String(hour).padStart(2, "0")}:00:00Z`;
@@ -59,6 +60,7 @@ function generateStream(seed: number): StreamEvent[] {
         quantity: l.quantity,
         ...(opts.edited && index === lines.length - 1 ? { currentQuantity: l.quantity - 1 } : {}),
         ...(l.discountMinor ? { discount: cents(l.discountMinor) } : {}),
+        ...(l.product ? { productId: String(8800000000000 + l.product) } : {}),
       })),
       refunds: opts.refunded ? [refund] : [],
     });
@@ -122,6 +124,7 @@ async function snapshotShop(db: Db, shopId: string, domain: string) {
   };
   const ledger = await db.ledgerEntry.findMany({ where: { shopId } });
   const orders = await db.orderRecord.findMany({ where: { shopId } });
+  const lines = await db.orderLine.findMany({ where: { shopId }, orderBy: [{ orderGid: "asc" }, { lineItemId: "asc" }] });
   const occasions = await db.occasion.findMany({ where: { shopId } });
   const facts = await db.orderFact.findMany({ where: { shopId } });
   const inbox = await db.webhookEvent.findMany({ where: { shopDomain: domain } });
@@ -139,6 +142,7 @@ async function snapshotShop(db: Db, shopId: string, domain: string) {
       orders.map(({ id: _id, shopId: _shop, createdAt: _c, updatedAt: _u, memberId, ...rest }) => ({ ...rest, member: rename(memberId), grossMinor: String(rest.grossMinor), editRemovedMinor: String(rest.editRemovedMinor), eligibleMinor: String(rest.eligibleMinor), orderTotalMinor: String(rest.orderTotalMinor), earnSpendMinor: String(rest.earnSpendMinor) })),
       (o) => o.orderGid,
     ),
+    lines: lines.map(({ id: _id, shopId: _shop, ...rest }) => ({ ...rest, amountMinor: String(rest.amountMinor), taxMinor: String(rest.taxMinor) })),
     occasions: sortBy(
       occasions.map((o) => ({ member: rename(o.memberId), kind: o.kind, key: rename(o.key), data: rename(o.data) })),
       (o) => `${o.kind}/${o.key}`,
@@ -157,6 +161,20 @@ async function snapshotShop(db: Db, shopId: string, domain: string) {
 async function makeShops(db: Db) {
   const shops = [await createTestShop(db), await createTestShop(db, { pendingDays: 14 })];
   await db.earningRule.create({ data: { shopId: shops[1]!.id, type: "nth_order", name: "Every 2nd order", points: 40, limit: "unlimited", config: JSON.stringify({ every: 2 }) } });
+  // Shop 0 earns by line (0033): refunds and edits reverse by the lines, on both paths alike.
+  const product = (n: number) => `gid://shopify/Product/${8800000000000 + n}`;
+  await db.earningRule.updateMany({
+    where: { shopId: shops[0]!.id, type: "purchase" },
+    data: {
+      config: JSON.stringify({
+        productRules: [
+          { targetType: "product", targetGid: product(1), title: "One", effect: "multiplier", value: 2000 },
+          { targetType: "product", targetGid: product(2), title: "Two", effect: "extra", value: 5 },
+          { targetType: "product", targetGid: product(3), title: "Three", effect: "exclude", value: 0 },
+        ],
+      }),
+    },
+  });
   return shops;
 }
 
@@ -185,6 +203,8 @@ describe("batched accrual", () => {
         const a = await snapshotShop(db(), perEvent[k]!.id, perEvent[k]!.domain);
         const b = await snapshotShop(db(), batched[k]!.id, batched[k]!.domain);
         expect(a.ledger.length).toBeGreaterThan(0);
+        // Shop 0 earns by line: its orders' lines carry the product rules' terms.
+        if (k === 0) expect(a.lines.filter((l) => l.earnPermille === 2000).length).toBeGreaterThan(0);
         expect(b).toEqual(a);
         expect(await verifyLedger(db(), batched[k]!.id)).toEqual([]);
       }

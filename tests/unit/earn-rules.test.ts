@@ -15,8 +15,11 @@ describe("parseRuleForm: valid rules", () => {
   it("reads a purchase rule's rate in minor units of the shop currency", () => {
     expect(parse({ type: "purchase", points: "2", spend: "1.50" })).toEqual({
       ok: true,
-      rule: { type: "purchase", name: "Place an order", points: 2, spendMinor: 150, limit: "unlimited", enabled: true, config: {} },
+      rule: { type: "purchase", name: "Place an order", points: 2, spendMinor: 150, limit: "unlimited", enabled: true, config: { mode: "rate", minSpendMinor: 0, productRules: [] } },
     });
+    // Fixed points per order (0033): "For every" is not asked; the minimum spend is read as money.
+    expect(parse({ type: "purchase", points: "50", mode: "fixed", minSpend: "30,00" })).toMatchObject({ ok: true, rule: { points: 50, config: { mode: "fixed", minSpendMinor: 3000 } } });
+    expect(parse({ type: "purchase", points: "50", mode: "fixed", minSpend: "-1" })).toEqual({ ok: false, errors: { minSpend: "Enter an amount greater than 0, or leave it empty" } });
     // A decimal comma, as Finnish, Swedish and Danish merchants type it; zero-decimal yen.
     expect(parse({ type: "purchase", points: "1", spend: "0,5" })).toMatchObject({ ok: true, rule: { spendMinor: 50 } });
     expect(parse({ type: "purchase", points: "1", spend: "100" }, "JPY")).toMatchObject({ ok: true, rule: { spendMinor: 100 } });

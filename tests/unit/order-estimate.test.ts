@@ -41,6 +41,11 @@ describe("estimateOrderPoints", () => {
   });
   it("is 0 without a purchase rule", () => {
     expect(estimateOrderPoints({ ...shop, purchaseRule: null }, order, "gold", at).points).toBe(0);
+    // Fixed points per order (0033): the points from the minimum spend, times the tier and campaign.
+    const fixed = { ...shop, purchaseRule: { points: 50, spendMinor: 100n, terms: { mode: "fixed" as const, minSpendMinor: 1000 } } };
+    const estimate = estimateOrderPoints(fixed, order, "gold", at);
+    expect(estimate.points).toBe(Math.floor((50 * estimate.multiplierPermille) / 1000));
+    expect(estimateOrderPoints({ ...fixed, purchaseRule: { ...fixed.purchaseRule, terms: { mode: "fixed", minSpendMinor: estimate.eligibleMinor + 1 } } }, order, "gold", at).points).toBe(0);
   });
 });
 

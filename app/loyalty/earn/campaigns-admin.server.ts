@@ -6,9 +6,10 @@ import { invalidateShopConfig } from "../program/shop-config.server";
 import { inTransaction } from "../tx.server";
 import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
 import { recordAudit } from "../audit/record.server";
+import { listCatalogCollections } from "../catalog/catalog.server";
 
-function campaignAuditValues(c: { name: string; multiplierPermille: number; startsAt: Date; endsAt: Date | null; tierRanks: string; enabled: boolean }) {
-  return { name: c.name, multiplierPermille: c.multiplierPermille, startsAt: c.startsAt, endsAt: c.endsAt, tierRanks: c.tierRanks, enabled: c.enabled };
+function campaignAuditValues(c: { name: string; multiplierPermille: number; startsAt: Date; endsAt: Date | null; tierRanks: string; enabled: boolean; collectionGid?: string | null; collectionTitle?: string | null }) {
+  return { name: c.name, multiplierPermille: c.multiplierPermille, startsAt: c.startsAt, endsAt: c.endsAt, tierRanks: c.tierRanks, enabled: c.enabled, collectionGid: c.collectionGid ?? null, collectionTitle: c.collectionTitle ?? null };
 }
 
 // The admin's campaigns: points multipliers over a window of shop-local time, stored in
@@ -47,6 +48,7 @@ export async function getCampaignEditor(shopDomain: string, id: string, db: Db =
       endTime: end.time,
       tiers: parseTierRanks(campaign.tierRanks).map(String),
       enabled: String(campaign.enabled),
+      collection: campaign.collectionGid ?? "",
     };
   } else {
     // A new campaign starts as a weekend-length window from tomorrow, shop-local midnight.
@@ -64,11 +66,18 @@ export async function getCampaignEditor(shopDomain: string, id: string, db: Db =
       endTime: "00:00",
       tiers: [],
       enabled: "true",
+      collection: "",
     };
+  }
+  const collections = await listCatalogCollections(db, shop.id);
+  // A collection the catalogue no longer has stays choosable under its saved title.
+  if (campaign?.collectionGid && !collections.some((c) => c.collectionGid === campaign.collectionGid)) {
+    collections.push({ collectionGid: campaign.collectionGid, title: campaign.collectionTitle ?? "A deleted collection", handle: "" });
   }
   return {
     shop: { currencyCode: shop.currencyCode, timezone: zone, locale: shop.primaryLocale || "en" },
     tiers: shop.tiers,
+    collections: collections.map((c) => ({ gid: c.collectionGid, title: c.title })),
     purchaseRate: purchase?.spendMinor ? { points: purchase.points, spendMinor: Number(purchase.spendMinor) } : null,
     campaign: campaign
       ? {
@@ -91,7 +100,18 @@ export async function saveCampaign(shopDomain: string, id: string | null, values
   const parsed = parseCampaignForm(values, { timeZone: shop.ianaTimezone, tierRanks: shop.tiers.map((t) => t.rank) });
   if (!parsed.ok) return parsed;
   const c = parsed.campaign;
+  // A campaign on a collection (0033): one the catalogue knows, its title kept for the list.
+  let collection: { collectionGid: string; title: string } | null = null;
+  if (values.collection) {
+    const stored = id ? await db.campaign.findFirst({ where: { id, shopId: shop.id }, select: { collectionGid: true, collectionTitle: true } }) : null;
+    const found = await db.catalogCollection.findUnique({ where: { shopId_collectionGid: { shopId: shop.id, collectionGid: values.collection } } });
+    if (found) collection = { collectionGid: found.collectionGid, title: found.title };
+    else if (stored?.collectionGid === values.collection) collection = { collectionGid: values.collection, title: stored.collectionTitle ?? "" };
+    else return { ok: false, errors: { collection: "Choose a collection from the list" } };
+  }
   const data = {
+    collectionGid: collection?.collectionGid ?? null,
+    collectionTitle: collection?.title ?? null,
     name: c.name,
     multiplierPermille: c.multiplierPermille,
     startsAt: c.startsAt,

@@ -72,7 +72,7 @@ export function describeAudience(ranks: readonly number[], tiers: readonly { ran
 // ---------------------------------------------------------------------------------------
 // The campaign form
 
-export type CampaignField = "name" | "multiplier" | "startDate" | "startTime" | "endDate" | "endTime" | "tiers" | "form";
+export type CampaignField = "name" | "multiplier" | "startDate" | "startTime" | "endDate" | "endTime" | "tiers" | "collection" | "form";
 export type CampaignErrors = Partial<Record<CampaignField, string>>;
 
 export interface CampaignFormValues {
@@ -85,6 +85,8 @@ export interface CampaignFormValues {
   /** Tier ranks ticked (none = every member). */
   tiers?: string[];
   enabled?: string;
+  /** A collection's id: the campaign multiplies only its products' lines (0033); "" = the whole order. */
+  collection?: string;
 }
 
 export interface CampaignDraft {
@@ -185,11 +187,18 @@ export interface CampaignRule {
   /** Tier ranks the campaign is for: "1,2" or [1, 2]; "" / null / [] = every member. */
   tierRanks: string | readonly number[] | null;
   enabled?: boolean;
+  /** A campaign on a collection multiplies only the lines of its products (0033); null/absent = the whole order. */
+  collectionGid?: string | null;
 }
 
-/** Is the campaign running at `at` for a member of `tierRank` (null: a member without a tier)? */
-export function campaignApplies(campaign: CampaignRule, at: Date, tierRank: number | null): boolean {
+/**
+ * Is the campaign running at `at` for a member of `tierRank` (null: a member without a
+ * tier)? A campaign on a collection applies only to a line in one of `collectionGids` (the
+ * line's collections); without them, only whole-order campaigns apply.
+ */
+export function campaignApplies(campaign: CampaignRule, at: Date, tierRank: number | null, collectionGids: readonly string[] = []): boolean {
   if (campaign.enabled === false || !(campaign.multiplierPermille > 0)) return false;
+  if (campaign.collectionGid && !collectionGids.includes(campaign.collectionGid)) return false;
   if (at.getTime() < campaign.startsAt.getTime() || at.getTime() >= campaign.endsAt.getTime()) return false;
   const ranks = parseTierRanks(campaign.tierRanks);
   return ranks.length === 0 || (tierRank !== null && ranks.includes(tierRank));
@@ -200,10 +209,10 @@ export function campaignApplies(campaign: CampaignRule, at: Date, tierRank: numb
  * best (highest) campaign running then, or 1× when none is. Campaigns never stack with
  * each other: two overlapping 2× campaigns give 2×, not 4×.
  */
-export function campaignMultiplierPermille(campaigns: readonly CampaignRule[], at: Date, tierRank: number | null): number {
+export function campaignMultiplierPermille(campaigns: readonly CampaignRule[], at: Date, tierRank: number | null, collectionGids: readonly string[] = []): number {
   let best: number | null = null;
   for (const campaign of campaigns) {
-    if (campaignApplies(campaign, at, tierRank) && (best === null || campaign.multiplierPermille > best)) {
+    if (campaignApplies(campaign, at, tierRank, collectionGids) && (best === null || campaign.multiplierPermille > best)) {
       best = campaign.multiplierPermille;
     }
   }
@@ -220,7 +229,9 @@ export function computeEarnMultiplierPermille(
   campaigns: readonly CampaignRule[],
   at: Date,
   tierRank: number | null,
+  /** A line's collections: campaigns on them count too (the best one running applies). */
+  collectionGids: readonly string[] = [],
 ): number {
   const tier = tierMultiplierPermille > 0 ? tierMultiplierPermille : MULTIPLIER_ONE;
-  return combineMultipliers([tier, campaignMultiplierPermille(campaigns, at, tierRank)]);
+  return combineMultipliers([tier, campaignMultiplierPermille(campaigns, at, tierRank, collectionGids)]);
 }

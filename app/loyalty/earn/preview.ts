@@ -7,12 +7,18 @@ import { MAX_RULE_POINTS, MIN_RULE_POINTS, ordinal, type RuleConfig } from "./ru
 
 /** "1 point per 1,00 €", "100 points on every 5th order", "25 points". */
 export function describeEarning(
-  rule: { type: string; points: number; spendMinor: number | null; config: RuleConfig },
+  rule: { type: string; points: number; spendMinor: number | null; config: RuleConfig; purchaseTerms?: { mode: string; minSpendMinor: number; productRules: readonly unknown[] } | null },
   currencyCode: string,
   locale = "en",
 ): string {
   const points = `${new Intl.NumberFormat(locale).format(rule.points)} ${rule.points === 1 ? "point" : "points"}`;
-  if (rule.type === "purchase" && rule.spendMinor) return `${points} per ${formatMoney(rule.spendMinor, currencyCode, locale)} spent`;
+  if (rule.type === "purchase") {
+    // Fixed points per order and product rules (0033).
+    const terms = rule.purchaseTerms;
+    const products = terms?.productRules.length ? ` · ${terms.productRules.length} product ${terms.productRules.length === 1 ? "rule" : "rules"}` : "";
+    if (terms?.mode === "fixed") return `${points} per order${terms.minSpendMinor > 0 ? ` from ${formatMoney(terms.minSpendMinor, currencyCode, locale)}` : ""}${products}`;
+    if (rule.spendMinor) return `${points} per ${formatMoney(rule.spendMinor, currencyCode, locale)} spent${products}`;
+  }
   if (rule.type === "nth_order" && rule.config.every) return `${points} on every ${ordinal(rule.config.every)} order`;
   return points;
 }

@@ -3,6 +3,8 @@ import { SOCIAL_NETWORKS, isEarningRuleType, type EarningRuleType, type SocialNe
 import { currencyScale, formatMinorPlain, readMoneyInput, requireMoneyInput } from "../ledger/money";
 import { NETWORK_LABELS, RULE_TYPES, readRuleConfig, type RuleConfig, type RuleLimit, MIN_RULE_POINTS, MAX_RULE_POINTS, MAX_RULE_NAME, defaultRuleName } from "./rules";
 import { ordinal, ruleIdentity } from "./rules";
+import { parsePurchaseTerms, productRuleRows } from "./purchase-form";
+import type { PurchaseTerms } from "./product-rules";
 
 // The ways-to-earn editor's form on /app/earn: what each rule type's form accepts (zod),
 // its errors, and the values an existing rule fills it with. Pure.
@@ -10,9 +12,9 @@ import { ordinal, ruleIdentity } from "./rules";
 // ---------------------------------------------------------------------------------------
 // The rule form
 
-export const RULE_FIELDS = ["type", "name", "points", "spend", "network", "url", "every", "limit", "enabled"] as const;
+export const RULE_FIELDS = ["type", "name", "points", "spend", "network", "url", "every", "limit", "enabled", "mode", "minSpend", "productRules"] as const;
 export type RuleFormValues = Partial<Record<(typeof RULE_FIELDS)[number], string>>;
-export type RuleErrorField = "type" | "name" | "points" | "spend" | "network" | "url" | "every" | "limit" | "form";
+export type RuleErrorField = "type" | "name" | "points" | "spend" | "network" | "url" | "every" | "limit" | "mode" | "minSpend" | "productRules" | "form";
 export type RuleErrors = Partial<Record<RuleErrorField, string>>;
 
 export interface RuleDraft {
@@ -159,6 +161,8 @@ export function parseRuleForm(values: RuleFormValues, currencyCode: string): { o
   const input = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : ""]));
   // Fields a schema requires must be present as strings (missing reads as empty).
   for (const field of ["name", "points", "spend", "url", "every"]) input[field] ??= "";
+  // Fixed points per order: "For every" is not asked; a rule that never had one keeps 1 unit.
+  if (type === "purchase" && input.mode === "fixed" && input.spend === "") input.spend = formatMinorPlain(currencyScale(currencyCode) === 0 ? 1 : 10 ** currencyScale(currencyCode), currencyCode);
   if (input.network === "") delete input.network;
   const parsed = ruleFormSchema(type, currencyCode).safeParse(input);
   if (!parsed.success) {
@@ -171,6 +175,14 @@ export function parseRuleForm(values: RuleFormValues, currencyCode: string): { o
   }
   const data = parsed.data as { name: string; points: number; limit: RuleLimit; enabled: boolean; spend?: number; network?: SocialNetwork; url?: string; every?: number };
   const config: RuleConfig = {};
+  if (type === "purchase") {
+    // The mode, minimum spend and product rules (./purchase-form.ts, 0033).
+    const terms = parsePurchaseTerms({ mode: input.mode, minSpend: input.minSpend, productRules: input.productRules }, currencyCode);
+    if (!terms.ok) return { ok: false, errors: { [terms.field]: terms.message } };
+    config.mode = terms.terms.mode;
+    config.minSpendMinor = terms.terms.minSpendMinor;
+    config.productRules = terms.terms.productRules;
+  }
   if (data.network) config.network = data.network;
   if (data.url) config.url = data.url;
   if (data.every) config.every = data.every;
@@ -210,6 +222,8 @@ export interface StoredRuleValues {
   enabled: boolean;
   limit: string;
   config: RuleConfig;
+  /** The purchase rule's mode and product rules (0033). */
+  purchaseTerms?: PurchaseTerms | null;
 }
 
 /** The edit form's values for a stored rule, or a new rule's starting values. */
@@ -225,8 +239,12 @@ export function ruleFormValues(rule: StoredRuleValues | null, type: EarningRuleT
       every: type === "nth_order" ? "5" : "",
       limit: RULE_TYPES[type].limits[0]!,
       enabled: "true",
+      mode: "rate",
+      minSpend: "",
+      productRules: "[]",
     };
   }
+  const terms = rule.purchaseTerms;
   return {
     type,
     name: rule.name,
@@ -237,6 +255,9 @@ export function ruleFormValues(rule: StoredRuleValues | null, type: EarningRuleT
     every: rule.config.every ? String(rule.config.every) : "",
     limit: (RULE_TYPES[type].limits as readonly string[]).includes(rule.limit) ? rule.limit : RULE_TYPES[type].limits[0]!,
     enabled: String(rule.enabled),
+    mode: terms?.mode ?? "rate",
+    minSpend: terms?.minSpendMinor ? formatMinorPlain(terms.minSpendMinor, currencyCode) : "",
+    productRules: JSON.stringify(productRuleRows(terms?.productRules ?? [])),
   };
 }
 

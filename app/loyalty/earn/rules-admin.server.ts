@@ -10,6 +10,8 @@ import { invalidateShopConfig } from "../program/shop-config.server";
 import { inTransaction } from "../tx.server";
 import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
 import { recordAudit } from "../audit/record.server";
+import { readPurchaseTerms } from "./product-rules";
+import { catalogSyncState, listCatalogCollections, listCatalogProducts, requestCatalogSync } from "../catalog/catalog.server";
 
 // The admin's "Ways to earn": list, create, edit, switch on/off and delete earning rules.
 // Every change drops this process's cached shop config (../program/shop-config.server.ts), so the
@@ -45,6 +47,7 @@ function toView(
     enabled: rule.enabled,
     limit: rule.limit,
     config: readRuleConfig(rule.config, { id: rule.id, onInvalid }),
+    purchaseTerms: rule.type === "purchase" ? readPurchaseTerms(rule.config, { id: rule.id, onInvalid }) : null,
     updatedAt: rule.updatedAt.toISOString(),
   };
 }
@@ -124,11 +127,27 @@ export async function getRuleEditor(shopDomain: string, id: string, type: string
   if (!page) return null;
   if (id === "new") {
     if (!type || !isEarningRuleType(type)) return null;
-    return { ...page, rule: null, type };
+    return { ...page, rule: null, type, catalog: type === "purchase" ? await catalogChoices(db, shopDomain, now) : null };
   }
   const rule = page.rules.find((r) => r.id === id);
   if (!rule) return null;
-  return { ...page, rule, type: rule.type };
+  return { ...page, rule, type: rule.type, catalog: rule.type === "purchase" ? await catalogChoices(db, shopDomain, now) : null };
+}
+
+/**
+ * The "Products and collections" picker's choices from the catalogue (0033); a catalogue
+ * never synced is asked for now (the job reads it within a minute).
+ */
+async function catalogChoices(db: Db, shopDomain: string, now: Date) {
+  const shop = await findShop(db, shopDomain);
+  if (!shop) return null;
+  const [collections, products, sync] = await Promise.all([listCatalogCollections(db, shop.id), listCatalogProducts(db, shop.id, { take: 500 }), catalogSyncState(db, shop.id)]);
+  if (!sync) await requestCatalogSync(db, shop.id, now);
+  return {
+    collections: collections.map((c) => ({ gid: c.collectionGid, title: c.title })),
+    products: products.map((p) => ({ gid: p.productGid, title: p.title })),
+    syncedAt: sync?.finishedAt?.toISOString() ?? null,
+  };
 }
 
 export type SaveRuleResult = { ok: true; id: string; name: string; created: boolean } | { ok: false; errors: RuleErrors };

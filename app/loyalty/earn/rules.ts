@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { readJsonColumn, type JsonReport } from "../json-column";
+import type { ProductRule, PurchaseMode } from "./product-rules";
 import { SOCIAL_NETWORKS, claimPeriod, isClaimableActionType, isEarningRuleType, readStoredRuleConfig, type EarningRuleType, type SocialNetwork } from "./actions";
 
 // Ways to earn: the rule types, their limits and labels, a rule's stored config, how a
@@ -123,6 +124,10 @@ export interface RuleConfig {
   url?: string;
   /** nth_order: the bonus pays on every `every`-th order. */
   every?: number;
+  /** purchase: how orders earn and the product and collection rules (./product-rules.ts, 0033). */
+  mode?: PurchaseMode;
+  minSpendMinor?: number;
+  productRules?: ProductRule[];
 }
 
 /** A stored rule's config as the admin edits it; malformed parts read as missing. */
@@ -144,7 +149,7 @@ const anyObject = z.record(z.string(), z.unknown());
  */
 export function mergeRuleConfig(storedJson: string, config: RuleConfig, report?: JsonReport): string {
   const merged: Record<string, unknown> = { ...readJsonColumn(storedJson, anyObject, {}, { what: "EarningRule.config", ...report }) };
-  for (const key of ["network", "url", "every"] as const) {
+  for (const key of ["network", "url", "every", "mode", "minSpendMinor", "productRules"] as const) {
     if (config[key] === undefined) delete merged[key];
     else merged[key] = config[key];
   }

@@ -14,6 +14,9 @@ import { computeEarnMultiplierPermille, type CampaignRule } from "../earn/campai
 
 export interface OrderLine {
   lineItemId: string;
+  /** What was bought (null for custom items; absent in estimates): the earning rules by product and collection (0033) and membership products (paid tiers, 0032) read it. */
+  productGid?: string | null;
+  variantGid?: string | null;
   quantity: number;
   /** Quantity after edits and removals (Shopify `current_quantity`); = quantity if absent. */
   currentQuantity: number;
@@ -24,9 +27,6 @@ export interface OrderLine {
   taxMinor: number;
   /** Gift cards and tips earn nothing (they are not a purchase of goods). */
   nonEarning: boolean;
-  /** What was bought (a membership product puts the buyer in a paid tier, 0032); absent when unknown. */
-  productGid?: string | null;
-  variantGid?: string | null;
 }
 
 export interface RefundLine {
@@ -240,7 +240,8 @@ export function computeStoredOrderTarget(order: StoredOrder, refunds: readonly S
 
 /** The earning terms an order would get now: the purchase rule and tier × best campaign, as settleOrder fixes them. */
 export interface EarningShop {
-  purchaseRule: { points: number; spendMinor: bigint | number } | null;
+  /** `terms` (0033): fixed points per order are estimated as such; product rules are not (the checkout's lines carry no product here). */
+  purchaseRule: { points: number; spendMinor: bigint | number; terms?: { mode: "rate" | "fixed"; minSpendMinor: number } } | null;
   tiers: readonly { id: string; rank: number; multiplierPermille: number }[];
   campaigns: readonly CampaignRule[];
 }
@@ -250,9 +251,9 @@ export interface EarningShop {
  * tier's multiplier times the best campaign for that tier running then. The one formula
  * for settling an order (orders.server.ts) and for estimating one before it arrives.
  */
-export function orderMultiplierPermille(shop: Pick<EarningShop, "tiers" | "campaigns">, memberTierId: string | null, at: Date): number {
+export function orderMultiplierPermille(shop: Pick<EarningShop, "tiers" | "campaigns">, memberTierId: string | null, at: Date, collectionGids: readonly string[] = []): number {
   const tier = shop.tiers.find((t) => t.id === memberTierId) ?? null;
-  return computeEarnMultiplierPermille(tier?.multiplierPermille ?? MULTIPLIER_ONE, shop.campaigns, at, tier?.rank ?? null);
+  return computeEarnMultiplierPermille(tier?.multiplierPermille ?? MULTIPLIER_ONE, shop.campaigns, at, tier?.rank ?? null, collectionGids);
 }
 
 /** What a checkout knows of an order before Shopify sends it: its lines and the discounts on the whole order, in shop money. */
@@ -309,6 +310,11 @@ export function estimateOrderPoints(shop: EarningShop, order: OrderEstimateInput
   const multiplierPermille = orderMultiplierPermille(shop, memberTierId, at);
   if (!shop.purchaseRule) return { eligibleMinor: 0, points: 0, multiplierPermille };
   const lines = estimateOrderLines(order);
+  if (shop.purchaseRule.terms?.mode === "fixed") {
+    const eligibleMinor = computeOrderGrossMinor({ lines, taxesIncluded: order.taxesIncluded });
+    const earns = eligibleMinor > 0 && eligibleMinor >= shop.purchaseRule.terms.minSpendMinor;
+    return { eligibleMinor, points: earns ? Math.floor((shop.purchaseRule.points * multiplierPermille) / MULTIPLIER_ONE) : 0, multiplierPermille };
+  }
   const target = computeOrderTarget({
     paid: true,
     cancelled: false,

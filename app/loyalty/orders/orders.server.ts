@@ -5,16 +5,16 @@ import { MULTIPLIER_ONE } from "../earn/points";
 import { appendNewLedgerEntries } from "../ledger/append.server";
 import { countsAsEarning, ledgerKeys, type LedgerEntryInput, type LedgerKind } from "../ledger/entries";
 import { enrollMember } from "../members/enrol.server";
-import { formatMinorPlain } from "../ledger/money";
 import { addDays } from "../program/defaults";
 import { requireShopConfig, type ShopConfig } from "../program/shop-config.server";
 import { upgradeMemberTier } from "../tiers/moves.server";
 import { applyMembershipOrder, endMembershipsForRefund } from "../tiers/paid.server";
 import { WriteConflictError, inTransaction } from "../tx.server";
-import { occasionKey } from "../notify/occasions";
-import { recordOccasion } from "../notify/occasions.server";
-import { recordRewardCrossing } from "../notify/affordable.server";
 import { recordOrderFact } from "../analytics/facts.server";
+import { saveOrderLines, saveRefundLines } from "./order-lines.server";
+import { describeOrderChange, markRedemptionsUsed, recordOrderOccasions } from "./order-effects.server";
+import { fixLineTerms, storedLineTarget } from "./line-earning.server";
+import { earnsByLine } from "../earn/product-rules";
 
 // Order events converge: each event updates what Kanta knows of the order (newest state by
 // Shopify's updated_at, every refund by id), then the order's target points are recomputed
@@ -64,6 +64,7 @@ export async function applyOrderSnapshot(
     }
 
     const fresh = snapshot.updatedAt.getTime() >= record.stateUpdatedAt.getTime();
+    if (fresh) await saveOrderLines(tx, shop.id, snapshot);
     const stateChanges = fresh
       ? {
           name: snapshot.name,
@@ -179,6 +180,7 @@ async function recordRefund(tx: Tx, shopId: string, refund: RefundSnapshot): Pro
   await tx.orderRefund.create({
     data: { shopId, orderGid: refund.orderGid, refundGid: refund.refundGid, ...refundTotals(refund) },
   });
+  await saveRefundLines(tx, shopId, refund);
 }
 
 /**
@@ -254,6 +256,15 @@ async function settleOrder(
     // The member's tier (as it is before this order moves it) times the best campaign running
     // when the order was placed; fixed here, so refunds reverse at the same rate (0008).
     record.multiplierPermille = orderMultiplierPermille(shop, memberTierId, record.processedAt ?? now);
+    // Earning by what is bought (0033): fixed points per order, product and collection rules,
+    // campaigns on a collection: each line's terms are fixed now too.
+    const terms = shop.purchaseRule.terms;
+    if (earnsByLine(terms, shop.campaigns.some((c) => c.collectionGid))) {
+      record.earnByLine = true;
+      record.earnMode = terms.mode;
+      record.earnMinSpendMinor = BigInt(terms.minSpendMinor);
+      await fixLineTerms(tx, shop, record.orderGid, memberTierId, record.processedAt ?? now);
+    }
     record.availableAt = addDays(record.processedAt ?? now, shop.program.pendingDays);
     // Milestones ("every 5th order"): this order's number among the member's earning
     // orders, counted once, here. The bonus key is per rule, member and number, so a
@@ -281,7 +292,7 @@ async function settleOrder(
     }
   }
 
-  const target = computeStoredOrderTarget(record, refunds);
+  const target = record.earnByLine ? await storedLineTarget(tx, shop.id, record, refunds) : computeStoredOrderTarget(record, refunds);
 
   const revision = read.revision + 1;
   let totalDelta = 0;
@@ -347,6 +358,9 @@ async function settleOrder(
       earnPoints: record.earnPoints,
       earnSpendMinor: record.earnSpendMinor,
       multiplierPermille: record.multiplierPermille,
+      earnMode: record.earnMode,
+      earnMinSpendMinor: record.earnMinSpendMinor,
+      earnByLine: record.earnByLine,
       pointsTarget: target.points,
       pointsCredited: record.pointsCredited,
       pointsPending: record.pointsPending,
@@ -369,51 +383,6 @@ async function settleOrder(
     pointsIncreased: pointsIncreased && memberStatus === "active",
     processedAt: record.processedAt,
   };
-}
-
-/**
- * The order's occasions (0023), in its transaction: points_earned when its points become
- * spendable (at settling with no pending period, else at the release; a refund before the
- * release leaves nothing to announce), once per order; and reward_affordable when the
- * balance crossed a reward's cost, keyed by this settlement's revision (a replay adds no
- * entries, so it records nothing).
- */
-async function recordOrderOccasions(tx: Tx, shopId: string, record: OrderRecordRow, entries: readonly LedgerEntryInput[], revision: number): Promise<void> {
-  const memberId = record.memberId!;
-  const available = entries
-    .filter((e) => e.memberId === memberId && e.sourceGid === record.orderGid && (e.kind === "order_earned" || e.kind === "pending_released") && e.delta > 0)
-    .reduce((sum, e) => sum + e.delta, 0);
-  if (available > 0) {
-    await recordOccasion(tx, {
-      shopId,
-      memberId,
-      kind: "points_earned",
-      key: occasionKey("points_earned", record.orderGid),
-      data: { points: available, orderGid: record.orderGid, ...(record.name ? { orderName: record.name } : {}) },
-    });
-  }
-  const gained = entries.filter((e) => e.memberId === memberId).reduce((sum, e) => sum + e.delta, 0);
-  if (gained > 0) {
-    const { points } = await tx.member.findUniqueOrThrow({ where: { id: memberId }, select: { points: true } });
-    await recordRewardCrossing(tx, { shopId, memberId, before: points - gained, after: points, cause: `${record.orderGid}:r${revision}` });
-  }
-}
-
-function describeOrderChange(record: OrderRecordRow, eligibleMinor: number, kind: LedgerKind): string {
-  const order = record.name ? `Order ${record.name}` : "Order";
-  const amount = `${formatMinorPlain(eligibleMinor, record.currencyCode)} ${record.currencyCode}`;
-  if (kind === "order_earned") return `${order}: ${amount} eligible`;
-  if (record.cancelled) return `${order} cancelled`;
-  return `${order} refunded or edited: ${amount} still eligible`;
-}
-
-/** A Kanta code used on an order marks its redemption used (the order room writes it: rewards depend on orders, not back). */
-async function markRedemptionsUsed(tx: Tx, shopId: string, codes: readonly string[], orderGid: string): Promise<void> {
-  if (codes.length === 0) return;
-  await tx.redemption.updateMany({
-    where: { shopId, code: { in: codes.map((c) => c.toUpperCase()) }, status: "issued" },
-    data: { status: "used", usedOrderGid: orderGid },
-  });
 }
 
 export type BackfillOutcome = "counted" | "awarded" | "known" | "not_member" | "unpaid";

@@ -1,6 +1,7 @@
 import type { Db, Tx } from "../../db.server";
 import type { NthOrderRule } from "../earn/milestones";
 import type { CampaignRule } from "../earn/campaigns";
+import { readPurchaseTerms, type PurchaseTerms } from "../earn/product-rules";
 import { logInvalidJson } from "../json-column.server";
 import { UnknownShopError } from "./shops.server";
 import { parseTierPerks, type TierPerks } from "../tiers/rules";
@@ -27,7 +28,8 @@ export interface ShopConfig {
     tierPeriod: string;
     tierKeepNextPeriod: boolean;
   };
-  purchaseRule: { points: number; spendMinor: bigint } | null;
+  /** `terms`: the mode (rate or fixed per order) and the product and collection rules (../earn/product-rules.ts, 0033). */
+  purchaseRule: { points: number; spendMinor: bigint; terms: PurchaseTerms } | null;
   signupRule: { points: number; name: string } | null;
   /** Enabled "every Nth order" milestone rules (../earn/milestones.ts nthOrderBonus). */
   nthOrderRules: NthOrderRule[];
@@ -71,7 +73,7 @@ export async function requireShopConfig(db: Db | Tx, domain: string, now = Date.
       },
       campaigns: {
         where: { enabled: true, endsAt: { gt: new Date(now - CAMPAIGN_LOOKBACK_MS) } },
-        select: { multiplierPermille: true, startsAt: true, endsAt: true, tierRanks: true },
+        select: { multiplierPermille: true, startsAt: true, endsAt: true, tierRanks: true, collectionGid: true },
       },
     },
   });
@@ -93,7 +95,7 @@ export async function requireShopConfig(db: Db | Tx, domain: string, now = Date.
       tierPeriod: shop.program.tierPeriod,
       tierKeepNextPeriod: shop.program.tierKeepNextPeriod,
     },
-    purchaseRule: purchase ? { points: purchase.points, spendMinor: purchase.spendMinor! } : null,
+    purchaseRule: purchase ? { points: purchase.points, spendMinor: purchase.spendMinor!, terms: readPurchaseTerms(purchase.config, { id: purchase.id, onInvalid: logInvalidJson({ shop: domain }) }) } : null,
     signupRule: signup ? { points: signup.points, name: signup.name } : null,
     nthOrderRules: shop.earnRules
       .filter((r) => r.type === "nth_order")

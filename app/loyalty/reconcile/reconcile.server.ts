@@ -2,6 +2,8 @@ import { getDb, type Db, type Tx } from "../../db.server";
 import { log } from "../../log.server";
 import { LEDGER_KINDS, countsAsEarning, type Balance } from "../ledger/entries";
 import { computeStoredOrderTarget, type StoredRefund } from "../orders/order-points";
+import { computeStoredLineOrderTarget } from "../orders/line-points";
+import { readLineTerms } from "../orders/order-lines.server";
 import { Sql, isPostgres } from "../sql.server";
 
 // The nightly proof (docs/decisions/0017-reconciliation-and-operations.md). For every member
@@ -212,6 +214,9 @@ interface OrderRow {
   earnPoints: number | bigint | null;
   earnSpendMinor: bigint | number | null;
   multiplierPermille: number | bigint | null;
+  earnByLine: boolean | number;
+  earnMode: string | null;
+  earnMinSpendMinor: bigint | number | null;
   pointsTarget: number | bigint;
   pointsCredited: number | bigint;
   pointsPending: number | bigint;
@@ -260,7 +265,7 @@ async function checkMembers(db: Db | Tx, shopId: string, filter: MemberFilter): 
   sql = new Sql(postgres);
   const orderRows = await db.$queryRawUnsafe<OrderRow[]>(
     `SELECT o."orderGid", o."memberId", o."paid", o."cancelled", o."taxesIncluded", o."grossMinor", o."editRemovedMinor", o."orderTotalMinor", o."earnPoints",
-            o."earnSpendMinor", o."multiplierPermille", o."pointsTarget", o."pointsCredited", o."pointsPending"
+            o."earnSpendMinor", o."multiplierPermille", o."earnByLine", o."earnMode", o."earnMinSpendMinor", o."pointsTarget", o."pointsCredited", o."pointsPending"
      FROM "OrderRecord" o WHERE o."shopId" = ${sql.p(shopId)} AND ${memberCondition(sql, 'o."memberId"', filter)}`,
     ...sql.params,
   );
@@ -269,6 +274,7 @@ async function checkMembers(db: Db | Tx, shopId: string, filter: MemberFilter): 
     paid: Boolean(o.paid),
     cancelled: Boolean(o.cancelled),
     taxesIncluded: Boolean(o.taxesIncluded),
+    earnByLine: Boolean(o.earnByLine),
     earnPoints: o.earnPoints === null ? null : Number(o.earnPoints),
     multiplierPermille: o.multiplierPermille === null ? null : Number(o.multiplierPermille),
     pointsTarget: Number(o.pointsTarget),
@@ -297,8 +303,13 @@ async function checkMembers(db: Db | Tx, shopId: string, filter: MemberFilter): 
     ...sql.params,
   );
   const ledgerByOrder = new Map(ledgerRows.map((r) => [`${r.memberId} ${r.sourceGid}`, { earned: num(r.earned), pending: num(r.pending) }]));
+  // Orders earning by line (0033): their lines and refund lines, by the same formula.
+  const byLine = await readLineTerms(db, shopId, orders.filter((o) => o.earnByLine).map((o) => o.orderGid));
   for (const order of orders) {
-    const { points } = computeStoredOrderTarget(order, refunds.get(order.orderGid) ?? []);
+    const lines = byLine.get(order.orderGid);
+    const { points } = order.earnByLine
+      ? computeStoredLineOrderTarget(order, refunds.get(order.orderGid) ?? [], lines?.lines ?? [], lines?.refundLines ?? [])
+      : computeStoredOrderTarget(order, refunds.get(order.orderGid) ?? []);
     const key = `${order.memberId} ${order.orderGid}`;
     const ledger = ledgerByOrder.get(key) ?? { earned: 0, pending: 0 };
     ledgerByOrder.delete(key);

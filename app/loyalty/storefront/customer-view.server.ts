@@ -1,4 +1,5 @@
 import { getDb, type Db } from "../../db.server";
+import { readPurchaseTerms } from "../earn/product-rules";
 import { computeWayKeys, computeWays, yearInTimeZone, type WayView } from "../earn/actions";
 import { releaseDuePendingPoints } from "../orders/orders.server";
 import { toRedemptionView, toRewardDef, type RedemptionView } from "../rewards/redemptions.server";
@@ -133,7 +134,8 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
   const program: CustomerView["program"] = {
     status: shop.program.status,
     currencyCode: shop.currencyCode,
-    earn: purchase?.spendMinor ? { points: purchase.points, spendMinor: Number(purchase.spendMinor) } : null,
+    // Fixed points per order (0033) is not a rate: the widget shows no "points per amount" line then.
+    earn: purchase?.spendMinor && readPurchaseTerms(purchase.config).mode !== "fixed" ? { points: purchase.points, spendMinor: Number(purchase.spendMinor) } : null,
     signupPoints: signup?.points ?? null,
     pendingDays: shop.program.pendingDays,
     timeZone: shop.ianaTimezone,
