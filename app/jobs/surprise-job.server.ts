@@ -34,7 +34,9 @@ export async function runDueSurprises(options: SurpriseJobOptions = {}): Promise
       await runSurprise(db, claimed.id, now, { batch: options.batch, hooks: options.hooks });
     } catch (error) {
       const verdict = afterFailure({ attempts: claimed.attempts, now, error, policy: RETRY.surprise });
-      log.error("surprise run failed", { shopId: claimed.shopId, surpriseId: claimed.id, attempt: claimed.attempts, error: verdict.error });
+      const fields = { shopId: claimed.shopId, surpriseId: claimed.id, attempt: claimed.attempts, error: verdict.error };
+      if (verdict.status === "dead") log.error("surprise run failed for good", fields);
+      else log.warn("surprise run failed, will resume", { ...fields, nextAttemptAt: verdict.nextAttemptAt.toISOString() });
       await db.surprise.updateMany({
         where: { id: claimed.id },
         data: verdict.status === "dead" ? { status: "failed", lastError: verdict.error.slice(0, 500), leaseUntil: null } : { lastError: verdict.error.slice(0, 500), nextAttemptAt: verdict.nextAttemptAt, leaseUntil: null },
