@@ -135,7 +135,7 @@ describe("surprises: the announcement", () => {
     const winner = await createMember(db(), shop.id, { email: "winner@example.com", firstName: "Aino", customerGid: "gid://shopify/Customer/9007199254999001" });
     const reward = await createReward(db(), shop.id, "amount_off", { name: "5 € off", pointsCost: 500, valueMinor: 500n });
     const issued: string[] = [];
-    const gatewayFor: GatewayFor = async () => ({ findDiscount: async () => null, issueDiscount: async (spec) => (issued.push(spec.code), { discountGid: `gid://shopify/DiscountCodeNode/${issued.length}`, code: spec.code }) }) as unknown as ReferralGateway;
+    const gatewayFor: GatewayFor = async () => ({ findDiscount: async () => null, issueDiscount: async (spec: { code: string }) => (issued.push(spec.code), { discountGid: `gid://shopify/DiscountCodeNode/${issued.length}`, code: spec.code }) }) as unknown as ReferralGateway;
     const id = await started(shop.domain, { prizeType: "reward", prizePoints: "", rewardId: reward.id });
     const run = await runDueSurprises({ db: db(), gatewayFor });
     expect(run.codes).toEqual({ issued: 1, retrying: 0, dead: 0 });

@@ -46,6 +46,12 @@ export async function surpriseRewardOptions(shopDomain: string, db: Db = getDb()
   return db.reward.findMany({ where: { shopId: shop.id, enabled: true, type: { in: [...SURPRISE_REWARD_TYPES] } }, orderBy: { name: "asc" }, select: { id: true, name: true } });
 }
 
+/** The shop's tiers, lowest first (the audience's tier choice). */
+export async function surpriseTierOptions(shopDomain: string, db: Db = getDb()): Promise<{ id: string; name: string }[]> {
+  const shop = await requireShop(db, shopDomain);
+  return db.tier.findMany({ where: { shopId: shop.id }, orderBy: { rank: "asc" }, select: { id: true, name: true } });
+}
+
 export async function createSurprise(shopDomain: string, form: Record<string, unknown>, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR, hooks: SurpriseHooks = {}): Promise<string> {
   const shop = await requireShop(db, shopDomain);
   const parsed = surpriseForm.safeParse(form);
