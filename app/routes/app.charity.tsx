@@ -50,14 +50,17 @@ type Cause = { id: string; name: string; description: string; enabled: boolean; 
 
 function CauseModal({ cause, onClose }: { cause: Cause | "new"; onClose: () => void }) {
   const fetcher = useFetcher<typeof action>();
+  const shopify = useAppBridge();
   const editing = cause === "new" ? null : cause;
   const [name, setName] = useState(editing?.name ?? "");
   const [description, setDescription] = useState(editing?.description ?? "");
   const [enabled, setEnabled] = useState(editing?.enabled ?? true);
   const errors = fetcher.data && !fetcher.data.ok ? fetcher.data.errors : {};
   useEffect(() => {
-    if (fetcher.state === "idle" && fetcher.data?.ok) onClose();
-  }, [fetcher.state, fetcher.data, onClose]);
+    if (fetcher.state !== "idle" || !fetcher.data) return;
+    shopify.toast.show(fetcher.data.message, { isError: !fetcher.data.ok });
+    if (fetcher.data.ok) onClose();
+  }, [fetcher.state, fetcher.data, onClose, shopify]);
   const save = () => fetcher.submit({ intent: "cause", causeId: editing?.id ?? "", name, description, enabled: String(enabled) }, { method: "post" });
   return (
     <Modal open onClose={onClose} title={editing ? `Edit ${editing.name}` : "Add a cause"} primaryAction={{ content: "Save", onAction: save, loading: fetcher.state !== "idle" }} secondaryActions={[{ content: "Cancel", onAction: onClose }]}>

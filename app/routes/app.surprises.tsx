@@ -39,7 +39,8 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<Surprises
   const { shop, actor } = await requireAdmin(request);
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
-  const fields = { ...Object.fromEntries(form), tierIds: form.getAll("tierIds").map(String) };
+  // Tier ids as repeated fields or one comma-separated field (how useFetcher sends a list).
+  const fields = { ...Object.fromEntries(form), tierIds: form.getAll("tierIds").flatMap((v) => String(v).split(",")).filter(Boolean) };
   try {
     if (intent === "preview") {
       const days = String(form.get("orderedWithinDays") ?? "");
@@ -85,14 +86,19 @@ function NewSurprise({ tiers, rewards }: { tiers: { id: string; name: string }[]
   const [tierIds, setTierIds] = useState<string[]>([]);
   const [days, setDays] = useState("");
   const errors = create.data && !create.data.ok ? create.data.errors : {};
+  const shopify = useAppBridge();
+  useEffect(() => {
+    if (create.state === "idle" && create.data && "message" in create.data) shopify.toast.show(create.data.message, { isError: !create.data.ok });
+  }, [create.state, create.data, shopify]);
   const previewSubmit = preview.submit;
   useEffect(() => {
-    const id = setTimeout(() => previewSubmit({ intent: "preview", tierIds, orderedWithinDays: days }, { method: "post" }), 300);
+    const id = setTimeout(() => previewSubmit({ intent: "preview", tierIds: tierIds.join(","), orderedWithinDays: days }, { method: "post" }), 300);
     return () => clearTimeout(id);
   }, [tierIds, days, previewSubmit]);
   const count = preview.data && preview.data.ok && "count" in preview.data ? preview.data.count : null;
+  const previewError = preview.data && !preview.data.ok ? preview.data.message : null;
   const shown = count === null ? "…" : new Intl.NumberFormat("en").format(count);
-  const submit = () => create.submit({ intent: "create", name, prizeType, prizePoints, rewardId, mode, winners, tierIds, orderedWithinDays: days }, { method: "post" });
+  const submit = () => create.submit({ intent: "create", name, prizeType, prizePoints, rewardId, mode, winners, tierIds: tierIds.join(","), orderedWithinDays: days }, { method: "post" });
 
   return (
     <Card>
@@ -108,8 +114,8 @@ function NewSurprise({ tiers, rewards }: { tiers: { id: string; name: string }[]
           </Text>
           <TextField label="Ordered within" type="number" min={1} suffix="days" value={days} onChange={setDays} autoComplete="off" helpText="Leave empty for everyone, whenever they last ordered." error={errors.orderedWithinDays} />
           <Box background="bg-surface-secondary" padding="300" borderRadius="200">
-            <Text as="p" fontWeight="semibold">
-              {count === 1 ? "1 member matches" : `${shown} members match`}
+            <Text as="p" fontWeight="semibold" tone={previewError ? "critical" : undefined}>
+              {previewError ?? (count === 1 ? "1 member matches" : `${shown} members match`)}
             </Text>
           </Box>
           <ChoiceList
