@@ -151,7 +151,7 @@ export default function Charity() {
                             </Text>
                           ) : null}
                           <Text as="span" tone="subdued" variant="bodySm">
-                            {number.format(c.donations)} donations
+                            {c.donations === 1 ? "1 donation" : `${number.format(c.donations)} donations`}
                           </Text>
                         </BlockStack>
                         <ButtonGroup noWrap>

@@ -27,7 +27,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const show = new URL(request.url).searchParams.get("show");
   const [surprises, tiers, rewards] = await Promise.all([listSurprises(shop), surpriseTierOptions(shop), surpriseRewardOptions(shop)]);
   const shown = show ? surprises.find((s) => s.id === show) ?? null : null;
-  return { surprises, tiers, rewards, shown, winners: shown ? await surpriseWinners(shop, shown.id) : [] };
+  return { surprises, tiers, rewards, shown, winners: shown ? await surpriseWinners(shop, shown.id, undefined, 20) : [] };
 };
 
 export type SurprisesActionResult =
@@ -165,6 +165,11 @@ function Results({ shown, winners }: { shown: SurpriseRow; winners: { memberId: 
           {shown.eligibleCount === null ? "Not drawn yet." : `${shown.winnerCount} winners among ${shown.eligibleCount} eligible members, drawn ${at(shown.drawnAt)}. ${shown.awardedCount} prizes given.`}
         </Text>
         {winners.length > 0 ? <DataTable columnContentTypes={["text", "text"]} headings={["Winner", "Prize given"]} rows={winners.map((w) => [w.name, at(w.awardedAt)])} /> : null}
+        {shown.winnerCount > winners.length ? (
+          <Text as="p" tone="subdued">
+            {`The first ${winners.length} of ${shown.winnerCount} winners.`}
+          </Text>
+        ) : null}
       </BlockStack>
     </Card>
   );

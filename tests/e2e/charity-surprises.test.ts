@@ -14,7 +14,7 @@ const DESKTOP = { width: 1280, height: 900 };
 const MOBILE = { width: 390, height: 844 };
 
 async function shot(page: Page, name: string) {
-  if (process.env.KANTA_SCREENSHOTS === "1") await page.screenshot({ path: path.join(root, "docs", "screenshots", `${name}.png`), fullPage: true });
+  if (process.env.KANTA_SCREENSHOTS === "1") await page.screenshot({ path: path.join(root, "docs", "screenshots", `${name}.png`), fullPage: name.startsWith("admin") });
 }
 
 const toast = (page: Page, text: string) => page.locator("[data-kanta-toast]").filter({ hasText: text }).first().waitFor();

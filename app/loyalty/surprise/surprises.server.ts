@@ -155,13 +155,13 @@ export async function listSurprises(shopDomain: string, db: Db = getDb()): Promi
   }));
 }
 
-/** One surprise's winners (the draw's record), newest surprise's first 500. */
-export async function surpriseWinners(shopDomain: string, surpriseId: string, db: Db = getDb()) {
+/** One surprise's winners (the draw's record), the first `limit` in the order they were drawn. */
+export async function surpriseWinners(shopDomain: string, surpriseId: string, db: Db = getDb(), limit = 500) {
   const shop = await requireShop(db, shopDomain);
   const rows = await db.surpriseWinner.findMany({
     where: { surpriseId, shopId: shop.id },
     orderBy: { createdAt: "asc" },
-    take: 500,
+    take: limit,
     select: { memberId: true, awardedAt: true, member: { select: { firstName: true, lastName: true, email: true } } },
   });
   return rows.map((w) => ({ memberId: w.memberId, name: [w.member.firstName, w.member.lastName].filter(Boolean).join(" ") || w.member.email || "Member", awardedAt: w.awardedAt?.toISOString() ?? null }));
