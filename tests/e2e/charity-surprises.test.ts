@@ -56,7 +56,7 @@ describe("charity and surprises in local mode", () => {
     await dialog.getByText("Give €2 to Baltic Sea Action for 200 points?").waitFor();
     await shot(shop, "widget-charity-confirm-desktop");
     await dialog.getByRole("button", { name: "Confirm donation" }).click();
-    await dialog.getByText("Thank you! You gave €2 to Baltic Sea Action.").waitFor();
+    await dialog.locator(".kanta-box__title").filter({ hasText: "Thank you! You gave €2 to Baltic Sea Action." }).waitFor();
     await dialog.locator(".kanta-points").filter({ hasText: "214" }).waitFor();
     await shot(shop, "widget-charity-thanks-desktop");
     expect(shopProblems).toEqual([]);

@@ -132,6 +132,7 @@ describe("the periodic tasks", () => {
       "date-occasions",
       "stalled-redemptions",
       "referral-rewards-due",
+      "surprises",
       "referral-visits-prune",
       "tier-passes",
       "enrolment-runs",
