@@ -2,6 +2,20 @@ import { describe, expect, it } from "vitest";
 import type { Page } from "playwright";
 import { root, useLocalKanta, watchProblems } from "./local-server";
 import path from "node:path";
+import { createRequire } from "node:module";
+
+const axePath = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/** Serious or critical accessibility violations in the widget's dialog. */
+async function axeSerious(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axePath });
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe;
+    const result = await axe.run(document.querySelector('[role="dialog"]') ?? document, { resultTypes: ["violations"] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length }));
+  });
+  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id} (${v.impact}, ${v.count})`);
+}
 
 // Charity and surprises (0037) as a merchant and a shopper meet them in local mode: causes and
 // the rate set on the Charity page, a donation in the widget, the totals back on the page; a
@@ -55,6 +69,7 @@ describe("charity and surprises in local mode", () => {
     await amount.fill("2");
     await dialog.getByText("Give €2 to Baltic Sea Action for 200 points?").waitFor();
     await shot(shop, "widget-charity-confirm-desktop");
+    expect(await axeSerious(shop)).toEqual([]);
     await dialog.getByRole("button", { name: "Confirm donation" }).click();
     await dialog.locator(".kanta-box__title").filter({ hasText: "Thank you! You gave €2 to Baltic Sea Action." }).waitFor();
     await dialog.locator(".kanta-points").filter({ hasText: "214" }).waitFor();
@@ -111,6 +126,7 @@ describe("charity and surprises in local mode", () => {
     await dialog.getByText("A surprise for you: Free coffee Friday").waitFor();
     await dialog.getByText("150 points have been added to your balance.").waitFor();
     await shot(shop, "widget-surprise-mobile");
+    expect(await axeSerious(shop)).toEqual([]);
     await shop.close();
     // Shown once: the next visit has no notice.
     const again = await widget(DESKTOP);
