@@ -110,12 +110,39 @@ describe("surprises: the audience", () => {
     expect(await previewAudience(shop.domain, audience, db())).toEqual({ ok: true, count: 2 });
     expect(await previewAudience(shop.domain, { tierIds: [gold.id] }, db())).toEqual({ ok: true, count: 3 });
     expect(await previewAudience(shop.domain, { orderedWithinDays: 30 }, db())).toEqual({ ok: true, count: 3 });
-    // What they bought needs the catalogue: refused, never silently ignored.
-    expect(await previewAudience(shop.domain, { productTypes: ["Coffee"] }, db())).toMatchObject({ ok: false });
-    await expect(createSurprise(shop.domain, form({ productTypes: ["Coffee"] }), db(), STAFF)).rejects.toMatchObject({ fieldErrors: { productTypes: expect.any(String) } });
     const id = await started(shop.domain, { tierIds: [silver.id, gold.id], orderedWithinDays: "30" });
     await runDueSurprises({ db: db() });
     expect((await surpriseWinners(shop.domain, id, db())).map((w) => w.memberId).sort()).toEqual([silverRecent.id, goldRecent.id].sort());
+  });
+});
+
+describe("surprises: what they bought (the catalogue)", () => {
+  it("matches members with a paid order of a product type or from a collection; both given, both must hold", async () => {
+    const { shop } = await shopWithTiers();
+    const now = new Date();
+    const product = (n: number, productType: string) => ({ shopId: shop.id, productGid: `gid://shopify/Product/${n}`, title: `P${n}`, productType, syncedAt: now });
+    await db().catalogProduct.createMany({ data: [product(1, "Coffee"), product(2, "Tea"), product(3, "Candle")] });
+    await db().catalogMembership.createMany({ data: [{ shopId: shop.id, productGid: "gid://shopify/Product/1", collectionGid: "gid://shopify/Collection/9" }, { shopId: shop.id, productGid: "gid://shopify/Product/3", collectionGid: "gid://shopify/Collection/9" }] });
+    let n = 0;
+    const bought = async (memberId: string, productNumber: number, state: { paid?: boolean; cancelled?: boolean } = {}) => {
+      const orderGid = `gid://shopify/Order/${shop.id}-${++n}`;
+      await db().orderRecord.create({ data: { shopId: shop.id, orderGid, memberId, currencyCode: "EUR", stateUpdatedAt: now, paid: state.paid ?? true, cancelled: state.cancelled ?? false } });
+      await db().orderLine.create({ data: { shopId: shop.id, orderGid, lineItemId: String(n), productGid: `gid://shopify/Product/${productNumber}`, quantity: 1, currentQuantity: 1, amountMinor: 500n } });
+    };
+    const coffee = await createMember(db(), shop.id);
+    const candle = await createMember(db(), shop.id);
+    const tea = await createMember(db(), shop.id);
+    const cancelled = await createMember(db(), shop.id);
+    await bought(coffee.id, 1);
+    await bought(candle.id, 3);
+    await bought(tea.id, 2);
+    await bought(cancelled.id, 1, { cancelled: true });
+    expect(await previewAudience(shop.domain, { productTypes: ["coffee"] }, db())).toEqual({ ok: true, count: 1 });
+    expect(await previewAudience(shop.domain, { collectionIds: ["gid://shopify/Collection/9"] }, db())).toEqual({ ok: true, count: 2 });
+    expect(await previewAudience(shop.domain, { productTypes: ["Coffee", "Tea"], collectionIds: ["gid://shopify/Collection/9"] }, db())).toEqual({ ok: true, count: 1 });
+    const id = await started(shop.domain, { collectionIds: ["gid://shopify/Collection/9"] });
+    await runDueSurprises({ db: db() });
+    expect((await surpriseWinners(shop.domain, id, db())).map((w) => w.memberId).sort()).toEqual([coffee.id, candle.id].sort());
   });
 });
 

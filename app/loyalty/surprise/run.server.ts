@@ -9,6 +9,9 @@ import { inTransaction } from "../tx.server";
 import { audienceWhere, readAudience, wantsPurchases, type SurpriseAudience } from "./audience";
 import { drawWinners, cryptoRandom, type RandomInt } from "./draw";
 import { surpriseKeys } from "./surprise";
+import { catalogPurchases, type PurchaseFilter } from "./purchases.server";
+
+export type { PurchaseFilter };
 
 // Running a surprise, as a resumable job (app/jobs/surprise-job.server.ts claims it with a
 // lease): 1. the draw, in ONE transaction: the eligible members, the winners drawn with
@@ -18,8 +21,6 @@ import { surpriseKeys } from "./surprise";
 // (surprise, member): a crash anywhere, and the re-run gives nobody a second prize.
 // docs/decisions/0037-charity-and-surprises.md
 
-/** Members who bought what the audience names (product types, collections): the catalogue room's answer. */
-export type PurchaseFilter = (db: Db | Tx, shopId: string, audience: SurpriseAudience) => Promise<ReadonlySet<string>>;
 
 /** A product gift for one winner (the gifts room's hook), in the winner's transaction. */
 export type GiftPrize = (tx: Tx, input: { shopId: string; surpriseId: string; memberId: string }) => Promise<{ text: string }>;
@@ -36,8 +37,7 @@ export class SurpriseError extends Error {
 
 /** Active members matching the audience, by id (the draw's pool). */
 export async function eligibleMemberIds(db: Db | Tx, shopId: string, audience: SurpriseAudience, now: Date, hooks: SurpriseHooks = {}): Promise<string[]> {
-  if (wantsPurchases(audience) && !hooks.purchases) throw new SurpriseError("Filtering by what members bought needs the product catalogue.");
-  const bought = wantsPurchases(audience) ? await hooks.purchases!(db, shopId, audience) : null;
+  const bought = wantsPurchases(audience) ? await (hooks.purchases ?? catalogPurchases)(db, shopId, audience) : null;
   const ids: string[] = [];
   let after: string | null = null;
   for (;;) {

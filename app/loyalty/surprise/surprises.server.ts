@@ -58,7 +58,6 @@ export async function createSurprise(shopDomain: string, form: Record<string, un
   if (!parsed.success) throw new SurpriseAdminError("Check the surprise", Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "form"), i.message])));
   const v = parsed.data;
   if (v.prizeType === "gift" && !hooks.gift) throw new SurpriseAdminError("Check the surprise", { prizeType: "Product gifts are not available yet" });
-  if ((v.productTypes.length > 0 || v.collectionIds.length > 0) && !hooks.purchases) throw new SurpriseAdminError("Check the surprise", { productTypes: "Filtering by what members bought needs the product catalogue" });
   const audience: SurpriseAudience = { tierIds: v.tierIds, orderedWithinDays: v.orderedWithinDays, productTypes: v.productTypes, collectionIds: v.collectionIds };
   return inTransaction(db, async (tx) => {
     if (v.prizeType === "reward") {
