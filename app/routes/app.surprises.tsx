@@ -11,6 +11,7 @@ import {
   listSurprises,
   previewAudience,
   startSurprise,
+  surpriseCollectionOptions,
   surpriseRewardOptions,
   surpriseTierOptions,
   surpriseWinners,
@@ -25,9 +26,9 @@ import { requireAdmin } from "../shopify/admin.server";
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const show = new URL(request.url).searchParams.get("show");
-  const [surprises, tiers, rewards] = await Promise.all([listSurprises(shop), surpriseTierOptions(shop), surpriseRewardOptions(shop)]);
+  const [surprises, tiers, rewards, collections] = await Promise.all([listSurprises(shop), surpriseTierOptions(shop), surpriseRewardOptions(shop), surpriseCollectionOptions(shop)]);
   const shown = show ? surprises.find((s) => s.id === show) ?? null : null;
-  return { surprises, tiers, rewards, shown, winners: shown ? await surpriseWinners(shop, shown.id, undefined, 20) : [] };
+  return { surprises, tiers, rewards, collections, shown, winners: shown ? await surpriseWinners(shop, shown.id, undefined, 20) : [] };
 };
 
 export type SurprisesActionResult =
@@ -40,11 +41,12 @@ export const action = async ({ request }: ActionFunctionArgs): Promise<Surprises
   const form = await request.formData();
   const intent = String(form.get("intent") ?? "");
   // Tier ids as repeated fields or one comma-separated field (how useFetcher sends a list).
-  const fields = { ...Object.fromEntries(form), tierIds: form.getAll("tierIds").flatMap((v) => String(v).split(",")).filter(Boolean) };
+  const list = (name: string) => form.getAll(name).flatMap((v) => String(v).split(",")).map((v) => v.trim()).filter(Boolean);
+  const fields = { ...Object.fromEntries(form), tierIds: list("tierIds"), productTypes: list("productTypes"), collectionIds: list("collectionIds") };
   try {
     if (intent === "preview") {
       const days = String(form.get("orderedWithinDays") ?? "");
-      const preview = await previewAudience(shop, { tierIds: fields.tierIds, orderedWithinDays: days ? Number(days) : null });
+      const preview = await previewAudience(shop, { tierIds: fields.tierIds, orderedWithinDays: days ? Number(days) : null, productTypes: fields.productTypes, collectionIds: fields.collectionIds });
       return preview.ok ? { intent, ok: true, count: preview.count } : { intent, ok: false, message: preview.message, errors: {} };
     }
     if (intent === "create") {
@@ -74,7 +76,9 @@ const STATUS: Record<string, { label: string; tone?: "success" | "attention" | "
   failed: { label: "Failed", tone: "critical" },
 };
 
-function NewSurprise({ tiers, rewards }: { tiers: { id: string; name: string }[]; rewards: { id: string; name: string }[] }) {
+type Option = { id: string; name: string };
+
+function NewSurprise({ tiers, rewards, collections }: { tiers: Option[]; rewards: Option[]; collections: Option[] }) {
   const create = useFetcher<typeof action>();
   const preview = useFetcher<typeof action>();
   const [name, setName] = useState("");
@@ -85,6 +89,8 @@ function NewSurprise({ tiers, rewards }: { tiers: { id: string; name: string }[]
   const [winners, setWinners] = useState("10");
   const [tierIds, setTierIds] = useState<string[]>([]);
   const [days, setDays] = useState("");
+  const [types, setTypes] = useState("");
+  const [collectionIds, setCollectionIds] = useState<string[]>([]);
   const errors = create.data && !create.data.ok ? create.data.errors : {};
   const shopify = useAppBridge();
   useEffect(() => {
@@ -92,13 +98,13 @@ function NewSurprise({ tiers, rewards }: { tiers: { id: string; name: string }[]
   }, [create.state, create.data, shopify]);
   const previewSubmit = preview.submit;
   useEffect(() => {
-    const id = setTimeout(() => previewSubmit({ intent: "preview", tierIds: tierIds.join(","), orderedWithinDays: days }, { method: "post" }), 300);
+    const id = setTimeout(() => previewSubmit({ intent: "preview", tierIds: tierIds.join(","), orderedWithinDays: days, productTypes: types, collectionIds: collectionIds.join(",") }, { method: "post" }), 300);
     return () => clearTimeout(id);
-  }, [tierIds, days, previewSubmit]);
+  }, [tierIds, days, types, collectionIds, previewSubmit]);
   const count = preview.data && preview.data.ok && "count" in preview.data ? preview.data.count : null;
   const previewError = preview.data && !preview.data.ok ? preview.data.message : null;
   const shown = count === null ? "…" : new Intl.NumberFormat("en").format(count);
-  const submit = () => create.submit({ intent: "create", name, prizeType, prizePoints, rewardId, mode, winners, tierIds: tierIds.join(","), orderedWithinDays: days }, { method: "post" });
+  const submit = () => create.submit({ intent: "create", name, prizeType, prizePoints, rewardId, mode, winners, tierIds: tierIds.join(","), orderedWithinDays: days, productTypes: types, collectionIds: collectionIds.join(",") }, { method: "post" });
 
   return (
     <Card>
@@ -113,6 +119,8 @@ function NewSurprise({ tiers, rewards }: { tiers: { id: string; name: string }[]
             No tier ticked: every tier.
           </Text>
           <TextField label="Ordered within" type="number" min={1} suffix="days" value={days} onChange={setDays} autoComplete="off" helpText="Leave empty for everyone, whenever they last ordered." error={errors.orderedWithinDays} />
+          <TextField label="Bought a product of type" value={types} onChange={setTypes} autoComplete="off" helpText="Product types, separated by commas (e.g. Coffee, Tea). Leave empty for any." error={errors.productTypes} />
+          {collections.length > 0 ? <ChoiceList title="Bought from collection" allowMultiple choices={collections.map((c) => ({ label: c.name, value: c.id }))} selected={collectionIds} onChange={setCollectionIds} error={errors.collectionIds} /> : null}
           <Box background="bg-surface-secondary" padding="300" borderRadius="200">
             <Text as="p" fontWeight="semibold" tone={previewError ? "critical" : undefined}>
               {previewError ?? (count === 1 ? "1 member matches" : `${shown} members match`)}
@@ -176,7 +184,7 @@ function Results({ shown, winners }: { shown: SurpriseRow; winners: { memberId: 
 }
 
 export default function Surprises() {
-  const { surprises, tiers, rewards, shown, winners } = useLoaderData<typeof loader>();
+  const { surprises, tiers, rewards, collections, shown, winners } = useLoaderData<typeof loader>();
   const shopify = useAppBridge();
   const fetcher = useFetcher<typeof action>();
   const [, setParams] = useSearchParams();
@@ -230,7 +238,7 @@ export default function Surprises() {
                 />
               )}
             </Card>
-            <NewSurprise tiers={tiers} rewards={rewards} />
+            <NewSurprise tiers={tiers} rewards={rewards} collections={collections} />
           </BlockStack>
         </Layout.Section>
       </Layout>

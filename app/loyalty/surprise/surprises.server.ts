@@ -2,6 +2,7 @@ import { getDb, type Db } from "../../db.server";
 import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
 import { recordAudit } from "../audit/record.server";
 import { inTransaction } from "../tx.server";
+import { listCatalogCollections } from "../catalog/catalog.server";
 import { surpriseAudience, type SurpriseAudience } from "./audience";
 import { eligibleMemberIds, SurpriseError, type SurpriseHooks } from "./run.server";
 import { SURPRISE_REWARD_TYPES, describePrize, surpriseForm, type SurpriseStatus } from "./surprise";
@@ -44,6 +45,13 @@ export async function previewAudience(shopDomain: string, audience: unknown, db:
 export async function surpriseRewardOptions(shopDomain: string, db: Db = getDb()): Promise<{ id: string; name: string }[]> {
   const shop = await requireShop(db, shopDomain);
   return db.reward.findMany({ where: { shopId: shop.id, enabled: true, type: { in: [...SURPRISE_REWARD_TYPES] } }, orderBy: { name: "asc" }, select: { id: true, name: true } });
+}
+
+/** The shop's collections as the catalogue knows them (the audience's "bought from"). */
+export async function surpriseCollectionOptions(shopDomain: string, db: Db = getDb()): Promise<{ id: string; name: string }[]> {
+  const shop = await requireShop(db, shopDomain);
+  const rows = await listCatalogCollections(db, shop.id);
+  return rows.map((c) => ({ id: c.collectionGid, name: c.title }));
 }
 
 /** The shop's tiers, lowest first (the audience's tier choice). */
