@@ -141,6 +141,7 @@ describe("the periodic tasks", () => {
       "birthday-metafields",
       "app-data-sync",
       "points-metafield-sync",
+      "catalog-sync",
       "flow-occasions",
       "klaviyo-events",
       "member-imports",
