@@ -18,6 +18,8 @@ import { loader as proxyCustomer } from "../app/routes/proxy.customer";
 import { action as proxyRedeem } from "../app/routes/proxy.redeem";
 import { action as proxyActions } from "../app/routes/proxy.actions.$action";
 import { action as proxyBirthday } from "../app/routes/proxy.birthday";
+import { action as proxyDonate } from "../app/routes/proxy.donate";
+import { action as proxySurpriseSeen } from "../app/routes/proxy.surprise-seen";
 import { loader as proxyReferralVisit } from "../app/routes/proxy.r.$code";
 import { loader as proxyReferral } from "../app/routes/proxy.referral._index";
 import { action as proxyReferralClaim } from "../app/routes/proxy.referral.claim";
@@ -46,6 +48,8 @@ const ROUTES: Record<string, RouteFn> = {
   "GET /proxy/customer": proxyCustomer as RouteFn,
   "POST /proxy/redeem": proxyRedeem as RouteFn,
   "POST /proxy/birthday": proxyBirthday as RouteFn,
+  "POST /proxy/donate": proxyDonate as RouteFn,
+  "POST /proxy/surprise-seen": proxySurpriseSeen as RouteFn,
   "GET /proxy/referral": proxyReferral as RouteFn,
   "POST /proxy/referral/claim": proxyReferralClaim as RouteFn,
   // /proxy/actions/:action, one entry per rule type, with the params Remix would pass.

@@ -13,6 +13,8 @@ export const LEDGER_KIND_LABELS: Record<string, string> = {
   expired: "Expired",
   referral: "Referral",
   import: "Imported",
+  donated: "Donated",
+  surprise: "Surprise",
 };
 
 /** A ledger row's reason: its kind, and its note underneath. */

@@ -87,7 +87,7 @@ describe("theme app extension", () => {
     expect([...passed].sort()).toEqual(scriptKeys(en).sort());
     // Every 'group.key' literal in the scripts names a string (plurals as key_one + key_other).
     const groups = new Set([...en.keys()].map((k) => k.split(".")[0]));
-    const scripts = read("assets/kanta-launcher.js") + read("assets/kanta-panel.js");
+    const scripts = read("assets/kanta-launcher.js") + read("assets/kanta-panel.js") + read("assets/kanta-give.js");
     const used = [...scripts.matchAll(/'([a-z]+)\.(\w+)'/g)].filter((m) => groups.has(m[1])).map((m) => `${m[1]}.${m[2]}`);
     expect(used.length).toBeGreaterThan(40);
     for (const key of used) expect(passed.has(key) || (passed.has(`${key}_one`) && passed.has(`${key}_other`)), key).toBe(true);
@@ -108,7 +108,8 @@ describe("theme app extension", () => {
     );
     expect(launcher).toBeLessThanOrEqual(10_240);
     // The panel loads on first open only (0006); it grew past 12 KiB with the birthday form and the expiry line (0023).
-    expect(sizes["kanta-panel.js"]!.gzip).toBeLessThanOrEqual(12_800);
+    // 0037 added the hook that loads kanta-give.js (causes, surprise notices) only for shoppers whose data has them.
+    expect(sizes["kanta-panel.js"]!.gzip).toBeLessThanOrEqual(13_000);
   });
 
   it("targets body (app embed) and section (app block), and loads nothing from other hosts", () => {

@@ -34,6 +34,7 @@ export function classifyLedger(kind: string, points: number): Pick<PointsAgg, "i
     case "signup_bonus":
     case "action_bonus":
     case "referral":
+    case "surprise":
       r.issued = points;
       break;
     case "manual_adjustment":
@@ -42,6 +43,7 @@ export function classifyLedger(kind: string, points: number): Pick<PointsAgg, "i
       break;
     case "redeemed":
     case "redemption_reversed":
+    case "donated": // points spent on a cause, as on a reward
       r.redeemed = -points;
       break;
     case "expired":

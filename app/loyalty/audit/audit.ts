@@ -27,6 +27,8 @@ export const AUDIT_SUBJECT_TYPES = {
   import: "Import",
   export: "Export",
   enrolment: "Enrolment",
+  charity: "Charity",
+  surprise: "Surprise",
 } as const;
 export type AuditSubjectType = keyof typeof AUDIT_SUBJECT_TYPES;
 
@@ -75,6 +77,14 @@ export const AUDIT_ACTIONS = {
   "import.started": "Import started",
   "import.retried": "Import tried again",
   "enrolment.requested": "Existing customers enrolled",
+  "charity.rate_updated": "Charity rate changed",
+  "charity.cause_created": "Cause created",
+  "charity.cause_updated": "Cause updated",
+  "charity.cause_deleted": "Cause deleted",
+  "export.donations": "Donations exported",
+  "surprise.created": "Surprise created",
+  "surprise.started": "Surprise started",
+  "surprise.deleted": "Surprise deleted",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

@@ -144,7 +144,7 @@ export async function* auditExportRows(shopDomain: string, filters: AuditFilters
   }
 }
 
-export type ExportKind = "members" | "ledger" | "activity";
+export type ExportKind = "members" | "ledger" | "activity" | "donations";
 
 /** Who downloaded which file: customer data leaving Kanta is an action worth a row in the log. */
 export async function recordExport(shopDomain: string, kind: ExportKind, filters: Record<string, unknown>, rows: number, actor: AuditActor, db: Db = getDb()): Promise<void> {

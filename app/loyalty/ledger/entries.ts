@@ -17,6 +17,8 @@ export const LEDGER_KINDS = [
   "expired",
   "referral", // a referred friend's order paid off (referral:<id>), or a referral bonus (referral-bonus:…)
   "import", // a balance brought over from another app or a Kanta export (import:<file hash>:<line>), the source in the note
+  "donated", // points given to a cause (donate:<donation id>), docs/decisions/0037-charity-and-surprises.md
+  "surprise", // a surprise's points prize (surprise:<surprise id>:<member id>), 0037
 ] as const;
 export type LedgerKind = (typeof LEDGER_KINDS)[number];
 
@@ -32,6 +34,8 @@ const EARNING_KINDS: ReadonlySet<LedgerKind> = new Set([
   // towards lifetime points (a set-balance import that lowers a balance lowers it, as an
   // adjustment does). docs/decisions/0019-member-import.md
   "import",
+  // A surprise's points are a gift, like a bonus: they count as earned.
+  "surprise",
 ]);
 
 export function countsAsEarning(kind: LedgerKind): boolean {
@@ -44,7 +48,7 @@ export function countsAsEarning(kind: LedgerKind): boolean {
  * lastActivityAt at the import, so their inactivity clock starts then, and an existing
  * member's clock is left where their own activity put it.
  */
-const ACTIVITY_KINDS: ReadonlySet<LedgerKind> = new Set(["order_earned", "signup_bonus", "action_bonus", "redeemed", "referral"]);
+const ACTIVITY_KINDS: ReadonlySet<LedgerKind> = new Set(["order_earned", "signup_bonus", "action_bonus", "redeemed", "referral", "donated"]);
 
 export function countsAsActivity(kind: LedgerKind): boolean {
   return ACTIVITY_KINDS.has(kind);

@@ -157,6 +157,7 @@ export function emailVariables(input: Pick<RenderEmailInput, "kind" | "data" | "
   vars.referrer = str("referrerName") ?? words.friend;
   if (num("years") !== null) vars.years = words.years(num("years")!);
   if (num("days") !== null) vars.days = String(num("days"));
+  if (str("surpriseName")) vars.surprise = str("surpriseName")!;
   if (input.kind === "winback") vars.gift = str("code") ? `${EMAIL_CHROME[lang].codeLabel}: ${str("code")}` : num("points") ? pts(num("points")!) : "";
   return vars;
 }

@@ -30,6 +30,7 @@ export const EMAIL_PLACEHOLDERS: Record<EmailOccasionKind, readonly string[]> = 
   birthday: ["gift", "code"],
   anniversary: ["years", "points"],
   winback: ["days", "gift", "code"],
+  surprise: ["surprise", "gift", "code"],
 };
 
 /** The words around the email's body (button, balance line, footer), per language. */
@@ -154,6 +155,12 @@ export const DEFAULT_EMAIL_TEXTS: Record<EmailOccasionKind, Record<WidgetLanguag
     fi: { subject: "Meillä on ikävä sinua, {name}", text: "Edellisestä tilauksestasi on {days} päivää. Sinulla on yhä {balance} käytettävissä. {gift}" },
     da: { subject: "Vi savner dig, {name}", text: "Der er gået {days} dage siden din sidste ordre. Du har stadig {balance} at bruge. {gift}" },
     sv: { subject: "Vi saknar dig, {name}", text: "Det har gått {days} dagar sedan din senaste order. Du har fortfarande {balance} att använda. {gift}" },
+  },
+  surprise: {
+    en: { subject: "A surprise for you, {name}", text: "You are one of the members we picked for {surprise}. Our gift to you: {gift}." },
+    fi: { subject: "Yllätys sinulle, {name}", text: "Sinut valittiin mukaan yllätykseen {surprise}. Lahjamme sinulle: {gift}." },
+    da: { subject: "En overraskelse til dig, {name}", text: "Du er et af de medlemmer, vi har valgt til {surprise}. Vores gave til dig: {gift}." },
+    sv: { subject: "En överraskning till dig, {name}", text: "Du är en av medlemmarna vi valt ut till {surprise}. Vår present till dig: {gift}." },
   },
 };
 

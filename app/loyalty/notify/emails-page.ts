@@ -57,6 +57,7 @@ export const OCCASION_LABELS: Record<EmailOccasionKind, { title: string; when: s
   birthday: { title: "Birthday", when: "On the member's birthday, in your shop's time zone." },
   anniversary: { title: "Membership anniversary", when: "Each year on the day the member joined." },
   winback: { title: "Win-back", when: "No order for a while." },
+  surprise: { title: "Surprise", when: "A member is picked for a surprise (Surprises page)." },
 };
 
 export const SAMPLE_OCCASION_DATA: { [K in EmailOccasionKind]: OccasionData<K> } = {
@@ -72,6 +73,7 @@ export const SAMPLE_OCCASION_DATA: { [K in EmailOccasionKind]: OccasionData<K> }
   birthday: { points: 200 },
   anniversary: { years: 2, points: 100 },
   winback: { days: 120, points: 150 },
+  surprise: { surpriseName: "Free coffee Friday", points: 250 },
 };
 
 export const SAMPLE_MEMBER = {

@@ -20,6 +20,7 @@ export const OCCASION_KINDS = [
   "winback",
   "reward_redeemed",
   "referral_completed",
+  "surprise",
 ] as const;
 
 export type OccasionKind = (typeof OCCASION_KINDS)[number];
@@ -75,6 +76,8 @@ export const OCCASION_DATA = {
   reward_redeemed: z.object({ rewardName: text, pointsSpent: positive, code: text.optional() }),
   /** The friend's first order completed a referral (Flow and Klaviyo). */
   referral_completed: z.object({ referralId: text, friendEmail: z.string().email().optional(), orderGid: text.optional() }),
+  /** A surprise's prize (0037): points, or a reward code; `rewardText` says what it is. */
+  surprise: z.object({ surpriseName: text, points: positive.optional(), code: text.optional(), rewardText: text.optional() }),
 } as const satisfies Record<OccasionKind, z.ZodType>;
 
 export type OccasionData<K extends OccasionKind> = z.output<(typeof OCCASION_DATA)[K]>;

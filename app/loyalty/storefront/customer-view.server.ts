@@ -11,6 +11,8 @@ import { logInvalidJson } from "../json-column.server";
 import { toBirthdayView, type BirthdayView } from "../dates/birthday.server";
 import { inactivityExpiryAt } from "../dates/birthday";
 import { onShopConfigInvalidated, shopConfigCacheMs } from "../program/shop-config.server";
+import { loadCharityView, type CharityView } from "../charity/donations.server";
+import { loadSurpriseNotices, type SurpriseNotice } from "../surprise/notices.server";
 import { computeMemberTierView, toTierBenefits, type MemberTierView, type TierBenefit } from "../tiers/view.server";
 
 // What the storefront widget reads through the app proxy. Field names are a contract with
@@ -34,7 +36,11 @@ export interface CustomerView {
     birthday: BirthdayView | null;
     /** What expires when without activity (the whole spendable balance, ISO instant); null: nothing expires (0023). */
     expiry: { points: number; at: string } | null;
+    /** Surprises the member won and has not seen in the widget yet, newest first (0037). */
+    surprises: SurpriseNotice[];
   } | null;
+  /** The causes the shop takes points for and its rate; null when it takes none (0037). */
+  charity: CharityView | null;
   /** The enabled rewards; for a member, whether each can be redeemed now and why not. */
   rewards: {
     id: string;
@@ -178,7 +184,7 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
   const now = new Date();
   const year = yearInTimeZone(now, shop.ianaTimezone);
   const tiers = { basis: shop.program.tierBasis, period: shop.program.tierPeriod, list: toTierBenefits(shop.tiers, onInvalid) };
-  const guest = (): CustomerView => ({ customer: null, program, rewards: rewardsFor(null), ways: computeWays(shop.earnRules, null, onInvalid), tiers });
+  const guest = async (): Promise<CustomerView> => ({ customer: null, program, rewards: rewardsFor(null), ways: computeWays(shop.earnRules, null, onInvalid), tiers, charity: await loadCharityView(db, shop, null) });
   if (!customerGid) return guest();
 
   const loadMember = () =>
@@ -234,7 +240,9 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
         shop.program.expiryMonths && full.points > 0 && full.status === "active"
           ? { points: full.points, at: inactivityExpiryAt(full.lastActivityAt, shop.program.expiryMonths).toISOString() }
           : null,
+      surprises: await loadSurpriseNotices(db, shop.id, full.id),
     },
+    charity: await loadCharityView(db, shop, full.status === "active" ? full.points : null),
     program: full.locale ? { ...program, pointsName: resolvePointsName(program.pointsNames, full.locale) ?? program.pointsName } : program,
     rewards: rewardsFor(full.status === "active" ? { points: full.points, tierRank: full.tier?.rank ?? null } : null),
     ways: birthdayPoints === null ? ways : ways.map((w) => (w.type === "birthday" ? { ...w, points: birthdayPoints } : w)),

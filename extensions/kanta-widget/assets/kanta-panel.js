@@ -260,6 +260,7 @@
     function memberView(d, c) {
       const n = TN('general.points', c.points), f = N(c.points), i = n.indexOf(f);
       const big = i < 0 ? n : [n.slice(0, i), h('span', { class: 'kanta-points__num', text: f }), n.slice(i + f.length)];
+      const g = give(d, c);
       return {
         title: greeting(c.firstName || cfg.firstName),
         top: [
@@ -269,9 +270,18 @@
           c.tier && h('p', { class: 'kanta-badge' }, [icon('star'), h('span', { class: 'kanta-sr', text: T('member.tier') + ': ' }), c.tier.name]),
           tierCard(d, c.tier)
         ],
-        body: [rewardsSection(d, 'member'), codesSection(c), waysSection(d, 'member'), referralSection(c), activitySection(c)]
+        body: [g[0], rewardsSection(d, 'member'), codesSection(c), g[1], waysSection(d, 'member'), referralSection(c), activitySection(c)]
       };
     }
+
+    // Surprise notices and causes (0037): kanta-give.js, loaded once the data has them.
+    function give(d, c) {
+      if (!d.charity && !(c.surprises || []).length) return [];
+      if (window.KantaGive) return window.KantaGive(P.api, d, c);
+      if (!P.give) document.head.appendChild(P.give = h('script', { src: cfg.giveJs, onload: render }));
+      return [];
+    }
+    P.api = { h, T, TN, money, btn, row, list, icon, post, render, announce, errText, uuid, uid, codeBox, P, K, cfg };
 
     // Progress in the basis' unit; the tiers' benefits in a disclosure.
     function tierCard(d, tier) {
