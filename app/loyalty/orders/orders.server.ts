@@ -14,6 +14,7 @@ import { occasionKey } from "../notify/occasions";
 import { recordOccasion } from "../notify/occasions.server";
 import { recordRewardCrossing } from "../notify/affordable.server";
 import { recordOrderFact } from "../analytics/facts.server";
+import { challengeContext, refreshChallenges } from "../challenges/progress.server";
 
 // Order events converge: each event updates what Kanta knows of the order (newest state by
 // Shopify's updated_at, every refund by id), then the order's target points are recomputed
@@ -104,6 +105,8 @@ export async function applyOrderSnapshot(
       } else if (settled.eligibleIncreased) {
         await upgradeMemberTier(tx, shop, memberToCheck, { now, activityAt: settled.processedAt });
       }
+      // Challenges (0035): recomputed from the member's orders, so replays and refunds converge.
+      if (shop.hasChallenges) await refreshChallenges(tx, challengeContext(shop, now, settled.processedAt), memberToCheck, "order");
     }
     return settled.result;
   });
@@ -125,8 +128,11 @@ export async function applyRefund(
     // when its state arrives.
     if (!record) record = await createRecord(tx, shop, refund.orderGid, shop.currencyCode);
     // A refund only lowers the number: no tier change (downgrades wait for the review).
-    const { result } = await settleOrder(tx, shop, record, record, options.now ?? new Date());
+    const now = options.now ?? new Date();
+    const { result } = await settleOrder(tx, shop, record, record, now);
     await recordOrderFact(tx, shop, refund.orderGid);
+    // A refund lowers an open challenge's progress (a completed one stays, 0035).
+    if (shop.hasChallenges && result.memberId) await refreshChallenges(tx, challengeContext(shop, now, null), result.memberId, "order");
     return result;
   });
 }

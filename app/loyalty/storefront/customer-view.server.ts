@@ -6,6 +6,7 @@ import { getMemberReferralView, type MemberReferralView } from "../referrals/cod
 import { checkRedeemable, rewardOfferedOn, type RewardSurface } from "../rewards/rewards";
 import { DEFAULT_PROGRAM_NAME, parsePointsNames, resolvePointsName, storefrontWidgetDefaults, type PointsName, type PointsNames, type WidgetDefaults } from "../program/settings";
 import { logInvalidJson } from "../json-column.server";
+import { getMemberChallengeView, type MemberBadgeView, type MemberChallengeView } from "../challenges/view.server";
 import { toBirthdayView, type BirthdayView } from "../dates/birthday.server";
 import { inactivityExpiryAt } from "../dates/birthday";
 import { computeMemberTierView, toTierBenefits, type MemberTierView, type TierBenefit } from "../tiers/view.server";
@@ -31,6 +32,11 @@ export interface CustomerView {
     birthday: BirthdayView | null;
     /** What expires when without activity (the whole spendable balance, ISO instant); null: nothing expires (0023). */
     expiry: { points: number; at: string } | null;
+    /** Challenges the member can do or has done, with progress, and their badges (0035). */
+    challenges: MemberChallengeView[];
+    badges: MemberBadgeView[];
+    /** Whether the member shows on the monthly leaderboard (0035). */
+    leaderboardOptedIn: boolean;
   } | null;
   /** The enabled rewards; for a member, whether each can be redeemed now and why not. */
   rewards: {
@@ -174,6 +180,7 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     existingKeys: new Set(existing.map((e) => e.idempotencyKey)),
     year,
   }, onInvalid);
+  const challengeView = await getMemberChallengeView(db, shop.id, full.id, now);
   return {
     customer: {
       id: full.customerGid,
@@ -199,6 +206,9 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
         shop.program.expiryMonths && full.points > 0 && full.status === "active"
           ? { points: full.points, at: inactivityExpiryAt(full.lastActivityAt, shop.program.expiryMonths).toISOString() }
           : null,
+      challenges: challengeView.challenges,
+      badges: challengeView.badges,
+      leaderboardOptedIn: full.leaderboardOptInAt !== null,
     },
     program: full.locale ? { ...program, pointsName: resolvePointsName(program.pointsNames, full.locale) ?? program.pointsName } : program,
     rewards: rewardsFor(full.status === "active" ? { points: full.points, tierRank: full.tier?.rank ?? null } : null),
