@@ -1,6 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
-import { getDb } from "../db.server";
 import { getEnv } from "../env.server";
 import { SharedRateLimiter } from "../http/rate-limit.server";
 import { LeaderboardError, getShopperLeaderboard, setShopperLeaderboard } from "../loyalty/challenges/leaderboard.server";
@@ -27,7 +26,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const wait = customerGid ? await readLimiter.hit(`${shop}:${customerGid}`) : await guestLimiter.hit(shop);
   if (wait > 0) return jsonError(429, "rate_limited", "Too many requests. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
   try {
-    return new Response(JSON.stringify(await getShopperLeaderboard(getDb(), shop, customerGid)), { headers: jsonHeaders });
+    return new Response(JSON.stringify(await getShopperLeaderboard(shop, customerGid)), { headers: jsonHeaders });
   } catch (error) {
     return answer(error);
   }
@@ -36,7 +35,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
 export const action = async ({ request }: ActionFunctionArgs) => {
   const { shop, customerGid, body } = await requireShopperPost(request, { schema: z.object({ join: z.boolean() }), limiter: writeLimiter, signInMessage: "Sign in to join the leaderboard." });
   try {
-    return new Response(JSON.stringify(await setShopperLeaderboard(getDb(), shop, customerGid, body.join)), { headers: jsonHeaders });
+    return new Response(JSON.stringify(await setShopperLeaderboard(shop, customerGid, body.join)), { headers: jsonHeaders });
   } catch (error) {
     return answer(error);
   }

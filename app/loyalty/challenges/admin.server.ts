@@ -169,13 +169,16 @@ export async function saveBadge(shopDomain: string, id: string | null, values: {
   return { ok: true, id: saved, name: data.name };
 }
 
-/** A member's badges and challenges, for the admin member page. */
-export async function getMemberChallenges(db: Db, memberId: string) {
+/** A member's badges and challenges, for the admin member page (null: not this shop's member). */
+export async function getMemberChallenges(shopDomain: string, memberId: string, db: Db = getDb()) {
+  const member = await db.member.findFirst({ where: { id: memberId, shop: { domain: shopDomain } }, select: { id: true, shop: { select: { currencyCode: true } } } });
+  if (!member) return null;
   const [badges, progress] = await Promise.all([
     db.memberBadge.findMany({ where: { memberId }, orderBy: { awardedAt: "asc" }, include: { badge: { select: { name: true, icon: true, description: true } } } }),
     db.challengeProgress.findMany({ where: { memberId }, orderBy: { joinedAt: "desc" }, take: 20, include: { challenge: { select: { name: true, kind: true, target: true } } } }),
   ]);
   return {
+    currencyCode: member.shop.currencyCode,
     badges: badges.map((b) => ({ id: b.badgeId, name: b.badge.name, glyph: badgeGlyph(b.badge.icon), description: b.badge.description, awardedAt: b.awardedAt.toISOString() })),
     challenges: progress.map((p) => ({ id: p.challengeId, name: p.challenge.name, kind: p.challenge.kind, progress: p.progress, target: p.challenge.target, completedAt: p.completedAt?.toISOString() ?? null })),
   };

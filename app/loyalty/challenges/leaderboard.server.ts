@@ -1,4 +1,4 @@
-import type { Db } from "../../db.server";
+import { getDb, type Db } from "../../db.server";
 import { LEADERBOARD_KINDS, LEADERBOARD_SIZE, leaderboardName, monthRange, rankStandings, type Standing } from "./leaderboard";
 
 // The monthly leaderboard, per shop, opt-in. Computed on read with indexed queries: the
@@ -84,13 +84,13 @@ async function shopAndMember(db: Db, shopDomain: string, customerGid: string | n
 }
 
 /** The app proxy's read: the month's top 10, and "you are #N" for a signed-in member. */
-export async function getShopperLeaderboard(db: Db, shopDomain: string, customerGid: string | null, now = new Date()): Promise<LeaderboardView> {
+export async function getShopperLeaderboard(shopDomain: string, customerGid: string | null, db: Db = getDb(), now = new Date()): Promise<LeaderboardView> {
   const { shop, member } = await shopAndMember(db, shopDomain, customerGid);
   return getLeaderboard(db, shop, member?.status === "active" ? member.id : null, now);
 }
 
 /** The app proxy's join/leave, for the signed-in member only. */
-export async function setShopperLeaderboard(db: Db, shopDomain: string, customerGid: string, join: boolean, now = new Date()): Promise<LeaderboardView> {
+export async function setShopperLeaderboard(shopDomain: string, customerGid: string, join: boolean, db: Db = getDb(), now = new Date()): Promise<LeaderboardView> {
   const { shop, member } = await shopAndMember(db, shopDomain, customerGid);
   if (!member) throw new LeaderboardError("not_a_member", "Join the program to be on the leaderboard.");
   if (member.status !== "active") throw new LeaderboardError("member_excluded", "This account cannot take part.");
