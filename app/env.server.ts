@@ -26,7 +26,7 @@ const fields = {
   SHOPIFY_API_KEY: z.string().min(1).default("kanta-local-api-key"),
   SHOPIFY_API_SECRET: z.string().min(1),
   SHOPIFY_APP_URL: z.string().url().default("http://localhost:3000"),
-  SCOPES: z.string().default("read_customers,write_customers,read_orders,write_discounts,write_app_proxy,read_store_credit_accounts,read_store_credit_account_transactions,write_store_credit_account_transactions"),
+  SCOPES: z.string().default("read_customers,write_customers,read_orders,write_discounts,write_app_proxy,read_store_credit_accounts,read_store_credit_account_transactions,write_store_credit_account_transactions,read_products"),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
   // `npm start` and `npm run local` listen here (scripts/start.mjs, scripts/local.mjs read
   // them before the app loads; they are validated here when it does).

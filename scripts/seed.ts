@@ -18,6 +18,7 @@ import { seedRewards } from "./seed-rewards";
 import { seedAnalytics } from "./seed-analytics";
 import { quietly } from "../app/loyalty/notify/occasions.server";
 import { requestEnrolment } from "../app/loyalty/members/existing-customers.server";
+import { requestCatalogSync } from "../app/loyalty/catalog/catalog.server";
 
 /** The demo orders are placed just before seeding, so they count towards this year's tiers. */
 const seededAt = Date.now();
@@ -48,8 +49,8 @@ async function main() {
       await inTransaction(db, (tx) => enrollMember(tx, full, facts));
     }
     const orders = [
-      { id: "5550000002001", customer: DEMO_CUSTOMERS[0]!.id, lines: [{ price: "89.90" }, { price: "24.50", quantity: 2 }], at: minutesAgo(4) },
-      { id: "5550000002002", customer: DEMO_CUSTOMERS[1]!.id, lines: [{ price: "120.00" }], at: minutesAgo(3) },
+      { id: "5550000002001", customer: DEMO_CUSTOMERS[0]!.id, lines: [{ price: "89.90", productId: "8812000000005" }, { price: "24.50", quantity: 2, productId: "8812000000002" }], at: minutesAgo(4) },
+      { id: "5550000002002", customer: DEMO_CUSTOMERS[1]!.id, lines: [{ price: "120.00", productId: "8812000000006" }], at: minutesAgo(3) },
       { id: "5550000002003", customer: DEMO_CUSTOMERS[2]!.id, lines: [{ price: "349.00", discount: "35.00" }], at: minutesAgo(2) },
       { id: "5550000002004", customer: DEMO_CUSTOMERS[0]!.id, lines: [{ price: "45.00" }, { price: "50.00", giftCard: true }], at: minutesAgo(1) },
     ];
@@ -72,6 +73,8 @@ async function main() {
     // A year of made-up history: recorded, but not emailed (/local/mail shows what happens from now on).
     await quietly(() => seedAnalytics(db, shop.domain));
     await enrolExistingCustomers(db, shop.id, shop.domain);
+    // The demo catalogue (products, the "Candles" collection): the server's job sweep reads it from its emulator.
+    if (!(await db.catalogSync.findUnique({ where: { shopId: shop.id } }))) await requestCatalogSync(db, shop.id, new Date());
     const members = await db.member.count({ where: { shopId: shop.id } });
     console.log(`  demo shop ${shop.domain}: ${members} members`);
   } finally {

@@ -7,6 +7,10 @@ import { action as ordersPaid } from "../app/routes/webhooks.orders.paid";
 import { action as ordersUpdated } from "../app/routes/webhooks.orders.updated";
 import { action as ordersCancelled } from "../app/routes/webhooks.orders.cancelled";
 import { action as refundsCreate } from "../app/routes/webhooks.refunds.create";
+import { action as productsUpdate } from "../app/routes/webhooks.products.update";
+import { action as productsDelete } from "../app/routes/webhooks.products.delete";
+import { action as collectionsUpdate } from "../app/routes/webhooks.collections.update";
+import { action as collectionsDelete } from "../app/routes/webhooks.collections.delete";
 import { action as customersCreate } from "../app/routes/webhooks.customers.create";
 import { action as customersUpdate } from "../app/routes/webhooks.customers.update";
 import { action as appUninstalled } from "../app/routes/webhooks.app.uninstalled";
@@ -33,6 +37,10 @@ const ROUTES: Record<string, RouteFn> = {
   "POST /webhooks/orders/updated": ordersUpdated,
   "POST /webhooks/orders/cancelled": ordersCancelled,
   "POST /webhooks/refunds/create": refundsCreate,
+  "POST /webhooks/products/update": productsUpdate,
+  "POST /webhooks/products/delete": productsDelete,
+  "POST /webhooks/collections/update": collectionsUpdate,
+  "POST /webhooks/collections/delete": collectionsDelete,
   "POST /webhooks/customers/create": customersCreate,
   "POST /webhooks/customers/update": customersUpdate,
   "POST /webhooks/app/uninstalled": appUninstalled,

@@ -23,6 +23,7 @@ import { syncDueTierChanges } from "./tier-sync.server";
 import { syncDueTierDiscounts } from "./tier-discounts.server";
 import { importJobsEnabled, runDueImports } from "./member-import.server";
 import { findDueWebhookEvents, pruneInbox } from "./webhook-job.server";
+import { runDueCatalogSyncs } from "./catalog-sync.server";
 
 // The periodic tasks of the job sweep: ONE list, run by both runners, the in-process one
 // (app/jobs/queue.server.ts, a sweep every 2 s) and BullMQ's (app/jobs/bullmq.server.ts, a
@@ -91,6 +92,8 @@ export const PERIODIC_TASKS: readonly PeriodicTask[] = [
   { name: "app-data-sync", everyMs: EVERY_SWEEP, background: true, enabled: appDataJobsEnabled, run: (ctx) => runAppDataSync(ctx.db, getAdminGraphqlForShop) },
   // Members' balances in their customer metafield ($app:kanta.points), 25 per call, paced by Shopify's cost report.
   { name: "points-metafield-sync", everyMs: 30_000, background: true, enabled: appDataJobsEnabled, run: (ctx) => syncDirtyPoints(ctx.db, getAdminGraphqlForShop, { now: ctx.now }) },
+  // The catalogue (products, collections) the earning rules by product read: asked-for syncs, and a daily re-read (0033).
+  { name: "catalog-sync", everyMs: 60_000, background: true, enabled: appDataJobsEnabled, run: (ctx) => runDueCatalogSyncs(ctx.db, ctx.now) },
   // Kanta's Flow triggers from the occasion outbox's `flow` channel, 50 per request.
   { name: "flow-occasions", everyMs: 5_000, background: true, enabled: appDataJobsEnabled, run: (ctx) => sendDueFlowOccasions(ctx.db, { now: ctx.now }) },
   // Occasions as Klaviyo events for shops that connected Klaviyo, paced under its limits.

@@ -1,4 +1,5 @@
 import type { EmulatedCustomer, EmulatedOrder, EmulatedProduct, EmulatedShop } from "./emulator.server";
+import type { EmulatedCollection } from "./emulator-catalog.server";
 
 // The demo shop local mode and the tests run against: its details and its catalogue.
 
@@ -14,11 +15,15 @@ export const DEMO_PRODUCTS: readonly EmulatedProduct[] = [
   {
     id: "gid://shopify/Product/8812000000001",
     title: "Birch soap bar",
+    productType: "Bath",
+    vendor: "Kanta Demo",
     variants: [{ id: "gid://shopify/ProductVariant/4470000000011", title: "Default Title", price: "8.90" }],
   },
   {
     id: "gid://shopify/Product/8812000000002",
     title: "Linen tote bag",
+    productType: "Bags",
+    vendor: "Kanta Demo",
     variants: [
       { id: "gid://shopify/ProductVariant/4470000000021", title: "Natural", price: "24.50" },
       { id: "gid://shopify/ProductVariant/4470000000022", title: "Black", price: "24.50" },
@@ -27,6 +32,8 @@ export const DEMO_PRODUCTS: readonly EmulatedProduct[] = [
   {
     id: "gid://shopify/Product/8812000000003",
     title: "Wool socks",
+    productType: "Clothing",
+    vendor: "Kanta Demo",
     variants: [
       { id: "gid://shopify/ProductVariant/4470000000031", title: "S", price: "19.00" },
       { id: "gid://shopify/ProductVariant/4470000000032", title: "M", price: "19.00" },
@@ -36,7 +43,38 @@ export const DEMO_PRODUCTS: readonly EmulatedProduct[] = [
   {
     id: "gid://shopify/Product/8812000000004",
     title: "Stoneware mug",
+    productType: "Kitchen",
+    vendor: "Kanta Demo",
     variants: [{ id: "gid://shopify/ProductVariant/4470000000041", title: "Default Title", price: "16.00" }],
+  },
+  {
+    id: "gid://shopify/Product/8812000000005",
+    title: "Tar scented candle",
+    productType: "Candles",
+    vendor: "Nordic Wick",
+    variants: [{ id: "gid://shopify/ProductVariant/4470000000051", title: "Default Title", price: "22.00" }],
+  },
+  {
+    id: "gid://shopify/Product/8812000000006",
+    title: "Birch scented candle",
+    productType: "Candles",
+    vendor: "Nordic Wick",
+    variants: [
+      { id: "gid://shopify/ProductVariant/4470000000061", title: "Small", price: "14.00" },
+      { id: "gid://shopify/ProductVariant/4470000000062", title: "Large", price: "26.00" },
+    ],
+  },
+];
+
+/** The demo shop's collections: "Candles" (the earning rules' example: "2x on Candles"), "Bath" and "Gifts". */
+export const DEMO_COLLECTIONS: readonly EmulatedCollection[] = [
+  { id: "gid://shopify/Collection/5150000000001", title: "Candles", handle: "candles", productIds: ["gid://shopify/Product/8812000000005", "gid://shopify/Product/8812000000006"] },
+  { id: "gid://shopify/Collection/5150000000002", title: "Bath", handle: "bath", productIds: ["gid://shopify/Product/8812000000001"] },
+  {
+    id: "gid://shopify/Collection/5150000000003",
+    title: "Gifts",
+    handle: "gifts",
+    productIds: ["gid://shopify/Product/8812000000002", "gid://shopify/Product/8812000000004", "gid://shopify/Product/8812000000006"],
   },
 ];
 

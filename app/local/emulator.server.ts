@@ -3,9 +3,10 @@ import { TypeInfo, execute, getNamedType, getOperationAST, parse, validate, visi
 import { KANTA_TIER_FLOW_TRIGGER } from "../shopify/customers.server";
 import { OCCASION_FLOW_TRIGGERS } from "../shopify/occasion-triggers";
 import { loadAdminSchema } from "./admin-schema.server";
-import { DEMO_PRODUCTS, DEMO_SHOP, demoExistingCustomers } from "./demo-shop";
+import { DEMO_COLLECTIONS, DEMO_PRODUCTS, DEMO_SHOP, demoExistingCustomers } from "./demo-shop";
 import type { AdminGraphql } from "../shopify/graphql";
 import { EmulatedStoreCredit, type EmulatedStoreCreditAccount } from "./emulator-store-credit.server";
+import { EmulatedCatalog } from "./emulator-catalog.server";
 
 export type { EmulatedStoreCreditAccount, EmulatedStoreCreditTransaction } from "./emulator-store-credit.server";
 
@@ -65,6 +66,8 @@ export interface EmulatedProduct {
   id: string;
   title: string;
   variants: { id: string; title: string; price: string }[];
+  productType?: string;
+  vendor?: string;
 }
 
 /** A customer as the referral fraud rules and bulk queries read it. */
@@ -142,6 +145,7 @@ export const EMULATED_DEFAULT_SCOPES = [
   "read_store_credit_accounts",
   "read_store_credit_account_transactions",
   "write_store_credit_account_transactions",
+  "read_products",
 ] as const;
 
 /** A Flow trigger extension as its TOML declares it (extensions/kanta-tier-flow). */
@@ -239,6 +243,17 @@ export class AdminEmulator {
   /** The shop's catalogue (local mode's resource picker lists it through `products`). */
   addProducts(shopDomain: string, products: readonly EmulatedProduct[]) {
     this.productsByShop.set(shopDomain, [...(this.productsByShop.get(shopDomain) ?? []), ...products]);
+  }
+
+  /** Collections, products and their membership (./emulator-catalog.server.ts). */
+  readonly catalog = new EmulatedCatalog((shopDomain) => this.productsByShop.get(shopDomain) ?? []);
+
+  /** Removes a product (and it leaves its collections), as a products/delete would follow. */
+  removeProduct(shopDomain: string, productId: string) {
+    this.productsByShop.set(shopDomain, (this.productsByShop.get(shopDomain) ?? []).filter((p) => p.id !== productId));
+    for (const c of this.catalog.collections(shopDomain)) {
+      if (c.productIds.includes(productId)) this.catalog.setCollection(shopDomain, { ...c, productIds: c.productIds.filter((id) => id !== productId) });
+    }
   }
 
   /** Customers Shopify knows (the referral rules ask for addresses, phones and order counts). */
@@ -859,22 +874,8 @@ export class AdminEmulator {
         this.createDiscount(shop, "DiscountCodeBasic", args.basicCodeDiscount as Record<string, unknown>),
       discountCodeFreeShippingCreate: (args, shop) =>
         this.createDiscount(shop, "DiscountCodeFreeShipping", args.freeShippingCodeDiscount as Record<string, unknown>),
-      products: (args, shop) => {
-        // Shopify's search syntax, reduced to what local mode needs: words in the title.
-        const words = String(args.query ?? "").toLowerCase().split(/\s+/).filter(Boolean);
-        const first = typeof args.first === "number" ? args.first : 50;
-        const list = (this.productsByShop.get(shop.myshopifyDomain) ?? [])
-          .filter((p) => words.every((w) => p.title.toLowerCase().includes(w)))
-          .sort((a, b) => a.title.localeCompare(b.title))
-          .slice(0, first);
-        return {
-          nodes: list.map((p) => ({
-            id: p.id,
-            title: p.title,
-            variants: (a: { first?: number }) => ({ nodes: p.variants.slice(0, a.first ?? 250) }),
-          })),
-        };
-      },
+      // Products and collections (./emulator-catalog.server.ts).
+      ...this.catalog.resolvers(),
       // Only customers are emulated; other ids answer null, as unknown ids do in Shopify.
       nodes: (args, shop) =>
         (args.ids as string[]).map((id) => {
@@ -1122,6 +1123,7 @@ export async function getEmulator(): Promise<AdminEmulator> {
     const emulator = new AdminEmulator(loadAdminSchema());
     emulator.addShop(DEMO_SHOP);
     emulator.addProducts(DEMO_SHOP.myshopifyDomain, DEMO_PRODUCTS);
+    for (const collection of DEMO_COLLECTIONS) emulator.catalog.setCollection(DEMO_SHOP.myshopifyDomain, collection);
     // The demo shop's customers and orders from before Kanta (the enrolment finds them).
     const existing = demoExistingCustomers(new Date());
     for (const customer of existing.customers) emulator.addCustomer(DEMO_SHOP.myshopifyDomain, customer);

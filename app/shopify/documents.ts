@@ -4,6 +4,7 @@
 
 import { STORE_CREDIT_DOCUMENTS } from "./store-credit-documents";
 import { TIER_DISCOUNT_DOCUMENTS } from "./tier-discount-documents";
+import { CATALOG_DOCUMENTS } from "./catalog-documents";
 
 export const SHOP_DETAILS = /* GraphQL */ `
   query KantaShopDetails {
@@ -417,6 +418,8 @@ export const ALL_DOCUMENTS = {
   ...TIER_DISCOUNT_DOCUMENTS,
   // Store credit rewards (./store-credit-documents.ts).
   ...STORE_CREDIT_DOCUMENTS,
+  // The catalogue (products, collections) for earning rules and member selection (./catalog-documents.ts).
+  ...CATALOG_DOCUMENTS,
   BULK_OPERATION_RUN_QUERY,
   BULK_OPERATION_BY_ID,
   CURRENT_BULK_OPERATION,

@@ -9,6 +9,9 @@ import { markShopUninstalled } from "../loyalty/program/shops.server";
 import { inTransaction } from "../loyalty/tx.server";
 import { issueReferrerRewardCodes } from "../jobs/referral-rewards.server";
 import { referralGatewayForShop } from "../shopify/referral-contacts.server";
+import { refreshCatalogCollection, refreshCatalogProduct } from "../jobs/catalog-sync.server";
+import { removeCatalogCollection, removeCatalogProduct, upsertCatalogCollections, upsertCatalogProducts } from "../loyalty/catalog/catalog.server";
+import { toCatalogCollection, toCatalogProduct, toDeletedCollectionGid, toDeletedProductGid } from "./catalog-payloads";
 import {
   PayloadError,
   toComplianceCustomer,
@@ -60,6 +63,27 @@ export const HANDLERS: Record<string, Handler> = {
     const codes = referral?.rewardCodes ?? [];
     if (codes.length) await whenCommitted(ctx, (db) => issueReferrerRewardCodes(codes, { db, now: ctx.now, gatewayFor: referralGatewayForShop }));
     return result;
+  },
+  // The catalogue (app/loyalty/catalog, 0033): the fields now, membership from Shopify after the commit.
+  "products/update": async (ctx) => {
+    const product = toCatalogProduct(ctx.payload);
+    const shop = await requireShopConfig(ctx.db, ctx.shopDomain);
+    await upsertCatalogProducts(ctx.db, shop.id, [product], ctx.now);
+    await whenCommitted(ctx, (db) => refreshCatalogProduct(db, shop, product.productGid, ctx.now));
+  },
+  "products/delete": async (ctx) => {
+    const shop = await requireShopConfig(ctx.db, ctx.shopDomain);
+    await inTransaction(ctx.db, (tx) => removeCatalogProduct(tx, shop.id, toDeletedProductGid(ctx.payload)));
+  },
+  "collections/update": async (ctx) => {
+    const collection = toCatalogCollection(ctx.payload);
+    const shop = await requireShopConfig(ctx.db, ctx.shopDomain);
+    await upsertCatalogCollections(ctx.db, shop.id, [collection], ctx.now);
+    await whenCommitted(ctx, (db) => refreshCatalogCollection(db, shop, collection.collectionGid, ctx.now));
+  },
+  "collections/delete": async (ctx) => {
+    const shop = await requireShopConfig(ctx.db, ctx.shopDomain);
+    await inTransaction(ctx.db, (tx) => removeCatalogCollection(tx, shop.id, toDeletedCollectionGid(ctx.payload)));
   },
   "customers/create": upsertCustomer,
   "customers/update": upsertCustomer,

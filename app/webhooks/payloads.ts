@@ -28,6 +28,9 @@ const discountAllocation = z.object({ amount_set: moneySet });
 
 const lineItem = z.object({
   id,
+  // Null for custom items and products deleted since (the earning rules by product need them).
+  product_id: id.nullish(),
+  variant_id: id.nullish(),
   quantity: z.number().int().nonnegative(),
   current_quantity: z.number().int().nonnegative().nullish(),
   price_set: moneySet,
@@ -218,6 +221,8 @@ export function toOrderSnapshot(payload: unknown): OrderSnapshotWithReferral {
   const currency = o.total_price_set.shop_money.currency_code.toUpperCase();
   const lines: OrderLine[] = o.line_items.map((l) => ({
     lineItemId: l.id,
+    productGid: l.product_id ? `gid://shopify/Product/${l.product_id}` : null,
+    variantGid: l.variant_id ? `gid://shopify/ProductVariant/${l.variant_id}` : null,
     quantity: l.quantity,
     currentQuantity: l.current_quantity ?? l.quantity,
     unitPriceMinor: minor(l.price_set, currency),

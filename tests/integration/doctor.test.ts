@@ -63,6 +63,7 @@ describe("npm run doctor", () => {
       "read_store_credit_accounts",
       "read_store_credit_account_transactions",
       "write_store_credit_account_transactions",
+      "read_products",
     ]);
     expect(config.webhookApiVersion).toBe(API_VERSION);
     expect(config.webhooks).toContainEqual({ topic: "orders/paid", uri: "/webhooks/orders/paid" });

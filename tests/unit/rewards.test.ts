@@ -102,8 +102,8 @@ describe("local catalogue and points-to-money codes against the Admin schema", (
     const client = emulator.client(DEMO_SHOP.myshopifyDomain);
     type Data = { products: { nodes: { id: string; title: string; variants: { nodes: { id: string; title: string; price: string }[] } }[] } };
     const all = await runAdminQuery<Data>(client, PRODUCTS_WITH_VARIANTS, { first: 10 });
-    expect(all.products.nodes.map((p) => p.title)).toEqual(["Birch soap bar", "Linen tote bag", "Stoneware mug", "Wool socks"]);
-    expect(all.products.nodes[1]!.variants.nodes).toEqual([
+    expect(all.products.nodes.map((p) => p.title)).toEqual(["Birch scented candle", "Birch soap bar", "Linen tote bag", "Stoneware mug", "Tar scented candle", "Wool socks"]);
+    expect(all.products.nodes[2]!.variants.nodes).toEqual([
       { id: "gid://shopify/ProductVariant/4470000000021", title: "Natural", price: "24.50" },
       { id: "gid://shopify/ProductVariant/4470000000022", title: "Black", price: "24.50" },
     ]);

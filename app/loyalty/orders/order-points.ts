@@ -14,6 +14,9 @@ import { computeEarnMultiplierPermille, type CampaignRule } from "../earn/campai
 
 export interface OrderLine {
   lineItemId: string;
+  /** What was bought (null for custom items; absent in estimates): the earning rules by product and collection read it. */
+  productGid?: string | null;
+  variantGid?: string | null;
   quantity: number;
   /** Quantity after edits and removals (Shopify `current_quantity`); = quantity if absent. */
   currentQuantity: number;

@@ -15,6 +15,7 @@ import { recordOccasion } from "../notify/occasions.server";
 import { recordRewardCrossing } from "../notify/affordable.server";
 import { recordOrderFact } from "../analytics/facts.server";
 import { challengeContext, refreshChallenges } from "../challenges/progress.server";
+import { saveOrderLines, saveRefundLines } from "./order-lines.server";
 
 // Order events converge: each event updates what Kanta knows of the order (newest state by
 // Shopify's updated_at, every refund by id), then the order's target points are recomputed
@@ -64,6 +65,7 @@ export async function applyOrderSnapshot(
     }
 
     const fresh = snapshot.updatedAt.getTime() >= record.stateUpdatedAt.getTime();
+    if (fresh) await saveOrderLines(tx, shop.id, snapshot);
     const stateChanges = fresh
       ? {
           name: snapshot.name,
@@ -179,6 +181,7 @@ async function recordRefund(tx: Tx, shopId: string, refund: RefundSnapshot): Pro
   await tx.orderRefund.create({
     data: { shopId, orderGid: refund.orderGid, refundGid: refund.refundGid, ...refundTotals(refund) },
   });
+  await saveRefundLines(tx, shopId, refund);
 }
 
 /**

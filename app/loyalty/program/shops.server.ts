@@ -2,6 +2,7 @@ import type { Db, Tx } from "../../db.server";
 import { DEFAULT_SIGNUP_POINTS, DEFAULT_TIERS, STARTER_REWARD, defaultEarnRate, scaledDefaultMinor, tierThresholdMinor } from "./defaults";
 import { inTransaction } from "../tx.server";
 import { markAppDataDirty } from "./app-data.server";
+import { requestCatalogSync } from "../catalog/catalog.server";
 
 export interface ShopDetails {
   domain: string;
@@ -52,6 +53,8 @@ export async function ensureShop(db: Db, details: ShopDetails, options: { starte
       await tx.reward.create({
         data: { shopId: shop.id, type: "amount_off", name: STARTER_REWARD.name, pointsCost: STARTER_REWARD.pointsCost, valueMinor: BigInt(scaledDefaultMinor(STARTER_REWARD.euros, details.currencyCode)) },
       });
+      // The catalogue the earning rules by product and collection read (0033).
+      await requestCatalogSync(tx, shop.id, new Date());
     }
     await markAppDataDirty(tx, shop.id);
     return shop;
