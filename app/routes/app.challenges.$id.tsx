@@ -20,7 +20,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 export type ChallengeActionResult = { ok: true; intent: string; id: string; created: boolean; message: string } | { ok: false; errors: ChallengeErrors };
 
-const FIELDS = ["name", "description", "kind", "target", "windowKind", "startDate", "endDate", "windowDays", "rewardPoints", "badgeId"] as const;
+const FIELDS = ["name", "description", "kind", "target", "collectionGid", "windowKind", "startDate", "endDate", "windowDays", "rewardPoints", "badgeId"] as const;
 
 export const action = async ({ request, params }: ActionFunctionArgs): Promise<ChallengeActionResult> => {
   const { shop, actor } = await requireAdmin(request);
@@ -82,7 +82,8 @@ export default function ChallengePage() {
       </Page>
     );
   }
-  const { challenge, shop, badges } = editor;
+  const { challenge, shop, badges, collections } = editor;
+  const money = values.kind === "spend" || values.kind === "spend_in_collection";
   const errors: ChallengeErrors = save.data && !save.data.ok ? save.data.errors : {};
   const set = (field: keyof ChallengeFormValues) => (value: string) => setValues((v) => (v ? { ...v, [field]: value } : v));
   const submit = (intent: string) => {
@@ -120,16 +121,26 @@ export default function ChallengePage() {
                   <Select label="Goal" options={Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label }))} value={values.kind} onChange={set("kind")} error={errors.kind} />
                   {values.kind === "profile_complete" ? null : (
                     <TextField
-                      label={values.kind === "spend" ? "Amount to spend" : values.kind === "referrals" ? "Friends to refer" : "Orders to place"}
+                      label={money ? "Amount to spend" : values.kind === "referrals" ? "Friends to refer" : "Orders to place"}
                       autoComplete="off"
                       inputMode="decimal"
-                      prefix={values.kind === "spend" ? currencySymbol(shop.currencyCode) : undefined}
+                      prefix={money ? currencySymbol(shop.currencyCode) : undefined}
                       value={values.target}
                       onChange={set("target")}
                       error={errors.target}
                     />
                   )}
                 </InlineGrid>
+                {values.kind === "spend_in_collection" ? (
+                  <Select
+                    label="Collection"
+                    options={[{ value: "", label: "Choose a collection" }, ...collections.map((c) => ({ value: c.gid, label: c.title }))]}
+                    value={values.collectionGid}
+                    onChange={set("collectionGid")}
+                    error={errors.collectionGid}
+                    helpText={collections.length === 0 ? "Kanta has not read your collections yet: they appear after the catalogue sync." : "What members spend on this collection's products counts, after discounts and refunds."}
+                  />
+                ) : null}
                 <Select label="When it counts" options={Object.entries(WINDOW_LABELS).map(([value, label]) => ({ value, label }))} value={values.windowKind} onChange={set("windowKind")} error={errors.windowKind} />
                 <InlineGrid columns={{ xs: 1, sm: days && ends ? 3 : 2 }} gap="300">
                   <TextField label="Start date" type="date" autoComplete="off" value={values.startDate} onChange={set("startDate")} error={errors.startDate} />
@@ -172,7 +183,7 @@ export default function ChallengePage() {
               ) : (
                 <Text as="p" tone="subdued">Members join with their first step towards the goal.</Text>
               )}
-              <Text as="p" tone="subdued" variant="bodySm">{`Goal: ${values.kind === "spend" ? `Spend ${currencySymbol(shop.currencyCode)}${values.target}` : describeGoal(values.kind, Number(values.target) || 0, shop.currencyCode, shop.locale)}`}</Text>
+              <Text as="p" tone="subdued" variant="bodySm">{`Goal: ${money ? `Spend ${currencySymbol(shop.currencyCode)}${values.target}${values.kind === "spend_in_collection" ? ` on ${collections.find((c) => c.gid === values.collectionGid)?.title ?? "a collection"}` : ""}` : describeGoal(values.kind, Number(values.target) || 0, shop.currencyCode, shop.locale)}`}</Text>
             </BlockStack>
           </Card>
         </Layout.Section>

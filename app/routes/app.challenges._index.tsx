@@ -86,7 +86,7 @@ export default function ChallengesPage() {
                         {STATUS_BADGE[c.status]}
                       </InlineStack>
                     </IndexTable.Cell>
-                    <IndexTable.Cell>{describeGoal(c.kind, c.target, page.shop.currencyCode, page.shop.locale)}</IndexTable.Cell>
+                    <IndexTable.Cell>{describeGoal(c.kind, c.target, page.shop.currencyCode, page.shop.locale, c.collection)}</IndexTable.Cell>
                     <IndexTable.Cell>{describeWindow(c)}</IndexTable.Cell>
                     <IndexTable.Cell>
                       {[c.rewardPoints ? `${c.rewardPoints} points` : null, c.badge ? `${c.badge.glyph} ${c.badge.name}` : null].filter(Boolean).join(" + ")}

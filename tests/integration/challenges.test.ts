@@ -4,6 +4,7 @@ import { getJobRunner } from "../../app/jobs/queue.server";
 import { saveBadge, saveChallenge, setChallengePaused } from "../../app/loyalty/challenges/admin.server";
 import { challengeKeys } from "../../app/loyalty/challenges/progress.server";
 import { signProxyQuery } from "../../app/shopify/signing";
+import { setCollectionMembers, upsertCatalogProducts } from "../../app/loyalty/catalog/catalog.server";
 import { createTestShop, useTestDatabase } from "../db";
 import { customerPayload, lineId, orderPayload, refundPayload } from "../fixtures/payloads";
 import { nextCustomerId, nextOrderId } from "../factories";
@@ -111,6 +112,33 @@ describe("challenges on the order path", () => {
     await getJobRunner().idle();
     expect(await progress()).toMatchObject({ progress: 10_000, completedAt: expect.any(Date) });
     expect(await db().ledgerEntry.count({ where: { shopId: shop.id, idempotencyKey: challengeKeys.reward(saved.id, m.id) } })).toBe(1);
+  });
+
+  it("spend 100 € on Candles counts only the collection's lines, after discounts and refunds", async () => {
+    const shop = await createTestShop(db());
+    const candle = "gid://shopify/Product/8100000000001";
+    const mug = "gid://shopify/Product/8100000000002";
+    await upsertCatalogProducts(db(), shop.id, [{ productGid: candle, title: "Candle", productType: "", vendor: "" }, { productGid: mug, title: "Mug", productType: "", vendor: "" }], new Date());
+    await setCollectionMembers(db(), shop.id, { collectionGid: "gid://shopify/Collection/77", title: "Candles", handle: "candles" }, [candle], new Date());
+    const saved = await saveChallenge(shop.domain, null, { name: "Candle lover", kind: "spend_in_collection", target: "100", collectionGid: "gid://shopify/Collection/77", windowKind: "fixed", startDate: today(), endDate: "2099-12-31", rewardPoints: "100" });
+    if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
+    const m = await member(shop.domain, shop.id);
+    const progress = () => db().challengeProgress.findUniqueOrThrow({ where: { challengeId_memberId: { challengeId: saved.id, memberId: m.id } } });
+    const at = new Date().toISOString();
+    const first = nextOrderId();
+    // 60 € of candles (70 less a 10 € discount) and a 200 € mug.
+    await deliver(shop.domain, "orders/paid", orderPayload({ id: first, customerId: m.customerId, updatedAt: at, processedAt: at, lines: [{ price: "70.00", discount: "10.00", productId: "8100000000001" }, { price: "200.00", productId: "8100000000002" }] }));
+    await getJobRunner().idle();
+    expect((await progress()).progress).toBe(6000);
+    // A refund of 20 € of the candles: 40 € left.
+    await deliver(shop.domain, "refunds/create", refundPayload({ id: nextOrderId(), orderId: first, lines: [{ lineItemId: lineId(first, 0), quantity: 1, subtotal: "20.00" }] }));
+    await getJobRunner().idle();
+    expect(await progress()).toMatchObject({ progress: 4000, completedAt: null });
+    await deliver(shop.domain, "orders/paid", orderPayload({ id: nextOrderId(), customerId: m.customerId, updatedAt: at, processedAt: at, lines: [{ price: "60.00", productId: "8100000000001" }] }));
+    await getJobRunner().idle();
+    expect(await progress()).toMatchObject({ progress: 10_000, completedAt: expect.any(Date) });
+    const view = await (await fetch(`${server().url}/proxy/customer?${query(shop.domain, m.customerId)}`)).json();
+    expect(view.customer.challenges[0]).toMatchObject({ kind: "spend_in_collection", collection: "Candles", completed: true });
   });
 
   it("a paused challenge moves nothing; the profile challenge completes when the birthday is given", async () => {

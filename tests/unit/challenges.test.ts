@@ -85,7 +85,7 @@ describe("progress and completion", () => {
 });
 
 describe("the challenge form", () => {
-  const context = { timeZone: "Europe/Helsinki", currencyCode: "EUR", badgeIds: ["b1"] };
+  const context = { timeZone: "Europe/Helsinki", currencyCode: "EUR", badgeIds: ["b1"], collectionGids: ["gid://shopify/Collection/1"] };
   const base = { name: "Three visits", description: "", kind: "orders_count", target: "3", windowKind: "from_join", startDate: "2026-03-01", endDate: "", windowDays: "30", rewardPoints: "200", badgeId: "" };
 
   it("reads a valid form into a draft in the shop's time zone", () => {
@@ -115,6 +115,15 @@ describe("the challenge form", () => {
     const days = parseChallengeForm({ ...base, windowDays: "400" }, context);
     expect(!days.ok && days.errors.windowDays).toMatch(/1 to 366/);
     expect(parseChallengeForm({ ...base, kind: "bogus" }, context).ok).toBe(false);
+  });
+
+  it("spend on a collection needs one of the shop's collections", () => {
+    const ok = parseChallengeForm({ ...base, kind: "spend_in_collection", target: "100", collectionGid: "gid://shopify/Collection/1" }, context);
+    expect(ok.ok && ok.draft).toMatchObject({ kind: "spend_in_collection", target: 10_000, collectionGid: "gid://shopify/Collection/1" });
+    const missing = parseChallengeForm({ ...base, kind: "spend_in_collection", target: "100", collectionGid: "gid://shopify/Collection/2" }, context);
+    expect(!missing.ok && missing.errors.collectionGid).toBe("Choose a collection from the list");
+    expect(parseChallengeForm({ ...base, collectionGid: "gid://shopify/Collection/2" }, context)).toMatchObject({ ok: true, draft: { collectionGid: null } });
+    expect(describeGoal("spend_in_collection", 10_000, "EUR", "en", "Candles")).toBe("Spend €100.00 on Candles");
   });
 
   it("profile challenges need no target; a badge alone is a reward", () => {

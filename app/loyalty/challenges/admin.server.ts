@@ -19,12 +19,18 @@ async function findShop(db: Db, shopDomain: string) {
 
 type ChallengeRow = ChallengeRules & ChallengeDraft & { id: string; updatedAt: Date };
 
-function toDraft(row: { name: string; description: string; kind: string; target: number; windowKind: string; startsAt: Date; endsAt: Date | null; windowDays: number | null; rewardPoints: number; badgeId: string | null }): ChallengeDraft {
+function toDraft(row: { name: string; description: string; kind: string; target: number; windowKind: string; startsAt: Date; endsAt: Date | null; windowDays: number | null; rewardPoints: number; badgeId: string | null; collectionGid: string | null }): ChallengeDraft {
   return { ...row, kind: row.kind as ChallengeKind, windowKind: row.windowKind as WindowKind };
 }
 
 function auditValues(c: ChallengeDraft & { status?: string }) {
-  return { name: c.name, description: c.description, kind: c.kind, target: c.target, windowKind: c.windowKind, startsAt: c.startsAt, endsAt: c.endsAt, windowDays: c.windowDays, rewardPoints: c.rewardPoints, badgeId: c.badgeId, ...(c.status ? { status: c.status } : {}) };
+  return { name: c.name, description: c.description, kind: c.kind, target: c.target, windowKind: c.windowKind, startsAt: c.startsAt, endsAt: c.endsAt, windowDays: c.windowDays, rewardPoints: c.rewardPoints, badgeId: c.badgeId, collectionGid: c.collectionGid, ...(c.status ? { status: c.status } : {}) };
+}
+
+/** The shop's collections as the catalogue room keeps them (app/loyalty/catalog), for spend_in_collection. */
+async function listCollections(db: Db, shopId: string) {
+  const rows = await db.catalogCollection.findMany({ where: { shopId }, orderBy: { title: "asc" }, select: { collectionGid: true, title: true }, take: 500 });
+  return rows.map((r) => ({ gid: r.collectionGid, title: r.title }));
 }
 
 export async function listBadges(db: Db, shopId: string) {
@@ -41,6 +47,7 @@ export async function getChallengesPage(shopDomain: string, db: Db = getDb(), no
   const joined = ids.length ? await db.challengeProgress.groupBy({ by: ["challengeId"], where: { challengeId: { in: ids } }, _count: { _all: true } }) : [];
   const completed = ids.length ? await db.challengeProgress.groupBy({ by: ["challengeId"], where: { challengeId: { in: ids }, completedAt: { not: null } }, _count: { _all: true } }) : [];
   const count = (list: typeof joined, id: string) => list.find((g) => g.challengeId === id)?._count._all ?? 0;
+  const collections = await listCollections(db, shop.id);
   return {
     shop: { currencyCode: shop.currencyCode, timezone: shop.ianaTimezone, locale: shop.primaryLocale || "en" },
     challenges: rows.map((r) => ({
@@ -48,6 +55,7 @@ export async function getChallengesPage(shopDomain: string, db: Db = getDb(), no
       name: r.name,
       kind: r.kind as ChallengeKind,
       target: r.target,
+      collection: collections.find((c) => c.gid === r.collectionGid)?.title ?? null,
       windowKind: r.windowKind as WindowKind,
       windowDays: r.windowDays,
       startDate: utcToZonedDateTime(r.startsAt, shop.ianaTimezone).date,
@@ -81,6 +89,7 @@ export async function getChallengeEditor(shopDomain: string, id: string, db: Db 
     shop: { currencyCode: shop.currencyCode, timezone: shop.ianaTimezone, locale: shop.primaryLocale || "en" },
     challenge: row ? { id: row.id, name: row.name, paused: row.status !== "active", status: challengeStatus({ ...toDraft(row), status: row.status }, now), results } : null,
     badges: await listBadges(db, shop.id),
+    collections: await listCollections(db, shop.id),
     values,
   };
 }
@@ -92,7 +101,8 @@ export async function saveChallenge(shopDomain: string, id: string | null, value
   const shop = await findShop(db, shopDomain);
   if (!shop) return { ok: false, errors: { form: "Your shop is not set up yet: reload the page" } };
   const badgeIds = (await db.badge.findMany({ where: { shopId: shop.id }, select: { id: true } })).map((b) => b.id);
-  const parsed = parseChallengeForm(values, { timeZone: shop.ianaTimezone, currencyCode: shop.currencyCode, badgeIds });
+  const collectionGids = (await listCollections(db, shop.id)).map((c) => c.gid);
+  const parsed = parseChallengeForm(values, { timeZone: shop.ianaTimezone, currencyCode: shop.currencyCode, badgeIds, collectionGids });
   if (!parsed.ok) return parsed;
   const data = parsed.draft;
   if (id) {

@@ -13,11 +13,12 @@ import {
   MAX_TARGET,
   MAX_WINDOW_DAYS,
   WINDOW_KINDS,
+  isMoneyKind,
   type ChallengeKind,
   type WindowKind,
 } from "./rules";
 
-export type ChallengeField = "name" | "description" | "kind" | "target" | "windowKind" | "startDate" | "endDate" | "windowDays" | "rewardPoints" | "badgeId" | "form";
+export type ChallengeField = "name" | "description" | "kind" | "target" | "collectionGid" | "windowKind" | "startDate" | "endDate" | "windowDays" | "rewardPoints" | "badgeId" | "form";
 export type ChallengeErrors = Partial<Record<ChallengeField, string>>;
 
 export interface ChallengeFormValues {
@@ -34,6 +35,8 @@ export interface ChallengeFormValues {
   rewardPoints: string;
   /** "" for none. */
   badgeId: string;
+  /** spend_in_collection: the collection's GID. */
+  collectionGid: string;
 }
 
 export interface ChallengeDraft {
@@ -47,12 +50,15 @@ export interface ChallengeDraft {
   windowDays: number | null;
   rewardPoints: number;
   badgeId: string | null;
+  collectionGid: string | null;
 }
 
 export interface ChallengeFormContext {
   timeZone: string;
   currencyCode: string;
   badgeIds: readonly string[];
+  /** The shop's collections (app/loyalty/catalog) for spend_in_collection. */
+  collectionGids: readonly string[];
 }
 
 const MS_PER_DAY = 86_400_000;
@@ -74,7 +80,12 @@ export function parseChallengeForm(values: Partial<ChallengeFormValues>, context
   const windowKind = base.success ? base.data.windowKind : (WINDOW_KINDS as readonly string[]).includes(values.windowKind ?? "") ? (values.windowKind as WindowKind) : null;
 
   let target = 1;
-  if (kind === "spend") {
+  let collectionGid: string | null = null;
+  if (kind === "spend_in_collection") {
+    collectionGid = (values.collectionGid ?? "").trim() || null;
+    if (!collectionGid || !context.collectionGids.includes(collectionGid)) errors.collectionGid = "Choose a collection from the list";
+  }
+  if (kind === "spend" || kind === "spend_in_collection") {
     const money = readMoneyInput(values.target ?? "", context.currencyCode);
     if (!money.ok || money.minor <= 0) errors.target = "Enter an amount to spend, such as 100";
     else if (money.minor > 2_000_000_000) errors.target = "That amount is too large";
@@ -129,6 +140,7 @@ export function parseChallengeForm(values: Partial<ChallengeFormValues>, context
       windowDays,
       rewardPoints: rewardPoints ?? 0,
       badgeId,
+      collectionGid,
     },
   };
 }
@@ -140,13 +152,14 @@ export function challengeFormValues(c: ChallengeDraft, context: Pick<ChallengeFo
     name: c.name,
     description: c.description,
     kind: c.kind,
-    target: c.kind === "spend" ? formatMinorPlain(c.target, context.currencyCode) : String(c.target),
+    target: isMoneyKind(c.kind) ? formatMinorPlain(c.target, context.currencyCode) : String(c.target),
     windowKind: c.windowKind,
     startDate: utcToZonedDateTime(c.startsAt, context.timeZone).date,
     endDate: lastDay,
     windowDays: c.windowDays === null ? "" : String(c.windowDays),
     rewardPoints: String(c.rewardPoints),
     badgeId: c.badgeId ?? "",
+    collectionGid: c.collectionGid ?? "",
   };
 }
 
@@ -161,11 +174,13 @@ export const EMPTY_CHALLENGE_FORM: ChallengeFormValues = {
   windowDays: "30",
   rewardPoints: "100",
   badgeId: "",
+  collectionGid: "",
 };
 
 /** The goal in the admin's words: "3 orders", "Spend €100.00", "Refer 2 friends", "Complete their profile". */
-export function describeGoal(kind: string, target: number, currencyCode: string, locale = "en"): string {
+export function describeGoal(kind: string, target: number, currencyCode: string, locale = "en", collection?: string | null): string {
   if (kind === "spend") return `Spend ${formatMoney(target, currencyCode, locale)}`;
+  if (kind === "spend_in_collection") return `Spend ${formatMoney(target, currencyCode, locale)} on ${collection ?? "a collection"}`;
   if (kind === "referrals") return target === 1 ? "Refer 1 friend" : `Refer ${target} friends`;
   if (kind === "profile_complete") return "Complete their profile (first name and birthday)";
   return target === 1 ? "1 order" : `${target} orders`;
@@ -181,6 +196,7 @@ export function describeWindow(c: { windowKind: string; windowDays: number | nul
 export const KIND_LABELS: Record<string, string> = {
   orders_count: "Number of orders",
   spend: "Amount spent",
+  spend_in_collection: "Amount spent on a collection",
   referrals: "Friends referred",
   profile_complete: "Complete the profile",
 };

@@ -31,7 +31,7 @@ export function challengeContext(shop: { id: string; program: { status: string }
   return { shopId: shop.id, programLive: shop.program.status === "live", now, eventAt };
 }
 
-type ChallengeRow = ChallengeRules & { id: string; name: string; rewardPoints: number; badgeId: string | null; giftRef: string | null };
+type ChallengeRow = ChallengeRules & { id: string; name: string; rewardPoints: number; badgeId: string | null; giftRef: string | null; collectionGid: string | null };
 
 /** Moves the member's open challenges of the kinds this trigger can change; returns the ids completed now. */
 export async function refreshChallenges(tx: Tx, context: ChallengeEventContext, memberId: string, trigger: ChallengeTrigger): Promise<string[]> {
@@ -39,7 +39,7 @@ export async function refreshChallenges(tx: Tx, context: ChallengeEventContext, 
   const kinds = trigger === "order" ? [...KINDS_BY_TRIGGER.order, ...KINDS_BY_TRIGGER.profile] : KINDS_BY_TRIGGER[trigger];
   const challenges = (await tx.challenge.findMany({
     where: { shopId: context.shopId, status: "active", kind: { in: [...kinds] } },
-    select: { id: true, name: true, kind: true, target: true, windowKind: true, startsAt: true, endsAt: true, windowDays: true, status: true, rewardPoints: true, badgeId: true, giftRef: true },
+    select: { id: true, name: true, kind: true, target: true, windowKind: true, startsAt: true, endsAt: true, windowDays: true, status: true, rewardPoints: true, badgeId: true, giftRef: true, collectionGid: true },
   })) as ChallengeRow[];
   if (challenges.length === 0) return [];
   const rows = await tx.challengeProgress.findMany({
@@ -58,7 +58,7 @@ export async function refreshChallenges(tx: Tx, context: ChallengeEventContext, 
     const eventAt = context.eventAt ?? context.now;
     const joinedAt = row?.joinedAt ?? new Date(Math.max(eventAt.getTime(), challenge.startsAt.getTime()));
     const window = memberWindow(challenge, joinedAt);
-    const counted = await countProgress(tx, context, memberId, challenge.kind as ChallengeKind, window, member);
+    const counted = await countProgress(tx, context, memberId, challenge, window, member);
     // Joined on the first activity that counts (nothing to show before it).
     if (!row && counted === 0) continue;
     const next = nextProgress(row ?? { progress: 0, completedAt: null }, counted, challenge.target, true);
@@ -80,7 +80,7 @@ async function countProgress(
   tx: Tx,
   context: ChallengeEventContext,
   memberId: string,
-  kind: ChallengeKind,
+  challenge: { kind: string; collectionGid: string | null },
   window: TimeWindow,
   member: { firstName: string | null; birthMonth: number | null; birthDay: number | null },
 ): Promise<number> {
@@ -88,19 +88,53 @@ async function countProgress(
   // An order counts while it is paid, not cancelled and still has an eligible amount after
   // its refunds (a fully refunded order no longer counts); its time is Shopify's processedAt.
   const orders = { shopId: context.shopId, memberId, paid: true, cancelled: false, eligibleMinor: { gt: 0n }, processedAt: range };
-  switch (kind) {
+  switch (challenge.kind as ChallengeKind) {
     case "orders_count":
       return tx.orderRecord.count({ where: orders });
     case "spend": {
       const sum = await tx.orderRecord.aggregate({ where: orders, _sum: { eligibleMinor: true } });
-      const minor = sum._sum.eligibleMinor ?? 0n;
-      return minor > 2_000_000_000n ? 2_000_000_000 : Number(minor);
+      return capped(sum._sum.eligibleMinor ?? 0n);
+    }
+    case "spend_in_collection": {
+      const gids = (await tx.orderRecord.findMany({ where: orders, select: { orderGid: true } })).map((o) => o.orderGid);
+      return challenge.collectionGid ? capped(await collectionSpend(tx, context.shopId, gids, challenge.collectionGid)) : 0;
     }
     case "referrals":
       return tx.referral.count({ where: { shopId: context.shopId, referrerId: memberId, status: "completed", rewardedAt: range } });
     case "profile_complete":
       return profileComplete(member) && inWindow(window, context.now) ? 1 : 0;
   }
+}
+
+const capped = (minor: bigint) => (minor > 2_000_000_000n ? 2_000_000_000 : Number(minor));
+
+/**
+ * What the orders' lines of the collection's products came to (after discounts, tax out as
+ * the order path stores them, app/loyalty/orders/order-lines.server.ts), less what refunds
+ * took back of those lines. Membership is the catalogue's now (app/loyalty/catalog, 0033).
+ * Order edits that remove units are not taken off here (a known limit, 0035).
+ */
+async function collectionSpend(tx: Tx, shopId: string, orderGids: readonly string[], collectionGid: string): Promise<bigint> {
+  if (orderGids.length === 0) return 0n;
+  const lines = await tx.orderLine.findMany({
+    where: { shopId, orderGid: { in: [...orderGids] }, nonEarning: false, productGid: { not: null } },
+    select: { orderGid: true, lineItemId: true, productGid: true, amountMinor: true },
+  });
+  if (lines.length === 0) return 0n;
+  const inCollection = new Set(
+    (await tx.catalogMembership.findMany({ where: { shopId, collectionGid, productGid: { in: [...new Set(lines.map((l) => l.productGid!))] } }, select: { productGid: true } })).map((m) => m.productGid),
+  );
+  const counted = lines.filter((l) => inCollection.has(l.productGid!));
+  if (counted.length === 0) return 0n;
+  const refunds = await tx.orderRefundLine.findMany({ where: { shopId, orderGid: { in: [...new Set(counted.map((l) => l.orderGid))] }, nonEarning: false }, select: { orderGid: true, lineItemId: true, subtotalMinor: true } });
+  const refunded = new Map<string, bigint>();
+  for (const r of refunds) refunded.set(`${r.orderGid}/${r.lineItemId}`, (refunded.get(`${r.orderGid}/${r.lineItemId}`) ?? 0n) + r.subtotalMinor);
+  let total = 0n;
+  for (const l of counted) {
+    const net = l.amountMinor - (refunded.get(`${l.orderGid}/${l.lineItemId}`) ?? 0n);
+    if (net > 0n) total += net;
+  }
+  return total;
 }
 
 /** Completes once: the conditional update decides; only its winner pays. */

@@ -1,4 +1,4 @@
-// Challenges: time-boxed goals ("3 orders in 30 days", "spend 100 €", "refer 2 friends
+// Challenges: time-boxed goals ("3 orders in 30 days", "spend 100 € on Candles", "refer 2 friends
 // this month", "complete your profile") that award points, a badge, or both. Pure rules:
 // kinds, windows, progress and completion. Persistence is in ./progress.server.ts (the
 // order, referral and profile paths) and ./admin.server.ts (the merchant's page).
@@ -6,7 +6,7 @@
 
 import { MS_PER_DAY } from "../program/defaults";
 
-export const CHALLENGE_KINDS = ["orders_count", "spend", "referrals", "profile_complete"] as const;
+export const CHALLENGE_KINDS = ["orders_count", "spend", "spend_in_collection", "referrals", "profile_complete"] as const;
 export type ChallengeKind = (typeof CHALLENGE_KINDS)[number];
 
 /**
@@ -95,7 +95,7 @@ export function nextProgress(
 export type ChallengeTrigger = "order" | "referral" | "profile";
 
 export const KINDS_BY_TRIGGER: Readonly<Record<ChallengeTrigger, readonly ChallengeKind[]>> = {
-  order: ["orders_count", "spend"],
+  order: ["orders_count", "spend", "spend_in_collection"],
   referral: ["referrals"],
   profile: ["profile_complete"],
 };
@@ -109,4 +109,9 @@ export function profileComplete(member: { firstName: string | null; birthMonth: 
 export function progressPercent(progress: number, target: number): number {
   if (target <= 0) return 100;
   return Math.max(0, Math.min(100, Math.floor((progress * 100) / target)));
+}
+
+/** Kinds whose target is money (minor units of the shop's currency). */
+export function isMoneyKind(kind: string): boolean {
+  return kind === "spend" || kind === "spend_in_collection";
 }

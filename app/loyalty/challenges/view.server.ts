@@ -12,6 +12,8 @@ export interface MemberChallengeView {
   name: string;
   description: string;
   kind: ChallengeKind;
+  /** spend_in_collection: the collection's title. */
+  collection: string | null;
   /** Count, or minor units of the shop's currency for spend. */
   target: number;
   progress: number;
@@ -44,6 +46,10 @@ export async function getMemberChallengeView(db: Db, shopId: string, memberId: s
     }),
     db.memberBadge.findMany({ where: { memberId }, orderBy: { awardedAt: "asc" }, include: { badge: { select: { name: true, icon: true, description: true } } } }),
   ]);
+  const collectionGids = [...new Set(challenges.map((c) => c.collectionGid).filter((g): g is string => g !== null))];
+  const titles = new Map(
+    collectionGids.length ? (await db.catalogCollection.findMany({ where: { shopId, collectionGid: { in: collectionGids } }, select: { collectionGid: true, title: true } })).map((c) => [c.collectionGid, c.title]) : [],
+  );
   const shown: MemberChallengeView[] = [];
   for (const c of challenges) {
     const rules = { ...c, kind: c.kind as ChallengeKind, windowKind: c.windowKind as WindowKind };
@@ -56,6 +62,7 @@ export async function getMemberChallengeView(db: Db, shopId: string, memberId: s
       name: c.name,
       description: c.description,
       kind: rules.kind,
+      collection: c.collectionGid ? (titles.get(c.collectionGid) ?? null) : null,
       target: c.target,
       progress: row?.progress ?? 0,
       percent: row?.completedAt ? 100 : progressPercent(row?.progress ?? 0, c.target),

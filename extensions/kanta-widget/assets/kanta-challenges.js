@@ -17,13 +17,14 @@
 
   function goal(a, ch) {
     if (ch.kind === 'spend') return a.T('challenges.goal_spend', { amount: a.money(ch.target) });
+    if (ch.kind === 'spend_in_collection') return a.T('challenges.goal_spend_collection', { amount: a.money(ch.target), collection: ch.collection || '' });
     if (ch.kind === 'referrals') return a.TN('challenges.goal_referrals', ch.target);
     if (ch.kind === 'profile_complete') return a.T('challenges.goal_profile');
     return a.TN('challenges.goal_orders', ch.target);
   }
   function done(a, ch) {
     if (ch.completed) return a.T('challenges.completed');
-    const f = ch.kind === 'spend' ? a.money : a.N;
+    const f = ch.kind.slice(0, 5) === 'spend' ? a.money : a.N;
     return a.T('challenges.progress', { done: f(ch.progress), total: f(ch.target) });
   }
   function prize(a, ch) {
