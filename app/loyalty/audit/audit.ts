@@ -27,6 +27,8 @@ export const AUDIT_SUBJECT_TYPES = {
   import: "Import",
   export: "Export",
   enrolment: "Enrolment",
+  challenge: "Challenge",
+  badge: "Badge",
 } as const;
 export type AuditSubjectType = keyof typeof AUDIT_SUBJECT_TYPES;
 
@@ -74,6 +76,12 @@ export const AUDIT_ACTIONS = {
   "import.started": "Import started",
   "import.retried": "Import tried again",
   "enrolment.requested": "Existing customers enrolled",
+  "challenge.created": "Challenge created",
+  "challenge.updated": "Challenge updated",
+  "challenge.paused": "Challenge paused",
+  "challenge.resumed": "Challenge resumed",
+  "badge.created": "Badge created",
+  "badge.updated": "Badge updated",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
