@@ -98,13 +98,13 @@ export default function ChallengesPage() {
                       <Text as="span" alignment="end" numeric>{c.completed}</Text>
                     </IndexTable.Cell>
                     <IndexTable.Cell>
-                      <toggle.Form method="post">
-                        <input type="hidden" name="id" value={c.id} />
-                        <input type="hidden" name="intent" value={c.status === "paused" ? "resume" : "pause"} />
-                        <Button submit size="slim" accessibilityLabel={`${c.status === "paused" ? "Resume" : "Pause"} ${c.name}`}>
-                          {c.status === "paused" ? "Resume" : "Pause"}
-                        </Button>
-                      </toggle.Form>
+                      <Button
+                        size="slim"
+                        accessibilityLabel={`${c.status === "paused" ? "Resume" : "Pause"} ${c.name}`}
+                        onClick={() => toggle.submit({ intent: c.status === "paused" ? "resume" : "pause", id: c.id }, { method: "post" })}
+                      >
+                        {c.status === "paused" ? "Resume" : "Pause"}
+                      </Button>
                     </IndexTable.Cell>
                   </IndexTable.Row>
                 ))}
@@ -112,7 +112,7 @@ export default function ChallengesPage() {
             )}
           </Card>
         </Layout.Section>
-        <Layout.Section variant="oneThird">
+        <Layout.Section>
           <Card>
             <BlockStack gap="300">
               <Text as="h2" variant="headingMd">Badges</Text>

@@ -65,7 +65,7 @@ describe("challenges in local mode", () => {
       const problems = watchProblems(page);
       await page.goto(`${kanta.base}/app/challenges`);
       await page.getByText("Three in thirty").first().waitFor();
-      await page.getByText("Spend €100.00").first().waitFor();
+      await page.getByText("Spend 100 € this month").first().waitFor();
       await page.screenshot({ path: path.join(shots, `challenges-admin-${name}.png`), fullPage: true });
       await page.goto(`${kanta.base}/app/challenges/${challengeId}`);
       await page.getByText("1 joined").waitFor();
