@@ -126,15 +126,14 @@ export default function ChallengesPage() {
                   </BlockStack>
                 </InlineStack>
               ))}
-              <badge.Form method="post">
-                <input type="hidden" name="intent" value="badge" />
-                <FormLayout>
-                  <TextField label="New badge" name="name" autoComplete="off" value={draft.name} onChange={(name) => setDraft((d) => ({ ...d, name }))} error={badgeErrors.name} placeholder="e.g. Regular" maxLength={60} />
-                  <Select label="Icon" name="icon" options={page.icons.map((i) => ({ label: `${i.glyph} ${i.value}`, value: i.value }))} value={draft.icon} onChange={(icon) => setDraft((d) => ({ ...d, icon }))} error={badgeErrors.icon} />
-                  <TextField label="Description" name="description" autoComplete="off" value={draft.description} onChange={(description) => setDraft((d) => ({ ...d, description }))} error={badgeErrors.description} maxLength={200} />
-                  <Button submit loading={badge.state !== "idle"}>Add badge</Button>
-                </FormLayout>
-              </badge.Form>
+              <FormLayout>
+                <TextField label="New badge" name="name" autoComplete="off" value={draft.name} onChange={(name) => setDraft((d) => ({ ...d, name }))} error={badgeErrors.name} placeholder="e.g. Regular" maxLength={60} />
+                <Select label="Icon" name="icon" options={page.icons.map((i) => ({ label: `${i.glyph} ${i.value}`, value: i.value }))} value={draft.icon} onChange={(icon) => setDraft((d) => ({ ...d, icon }))} error={badgeErrors.icon} />
+                <TextField label="Description" name="description" autoComplete="off" value={draft.description} onChange={(description) => setDraft((d) => ({ ...d, description }))} error={badgeErrors.description} maxLength={200} />
+                <Button loading={badge.state !== "idle"} onClick={() => badge.submit({ intent: "badge", ...draft }, { method: "post" })}>
+                  Add badge
+                </Button>
+              </FormLayout>
             </BlockStack>
           </Card>
         </Layout.Section>
