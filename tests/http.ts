@@ -23,6 +23,7 @@ import { action as proxySurpriseSeen } from "../app/routes/proxy.surprise-seen";
 import { loader as proxyReferralVisit } from "../app/routes/proxy.r.$code";
 import { loader as proxyReferral } from "../app/routes/proxy.referral._index";
 import { action as proxyReferralClaim } from "../app/routes/proxy.referral.claim";
+import { action as proxyLeaderboardPost, loader as proxyLeaderboard } from "../app/routes/proxy.leaderboard";
 import { EARNING_RULE_TYPES } from "../app/loyalty/earn/actions";
 import { afterAll, beforeAll } from "vitest";
 import { toShopifyJson } from "./fixtures/payloads";
@@ -52,6 +53,8 @@ const ROUTES: Record<string, RouteFn> = {
   "POST /proxy/surprise-seen": proxySurpriseSeen as RouteFn,
   "GET /proxy/referral": proxyReferral as RouteFn,
   "POST /proxy/referral/claim": proxyReferralClaim as RouteFn,
+  "GET /proxy/leaderboard": proxyLeaderboard as RouteFn,
+  "POST /proxy/leaderboard": proxyLeaderboardPost as RouteFn,
   // /proxy/actions/:action, one entry per rule type, with the params Remix would pass.
   ...Object.fromEntries(
     EARNING_RULE_TYPES.map((type): [string, RouteFn] => [`POST /proxy/actions/${type}`, (args) => proxyActions({ ...args, params: { action: type } } as Parameters<typeof proxyActions>[0])]),

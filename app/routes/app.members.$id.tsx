@@ -28,12 +28,14 @@ import { requireAdmin } from "../shopify/admin.server";
 import { LedgerReason } from "../components/LedgerReason";
 import { Metric } from "../components/Metric";
 import { SectionCard } from "../components/SectionCard";
+import { MemberChallengesCard } from "../components/MemberChallengesCard";
+import { getMemberChallenges } from "../loyalty/challenges/admin.server";
 
 export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop, local } = await requireAdmin(request);
   const member = await getMemberDetail(shop, params.id ?? "");
   const tierOptions = await getMemberTierOptions(shop, params.id ?? "");
-  return { member, local, tierOptions };
+  return { member, local, tierOptions, challenges: await getMemberChallenges(shop, params.id ?? "") };
 };
 
 type FieldErrors = Partial<Record<"points" | "reason" | "form" | "tier" | "until", string>>;
@@ -116,7 +118,7 @@ function signed(n: number, format: Intl.NumberFormat): string {
 }
 
 export default function MemberPage() {
-  const { member, tierOptions } = useLoaderData<typeof loader>();
+  const { member, tierOptions, challenges } = useLoaderData<typeof loader>();
   const adjust = useFetcher<typeof action>();
   const toggle = useFetcher<typeof action>();
   const tierChange = useFetcher<typeof action>();
@@ -346,6 +348,7 @@ export default function MemberPage() {
             </SectionCard>
           </Layout.Section>
         ) : null}
+        <MemberChallengesCard data={challenges} />
       </Layout>
 
       <Modal

@@ -33,6 +33,7 @@ function Navigation() {
       <Link to="/app/rewards">Rewards</Link>
       <Link to="/app/tiers">VIP tiers</Link>
       <Link to="/app/referrals">Referrals</Link>
+      <Link to="/app/challenges">Challenges</Link>
       <Link to="/app/surprises">Surprises</Link>
       <Link to="/app/charity">Charity</Link>
       <Link to="/app/emails">Emails</Link>

@@ -13,7 +13,7 @@ import { seededRandom } from "../../scripts/seeded-random.mjs";
 // body and a payload that can never be processed; several members in two shops, one with a
 // pending period and a milestone rule) goes into the inbox of two pairs of fresh shops, one
 // pair drained event by event, the other in batches of random sizes. Ledgers, balances,
-// order records, occasions, analytics facts and the events' outcomes must be identical.
+// order records, occasions, analytics facts, challenge progress and the events' outcomes must be identical.
 
 const { db } = useTestDatabase();
 
@@ -115,7 +115,8 @@ async function snapshotShop(db: Db, shopId: string, domain: string) {
   const members = await db.member.findMany({ where: { shopId }, include: { tier: { select: { name: true } } } });
   const tierNames = new Map((await db.tier.findMany({ where: { shopId } })).map((t) => [t.id, t.name]));
   const ruleNames = (await db.earningRule.findMany({ where: { shopId } })).map((r) => [r.id, `rule:${r.name}`] as [string, string]);
-  const nameOf = new Map<string, string>([...members.map((m) => [m.id, m.customerGid] as [string, string]), ...tierNames, ...ruleNames]);
+  const challengeNames = (await db.challenge.findMany({ where: { shopId } })).map((c) => [c.id, `challenge:${c.name}`] as [string, string]);
+  const nameOf = new Map<string, string>([...members.map((m) => [m.id, m.customerGid] as [string, string]), ...tierNames, ...ruleNames, ...challengeNames]);
   const rename = (text: string | null) => {
     if (text === null) return null;
     let out = text;
@@ -128,6 +129,7 @@ async function snapshotShop(db: Db, shopId: string, domain: string) {
   const occasions = await db.occasion.findMany({ where: { shopId } });
   const facts = await db.orderFact.findMany({ where: { shopId } });
   const inbox = await db.webhookEvent.findMany({ where: { shopDomain: domain } });
+  const progress = await db.challengeProgress.findMany({ where: { shopId } });
   const sortBy = <T,>(rows: T[], key: (row: T) => string) => rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return {
     members: sortBy(
@@ -150,6 +152,10 @@ async function snapshotShop(db: Db, shopId: string, domain: string) {
     facts: sortBy(
       facts.map(({ id: _id, shopId: _shop, updatedAt: _u, tierId, ...rest }) => JSON.parse(JSON.stringify({ ...rest, tier: tierNames.get(tierId ?? "") ?? null }, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))) as Record<string, unknown>),
       (f) => JSON.stringify(f),
+    ),
+    challenges: sortBy(
+      progress.map((p) => ({ challenge: rename(p.challengeId), member: rename(p.memberId), progress: p.progress, joinedAt: p.joinedAt.toISOString(), completedAt: p.completedAt?.toISOString() ?? null })),
+      (p) => `${p.challenge}/${p.member}`,
     ),
     inbox: sortBy(
       inbox.map((e) => ({ event: e.eventId.replace(/^[ab]-/, ""), status: e.status, attempts: e.attempts, lastError: e.lastError, payload: e.payload })),
@@ -175,6 +181,10 @@ async function makeShops(db: Db) {
       }),
     },
   });
+  // Challenges move on the order path in the batch's transaction too (0035): orders within 10 days of a member's first, and spend.
+  const start = new Date("2026-11-01T00:00:00Z");
+  await db.challenge.create({ data: { shopId: shops[0]!.id, name: "Two in ten", kind: "orders_count", target: 2, windowKind: "from_join", windowDays: 10, startsAt: start, rewardPoints: 50 } });
+  await db.challenge.create({ data: { shopId: shops[1]!.id, name: "Spend 300", kind: "spend", target: 30_000, windowKind: "fixed", startsAt: start, endsAt: new Date("2027-01-01T00:00:00Z"), rewardPoints: 75 } });
   return shops;
 }
 
@@ -205,6 +215,7 @@ describe("batched accrual", () => {
         expect(a.ledger.length).toBeGreaterThan(0);
         // Shop 0 earns by line: its orders' lines carry the product rules' terms.
         if (k === 0) expect(a.lines.filter((l) => l.earnPermille === 2000).length).toBeGreaterThan(0);
+        expect(a.challenges.length).toBeGreaterThan(0);
         expect(b).toEqual(a);
         expect(await verifyLedger(db(), batched[k]!.id)).toEqual([]);
       }

@@ -87,7 +87,7 @@ describe("theme app extension", () => {
     expect([...passed].sort()).toEqual(scriptKeys(en).sort());
     // Every 'group.key' literal in the scripts names a string (plurals as key_one + key_other).
     const groups = new Set([...en.keys()].map((k) => k.split(".")[0]));
-    const scripts = read("assets/kanta-launcher.js") + read("assets/kanta-panel.js") + read("assets/kanta-give.js");
+    const scripts = read("assets/kanta-launcher.js") + read("assets/kanta-panel.js") + read("assets/kanta-give.js") + read("assets/kanta-challenges.js");
     const used = [...scripts.matchAll(/'([a-z]+)\.(\w+)'/g)].filter((m) => groups.has(m[1])).map((m) => `${m[1]}.${m[2]}`);
     expect(used.length).toBeGreaterThan(40);
     for (const key of used) expect(passed.has(key) || (passed.has(`${key}_one`) && passed.has(`${key}_other`)), key).toBe(true);
@@ -107,14 +107,18 @@ describe("theme app extension", () => {
         `on every page ${launcher} B gzip (budget 10240), panel on first open ${panel} B gzip`,
     );
     expect(launcher).toBeLessThanOrEqual(10_240);
-    // The panel loads on first open only (0006); it grew past 12 KiB with the birthday form and the expiry line (0023).
-    // 0037 added the hook that loads kanta-give.js (causes, surprise notices) only for shoppers whose data has them.
+    // The panel loads on first open only (0006); it grew past 12 KiB with the birthday form and the expiry line (0023),
+    // the hook that loads kanta-give.js (causes, surprise notices) only for shoppers whose data has them (0037),
+    // and the hook that fetches kanta-challenges.js with the first member view (0035).
     expect(sizes["kanta-panel.js"]!.gzip).toBeLessThanOrEqual(13_000);
+    // Challenges, badges and the leaderboard: fetched by the open panel or the leaderboard block only (0035).
+    expect(gzipSync(readFileSync(path.join(ext, "assets", "kanta-challenges.js"))).length).toBeLessThanOrEqual(3_072);
   });
 
   it("targets body (app embed) and section (app block), and loads nothing from other hosts", () => {
     expect(schemaOf("blocks/app-embed.liquid").target).toBe("body");
     expect(schemaOf("blocks/rewards-page.liquid").target).toBe("section");
+    expect(schemaOf("blocks/leaderboard.liquid").target).toBe("section");
     for (const file of liquidFiles) {
       const source = read(file);
       expect(source, file).not.toMatch(/<script[^>]*\ssrc\s*=\s*["']?(https?:)?\/\//i);
@@ -126,7 +130,7 @@ describe("theme app extension", () => {
       }
     }
     // The scripts talk to the app proxy on the shop's own origin and to nothing else.
-    for (const file of ["assets/kanta-launcher.js", "assets/kanta-panel.js"]) {
+    for (const file of ["assets/kanta-launcher.js", "assets/kanta-panel.js", "assets/kanta-challenges.js"]) {
       for (const m of read(file).matchAll(/fetch\(([^,)]+)/g)) expect(m[1], file).toMatch(/^(c|cfg)\.proxy \+/);
     }
   });

@@ -29,6 +29,8 @@ export const AUDIT_SUBJECT_TYPES = {
   enrolment: "Enrolment",
   charity: "Charity",
   surprise: "Surprise",
+  challenge: "Challenge",
+  badge: "Badge",
 } as const;
 export type AuditSubjectType = keyof typeof AUDIT_SUBJECT_TYPES;
 
@@ -85,6 +87,12 @@ export const AUDIT_ACTIONS = {
   "surprise.created": "Surprise created",
   "surprise.started": "Surprise started",
   "surprise.deleted": "Surprise deleted",
+  "challenge.created": "Challenge created",
+  "challenge.updated": "Challenge updated",
+  "challenge.paused": "Challenge paused",
+  "challenge.resumed": "Challenge resumed",
+  "badge.created": "Badge created",
+  "badge.updated": "Badge updated",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

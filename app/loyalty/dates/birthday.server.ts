@@ -1,4 +1,6 @@
 import { getDb, type Db } from "../../db.server";
+import { refreshChallenges } from "../challenges/progress.server";
+import { inTransaction } from "../tx.server";
 import { birthdayChangeableFrom, parseBirthdayInput, type StoredBirthday } from "./birthday";
 
 // The member gives their birthday in the widget (POST /apps/kanta/birthday). Stored on the
@@ -67,6 +69,8 @@ export async function setBirthday(input: SetBirthdayInput, db: Db = getDb()): Pr
     data: { birthMonth: birthday.month, birthDay: birthday.day, birthYear: birthday.year, birthdaySetAt: now, birthdaySyncDue: true },
   });
   if (updated.count === 0) throw new BirthdayError("birthday_locked", "Your birthday can be changed once a year.", birthdayChangeableFrom(now, now));
+  // A "complete your profile" challenge may complete now (0035).
+  await inTransaction(db, (tx) => refreshChallenges(tx, { shopId: shop.id, programLive: true, now }, member.id, "profile"));
   return toBirthdayView({ birthMonth: birthday.month, birthDay: birthday.day, birthYear: birthday.year, birthdaySetAt: now }, now)!;
 }
 

@@ -11,6 +11,7 @@ import { upgradeMemberTier } from "../tiers/moves.server";
 import { applyMembershipOrder, endMembershipsForRefund } from "../tiers/paid.server";
 import { WriteConflictError, inTransaction } from "../tx.server";
 import { recordOrderFact } from "../analytics/facts.server";
+import { challengeContext, refreshChallenges } from "../challenges/progress.server";
 import { saveOrderLines, saveRefundLines } from "./order-lines.server";
 import { describeOrderChange, markRedemptionsUsed, recordOrderOccasions } from "./order-effects.server";
 import { fixLineTerms, storedLineTarget } from "./line-earning.server";
@@ -109,6 +110,8 @@ export async function applyOrderSnapshot(
       } else if (settled.eligibleIncreased) {
         await upgradeMemberTier(tx, shop, memberToCheck, { now, activityAt: settled.processedAt });
       }
+      // Challenges (0035): recomputed from the member's orders, so replays and refunds converge.
+      if (shop.hasChallenges) await refreshChallenges(tx, challengeContext(shop, now, settled.processedAt), memberToCheck, "order");
     }
     return settled.result;
   });
@@ -130,10 +133,13 @@ export async function applyRefund(
     // when its state arrives.
     if (!record) record = await createRecord(tx, shop, refund.orderGid, shop.currencyCode);
     // A refund only lowers the number: no tier change (downgrades wait for the review).
-    const { result } = await settleOrder(tx, shop, record, record, options.now ?? new Date());
+    const now = options.now ?? new Date();
+    const { result } = await settleOrder(tx, shop, record, record, now);
     // …except a refunded membership line, which ends its paid tier at once (0032).
-    await endMembershipsForRefund(tx, shop, { orderGid: refund.orderGid, lineItemIds: refund.lines.filter((l) => l.quantity > 0).map((l) => l.lineItemId) }, options.now ?? new Date());
+    await endMembershipsForRefund(tx, shop, { orderGid: refund.orderGid, lineItemIds: refund.lines.filter((l) => l.quantity > 0).map((l) => l.lineItemId) }, now);
     await recordOrderFact(tx, shop, refund.orderGid);
+    // A refund lowers an open challenge's progress (a completed one stays, 0035).
+    if (shop.hasChallenges && result.memberId) await refreshChallenges(tx, challengeContext(shop, now, null), result.memberId, "order");
     return result;
   });
 }

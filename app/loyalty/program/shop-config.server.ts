@@ -38,6 +38,8 @@ export interface ShopConfig {
   tiers: { id: string; name: string; rank: number; thresholdMinor: number; multiplierPermille: number; perks: TierPerks }[];
   /** Enabled points campaigns not long over (orders settle days after they are placed): ../earn/campaigns.ts. */
   campaigns: CampaignRule[];
+  /** The shop has a challenge switched on: the order path moves challenges only then (../challenges, 0035). */
+  hasChallenges: boolean;
 }
 
 /** Campaigns that ended longer ago than this no longer matter to orders being settled. */
@@ -75,6 +77,7 @@ export async function requireShopConfig(db: Db | Tx, domain: string, now = Date.
         where: { enabled: true, endsAt: { gt: new Date(now - CAMPAIGN_LOOKBACK_MS) } },
         select: { multiplierPermille: true, startsAt: true, endsAt: true, tierRanks: true, collectionGid: true },
       },
+      challenges: { where: { status: "active" }, select: { id: true }, take: 1 },
     },
   });
   if (!shop || !shop.program) throw new UnknownShopError(`unknown shop ${domain}`);
@@ -110,6 +113,7 @@ export async function requireShopConfig(db: Db | Tx, domain: string, now = Date.
       perks: parseTierPerks(t.perks, { id: t.id, onInvalid: logInvalidJson({ shop: domain }) }),
     })),
     campaigns: shop.campaigns.map((c) => ({ ...c, enabled: true })),
+    hasChallenges: shop.challenges.length > 0,
   };
   const ttl = ttlMs();
   if (ttl > 0) cache.set(domain, { config, expiresAt: now + ttl });

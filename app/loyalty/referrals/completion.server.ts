@@ -8,6 +8,7 @@ import { log } from "../../log.server";
 import { computeNetEligibleMinor, type RefundSnapshot, type OrderSnapshot } from "../orders/order-points";
 import { readOrderRefunds } from "../orders/orders.server";
 import { appendLedgerEntry } from "../ledger/append.server";
+import { challengeContext, refreshChallenges } from "../challenges/progress.server";
 import { addDays } from "../program/defaults";
 import {
   OPEN_STATUSES,
@@ -362,6 +363,8 @@ async function completeReferral(
     rewardedAt: now,
     ...(options.decidedBy ? { decidedBy: options.decidedBy } : {}),
   });
+  // A "refer N friends" challenge counts completed referrals (0035).
+  if (shop.hasChallenges) await refreshChallenges(tx, challengeContext(shop, now, now), referrer.id, "referral");
   const issue: string[] = [];
   const note = `Friend's order ${options.orderName ?? ""}`.trim();
   const reward = settings.referrer;

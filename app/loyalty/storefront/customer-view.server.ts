@@ -8,6 +8,7 @@ import { checkRedeemable, rewardOfferedOn, type RewardSurface } from "../rewards
 import { rewardForTier } from "../rewards/tier-variants";
 import { DEFAULT_PROGRAM_NAME, parsePointsNames, resolvePointsName, storefrontWidgetDefaults, type PointsName, type PointsNames, type WidgetDefaults } from "../program/settings";
 import { logInvalidJson } from "../json-column.server";
+import { getMemberChallengeView, type MemberBadgeView, type MemberChallengeView } from "../challenges/view.server";
 import { toBirthdayView, type BirthdayView } from "../dates/birthday.server";
 import { inactivityExpiryAt } from "../dates/birthday";
 import { onShopConfigInvalidated, shopConfigCacheMs } from "../program/shop-config.server";
@@ -38,6 +39,11 @@ export interface CustomerView {
     expiry: { points: number; at: string } | null;
     /** Surprises the member won and has not seen in the widget yet, newest first (0037). */
     surprises: SurpriseNotice[];
+    /** Challenges the member can do or has done, with progress, and their badges (0035). */
+    challenges: MemberChallengeView[];
+    badges: MemberBadgeView[];
+    /** Whether the member shows on the monthly leaderboard (0035). */
+    leaderboardOptedIn: boolean;
   } | null;
   /** The causes the shop takes points for and its rate; null when it takes none (0037). */
   charity: CharityView | null;
@@ -215,6 +221,7 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     existingKeys: new Set(existing.map((e) => e.idempotencyKey)),
     year,
   }, onInvalid);
+  const challengeView = await getMemberChallengeView(db, shop.id, full.id, now);
   return {
     customer: {
       id: full.customerGid,
@@ -241,6 +248,9 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
           ? { points: full.points, at: inactivityExpiryAt(full.lastActivityAt, shop.program.expiryMonths).toISOString() }
           : null,
       surprises: await loadSurpriseNotices(db, shop.id, full.id),
+      challenges: challengeView.challenges,
+      badges: challengeView.badges,
+      leaderboardOptedIn: full.leaderboardOptInAt !== null,
     },
     charity: await loadCharityView(db, shop, full.status === "active" ? full.points : null),
     program: full.locale ? { ...program, pointsName: resolvePointsName(program.pointsNames, full.locale) ?? program.pointsName } : program,

@@ -270,7 +270,7 @@
           c.tier && h('p', { class: 'kanta-badge' }, [icon('star'), h('span', { class: 'kanta-sr', text: T('member.tier') + ': ' }), c.tier.name]),
           tierCard(d, c.tier)
         ],
-        body: [g[0], rewardsSection(d, 'member'), codesSection(c), g[1], waysSection(d, 'member'), referralSection(c), activitySection(c)]
+        body: [g[0], rewardsSection(d, 'member'), codesSection(c), g[1], more(d, c), waysSection(d, 'member'), referralSection(c), activitySection(c)]
       };
     }
 
@@ -282,6 +282,13 @@
       return [];
     }
     P.api = { h, T, TN, money, btn, row, list, icon, post, render, announce, errText, uuid, uid, codeBox, P, K, cfg };
+
+    // Challenges, badges, leaderboard (0035): kanta-challenges.js, fetched with the first member view.
+    function more(d, c) {
+      const M = window.KantaChallenges;
+      if (M) return M.sections({ section, row, list, btn, T, TN, N, post, render, money, date, cfg, P }, d, c);
+      if (!P.more && cfg.challengesJs) P.more = document.head.appendChild(h('script', { src: cfg.challengesJs, async: true, onload: render }));
+    }
 
     // Progress in the basis' unit; the tiers' benefits in a disclosure.
     function tierCard(d, tier) {

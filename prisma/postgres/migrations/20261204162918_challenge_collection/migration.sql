@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Challenge" ADD COLUMN     "collectionGid" TEXT;
+
