@@ -9,6 +9,10 @@ import { logInvalidJson } from "../json-column.server";
 import { toBirthdayView, type BirthdayView } from "../dates/birthday.server";
 import { inactivityExpiryAt } from "../dates/birthday";
 import { computeMemberTierView, toTierBenefits, type MemberTierView, type TierBenefit } from "../tiers/view.server";
+import { negotiateLanguage, type Language } from "../i18n/languages";
+import { parseTextOverrides } from "../i18n/overrides";
+import type { Texts } from "../i18n/catalogue";
+import { localizeNames, panelTexts } from "./localize";
 
 // What the storefront widget reads through the app proxy. Field names are a contract with
 // extensions/kanta-widget: add fields, never rename or remove them.
@@ -75,6 +79,10 @@ export interface CustomerView {
   ways: WayView[];
   /** The VIP tiers and their benefits, lowest first; `basis` says the thresholds' unit (spend: minor units). */
   tiers: { basis: string; period: string; list: TierBenefit[] };
+  /** The language the names (and `texts`) are in: the storefront's locale negotiated (0036). */
+  language?: Language;
+  /** Every text of the widget's panel in `language`, the merchant's overrides applied; only when asked (the widget). */
+  texts?: Texts;
 }
 
 export class ProgramNotFoundError extends Error {
@@ -84,8 +92,15 @@ export class ProgramNotFoundError extends Error {
 /**
  * `surface`: where the view is shown (default the online store's widget). Store credit
  * rewards are left out in POS, where Shopify's store credit cannot be spent (0028).
+ * `locale`: the storefront's locale ("fi", "pt-BR"); names are translated into its language
+ * (else the member's, else the shop's); `texts`: add the panel's texts in that language (0036).
  */
-export async function getCustomerView(shopDomain: string, customerGid: string | null, db: Db = getDb(), options: { surface?: RewardSurface } = {}): Promise<CustomerView> {
+export async function getCustomerView(
+  shopDomain: string,
+  customerGid: string | null,
+  db: Db = getDb(),
+  options: { surface?: RewardSurface; locale?: string | null; texts?: boolean } = {},
+): Promise<CustomerView> {
   const surface = options.surface ?? "online_store";
   const shop = await db.shop.findUnique({
     where: { domain: shopDomain },
@@ -93,7 +108,7 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
       program: true,
       earnRules: { where: { enabled: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
       rewards: { where: { enabled: true }, orderBy: [{ pointsCost: "asc" }, { createdAt: "asc" }] },
-      tiers: { orderBy: { rank: "asc" }, select: { id: true, name: true, rank: true, thresholdMinor: true, multiplierPermille: true, perks: true } },
+      tiers: { orderBy: { rank: "asc" }, select: { id: true, name: true, rank: true, thresholdMinor: true, multiplierPermille: true, perks: true, translations: true } },
     },
   });
   if (!shop || !shop.program || shop.uninstalledAt) throw new ProgramNotFoundError(`no program for ${shopDomain}`);
@@ -141,7 +156,13 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
   const now = new Date();
   const year = yearInTimeZone(now, shop.ianaTimezone);
   const tiers = { basis: shop.program.tierBasis, period: shop.program.tierPeriod, list: toTierBenefits(shop.tiers, onInvalid) };
-  const guest = (): CustomerView => ({ customer: null, program, rewards: rewardsFor(null), ways: computeWays(shop.earnRules, null, onInvalid), tiers });
+  const localized = (view: CustomerView, memberLocale: string | null): CustomerView => {
+    const language = negotiateLanguage(options.locale || memberLocale || shop.primaryLocale);
+    const named = localizeNames(view, language, { rewards: shop.rewards, rules: shop.earnRules, tiers: shop.tiers }, onInvalid);
+    if (!options.texts) return { ...named, language };
+    return { ...named, language, texts: panelTexts(language, parseTextOverrides(shop.program!.textOverrides, { id: shop.program!.id, onInvalid })) };
+  };
+  const guest = (): CustomerView => localized({ customer: null, program, rewards: rewardsFor(null), ways: computeWays(shop.earnRules, null, onInvalid), tiers }, null);
   if (!customerGid) return guest();
 
   let member = await db.member.findUnique({
@@ -174,7 +195,7 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     existingKeys: new Set(existing.map((e) => e.idempotencyKey)),
     year,
   }, onInvalid);
-  return {
+  return localized({
     customer: {
       id: full.customerGid,
       firstName: full.firstName,
@@ -204,6 +225,6 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     rewards: rewardsFor(full.status === "active" ? { points: full.points, tierRank: full.tier?.rank ?? null } : null),
     ways: birthdayPoints === null ? ways : ways.map((w) => (w.type === "birthday" ? { ...w, points: birthdayPoints } : w)),
     tiers,
-  };
+  }, full.locale);
 }
 
