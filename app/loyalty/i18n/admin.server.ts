@@ -7,6 +7,7 @@ import { inTransaction } from "../tx.server";
 import type { AuditActor } from "../audit/audit";
 import { recordAudit } from "../audit/record.server";
 import { logInvalidJson } from "../json-column.server";
+import { invalidateShopConfig } from "../program/shop-config.server";
 import { CATALOGUES, placeholdersOf } from "./catalogue";
 import { parseTranslations, MAX_TRANSLATION_LENGTH, type EntityTranslations } from "./entity";
 import { LANGUAGE_CODES, LANGUAGES, type Language } from "./languages";
@@ -98,6 +99,7 @@ export async function saveTextOverride(
       after: { [input.key]: next[language]?.[input.key] ?? null },
     });
   });
+  invalidateShopConfig(domain); // the storefront's cached view of the shop (customer-view.server.ts)
   return { ok: true };
 }
 
@@ -150,5 +152,7 @@ export async function saveNameTranslation(
     });
     return true;
   });
-  return done ? { ok: true } : { ok: false, problem: "not_found", message: "It no longer exists. Reload the page." };
+  if (!done) return { ok: false, problem: "not_found", message: "It no longer exists. Reload the page." };
+  invalidateShopConfig(domain);
+  return { ok: true };
 }
