@@ -97,7 +97,7 @@
     function earnRate(e) { return TN('guest.earn_rate', e.points, { amount: money(e.spendMinor) }); }
     // The merchant's name for points ("340 stars") replaces the widget's own word (as a whole word).
     function named(text, n) {
-      const name = P.data && (P.data.program.pointsNames || {})[cfg.locale.slice(0, 2)];
+      const name = P.data && (P.data.program.pointsNames || {})[P.data.language]; // the language the proxy chose (0036)
       const word = name && K.tn(cfg, 'general.points', n).replace(N(n), '').trim();
       return word ? text.replace(new RegExp('(^|\\P{L})' + word + '(?!\\p{L})', 'gu'), (m, a) => a + name[new Intl.PluralRules(cfg.locale).select(n) === 'one' ? 'singular' : 'plural']) : text;
     }
