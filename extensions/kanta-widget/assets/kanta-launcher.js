@@ -24,12 +24,12 @@
     c.settings = c.settings || {};
     c.settings.label = decode(c.settings.label);
     c.proxy = c.proxy || '/apps/kanta';
-    // lang: the storefront's language, for the texts (0036); locale: for Intl, with the
-    // shopper's country when the language has no region ("en" in Finland: en-FI, 31/12).
+    // lang: the storefront's language, for the texts (0036); locale: numbers and plurals;
+    // dl: dates, with the shopper's country when the language has no region ("en" in
+    // Finland: en-FI, 31 Dec, never 12/31). Numbers keep the language's own format.
     c.lang = c.locale || 'en';
-    try { c.locale = Intl.getCanonicalLocales(c.lang + (c.lang.indexOf('-') < 0 && c.country ? '-' + c.country : ''))[0]; } catch {
-      try { c.locale = Intl.getCanonicalLocales(c.lang)[0]; } catch { c.locale = 'en'; }
-    }
+    try { c.locale = Intl.getCanonicalLocales(c.lang)[0]; } catch { c.locale = 'en'; }
+    try { c.dl = Intl.getCanonicalLocales(c.locale + (c.locale.indexOf('-') < 0 && c.country ? '-' + c.country : ''))[0]; } catch { c.dl = c.locale; }
     c.colors = fixContrast(c.colors || {});
     return c;
   };
