@@ -34,7 +34,7 @@ export const getMember = (token: string) => kantaFetch<MemberView>(kantaUrl("/ap
 export const redeem = (token: string, body: { rewardId: string; requestId: string; points?: number }) =>
   kantaFetch<{ redemption: Redemption; message?: string }>(kantaUrl("/api/customer-account/redeem"), token, { method: "POST", body });
 
-/** The widget's texts (extensions/kanta-widget/locales), the groups an extension imports by name so the bundle keeps only those. */
+/** The widget's texts (app/loyalty/i18n/widget, 0036), the groups an extension imports by name so the bundle keeps only those. */
 export type WidgetTexts = Record<string, Record<string, string>>;
 const EXTRA = {
   en: { page_title: "Rewards", available: "Available points", view_rewards: "View rewards", history: "History", earn_rate: "{points} per {amount}", copy_link: "Copy link", none: "—" },

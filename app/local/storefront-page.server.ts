@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { LANGUAGE_CODES } from "../loyalty/i18n/languages";
 import path from "node:path";
 import { EXTENSION_DIR, PREVIEW_CUSTOMER_COOKIE, renderExtensionBlock, type PreviewCustomer, type PreviewProduct } from "./storefront.server";
 
@@ -22,7 +23,8 @@ export interface PreviewProductPage {
   timeZone: string;
 }
 
-const LOCALES = ["en", "fi", "da", "sv"] as const;
+// Every language Kanta speaks (0036): the theme locale file gives the launcher its label, the proxy the rest.
+const LOCALES = LANGUAGE_CODES;
 
 const escape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
 

@@ -152,7 +152,8 @@ export async function renderExtensionBlock(
     request: { locale: { iso_code: options.locale }, page_type: options.product ? "product" : "index", path: "/", design_mode: options.designMode ?? false },
     app: options.app ?? (await localAppObject()),
     routes: { account_login_url: "/local/storefront/login", account_register_url: "/local/storefront/register", cart_url: "/cart", root_url: "/" },
-    localization: { language: { iso_code: options.locale } },
+    // The demo shop is Finnish: its shoppers' dates and numbers read the Finnish way in any language (0036).
+    localization: { language: { iso_code: options.locale }, country: { iso_code: "FI" } },
   });
   return { html, schema };
 }

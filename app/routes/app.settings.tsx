@@ -217,12 +217,12 @@ export default function Settings() {
   const errorCount = Object.keys(errors).length;
 
   return (
-    <Page title="Settings" subtitle="How your loyalty program is named, when points expire, and how the widget looks" backAction={{ content: "Home", url: "/app" }} primaryAction={{ content: "Save", onAction: save, loading: saving, disabled: !dirty }} secondaryActions={[{ content: "Activity log", url: "/app/activity" }]}>
+    <Page title="Settings" subtitle="How your loyalty program is named, when points expire, and how the widget looks" backAction={{ content: "Home", url: "/app" }} primaryAction={{ content: "Save", onAction: save, loading: saving, disabled: !dirty }} secondaryActions={[{ content: "Texts and languages", url: "/app/texts" }, { content: "Activity log", url: "/app/activity" }]}>
       <SaveBarForm id="settings-save-bar" dirty={dirty} saving={saving} onSave={save} onDiscard={discard}>
         <BlockStack gap="500">
           <NotSavedBanner title="Settings weren't saved" errorCount={errorCount} formError={errors.form} />
           <BlockStack gap={{ xs: "800", sm: "400" }}>
-            <SettingsSection title="Program and points names" description="What shoppers see in the widget. Leave a language empty to use Kanta's own words.">
+            <SettingsSection title="Program and points names" description="What shoppers see in the widget. Leave a language empty to use Kanta's own words; change any other text under Texts and languages.">
               <Card roundedAbove="sm">
                 <FormLayout>
                   <TextField label="Program name" autoComplete="off" maxLength={40} value={values.programName} onChange={(programName) => set({ programName })} error={err("programName")} helpText="The widget's title for shoppers who haven't joined yet." />

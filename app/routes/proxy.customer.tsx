@@ -4,6 +4,7 @@ import { markWidgetSeen } from "../loyalty/program/overview.server";
 import { jsonError, jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
 import { SharedRateLimiter } from "../http/rate-limit.server";
 import { getEnv } from "../env.server";
+import { requestLocale } from "../loyalty/i18n/texts.server";
 
 // GET /apps/kanta/customer on the storefront -> /proxy/customer here.
 
@@ -20,7 +21,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   // The widget is on in the theme: the Home setup guide's step is done (written once).
   await markWidgetSeen(shop);
   try {
-    const view = await getCustomerView(shop, customerGid);
+    // The widget sends the storefront's locale (request.locale.iso_code): the panel's texts and
+    // the names come in its language (0036); without it, the shopper's browser language.
+    const view = await getCustomerView(shop, customerGid, undefined, { locale: requestLocale(request), texts: true });
     return new Response(JSON.stringify(view), {
       headers: { ...jsonHeaders, "Cache-Control": "private, no-store" },
     });

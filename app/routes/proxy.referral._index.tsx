@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { SharedRateLimiter } from "../http/rate-limit.server";
 import { resolveReferralVisit } from "../loyalty/referrals/visits.server";
+import { requestLocale, shopTexts } from "../loyalty/i18n/texts.server";
 import { jsonError, jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
 import { getEnv } from "../env.server";
 
@@ -20,5 +21,7 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   if (wait > 0) return jsonError(429, "rate_limited", "Too many attempts. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
   const referral = await resolveReferralVisit({ shopDomain: shop, token, previous: url.searchParams.get("previous"), viewerCustomerGid: customerGid });
   if (!referral) return jsonError(404, "not_found", "This referral link is not valid.");
-  return new Response(JSON.stringify({ referral }), { status: 200, headers: jsonHeaders });
+  // The greeting's words come with it, in the storefront's language (0036): nothing inlined in the page.
+  const { language, texts } = await shopTexts(shop, requestLocale(request));
+  return new Response(JSON.stringify({ referral, language, texts }), { status: 200, headers: jsonHeaders });
 };

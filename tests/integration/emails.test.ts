@@ -95,10 +95,16 @@ describe("loyalty emails", () => {
     expect(sv.outbox.sent[0]!.subject).toBe("300 poäng går ut 31 januari 2027");
 
     // A language the widget does not speak falls back to the shop's, then English.
+    const ja = await setup({ locale: "ja-JP" });
+    await record(ja.shop.id, ja.member.id, "welcome", { points: 50 });
+    await runDueEmails(db(), { shopId: ja.shop.id, transport: ja.outbox, graphqlFor: ja.graphqlFor });
+    expect(ja.outbox.sent[0]!.subject).toBe("Welcome to Rewards, Aino");
+
+    // German is one of the twelve (0036): dates the German way.
     const de = await setup({ locale: "de-DE" });
-    await record(de.shop.id, de.member.id, "welcome", { points: 50 });
+    await record(de.shop.id, de.member.id, "points_expiring", { points: 300, expiresOn: "2027-01-31" });
     await runDueEmails(db(), { shopId: de.shop.id, transport: de.outbox, graphqlFor: de.graphqlFor });
-    expect(de.outbox.sent[0]!.subject).toBe("Welcome to Rewards, Aino");
+    expect(de.outbox.sent[0]!.subject).toBe("300 Punkte verfallen am 31. Januar 2027");
   });
 
   it("the merchant's own subject and text replace the default for that language", async () => {

@@ -196,9 +196,13 @@ describe("referral identity and visits", () => {
     const s = await setup();
     currentShop = s.shop.domain;
     const { token } = await visit(s);
-    const res = await fetch(proxy("/referral", { token: token! }));
+    const res = await fetch(proxy("/referral", { token: token!, locale: "fi" }));
     const text = await res.text();
-    expect(JSON.parse(text)).toEqual({
+    const { language, texts, ...body } = JSON.parse(text);
+    // The greeting's words come with it, in the storefront's language (0036).
+    expect(language).toBe("fi");
+    expect(texts["referral.get_code"]).toBe("Hae koodi");
+    expect(body).toEqual({
       referral: {
         token,
         active: true,

@@ -53,6 +53,19 @@ describe("email templates", () => {
     }
   });
 
+  it("reads Finnish in Finnish: dates, numbers and plural words by the language (0036)", async () => {
+    const render = (language: "fi" | "pl" | "en", points: number) =>
+      renderEmail({ kind: "points_expiring", data: { points, expiresOn: "2026-12-31" } as never, language, text: DEFAULT_EMAIL_TEXTS.points_expiring[language], brand, member: { ...SAMPLE_MEMBER, points }, unsubscribeUrl: UNSUB });
+    const fi = await render("fi", 1500);
+    // Finnish groups thousands with a space (1 500), not a comma.
+    expect(fi.subject).toMatch(/^1\s500 pistettä vanhenee 31\. joulukuuta 2026$/);
+    expect(fi.text).toMatch(/Saldosi: 1\s500 pistettä/);
+    expect(fi.text).not.toMatch(/12\/31|December/);
+    expect((await render("pl", 3)).subject).toContain("3 punkty");
+    expect((await render("pl", 5)).subject).toContain("5 punktów");
+    expect((await render("en", 1)).subject).toBe("1 point expire on December 31, 2026");
+  });
+
   it("compiles MJML once per language and layout, however many emails render", async () => {
     const render = (n: number) => renderEmail({ kind: "points_earned", data: { points: n }, language: "da", text: DEFAULT_EMAIL_TEXTS.points_earned.da, brand, member: SAMPLE_MEMBER, unsubscribeUrl: UNSUB });
     await render(1);
@@ -82,9 +95,13 @@ describe("email templates", () => {
 describe("language, links, settings, errors", () => {
   it("chooses the member's language, else the shop's primary language, else English", () => {
     expect(emailLanguage("fi-FI", "sv")).toBe("fi");
-    expect(emailLanguage("de", "sv-SE")).toBe("sv");
+    expect(emailLanguage("ja", "sv-SE")).toBe("sv");
     expect(emailLanguage(null, "da")).toBe("da");
-    expect(emailLanguage("de", "ja")).toBe("en");
+    expect(emailLanguage("ko", "ja")).toBe("en");
+    // The languages of 0036, with their regional and alias tags.
+    expect(emailLanguage("pt-BR", "en")).toBe("pt-BR");
+    expect(emailLanguage("no", "en")).toBe("nb");
+    expect(emailLanguage("de-CH", "fi")).toBe("de");
   });
 
   it("an unsubscribe link verifies only as signed", () => {

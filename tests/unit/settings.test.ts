@@ -31,14 +31,15 @@ describe("program settings rules", () => {
 
   it("keeps only complete points names for the widget's languages", () => {
     const names = parsePointsNames(
-      JSON.stringify({ en: { singular: "star", plural: "stars" }, fi: { singular: "tähti" }, de: { singular: "Stern", plural: "Sterne" }, sv: { singular: "<b>", plural: "x" } }),
+      JSON.stringify({ en: { singular: "star", plural: "stars" }, fi: { singular: "tähti" }, de: { singular: "Stern", plural: "Sterne" }, ja: { singular: "ポイント", plural: "ポイント" }, sv: { singular: "<b>", plural: "x" } }),
     );
-    expect(names).toEqual({ en: { singular: "star", plural: "stars" } });
+    expect(names).toEqual({ en: { singular: "star", plural: "stars" }, de: { singular: "Stern", plural: "Sterne" } });
     expect(parsePointsNames("oops")).toEqual({});
     expect(resolvePointsName(names, "en-GB")).toEqual({ singular: "star", plural: "stars" });
     expect(resolvePointsName(names, "fi")).toBeNull();
     expect(widgetLanguage("sv_SE")).toBe("sv");
-    expect(widgetLanguage("de")).toBeNull();
+    expect(widgetLanguage("de")).toBe("de");
+    expect(widgetLanguage("ja")).toBeNull();
   });
 
   it("reads widget defaults, and gives the storefront readable text colours", () => {

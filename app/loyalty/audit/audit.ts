@@ -60,6 +60,7 @@ export const AUDIT_ACTIONS = {
   "tiers.updated": "VIP tiers updated",
   "tiers.discounts_retried": "Tier free-shipping discounts retried",
   "program.settings_updated": "Settings updated",
+  "program.texts_updated": "Shopper texts changed",
   "program.launched": "Program launched",
   "program.paused": "Program paused",
   "program.resumed": "Program resumed",

@@ -1,5 +1,6 @@
 import mjml2html from "mjml";
 import { formatMoney } from "../ledger/money";
+import { CATALOGUES } from "../i18n/catalogue";
 import { BUILT_IN_POINTS_NAMES, fallbackTextColour, normaliseHexColour, THEME_DEFAULTS, type PointsName, type WidgetLanguage } from "../program/settings";
 import { EMAIL_CHROME, EMAIL_WORDS, type EmailOccasionKind, type EmailText } from "./email-texts";
 import type { OccasionData } from "./occasions";
@@ -116,8 +117,13 @@ export function fillPlaceholders(text: string, vars: Readonly<Record<string, str
 }
 
 function pointsText(n: number, language: WidgetLanguage, names: EmailBrand["pointsNames"]): string {
-  const name = names[language] ?? BUILT_IN_POINTS_NAMES[language];
-  return `${new Intl.NumberFormat(language).format(n)} ${Math.abs(n) === 1 ? name.singular : name.plural}`;
+  const count = new Intl.NumberFormat(language).format(n);
+  const name = names[language];
+  if (name) return `${count} ${Math.abs(n) === 1 ? name.singular : name.plural}`;
+  // The widget's own words, in every plural form the language has (Polish 2 punkty, 5 punktów; 0036).
+  const texts = CATALOGUES[language];
+  const form = texts[`general.points_${new Intl.PluralRules(language).select(n)}`] ?? texts["general.points_other"];
+  return form ? form.replace("{count}", count) : `${count} ${BUILT_IN_POINTS_NAMES[language].plural}`;
 }
 
 function dateText(isoDate: string, language: WidgetLanguage): string {

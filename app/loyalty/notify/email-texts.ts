@@ -1,8 +1,10 @@
 import type { WidgetLanguage } from "../program/settings";
 import type { OccasionKind } from "./occasions";
+import { MORE_EMAILS, type EmailWords, type MoreLanguage } from "./email-texts-more";
 
-// The default subject and text of each loyalty email, in every language the storefront
-// widget speaks (extensions/kanta-widget/locales: en, fi, da, sv). The merchant may replace
+// The default subject and text of each loyalty email, in every language Kanta speaks to
+// shoppers (app/loyalty/i18n/languages.ts: en, fi, da, sv here; the others in
+// ./email-texts-more.ts, 0036). The merchant may replace
 // either per occasion and language (./email-settings.ts). {placeholders} are filled per
 // member by ./email-render.ts; EMAIL_PLACEHOLDERS lists what each occasion offers.
 
@@ -44,7 +46,12 @@ export interface EmailChrome {
   codeLabel: string;
 }
 
-export const EMAIL_CHROME: Record<WidgetLanguage, EmailChrome> = {
+type BaseLanguage = Exclude<WidgetLanguage, MoreLanguage>;
+const MORE = Object.keys(MORE_EMAILS) as MoreLanguage[];
+const withMore = <T>(base: Record<BaseLanguage, T>, pick: (l: MoreLanguage) => T): Record<WidgetLanguage, T> =>
+  ({ ...base, ...Object.fromEntries(MORE.map((l) => [l, pick(l)])) }) as Record<WidgetLanguage, T>;
+
+const BASE_CHROME: Record<BaseLanguage, EmailChrome> = {
   en: {
     button: "See your rewards",
     balance: "Your balance: {balance}",
@@ -83,7 +90,9 @@ export const EMAIL_CHROME: Record<WidgetLanguage, EmailChrome> = {
   },
 };
 
-export const DEFAULT_EMAIL_TEXTS: Record<EmailOccasionKind, Record<WidgetLanguage, EmailText>> = {
+export const EMAIL_CHROME: Record<WidgetLanguage, EmailChrome> = withMore(BASE_CHROME, (l) => MORE_EMAILS[l].chrome);
+
+const BASE_TEXTS: Record<EmailOccasionKind, Record<BaseLanguage, EmailText>> = {
   welcome: {
     en: { subject: "Welcome to {program}, {name}", text: "Thanks for joining {program} at {shop}. You earn points with every order and can spend them on rewards.\n{points} are already waiting for you." },
     fi: { subject: "Tervetuloa {program}-ohjelmaan, {name}", text: "Kiitos, että liityit {shop}n {program}-ohjelmaan. Saat pisteitä jokaisesta tilauksesta ja voit vaihtaa ne etuihin.\nTililläsi odottaa jo {points}." },
@@ -164,10 +173,15 @@ export const DEFAULT_EMAIL_TEXTS: Record<EmailOccasionKind, Record<WidgetLanguag
   },
 };
 
+export const DEFAULT_EMAIL_TEXTS = Object.fromEntries(
+  Object.entries(BASE_TEXTS).map(([kind, texts]) => [kind, withMore(texts, (l) => MORE_EMAILS[l].texts[kind as EmailOccasionKind])]),
+) as Record<EmailOccasionKind, Record<WidgetLanguage, EmailText>>;
+
 /** Words for the placeholders the emails build from data, per language. */
-export const EMAIL_WORDS: Record<WidgetLanguage, { friend: string; customer: string; noTier: string; years: (n: number) => string; pointsGift: string }> = {
+const BASE_WORDS: Record<BaseLanguage, EmailWords> = {
   en: { friend: "Your friend", customer: "there", noTier: "no tier", years: (n) => (n === 1 ? "1 year" : `${n} years`), pointsGift: "{points}" },
   fi: { friend: "Ystäväsi", customer: "hei", noTier: "ei tasoa", years: (n) => (n === 1 ? "1 vuosi" : `${n} vuotta`), pointsGift: "{points}" },
   da: { friend: "Din ven", customer: "kunde", noTier: "intet niveau", years: (n) => (n === 1 ? "1 år" : `${n} år`), pointsGift: "{points}" },
   sv: { friend: "Din vän", customer: "kund", noTier: "ingen nivå", years: (n) => (n === 1 ? "1 år" : `${n} år`), pointsGift: "{points}" },
 };
+export const EMAIL_WORDS: Record<WidgetLanguage, EmailWords> = withMore(BASE_WORDS, (l) => MORE_EMAILS[l].words);

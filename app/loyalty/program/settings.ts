@@ -2,15 +2,11 @@
 // rules for reading them back. Pure (the browser uses it for the live preview too).
 import { z } from "zod";
 import { readJsonColumn, type JsonReport } from "../json-column";
+import { LANGUAGES, matchLanguage, type Language } from "../i18n/languages";
 
-/** The widget's languages (extensions/kanta-widget/locales). */
-export const WIDGET_LANGUAGES = [
-  { code: "en", label: "English" },
-  { code: "fi", label: "Finnish" },
-  { code: "da", label: "Danish" },
-  { code: "sv", label: "Swedish" },
-] as const;
-export type WidgetLanguage = (typeof WIDGET_LANGUAGES)[number]["code"];
+/** The languages Kanta speaks to shoppers (app/loyalty/i18n/languages.ts, 0036). */
+export const WIDGET_LANGUAGES = LANGUAGES;
+export type WidgetLanguage = Language;
 
 export interface PointsName {
   singular: string;
@@ -24,6 +20,14 @@ export const BUILT_IN_POINTS_NAMES: Record<WidgetLanguage, PointsName> = {
   fi: { singular: "piste", plural: "pistettä" },
   da: { singular: "point", plural: "point" },
   sv: { singular: "poäng", plural: "poäng" },
+  nb: { singular: "poeng", plural: "poeng" },
+  de: { singular: "Punkt", plural: "Punkte" },
+  fr: { singular: "point", plural: "points" },
+  es: { singular: "punto", plural: "puntos" },
+  it: { singular: "punto", plural: "punti" },
+  nl: { singular: "punt", plural: "punten" },
+  pl: { singular: "punkt", plural: "punktów" },
+  "pt-BR": { singular: "ponto", plural: "pontos" },
 };
 
 /** Program.programName's default; the widget then uses its own translated label. */
@@ -57,7 +61,7 @@ export const MAX_TAG_LENGTH = 40;
 const storedName = z.string().trim().min(1).max(MAX_POINTS_NAME_LENGTH).regex(/^[^{}<>]*$/, "Braces and angle brackets are not allowed");
 const storedPointsName = z.object({ singular: storedName, plural: storedName }).optional();
 /** Program.pointsNames: {"fi":{"singular":"tähti","plural":"tähteä"}}, the widget's languages only. */
-const storedPointsNames = z.object({ en: storedPointsName, fi: storedPointsName, da: storedPointsName, sv: storedPointsName } satisfies Record<WidgetLanguage, unknown>);
+const storedPointsNames = z.object(Object.fromEntries(LANGUAGES.map((l) => [l.code, storedPointsName])) as Record<WidgetLanguage, typeof storedPointsName>);
 
 /** Program.pointsNames, keeping only complete, sane entries for the widget's languages. */
 export function parsePointsNames(json: string | null | undefined, report?: JsonReport): PointsNames {
@@ -72,8 +76,7 @@ export function parsePointsNames(json: string | null | undefined, report?: JsonR
 
 /** The language part of a locale ("fi-FI" -> "fi"), if the widget speaks it. */
 export function widgetLanguage(locale: string | null | undefined): WidgetLanguage | null {
-  const lang = (locale ?? "").toLowerCase().split(/[-_]/)[0];
-  return WIDGET_LANGUAGES.some((l) => l.code === lang) ? (lang as WidgetLanguage) : null;
+  return matchLanguage(locale);
 }
 
 /** The merchant's name for points in a locale, or null (the widget's own words then). */

@@ -15,6 +15,10 @@ import { onShopConfigInvalidated, shopConfigCacheMs } from "../program/shop-conf
 import { loadCharityView, type CharityView } from "../charity/donations.server";
 import { loadSurpriseNotices, type SurpriseNotice } from "../surprise/notices.server";
 import { computeMemberTierView, toTierBenefits, type MemberTierView, type TierBenefit } from "../tiers/view.server";
+import { negotiateLanguage, type Language } from "../i18n/languages";
+import { parseTextOverrides } from "../i18n/overrides";
+import type { Texts } from "../i18n/catalogue";
+import { localizeNames, panelTexts } from "./localize";
 
 // What the storefront widget reads through the app proxy. Field names are a contract with
 // extensions/kanta-widget: add fields, never rename or remove them.
@@ -92,6 +96,10 @@ export interface CustomerView {
   ways: WayView[];
   /** The VIP tiers and their benefits, lowest first; `basis` says the thresholds' unit (spend: minor units). */
   tiers: { basis: string; period: string; list: TierBenefit[] };
+  /** The language the names (and `texts`) are in: the storefront's locale negotiated (0036). */
+  language?: Language;
+  /** Every text of the widget's panel in `language`, the merchant's overrides applied; only when asked (the widget). */
+  texts?: Texts;
 }
 
 /** The shop's side of every view: program, enabled rules and rewards, tiers (one query, cached). */
@@ -102,7 +110,7 @@ function queryStorefrontShop(db: Db, domain: string) {
       program: true,
       earnRules: { where: { enabled: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
       rewards: { where: { enabled: true }, orderBy: [{ pointsCost: "asc" }, { createdAt: "asc" }] },
-      tiers: { orderBy: { rank: "asc" }, select: { id: true, name: true, rank: true, thresholdMinor: true, multiplierPermille: true, perks: true } },
+      tiers: { orderBy: { rank: "asc" }, select: { id: true, name: true, rank: true, thresholdMinor: true, multiplierPermille: true, perks: true, translations: true } },
     },
   });
 }
@@ -134,8 +142,15 @@ export class ProgramNotFoundError extends Error {
 /**
  * `surface`: where the view is shown (default the online store's widget). Store credit
  * rewards are left out in POS, where Shopify's store credit cannot be spent (0028).
+ * `locale`: the storefront's locale ("fi", "pt-BR"); names are translated into its language
+ * (else the member's, else the shop's); `texts`: add the panel's texts in that language (0036).
  */
-export async function getCustomerView(shopDomain: string, customerGid: string | null, db: Db = getDb(), options: { surface?: RewardSurface } = {}): Promise<CustomerView> {
+export async function getCustomerView(
+  shopDomain: string,
+  customerGid: string | null,
+  db: Db = getDb(),
+  options: { surface?: RewardSurface; locale?: string | null; texts?: boolean } = {},
+): Promise<CustomerView> {
   const surface = options.surface ?? "online_store";
   const shop = await loadStorefrontShop(db, shopDomain);
   if (!shop || !shop.program || shop.uninstalledAt) throw new ProgramNotFoundError(`no program for ${shopDomain}`);
@@ -190,7 +205,13 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
   const now = new Date();
   const year = yearInTimeZone(now, shop.ianaTimezone);
   const tiers = { basis: shop.program.tierBasis, period: shop.program.tierPeriod, list: toTierBenefits(shop.tiers, onInvalid) };
-  const guest = async (): Promise<CustomerView> => ({ customer: null, program, rewards: rewardsFor(null), ways: computeWays(shop.earnRules, null, onInvalid), tiers, charity: await loadCharityView(db, shop, null) });
+  const localized = (view: CustomerView, memberLocale: string | null): CustomerView => {
+    const language = negotiateLanguage(options.locale || memberLocale || shop.primaryLocale);
+    const named = localizeNames(view, language, { rewards: shop.rewards, rules: shop.earnRules, tiers: shop.tiers }, onInvalid);
+    if (!options.texts) return { ...named, language };
+    return { ...named, language, texts: panelTexts(language, parseTextOverrides(shop.program!.textOverrides, { id: shop.program!.id, onInvalid })) };
+  };
+  const guest = async (): Promise<CustomerView> => localized({ customer: null, program, rewards: rewardsFor(null), ways: computeWays(shop.earnRules, null, onInvalid), tiers, charity: await loadCharityView(db, shop, null) }, null);
   if (!customerGid) return guest();
 
   const loadMember = () =>
@@ -222,7 +243,7 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     year,
   }, onInvalid);
   const challengeView = await getMemberChallengeView(db, shop.id, full.id, now);
-  return {
+  return localized({
     customer: {
       id: full.customerGid,
       firstName: full.firstName,
@@ -257,6 +278,6 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     rewards: rewardsFor(full.status === "active" ? { points: full.points, tierRank: full.tier?.rank ?? null } : null),
     ways: birthdayPoints === null ? ways : ways.map((w) => (w.type === "birthday" ? { ...w, points: birthdayPoints } : w)),
     tiers,
-  };
+  }, full.locale);
 }
 

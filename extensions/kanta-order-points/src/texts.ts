@@ -1,4 +1,4 @@
-// The block's texts in the storefront widget's languages (extensions/kanta-widget/locales:
+// The block's texts in the storefront widget's languages (app/loyalty/i18n/widget:
 // English, Danish, Finnish, Swedish), chosen by the shopper's language
 // (shopify.localization.language); anything else reads English.
 

@@ -1,8 +1,8 @@
 // The widget's texts this page uses, by group: esbuild keeps only these groups of each file.
-import { general as en_general, member as en_member, sections as en_sections, rewards as en_rewards, ways as en_ways, referral as en_referral, activity as en_activity, errors as en_errors, tiers as en_tiers, guest as en_guest } from "../../kanta-widget/locales/en.default.json";
-import { general as fi_general, member as fi_member, sections as fi_sections, rewards as fi_rewards, ways as fi_ways, referral as fi_referral, activity as fi_activity, errors as fi_errors, tiers as fi_tiers, guest as fi_guest } from "../../kanta-widget/locales/fi.json";
-import { general as da_general, member as da_member, sections as da_sections, rewards as da_rewards, ways as da_ways, referral as da_referral, activity as da_activity, errors as da_errors, tiers as da_tiers, guest as da_guest } from "../../kanta-widget/locales/da.json";
-import { general as sv_general, member as sv_member, sections as sv_sections, rewards as sv_rewards, ways as sv_ways, referral as sv_referral, activity as sv_activity, errors as sv_errors, tiers as sv_tiers, guest as sv_guest } from "../../kanta-widget/locales/sv.json";
+import { general as en_general, member as en_member, sections as en_sections, rewards as en_rewards, ways as en_ways, referral as en_referral, activity as en_activity, errors as en_errors, tiers as en_tiers, guest as en_guest } from "../../../app/loyalty/i18n/widget/en.json";
+import { general as fi_general, member as fi_member, sections as fi_sections, rewards as fi_rewards, ways as fi_ways, referral as fi_referral, activity as fi_activity, errors as fi_errors, tiers as fi_tiers, guest as fi_guest } from "../../../app/loyalty/i18n/widget/fi.json";
+import { general as da_general, member as da_member, sections as da_sections, rewards as da_rewards, ways as da_ways, referral as da_referral, activity as da_activity, errors as da_errors, tiers as da_tiers, guest as da_guest } from "../../../app/loyalty/i18n/widget/da.json";
+import { general as sv_general, member as sv_member, sections as sv_sections, rewards as sv_rewards, ways as sv_ways, referral as sv_referral, activity as sv_activity, errors as sv_errors, tiers as sv_tiers, guest as sv_guest } from "../../../app/loyalty/i18n/widget/sv.json";
 import type { Lang, WidgetTexts } from "../../kanta-customer-account";
 
 export const LOCALES: Record<Lang, WidgetTexts> = {

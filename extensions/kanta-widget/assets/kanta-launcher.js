@@ -24,7 +24,12 @@
     c.settings = c.settings || {};
     c.settings.label = decode(c.settings.label);
     c.proxy = c.proxy || '/apps/kanta';
-    try { c.locale = Intl.getCanonicalLocales(c.locale)[0]; } catch { c.locale = 'en'; }
+    // lang: the storefront's language, for the texts (0036); locale: numbers and plurals;
+    // dl: dates, with the shopper's country when the language has no region ("en" in
+    // Finland: en-FI, 31 Dec, never 12/31). Numbers keep the language's own format.
+    c.lang = c.locale || 'en';
+    try { c.locale = Intl.getCanonicalLocales(c.lang)[0]; } catch { c.locale = 'en'; }
+    try { c.dl = Intl.getCanonicalLocales(c.locale + (c.locale.indexOf('-') < 0 && c.country ? '-' + c.country : ''))[0]; } catch { c.dl = c.locale; }
     c.colors = fixContrast(c.colors || {});
     return c;
   };
@@ -65,15 +70,19 @@
 
   // GET /apps/kanta/customer, cached per shopper for TTL. Every fresh answer is broadcast
   // as a `kanta:data` event, so the launcher and any open panel stay in step.
+  // The answer carries the panel's texts in the shopper's language (0036): only the few
+  // strings needed before it arrives are inlined in the page (snippets/kanta-strings.liquid).
   const inflight = {};
-  const cacheKey = (c) => 'kanta:v1:' + (c.customerId || 'guest');
+  const cacheKey = (c) => 'kanta:v2:' + c.lang + ':' + (c.customerId || 'guest');
+  const use = (c, d) => { if (d && d.texts) Object.assign(c.strings, d.texts); return d; };
   const peek = (c) => {
     try {
       const hit = JSON.parse(sessionStorage.getItem(cacheKey(c)) || 'null');
-      return hit && Date.now() - hit.at < TTL ? hit.data : null;
+      return hit && Date.now() - hit.at < TTL ? use(c, hit.data) : null;
     } catch { return null; }
   };
   const publish = (c, data) => {
+    use(c, data);
     try { sessionStorage.setItem(cacheKey(c), JSON.stringify({ at: Date.now(), data })); } catch { /* private mode */ }
     document.dispatchEvent(new CustomEvent('kanta:data', { detail: data }));
     return data;
@@ -83,7 +92,7 @@
     const hit = !force && peek(c);
     if (hit) return Promise.resolve(hit);
     if (inflight[key]) return inflight[key];
-    const p = fetch(c.proxy + '/customer', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+    const p = fetch(c.proxy + '/customer?locale=' + encodeURIComponent(c.lang), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
       .then((r) => {
         // 404: no program for this shop (or no proxy): the same as "not live".
         if (r.status === 404) return { customer: null, program: { status: 'missing' }, rewards: [] };
@@ -132,6 +141,7 @@
   const btn = root.querySelector('.kanta-launcher');
   const balance = root.querySelector('[data-kanta-balance]');
   const show = (data) => {
+    use(cfg, data);
     if (!cfg.designMode && !(data.program && data.program.status === 'live')) {
       root.dataset.kantaOff = '1';
       root.hidden = true; // program draft or paused: no widget

@@ -90,7 +90,7 @@
       return new Intl.NumberFormat(cfg.locale, { style: 'currency', currency: cur, minimumFractionDigits: whole ? 0 : digits, maximumFractionDigits: whole ? 0 : digits }).format(minor / scale);
     }
     function date(iso) {
-      return new Intl.DateTimeFormat(cfg.locale, { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(iso));
+      return new Intl.DateTimeFormat(cfg.dl, { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(iso));
     }
     function signed(n) { return (n > 0 ? '+' : n < 0 ? '\u2212' : '') + N(Math.abs(n)); }
     // An offer in words ("10% off", "500 points"): referrals, and a tier's own terms (0032).
@@ -100,7 +100,7 @@
     function earnRate(e) { return TN('guest.earn_rate', e.points, { amount: money(e.spendMinor) }); }
     // The merchant's name for points ("340 stars") replaces the widget's own word (as a whole word).
     function named(text, n) {
-      const name = P.data && (P.data.program.pointsNames || {})[cfg.locale.slice(0, 2)];
+      const name = P.data && (P.data.program.pointsNames || {})[P.data.language]; // the language the proxy chose (0036)
       const word = name && K.tn(cfg, 'general.points', n).replace(N(n), '').trim();
       return word ? text.replace(new RegExp('(^|\\P{L})' + word + '(?!\\p{L})', 'gu'), (m, a) => a + name[new Intl.PluralRules(cfg.locale).select(n) === 'one' ? 'singular' : 'plural']) : text;
     }
@@ -329,9 +329,9 @@
     function lastDay(periodEnd, timeZone) {
       const day = new Date(new Date(periodEnd).getTime() - 86400000);
       try {
-        return new Intl.DateTimeFormat(cfg.locale, { day: 'numeric', month: 'numeric', timeZone: timeZone || undefined }).format(day);
+        return new Intl.DateTimeFormat(cfg.dl, { day: 'numeric', month: 'numeric', timeZone: timeZone || undefined }).format(day);
       } catch { // an unknown zone: the shopper's own
-        return new Intl.DateTimeFormat(cfg.locale, { day: 'numeric', month: 'numeric' }).format(day);
+        return new Intl.DateTimeFormat(cfg.dl, { day: 'numeric', month: 'numeric' }).format(day);
       }
     }
 
@@ -599,7 +599,7 @@
       });
     }
 
-    function dm(m, d, o) { return new Intl.DateTimeFormat(cfg.locale, Object.assign({ month: 'long', timeZone: 'UTC' }, o)).format(Date.UTC(2000, m - 1, d || 1)); }
+    function dm(m, d, o) { return new Intl.DateTimeFormat(cfg.dl, Object.assign({ month: 'long', timeZone: 'UTC' }, o)).format(Date.UTC(2000, m - 1, d || 1)); }
     // Month and day as selects (a date input would demand a year); the year is optional.
     function birthdayForm(w, st, b) {
       const v = st.v || (st.v = b ? { month: b.month, day: b.day, year: b.year } : {});

@@ -52,10 +52,11 @@
   }).then((r) => { if (r.ok) store('sessionStorage', 'kanta:ref', t); });
 
   const query = 'token=' + encodeURIComponent(token) + (previous && previous !== token ? '&previous=' + encodeURIComponent(previous) : '');
-  fetch(cfg.proxy + '/referral?' + query, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+  fetch(cfg.proxy + '/referral?' + query + '&locale=' + encodeURIComponent(cfg.lang), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
     .then((r) => (r.status === 404 ? {} : r.ok ? r.json() : Promise.reject(new Error('HTTP ' + r.status))))
     .then((body) => {
       const ref = body.referral;
+      if (body.texts) Object.assign(cfg.strings, body.texts); // the greeting's words, in the shopper's language (0036)
       // Unknown, decided, or the member's own link: nothing to remember or show.
       if (!ref || !ref.active || ref.self) {
         if (!ref || !ref.active) forget();
