@@ -25,6 +25,8 @@ export const RETRY = {
   // "live" or "paused" is what shoppers see. Any later change marks the row again.
   appData: { ...DEFAULT_RETRY, maxAttempts: 12 },
   referrerReward: DEFAULT_RETRY,
+  // Gift codes and their deactivation (docs/decisions/0031-gifts.md).
+  gift: DEFAULT_RETRY,
   stalledRedemption: DEFAULT_RETRY,
   // A member import's check or import: a crash or a lost lease resumes it; Shopify's bulk lookup may be retried.
   memberImport: { ...DEFAULT_RETRY, maxAttempts: 6 },

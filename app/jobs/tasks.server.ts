@@ -18,6 +18,7 @@ import { emailJobsEnabled, runDueEmails } from "./email-job.server";
 import { recoverStalledRedemptions } from "./redemptions-job.server";
 import { pruneReferralVisits } from "../loyalty/referrals/visits.server";
 import { runDueReferralRewards } from "./referral-rewards.server";
+import { runDueGifts } from "./gifts.server";
 import { runDueTierPasses, tierJobsEnabled, tierPassRequested } from "./tier-review.server";
 import { syncDueTierChanges } from "./tier-sync.server";
 import { syncDueTierDiscounts } from "./tier-discounts.server";
@@ -75,6 +76,8 @@ export const PERIODIC_TASKS: readonly PeriodicTask[] = [
   { name: "stalled-redemptions", everyMs: 60_000, run: (ctx) => recoverStalledRedemptions(ctx.db, { now: ctx.now }) },
   // Referrals whose waiting period is over, and referrer reward codes due for an attempt.
   { name: "referral-rewards-due", everyMs: 60_000, run: (ctx) => runDueReferralRewards(ctx.db, { now: ctx.now }) },
+  // Gift codes to make in Shopify, and taken-back gifts' codes to deactivate (0031).
+  { name: "gifts-due", everyMs: 15_000, run: (ctx) => runDueGifts(ctx.db, { now: ctx.now }) },
   // Referral visits that never became a referral, after 60 days (docs/decisions/0013-abuse-limits.md).
   { name: "referral-visits-prune", everyMs: 3_600_000, run: (ctx) => pruneReferralVisits(ctx.db, { now: ctx.now }) },
   // Tier reviews for shops whose period ended (or whose tier settings were saved).

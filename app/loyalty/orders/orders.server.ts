@@ -1,6 +1,7 @@
 import type { Db, Tx } from "../../db.server";
 import { computeEditRemovedMinor, computeOrderGrossMinor, computeStoredOrderTarget, computeStoredRefundTotals, isPaidStatus, orderMultiplierPermille, refundedQuantities, type OrderSnapshot, type RefundSnapshot } from "./order-points";
-import { nthOrderBonus } from "../earn/milestones";
+import { payMilestones, reverseMilestones } from "./milestones.server";
+import { recordOrderOccasions } from "./order-occasions.server";
 import { MULTIPLIER_ONE } from "../earn/points";
 import { appendNewLedgerEntries } from "../ledger/append.server";
 import { countsAsEarning, ledgerKeys, type LedgerEntryInput, type LedgerKind } from "../ledger/entries";
@@ -249,33 +250,15 @@ async function settleOrder(
     // when the order was placed; fixed here, so refunds reverse at the same rate (0008).
     record.multiplierPermille = orderMultiplierPermille(shop, memberTierId, record.processedAt ?? now);
     record.availableAt = addDays(record.processedAt ?? now, shop.program.pendingDays);
-    // Milestones ("every 5th order"): this order's number among the member's earning
-    // orders, counted once, here. The bonus key is per rule, member and number, so a
-    // concurrent order that counted the same number fails the insert and is re-run.
-    if (shop.nthOrderRules.length > 0 && record.memberId) {
-      const earlier = await tx.orderRecord.count({
-        where: { shopId: shop.id, memberId: record.memberId, earnPoints: { not: null }, cancelled: false, NOT: { orderGid: record.orderGid } },
-      });
-      for (const award of nthOrderBonus(shop.nthOrderRules, earlier + 1, record.memberId)) {
-        // A number can come round again: the order that earned it was cancelled after it
-        // (cancelled orders do not count). Its bonus stays paid, so this order gets none for
-        // the same number, rather than failing on the key for ever.
-        const paidBefore = await tx.ledgerEntry.findUnique({ where: { shopId_idempotencyKey: { shopId: shop.id, idempotencyKey: award.idempotencyKey } }, select: { sourceGid: true } });
-        if (paidBefore && paidBefore.sourceGid !== record.orderGid) continue;
-        entries.push({
-          shopId: shop.id,
-          memberId: record.memberId,
-          delta: award.points,
-          kind: "action_bonus",
-          idempotencyKey: award.idempotencyKey,
-          sourceGid: record.orderGid,
-          note: award.note,
-        });
-      }
-    }
+    if (shop.nthOrderRules.length > 0 && record.memberId) await payMilestones(tx, shop, record.memberId, record.orderGid, now, entries);
   }
 
   const target = computeStoredOrderTarget(record, refunds);
+  // An order that earned a milestone and is then cancelled or fully refunded gives it back:
+  // its points by a correcting entry, its gift taken back unless already used (0031).
+  if (record.memberId && record.earnPoints !== null && (record.cancelled || target.eligibleMinor <= 0)) {
+    await reverseMilestones(tx, shop.id, record.memberId, record.orderGid, record.name, entries);
+  }
 
   const revision = read.revision + 1;
   let totalDelta = 0;
@@ -363,34 +346,6 @@ async function settleOrder(
     pointsIncreased: pointsIncreased && memberStatus === "active",
     processedAt: record.processedAt,
   };
-}
-
-/**
- * The order's occasions (0023), in its transaction: points_earned when its points become
- * spendable (at settling with no pending period, else at the release; a refund before the
- * release leaves nothing to announce), once per order; and reward_affordable when the
- * balance crossed a reward's cost, keyed by this settlement's revision (a replay adds no
- * entries, so it records nothing).
- */
-async function recordOrderOccasions(tx: Tx, shopId: string, record: OrderRecordRow, entries: readonly LedgerEntryInput[], revision: number): Promise<void> {
-  const memberId = record.memberId!;
-  const available = entries
-    .filter((e) => e.memberId === memberId && e.sourceGid === record.orderGid && (e.kind === "order_earned" || e.kind === "pending_released") && e.delta > 0)
-    .reduce((sum, e) => sum + e.delta, 0);
-  if (available > 0) {
-    await recordOccasion(tx, {
-      shopId,
-      memberId,
-      kind: "points_earned",
-      key: occasionKey("points_earned", record.orderGid),
-      data: { points: available, orderGid: record.orderGid, ...(record.name ? { orderName: record.name } : {}) },
-    });
-  }
-  const gained = entries.filter((e) => e.memberId === memberId).reduce((sum, e) => sum + e.delta, 0);
-  if (gained > 0) {
-    const { points } = await tx.member.findUniqueOrThrow({ where: { id: memberId }, select: { points: true } });
-    await recordRewardCrossing(tx, { shopId, memberId, before: points - gained, after: points, cause: `${record.orderGid}:r${revision}` });
-  }
 }
 
 function describeOrderChange(record: OrderRecordRow, eligibleMinor: number, kind: LedgerKind): string {

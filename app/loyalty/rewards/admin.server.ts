@@ -110,6 +110,10 @@ export interface RewardFormValues {
   enabled: boolean;
   productVariantGid: string;
   productTitle: string;
+  /** free_product: the variant's price as the picker gave it ("24.50"): one unit off (0031). */
+  productPrice: string;
+  /** free_product: the product's image as the picker gave it (the widget shows gifts with it). */
+  productImageUrl: string;
   pointsPerUnit: string;
   unitAmount: string;
   maxAmount: string;
@@ -129,6 +133,8 @@ export const REWARD_FORM_FIELDS = [
   "enabled",
   "productVariantGid",
   "productTitle",
+  "productPrice",
+  "productImageUrl",
   "pointsPerUnit",
   "unitAmount",
   "maxAmount",
@@ -149,6 +155,8 @@ export function emptyRewardForm(type: RewardType = "amount_off"): RewardFormValu
     enabled: true,
     productVariantGid: "",
     productTitle: "",
+    productPrice: "",
+    productImageUrl: "",
     pointsPerUnit: type === "points_to_money" ? "100" : "",
     unitAmount: "",
     maxAmount: "",
@@ -177,6 +185,8 @@ export async function getRewardForEdit(shopDomain: string, rewardId: string, db:
     enabled: row.enabled,
     productVariantGid: row.productVariantGid ?? "",
     productTitle: config.productTitle ?? "",
+    productPrice: plain(config.priceMinor),
+    productImageUrl: config.imageUrl ?? "",
     pointsPerUnit: config.rate ? String(config.rate.pointsPerUnit) : "100",
     unitAmount: config.rate ? plain(config.rate.unitMinor) : "",
     maxAmount: config.rate?.maxMinor ? plain(config.rate.maxMinor) : "",
@@ -229,6 +239,8 @@ export function parseRewardForm(
       enabled: z.preprocess((v) => v === true || v === "true" || v === "on", z.boolean()),
       productVariantGid: text,
       productTitle: text,
+      productPrice: text,
+      productImageUrl: text,
       pointsPerUnit: text,
       unitAmount: text,
       maxAmount: text,
@@ -337,8 +349,11 @@ export function parseRewardForm(
         if (f.productVariantGid === "") fail("productVariantGid", "Choose a product");
         else if (!VARIANT_GID.test(f.productVariantGid)) fail("productVariantGid", "Choose the product again");
         else {
+          // The price makes the code take exactly one unit off (0031); the picker gives it.
+          const priceMinor = money("productPrice", f.productPrice, { empty: "Choose the product again", positive: true, tooSmall: "Choose the product again" });
+          const imageUrl = /^https:\/\/\S{1,1990}$/.test(f.productImageUrl) ? f.productImageUrl : null;
           data.productVariantGid = f.productVariantGid;
-          data.config = JSON.stringify({ productTitle: f.productTitle.slice(0, 255) || null });
+          data.config = JSON.stringify({ productTitle: f.productTitle.slice(0, 255) || null, ...(priceMinor ? { priceMinor } : {}), ...(imageUrl ? { imageUrl } : {}) });
         }
       }
       return data;

@@ -117,6 +117,8 @@ export function toRewardDef(row: {
   const config = parseRewardConfig(row.config);
   // A points_to_money reward without a usable rate cannot be redeemed: leave it out.
   if (row.type === "points_to_money" && !config.rate) return null;
+  // Nor a free_product reward without its price: its code could not free exactly one unit (0031).
+  if (row.type === "free_product" && !config.priceMinor) return null;
   // A store_credit reward without an amount cannot be redeemed either.
   if (row.type === "store_credit" && (row.valueMinor === null || row.valueMinor <= 0n)) return null;
   return {
@@ -133,6 +135,8 @@ export function toRewardDef(row: {
     enabled: row.enabled,
     rate: config.rate,
     productTitle: config.productTitle,
+    priceMinor: config.priceMinor ?? null,
+    imageUrl: config.imageUrl ?? null,
     notify: config.notify,
   };
 }

@@ -31,8 +31,8 @@ export async function findStalledRedemptions(db: Db, now = new Date()) {
 }
 export type StalledRedemption = Awaited<ReturnType<typeof findStalledRedemptions>>[number];
 
-/** The outbox states of a redemption's Shopify call: a stalled point redemption, or a referrer's code. */
-export type RedemptionOutboxStatus = "pending" | "issuing";
+/** The outbox states of a redemption's Shopify call: a stalled point redemption, a referrer's code or a gift (issuing), a gift taken back (revoking). */
+export type RedemptionOutboxStatus = "pending" | "issuing" | "revoking";
 
 /**
  * Claims a due redemption still in `from` for one attempt (one worker wins) until

@@ -273,6 +273,10 @@ export interface TierPerks {
   birthdayPoints: number | null;
   /** Shown as a benefit ("Free shipping on every order"); see 0008 for why no codes are issued. */
   freeShipping: boolean;
+  /** A free_product reward given as a gift on reaching the tier (with entryPoints or alone), 0031. */
+  entryGiftRewardId?: string | null;
+  /** A free_product reward given as a gift on the birthday to members of this tier (replaces the birthday rule's gift), 0031. */
+  birthdayGiftRewardId?: string | null;
 }
 
 export const NO_PERKS: TierPerks = { entryPoints: 0, birthdayPoints: null, freeShipping: false };
@@ -283,6 +287,8 @@ const storedPerks = z.object({
   entryPoints: wholePoints.default(0),
   birthdayPoints: wholePoints.nullable().default(null),
   freeShipping: z.boolean().default(false),
+  entryGiftRewardId: z.string().min(1).max(64).nullable().optional(),
+  birthdayGiftRewardId: z.string().min(1).max(64).nullable().optional(),
 });
 
 /** Tier.perks JSON, read tolerantly: unknown keys are ignored, bad values dropped (and reported). */
@@ -296,6 +302,8 @@ export function serializeTierPerks(perks: TierPerks): string {
   if (perks.entryPoints > 0) out.entryPoints = perks.entryPoints;
   if (perks.birthdayPoints !== null) out.birthdayPoints = perks.birthdayPoints;
   if (perks.freeShipping) out.freeShipping = true;
+  if (perks.entryGiftRewardId) out.entryGiftRewardId = perks.entryGiftRewardId;
+  if (perks.birthdayGiftRewardId) out.birthdayGiftRewardId = perks.birthdayGiftRewardId;
   return JSON.stringify(out);
 }
 
