@@ -17,7 +17,8 @@ import { grantGift, revokeGifts } from "../rewards/gifts.server";
  */
 export async function payMilestones(tx: Tx, shop: ShopConfig, memberId: string, orderGid: string, now: Date, entries: LedgerEntryInput[]): Promise<void> {
   const earlier = await tx.orderRecord.count({
-    where: { shopId: shop.id, memberId, earnPoints: { not: null }, cancelled: false, NOT: { orderGid } },
+    // Cancelled and fully refunded orders do not count (their milestones are taken back).
+    where: { shopId: shop.id, memberId, earnPoints: { not: null }, cancelled: false, eligibleMinor: { gt: 0 }, NOT: { orderGid } },
   });
   for (const award of nthOrderBonus(shop.nthOrderRules, earlier + 1, memberId)) {
     // A number can come round again: the order that earned it was cancelled after it
