@@ -53,6 +53,8 @@ export async function grantGift(
       giftVariantGid: reward.productVariantGid,
       giftImageUrl: reward.imageUrl ?? null,
       giftSourceGid: input.sourceGid ?? null,
+      // Granted when its source paid (a sweep catching up days passes that day): the code starts then.
+      createdAt: input.now,
     },
     select: { id: true },
   });
@@ -112,6 +114,11 @@ export async function claimGift(db: Db, redemptionId: string, now: Date, leaseUn
   if (!gift?.code) return null;
   const base = { redemptionId, shopDomain: gift.shop.domain, shopUninstalled: gift.shop.uninstalledAt !== null, attempts, code: gift.code };
   if (gift.status === "revoking") return { action: "revoke", ...base, discountGid: gift.discountGid };
+  if (gift.expiresAt && gift.expiresAt.getTime() <= now.getTime()) {
+    // Shopify was away until the gift's own end date: a code that would never work is not made.
+    await db.redemption.updateMany({ where: { id: redemptionId, status: "issuing" }, data: { status: "failed", error: "the gift expired before its code could be made", nextAttemptAt: null } });
+    return null;
+  }
   const reward = gift.reward ? toRewardDef({ ...gift.reward, enabled: true }) : null;
   if (!reward || reward.type !== "free_product" || !reward.priceMinor || !gift.giftVariantGid) {
     await db.redemption.updateMany({ where: { id: redemptionId, status: "issuing" }, data: { status: "failed", error: "the gift's reward was deleted or lost its product before the code was made", nextAttemptAt: null } });
