@@ -29,6 +29,9 @@ function localRoutes(defineRoutes) {
     route("local/storefront/rewards", "local/routes/local.storefront.rewards.tsx");
     route("apps/kanta/*", "local/routes/apps.kanta.$.tsx");
     route("cart/update.js", "local/routes/cart.update[.]js.ts");
+    route("cart/add.js", "local/routes/cart.add[.]js.ts");
+    route("cart", "local/routes/cart.tsx");
+    route("discount/:code", "local/routes/discount.$code.tsx");
   });
 }
 

@@ -56,7 +56,7 @@
     const dialog = mode === 'dialog';
     const uid = 'kanta-' + (++seq);
     // status: loading | ready | error. rows: redeem flow per reward id. ways: claim state per rule id.
-    const P = { data: null, status: 'loading', rows: {}, ways: {}, focusKey: null, mounted: false, onClose: noop, off: noop };
+    const P = { data: null, status: 'loading', rows: {}, ways: {}, gifts: {}, focusKey: null, mounted: false, onClose: noop, off: noop };
 
     const el = h('div', dialog
       ? { class: 'kanta-panel kanta-panel--dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': uid + '-title', tabindex: '-1' }
@@ -266,7 +266,7 @@
           c.tier && h('p', { class: 'kanta-badge' }, [icon('star'), h('span', { class: 'kanta-sr', text: T('member.tier') + ': ' }), c.tier.name]),
           tierCard(d, c.tier)
         ],
-        body: [rewardsSection(d, 'member'), codesSection(c), waysSection(d, 'member'), referralSection(c), activitySection(c)]
+        body: [giftsSection(c), rewardsSection(d, 'member'), codesSection(c), waysSection(d, 'member'), referralSection(c), activitySection(c)]
       };
     }
 
@@ -528,6 +528,60 @@
           aside: !used && x.code && copyButton(x.code, 'code:' + x.id, value, T('rewards.copy_code', { code: x.code }))
         });
       })));
+    }
+
+    // ---- gifts (docs/decisions/0031-gifts.md) ----
+    // A free product with a code for one unit: "Add to cart" adds the variant through the
+    // Cart API, then applies the code and opens the cart (/discount/<code>?redirect=…).
+    function giftsSection(c) {
+      const gifts = c.gifts || [];
+      if (!gifts.length) return null;
+      const id = uid + '-gifts';
+      return h('section', { class: 'kanta-sec', 'aria-labelledby': id }, [
+        h('h3', { id: id, class: 'kanta-sec__title', text: T('gifts.title') }),
+        list(gifts.map(giftRow), 'kanta-gifts')
+      ]);
+    }
+    function giftRow(g) {
+      const st = P.gifts[g.id] || {};
+      const pic = g.imageUrl && safeUrl(g.imageUrl)
+        ? h('img', { class: 'kanta-gift__img', src: g.imageUrl, alt: '', width: '48', height: '48', loading: 'lazy', decoding: 'async' })
+        : h('span', { class: 'kanta-row__icon' }, icon('gift'));
+      return h('li', { class: 'kanta-row kanta-gift' }, [
+        pic,
+        h('div', { class: 'kanta-row__main' }, [
+          h('p', { class: 'kanta-row__title', text: g.title }),
+          h('p', { class: 'kanta-row__meta', text: T('gifts.free') }),
+          g.expiresAt && h('p', { class: 'kanta-row__meta', text: T('rewards.expires', { date: date(g.expiresAt) }) }),
+          st.error && h('p', { class: 'kanta-reason--error', role: 'alert', text: T('gifts.error') })
+        ]),
+        h('div', { class: 'kanta-row__aside' }, btn('primary', st.busy ? T('gifts.adding') : T('gifts.add'), 'gift:' + g.id, () => { addGift(g); }, {
+          'aria-label': T('gifts.add_label', { product: g.title }),
+          'aria-disabled': st.busy ? 'true' : null
+        }))
+      ]);
+    }
+    function addGift(g) {
+      if ((P.gifts[g.id] || {}).busy) return;
+      P.gifts[g.id] = { busy: true };
+      P.focusKey = 'gift:' + g.id;
+      render();
+      announce(T('gifts.adding'));
+      fetch((cfg.cartUrl || '/cart') + '/add.js', {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({ items: [{ id: Number(g.variantId), quantity: 1 }] })
+      }).then((res) => {
+        if (!res.ok) throw new Error(String(res.status));
+        announce(T('gifts.added'));
+        window.location.assign(applyUrl(g.code));
+      }).catch(() => {
+        P.gifts[g.id] = { error: true };
+        P.focusKey = 'gift:' + g.id;
+        render();
+        announce(T('gifts.error'));
+      });
     }
 
     // ---- ways to earn ----
