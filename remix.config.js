@@ -22,6 +22,7 @@ function localRoutes(defineRoutes) {
     route("local/pos-host/:file", "local/routes/local.pos-host.$file.tsx");
     route("local/pos/discount", "local/routes/local.pos.discount.tsx");
     route("local/products", "local/routes/local.products.tsx");
+    route("local/product-image/:file", "local/routes/local.product-image.$file.tsx");
     route("local/demo-checkout/confirm", "local/routes/local.demo-checkout.confirm.tsx");
     route("local/mail", "local/routes/local.mail._index.tsx");
     route("local/mail/:id", "local/routes/local.mail.$id.tsx");

@@ -351,7 +351,7 @@ export function parseRewardForm(
         else {
           // The price makes the code take exactly one unit off (0031); the picker gives it.
           const priceMinor = money("productPrice", f.productPrice, { empty: "Choose the product again", positive: true, tooSmall: "Choose the product again" });
-          const imageUrl = /^https:\/\/\S{1,1990}$/.test(f.productImageUrl) ? f.productImageUrl : null;
+          const imageUrl = /^(https:\/\/[^\s"'<>]{1,1990}|\/(?!\/)[^\s"'<>]{1,1990})$/.test(f.productImageUrl) ? f.productImageUrl : null;
           data.productVariantGid = f.productVariantGid;
           data.config = JSON.stringify({ productTitle: f.productTitle.slice(0, 255) || null, ...(priceMinor ? { priceMinor } : {}), ...(imageUrl ? { imageUrl } : {}) });
         }

@@ -170,7 +170,8 @@ const storedRewardConfig = z.object({
   maxMinor: positiveInt.nullable().optional(),
   productTitle: z.string().nullable().optional(),
   priceMinor: positiveInt.nullable().optional(),
-  imageUrl: z.string().url().startsWith("https://").max(2000).nullable().optional(),
+  // Shopify's CDN (https), or a path on the shop's own storefront (local mode's demo images).
+  imageUrl: z.string().max(2000).regex(/^(https:\/\/[^\s"'<>]+|\/(?!\/)[^\s"'<>]*)$/).nullable().optional(),
   notify: z.boolean().optional(),
 });
 

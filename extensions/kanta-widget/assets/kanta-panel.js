@@ -544,7 +544,7 @@
     }
     function giftRow(g) {
       const st = P.gifts[g.id] || {};
-      const pic = g.imageUrl && safeUrl(g.imageUrl)
+      const pic = g.imageUrl && (safeUrl(g.imageUrl) || /^\/(?!\/)/.test(g.imageUrl))
         ? h('img', { class: 'kanta-gift__img', src: g.imageUrl, alt: '', width: '48', height: '48', loading: 'lazy', decoding: 'async' })
         : h('span', { class: 'kanta-row__icon' }, icon('gift'));
       return h('li', { class: 'kanta-row kanta-gift' }, [
