@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { SOCIAL_NETWORKS, isEarningRuleType, type EarningRuleType, type SocialNetwork } from "./actions";
 import { currencyScale, formatMinorPlain, readMoneyInput, requireMoneyInput } from "../ledger/money";
-import { NETWORK_LABELS, RULE_TYPES, readRuleConfig, type RuleConfig, type RuleLimit, MIN_RULE_POINTS, MAX_RULE_POINTS, MAX_RULE_NAME, defaultRuleName } from "./rules";
+import { GIFT_RULE_TYPES, NETWORK_LABELS, RULE_TYPES, readRuleConfig, type RuleConfig, type RuleLimit, MIN_RULE_POINTS, MAX_RULE_POINTS, MAX_RULE_NAME, defaultRuleName } from "./rules";
 import { ordinal, ruleIdentity } from "./rules";
 
 // The ways-to-earn editor's form on /app/earn: what each rule type's form accepts (zod),
@@ -10,9 +10,9 @@ import { ordinal, ruleIdentity } from "./rules";
 // ---------------------------------------------------------------------------------------
 // The rule form
 
-export const RULE_FIELDS = ["type", "name", "points", "spend", "network", "url", "every", "limit", "enabled"] as const;
+export const RULE_FIELDS = ["type", "name", "points", "spend", "network", "url", "every", "limit", "enabled", "giftRewardId"] as const;
 export type RuleFormValues = Partial<Record<(typeof RULE_FIELDS)[number], string>>;
-export type RuleErrorField = "type" | "name" | "points" | "spend" | "network" | "url" | "every" | "limit" | "form";
+export type RuleErrorField = "type" | "name" | "points" | "spend" | "network" | "url" | "every" | "limit" | "giftRewardId" | "form";
 export type RuleErrors = Partial<Record<RuleErrorField, string>>;
 
 export interface RuleDraft {
@@ -43,12 +43,12 @@ function wholeNumber(what: { empty: string; whole: string; min: number; minMessa
     .transform((text) => Number(text));
 }
 
-function pointsSchema() {
+function pointsSchema(min = MIN_RULE_POINTS) {
   return wholeNumber({
     empty: "Enter a number of points",
     whole: "Points must be a whole number",
-    min: MIN_RULE_POINTS,
-    minMessage: "Points must be at least 1",
+    min,
+    minMessage: min === 0 ? "Points can't be negative" : "Points must be at least 1",
     max: MAX_RULE_POINTS,
     maxMessage: `At most ${MAX_RULE_POINTS.toLocaleString("en")} points`,
   });
@@ -123,7 +123,15 @@ const enabledSchema = z
  * currency's decimals and the type's limits are part of it.
  */
 export function ruleFormSchema(type: EarningRuleType, currencyCode: string) {
-  const base = { name: nameSchema(type === "custom" ? "Enter a name for this action" : null), points: pointsSchema(), limit: limitSchema(type), enabled: enabledSchema };
+  // Sign-up, milestones and birthdays can give a product gift beside or instead of points (0031).
+  const gifts = GIFT_RULE_TYPES.includes(type);
+  const base = {
+    name: nameSchema(type === "custom" ? "Enter a name for this action" : null),
+    points: pointsSchema(gifts ? 0 : MIN_RULE_POINTS),
+    limit: limitSchema(type),
+    enabled: enabledSchema,
+    ...(gifts ? { giftRewardId: z.string().trim().max(64).optional() } : {}),
+  };
   switch (type) {
     case "purchase":
       return z.object({ ...base, spend: spendSchema(currencyCode) });
@@ -169,8 +177,10 @@ export function parseRuleForm(values: RuleFormValues, currencyCode: string): { o
     }
     return { ok: false, errors };
   }
-  const data = parsed.data as { name: string; points: number; limit: RuleLimit; enabled: boolean; spend?: number; network?: SocialNetwork; url?: string; every?: number };
+  const data = parsed.data as { name: string; points: number; limit: RuleLimit; enabled: boolean; spend?: number; network?: SocialNetwork; url?: string; every?: number; giftRewardId?: string };
+  if (data.points === 0 && !data.giftRewardId) return { ok: false, errors: { points: "Give points, a gift or both" } };
   const config: RuleConfig = {};
+  if (data.giftRewardId) config.giftRewardId = data.giftRewardId;
   if (data.network) config.network = data.network;
   if (data.url) config.url = data.url;
   if (data.every) config.every = data.every;
@@ -225,6 +235,7 @@ export function ruleFormValues(rule: StoredRuleValues | null, type: EarningRuleT
       every: type === "nth_order" ? "5" : "",
       limit: RULE_TYPES[type].limits[0]!,
       enabled: "true",
+      giftRewardId: "",
     };
   }
   return {
@@ -237,6 +248,7 @@ export function ruleFormValues(rule: StoredRuleValues | null, type: EarningRuleT
     every: rule.config.every ? String(rule.config.every) : "",
     limit: (RULE_TYPES[type].limits as readonly string[]).includes(rule.limit) ? rule.limit : RULE_TYPES[type].limits[0]!,
     enabled: String(rule.enabled),
+    giftRewardId: rule.config.giftRewardId ?? "",
   };
 }
 

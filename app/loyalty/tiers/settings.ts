@@ -24,6 +24,10 @@ export interface TierRowInput {
   /** "" keeps the birthday rule's points. */
   birthdayPoints: string;
   freeShipping: boolean;
+  /** A free-product reward's id given as a gift on reaching the tier; "" none (0031). */
+  entryGiftRewardId?: string;
+  /** A free-product reward's id given as a birthday gift to the tier's members; "" none (0031). */
+  birthdayGiftRewardId?: string;
 }
 
 export interface TierSettingsInput {
@@ -144,7 +148,13 @@ export function validateTierSettings(input: TierSettingsInput, currencyCode: str
       rank: index,
       threshold,
       multiplierPermille: multiplierPermille ?? MIN_MULTIPLIER_PERMILLE,
-      perks: { entryPoints, birthdayPoints, freeShipping: row.freeShipping === true },
+      perks: {
+        entryPoints,
+        birthdayPoints,
+        freeShipping: row.freeShipping === true,
+        entryGiftRewardId: row.entryGiftRewardId?.trim() || null,
+        birthdayGiftRewardId: row.birthdayGiftRewardId?.trim() || null,
+      },
     });
   });
 
