@@ -11,9 +11,6 @@ import { addDays } from "../program/defaults";
 import { requireShopConfig, type ShopConfig } from "../program/shop-config.server";
 import { upgradeMemberTier } from "../tiers/moves.server";
 import { WriteConflictError, inTransaction } from "../tx.server";
-import { occasionKey } from "../notify/occasions";
-import { recordOccasion } from "../notify/occasions.server";
-import { recordRewardCrossing } from "../notify/affordable.server";
 import { recordOrderFact } from "../analytics/facts.server";
 
 // Order events converge: each event updates what Kanta knows of the order (newest state by

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import type { Db, Tx } from "../../db.server";
 import { addDays } from "../program/defaults";
-import { claimRedemptionAttempt } from "./stalled.server";
+import { attemptDue, claimRedemptionAttempt } from "./outbox.server";
 import { computeGiftDiscountSpec, giftCodeFromDigest, giftRequestId, GIFT_REQUEST_PREFIX } from "./gifts";
-import { toRewardDef } from "./redemptions.server";
+import { toRewardDef } from "./reward-def";
 import type { DiscountSpec } from "./rewards";
 
 // Gifts (docs/decisions/0031-gifts.md): a free product granted by a sign-up, an order
@@ -79,8 +79,6 @@ export async function revokeGifts(tx: Tx, shopId: string, sourceKeys: readonly s
   });
   return noCode.count + withCode.count;
 }
-
-const attemptDue = (now: Date) => ({ OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] });
 
 /** Gifts whose Shopify call is due (a code to create or to deactivate), oldest first. */
 export async function findDueGifts(db: Db, now: Date, limit = 200): Promise<string[]> {

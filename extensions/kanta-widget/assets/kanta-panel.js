@@ -173,13 +173,13 @@
     function btn(kind, label, key, onclick, extra) {
       return h('button', Object.assign({ type: 'button', class: 'kanta-btn kanta-btn--' + kind, 'data-k': key, onclick: onclick }, extra), label);
     }
-    function section(name, kids) {
+    function section(name, kids, title) {
       const id = uid + '-' + name;
-      return h('section', { class: 'kanta-sec', 'aria-labelledby': id }, [h('h3', { id: id, class: 'kanta-sec__title', text: T('sections.' + name) })].concat(kids));
+      return h('section', { class: 'kanta-sec', 'aria-labelledby': id }, [h('h3', { id: id, class: 'kanta-sec__title', text: title || T('sections.' + name) })].concat(kids));
     }
     function row(o) {
       return h('li', { class: 'kanta-row' + (o.cls ? ' ' + o.cls : '') }, [
-        o.icon && h('span', { class: 'kanta-row__icon' }, icon(o.icon)),
+        o.pic || (o.icon && h('span', { class: 'kanta-row__icon' }, icon(o.icon))),
         h('div', { class: 'kanta-row__main' }, [h('p', { class: 'kanta-row__title' }, o.title)].concat((o.meta || []).filter(Boolean).map((m) => {
           return h('p', { class: 'kanta-row__meta' }, m);
         }))),
@@ -530,58 +530,34 @@
       })));
     }
 
-    // ---- gifts (docs/decisions/0031-gifts.md) ----
-    // A free product with a code for one unit: "Add to cart" adds the variant through the
-    // Cart API, then applies the code and opens the cart (/discount/<code>?redirect=…).
+    // ---- gifts (0031): add the variant (Cart API), then apply its code and open the cart ----
     function giftsSection(c) {
       const gifts = c.gifts || [];
-      if (!gifts.length) return null;
-      const id = uid + '-gifts';
-      return h('section', { class: 'kanta-sec', 'aria-labelledby': id }, [
-        h('h3', { id: id, class: 'kanta-sec__title', text: T('gifts.title') }),
-        list(gifts.map(giftRow), 'kanta-gifts')
-      ]);
+      return gifts.length ? section('gifts', list(gifts.map(giftRow)), T('gifts.title')) : null;
     }
     function giftRow(g) {
       const st = P.gifts[g.id] || {};
-      const pic = g.imageUrl && (safeUrl(g.imageUrl) || /^\/(?!\/)/.test(g.imageUrl))
-        ? h('img', { class: 'kanta-gift__img', src: g.imageUrl, alt: '', width: '48', height: '48', loading: 'lazy', decoding: 'async' })
-        : h('span', { class: 'kanta-row__icon' }, icon('gift'));
-      return h('li', { class: 'kanta-row kanta-gift' }, [
-        pic,
-        h('div', { class: 'kanta-row__main' }, [
-          h('p', { class: 'kanta-row__title', text: g.title }),
-          h('p', { class: 'kanta-row__meta', text: T('gifts.free') }),
-          g.expiresAt && h('p', { class: 'kanta-row__meta', text: T('rewards.expires', { date: date(g.expiresAt) }) }),
-          st.error && h('p', { class: 'kanta-reason--error', role: 'alert', text: T('gifts.error') })
-        ]),
-        h('div', { class: 'kanta-row__aside' }, btn('primary', st.busy ? T('gifts.adding') : T('gifts.add'), 'gift:' + g.id, () => { addGift(g); }, {
-          'aria-label': T('gifts.add_label', { product: g.title }),
-          'aria-disabled': st.busy ? 'true' : null
-        }))
-      ]);
+      return row({
+        pic: g.imageUrl && (safeUrl(g.imageUrl) || /^\/(?!\/)/.test(g.imageUrl)) && h('img', { class: 'kanta-gift__img', src: g.imageUrl, alt: '', width: 48, height: 48, loading: 'lazy' }),
+        icon: 'gift',
+        title: g.title,
+        meta: [T('gifts.free'), g.expiresAt && T('rewards.expires', { date: date(g.expiresAt) }), st.error && h('span', { class: 'kanta-reason--error', role: 'alert', text: T('gifts.error') })],
+        aside: btn('primary', T(st.busy ? 'gifts.adding' : 'gifts.add'), 'gift:' + g.id, () => { addGift(g); }, { 'aria-label': T('gifts.add_label', { product: g.title }), 'aria-disabled': st.busy && 'true' })
+      });
     }
     function addGift(g) {
       if ((P.gifts[g.id] || {}).busy) return;
-      P.gifts[g.id] = { busy: true };
-      P.focusKey = 'gift:' + g.id;
-      render();
-      announce(T('gifts.adding'));
+      const done = (st, msg) => { P.gifts[g.id] = st; P.focusKey = 'gift:' + g.id; render(); announce(T(msg)); };
+      done({ busy: true }, 'gifts.adding');
       fetch((cfg.cartUrl || '/cart') + '/add.js', {
         method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-        body: JSON.stringify({ items: [{ id: Number(g.variantId), quantity: 1 }] })
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ items: [{ id: +g.variantId, quantity: 1 }] })
       }).then((res) => {
-        if (!res.ok) throw new Error(String(res.status));
+        if (!res.ok) throw res;
         announce(T('gifts.added'));
-        window.location.assign(applyUrl(g.code));
-      }).catch(() => {
-        P.gifts[g.id] = { error: true };
-        P.focusKey = 'gift:' + g.id;
-        render();
-        announce(T('gifts.error'));
-      });
+        location.assign(applyUrl(g.code));
+      }).catch(() => { done({ error: true }, 'gifts.error'); });
     }
 
     // ---- ways to earn ----
