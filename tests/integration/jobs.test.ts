@@ -132,6 +132,7 @@ describe("the periodic tasks", () => {
       "date-occasions",
       "stalled-redemptions",
       "referral-rewards-due",
+      "gifts-due",
       "referral-visits-prune",
       "tier-passes",
       "enrolment-runs",
@@ -194,6 +195,7 @@ describe("the periodic tasks", () => {
       "date-occasions",
       "stalled-redemptions",
       "referral-rewards-due",
+      "gifts-due",
       "referral-visits-prune",
     ]);
     expect(ran(bullReports)).toEqual(ran(inProcessReports));
