@@ -28,6 +28,7 @@ function localRoutes(defineRoutes) {
     route("local/mail/:id", "local/routes/local.mail.$id.tsx");
     route("local/storefront", "local/routes/local.storefront.tsx");
     route("local/storefront/rewards", "local/routes/local.storefront.rewards.tsx");
+    route("local/storefront/product", "local/routes/local.storefront.product.tsx");
     route("apps/kanta/*", "local/routes/apps.kanta.$.tsx");
     route("cart/update.js", "local/routes/cart.update[.]js.ts");
     route("cart/add.js", "local/routes/cart.add[.]js.ts");

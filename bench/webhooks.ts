@@ -5,20 +5,18 @@
 //
 //   npm run bench -- [--orders 2000] [--concurrency 32] [--db sqlite,postgres]
 import "../scripts/require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { createClient } from "@libsql/client";
 import pg from "pg";
 import { createPrismaClient } from "../app/db.server";
 import { ensureShop } from "../app/loyalty/program/shops.server";
 import { webhookHeaders } from "../app/shopify/signing";
-import { readBuildInfo } from "../scripts/build-info.mjs";
 import { migrate } from "../scripts/migrate.mjs";
 import { orderPayload, toShopifyJson } from "../tests/fixtures/payloads";
+import { ensureProductionBuild, percentile, rawInsertRate, root, startServer } from "./server";
 
 const { values } = parseArgs({
   options: {
@@ -32,75 +30,7 @@ const ORDERS = Number(values.orders);
 const CONCURRENCY = Number(values.concurrency);
 const SECRET = "kanta-bench-secret";
 const SHOP = "bench.myshopify.com";
-const root = path.dirname(import.meta.dirname);
 const tmp = path.join(root, "bench", ".tmp");
-
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-async function rawInsertRate(kind: "sqlite" | "postgres", url: string, n: number, clients: number): Promise<number> {
-  if (kind === "sqlite") {
-    const client = createClient({ url });
-    await client.execute("PRAGMA journal_mode=WAL");
-    await client.execute("CREATE TABLE IF NOT EXISTS bench_raw (id TEXT PRIMARY KEY, v INTEGER)");
-    const start = performance.now();
-    for (let i = 0; i < n; i++) {
-      const tx = await client.transaction("write");
-      await tx.execute({ sql: "INSERT INTO bench_raw (id, v) VALUES (?, ?)", args: [randomUUID(), i] });
-      await tx.commit();
-    }
-    const rate = n / ((performance.now() - start) / 1000);
-    client.close();
-    return rate;
-  }
-  const pool = new pg.Pool({ connectionString: url, max: clients });
-  await pool.query("CREATE TABLE IF NOT EXISTS bench_raw (id TEXT PRIMARY KEY, v INTEGER)");
-  let next = 0;
-  const start = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (next < n) {
-        next++;
-        await pool.query("INSERT INTO bench_raw (id, v) VALUES ($1, $2)", [randomUUID(), next]);
-      }
-    }),
-  );
-  const rate = n / ((performance.now() - start) / 1000);
-  await pool.end();
-  return rate;
-}
-
-async function startServer(databaseUrl: string, port: number): Promise<ChildProcess> {
-  // KANTA_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.
-  const nodeArgs = (process.env.KANTA_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, "scripts/start.mjs"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      SHOPIFY_API_SECRET: SECRET,
-      SHOPIFY_API_KEY: "bench",
-      SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
-      KANTA_LOG_LEVEL: "warn",
-      REDIS_URL: "",
-      // No Shopify to sync tiers or app data with: those jobs would only retry and log.
-      KANTA_TIER_JOBS: "0",
-      KANTA_APP_DATA_JOBS: "0",
-    },
-    stdio: ["ignore", "pipe", "inherit"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
-      if (chunk.toString().includes("listening")) resolve();
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return child;
-}
 
 async function runOne(kind: "sqlite" | "postgres") {
   let url: string;
@@ -133,7 +63,7 @@ async function runOne(kind: "sqlite" | "postgres") {
   const rawEight = kind === "postgres" ? await rawInsertRate(kind, rawUrl, 4000, 8) : null;
 
   const port = 3900 + (kind === "sqlite" ? 1 : 2);
-  const server = await startServer(url, port);
+  const server = await startServer(url, port, SECRET);
   const bodies = Array.from({ length: ORDERS }, (_, i) =>
     toShopifyJson(
       orderPayload({
@@ -186,10 +116,7 @@ async function runOne(kind: "sqlite" | "postgres") {
   };
 }
 
-// `npm start` serves only a production build (build/kanta-build.json, scripts/build.mjs).
-if (readBuildInfo(path.join(root, "build"))?.mode !== "production") {
-  spawnSync("npm", ["run", "build"], { cwd: root, stdio: "inherit" });
-}
+ensureProductionBuild();
 const results = [];
 for (const kind of values.db!.split(",") as ("sqlite" | "postgres")[]) results.push(await runOne(kind));
 const cpu = os.cpus()[0]?.model ?? "unknown CPU";

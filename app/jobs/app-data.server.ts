@@ -2,12 +2,13 @@ import type { Db } from "../db.server";
 import { getEnv, isLocalMode } from "../env.server";
 import { log } from "../log.server";
 import { DEFAULT_PROGRAM_NAME, storefrontWidgetDefaults } from "../loyalty/program/settings";
+import { buildAccessAppData, parseAccessRules } from "../loyalty/tiers/access";
 import { syncProgramAppData, type ProgramAppData } from "../shopify/app-data.server";
 import type { AdminGraphql } from "../shopify/graphql";
 import { RETRY, afterShopifyFailure, errorText, leaseUntil } from "./backoff";
 
-// The AppDataSync outbox (rows marked dirty by app/loyalty/program/app-data.server.ts): the storefront's app-data metafield (kanta.program: status and
-// widget defaults, app/shopify/app-data.server.ts) follows the Program row. Every change
+// The AppDataSync outbox (rows marked dirty by app/loyalty/program/app-data.server.ts): the storefront's app-data metafields (kanta.program: status and
+// widget defaults, app/shopify/app-data.server.ts; kanta.access: members-only products, 0034) follow the Program row. Every change
 // the metafield shows marks the shop's row dirty in the same transaction (launch, pause,
 // resume, Settings saves, install); this job sends the Program as it is now, then clears
 // the row only if nothing changed meanwhile (`version`). Failures are classified once
@@ -70,13 +71,18 @@ export async function syncDueAppData(
       });
       if (claimed.count === 0) continue;
       // Read after the version: any later change has a higher version and keeps the row dirty.
-      const program = await db.program.findUnique({ where: { shopId: row.shopId }, select: { status: true, programName: true, widgetSettings: true } });
+      const program = await db.program.findUnique({
+        where: { shopId: row.shopId },
+        select: { status: true, programName: true, widgetSettings: true, memberAccess: true, excludedTags: true, shop: { select: { ianaTimezone: true, tiers: { select: { name: true, rank: true } } } } },
+      });
       if (!program) {
         await db.appDataSync.updateMany({ where: { shopId: row.shopId, version: row.version }, data: { dirty: false } });
         continue;
       }
       try {
-        await syncProgramAppData(await gatewayFor(row.shop.domain), buildProgramAppData(program));
+        // kanta.access (members-only rules, 0034) goes with it: the tier tags it names follow the ladder.
+        const access = buildAccessAppData(parseAccessRules(program.memberAccess), program.shop.tiers, program.shop.ianaTimezone, program.excludedTags);
+        await syncProgramAppData(await gatewayFor(row.shop.domain), buildProgramAppData(program), access);
       } catch (error) {
         const attempts = row.attempts + 1;
         const verdict = afterShopifyFailure({ error, attempts, now, policy: RETRY.appData });

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { EXTENSION_DIR, PREVIEW_CUSTOMER_COOKIE, renderExtensionBlock, type PreviewCustomer } from "./storefront.server";
+import { EXTENSION_DIR, PREVIEW_CUSTOMER_COOKIE, renderExtensionBlock, type PreviewCustomer, type PreviewProduct } from "./storefront.server";
 
 // The demo store page around the widget (local mode only). Plain HTML and inline CSS, no
 // external requests, so Lighthouse runs on it measure the widget and nothing else.
@@ -11,6 +11,15 @@ export interface PreviewMember {
   name: string;
   email: string | null;
   points: number;
+  /** The customer's tags in the emulator (tier and member tags), for Liquid's customer.tags. */
+  tags?: string[];
+}
+
+/** A product page (members-only products, 0034): the product and the price it shows. */
+export interface PreviewProductPage {
+  product: PreviewProduct;
+  price: string;
+  timeZone: string;
 }
 
 const LOCALES = ["en", "fi", "da", "sv"] as const;
@@ -31,14 +40,14 @@ export function previewCustomerId(request: Request): string | null {
   return requested === "guest" ? null : (requested ?? cookieCustomer);
 }
 
-export async function renderStorefrontPage(request: Request, members: PreviewMember[], page: "home" | "rewards"): Promise<Response> {
+export async function renderStorefrontPage(request: Request, members: PreviewMember[], page: "home" | "rewards" | "product", productPage?: PreviewProductPage): Promise<Response> {
   const url = new URL(request.url);
   const customerId = previewCustomerId(request);
   const member = members.find((m) => m.id === customerId) ?? null;
   const localeParam = url.searchParams.get("locale") ?? "en";
   const locale = (LOCALES as readonly string[]).includes(localeParam) ? localeParam : "en";
   const withWidget = url.searchParams.get("widget") !== "0";
-  const customer: PreviewCustomer | null = member ? { id: member.id, first_name: member.firstName, email: member.email } : null;
+  const customer: PreviewCustomer | null = member ? { id: member.id, first_name: member.firstName, email: member.email, tags: member.tags ?? [] } : null;
 
   const embedFile = "app-embed.liquid";
   const blockFile = "rewards-page.liquid";
@@ -51,8 +60,13 @@ export async function renderStorefrontPage(request: Request, members: PreviewMem
       ? (await renderExtensionBlock(blockFile, { locale, customer })).html
       : "";
 
+  const membersOnlyBlock =
+    page === "product" && productPage
+      ? (await renderExtensionBlock("members-only.liquid", { locale, customer, product: productPage.product, timeZone: productPage.timeZone })).html
+      : "";
+
   const keep = (extra: Record<string, string>) => {
-    const q = new URLSearchParams({ customer: member ? member.id : "guest", locale, ...(withWidget ? {} : { widget: "0" }), ...extra });
+    const q = new URLSearchParams({ customer: member ? member.id : "guest", locale, ...(withWidget ? {} : { widget: "0" }), ...(productPage ? { product: String(productPage.product.id) } : {}), ...extra });
     return `?${q.toString()}`;
   };
   const customerLinks = [
@@ -63,8 +77,15 @@ export async function renderStorefrontPage(request: Request, members: PreviewMem
   ].join("");
   const localeLinks = LOCALES.map((l) => `<a href="${keep({ locale: l })}" ${l === locale ? 'aria-current="true"' : ""}>${l}</a>`).join("");
 
+  const productMain = productPage
+    ? `<section class="product"><div class="img" style="background:linear-gradient(135deg,hsl(45 70% 80%),hsl(8 70% 62%))" role="img" aria-label="${escape(productPage.product.title)}"></div>
+       <div><h1>${escape(productPage.product.title)}</h1><p class="price">${escape(productPage.price)}</p>
+       <form method="post" action="/cart/add" class="product-form"><input type="hidden" name="id" value="${productPage.product.id}">${membersOnlyBlock}<button type="submit" name="add" class="cta">Add to cart</button><div class="shopify-payment-button"><button type="button" class="buy-now">Buy it now</button></div></form></div></section>`
+    : "";
   const main =
-    page === "rewards"
+    page === "product"
+      ? `<div class="shopify-section">${productMain}</div>`
+      : page === "rewards"
       ? `<section class="rewards-page"><h1>Rewards</h1>${rewardsBlock || "<p>The rewards block is not built yet.</p>"}</section>`
       : `<section class="hero"><div><p class="eyebrow">New in</p><h1>Made for long Nordic evenings</h1><p>Natural materials, made to last. Members earn 1 point for every euro.</p><a class="cta" href="/local/storefront/rewards${keep({})}">See rewards</a></div></section>
          <section class="grid" aria-label="Products">${PRODUCTS.map(
@@ -91,6 +112,9 @@ header.store .logo{font-weight:700;letter-spacing:.08em;text-decoration:none;col
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:20px;max-width:1100px;margin:40px auto;padding:0 24px}
 .card h2{font-size:16px;margin:10px 0 2px}.card p{margin:0;color:#5c5c5c}.img{aspect-ratio:4/5;border-radius:8px}
 .rewards-page{max-width:760px;margin:40px auto;padding:0 24px}
+.product{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:32px;max-width:1000px;margin:40px auto;padding:0 24px}.product h1{margin:0 0 4px}.price{font-size:20px;margin:0 0 16px}
+.product-form{display:flex;flex-direction:column;gap:10px;max-width:380px}.product-form .cta{border:0;font:inherit;cursor:pointer}.buy-now{width:100%;padding:12px;border-radius:8px;border:1px solid #1c1c1c;background:#ffd60a;font:inherit}
+@media (max-width:700px){.product{grid-template-columns:1fr;gap:16px;margin-top:16px}}
 footer{padding:40px 24px;text-align:center;color:#6b6257;font-size:14px;border-top:1px solid #e8e4dd}
 </style>
 </head>

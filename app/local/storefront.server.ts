@@ -4,7 +4,7 @@ import { Liquid, Tag, type Context, type Emitter, type TagToken, type TopLevelTo
 import { getEnv } from "../env.server";
 import { signProxyQuery } from "../shopify/signing";
 import { LOCAL_SHOP } from "../shopify/admin.server";
-import { PROGRAM_APP_DATA_METAFIELD } from "../shopify/app-data.server";
+import { ACCESS_APP_DATA_METAFIELD, PROGRAM_APP_DATA_METAFIELD } from "../shopify/app-data.server";
 import { getEmulator } from "./emulator.server";
 
 // Local mode's storefront: renders the theme app extension's own Liquid blocks and assets
@@ -68,6 +68,16 @@ export interface PreviewCustomer {
   id: string;
   first_name: string | null;
   email: string | null;
+  /** Liquid's customer.tags: what the emulator holds (the tier sync's tags). */
+  tags?: string[];
+}
+
+/** Liquid's product, as much of it as Kanta's blocks read (members-only.liquid, 0034). */
+export interface PreviewProduct {
+  id: number;
+  title: string;
+  handle: string;
+  collections: { id: number; handle: string; title: string }[];
 }
 
 /**
@@ -78,17 +88,19 @@ export interface PreviewCustomer {
 export async function localAppObject(shopDomain = LOCAL_SHOP): Promise<{ metafields: Record<string, Record<string, { value: unknown; type: string }>> }> {
   const emulator = await getEmulator();
   const metafields: Record<string, Record<string, { value: unknown; type: string }>> = {};
-  const program = emulator.appDataMetafield(shopDomain, PROGRAM_APP_DATA_METAFIELD.namespace, PROGRAM_APP_DATA_METAFIELD.key);
-  if (program) {
-    let value: unknown = program.value;
-    if (program.type === "json") {
+  // kanta.program (0010) and kanta.access (members-only products, 0034).
+  for (const field of [PROGRAM_APP_DATA_METAFIELD, ACCESS_APP_DATA_METAFIELD]) {
+    const stored = emulator.appDataMetafield(shopDomain, field.namespace, field.key);
+    if (!stored) continue;
+    let value: unknown = stored.value;
+    if (stored.type === "json") {
       try {
-        value = JSON.parse(program.value);
+        value = JSON.parse(stored.value);
       } catch {
         value = null;
       }
     }
-    metafields[PROGRAM_APP_DATA_METAFIELD.namespace] = { [PROGRAM_APP_DATA_METAFIELD.key]: { value, type: program.type } };
+    metafields[field.namespace] = { ...metafields[field.namespace], [field.key]: { value, type: stored.type } };
   }
   return { metafields };
 }
@@ -103,17 +115,23 @@ export async function renderExtensionBlock(
     designMode?: boolean;
     /** Liquid's `app`; default: what the emulator holds for the demo shop. */
     app?: Awaited<ReturnType<typeof localAppObject>>;
+    /** A product page's product (Liquid's `product`). */
+    product?: PreviewProduct;
+    /** The shop's time zone: Shopify's date filter formats in it. Default UTC. */
+    timeZone?: string;
   },
 ): Promise<{ html: string; schema: Record<string, unknown> | null }> {
   const translations = await loadLocale(options.locale);
-  const engine = new Liquid({ strictFilters: true, root: [path.join(EXTENSION_DIR, "snippets")], extname: ".liquid" });
+  const engine = new Liquid({ strictFilters: true, root: [path.join(EXTENSION_DIR, "snippets")], extname: ".liquid", timezoneOffset: options.timeZone ?? "UTC" });
   let schemaJson: string | null = null;
   registerSchemaTag(engine, (json) => {
     schemaJson = json;
   });
-  engine.registerFilter("t", (key: string, vars?: Record<string, unknown>) => {
+  // Shopify's `'key' | t: name: value`: liquidjs hands keyword arguments over as [name, value] pairs.
+  engine.registerFilter("t", (key: string, ...args: unknown[]) => {
     let text = lookup(translations, key) ?? key;
-    for (const [k, v] of Object.entries(vars ?? {})) text = text.replaceAll(`{{ ${k} }}`, String(v));
+    const vars: [string, unknown][] = args.flatMap((a) => (Array.isArray(a) && a.length === 2 && typeof a[0] === "string" ? [a as [string, unknown]] : a && typeof a === "object" ? Object.entries(a) : []));
+    for (const [k, v] of vars) text = text.replaceAll(`{{ ${k} }}`, String(v));
     return text;
   });
   engine.registerFilter("asset_url", (name: string) => `/local/extension-assets/${encodeURIComponent(name)}`);
@@ -130,7 +148,8 @@ export async function renderExtensionBlock(
     block: { id: `preview-${blockFile.replace(/\W/g, "")}`, settings: { ...defaults, ...options.settings }, shopify_attributes: "" },
     customer: options.customer,
     shop: { permanent_domain: LOCAL_SHOP, name: "Kanta Demo", currency: "EUR" },
-    request: { locale: { iso_code: options.locale }, page_type: "index", path: "/", design_mode: options.designMode ?? false },
+    product: options.product ?? null,
+    request: { locale: { iso_code: options.locale }, page_type: options.product ? "product" : "index", path: "/", design_mode: options.designMode ?? false },
     app: options.app ?? (await localAppObject()),
     routes: { account_login_url: "/local/storefront/login", account_register_url: "/local/storefront/register", cart_url: "/cart", root_url: "/" },
     localization: { language: { iso_code: options.locale } },

@@ -8,17 +8,14 @@ import {
   Button,
   Card,
   EmptyState,
-  Icon,
   IndexTable,
   InlineGrid,
   InlineStack,
   Layout,
-  Modal,
   Page,
-  ProgressBar,
   Text,
 } from "@shopify/polaris";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect } from "react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { getEnv } from "../env.server";
 import {
@@ -27,20 +24,19 @@ import {
   launchProgram,
   setProgramPaused,
   themeEditorEmbedUrl,
-  type ProgramOverview,
-  type SetupStepId,
 } from "../loyalty/program/overview.server";
 import { formatMoney } from "../loyalty/ledger/money";
 import { latestReconcileRunForShop } from "../loyalty/reconcile/reconcile.server";
 import { ReconcileCard } from "../components/ReconcileCard";
 import { ByWidth } from "../components/ByWidth";
 import { requireAdmin } from "../shopify/admin.server";
-import { CheckCircleIcon, CircleIcon } from "../components/EarnIcons";
 import { LedgerReason } from "../components/LedgerReason";
 import { Metric } from "../components/Metric";
 import { Sparkline } from "../components/Sparkline";
 import { showToast } from "../components/showToast";
 import { NeedsAttention } from "../components/NeedsAttention";
+import { ProgramStatus } from "../components/home/ProgramStatus";
+import { SetupGuide } from "../components/home/SetupGuide";
 import { getAttention, runAttentionIntent } from "../loyalty/program/attention.server";
 
 export const meta: MetaFunction = () => [{ title: "Home · Kanta" }];
@@ -277,176 +273,6 @@ export default function Home() {
         ) : null}
       </Layout>
     </Page>
-  );
-}
-
-function SetupGuide({
-  overview,
-  themeEditorUrl,
-  local,
-  busyIntent,
-  onLaunch,
-}: {
-  overview: ProgramOverview;
-  themeEditorUrl: string;
-  local: boolean;
-  busyIntent: string | null;
-  onLaunch: () => void;
-}) {
-  const { setup } = overview;
-  const number = new Intl.NumberFormat(overview.shop.locale);
-  const seen = setup.widgetSeenAt ? new Intl.DateTimeFormat("en", { dateStyle: "medium", timeZone: overview.shop.timezone }).format(new Date(setup.widgetSeenAt)) : null;
-  const count = (n: number, one: string, many: string) => `${number.format(n)} ${n === 1 ? one : many}`;
-  // Done steps keep a plain link to their page; open steps get a button.
-  const go = (done: boolean, url: string, label: string) => (
-    <Button url={url} variant={done ? "plain" : undefined}>
-      {label}
-    </Button>
-  );
-  const done = Object.fromEntries(setup.steps.map((s) => [s.id, s.done])) as Record<SetupStepId, boolean>;
-  const content: Record<SetupStepId, { title: string; text: string; action: ReactNode }> = {
-    ways: {
-      title: "Set up ways to earn",
-      text:
-        setup.counts.waysToEarn > 0
-          ? `${count(setup.counts.waysToEarn, "way to earn is", "ways to earn are")} on.`
-          : "Choose how members collect points: orders, signing up, birthdays, social follows.",
-      action: go(done.ways, "/app/earn", "Ways to earn"),
-    },
-    rewards: {
-      title: "Add a reward",
-      text: setup.counts.rewards > 0 ? `${count(setup.counts.rewards, "reward is", "rewards are")} on.` : "Give members something to spend points on, like an amount off or free shipping.",
-      action: go(done.rewards, "/app/rewards", "Rewards"),
-    },
-    tiers: {
-      title: "Review your VIP tiers",
-      text:
-        setup.counts.tiers > 0
-          ? `${count(setup.counts.tiers, "tier", "tiers")}: members move up by what they spend in a year. Check the thresholds suit your shop.`
-          : "No tiers yet: add a ladder such as Bronze, Silver, Gold.",
-      action: go(done.tiers, "/app/tiers", "VIP tiers"),
-    },
-    widget: {
-      title: "Turn on the widget in your theme",
-      text: seen
-        ? `The widget first loaded in your store on ${seen}.`
-        : "In the theme editor, switch on “Kanta rewards” under App embeds and save. This step is done when the widget first loads in your store.",
-      action: (
-        <InlineStack gap="200">
-          <Button url={themeEditorUrl} external>
-            Open theme editor
-          </Button>
-          {local ? <Button url="/local/storefront">Open storefront preview</Button> : null}
-        </InlineStack>
-      ),
-    },
-    launch: {
-      title: "Launch your program",
-      text:
-        overview.program.status === "draft"
-          ? "While it is a draft, nothing is earned, claimed or redeemed. Live: members earn points on paid orders, claim bonuses and redeem rewards."
-          : "Your program is launched.",
-      action:
-        overview.program.status === "draft" ? (
-          <Button variant="primary" onClick={onLaunch} loading={busyIntent === "launch"}>
-            Launch program
-          </Button>
-        ) : null,
-    },
-  };
-  return (
-    <Card>
-      <BlockStack gap="400">
-        <BlockStack gap="200">
-          <Text as="h2" variant="headingMd">
-            Set up your loyalty program
-          </Text>
-          <InlineStack gap="300" blockAlign="center" wrap={false}>
-            <Text as="p" tone="subdued">{`${setup.done} of ${setup.steps.length} steps done`}</Text>
-            <div style={{ flex: "1 1 auto", maxWidth: 240 }}>
-              <ProgressBar progress={(setup.done / setup.steps.length) * 100} size="small" tone="primary" />
-            </div>
-          </InlineStack>
-        </BlockStack>
-        <BlockStack gap="0" as="ol">
-          {setup.steps.map((step, index) => {
-            const c = content[step.id];
-            return (
-              <Box as="li" key={step.id} paddingBlock="300" borderBlockStartWidth={index === 0 ? undefined : "025"} borderColor="border-secondary">
-                <InlineStack gap="300" blockAlign="start" wrap={false}>
-                  <div style={{ flex: "none" }}>
-                    <Icon source={step.done ? CheckCircleIcon : CircleIcon} tone={step.done ? "success" : "subdued"} accessibilityLabel={step.done ? "Done" : "To do"} />
-                  </div>
-                  <div style={{ flex: "1 1 auto", minWidth: 0 }}>
-                    <BlockStack gap="200">
-                      <BlockStack gap="050">
-                        <Text as="h3" variant="bodyMd" fontWeight="semibold">
-                          {c.title}
-                        </Text>
-                        <Text as="p" tone="subdued">
-                          {c.text}
-                        </Text>
-                      </BlockStack>
-                      {c.action && (!step.done || step.id !== "widget") ? <div>{c.action}</div> : null}
-                    </BlockStack>
-                  </div>
-                </InlineStack>
-              </Box>
-            );
-          })}
-        </BlockStack>
-      </BlockStack>
-    </Card>
-  );
-}
-
-function ProgramStatus({ status, busy, onChange }: { status: string; busy: boolean; onChange: (intent: "pause" | "resume") => void }) {
-  const [confirming, setConfirming] = useState(false);
-  const live = status === "live";
-  return (
-    <Card>
-      <InlineStack align="space-between" blockAlign="center" gap="400">
-        <div style={{ flex: "1 1 320px" }}>
-          <BlockStack gap="100">
-            <Text as="h2" variant="headingMd">
-              {live ? "Your program is live" : "Your program is paused"}
-            </Text>
-            <Text as="p" tone="subdued">
-              {live
-                ? "Members earn points on paid orders, claim bonuses and redeem rewards."
-                : "Nothing is earned, claimed or redeemed, and the widget hides itself or tells shoppers the program is paused. Members keep their points."}
-            </Text>
-          </BlockStack>
-        </div>
-        {live ? (
-          <Button onClick={() => setConfirming(true)} loading={busy}>
-            Pause program
-          </Button>
-        ) : (
-          <Button variant="primary" onClick={() => onChange("resume")} loading={busy}>
-            Resume program
-          </Button>
-        )}
-      </InlineStack>
-      <Modal
-        open={confirming}
-        onClose={() => setConfirming(false)}
-        title="Pause the program?"
-        primaryAction={{
-          content: "Pause program",
-          destructive: true,
-          onAction: () => {
-            setConfirming(false);
-            onChange("pause");
-          },
-        }}
-        secondaryActions={[{ content: "Cancel", onAction: () => setConfirming(false) }]}
-      >
-        <Modal.Section>
-          <Text as="p">Members keep their points, but nothing is earned, claimed or redeemed until you resume. Orders paid while the program is paused never earn points, also after you resume.</Text>
-        </Modal.Section>
-      </Modal>
-    </Card>
   );
 }
 

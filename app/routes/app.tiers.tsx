@@ -182,6 +182,7 @@ export default function TiersPage() {
       subtitle="Members move up as soon as they qualify, and down only at the review."
       backAction={{ content: "Home", url: "/app" }}
       primaryAction={{ content: "Save", disabled: !dirty, loading: busy, onAction: () => preview.submit({ intent: "preview", settings: settingsJson() }, { method: "post" }) }}
+      secondaryActions={[{ content: "Members-only products", url: "/app/members-only" }]}
     >
       <SaveBar id="kanta-tiers-save-bar" open={dirty}>
         <button variant="primary" onClick={() => preview.submit({ intent: "preview", settings: settingsJson() }, { method: "post" })} disabled={busy}>

@@ -10,6 +10,8 @@ import { ShopifyApiError, requireNoUserErrors, runAdminQuery, type AdminGraphql 
 // https://shopify.dev/docs/api/liquid/objects/app
 
 export const PROGRAM_APP_DATA_METAFIELD = { namespace: "kanta", key: "program", type: "json" } as const;
+/** Members-only products and early access (blocks/members-only.liquid reads `app.metafields.kanta.access.value`), 0034. */
+export const ACCESS_APP_DATA_METAFIELD = { namespace: "kanta", key: "access", type: "json" } as const;
 
 /** The metafield's value. Field names are a contract with the app embed's Liquid. */
 export interface ProgramAppData {
@@ -24,13 +26,19 @@ interface UserErrors {
   userErrors: { field?: string[] | null; message: string }[];
 }
 
-/** Writes kanta.program on the shop's app installation. Idempotent: it sets the whole value. */
-export async function syncProgramAppData(graphql: AdminGraphql, value: ProgramAppData): Promise<void> {
+/**
+ * Writes kanta.program (and kanta.access, the members-only rules, when given) on the shop's
+ * app installation, in one metafieldsSet. Idempotent: it sets the whole values.
+ */
+export async function syncProgramAppData(graphql: AdminGraphql, value: ProgramAppData, access?: unknown): Promise<void> {
   const installation = await runAdminQuery<{ currentAppInstallation: { id: string } | null }>(graphql, CURRENT_APP_INSTALLATION);
   const ownerId = installation.currentAppInstallation?.id;
   if (!ownerId) throw new ShopifyApiError("currentAppInstallation returned nothing");
   const data = await runAdminQuery<{ metafieldsSet: UserErrors | null }>(graphql, APP_DATA_METAFIELDS_SET, {
-    metafields: [{ ownerId, ...PROGRAM_APP_DATA_METAFIELD, value: JSON.stringify(value) }],
+    metafields: [
+      { ownerId, ...PROGRAM_APP_DATA_METAFIELD, value: JSON.stringify(value) },
+      ...(access === undefined ? [] : [{ ownerId, ...ACCESS_APP_DATA_METAFIELD, value: JSON.stringify(access) }]),
+    ],
   });
   if (!data.metafieldsSet) throw new ShopifyApiError("metafieldsSet returned nothing");
   requireNoUserErrors("metafieldsSet", data.metafieldsSet.userErrors);

@@ -1,4 +1,4 @@
-import { tierTag } from "../loyalty/tiers/rules";
+import { MEMBER_TAG, tierTag } from "../loyalty/tiers/rules";
 import {
   APP_DATA_METAFIELDS_SET,
   CUSTOMER_METAFIELDS_SET,
@@ -97,7 +97,7 @@ export async function syncCustomerTier(
     CUSTOMER_TIER_SYNC,
     {
       id: input.customerGid,
-      add: [keep],
+      add: [keep, MEMBER_TAG],
       remove,
       hasRemove: remove.length > 0,
       metafields: [{ ownerId: input.customerGid, ...TIER_METAFIELD, value: input.tierName }],
@@ -237,7 +237,8 @@ export async function syncCustomerTiersBatch(graphql: AdminGraphql, items: reado
   plan.perCustomer.forEach((c, i) => {
     if (!c.keep && c.remove.length === 0) return;
     variables[`id${i}`] = c.customerGid;
-    if (c.keep) variables[`add${i}`] = [c.keep];
+    // The member tag rides along with the tier tag (members-only products read it, 0034).
+    if (c.keep) variables[`add${i}`] = [c.keep, MEMBER_TAG];
     if (c.remove.length > 0) variables[`remove${i}`] = c.remove;
   });
   if (plan.shape.metafields) variables.metafields = plan.metafields.map((m) => m.input);

@@ -183,7 +183,7 @@ describe("tier tags, metafields and Flow triggers in bulk", () => {
     expect(ops.filter((o) => o === "KantaCustomerTierBatch")).toHaveLength(3);
     expect(ops.filter((o) => o === "KantaFlowTriggerBatch")).toHaveLength(2);
     for (const m of list) {
-      expect(emulator.customerTags(shop.domain, m.customerGid)).toEqual(["kanta-tier-gold"]);
+      expect(emulator.customerTags(shop.domain, m.customerGid)).toEqual(["kanta-tier-gold", "kanta-member"]);
       expect(emulator.customerMetafield(shop.domain, m.customerGid, "$app:kanta", "tier")?.value).toBe("Gold");
     }
     expect(emulator.flowRuns(shop.domain)).toHaveLength(60);

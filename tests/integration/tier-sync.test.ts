@@ -36,7 +36,7 @@ describe("tier sync to Shopify", () => {
     const at = "2026-04-01T10:00:00Z";
     await order(shop.domain, "7001", "300.00", at);
     expect(await sync(later(at, 1000))).toEqual({ done: 1, retrying: 0, dead: 0 });
-    expect(emulator.customerTags(shop.domain, gid("7001"))).toEqual(["kanta-tier-silver"]);
+    expect(emulator.customerTags(shop.domain, gid("7001"))).toEqual(["kanta-tier-silver", "kanta-member"]); // the member tag rides along (0034)
     expect(emulator.customerMetafield(shop.domain, gid("7001"), TIER_METAFIELD.namespace, "tier")).toEqual({
       namespace: "app--kanta--kanta",
       key: "tier",
@@ -54,13 +54,13 @@ describe("tier sync to Shopify", () => {
     await db().program.update({ where: { shopId: shop.id }, data: { tierKeepNextPeriod: false } });
     await runTierPass(db(), shop.domain, { now: new Date("2027-01-02T10:00:00Z") });
     expect(await sync(new Date("2027-01-02T10:00:01Z"))).toEqual({ done: 1, retrying: 0, dead: 0 });
-    expect(emulator.customerTags(shop.domain, gid("7001"))).toEqual(["kanta-tier-bronze"]);
+    expect(emulator.customerTags(shop.domain, gid("7001"))).toEqual(["kanta-member", "kanta-tier-bronze"]);
     expect(emulator.customerMetafield(shop.domain, gid("7001"), "$app:kanta", "tier")?.value).toBe("Bronze");
     expect(emulator.flowRuns(shop.domain).at(-1)?.payload).toEqual({ customer_id: 7001, "Old tier": "Silver", "New tier": "Bronze", Reason: "review" });
     // Nothing left to do; the other tiers' tags were asked off and merchant tags stay.
     expect(await sync(new Date("2027-01-02T11:00:00Z"))).toEqual({ done: 0, retrying: 0, dead: 0 });
     const calls = emulator.calls.filter((c) => c.operationName === "KantaCustomerTierBatch");
-    expect(calls.at(-1)?.variables).toMatchObject({ add0: ["kanta-tier-bronze"] });
+    expect(calls.at(-1)?.variables).toMatchObject({ add0: ["kanta-tier-bronze", "kanta-member"] });
     expect((calls.at(-1)?.variables.remove0 as string[]).sort()).toEqual(["kanta-tier-gold", "kanta-tier-platinum", "kanta-tier-silver"]);
   });
 
@@ -85,7 +85,7 @@ describe("tier sync to Shopify", () => {
     row = await db().tierChange.findFirstOrThrow({ where: { shopId: shop.id } });
     expect(row.nextSyncAt.toISOString()).toBe(later(at, 1000 + 4000).toISOString());
     expect(await sync(later(at, 5000))).toEqual({ done: 1, retrying: 0, dead: 0 });
-    expect(emulator.customerTags(shop.domain, gid("7002"))).toEqual(["kanta-tier-gold"]);
+    expect(emulator.customerTags(shop.domain, gid("7002"))).toEqual(["kanta-tier-gold", "kanta-member"]);
     expect(emulator.flowRuns(shop.domain)).toHaveLength(1);
     expect(await db().tierChange.findFirstOrThrow({ where: { shopId: shop.id } })).toMatchObject({ syncStatus: "done", syncAttempts: 3, lastError: null });
   });
@@ -136,7 +136,7 @@ describe("tier sync to Shopify", () => {
     const m = await db().member.findFirstOrThrow({ where: { shopId: shop.id, customerGid: gid("7004") } });
     await db().tierChange.create({ data: { shopId: shop.id, memberId: m.id, customerGid: m.customerGid, fromTier: "Silver", toTier: "Hopea", reason: "settings", nextSyncAt: new Date(at) } });
     expect(await sync(later(at, 2))).toEqual({ done: 1, retrying: 0, dead: 0 });
-    expect(emulator.customerTags(shop.domain, gid("7004"))).toEqual(["kanta-tier-hopea"]);
+    expect(emulator.customerTags(shop.domain, gid("7004"))).toEqual(["kanta-member", "kanta-tier-hopea"]);
     expect(emulator.flowRuns(shop.domain).at(-1)?.payload).toMatchObject({ "Old tier": "Silver", "New tier": "Hopea", Reason: "settings" });
   });
 

@@ -31,18 +31,19 @@ describe("syncCustomerTier through the emulator", () => {
     const { e, client, shop } = emulator();
     await client(`mutation { tagsAdd(id: "${customer}", tags: ["wholesale", "kanta-tier-bronze"]) { userErrors { message } } }`);
     await syncCustomerTier(client, { customerGid: customer, tierName: "Gold", otherTierNames: ["Bronze", "Silver", "Platinum"] });
-    expect(e.customerTags(shop, customer)).toEqual(["wholesale", "kanta-tier-gold"]);
+    // The member tag rides along (members-only products, 0034) and is never taken off.
+    expect(e.customerTags(shop, customer)).toEqual(["wholesale", "kanta-tier-gold", "kanta-member"]);
     expect(e.customerMetafield(shop, customer, "$app:kanta", "tier")?.value).toBe("Gold");
     // Idempotent.
     await syncCustomerTier(client, { customerGid: customer, tierName: "Gold", otherTierNames: ["Bronze"] });
-    expect(e.customerTags(shop, customer)).toEqual(["wholesale", "kanta-tier-gold"]);
+    expect(e.customerTags(shop, customer)).toEqual(["wholesale", "kanta-tier-gold", "kanta-member"]);
     // No tier: only removal.
     await syncCustomerTier(client, { customerGid: customer, tierName: null, otherTierNames: ["Gold"] });
-    expect(e.customerTags(shop, customer)).toEqual(["wholesale"]);
+    expect(e.customerTags(shop, customer)).toEqual(["wholesale", "kanta-member"]);
     // A one-tier ladder: nothing to remove (tagsRemove is left out of the request).
     await syncCustomerTier(client, { customerGid: customer, tierName: "Member", otherTierNames: [] });
     expect(e.calls.at(-1)?.variables).toMatchObject({ hasRemove: false, remove: [] });
-    expect(e.customerTags(shop, customer)).toEqual(["wholesale", "kanta-tier-member"]);
+    expect(e.customerTags(shop, customer)).toEqual(["wholesale", "kanta-member", "kanta-tier-member"]);
   });
 
   it("reports Shopify's userErrors as ShopifyUserError", async () => {

@@ -59,6 +59,7 @@ export const AUDIT_ACTIONS = {
   "program.launched": "Program launched",
   "program.paused": "Program paused",
   "program.resumed": "Program resumed",
+  "program.member_access_updated": "Members-only products updated",
   "referral.settings_updated": "Referral settings updated",
   "referral.friend_cap_updated": "Daily welcome-code cap changed",
   "referral.approved": "Referral approved",

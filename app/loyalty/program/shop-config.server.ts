@@ -49,6 +49,16 @@ function ttlMs(): number {
   return getEnv().KANTA_CONFIG_CACHE_MS;
 }
 
+/** How long a process may keep a shop's configuration (KANTA_CONFIG_CACHE_MS), for other caches of shop data. */
+export const shopConfigCacheMs = ttlMs;
+
+const invalidationListeners: ((domain?: string) => void)[] = [];
+
+/** Other per-shop caches (the storefront's) drop their entry whenever this one is invalidated. */
+export function onShopConfigInvalidated(listener: (domain?: string) => void): void {
+  invalidationListeners.push(listener);
+}
+
 export async function requireShopConfig(db: Db | Tx, domain: string, now = Date.now()): Promise<ShopConfig> {
   const hit = cache.get(domain);
   if (hit && hit.expiresAt > now) return hit.config;
@@ -109,4 +119,5 @@ export async function requireShopConfig(db: Db | Tx, domain: string, now = Date.
 export function invalidateShopConfig(domain?: string): void {
   if (domain) cache.delete(domain);
   else cache.clear();
+  for (const listener of invalidationListeners) listener(domain);
 }

@@ -5,6 +5,7 @@ import { getEnv, isLocalMode } from "../../env.server";
 import { generateReferralCode } from "./codes";
 import { toOfferView, type OfferView, type ReferralStatus } from "./lifecycle";
 import { loadReferralSettings } from "./settings.server";
+import { parseReferralSettings } from "./settings";
 
 // The member's referral code and link, and what the widget shows of their referrals.
 // docs/decisions/0009-referrals.md
@@ -51,10 +52,11 @@ export interface MemberReferralView {
 
 export async function getMemberReferralView(
   db: Db,
-  shop: { id: string; domain: string },
+  shop: { id: string; domain: string; program?: { referralSettings: string } | null },
   member: { id: string; status: string },
 ): Promise<MemberReferralView | null> {
-  const settings = await loadReferralSettings(db, shop.id);
+  // The storefront passes the program it already holds: no second read of it.
+  const settings = shop.program ? parseReferralSettings(shop.program.referralSettings) : await loadReferralSettings(db, shop.id);
   if (!settings.enabled || member.status !== "active") return null;
   const code = await ensureReferralCode(db, member.id);
   const counts = await db.referral.groupBy({

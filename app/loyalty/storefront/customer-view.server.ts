@@ -9,6 +9,7 @@ import { DEFAULT_PROGRAM_NAME, parsePointsNames, resolvePointsName, storefrontWi
 import { logInvalidJson } from "../json-column.server";
 import { toBirthdayView, type BirthdayView } from "../dates/birthday.server";
 import { inactivityExpiryAt } from "../dates/birthday";
+import { onShopConfigInvalidated, shopConfigCacheMs } from "../program/shop-config.server";
 import { computeMemberTierView, toTierBenefits, type MemberTierView, type TierBenefit } from "../tiers/view.server";
 
 // What the storefront widget reads through the app proxy. Field names are a contract with
@@ -80,6 +81,39 @@ export interface CustomerView {
   tiers: { basis: string; period: string; list: TierBenefit[] };
 }
 
+/** The shop's side of every view: program, enabled rules and rewards, tiers (one query, cached). */
+function queryStorefrontShop(db: Db, domain: string) {
+  return db.shop.findUnique({
+    where: { domain },
+    include: {
+      program: true,
+      earnRules: { where: { enabled: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
+      rewards: { where: { enabled: true }, orderBy: [{ pointsCost: "asc" }, { createdAt: "asc" }] },
+      tiers: { orderBy: { rank: "asc" }, select: { id: true, name: true, rank: true, thresholdMinor: true, multiplierPermille: true, perks: true } },
+    },
+  });
+}
+
+type StorefrontShop = NonNullable<Awaited<ReturnType<typeof queryStorefrontShop>>>;
+
+/**
+ * Every signed-in shopper's page view asks for their view; the shop's side of it changes
+ * rarely, so each process keeps it as long as the order path keeps its configuration
+ * (KANTA_CONFIG_CACHE_MS, default 2 s; tests 0), and drops it when the admin invalidates the
+ * shop's configuration (program/shop-config.server.ts).
+ */
+const shopCache = new Map<string, { shop: StorefrontShop | null; expiresAt: number }>();
+onShopConfigInvalidated((domain) => (domain ? shopCache.delete(domain) : shopCache.clear()));
+
+async function loadStorefrontShop(db: Db, domain: string, now = Date.now()): Promise<StorefrontShop | null> {
+  const hit = shopCache.get(domain);
+  if (hit && hit.expiresAt > now) return hit.shop;
+  const shop = await queryStorefrontShop(db, domain);
+  const ttl = shopConfigCacheMs();
+  if (ttl > 0) shopCache.set(domain, { shop, expiresAt: now + ttl });
+  return shop;
+}
+
 export class ProgramNotFoundError extends Error {
   override name = "ProgramNotFoundError";
 }
@@ -90,15 +124,7 @@ export class ProgramNotFoundError extends Error {
  */
 export async function getCustomerView(shopDomain: string, customerGid: string | null, db: Db = getDb(), options: { surface?: RewardSurface } = {}): Promise<CustomerView> {
   const surface = options.surface ?? "online_store";
-  const shop = await db.shop.findUnique({
-    where: { domain: shopDomain },
-    include: {
-      program: true,
-      earnRules: { where: { enabled: true }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
-      rewards: { where: { enabled: true }, orderBy: [{ pointsCost: "asc" }, { createdAt: "asc" }] },
-      tiers: { orderBy: { rank: "asc" }, select: { id: true, name: true, rank: true, thresholdMinor: true, multiplierPermille: true, perks: true } },
-    },
-  });
+  const shop = await loadStorefrontShop(db, shopDomain);
   if (!shop || !shop.program || shop.uninstalledAt) throw new ProgramNotFoundError(`no program for ${shopDomain}`);
   const purchase = shop.earnRules.find((r) => r.type === "purchase");
   const signup = shop.earnRules.find((r) => r.type === "signup");
@@ -147,28 +173,26 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
   const guest = (): CustomerView => ({ customer: null, program, rewards: rewardsFor(null), ways: computeWays(shop.earnRules, null, onInvalid), tiers });
   if (!customerGid) return guest();
 
-  let member = await db.member.findUnique({
-    where: { shopId_customerGid: { shopId: shop.id, customerGid } },
-    select: { id: true, pendingPoints: true },
-  });
-  if (!member) return guest();
-  // Points whose return window has passed are spendable now, whether or not the sweep ran.
-  if (member.pendingPoints !== 0) await releaseDuePendingPoints(db, { memberId: member.id });
-  const full = await db.member.findUniqueOrThrow({
-    where: { id: member.id },
-    include: {
-      tier: { select: { name: true, rank: true } },
-      ledger: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 10 },
-      // Gifts are listed on their own (`gifts`).
-      redemptions: { where: { status: { in: ["issued", "used", "pending"] }, giftVariantGid: null }, orderBy: { createdAt: "desc" }, take: 10 },
-    },
-  });
-  member = full;
+  const loadMember = () =>
+    db.member.findUnique({
+      where: { shopId_customerGid: { shopId: shop.id, customerGid } },
+      include: {
+        tier: { select: { name: true, rank: true } },
+        ledger: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 10 },
+        // Gifts are listed on their own (`gifts`).
+        redemptions: { where: { status: { in: ["issued", "used", "pending"] }, giftVariantGid: null }, orderBy: { createdAt: "desc" }, take: 10 },
+      },
+    });
+  let full = await loadMember();
+  if (!full) return guest();
+  // Points whose return window has passed are spendable now, whether or not the sweep ran
+  // (a write only when some are due; read again only then).
+  if (full.pendingPoints !== 0 && (await releaseDuePendingPoints(db, { memberId: full.id })) > 0) full = (await loadMember()) ?? full;
   // One query for every rule: which of this period's keys are already in the ledger.
-  const existing = await db.ledgerEntry.findMany({
-    where: { shopId: shop.id, memberId: full.id, idempotencyKey: { in: computeWayKeys(shop.earnRules, customerGid, year) } },
-    select: { idempotencyKey: true },
-  });
+  const wayKeys = computeWayKeys(shop.earnRules, customerGid, year);
+  const existing = wayKeys.length
+    ? await db.ledgerEntry.findMany({ where: { shopId: shop.id, memberId: full.id, idempotencyKey: { in: wayKeys } }, select: { idempotencyKey: true } })
+    : [];
   const tier = full.tier ? await computeMemberTierView(db, { ...shop, program: shop.program }, tiers.list, full.id, full.tier, now) : null;
   // A tier's birthday points replace the birthday rule's for its members (0008).
   const birthdayPoints = tiers.list.find((t) => t.rank === full.tier?.rank)?.perks.birthdayPoints ?? null;

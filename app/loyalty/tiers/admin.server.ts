@@ -32,6 +32,7 @@ import {
 import { Sql, isPostgres } from "../sql.server";
 import { readPassBatch } from "./metric.server";
 import { markTierDiscounts, tierDiscountRows } from "./discount-outbox.server";
+import { markAppDataDirty } from "../program/app-data.server";
 import { tierDiscountState, type TierDiscountState } from "./perk-discount";
 import { inTransaction } from "../tx.server";
 import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
@@ -343,6 +344,8 @@ export async function saveTierSettings(shopDomain: string, input: TierSettingsIn
     }
     // Free-shipping perks as automatic discounts in Shopify: turned on/off, renamed, deleted (0029).
     await markTierDiscounts(tx, shop.id, now);
+    // Members-only rules name tiers by their tags (kanta.access): the ladder's names feed them (0034).
+    await markAppDataDirty(tx, shop.id, now);
   });
   invalidateShopConfig(shopDomain);
   log.info("tier settings saved", { shop: shopDomain, staff, tiers: settings.tiers.length, basis: settings.basis, period: settings.period });

@@ -333,6 +333,12 @@ export function tierSlug(name: string): string {
   return slug || "tier";
 }
 
+/**
+ * The tag every member with a tier carries beside the tier tag (the tier sync adds it and
+ * never removes it: a member is a member whatever their tier). Members-only products (0034).
+ */
+export const MEMBER_TAG = "kanta-member";
+
 /** The customer tag that says a member's tier in Shopify (segments, Flow, discounts). */
 export function tierTag(name: string): string {
   return `kanta-tier-${tierSlug(name)}`;

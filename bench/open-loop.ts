@@ -1,0 +1,268 @@
+// Open-loop load: orders arrive at a fixed rate whatever the server does (as Shopify sends
+// them), with Shopify's habits: 5 % of deliveries sent twice (same event id, a moment later)
+// and 5 % of orders arriving as a newer orders/updated before their older orders/paid. While
+// they flow, signed-in shoppers ask GET /apps/kanta/customer at a fixed rate too. Reports the
+// acknowledgements' p50/p99/max measured from each request's scheduled time (no coordinated
+// omission), the inbox backlog over time and how long it took to drain after the last send,
+// and the storefront's latencies; then a closed loop of concurrent shoppers, the same run's
+// forged-request rate (the HTTP + HMAC ceiling) and the databases' raw insert rates. The
+// ledger is checked exactly after every stage. Not a test: numbers go to docs/benchmarks.md.
+//
+//   npm run bench:open-loop -- [--rates 100,200,400] [--seconds 30] [--db postgres,sqlite]
+//                              [--customer-rate 100] [--shoppers 64] [--members 500]
+import "../scripts/require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
+import { randomInt, randomUUID } from "node:crypto";
+import { rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { createPrismaClient, type Db } from "../app/db.server";
+import { verifyLedger } from "../app/loyalty/ledger/append.server";
+import { ensureShop } from "../app/loyalty/program/shops.server";
+import { signProxyQuery, webhookHeaders } from "../app/shopify/signing";
+import { migrate } from "../scripts/migrate.mjs";
+import { orderPayload, toShopifyJson } from "../tests/fixtures/payloads";
+import { ensureProductionBuild, forgedRequestRate, freshDatabase, percentile, rawInsertRate, root, startServer, type Kind } from "./server";
+
+const { values } = parseArgs({
+  options: {
+    rates: { type: "string", default: "100,200,400" },
+    seconds: { type: "string", default: "30" },
+    db: { type: "string", default: "postgres,sqlite" },
+    "customer-rate": { type: "string", default: "100" },
+    shoppers: { type: "string", default: "64" },
+    members: { type: "string", default: "500" },
+    pg: { type: "string", default: process.env.KANTA_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
+  },
+});
+const RATES = values.rates!.split(",").map(Number);
+const SECONDS = Number(values.seconds);
+const CUSTOMER_RATE = Number(values["customer-rate"]);
+const SHOPPERS = Number(values.shoppers);
+const MEMBERS = Number(values.members);
+const SECRET = "kanta-bench-secret";
+const SHOP = "bench.myshopify.com";
+const tmp = path.join(root, "bench", ".tmp-open-loop");
+const customerId = (i: number) => String(9100000000000000000n + BigInt(i % MEMBERS));
+
+interface Delivery {
+  at: number; // ms after the stage's start
+  topic: "orders/paid" | "orders/updated";
+  eventId: string;
+  body: string;
+}
+
+/** One stage's deliveries: `rate` new orders a second for SECONDS, with duplicates and stale arrivals. */
+function schedule(rate: number, firstOrder: number): { deliveries: Delivery[]; orders: number; expectedPoints: number } {
+  const deliveries: Delivery[] = [];
+  const orders = rate * SECONDS;
+  let expectedPoints = 0;
+  for (let i = 0; i < orders; i++) {
+    const n = firstOrder + i;
+    const at = (i * 1000) / rate;
+    const pounds = 10 + (n % 90);
+    expectedPoints += pounds + 10; // 1 point per 1 € (the default purchase rule) of lines 10–99 € + 2 × 5 €
+    const spec = {
+      id: String(9000000000000000000n + BigInt(n)),
+      customerId: customerId(n),
+      lines: [{ price: `${pounds}.00` }, { price: "5.00", quantity: 2 }],
+    };
+    const paid = toShopifyJson(orderPayload({ ...spec, updatedAt: "2026-11-20T10:00:00Z" }));
+    if (n % 20 === 13) {
+      // Out of order: the newer orders/updated first, the older orders/paid 200 ms later.
+      deliveries.push({ at, topic: "orders/updated", eventId: randomUUID(), body: toShopifyJson(orderPayload({ ...spec, updatedAt: "2026-11-20T10:05:00Z" })) });
+      deliveries.push({ at: at + 200, topic: "orders/paid", eventId: randomUUID(), body: paid });
+      continue;
+    }
+    const delivery: Delivery = { at, topic: "orders/paid", eventId: randomUUID(), body: paid };
+    deliveries.push(delivery);
+    // Shopify's retry of a delivery it did not see acknowledged: same event id, same body.
+    if (n % 20 === 7) deliveries.push({ ...delivery, at: at + 50 + randomInt(1500) });
+  }
+  deliveries.sort((a, b) => a.at - b.at);
+  return { deliveries, orders, expectedPoints };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Fires `count` requests at their scheduled times without waiting for answers; latencies from the scheduled time. */
+async function openLoop<T extends { at: number }>(items: T[], send: (item: T) => Promise<number>): Promise<{ latencies: number[]; failures: number }> {
+  const latencies: number[] = [];
+  let failures = 0;
+  const inFlight: Promise<void>[] = [];
+  const start = performance.now();
+  let next = 0;
+  while (next < items.length) {
+    const now = performance.now() - start;
+    while (next < items.length && items[next]!.at <= now) {
+      const item = items[next++]!;
+      const scheduled = start + item.at;
+      inFlight.push(
+        send(item).then(
+          (status) => {
+            if (status === 200) latencies.push(performance.now() - scheduled);
+            else failures++;
+          },
+          () => {
+            failures++;
+          },
+        ),
+      );
+    }
+    await sleep(1);
+  }
+  await Promise.all(inFlight);
+  latencies.sort((a, b) => a - b);
+  return { latencies, failures };
+}
+
+function customerUrl(port: number, i: number): string {
+  const query = signProxyQuery({ shop: SHOP, logged_in_customer_id: customerId(i), path_prefix: "/apps/kanta" }, SECRET);
+  return `http://127.0.0.1:${port}/proxy/customer?${query}`;
+}
+
+async function getCustomer(port: number): Promise<number> {
+  const response = await fetch(customerUrl(port, randomInt(MEMBERS)));
+  await response.arrayBuffer();
+  return response.status;
+}
+
+async function backlog(db: Db): Promise<number> {
+  return db.webhookEvent.count({ where: { status: { in: ["pending", "processing", "retrying"] } } });
+}
+
+async function runStage(db: Db, port: number, rate: number, firstOrder: number) {
+  const { deliveries, orders, expectedPoints } = schedule(rate, firstOrder);
+  const samples: number[] = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      samples.push(await backlog(db));
+      await sleep(1000);
+    }
+  })();
+  const shopperTimes = Array.from({ length: Math.floor(CUSTOMER_RATE * SECONDS) }, (_, i) => ({ at: (i * 1000) / CUSTOMER_RATE }));
+  const started = performance.now();
+  const [acks, reads] = await Promise.all([
+    openLoop(deliveries, async (d) => {
+      const response = await fetch(`http://127.0.0.1:${port}/webhooks/${d.topic}`, {
+        method: "POST",
+        headers: webhookHeaders({ topic: d.topic, shop: SHOP, body: d.body, secret: SECRET, eventId: d.eventId }),
+        body: d.body,
+      });
+      await response.arrayBuffer();
+      return response.status;
+    }),
+    CUSTOMER_RATE > 0 ? openLoop(shopperTimes, () => getCustomer(port)) : Promise.resolve({ latencies: [], failures: 0 }),
+  ]);
+  const sent = performance.now();
+  while ((await backlog(db)) > 0) await sleep(50);
+  const drained = performance.now();
+  sampling = false;
+  await sampler;
+  return {
+    rate,
+    deliveries: deliveries.length,
+    orders,
+    expectedPoints,
+    sendSeconds: (sent - started) / 1000,
+    drainSeconds: (drained - sent) / 1000,
+    acks,
+    reads,
+    backlogMax: Math.max(0, ...samples),
+    backlogTrace: samples.filter((_, i) => i % 5 === 0),
+  };
+}
+
+/** Closed loop: `SHOPPERS` shoppers, each asking again as soon as answered, for 10 s. */
+async function closedLoopShoppers(port: number): Promise<{ perSecond: number; p50: number; p99: number }> {
+  const latencies: number[] = [];
+  const until = performance.now() + 10_000;
+  await Promise.all(
+    Array.from({ length: SHOPPERS }, async () => {
+      while (performance.now() < until) {
+        const t0 = performance.now();
+        if ((await getCustomer(port)) !== 200) throw new Error("GET /customer failed");
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  latencies.sort((a, b) => a - b);
+  return { perSecond: latencies.length / 10, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+async function checkLedger(db: Db, shopId: string, orders: number, expectedPoints: number) {
+  const earned = await db.ledgerEntry.aggregate({ where: { shopId, kind: "order_earned" }, _sum: { delta: true }, _count: true });
+  if (earned._count !== orders) throw new Error(`expected ${orders} order entries, found ${earned._count}`);
+  if ((earned._sum.delta ?? 0) !== expectedPoints) throw new Error(`expected ${expectedPoints} order points, the ledger has ${earned._sum.delta}`);
+  const mismatches = await verifyLedger(db, shopId);
+  if (mismatches.length) throw new Error(`${mismatches.length} cached balances differ from the ledger`);
+}
+
+async function runOne(kind: Kind) {
+  const url = await freshDatabase(kind, "kanta_bench_open_loop", { pgUrl: values.pg!, tmpDir: tmp });
+  const rawUrl = await freshDatabase(kind, "kanta_bench_open_loop_raw", { pgUrl: values.pg!, tmpDir: tmp });
+  await migrate(url, { quiet: true, log: () => {} });
+  const db = createPrismaClient(url);
+  const shop = await ensureShop(db, { domain: SHOP, name: "Bench", currencyCode: "EUR", ianaTimezone: "Europe/Helsinki" });
+  await db.program.update({ where: { shopId: shop.id }, data: { status: "live", pendingDays: 0 } });
+  // Every tier 1×: the expected points do not depend on which order reached a tier first.
+  await db.tier.updateMany({ where: { shopId: shop.id }, data: { multiplierPermille: 1000 } });
+  const rule = await db.earningRule.findFirstOrThrow({ where: { shopId: shop.id, type: "purchase" } });
+  if (rule.points !== 1 || rule.spendMinor !== 100n) throw new Error("the bench expects the default purchase rule: 1 point per 1 €");
+  await db.member.createMany({
+    data: Array.from({ length: MEMBERS }, (_, i) => ({ shopId: shop.id, customerGid: `gid://shopify/Customer/${customerId(i)}`, firstName: `Shopper ${i}` })),
+  });
+
+  const rawSingle = await rawInsertRate(kind, rawUrl, 2000, 1);
+  const rawEight = kind === "postgres" ? await rawInsertRate(kind, rawUrl, 4000, 8) : null;
+  const port = 3910 + (kind === "sqlite" ? 1 : 2);
+  const server = await startServer(url, port, SECRET, { KANTA_CUSTOMER_RATE_LIMIT: "1000000" });
+  try {
+    const forged = await forgedRequestRate(port, schedule(1, 0).deliveries[0]!.body, 5, 32);
+    const stages = [];
+    let firstOrder = 0;
+    let orders = 0;
+    let points = 0;
+    for (const rate of RATES) {
+      const stage = await runStage(db, port, rate, firstOrder);
+      firstOrder += stage.orders;
+      orders += stage.orders;
+      points += stage.expectedPoints;
+      await checkLedger(db, shop.id, orders, points);
+      stages.push(stage);
+    }
+    const shoppers = await closedLoopShoppers(port);
+    return { kind, forged, rawSingle, rawEight, stages, shoppers };
+  } finally {
+    server.kill("SIGTERM");
+    await db.$disconnect();
+  }
+}
+
+ensureProductionBuild();
+const loadAtStart = os.loadavg().map((l) => l.toFixed(2)).join(", ");
+const results = [];
+for (const kind of values.db!.split(",") as Kind[]) results.push(await runOne(kind));
+const ms = (n: number) => `${n.toFixed(n < 10 ? 1 : 0)} ms`;
+console.log(
+  `\n${new Date().toISOString()} · ${os.cpus().length} × ${os.cpus()[0]?.model ?? "CPU"} · Node ${process.version} · ${SECONDS} s per rate, ${MEMBERS} members, 5 % duplicate deliveries, 5 % stale orders/paid after orders/updated · load average at start ${loadAtStart}, at end ${os.loadavg().map((l) => l.toFixed(2)).join(", ")}\n`,
+);
+for (const r of results) {
+  console.log(`${r.kind}: forged-HMAC requests ${r.forged.toFixed(0)}/s · raw insert ${r.rawSingle.toFixed(0)}/s (1 client)${r.rawEight ? `, ${r.rawEight.toFixed(0)}/s (8 clients)` : ""} · ledger checked exactly after every stage`);
+}
+console.log("\n| database | orders/s offered (deliveries/s) | ack p50 | ack p99 | ack max | failed | backlog max | backlog every 5 s | drained after the last send | GET /customer offered | p50 | p99 | failed |");
+console.log("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+for (const r of results) {
+  for (const s of r.stages) {
+    const a = s.acks.latencies;
+    const g = s.reads.latencies;
+    console.log(
+      `| ${r.kind} | ${s.rate} (${(s.deliveries / SECONDS).toFixed(0)}) | ${ms(percentile(a, 50))} | ${ms(percentile(a, 99))} | ${ms(a.at(-1) ?? Number.NaN)} | ${s.acks.failures} | ${s.backlogMax} | ${s.backlogTrace.join(" ")} | ${s.drainSeconds.toFixed(1)} s | ${CUSTOMER_RATE}/s | ${ms(percentile(g, 50))} | ${ms(percentile(g, 99))} | ${s.reads.failures} |`,
+    );
+  }
+}
+console.log(`\n| database | GET /customer, ${SHOPPERS} shoppers in a closed loop | p50 | p99 |`);
+console.log("|---|---|---|---|");
+for (const r of results) console.log(`| ${r.kind} | ${r.shoppers.perSecond.toFixed(0)}/s | ${ms(r.shoppers.p50)} | ${ms(r.shoppers.p99)} |`);
+rmSync(tmp, { recursive: true, force: true });

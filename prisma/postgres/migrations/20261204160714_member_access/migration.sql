@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Program" ADD COLUMN     "memberAccess" TEXT NOT NULL DEFAULT '{}';
+
