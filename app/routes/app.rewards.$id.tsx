@@ -37,6 +37,7 @@ import { requireAdmin } from "../shopify/admin.server";
 import { currencySymbol, formatMoney, readMoneyInput } from "../loyalty/ledger/money";
 import { NotSavedBanner, SaveBarForm } from "../components/SaveBarForm";
 import { SectionCard } from "../components/SectionCard";
+import { RewardTierVariants } from "../components/RewardTierVariants";
 import { ConfirmModal } from "../components/ConfirmModal";
 
 // Create (id "new", ?type=…) or edit one reward. Errors come back as data, on their fields;
@@ -76,7 +77,7 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<R
     }
     const context = await getRewardForEdit(shop, id);
     if (!context || "notFound" in context) return { ok: false, errors: { form: "This reward does not exist" } };
-    const parsed = parseRewardForm(Object.fromEntries(form), { currencyCode: context.currencyCode, tierRanks: context.tiers.map((t) => t.rank) });
+    const parsed = parseRewardForm(Object.fromEntries(form), { currencyCode: context.currencyCode, tierRanks: context.tiers.map((t) => t.rank), tiers: context.tiers });
     if (!parsed.ok) return { ok: false, errors: parsed.errors };
     const savedId = await saveReward(shop, id, parsed.data, undefined, actor);
     return { ok: true, intent: "save", id: savedId, created: id === "new", message: id === "new" ? "Reward created" : "Reward saved" };
@@ -131,6 +132,7 @@ function previewSentence(v: RewardFormValues, currencyCode: string, tierName: st
   if (Number.isInteger(days) && days > 0) parts.push(`The ${v.type === "store_credit" ? "credit" : "code"} is valid for ${days} ${days === 1 ? "day" : "days"}.`);
   if (v.type === "store_credit") parts.push("It can be spent at online checkout when signed in, not in POS.");
   if (tierName) parts.push(`Only for ${tierName} members and above.`);
+  if (v.tierVariants.some((r) => r.pointsCost || r.type || r.value || r.percentOff)) parts.push("Some tiers get it on their own terms.");
   return parts.join(" ");
 }
 
@@ -194,7 +196,7 @@ export default function RewardEditor() {
   });
   const submit = () => {
     const body: Record<string, string> = { intent: "save" };
-    for (const [key, value] of Object.entries(values)) body[key] = String(value);
+    for (const [key, value] of Object.entries(values)) body[key] = Array.isArray(value) ? JSON.stringify(value) : String(value);
     save.submit(body, { method: "post" });
   };
   const discard = () => setValues(data.values);
@@ -213,6 +215,7 @@ export default function RewardEditor() {
 
   const symbol = currencySymbol(data.currencyCode);
   const tierOptions = [{ label: "Every member", value: "" }, ...data.tiers.map((t) => ({ label: `${t.name} and above`, value: String(t.rank) }))];
+  const maxTierOptions = [{ label: "No limit", value: "" }, ...data.tiers.map((t) => ({ label: `${t.name} and below`, value: String(t.rank) }))];
   const tierName = data.tiers.find((t) => String(t.rank) === values.minTierRank)?.name ?? null;
   const errorCount = Object.keys(errors).length;
 
@@ -323,7 +326,11 @@ export default function RewardEditor() {
                       <TextField label="Code expires after" type="number" min={1} max={365} suffix="days" placeholder="Never" helpText="Optional: 1 to 365 days." {...field("expiryDays")} />
                     </FormLayout.Group>
                   )}
-                  <Select label="Minimum tier" options={tierOptions} value={values.minTierRank} onChange={(minTierRank) => set({ minTierRank })} error={errors.minTierRank} name="minTierRank" />
+                  <FormLayout.Group>
+                    <Select label="Minimum tier" options={tierOptions} value={values.minTierRank} onChange={(minTierRank) => set({ minTierRank })} error={errors.minTierRank} name="minTierRank" />
+                    <Select label="Maximum tier" options={maxTierOptions} value={values.maxTierRank} onChange={(maxTierRank) => set({ maxTierRank })} error={errors.maxTierRank} name="maxTierRank" helpText="Higher tiers don't see it." />
+                  </FormLayout.Group>
+                  <RewardTierVariants type={values.type} tiers={data.tiers.filter((t) => (values.minTierRank === "" || t.rank >= Number(values.minTierRank)) && (values.maxTierRank === "" || t.rank <= Number(values.maxTierRank)))} rows={values.tierVariants} onChange={(tierVariants) => set({ tierVariants })} currencySymbol={symbol} error={errors.tierVariants} />
                 </FormLayout>
               </SectionCard>
             </BlockStack>

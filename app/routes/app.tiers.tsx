@@ -31,10 +31,12 @@ import { showToast } from "../components/showToast";
 import { currencySymbol } from "../loyalty/ledger/money";
 import { SectionCard } from "../components/SectionCard";
 import { FreeShippingDiscountStatus } from "../components/tiers/FreeShippingDiscountStatus";
+import { PaidTiersCard } from "../components/tiers/PaidTiersCard";
+import { listPaidTiers } from "../loyalty/tiers/paid-admin.server";
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
-  return { editor: await getTierEditor(shop) };
+  return { editor: await getTierEditor(shop), paidTiers: await listPaidTiers(shop) };
 };
 
 export type TiersActionResult =
@@ -106,7 +108,7 @@ function toInput(state: FormState) {
 
 
 export default function TiersPage() {
-  const { editor } = useLoaderData<typeof loader>();
+  const { editor, paidTiers } = useLoaderData<typeof loader>();
   const preview = useFetcher<typeof action>();
   const save = useFetcher<typeof action>();
   // Keyed by content, not identity: only data that really changed (a save) resets the form.
@@ -365,6 +367,9 @@ export default function TiersPage() {
               })}
             </BlockStack>
           </Card>
+        </Layout.Section>
+        <Layout.Section>
+          <PaidTiersCard tiers={paidTiers} />
         </Layout.Section>
         <Layout.Section>
           <Text as="p" tone="subdued">

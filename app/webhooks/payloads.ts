@@ -32,6 +32,9 @@ const lineItem = z.object({
   current_quantity: z.number().int().nonnegative().nullish(),
   price_set: moneySet,
   gift_card: z.boolean().nullish(),
+  // What was bought: a membership product puts the buyer in a paid tier (0032). Null for custom items.
+  product_id: id.nullish(),
+  variant_id: id.nullish(),
   // Present only on tip line items.
   tip_payment_gateway: z.string().nullish(),
   tax_lines: z.array(taxLine).nullish(),
@@ -224,6 +227,8 @@ export function toOrderSnapshot(payload: unknown): OrderSnapshotWithReferral {
     discountMinor: (l.discount_allocations ?? []).reduce((s, d) => s + minor(d.amount_set, currency), 0),
     taxMinor: (l.tax_lines ?? []).reduce((s, t) => s + (t.price_set ? minor(t.price_set, currency) : 0), 0),
     nonEarning: Boolean(l.gift_card || l.tip_payment_gateway),
+    productGid: l.product_id ? `gid://shopify/Product/${l.product_id}` : null,
+    variantGid: l.variant_id ? `gid://shopify/ProductVariant/${l.variant_id}` : null,
   }));
   return {
     orderGid: orderGid(o),

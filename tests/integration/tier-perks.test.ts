@@ -102,6 +102,9 @@ describe("tier perks on the storefront", () => {
       threshold: 1000,
       multiplierPermille: 1500,
       perks: { entryPoints: 250, birthdayPoints: 500, freeShipping: true },
+      // Not a paid tier (docs/decisions/0032); a paid one's products never reach the storefront.
+      paid: false,
+      paidOnly: false,
     });
     // Guests see the table too.
     const guest = await (await fetch(`${server().url}/proxy/customer?${signProxyQuery({ shop: shop.domain, logged_in_customer_id: "", path_prefix: "/apps/kanta" }, TEST_SECRET)}`)).json();

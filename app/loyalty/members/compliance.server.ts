@@ -22,6 +22,7 @@ export async function exportCustomerData(db: Db, request: CustomerRequest) {
           ledger: { orderBy: [{ createdAt: "asc" }, { id: "asc" }] },
           redemptions: true,
           tier: { select: { name: true } },
+          tierMemberships: { orderBy: { startsAt: "asc" }, include: { tier: { select: { name: true } } } },
         },
       })
     : null;
@@ -52,6 +53,10 @@ export async function exportCustomerData(db: Db, request: CustomerRequest) {
           status: r.status,
           code: r.code,
         })),
+        // Paid tiers bought (0032), when there are any.
+        ...(member.tierMemberships.length
+          ? { paidTiers: member.tierMemberships.map((m) => ({ tier: m.tier.name, order: m.orderGid, from: m.startsAt.toISOString(), until: m.endsAt.toISOString(), ended: m.endedAt?.toISOString() ?? null, endReason: m.endReason })) }
+          : {}),
       }
     : { customer: request.customerGid, note: "Kanta holds no data for this customer." };
   const key = request.dataRequestId ? `data_request:${request.dataRequestId}` : null;

@@ -24,6 +24,9 @@ export interface OrderLine {
   taxMinor: number;
   /** Gift cards and tips earn nothing (they are not a purchase of goods). */
   nonEarning: boolean;
+  /** What was bought (a membership product puts the buyer in a paid tier, 0032); absent when unknown. */
+  productGid?: string | null;
+  variantGid?: string | null;
 }
 
 export interface RefundLine {

@@ -10,6 +10,7 @@ import { formatMinorPlain } from "../ledger/money";
 import { addDays } from "../program/defaults";
 import { requireShopConfig, type ShopConfig } from "../program/shop-config.server";
 import { upgradeMemberTier } from "../tiers/moves.server";
+import { applyMembershipOrder, endMembershipsForRefund } from "../tiers/paid.server";
 import { WriteConflictError, inTransaction } from "../tx.server";
 import { recordOrderFact } from "../analytics/facts.server";
 
@@ -96,6 +97,9 @@ export async function applyOrderSnapshot(
     // Upgrades only (refunds wait for the review). Spend and orders change with the order's
     // eligible amount, in the window of its processedAt; points with the points it earned now.
     const memberToCheck = settled.result.memberId;
+    // A membership product in the order puts the member in its paid tier, or ends it (0032).
+    const membership = { orderGid: snapshot.orderGid, processedAt: merged.processedAt ?? now, paid: merged.paid, cancelled: merged.cancelled, lines: snapshot.lines, refunded: refundedQuantities(snapshot.refunds) };
+    if (memberToCheck) await applyMembershipOrder(tx, shop, { ...membership, memberId: memberToCheck }, now);
     if (memberToCheck) {
       if (shop.program.tierBasis === "points") {
         if (settled.pointsIncreased) await upgradeMemberTier(tx, shop, memberToCheck, { now });
@@ -124,6 +128,8 @@ export async function applyRefund(
     if (!record) record = await createRecord(tx, shop, refund.orderGid, shop.currencyCode);
     // A refund only lowers the number: no tier change (downgrades wait for the review).
     const { result } = await settleOrder(tx, shop, record, record, options.now ?? new Date());
+    // …except a refunded membership line, which ends its paid tier at once (0032).
+    await endMembershipsForRefund(tx, shop, { orderGid: refund.orderGid, lineItemIds: refund.lines.filter((l) => l.quantity > 0).map((l) => l.lineItemId) }, options.now ?? new Date());
     await recordOrderFact(tx, shop, refund.orderGid);
     return result;
   });

@@ -2,6 +2,7 @@ import { getDb, type Db } from "../../db.server";
 import type { AuditActor } from "../audit/audit";
 import { releaseDuePendingPoints } from "../orders/orders.server";
 import { checkRedeemable, describeRewardValue, isRewardType } from "../rewards/rewards";
+import { rewardForTier } from "../rewards/tier-variants";
 import { RedeemError, redeemReward, toRewardDef, type IssueDiscount, type IssueHooks, type RedemptionView } from "../rewards/redemptions.server";
 import { redeemableInStore } from "./pos";
 
@@ -70,9 +71,14 @@ export async function getPosMemberView(shopDomain: string, customerGid: string, 
     : null;
   const live = shop.program.status === "live";
   const rewards = shop.rewards.flatMap((row): PosReward[] => {
-    const def = toRewardDef(row);
-    if (!def || !redeemableInStore(def.type)) return [];
-    const refusal = member ? checkRedeemable(def, { points: member.points, tierRank: member.tier?.rank ?? null }) : null;
+    const stored = toRewardDef(row);
+    if (!stored) return [];
+    // The terms for the member's tier (0032); a reward their tier is above is not listed.
+    const tierRank = member?.tier?.rank ?? null;
+    const def = member ? rewardForTier(stored, tierRank) : stored;
+    if (!redeemableInStore(def.type)) return [];
+    const refusal = member ? checkRedeemable(def, { points: member.points, tierRank }) : null;
+    if (refusal?.code === "tier_too_high") return [];
     const reason: PosReward["reason"] = !live ? "program_inactive" : member && member.status !== "active" ? "member_excluded" : (refusal?.code ?? null);
     return [
       {

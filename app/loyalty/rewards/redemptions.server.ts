@@ -18,6 +18,7 @@ import {
   type RewardSurface,
   type StoreCreditSpec,
 } from "./rewards";
+import { rewardForTier } from "./tier-variants";
 import { requireShopConfig } from "../program/shop-config.server";
 import { toRewardDef } from "./reward-def";
 
@@ -46,6 +47,7 @@ export type RedeemErrorCode =
   | "member_excluded"
   | "reward_unavailable"
   | "tier_required"
+  | "tier_too_high"
   | "insufficient_points"
   | "invalid_points"
   | "request_conflict"
@@ -146,12 +148,15 @@ export async function redeemReward(input: RedeemInput, issue: IssueDiscount, db:
     });
     if (current.status !== "active") throw new RedeemError("member_excluded", "This account cannot redeem rewards.");
     const row = await tx.reward.findFirst({ where: { id: input.rewardId, shopId: shop.id } });
-    const reward = row ? toRewardDef(row) : null;
+    // The terms for the member's tier as stored now (0032): its cost and value may differ per tier.
+    const tierRank = current.tier?.rank ?? null;
+    const def = row ? toRewardDef(row) : null;
+    const reward = def ? rewardForTier(def, tierRank) : null;
     // Store credit only where it can be spent, and only by a caller that can add it in Shopify.
     if (!reward || !rewardOfferedOn(reward.type, input.surface ?? "online_store") || (reward.type === "store_credit" && !hooks.issueStoreCredit)) {
       throw new RedeemError("reward_unavailable", "This reward is not available.");
     }
-    const refusal = checkRedeemable(reward, { points: current.points, tierRank: current.tier?.rank ?? null });
+    const refusal = checkRedeemable(reward, { points: current.points, tierRank });
     if (refusal) throw refusalError(refusal);
 
     // What this redemption costs: the reward's price, or the points chosen for points_to_money.
@@ -258,6 +263,8 @@ function refusalError(refusal: NonNullable<ReturnType<typeof checkRedeemable>>):
       return new RedeemError("insufficient_points", `You need ${refusal.needed} more points.`, { needed: refusal.needed });
     case "tier_required":
       return new RedeemError("tier_required", "This reward is for a higher tier.", { minTierRank: refusal.minTierRank });
+    case "tier_too_high":
+      return new RedeemError("tier_too_high", "This reward is for lower tiers; yours has its own rewards.", { maxTierRank: refusal.maxTierRank });
     case "reward_unavailable":
       return new RedeemError("reward_unavailable", "This reward is not available.");
   }

@@ -13,6 +13,7 @@ export function toRewardDef(row: {
   minOrderMinor: bigint | null;
   expiryDays: number | null;
   minTierRank: number | null;
+  maxTierRank?: number | null;
   productVariantGid: string | null;
   enabled: boolean;
   config?: string;
@@ -35,6 +36,7 @@ export function toRewardDef(row: {
     minOrderMinor: row.minOrderMinor === null ? null : Number(row.minOrderMinor),
     expiryDays: row.expiryDays,
     minTierRank: row.minTierRank,
+    maxTierRank: row.maxTierRank ?? null,
     productVariantGid: row.productVariantGid,
     enabled: row.enabled,
     rate: config.rate,
@@ -42,6 +44,7 @@ export function toRewardDef(row: {
     priceMinor: config.priceMinor ?? null,
     imageUrl: config.imageUrl ?? null,
     notify: config.notify,
+    tierVariants: config.tierVariants,
   };
 }
 

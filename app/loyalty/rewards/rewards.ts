@@ -3,6 +3,7 @@ import { z } from "zod";
 import { currencyScale, formatMinorPlain } from "../ledger/money";
 import { readJsonColumn, type JsonReport } from "../json-column";
 import { addDays } from "../program/defaults";
+import { storedTierVariants, type TierVariant } from "./tier-variants";
 
 export const REWARD_TYPES = ["amount_off", "percent_off", "free_shipping", "free_product", "points_to_money", "store_credit"] as const;
 export type RewardType = (typeof REWARD_TYPES)[number];
@@ -39,8 +40,12 @@ export interface RewardDef {
   minOrderMinor: number | null;
   expiryDays: number | null; // code (store_credit: the credit) valid this many days; null = no end
   minTierRank: number | null;
+  /** The highest tier rank that may redeem it; null = no upper limit (0032). */
+  maxTierRank?: number | null;
   productVariantGid: string | null; // free_product
   enabled: boolean;
+  /** Per-tier overrides of cost and value, by tier rank (from Reward.config; ./tier-variants.ts). */
+  tierVariants?: TierVariant[];
   /** points_to_money only (from Reward.config). */
   rate?: PointsRate | null;
   /** free_product: the product's title as the merchant picked it (from Reward.config). */
@@ -173,6 +178,7 @@ const storedRewardConfig = z.object({
   // Shopify's CDN (https), or a path on the shop's own storefront (local mode's demo images).
   imageUrl: z.string().max(2000).regex(/^(https:\/\/[^\s"'<>]+|\/(?!\/)[^\s"'<>]*)$/).nullable().optional(),
   notify: z.boolean().optional(),
+  tierVariants: storedTierVariants.optional(),
 });
 
 export interface RewardConfig {
@@ -181,6 +187,7 @@ export interface RewardConfig {
   notify: boolean;
   priceMinor?: number | null;
   imageUrl?: string | null;
+  tierVariants?: TierVariant[];
 }
 
 /** Reward.config as stored: unknown keys are ignored, malformed values dropped (and reported), never trusted. */
@@ -191,6 +198,8 @@ export function parseRewardConfig(json: string | null | undefined, report?: Json
     rate: o.pointsPerUnit && o.unitMinor ? { pointsPerUnit: o.pointsPerUnit, unitMinor: o.unitMinor, maxMinor: o.maxMinor ?? null } : null,
     productTitle: title ? title.slice(0, 255) : null,
     notify: o.notify ?? false,
+    // Only when set: a reward without tier variants reads as it always did.
+    ...(o.tierVariants?.length ? { tierVariants: o.tierVariants } : {}),
   };
   // Only free_product rewards store these; absent keys stay absent (older rows, other types).
   if (o.priceMinor) config.priceMinor = o.priceMinor;
@@ -215,17 +224,24 @@ export function generateRewardCode(randomBytes: (n: number) => Uint8Array): stri
 export type RedeemRefusal =
   | { code: "reward_unavailable" }
   | { code: "tier_required"; minTierRank: number }
+  | { code: "tier_too_high"; maxTierRank: number }
   | { code: "insufficient_points"; needed: number };
 
-/** Why a member cannot redeem a reward now, or null if they can. */
+/**
+ * Why a member cannot redeem a reward now, or null if they can. Pass the reward as it is for
+ * the member's tier (./tier-variants.ts rewardForTier): its cost may differ per tier.
+ */
 export function checkRedeemable(
-  reward: Pick<RewardDef, "enabled" | "pointsCost" | "minTierRank">,
+  reward: Pick<RewardDef, "enabled" | "pointsCost" | "minTierRank" | "maxTierRank">,
   member: { points: number; tierRank: number | null },
 ): RedeemRefusal | null {
   if (!reward.enabled) return { code: "reward_unavailable" };
   if (reward.minTierRank !== null && (member.tierRank ?? -1) < reward.minTierRank) {
     return { code: "tier_required", minTierRank: reward.minTierRank };
   }
+  // A member without a tier is below every tier: a maximum never shuts them out.
+  const max = reward.maxTierRank ?? null;
+  if (max !== null && member.tierRank !== null && member.tierRank > max) return { code: "tier_too_high", maxTierRank: max };
   if (member.points < reward.pointsCost) return { code: "insufficient_points", needed: reward.pointsCost - member.points };
   return null;
 }

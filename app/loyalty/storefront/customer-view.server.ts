@@ -5,6 +5,7 @@ import { toRedemptionView, toRewardDef, type RedemptionView } from "../rewards/r
 import { listMemberGifts, type GiftView } from "../rewards/gifts.server";
 import { getMemberReferralView, type MemberReferralView } from "../referrals/codes.server";
 import { checkRedeemable, rewardOfferedOn, type RewardSurface } from "../rewards/rewards";
+import { rewardForTier } from "../rewards/tier-variants";
 import { DEFAULT_PROGRAM_NAME, parsePointsNames, resolvePointsName, storefrontWidgetDefaults, type PointsName, type PointsNames, type WidgetDefaults } from "../program/settings";
 import { logInvalidJson } from "../json-column.server";
 import { toBirthdayView, type BirthdayView } from "../dates/birthday.server";
@@ -51,6 +52,8 @@ export interface CustomerView {
     neededPoints: number;
     /** tier_required: the name of the lowest tier that unlocks the reward. */
     minTierName: string | null;
+    /** The member's tier gets its own cost or value (0032): the widget shows the value beside the cost. */
+    tierTerms: boolean;
     /** points_to_money: the rate (the shopper chooses the points, in steps of pointsPerUnit); else null. */
     rate: { pointsPerUnit: number; unitMinor: number; maxMinor: number | null } | null;
     /** free_product: the product as the merchant picked it; else null. */
@@ -147,10 +150,14 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
     const def = toRewardDef(row);
     return def && rewardOfferedOn(def.type, surface) ? [def] : [];
   });
+  // A member sees each reward as their tier gets it, and not the ones their tier is above (0032).
   const rewardsFor = (member: { points: number; tierRank: number | null } | null): CustomerView["rewards"] =>
-    rewardDefs.map((r) => {
+    rewardDefs.flatMap((def) => {
+      const r = member ? rewardForTier(def, member.tierRank) : def;
       const refusal = member ? checkRedeemable(r, member) : null;
-      return {
+      if (refusal?.code === "tier_too_high") return [];
+      return [
+        {
         id: r.id,
         name: r.name,
         type: r.type,
@@ -165,7 +172,9 @@ export async function getCustomerView(shopDomain: string, customerGid: string | 
         minTierName: r.minTierRank === null ? null : (shop.tiers.find((t) => t.rank >= r.minTierRank!)?.name ?? null),
         rate: r.rate ?? null,
         productTitle: r.productTitle ?? null,
-      };
+        tierTerms: r !== def,
+        },
+      ];
     });
   const now = new Date();
   const year = yearInTimeZone(now, shop.ianaTimezone);

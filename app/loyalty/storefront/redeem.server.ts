@@ -24,6 +24,7 @@ export const REDEEM_ERROR_STATUS: Record<string, number> = {
   program_inactive: 409,
   reward_unavailable: 404,
   tier_required: 403,
+  tier_too_high: 403,
   insufficient_points: 409,
   invalid_points: 422,
   request_conflict: 409,

@@ -290,6 +290,14 @@ export async function saveTierSettings(shopDomain: string, input: TierSettingsIn
   const now = new Date();
   await inTransaction(db, async (tx) => {
     const existing = await tx.tier.findMany({ where: { shopId: shop.id }, orderBy: { rank: "asc" } });
+    // The ladder form does not edit a paid tier's membership (0032): each kept tier keeps its own.
+    for (const t of settings.tiers) {
+      const stored = t.id ? existing.find((e) => e.id === t.id) : undefined;
+      if (stored) {
+        const { membership } = parseTierPerks(stored.perks);
+        if (membership) t.perks = { ...t.perks, membership };
+      }
+    }
     const keptIds = new Set(settings.tiers.map((t) => t.id).filter((id): id is string => id !== null));
     const removedTiers = existing.filter((t) => !keptIds.has(t.id));
     const programBefore = await tx.program.findUniqueOrThrow({ where: { shopId: shop.id }, select: { tierBasis: true, tierPeriod: true, tierKeepNextPeriod: true } });

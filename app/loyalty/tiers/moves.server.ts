@@ -13,7 +13,7 @@ import { currentTierWindow, inWindow, qualifyingTier, tierEntryKey, toTierBasis,
 // transaction. Orders, claimed actions and staff adjustments move members up at once.
 // docs/decisions/0008-multipliers-and-tier-review.md
 
-export type TierChangeReason = "qualified" | "review" | "manual" | "settings";
+export type TierChangeReason = "qualified" | "review" | "manual" | "settings" | "paid";
 export type LadderTier = ShopConfig["tiers"][number];
 
 export interface EntryBonus {

@@ -5,6 +5,7 @@ import { Sql, isPostgres } from "../sql.server";
 import { recordMemberOccasions } from "../notify/batch.server";
 import { WriteConflictError, inTransaction } from "../tx.server";
 import { readPassBatch, type PassMemberRow } from "./metric.server";
+import { membershipHolds } from "./paid";
 import { payEntryBonuses, type EntryBonus, type LadderTier, type TierChangeReason } from "./moves.server";
 import {
   currentTierWindow,
@@ -68,6 +69,7 @@ async function applyPassBatch(tx: Tx, ctx: PassContext, rows: readonly PassMembe
   const kept = new Map<string, { tier: LadderTier; ids: string[] }>();
   let up = 0;
   let down = 0;
+  const paid = await readPaidTiers(tx, shop, rows, now);
   for (const row of rows) {
     const current = row.tierId ? (byId.get(row.tierId) ?? null) : null;
     const decision: TierDecision = decideTier({
@@ -79,6 +81,8 @@ async function applyPassBatch(tx: Tx, ctx: PassContext, rows: readonly PassMembe
       period,
       heldRecently: row.tierChangedAt !== null && row.tierChangedAt > recent,
       demotionsAllowed: ctx.demotionsAllowed,
+      paidRank: paid.ranks.get(row.id) ?? null,
+      paidExpired: paid.expired.has(row.id),
     });
     if (decision.change === "none") {
       if (decision.clearManual) clearOnly.push(row.id);
@@ -156,6 +160,32 @@ async function applyPassBatch(tx: Tx, ctx: PassContext, rows: readonly PassMembe
     await recordMemberOccasions(tx, { shopId: shop.id, kind: "tier_kept", memberIds: group.ids, keySuffix: [group.tier.id, ctx.review!.toISOString()], data: { tierName: group.tier.name }, now });
   }
   return { up, down };
+}
+
+/**
+ * The batch's paid tiers (0032): the rank each member's running memberships hold, and the
+ * members whose membership ran out (marked ended here, in the batch's transaction, so they
+ * are reviewed at once and once).
+ */
+async function readPaidTiers(tx: Tx, shop: ShopConfig, rows: readonly PassMemberRow[], now: Date): Promise<{ ranks: Map<string, number>; expired: Set<string> }> {
+  const ranks = new Map<string, number>();
+  const expired = new Set<string>();
+  if (rows.length === 0 || !shop.tiers.some((t) => t.perks.membership)) return { ranks, expired };
+  const memberships = await tx.tierMembership.findMany({
+    where: { shopId: shop.id, endedAt: null, memberId: { in: rows.map((r) => r.id) } },
+    select: { id: true, memberId: true, tierId: true, startsAt: true, endsAt: true, endedAt: true },
+  });
+  const ran: string[] = [];
+  for (const m of memberships) {
+    const tier = shop.tiers.find((t) => t.id === m.tierId);
+    if (tier && membershipHolds(m, now)) ranks.set(m.memberId, Math.max(ranks.get(m.memberId) ?? -1, tier.rank));
+    else if (m.startsAt <= now) {
+      ran.push(m.id);
+      expired.add(m.memberId);
+    }
+  }
+  if (ran.length) await tx.tierMembership.updateMany({ where: { id: { in: ran }, endedAt: null }, data: { endedAt: now, endReason: "expired" } });
+  return { ranks, expired };
 }
 
 interface TierChangeRow {

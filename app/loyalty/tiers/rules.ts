@@ -10,6 +10,7 @@
 // docs/decisions/0007-tier-qualification.md, docs/decisions/0008-multipliers-and-tier-review.md
 
 import { z } from "zod";
+import { isPaidOnly, storedMembership, type TierMembershipConfig } from "./paid";
 import { readJsonColumn, type JsonReport } from "../json-column";
 import { localDate, zonedToUtc } from "../program/zoned-time";
 
@@ -43,6 +44,8 @@ export interface TierRung {
    * currency (spend), points, or orders. (The column predates the other bases.)
    */
   thresholdMinor: number;
+  /** A paid-only tier (./paid.ts) is never reached by the number. */
+  perks?: { membership?: TierMembershipConfig | null };
 }
 
 export interface TierProgress {
@@ -145,6 +148,7 @@ export function inWindow(at: Date, window: TierWindow): boolean {
 export function qualifyingTier<T extends TierRung>(tiers: readonly T[], value: number): T | null {
   let best: T | null = null;
   for (const tier of tiers) {
+    if (isPaidOnly(tier)) continue;
     if (tier.thresholdMinor <= value && (best === null || tier.rank > best.rank)) best = tier;
   }
   return best;
@@ -158,7 +162,7 @@ export function computeTierProgress(
   periodEnd: Date | null,
 ): TierProgress {
   const next = tiers
-    .filter((t) => currentTierRank === null || t.rank > currentTierRank)
+    .filter((t) => (currentTierRank === null || t.rank > currentTierRank) && !isPaidOnly(t))
     .sort((a, b) => a.rank - b.rank)[0];
   return {
     next: next
@@ -204,6 +208,10 @@ export interface TierReviewInput {
   heldRecently: boolean;
   /** A review boundary passed since the last review (year end; each day for rolling). */
   demotionsAllowed: boolean;
+  /** The highest tier an active paid membership holds (./paid.ts); null without one. */
+  paidRank?: number | null;
+  /** A paid membership ran out since the last pass: the member is reviewed at once. */
+  paidExpired?: boolean;
 }
 
 export interface TierDecision {
@@ -226,13 +234,15 @@ export interface TierDecision {
  */
 export function decideTier(input: TierReviewInput): TierDecision {
   const current = input.currentRank;
-  const qualified = input.qualifiedRank;
+  const paid = input.paidRank ?? null;
+  // A paid tier is a floor like a manual one, kept until its period ends (0032).
+  const qualified = paid !== null && (input.qualifiedRank === null || paid > input.qualifiedRank) ? paid : input.qualifiedRank;
   if (qualified !== null && (current === null || qualified > current)) {
-    return { change: "up", rank: qualified, clearManual: input.manual !== "none" };
+    return { change: "up", rank: qualified, clearManual: input.manual === "expired" || (input.manual !== "none" && (input.qualifiedRank ?? -1) > (current ?? -1)) };
   }
   const none: TierDecision = { change: "none", rank: current, clearManual: input.manual === "expired" };
   if (input.manual === "active" || current === null || qualified === null) return none;
-  const reviewing = (input.demotionsAllowed && input.period !== "lifetime") || input.manual === "expired";
+  const reviewing = (input.demotionsAllowed && input.period !== "lifetime") || input.manual === "expired" || input.paidExpired === true;
   if (!reviewing) return none;
   let floor = qualified;
   if (input.keepNextPeriod) {
@@ -277,6 +287,8 @@ export interface TierPerks {
   entryGiftRewardId?: string | null;
   /** A free_product reward given as a gift on the birthday to members of this tier (replaces the birthday rule's gift), 0031. */
   birthdayGiftRewardId?: string | null;
+  /** A paid tier: the products that buy it and for how long (./paid.ts, 0032); null = earned only. */
+  membership?: TierMembershipConfig | null;
 }
 
 export const NO_PERKS: TierPerks = { entryPoints: 0, birthdayPoints: null, freeShipping: false };
@@ -289,6 +301,7 @@ const storedPerks = z.object({
   freeShipping: z.boolean().default(false),
   entryGiftRewardId: z.string().min(1).max(64).nullable().optional(),
   birthdayGiftRewardId: z.string().min(1).max(64).nullable().optional(),
+  membership: storedMembership.nullable().optional(),
 });
 
 /** Tier.perks JSON, read tolerantly: unknown keys are ignored, bad values dropped (and reported). */
@@ -304,6 +317,7 @@ export function serializeTierPerks(perks: TierPerks): string {
   if (perks.freeShipping) out.freeShipping = true;
   if (perks.entryGiftRewardId) out.entryGiftRewardId = perks.entryGiftRewardId;
   if (perks.birthdayGiftRewardId) out.birthdayGiftRewardId = perks.birthdayGiftRewardId;
+  if (perks.membership) out.membership = perks.membership;
   return JSON.stringify(out);
 }
 

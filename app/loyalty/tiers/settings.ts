@@ -148,6 +148,7 @@ export function validateTierSettings(input: TierSettingsInput, currencyCode: str
       rank: index,
       threshold,
       multiplierPermille: multiplierPermille ?? MIN_MULTIPLIER_PERMILLE,
+      // A paid tier's membership is set on its own (./paid.server.ts) and kept by the save.
       perks: {
         entryPoints,
         birthdayPoints,

@@ -14,6 +14,9 @@ export interface TierBenefit {
   threshold: number;
   multiplierPermille: number;
   perks: { entryPoints: number; birthdayPoints: number | null; freeShipping: boolean };
+  /** A paid tier (0032): bought as a membership; `paidOnly`: spend never reaches it. */
+  paid: boolean;
+  paidOnly: boolean;
 }
 
 export function toTierBenefits(
@@ -22,7 +25,11 @@ export function toTierBenefits(
 ): TierBenefit[] {
   return [...tiers]
     .sort((a, b) => a.rank - b.rank)
-    .map((t) => ({ name: t.name, rank: t.rank, threshold: Number(t.thresholdMinor), multiplierPermille: t.multiplierPermille, perks: parseTierPerks(t.perks, { id: t.id, onInvalid }) }));
+    .map((t) => {
+      // The membership's products stay on the server: the widget needs only whether it is paid.
+      const { membership, ...perks } = parseTierPerks(t.perks, { id: t.id, onInvalid });
+      return { name: t.name, rank: t.rank, threshold: Number(t.thresholdMinor), multiplierPermille: t.multiplierPermille, perks, paid: Boolean(membership), paidOnly: membership?.paidOnly === true };
+    });
 }
 
 export interface MemberTierView {
@@ -57,7 +64,7 @@ export async function computeMemberTierView(
   const progress = await memberTierMetric(db, shop.id, memberId, basis, currentTierWindow(period, now, shop.ianaTimezone));
   const end = tierPeriodEnd(period, now, shop.ianaTimezone);
   const { next } = computeTierProgress(
-    ladder.map((t) => ({ name: t.name, rank: t.rank, thresholdMinor: t.threshold })),
+    ladder.map((t) => ({ name: t.name, rank: t.rank, thresholdMinor: t.threshold, perks: { membership: t.paidOnly ? { productGids: [], variantGids: [], months: 1, paidOnly: true } : null } })),
     tier.rank,
     progress,
     end,

@@ -93,6 +93,9 @@
       return new Intl.DateTimeFormat(cfg.locale, { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(iso));
     }
     function signed(n) { return (n > 0 ? '+' : n < 0 ? '\u2212' : '') + N(Math.abs(n)); }
+    // An offer in words ("10% off", "500 points"): referrals, and a tier's own terms (0032).
+    const words = (o) => o.type === 'points' ? TN('general.points', o.points) : o.type === 'percent_off' ? T('referral.percent_off', { percent: N(o.percentOff) })
+      : o.type === 'amount_off' ? T('referral.amount_off', { amount: money(o.valueMinor) }) : T('referral.free_shipping');
     function greeting(name) { return name ? T('member.greeting', { name: name }) : T('member.greeting_no_name'); }
     function earnRate(e) { return TN('guest.earn_rate', e.points, { amount: money(e.spendMinor) }); }
     // The merchant's name for points ("340 stars") replaces the widget's own word (as a whole word).
@@ -328,7 +331,7 @@
     function rewardRow(r, member) {
       const st = P.rows[r.id] || {};
       const reasonId = uid + '-why-' + r.id;
-      const meta = [TN('general.points', r.pointsCost) + (r.rate ? ' = ' + money(r.rate.unitMinor) : r.type === 'store_credit' ? ' = ' + T('rewards.credit_value', { amount: money(r.valueMinor) }) : ''), r.minOrderMinor ? T('rewards.min_order', { amount: money(r.minOrderMinor) }) : ''].filter(Boolean).join(' \u00b7 ');
+      const meta = [TN('general.points', r.pointsCost) + (r.rate ? ' = ' + money(r.rate.unitMinor) : r.type === 'store_credit' ? ' = ' + T('rewards.credit_value', { amount: money(r.valueMinor) }) : r.tierTerms ? ' = ' + words(r) : ''), r.minOrderMinor ? T('rewards.min_order', { amount: money(r.minOrderMinor) }) : ''].filter(Boolean).join(' \u00b7 ');
       let aside = null, reason = null;
       if (member && st.step !== 'confirm' && st.step !== 'busy' && st.step !== 'error') {
         if (r.redeemable) {
@@ -669,9 +672,6 @@
       const id = uid + '-ref';
       const input = h('input', { id: id, class: 'kanta-code__value', value: ref.url, readonly: true, onfocus: () => { input.select(); } });
       const msg = encodeURIComponent(T('referral.message', { shop: cfg.shopName || '', url: ref.url }));
-      // What the friend gets and what the member gets, in words ("10% off", "500 points").
-      const words = (o) => o.type === 'points' ? TN('general.points', o.points) : o.type === 'percent_off' ? T('referral.percent_off', { percent: N(o.percentOff) })
-        : o.type === 'amount_off' ? T('referral.amount_off', { amount: money(o.valueMinor) }) : T('referral.free_shipping');
       const link = (label, href) => {
         return h('a', { class: 'kanta-share__link', href: href, target: href.slice(0, 7) === 'mailto:' ? null : '_blank', rel: 'noopener noreferrer' }, label);
       };
