@@ -22,6 +22,7 @@ function localRoutes(defineRoutes) {
     route("local/pos-host/:file", "local/routes/local.pos-host.$file.tsx");
     route("local/pos/discount", "local/routes/local.pos.discount.tsx");
     route("local/products", "local/routes/local.products.tsx");
+    route("local/product-image/:file", "local/routes/local.product-image.$file.tsx");
     route("local/demo-checkout/confirm", "local/routes/local.demo-checkout.confirm.tsx");
     route("local/mail", "local/routes/local.mail._index.tsx");
     route("local/mail/:id", "local/routes/local.mail.$id.tsx");
@@ -30,6 +31,9 @@ function localRoutes(defineRoutes) {
     route("local/storefront/product", "local/routes/local.storefront.product.tsx");
     route("apps/kanta/*", "local/routes/apps.kanta.$.tsx");
     route("cart/update.js", "local/routes/cart.update[.]js.ts");
+    route("cart/add.js", "local/routes/cart.add[.]js.ts");
+    route("cart", "local/routes/cart.tsx");
+    route("discount/:code", "local/routes/discount.$code.tsx");
   });
 }
 

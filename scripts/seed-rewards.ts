@@ -4,7 +4,7 @@
 // "Use your points" lets a shopper choose how many points to turn into money off.
 // Idempotent: a reward whose name the shop already has is left alone.
 import type { Db } from "../app/db.server";
-import { DEMO_PRODUCTS } from "../app/local/demo-shop";
+import { DEMO_PRODUCTS, demoProductImageUrl } from "../app/local/demo-shop";
 
 const tote = DEMO_PRODUCTS.find((p) => p.title === "Linen tote bag")!;
 
@@ -21,7 +21,8 @@ export async function seedRewards(db: Db, shopId: string): Promise<void> {
       productVariantGid: tote.variants[0]!.id,
       expiryDays: 60,
       minTierRank: 1,
-      config: JSON.stringify({ productTitle: `${tote.title} – ${tote.variants[0]!.title}` }),
+      // The price makes its code free exactly one unit (docs/decisions/0031-gifts.md); the image is local mode's.
+      config: JSON.stringify({ productTitle: `${tote.title} – ${tote.variants[0]!.title}`, priceMinor: 2450, imageUrl: demoProductImageUrl(tote.variants[0]!.id) }),
     },
     {
       type: "points_to_money",

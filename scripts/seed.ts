@@ -15,6 +15,7 @@ import { DEMO_SHOP } from "../app/local/demo-shop";
 import { seedEarn } from "./seed-earn";
 import { seedReferrals } from "./seed-referrals";
 import { seedRewards } from "./seed-rewards";
+import { seedGifts } from "./seed-gifts";
 import { seedAnalytics } from "./seed-analytics";
 import { quietly } from "../app/loyalty/notify/occasions.server";
 import { requestEnrolment } from "../app/loyalty/members/existing-customers.server";
@@ -70,6 +71,7 @@ async function main() {
     await seedActionRules(db, shop.id);
     await seedReferrals(db, shop.id);
     await seedEarn(db, shop.id);
+    await seedGifts(db, shop.id, `gid://shopify/Customer/${DEMO_CUSTOMERS[2]!.id}`);
     // A year of made-up history: recorded, but not emailed (/local/mail shows what happens from now on).
     await quietly(() => seedAnalytics(db, shop.domain));
     await enrolExistingCustomers(db, shop.id, shop.domain);

@@ -59,7 +59,7 @@ export async function createMember(db: Db, shopId: string, fields: MemberFields 
   return member;
 }
 
-type RewardType = "amount_off" | "percent_off" | "free_shipping" | "points_to_money" | "store_credit";
+type RewardType = "amount_off" | "percent_off" | "free_shipping" | "points_to_money" | "store_credit" | "free_product";
 type RewardFields = Partial<Omit<Prisma.RewardUncheckedCreateInput, "shopId" | "type">>;
 
 /** What each reward type needs, as the reward editor would save it. */
@@ -69,6 +69,13 @@ const REWARD_DEFAULTS: Record<RewardType, RewardFields & { name: string; pointsC
   free_shipping: { name: "Free shipping", pointsCost: 300 },
   points_to_money: { name: "Use your points", pointsCost: 100, config: JSON.stringify({ pointsPerUnit: 100, unitMinor: 100, maxMinor: 5000 }) },
   store_credit: { name: "5 € store credit", pointsCost: 500, valueMinor: 500n, config: JSON.stringify({ notify: true }) },
+  // The demo shop's tote bag (app/local/demo-shop.ts), with its price and image as the picker gives them (0031).
+  free_product: {
+    name: "Free tote",
+    pointsCost: 800,
+    productVariantGid: "gid://shopify/ProductVariant/4470000000021",
+    config: JSON.stringify({ productTitle: "Linen tote bag – Natural", priceMinor: 2450, imageUrl: "https://cdn.shopify.com/s/files/1/demo/tote-natural.jpg" }),
+  },
 };
 
 /** An enabled reward of `type` with that type's usual fields; `fields` replace them. */

@@ -28,6 +28,8 @@ export const RETRY = {
   // A surprise run (draw, prizes in batches) and its reward codes (0037).
   surprise: { ...DEFAULT_RETRY, maxAttempts: 6 },
   surpriseCode: DEFAULT_RETRY,
+  // Gift codes and their deactivation (docs/decisions/0031-gifts.md).
+  gift: DEFAULT_RETRY,
   stalledRedemption: DEFAULT_RETRY,
   // A member import's check or import: a crash or a lost lease resumes it; Shopify's bulk lookup may be retried.
   memberImport: { ...DEFAULT_RETRY, maxAttempts: 6 },

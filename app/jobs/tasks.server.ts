@@ -19,6 +19,7 @@ import { recoverStalledRedemptions } from "./redemptions-job.server";
 import { pruneReferralVisits } from "../loyalty/referrals/visits.server";
 import { runDueReferralRewards } from "./referral-rewards.server";
 import { runDueSurprises } from "./surprise-job.server";
+import { runDueGifts } from "./gifts.server";
 import { runDueTierPasses, tierJobsEnabled, tierPassRequested } from "./tier-review.server";
 import { syncDueTierChanges } from "./tier-sync.server";
 import { syncDueTierDiscounts } from "./tier-discounts.server";
@@ -79,6 +80,8 @@ export const PERIODIC_TASKS: readonly PeriodicTask[] = [
   { name: "referral-rewards-due", everyMs: 60_000, run: (ctx) => runDueReferralRewards(ctx.db, { now: ctx.now }) },
   // Surprises started in the admin: the draw, the prizes in batches, their reward codes (0037).
   { name: "surprises", everyMs: 5_000, background: true, run: (ctx) => runDueSurprises({ db: ctx.db, now: ctx.now }) },
+  // Gift codes to make in Shopify, and taken-back gifts' codes to deactivate (0031).
+  { name: "gifts-due", everyMs: 15_000, run: (ctx) => runDueGifts(ctx.db, { now: ctx.now }) },
   // Referral visits that never became a referral, after 60 days (docs/decisions/0013-abuse-limits.md).
   { name: "referral-visits-prune", everyMs: 3_600_000, run: (ctx) => pruneReferralVisits(ctx.db, { now: ctx.now }) },
   // Tier reviews for shops whose period ended (or whose tier settings were saved).

@@ -10,6 +10,11 @@ export const DEMO_SHOP: EmulatedShop = {
   ianaTimezone: "Europe/Helsinki",
 };
 
+/** A demo variant's picture, drawn by local mode (/local/product-image/<variant id>.svg). */
+export function demoProductImageUrl(variantGid: string): string {
+  return `/local/product-image/${variantGid.split("/").pop()}.svg`;
+}
+
 /** The demo shop's catalogue: a few products, some with several variants. */
 export const DEMO_PRODUCTS: readonly EmulatedProduct[] = [
   {

@@ -20,8 +20,8 @@ import {
 } from "@shopify/polaris";
 import { useState } from "react";
 import { boundary } from "@shopify/shopify-app-remix/server";
-import { EarnRuleError, deleteEarnRule, getRuleEditor, saveEarnRule } from "../loyalty/earn/rules-admin.server";
-import { NETWORK_LABELS, PURCHASE_EXCLUSIONS, RULE_TYPES, awardedWhen, defaultRuleName, limitLabel, ordinal, readRuleConfig } from "../loyalty/earn/rules";
+import { EarnRuleError, deleteEarnRule, getRuleEditor, listGiftChoices, saveEarnRule } from "../loyalty/earn/rules-admin.server";
+import { GIFT_RULE_TYPES, NETWORK_LABELS, PURCHASE_EXCLUSIONS, RULE_TYPES, awardedWhen, defaultRuleName, limitLabel, ordinal, readRuleConfig } from "../loyalty/earn/rules";
 import { RULE_FIELDS, ruleFormValues, type RuleErrors, type RuleFormValues } from "../loyalty/earn/rule-form";
 import { defaultExampleMinor, purchasePreview } from "../loyalty/earn/preview";
 import { SOCIAL_NETWORKS } from "../loyalty/earn/actions";
@@ -43,13 +43,13 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
   const { shop, local } = await requireAdmin(request);
   const type = new URL(request.url).searchParams.get("type");
   const editor = await getRuleEditor(shop, params.id ?? "", type);
-  if (!editor) return { editor: null, values: null, local };
+  if (!editor) return { editor: null, values: null, local, gifts: [] };
   const values = ruleFormValues(editor.rule, editor.type, editor.shop.currencyCode);
   // A new follow starts on the first network that has none yet.
   if (!editor.rule && editor.type === "social_follow") {
     values.network = SOCIAL_NETWORKS.find((n) => !editor.rules.some((r) => r.type === "social_follow" && r.config.network === n)) ?? "";
   }
-  return { editor, values, local };
+  return { editor, values, local, gifts: GIFT_RULE_TYPES.includes(editor.type) ? await listGiftChoices(shop) : [] };
 };
 
 export type RuleActionResult =
@@ -88,7 +88,7 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<R
 type Values = ReturnType<typeof ruleFormValues>;
 
 export default function EarnRulePage() {
-  const { editor, values: loaded, local } = useLoaderData<typeof loader>();
+  const { editor, values: loaded, local, gifts } = useLoaderData<typeof loader>();
   const shopify = useAppBridge();
   const save = useFetcher<typeof action>();
   const remove = useFetcher<typeof action>();
@@ -276,7 +276,32 @@ export default function EarnRulePage() {
                       />
                     ) : null}
                     {type !== "purchase" ? (
-                      <TextField label="Points" type="number" min={1} name="points" autoComplete="off" value={values.points} onChange={set("points")} error={errors.points} />
+                      <TextField
+                        label="Points"
+                        type="number"
+                        min={GIFT_RULE_TYPES.includes(type) ? 0 : 1}
+                        name="points"
+                        autoComplete="off"
+                        value={values.points}
+                        onChange={set("points")}
+                        error={errors.points}
+                        helpText={GIFT_RULE_TYPES.includes(type) ? "0 for a gift only." : undefined}
+                      />
+                    ) : null}
+                    {GIFT_RULE_TYPES.includes(type) ? (
+                      <Select
+                        label="Product gift"
+                        name="giftRewardId"
+                        options={[{ label: "No gift", value: "" }, ...gifts.map((g) => ({ label: g.label, value: g.id }))]}
+                        value={values.giftRewardId}
+                        onChange={set("giftRewardId")}
+                        error={errors.giftRewardId}
+                        helpText={
+                          gifts.length
+                            ? "Beside or instead of the points: a code for one free unit of the product, for this member only, single use, valid as long as the reward's codes are. Members add it to their cart from the widget."
+                            : "To give a product, first add a “Free product” reward under Rewards (it can stay off in the points catalogue)."
+                        }
+                      />
                     ) : null}
                     {type !== "custom" ? nameField : null}
                     {type === "custom" ? (

@@ -206,7 +206,11 @@ export default function RewardEditor() {
     const variant = product?.variants?.[0];
     if (!product || !variant?.id) return;
     const title = variant.title && variant.title !== "Default Title" ? `${product.title} – ${variant.title}` : product.title;
-    set({ productVariantGid: variant.id, productTitle: title });
+    // The price and image are kept with the reward: its code frees one unit of this price,
+    // and the widget shows gifts without asking Shopify (docs/decisions/0031-gifts.md).
+    const image = (product as { images?: { originalSrc?: string; url?: string }[] }).images?.[0];
+    const price = (variant as { price?: string | number }).price;
+    set({ productVariantGid: variant.id, productTitle: title, productPrice: price === undefined ? "" : String(price), productImageUrl: image?.originalSrc ?? image?.url ?? "" });
   };
 
   const symbol = currencySymbol(data.currencyCode);

@@ -172,6 +172,7 @@ export default function TiersPage() {
   }
 
   const settingsJson = () => JSON.stringify(toInput(state));
+  const giftOptions = [{ label: "No gift", value: "" }, ...editor.gifts.map((g) => ({ label: g.label, value: g.id }))];
   const unit = state.basis === "spend" ? "spend" : state.basis === "points" ? "points" : "orders";
   const symbol = currencySymbol(editor.currencyCode);
   const busy = preview.state !== "idle" || save.state !== "idle";
@@ -340,6 +341,25 @@ export default function TiersPage() {
                             <FreeShippingDiscountStatus perkOn={tier.freeShipping} state={tier.freeShippingDiscount} />
                           </BlockStack>
                         </Box>
+                      </InlineGrid>
+                      {/* Product gifts beside or instead of the points: the shop's free-product rewards (0031). */}
+                      <InlineGrid columns={{ xs: 1, sm: 3 }} gap="300">
+                        <Select
+                          label="Gift on reaching the tier"
+                          options={giftOptions}
+                          value={tier.entryGiftRewardId ?? ""}
+                          onChange={(entryGiftRewardId) => setRow(index, { entryGiftRewardId })}
+                          error={at("entryGiftRewardId")}
+                          helpText={editor.gifts.length ? "A code for one free unit, once per member and year" : "Add a “Free product” reward first"}
+                        />
+                        <Select
+                          label="Birthday gift"
+                          options={giftOptions}
+                          value={tier.birthdayGiftRewardId ?? ""}
+                          onChange={(birthdayGiftRewardId) => setRow(index, { birthdayGiftRewardId })}
+                          error={at("birthdayGiftRewardId")}
+                          helpText="On the birthday, instead of the birthday rule's gift"
+                        />
                       </InlineGrid>
                     </FormLayout>
                   </BlockStack>

@@ -40,12 +40,16 @@ export function discountInput(spec: CodeDiscountSpec): { document: string; varia
       field: "discountCodeFreeShippingCreate",
     };
   }
+  // free_product: `discountOnQuantity` is the buy-X-get-Y value (customerGets of a BXGY
+  // discount); an amount-off code takes a percentage or an amount. 100 % off the variant
+  // would free every unit in the cart, so the code takes one unit's price off the variant,
+  // split across its units (`appliesOnEachItem: false`): exactly one unit free.
+  // https://shopify.dev/docs/api/admin-graphql/latest/input-objects/DiscountAmountInput
+  // docs/decisions/0031-gifts.md
   const value =
-    spec.kind === "amount"
+    spec.kind === "amount" || spec.kind === "free_product"
       ? { discountAmount: { amount: spec.amount, appliesOnEachItem: false } }
-      : spec.kind === "percent"
-        ? { percentage: spec.percentage }
-        : { discountOnQuantity: { quantity: "1", effect: { percentage: 1 } } };
+      : { percentage: spec.percentage };
   const items = spec.kind === "free_product" ? { products: { productVariantsToAdd: [spec.productVariantGid] } } : { all: true };
   return {
     document: DISCOUNT_CODE_BASIC_CREATE,

@@ -20,7 +20,7 @@ const VALID: Record<string, Record<string, string>> = {
   amount_off: { type: "amount_off", name: "5 € off", pointsCost: "500", value: "5,00", minOrder: "20", expiryDays: "30", minTierRank: "", enabled: "true" },
   percent_off: { type: "percent_off", name: "15% off", pointsCost: "200", percentOff: "15", minTierRank: "2", enabled: "true" },
   free_shipping: { type: "free_shipping", name: "Free shipping", pointsCost: "300", enabled: "false" },
-  free_product: { type: "free_product", name: "Free tote", pointsCost: "800", productVariantGid: "gid://shopify/ProductVariant/4470000000021", productTitle: "Linen tote bag – Natural", enabled: "true" },
+  free_product: { type: "free_product", name: "Free tote", pointsCost: "800", productVariantGid: "gid://shopify/ProductVariant/4470000000021", productTitle: "Linen tote bag – Natural", productPrice: "24.50", productImageUrl: "https://cdn.shopify.com/s/files/tote.jpg", enabled: "true" },
   points_to_money: { type: "points_to_money", name: "Use your points", pointsPerUnit: "100", unitAmount: "1.00", maxAmount: "50", enabled: "true" },
 };
 
@@ -57,7 +57,8 @@ describe("creating and editing rewards", () => {
     expect(rows[ids.percent_off!]).toMatchObject({ type: "percent_off", pointsCost: 200, percentOff: 15, valueMinor: null, minTierRank: 2 });
     expect(rows[ids.free_shipping!]).toMatchObject({ type: "free_shipping", pointsCost: 300, enabled: false, valueMinor: null, percentOff: null });
     expect(rows[ids.free_product!]).toMatchObject({ type: "free_product", pointsCost: 800, productVariantGid: "gid://shopify/ProductVariant/4470000000021" });
-    expect(JSON.parse(rows[ids.free_product!]!.config)).toEqual({ productTitle: "Linen tote bag – Natural" });
+    // The price (one unit off, 0031) and the image (the widget's gifts) as the picker gave them.
+    expect(JSON.parse(rows[ids.free_product!]!.config)).toEqual({ productTitle: "Linen tote bag – Natural", priceMinor: 2450, imageUrl: "https://cdn.shopify.com/s/files/tote.jpg" });
     // points_to_money: the cost is one step; the rate is in config.
     expect(rows[ids.points_to_money!]).toMatchObject({ type: "points_to_money", pointsCost: 100, valueMinor: null });
     expect(JSON.parse(rows[ids.points_to_money!]!.config)).toEqual({ pointsPerUnit: 100, unitMinor: 100, maxMinor: 5000 });
@@ -123,6 +124,7 @@ describe("creating and editing rewards", () => {
     ["a fractional percentage", "percent_off", { percentOff: "12.5" }, "percentOff", "Enter a whole number from 1 to 100"],
     ["a free product without a product", "free_product", { productVariantGid: "" }, "productVariantGid", "Choose a product"],
     ["a free product with a product id instead of a variant", "free_product", { productVariantGid: "gid://shopify/Product/8812000000002" }, "productVariantGid", "Choose the product again"],
+    ["a free product without its price", "free_product", { productPrice: "" }, "productPrice", "Choose the product again"],
     ["a zero points step", "points_to_money", { pointsPerUnit: "0" }, "pointsPerUnit", "At least 1 point"],
     ["a missing points value", "points_to_money", { unitAmount: "" }, "unitAmount", "Enter what the points are worth"],
     ["a zero points value", "points_to_money", { unitAmount: "0" }, "unitAmount", "The value must be more than 0"],

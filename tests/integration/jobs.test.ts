@@ -133,6 +133,7 @@ describe("the periodic tasks", () => {
       "stalled-redemptions",
       "referral-rewards-due",
       "surprises",
+      "gifts-due",
       "referral-visits-prune",
       "tier-passes",
       "enrolment-runs",
@@ -196,6 +197,7 @@ describe("the periodic tasks", () => {
       "date-occasions",
       "stalled-redemptions",
       "referral-rewards-due",
+      "gifts-due",
       "referral-visits-prune",
     ]);
     expect(ran(bullReports)).toEqual(ran(inProcessReports));

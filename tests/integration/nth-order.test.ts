@@ -43,7 +43,7 @@ describe("every Nth order bonus", () => {
     expect(await verifyLedger(db(), shop.id)).toEqual([]);
   });
 
-  it("an order after a cancelled milestone order earns its points; the number's bonus is not paid twice", async () => {
+  it("a cancelled milestone order gives its bonus back (0031); the next order earns that number again, once", async () => {
     const shop = await createTestShop(db());
     await db().earningRule.create({
       data: { shopId: shop.id, type: "nth_order", name: "Every 3rd order", points: 50, limit: "unlimited", config: JSON.stringify({ every: 3 }) },
@@ -54,7 +54,12 @@ describe("every Nth order bonus", () => {
     await paid(shop.domain, "8843", "4404", { cancelled: true, minutes: 4 }); // then cancelled
     await paid(shop.domain, "8844", "4404", { minutes: 5 }); // counts as the 3rd again
     await paid(shop.domain, "8845", "4404", { minutes: 6 }); // the 4th
-    expect(await bonuses(shop.id)).toEqual([{ delta: 50, note: "Every 3rd order (3rd order)", source: "gid://shopify/Order/8843" }]);
+    await paid(shop.domain, "8843", "4404", { cancelled: true, minutes: 7 }); // a replayed cancel takes nothing more
+    expect(await bonuses(shop.id)).toEqual([
+      { delta: 50, note: "Every 3rd order (3rd order)", source: "gid://shopify/Order/8843" },
+      { delta: -50, note: "Milestone taken back: order #8843 cancelled or refunded", source: "gid://shopify/Order/8843" },
+      { delta: 50, note: "Every 3rd order (3rd order)", source: "gid://shopify/Order/8844" },
+    ]);
     const earned = await db().ledgerEntry.findMany({ where: { shopId: shop.id, sourceGid: { in: ["gid://shopify/Order/8844", "gid://shopify/Order/8845"] }, kind: { not: "action_bonus" } } });
     expect(new Set(earned.map((e) => e.sourceGid))).toEqual(new Set(["gid://shopify/Order/8844", "gid://shopify/Order/8845"]));
     expect(earned.every((e) => e.delta + e.pendingDelta > 0)).toBe(true);

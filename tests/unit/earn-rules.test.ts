@@ -262,8 +262,16 @@ describe("nthOrderBonus", () => {
     const paid = Array.from({ length: 16 }, (_, i) => i + 1).filter((n) => nthOrderBonus([rule()], n, "m1").length > 0);
     expect(paid).toEqual([5, 10, 15]);
     expect(nthOrderBonus([rule()], 10, "m1")).toEqual([
-      { ruleId: "r5", points: 100, orderNumber: 10, idempotencyKey: "nth:r5:m1:10", note: "Every 5th order (10th order)" },
+      { ruleId: "r5", points: 100, orderNumber: 10, idempotencyKey: "nth:r5:m1:10", note: "Every 5th order (10th order)", giftRewardId: null },
     ]);
+  });
+
+  it("a milestone can give a product gift beside or instead of points (0031); neither pays nothing", () => {
+    expect(nthOrderBonus([rule({ points: 0, config: '{"every":5,"giftRewardId":"g1"}' })], 5, "m1")).toEqual([
+      { ruleId: "r5", points: 0, orderNumber: 5, idempotencyKey: "nth:r5:m1:5", note: "Every 5th order (5th order)", giftRewardId: "g1" },
+    ]);
+    expect(nthOrderBonus([rule({ config: '{"every":5,"giftRewardId":"g1"}' })], 5, "m1")[0]).toMatchObject({ points: 100, giftRewardId: "g1" });
+    expect(nthOrderBonus([rule({ points: 0 })], 5, "m1")).toEqual([]);
   });
 
   it("pays only the Nth order with limit once", () => {

@@ -64,7 +64,7 @@ describe("reward discounts against the Admin schema", () => {
       { ...base, id: "1", type: "amount_off" as const, valueMinor: 500, minOrderMinor: 2500, expiryDays: 30 },
       { ...base, id: "2", type: "percent_off" as const, percentOff: 15 },
       { ...base, id: "3", type: "free_shipping" as const },
-      { ...base, id: "4", type: "free_product" as const, productVariantGid: "gid://shopify/ProductVariant/1234567890123" },
+      { ...base, id: "4", type: "free_product" as const, productVariantGid: "gid://shopify/ProductVariant/1234567890123", priceMinor: 890 },
     ];
     const now = new Date("2026-11-23T10:00:00Z");
     for (const [i, reward] of rewards.entries()) {
@@ -77,7 +77,7 @@ describe("reward discounts against the Admin schema", () => {
     expect(percent!.input).toMatchObject({ customerGets: { value: { percentage: 0.15 } }, endsAt: null });
     expect(shipping!.typename).toBe("DiscountCodeFreeShipping");
     expect(product!.input).toMatchObject({
-      customerGets: { value: { discountOnQuantity: { quantity: "1", effect: { percentage: 1 } } }, items: { products: { productVariantsToAdd: ["gid://shopify/ProductVariant/1234567890123"] } } },
+      customerGets: { value: { discountAmount: { amount: "8.90", appliesOnEachItem: false } }, items: { products: { productVariantsToAdd: ["gid://shopify/ProductVariant/1234567890123"] } } },
     });
     // A duplicate code is refused the way Shopify refuses it, and Kanta reports it.
     const again = computeDiscountSpec(rewards[1]!, { code: "KANTA-TEST-0001", customerGid: "gid://shopify/Customer/42", currencyCode: "EUR", now });

@@ -8,6 +8,8 @@ import { requireShopConfig, type ShopConfig } from "../program/shop-config.serve
 import { zonedToUtc } from "../program/zoned-time";
 import { upgradeMemberTier } from "../tiers/moves.server";
 import { inTransaction } from "../tx.server";
+import { grantGift } from "../rewards/gifts.server";
+import { readStoredRuleConfig as readRuleConfig } from "../earn/actions";
 import {
   birthdayLedgerKey,
   dateText,
@@ -118,11 +120,12 @@ async function sweepBirthdays(db: Db, shop: SweepShop, now: Date): Promise<{ mem
   const through = await readMark(db, shop.id, "birthday");
   if (through === today) return { members: 0, points: 0 };
   const out = { members: 0, points: 0 };
-  const rule = await db.earningRule.findFirst({
+  const ruleRow = await db.earningRule.findFirst({
     where: { shopId: shop.id, type: "birthday", enabled: true },
     orderBy: [{ createdAt: "asc" }, { id: "asc" }],
-    select: { id: true, name: true, points: true },
+    select: { id: true, name: true, points: true, config: true },
   });
+  const rule = ruleRow ? { ...ruleRow, giftRewardId: readRuleConfig(ruleRow.config).giftRewardId ?? null } : null;
   const config = await requireShopConfig(db, shop.domain);
   for (const text of datesAfter(through, today, through === null ? 1 : CATCH_UP_DAYS)) {
     const date = parseDateText(text)!;
@@ -159,7 +162,7 @@ async function celebrateBirthdays(
   tx: Tx,
   shop: SweepShop,
   config: ShopConfig,
-  rule: { id: string; name: string; points: number } | null,
+  rule: { id: string; name: string; points: number; giftRewardId: string | null } | null,
   ids: string[],
   date: { year: number; month: number; day: number },
   now: Date,
@@ -197,6 +200,12 @@ async function celebrateBirthdays(
     }
   }
   const inserted = await appendLedgerEntriesOnce(tx, entries, now);
+  // The birthday gift (0031): the tier's where it sets one, else the birthday rule's; keyed
+  // like the birthday points, once per member and year.
+  for (const m of members) {
+    const gift = config.tiers.find((t) => t.id === m.tierId)?.perks.birthdayGiftRewardId ?? rule?.giftRewardId ?? null;
+    if (gift && !oldClaims.has(m.id)) await grantGift(tx, { shopId: shop.id, memberId: m.id, rewardId: gift, sourceKey: birthdayLedgerKey(m.id, date.year), now });
+  }
   if (inserted > 0 && config.program.tierBasis === "points") {
     for (const e of entries) await upgradeMemberTier(tx, config, e.memberId, { now });
   }

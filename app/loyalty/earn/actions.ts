@@ -52,6 +52,8 @@ const storedRuleConfig = z.object({
   url: z.string().optional(),
   /** nth_order: the bonus pays on every `every`-th order. */
   every: z.number().int().min(2).optional(),
+  /** signup, nth_order, birthday: a free_product reward given as a gift with (or instead of) the points (0031). */
+  giftRewardId: z.string().min(1).max(64).optional(),
 });
 export type StoredRuleConfig = z.output<typeof storedRuleConfig>;
 

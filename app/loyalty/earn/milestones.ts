@@ -23,6 +23,16 @@ export interface NthOrderAward {
   /** Unique per rule, member and order number: a replay or a concurrent event writes once. */
   idempotencyKey: string;
   note: string;
+  /** A free_product reward given as a gift with the bonus (0031), or null. */
+  giftRewardId: string | null;
+}
+
+/** Milestone bonus keys begin with this (nth:<rule>:<member>:<n>; a re-earned number adds @<order>). */
+export const NTH_KEY_PREFIX = "nth:";
+
+/** The key of a milestone bonus's reversal (its order was cancelled or fully refunded, 0031). */
+export function nthReversalKey(bonusKey: string): string {
+  return `${bonusKey}:reversed`;
 }
 
 /**
@@ -36,8 +46,11 @@ export function nthOrderBonus(rules: readonly NthOrderRule[], orderNumber: numbe
   if (!Number.isSafeInteger(orderNumber) || orderNumber < 1) return [];
   const awards: NthOrderAward[] = [];
   for (const rule of rules) {
-    if (rule.type !== "nth_order" || !rule.enabled || !Number.isSafeInteger(rule.points) || rule.points <= 0) continue;
-    const every = readRuleConfig(rule.config).every;
+    const config = readRuleConfig(rule.config);
+    const gift = config.giftRewardId ?? null;
+    // Points, a gift, or both (0031): a rule with neither pays nothing.
+    if (rule.type !== "nth_order" || !rule.enabled || !Number.isSafeInteger(rule.points) || rule.points < 0 || (rule.points === 0 && !gift)) continue;
+    const every = config.every;
     if (!every) continue;
     const due = rule.limit === "once" ? orderNumber === every : orderNumber % every === 0;
     if (!due) continue;
@@ -47,6 +60,7 @@ export function nthOrderBonus(rules: readonly NthOrderRule[], orderNumber: numbe
       orderNumber,
       idempotencyKey: `nth:${rule.id}:${memberId}:${orderNumber}`,
       note: `${rule.name} (${ordinal(orderNumber)} order)`,
+      giftRewardId: gift,
     });
   }
   return awards;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { SOCIAL_NETWORKS, isEarningRuleType, type EarningRuleType, type SocialNetwork } from "./actions";
 import { currencyScale, formatMinorPlain, readMoneyInput, requireMoneyInput } from "../ledger/money";
-import { NETWORK_LABELS, RULE_TYPES, readRuleConfig, type RuleConfig, type RuleLimit, MIN_RULE_POINTS, MAX_RULE_POINTS, MAX_RULE_NAME, defaultRuleName } from "./rules";
+import { GIFT_RULE_TYPES, NETWORK_LABELS, RULE_TYPES, readRuleConfig, type RuleConfig, type RuleLimit, MIN_RULE_POINTS, MAX_RULE_POINTS, MAX_RULE_NAME, defaultRuleName } from "./rules";
 import { ordinal, ruleIdentity } from "./rules";
 import { parsePurchaseTerms, productRuleRows } from "./purchase-form";
 import type { PurchaseTerms } from "./product-rules";
@@ -12,9 +12,9 @@ import type { PurchaseTerms } from "./product-rules";
 // ---------------------------------------------------------------------------------------
 // The rule form
 
-export const RULE_FIELDS = ["type", "name", "points", "spend", "network", "url", "every", "limit", "enabled", "mode", "minSpend", "productRules"] as const;
+export const RULE_FIELDS = ["type", "name", "points", "spend", "network", "url", "every", "limit", "enabled", "mode", "minSpend", "productRules", "giftRewardId"] as const;
 export type RuleFormValues = Partial<Record<(typeof RULE_FIELDS)[number], string>>;
-export type RuleErrorField = "type" | "name" | "points" | "spend" | "network" | "url" | "every" | "limit" | "mode" | "minSpend" | "productRules" | "form";
+export type RuleErrorField = "type" | "name" | "points" | "spend" | "network" | "url" | "every" | "limit" | "mode" | "minSpend" | "productRules" | "giftRewardId" | "form";
 export type RuleErrors = Partial<Record<RuleErrorField, string>>;
 
 export interface RuleDraft {
@@ -45,12 +45,12 @@ function wholeNumber(what: { empty: string; whole: string; min: number; minMessa
     .transform((text) => Number(text));
 }
 
-function pointsSchema() {
+function pointsSchema(min = MIN_RULE_POINTS) {
   return wholeNumber({
     empty: "Enter a number of points",
     whole: "Points must be a whole number",
-    min: MIN_RULE_POINTS,
-    minMessage: "Points must be at least 1",
+    min,
+    minMessage: min === 0 ? "Points can't be negative" : "Points must be at least 1",
     max: MAX_RULE_POINTS,
     maxMessage: `At most ${MAX_RULE_POINTS.toLocaleString("en")} points`,
   });
@@ -125,7 +125,15 @@ const enabledSchema = z
  * currency's decimals and the type's limits are part of it.
  */
 export function ruleFormSchema(type: EarningRuleType, currencyCode: string) {
-  const base = { name: nameSchema(type === "custom" ? "Enter a name for this action" : null), points: pointsSchema(), limit: limitSchema(type), enabled: enabledSchema };
+  // Sign-up, milestones and birthdays can give a product gift beside or instead of points (0031).
+  const gifts = GIFT_RULE_TYPES.includes(type);
+  const base = {
+    name: nameSchema(type === "custom" ? "Enter a name for this action" : null),
+    points: pointsSchema(gifts ? 0 : MIN_RULE_POINTS),
+    limit: limitSchema(type),
+    enabled: enabledSchema,
+    ...(gifts ? { giftRewardId: z.string().trim().max(64).optional() } : {}),
+  };
   switch (type) {
     case "purchase":
       return z.object({ ...base, spend: spendSchema(currencyCode) });
@@ -173,7 +181,8 @@ export function parseRuleForm(values: RuleFormValues, currencyCode: string): { o
     }
     return { ok: false, errors };
   }
-  const data = parsed.data as { name: string; points: number; limit: RuleLimit; enabled: boolean; spend?: number; network?: SocialNetwork; url?: string; every?: number };
+  const data = parsed.data as { name: string; points: number; limit: RuleLimit; enabled: boolean; spend?: number; network?: SocialNetwork; url?: string; every?: number; giftRewardId?: string };
+  if (data.points === 0 && !data.giftRewardId) return { ok: false, errors: { points: "Give points, a gift or both" } };
   const config: RuleConfig = {};
   if (type === "purchase") {
     // The mode, minimum spend and product rules (./purchase-form.ts, 0033).
@@ -183,6 +192,7 @@ export function parseRuleForm(values: RuleFormValues, currencyCode: string): { o
     config.minSpendMinor = terms.terms.minSpendMinor;
     config.productRules = terms.terms.productRules;
   }
+  if (data.giftRewardId) config.giftRewardId = data.giftRewardId;
   if (data.network) config.network = data.network;
   if (data.url) config.url = data.url;
   if (data.every) config.every = data.every;
@@ -242,6 +252,7 @@ export function ruleFormValues(rule: StoredRuleValues | null, type: EarningRuleT
       mode: "rate",
       minSpend: "",
       productRules: "[]",
+      giftRewardId: "",
     };
   }
   const terms = rule.purchaseTerms;
@@ -258,6 +269,7 @@ export function ruleFormValues(rule: StoredRuleValues | null, type: EarningRuleT
     mode: terms?.mode ?? "rate",
     minSpend: terms?.minSpendMinor ? formatMinorPlain(terms.minSpendMinor, currencyCode) : "",
     productRules: JSON.stringify(productRuleRows(terms?.productRules ?? [])),
+    giftRewardId: rule.config.giftRewardId ?? "",
   };
 }
 

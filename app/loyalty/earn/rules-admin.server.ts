@@ -6,6 +6,7 @@ import type { OnInvalidJson } from "../json-column";
 import { logInvalidJson } from "../json-column.server";
 import { addableRuleTypes, mergeRuleConfig, readRuleConfig, ruleTypeRank } from "./rules";
 import { findDuplicateRule, parseRuleForm, type RuleErrors, type RuleFormValues, type StoredRuleValues } from "./rule-form";
+import { parseRewardConfig } from "../rewards/rewards";
 import { invalidateShopConfig } from "../program/shop-config.server";
 import { inTransaction } from "../tx.server";
 import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
@@ -150,6 +151,15 @@ async function catalogChoices(db: Db, shopDomain: string, now: Date) {
   };
 }
 
+/** The products a rule or a tier can give as a gift: the shop's free-product rewards (0031). */
+export async function listGiftChoices(shopDomain: string, db: Db = getDb()): Promise<{ id: string; label: string }[]> {
+  const rows = await db.reward.findMany({ where: { shop: { domain: shopDomain }, type: "free_product" }, orderBy: { name: "asc" }, select: { id: true, name: true, config: true } });
+  return rows.map((r) => {
+    const title = parseRewardConfig(r.config).productTitle;
+    return { id: r.id, label: title && title !== r.name ? `${r.name} (${title})` : r.name };
+  });
+}
+
 export type SaveRuleResult = { ok: true; id: string; name: string; created: boolean } | { ok: false; errors: RuleErrors };
 
 /**
@@ -177,6 +187,10 @@ export async function saveEarnRule(shopDomain: string, id: string | null, values
     const draft = parsed.rule;
     const duplicate = findDuplicateRule(draft, existing, id);
     if (duplicate) return { ok: false, errors: { [duplicate.field]: duplicate.message } };
+    // A gift is one of the shop's free-product rewards (0031).
+    if (draft.config.giftRewardId && !(await tx.reward.findFirst({ where: { id: draft.config.giftRewardId, shopId: shop.id, type: "free_product" }, select: { id: true } }))) {
+      return { ok: false, errors: { giftRewardId: "Choose one of your free-product rewards" } };
+    }
     const data = {
       name: draft.name,
       points: draft.points,

@@ -128,15 +128,21 @@ export interface RuleConfig {
   mode?: PurchaseMode;
   minSpendMinor?: number;
   productRules?: ProductRule[];
+  /** signup, nth_order, birthday: a free_product reward given as a gift (0031). */
+  giftRewardId?: string;
 }
+
+/** Rule types that can give a product gift with (or instead of) their points (0031). */
+export const GIFT_RULE_TYPES: readonly string[] = ["signup", "nth_order", "birthday"];
 
 /** A stored rule's config as the admin edits it; malformed parts read as missing. */
 export function readRuleConfig(json: string, report?: JsonReport): RuleConfig {
-  const { network, url, every } = readStoredRuleConfig(json, report);
+  const { network, url, every, giftRewardId } = readStoredRuleConfig(json, report);
   const config: RuleConfig = {};
   if (network) config.network = network;
   if (url) config.url = url;
   if (every) config.every = every;
+  if (giftRewardId) config.giftRewardId = giftRewardId;
   return config;
 }
 
@@ -149,7 +155,7 @@ const anyObject = z.record(z.string(), z.unknown());
  */
 export function mergeRuleConfig(storedJson: string, config: RuleConfig, report?: JsonReport): string {
   const merged: Record<string, unknown> = { ...readJsonColumn(storedJson, anyObject, {}, { what: "EarningRule.config", ...report }) };
-  for (const key of ["network", "url", "every", "mode", "minSpendMinor", "productRules"] as const) {
+  for (const key of ["network", "url", "every", "mode", "minSpendMinor", "productRules", "giftRewardId"] as const) {
     if (config[key] === undefined) delete merged[key];
     else merged[key] = config[key];
   }

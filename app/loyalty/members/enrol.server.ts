@@ -8,6 +8,7 @@ import { recordAudit } from "../audit/record.server";
 import type { ShopConfig } from "../program/shop-config.server";
 import { occasionKey } from "../notify/occasions";
 import { recordOccasion } from "../notify/occasions.server";
+import { grantGift } from "../rewards/gifts.server";
 
 export interface CustomerFacts {
   customerGid: string;
@@ -56,6 +57,12 @@ export async function enrollMember(
   });
   // The member was created in this transaction, so its sign-up key is new.
   if (!excluded && options.signupBonus !== false && shop.program.status === "live" && shop.signupRule) {
+    // The sign-up gift (0031), keyed like the bonus: once per customer.
+    if (shop.signupRule.giftRewardId) {
+      await grantGift(tx, { shopId: shop.id, memberId: member.id, rewardId: shop.signupRule.giftRewardId, sourceKey: ledgerKeys.signup(customer.customerGid), now: new Date() });
+    }
+  }
+  if (!excluded && options.signupBonus !== false && shop.program.status === "live" && shop.signupRule && shop.signupRule.points > 0) {
     const bonus: LedgerEntryInput = {
       shopId: shop.id,
       memberId: member.id,

@@ -1,6 +1,6 @@
 import type { Db, Tx } from "../../db.server";
 import { computeEditRemovedMinor, computeOrderGrossMinor, computeStoredOrderTarget, computeStoredRefundTotals, isPaidStatus, orderMultiplierPermille, refundedQuantities, type OrderSnapshot, type RefundSnapshot } from "./order-points";
-import { nthOrderBonus } from "../earn/milestones";
+import { payMilestones, reverseMilestones } from "./milestones.server";
 import { MULTIPLIER_ONE } from "../earn/points";
 import { appendNewLedgerEntries } from "../ledger/append.server";
 import { countsAsEarning, ledgerKeys, type LedgerEntryInput, type LedgerKind } from "../ledger/entries";
@@ -272,33 +272,15 @@ async function settleOrder(
       await fixLineTerms(tx, shop, record.orderGid, memberTierId, record.processedAt ?? now);
     }
     record.availableAt = addDays(record.processedAt ?? now, shop.program.pendingDays);
-    // Milestones ("every 5th order"): this order's number among the member's earning
-    // orders, counted once, here. The bonus key is per rule, member and number, so a
-    // concurrent order that counted the same number fails the insert and is re-run.
-    if (shop.nthOrderRules.length > 0 && record.memberId) {
-      const earlier = await tx.orderRecord.count({
-        where: { shopId: shop.id, memberId: record.memberId, earnPoints: { not: null }, cancelled: false, NOT: { orderGid: record.orderGid } },
-      });
-      for (const award of nthOrderBonus(shop.nthOrderRules, earlier + 1, record.memberId)) {
-        // A number can come round again: the order that earned it was cancelled after it
-        // (cancelled orders do not count). Its bonus stays paid, so this order gets none for
-        // the same number, rather than failing on the key for ever.
-        const paidBefore = await tx.ledgerEntry.findUnique({ where: { shopId_idempotencyKey: { shopId: shop.id, idempotencyKey: award.idempotencyKey } }, select: { sourceGid: true } });
-        if (paidBefore && paidBefore.sourceGid !== record.orderGid) continue;
-        entries.push({
-          shopId: shop.id,
-          memberId: record.memberId,
-          delta: award.points,
-          kind: "action_bonus",
-          idempotencyKey: award.idempotencyKey,
-          sourceGid: record.orderGid,
-          note: award.note,
-        });
-      }
-    }
+    if (shop.nthOrderRules.length > 0 && record.memberId) await payMilestones(tx, shop, record.memberId, record.orderGid, now, entries);
   }
 
   const target = record.earnByLine ? await storedLineTarget(tx, shop.id, record, refunds) : computeStoredOrderTarget(record, refunds);
+  // An order that earned a milestone and is then cancelled or fully refunded gives it back:
+  // its points by a correcting entry, its gift taken back unless already used (0031).
+  if (record.memberId && record.earnPoints !== null && (record.cancelled || target.eligibleMinor <= 0)) {
+    await reverseMilestones(tx, shop.id, record.memberId, record.orderGid, record.name, entries);
+  }
 
   const revision = read.revision + 1;
   let totalDelta = 0;

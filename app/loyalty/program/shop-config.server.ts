@@ -2,6 +2,7 @@ import type { Db, Tx } from "../../db.server";
 import type { NthOrderRule } from "../earn/milestones";
 import type { CampaignRule } from "../earn/campaigns";
 import { readPurchaseTerms, type PurchaseTerms } from "../earn/product-rules";
+import { readStoredRuleConfig as readRuleConfig } from "../earn/actions";
 import { logInvalidJson } from "../json-column.server";
 import { UnknownShopError } from "./shops.server";
 import { parseTierPerks, type TierPerks } from "../tiers/rules";
@@ -30,7 +31,8 @@ export interface ShopConfig {
   };
   /** `terms`: the mode (rate or fixed per order) and the product and collection rules (../earn/product-rules.ts, 0033). */
   purchaseRule: { points: number; spendMinor: bigint; terms: PurchaseTerms } | null;
-  signupRule: { points: number; name: string } | null;
+  /** points may be 0 when the rule gives a gift instead (0031). */
+  signupRule: { points: number; name: string; giftRewardId: string | null } | null;
   /** Enabled "every Nth order" milestone rules (../earn/milestones.ts nthOrderBonus). */
   nthOrderRules: NthOrderRule[];
   entryTierId: string | null;
@@ -82,7 +84,7 @@ export async function requireShopConfig(db: Db | Tx, domain: string, now = Date.
   });
   if (!shop || !shop.program) throw new UnknownShopError(`unknown shop ${domain}`);
   const purchase = shop.earnRules.find((r) => r.type === "purchase" && r.spendMinor !== null && r.points > 0);
-  const signup = shop.earnRules.find((r) => r.type === "signup" && r.points > 0);
+  const signup = shop.earnRules.find((r) => r.type === "signup" && (r.points > 0 || readRuleConfig(r.config).giftRewardId));
   const config: ShopConfig = {
     id: shop.id,
     domain: shop.domain,
@@ -99,7 +101,7 @@ export async function requireShopConfig(db: Db | Tx, domain: string, now = Date.
       tierKeepNextPeriod: shop.program.tierKeepNextPeriod,
     },
     purchaseRule: purchase ? { points: purchase.points, spendMinor: purchase.spendMinor!, terms: readPurchaseTerms(purchase.config, { id: purchase.id, onInvalid: logInvalidJson({ shop: domain }) }) } : null,
-    signupRule: signup ? { points: signup.points, name: signup.name } : null,
+    signupRule: signup ? { points: signup.points, name: signup.name, giftRewardId: readRuleConfig(signup.config).giftRewardId ?? null } : null,
     nthOrderRules: shop.earnRules
       .filter((r) => r.type === "nth_order")
       .map((r) => ({ id: r.id, type: r.type, name: r.name, points: r.points, enabled: r.enabled, limit: r.limit, config: r.config })),

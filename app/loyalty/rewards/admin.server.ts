@@ -122,6 +122,8 @@ export async function getRewardForEdit(shopDomain: string, rewardId: string, db:
     enabled: row.enabled,
     productVariantGid: row.productVariantGid ?? "",
     productTitle: config.productTitle ?? "",
+    productPrice: plain(config.priceMinor),
+    productImageUrl: config.imageUrl ?? "",
     pointsPerUnit: config.rate ? String(config.rate.pointsPerUnit) : "100",
     unitAmount: config.rate ? plain(config.rate.unitMinor) : "",
     maxAmount: config.rate?.maxMinor ? plain(config.rate.maxMinor) : "",

@@ -13,16 +13,16 @@ import {
   computePointsToMoney,
   computeStoreCreditSpec,
   generateRewardCode,
-  isRewardType,
-  parseRewardConfig,
   rewardOfferedOn,
   type DiscountSpec,
-  type RewardDef,
   type RewardSurface,
   type StoreCreditSpec,
 } from "./rewards";
 import { rewardForTier } from "./tier-variants";
 import { requireShopConfig } from "../program/shop-config.server";
+import { toRewardDef } from "./reward-def";
+
+export { toRewardDef };
 import { inTransaction } from "../tx.server";
 import { recordAudit } from "../audit/record.server";
 import type { AuditActor } from "../audit/audit";
@@ -98,47 +98,6 @@ export function toRedemptionView(r: RedemptionRow): RedemptionView {
     creditMinor: r.creditMinor !== null && (r.status === "issued" || r.status === "used") ? Number(r.creditMinor) : null,
     expiresAt: r.expiresAt?.toISOString() ?? null,
     createdAt: r.createdAt.toISOString(),
-  };
-}
-
-export function toRewardDef(row: {
-  id: string;
-  type: string;
-  name: string;
-  pointsCost: number;
-  valueMinor: bigint | null;
-  percentOff: number | null;
-  minOrderMinor: bigint | null;
-  expiryDays: number | null;
-  minTierRank: number | null;
-  maxTierRank?: number | null;
-  productVariantGid: string | null;
-  enabled: boolean;
-  config?: string;
-}): RewardDef | null {
-  if (!isRewardType(row.type)) return null;
-  const config = parseRewardConfig(row.config);
-  // A points_to_money reward without a usable rate cannot be redeemed: leave it out.
-  if (row.type === "points_to_money" && !config.rate) return null;
-  // A store_credit reward without an amount cannot be redeemed either.
-  if (row.type === "store_credit" && (row.valueMinor === null || row.valueMinor <= 0n)) return null;
-  return {
-    id: row.id,
-    type: row.type,
-    name: row.name,
-    pointsCost: row.pointsCost,
-    valueMinor: row.valueMinor === null ? null : Number(row.valueMinor),
-    percentOff: row.percentOff,
-    minOrderMinor: row.minOrderMinor === null ? null : Number(row.minOrderMinor),
-    expiryDays: row.expiryDays,
-    minTierRank: row.minTierRank,
-    maxTierRank: row.maxTierRank ?? null,
-    productVariantGid: row.productVariantGid,
-    enabled: row.enabled,
-    rate: config.rate,
-    productTitle: config.productTitle,
-    notify: config.notify,
-    tierVariants: config.tierVariants,
   };
 }
 

@@ -26,6 +26,10 @@ export interface RewardFormValues {
   enabled: boolean;
   productVariantGid: string;
   productTitle: string;
+  /** free_product: the variant's price as the picker gave it ("24.50"): one unit off (0031). */
+  productPrice: string;
+  /** free_product: the product's image as the picker gave it (the widget shows gifts with it). */
+  productImageUrl: string;
   pointsPerUnit: string;
   unitAmount: string;
   maxAmount: string;
@@ -47,6 +51,8 @@ export const REWARD_FORM_FIELDS = [
   "enabled",
   "productVariantGid",
   "productTitle",
+  "productPrice",
+  "productImageUrl",
   "pointsPerUnit",
   "unitAmount",
   "maxAmount",
@@ -69,6 +75,8 @@ export function emptyRewardForm(type: RewardType = "amount_off"): RewardFormValu
     enabled: true,
     productVariantGid: "",
     productTitle: "",
+    productPrice: "",
+    productImageUrl: "",
     pointsPerUnit: type === "points_to_money" ? "100" : "",
     unitAmount: "",
     maxAmount: "",
@@ -122,6 +130,8 @@ export function parseRewardForm(
       enabled: z.preprocess((v) => v === true || v === "true" || v === "on", z.boolean()),
       productVariantGid: text,
       productTitle: text,
+      productPrice: text,
+      productImageUrl: text,
       pointsPerUnit: text,
       unitAmount: text,
       maxAmount: text,
@@ -238,7 +248,10 @@ export function parseRewardForm(
         else if (!VARIANT_GID.test(f.productVariantGid)) fail("productVariantGid", "Choose the product again");
         else {
           data.productVariantGid = f.productVariantGid;
-          data.config = JSON.stringify({ productTitle: f.productTitle.slice(0, 255) || null });
+          // The price makes the code take exactly one unit off (0031); the picker gives it.
+          const priceMinor = money("productPrice", f.productPrice, { empty: "Choose the product again", positive: true, tooSmall: "Choose the product again" });
+          const imageUrl = /^(https:\/\/[^\s"'<>]{1,1990}|\/(?!\/)[^\s"'<>]{1,1990})$/.test(f.productImageUrl) ? f.productImageUrl : null;
+          data.config = JSON.stringify({ productTitle: f.productTitle.slice(0, 255) || null, ...(priceMinor ? { priceMinor } : {}), ...(imageUrl ? { imageUrl } : {}) });
         }
       }
       const variants = parseTierVariantsForm(f.tierVariants, { type: f.type, currencyCode: shop.currencyCode, tierRanks: shop.tierRanks, maxAmountMinor, maxPoints: MAX_REWARD_POINTS, tierName: (rank) => shop.tiers?.find((t) => t.rank === rank)?.name ?? `Tier ${rank}` });

@@ -50,6 +50,13 @@ export interface RewardDef {
   rate?: PointsRate | null;
   /** free_product: the product's title as the merchant picked it (from Reward.config). */
   productTitle?: string | null;
+  /**
+   * free_product: the variant's price when the merchant picked it, in minor units (from
+   * Reward.config): the code takes this much off one unit, so exactly one is free (0031).
+   */
+  priceMinor?: number | null;
+  /** free_product: the product's image URL as picked (the widget shows gifts without asking Shopify). */
+  imageUrl?: string | null;
   /** store_credit: whether Shopify emails the customer about the credit (from Reward.config). */
   notify?: boolean;
 }
@@ -85,7 +92,7 @@ export interface DiscountSpec {
   code: string;
   title: string;
   customerGid: string;
-  /** Decimal string in the shop currency, e.g. "5.00". */
+  /** Decimal string in the shop currency, e.g. "5.00" (free_product: one unit's price). */
   amount: string | null;
   /** 0 < percentage <= 1, as Shopify's `percentage` input. */
   percentage: number | null;
@@ -128,7 +135,10 @@ export function computeDiscountSpec(
       return { ...base, kind: "free_shipping" };
     case "free_product":
       if (!reward.productVariantGid) throw new RewardConfigError(`${reward.name}: no product chosen`);
-      return { ...base, kind: "free_product", productVariantGid: reward.productVariantGid };
+      // One unit free, not every unit: a fixed amount (the unit price) spread over the
+      // variant's units in the cart (docs/decisions/0031-gifts.md).
+      if (!reward.priceMinor || reward.priceMinor <= 0) throw new RewardConfigError(`${reward.name}: choose the product again (no price)`);
+      return { ...base, kind: "free_product", productVariantGid: reward.productVariantGid, amount: formatMinorPlain(reward.priceMinor, context.currencyCode) };
     case "store_credit":
       throw new RewardConfigError(`${reward.name}: store credit is not a discount code`);
     case "points_to_money": {
@@ -164,24 +174,37 @@ const storedRewardConfig = z.object({
   unitMinor: positiveInt.optional(),
   maxMinor: positiveInt.nullable().optional(),
   productTitle: z.string().nullable().optional(),
+  priceMinor: positiveInt.nullable().optional(),
+  // Shopify's CDN (https), or a path on the shop's own storefront (local mode's demo images).
+  imageUrl: z.string().max(2000).regex(/^(https:\/\/[^\s"'<>]+|\/(?!\/)[^\s"'<>]*)$/).nullable().optional(),
   notify: z.boolean().optional(),
   tierVariants: storedTierVariants.optional(),
 });
 
+export interface RewardConfig {
+  rate: PointsRate | null;
+  productTitle: string | null;
+  notify: boolean;
+  priceMinor?: number | null;
+  imageUrl?: string | null;
+  tierVariants?: TierVariant[];
+}
+
 /** Reward.config as stored: unknown keys are ignored, malformed values dropped (and reported), never trusted. */
-export function parseRewardConfig(
-  json: string | null | undefined,
-  report?: JsonReport,
-): { rate: PointsRate | null; productTitle: string | null; notify: boolean; tierVariants?: TierVariant[] } {
+export function parseRewardConfig(json: string | null | undefined, report?: JsonReport): RewardConfig {
   const o = readJsonColumn(json, storedRewardConfig, {}, { what: "Reward.config", salvage: true, ...report });
   const title = o.productTitle?.trim();
-  return {
+  const config: RewardConfig = {
     rate: o.pointsPerUnit && o.unitMinor ? { pointsPerUnit: o.pointsPerUnit, unitMinor: o.unitMinor, maxMinor: o.maxMinor ?? null } : null,
     productTitle: title ? title.slice(0, 255) : null,
     notify: o.notify ?? false,
     // Only when set: a reward without tier variants reads as it always did.
     ...(o.tierVariants?.length ? { tierVariants: o.tierVariants } : {}),
   };
+  // Only free_product rewards store these; absent keys stay absent (older rows, other types).
+  if (o.priceMinor) config.priceMinor = o.priceMinor;
+  if (o.imageUrl) config.imageUrl = o.imageUrl;
+  return config;
 }
 
 // Crockford's base32 without I, L, O, U: readable aloud, no look-alike characters.

@@ -1,6 +1,9 @@
 import type { Db } from "../../db.server";
 import { markIssued, refundRedemption } from "./redemptions.server";
 import { findReservedCredit, type ShopifyStoreCredit } from "./store-credit";
+import { attemptDue, claimRedemptionAttempt, type RedemptionOutboxStatus } from "./outbox.server";
+
+export { claimRedemptionAttempt, type RedemptionOutboxStatus };
 
 // The way back for redemptions whose Shopify call did not finish (./redemptions.server.ts
 // step 2): the outbox of stalled point redemptions and referrer codes (claim, failure,
@@ -10,8 +13,6 @@ import { findReservedCredit, type ShopifyStoreCredit } from "./store-credit";
 /** A redemption left pending (the process died while Shopify was asked) is finished here. */
 export const STALLED_AFTER_MS = 2 * 60_000;
 
-/** Redemptions whose Shopify call is due: no attempt yet, or the backoff or lease is over. */
-const attemptDue = (now: Date) => ({ OR: [{ nextAttemptAt: null }, { nextAttemptAt: { lte: now } }] });
 
 export async function findStalledRedemptions(db: Db, now = new Date()) {
   return db.redemption.findMany({
@@ -31,22 +32,6 @@ export async function findStalledRedemptions(db: Db, now = new Date()) {
 }
 export type StalledRedemption = Awaited<ReturnType<typeof findStalledRedemptions>>[number];
 
-/** The outbox states of a redemption's Shopify call: a stalled point redemption, or a referrer's code. */
-export type RedemptionOutboxStatus = "pending" | "issuing";
-
-/**
- * Claims a due redemption still in `from` for one attempt (one worker wins) until
- * `leaseUntil`; returns its attempts counting this one, or null if not due or taken.
- */
-export async function claimRedemptionAttempt(db: Db, id: string, from: RedemptionOutboxStatus, now: Date, leaseUntil: Date): Promise<number | null> {
-  const claimed = await db.redemption.updateMany({
-    where: { id, status: from, ...attemptDue(now) },
-    data: { attempts: { increment: 1 }, nextAttemptAt: leaseUntil },
-  });
-  if (claimed.count !== 1) return null;
-  const row = await db.redemption.findUnique({ where: { id }, select: { attempts: true } });
-  return row?.attempts ?? null;
-}
 
 export type RedemptionAttemptFailure = { status: "retry"; error: string; nextAttemptAt: Date } | { status: "dead"; error: string };
 

@@ -3,6 +3,7 @@ import { readPurchaseTerms } from "../earn/product-rules";
 import { computeWayKeys, computeWays, yearInTimeZone, type WayView } from "../earn/actions";
 import { releaseDuePendingPoints } from "../orders/orders.server";
 import { toRedemptionView, toRewardDef, type RedemptionView } from "../rewards/redemptions.server";
+import { listMemberGifts, type GiftView } from "../rewards/gifts.server";
 import { getMemberReferralView, type MemberReferralView } from "../referrals/codes.server";
 import { checkRedeemable, rewardOfferedOn, type RewardSurface } from "../rewards/rewards";
 import { rewardForTier } from "../rewards/tier-variants";
@@ -35,6 +36,8 @@ export interface CustomerView {
     tier: MemberTierView | null;
     recentActivity: { at: string; kind: string; points: number; pendingPoints: number; note: string | null }[];
     redemptions: RedemptionView[];
+    /** Free products given to the member (sign-up, milestones, tier, birthday) with a code ready to use, newest first (0031). */
+    gifts: GiftView[];
     /** The member's referral link and what it earns; null when referrals are off (0009). */
     referral: MemberReferralView | null;
     /** The birthday the member gave, and when they may change it; null: not given (0023). */
@@ -220,7 +223,8 @@ export async function getCustomerView(
       include: {
         tier: { select: { name: true, rank: true } },
         ledger: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 10 },
-        redemptions: { where: { status: { in: ["issued", "used", "pending"] } }, orderBy: { createdAt: "desc" }, take: 10 },
+        // Gifts are listed on their own (`gifts`).
+        redemptions: { where: { status: { in: ["issued", "used", "pending"] }, giftVariantGid: null }, orderBy: { createdAt: "desc" }, take: 10 },
       },
     });
   let full = await loadMember();
@@ -261,6 +265,7 @@ export async function getCustomerView(
         note: e.kind === "manual_adjustment" || e.kind === "import" ? null : e.note,
       })),
       redemptions: full.redemptions.map(toRedemptionView),
+      gifts: await listMemberGifts(db, full.id, now),
       // The code is assigned the first time the member's view is built.
       referral: await getMemberReferralView(db, shop, full),
       birthday: toBirthdayView(full, now),

@@ -60,6 +60,8 @@ export interface TierEditorData {
   lastReviewAt: string | null;
   /** Tier changes Shopify has not received yet (tags, metafield, Flow), and those that failed. */
   sync: { pending: number; failed: number };
+  /** What a tier can give as a gift: the shop's free-product rewards (0031). */
+  gifts: { id: string; label: string }[];
 }
 
 export async function getTierEditor(shopDomain: string, db: Db = getDb()): Promise<TierEditorData | null> {
@@ -90,6 +92,8 @@ export async function getTierEditor(shopDomain: string, db: Db = getDb()): Promi
         entryPoints: perks.entryPoints ? String(perks.entryPoints) : "",
         birthdayPoints: perks.birthdayPoints === null ? "" : String(perks.birthdayPoints),
         freeShipping: perks.freeShipping,
+        entryGiftRewardId: perks.entryGiftRewardId ?? "",
+        birthdayGiftRewardId: perks.birthdayGiftRewardId ?? "",
         members: members.get(t.id) ?? 0,
         freeShippingDiscount: tierDiscountState(discounts.get(t.id)),
       };
@@ -99,6 +103,7 @@ export async function getTierEditor(shopDomain: string, db: Db = getDb()): Promi
       pending: sync.find((s) => s.syncStatus === "pending")?._count._all ?? 0,
       failed: sync.find((s) => s.syncStatus === "dead")?._count._all ?? 0,
     },
+    gifts: (await db.reward.findMany({ where: { shopId: shop.id, type: "free_product" }, orderBy: { name: "asc" }, select: { id: true, name: true } })).map((r) => ({ id: r.id, label: r.name })),
   };
 }
 
@@ -112,6 +117,8 @@ const rowSchema = z.object({
   entryPoints: z.string().max(20).catch(""),
   birthdayPoints: z.string().max(20).catch(""),
   freeShipping: z.boolean().catch(false),
+  entryGiftRewardId: z.string().max(64).catch(""),
+  birthdayGiftRewardId: z.string().max(64).catch(""),
 });
 const inputSchema = z.object({
   basis: z.string().max(50).catch(""),
@@ -235,6 +242,16 @@ async function validateForShop(db: Db, shopDomain: string, input: TierSettingsIn
   if (result.settings.tiers.some((t) => t.id !== null && !known.has(t.id))) {
     return { ok: false as const, errors: { tiers: "A tier was removed meanwhile: reload the page" } };
   }
+  // Gifts are the shop's free-product rewards (0031).
+  const giftIds = new Set((await db.reward.findMany({ where: { shopId: shop.id, type: "free_product" }, select: { id: true } })).map((r) => r.id));
+  const giftErrors: Record<string, string> = {};
+  result.settings.tiers.forEach((t, i) => {
+    for (const field of ["entryGiftRewardId", "birthdayGiftRewardId"] as const) {
+      const gift = t.perks[field];
+      if (gift && !giftIds.has(gift)) giftErrors[`tiers.${i}.${field}`] = "Choose one of your free-product rewards";
+    }
+  });
+  if (Object.keys(giftErrors).length) return { ok: false as const, errors: giftErrors };
   return { ok: true as const, settings: result.settings, shop };
 }
 

@@ -2,6 +2,7 @@ import type { Tx } from "../../db.server";
 import { occasionKey } from "../notify/occasions";
 import { recordOccasion } from "../notify/occasions.server";
 import { appendLedgerEntriesOnce } from "../ledger/append.server";
+import { grantGift } from "../rewards/gifts.server";
 import type { ShopConfig } from "../program/shop-config.server";
 import { WriteConflictError } from "../tx.server";
 import { memberTierMetric } from "./metric.server";
@@ -32,9 +33,15 @@ export interface EntryBonus {
  * key an error here.
  */
 export async function payEntryBonuses(tx: Tx, shop: ShopConfig, bonuses: readonly EntryBonus[], now: Date): Promise<number> {
-  const due = bonuses.filter((b) => b.points > 0);
-  if (due.length === 0 || shop.program.status !== "live") return 0;
+  if (shop.program.status !== "live") return 0;
   const period = toTierPeriod(shop.program.tierPeriod);
+  // The tier's entry gift (0031), keyed like its points: once per member, tier and period.
+  for (const b of bonuses) {
+    const gift = shop.tiers.find((t) => t.id === b.tierId)?.perks.entryGiftRewardId;
+    if (gift) await grantGift(tx, { shopId: b.shopId, memberId: b.memberId, rewardId: gift, sourceKey: tierEntryKey(b.memberId, b.tierId, period, now, shop.ianaTimezone), now });
+  }
+  const due = bonuses.filter((b) => b.points > 0);
+  if (due.length === 0) return 0;
   return appendLedgerEntriesOnce(
     tx,
     due.map((b) => ({

@@ -283,6 +283,10 @@ export interface TierPerks {
   birthdayPoints: number | null;
   /** Shown as a benefit ("Free shipping on every order"); see 0008 for why no codes are issued. */
   freeShipping: boolean;
+  /** A free_product reward given as a gift on reaching the tier (with entryPoints or alone), 0031. */
+  entryGiftRewardId?: string | null;
+  /** A free_product reward given as a gift on the birthday to members of this tier (replaces the birthday rule's gift), 0031. */
+  birthdayGiftRewardId?: string | null;
   /** A paid tier: the products that buy it and for how long (./paid.ts, 0032); null = earned only. */
   membership?: TierMembershipConfig | null;
 }
@@ -295,6 +299,8 @@ const storedPerks = z.object({
   entryPoints: wholePoints.default(0),
   birthdayPoints: wholePoints.nullable().default(null),
   freeShipping: z.boolean().default(false),
+  entryGiftRewardId: z.string().min(1).max(64).nullable().optional(),
+  birthdayGiftRewardId: z.string().min(1).max(64).nullable().optional(),
   membership: storedMembership.nullable().optional(),
 });
 
@@ -309,6 +315,8 @@ export function serializeTierPerks(perks: TierPerks): string {
   if (perks.entryPoints > 0) out.entryPoints = perks.entryPoints;
   if (perks.birthdayPoints !== null) out.birthdayPoints = perks.birthdayPoints;
   if (perks.freeShipping) out.freeShipping = true;
+  if (perks.entryGiftRewardId) out.entryGiftRewardId = perks.entryGiftRewardId;
+  if (perks.birthdayGiftRewardId) out.birthdayGiftRewardId = perks.birthdayGiftRewardId;
   if (perks.membership) out.membership = perks.membership;
   return JSON.stringify(out);
 }

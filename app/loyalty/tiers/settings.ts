@@ -24,6 +24,10 @@ export interface TierRowInput {
   /** "" keeps the birthday rule's points. */
   birthdayPoints: string;
   freeShipping: boolean;
+  /** A free-product reward's id given as a gift on reaching the tier; "" none (0031). */
+  entryGiftRewardId?: string;
+  /** A free-product reward's id given as a birthday gift to the tier's members; "" none (0031). */
+  birthdayGiftRewardId?: string;
 }
 
 export interface TierSettingsInput {
@@ -145,7 +149,13 @@ export function validateTierSettings(input: TierSettingsInput, currencyCode: str
       threshold,
       multiplierPermille: multiplierPermille ?? MIN_MULTIPLIER_PERMILLE,
       // A paid tier's membership is set on its own (./paid.server.ts) and kept by the save.
-      perks: { entryPoints, birthdayPoints, freeShipping: row.freeShipping === true },
+      perks: {
+        entryPoints,
+        birthdayPoints,
+        freeShipping: row.freeShipping === true,
+        entryGiftRewardId: row.entryGiftRewardId?.trim() || null,
+        birthdayGiftRewardId: row.birthdayGiftRewardId?.trim() || null,
+      },
     });
   });
 

@@ -56,7 +56,7 @@
     const dialog = mode === 'dialog';
     const uid = 'kanta-' + (++seq);
     // status: loading | ready | error. rows: redeem flow per reward id. ways: claim state per rule id.
-    const P = { data: null, status: 'loading', rows: {}, ways: {}, focusKey: null, mounted: false, onClose: noop, off: noop };
+    const P = { data: null, status: 'loading', rows: {}, ways: {}, gifts: {}, focusKey: null, mounted: false, onClose: noop, off: noop };
 
     const el = h('div', dialog
       ? { class: 'kanta-panel kanta-panel--dialog', role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': uid + '-title', tabindex: '-1' }
@@ -176,13 +176,13 @@
     function btn(kind, label, key, onclick, extra) {
       return h('button', Object.assign({ type: 'button', class: 'kanta-btn kanta-btn--' + kind, 'data-k': key, onclick: onclick }, extra), label);
     }
-    function section(name, kids) {
+    function section(name, kids, title) {
       const id = uid + '-' + name;
-      return h('section', { class: 'kanta-sec', 'aria-labelledby': id }, [h('h3', { id: id, class: 'kanta-sec__title', text: T('sections.' + name) })].concat(kids));
+      return h('section', { class: 'kanta-sec', 'aria-labelledby': id }, [h('h3', { id: id, class: 'kanta-sec__title', text: title || T('sections.' + name) })].concat(kids));
     }
     function row(o) {
       return h('li', { class: 'kanta-row' + (o.cls ? ' ' + o.cls : '') }, [
-        o.icon && h('span', { class: 'kanta-row__icon' }, icon(o.icon)),
+        o.pic || (o.icon && h('span', { class: 'kanta-row__icon' }, icon(o.icon))),
         h('div', { class: 'kanta-row__main' }, [h('p', { class: 'kanta-row__title' }, o.title)].concat((o.meta || []).filter(Boolean).map((m) => {
           return h('p', { class: 'kanta-row__meta' }, m);
         }))),
@@ -270,7 +270,7 @@
           c.tier && h('p', { class: 'kanta-badge' }, [icon('star'), h('span', { class: 'kanta-sr', text: T('member.tier') + ': ' }), c.tier.name]),
           tierCard(d, c.tier)
         ],
-        body: [g[0], rewardsSection(d, 'member'), codesSection(c), g[1], more(d, c), waysSection(d, 'member'), referralSection(c), activitySection(c)]
+        body: [g[0], giftsSection(c), rewardsSection(d, 'member'), codesSection(c), g[1], more(d, c), waysSection(d, 'member'), referralSection(c), activitySection(c)]
       };
     }
 
@@ -548,6 +548,36 @@
           aside: !used && x.code && copyButton(x.code, 'code:' + x.id, value, T('rewards.copy_code', { code: x.code }))
         });
       })));
+    }
+
+    // ---- gifts (0031): add the variant (Cart API), then apply its code and open the cart ----
+    function giftsSection(c) {
+      const gifts = c.gifts || [];
+      return gifts.length ? section('gifts', list(gifts.map(giftRow)), T('gifts.title')) : null;
+    }
+    function giftRow(g) {
+      const st = P.gifts[g.id] || {};
+      return row({
+        pic: g.imageUrl && (safeUrl(g.imageUrl) || /^\/(?!\/)/.test(g.imageUrl)) && h('img', { class: 'kanta-gift__img', src: g.imageUrl, alt: '', width: 48, height: 48, loading: 'lazy' }),
+        icon: 'gift',
+        title: g.title,
+        meta: [T('gifts.free'), g.expiresAt && T('rewards.expires', { date: date(g.expiresAt) }), st.error && h('span', { class: 'kanta-reason--error', role: 'alert', text: T('gifts.error') })],
+        aside: btn('primary', T(st.busy ? 'gifts.adding' : 'gifts.add'), 'gift:' + g.id, () => { addGift(g); }, { 'aria-label': T('gifts.add_label', { product: g.title }), 'aria-disabled': st.busy && 'true' })
+      });
+    }
+    function addGift(g) {
+      if ((P.gifts[g.id] || {}).busy) return;
+      const done = (st, msg) => { P.gifts[g.id] = st; P.focusKey = 'gift:' + g.id; render(); announce(T(msg)); };
+      done({ busy: true }, 'gifts.adding');
+      fetch((cfg.cartUrl || '/cart') + '/add.js', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ items: [{ id: +g.variantId, quantity: 1 }] })
+      }).then((res) => {
+        if (!res.ok) throw res;
+        announce(T('gifts.added'));
+        location.assign(applyUrl(g.code));
+      }).catch(() => { done({ error: true }, 'gifts.error'); });
     }
 
     // ---- ways to earn ----
