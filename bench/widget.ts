@@ -93,7 +93,7 @@ try {
     const config = /<script type="application\/json" id="kanta-config">[\s\S]*?<\/script>/.exec(html)?.[0] ?? "";
     configs[locale] = gzipSync(config).length;
   }
-  const panel = gz("kanta-panel.js") + gz("kanta-panel.css");
+  const panel = gz("kanta-panel.min.js") + gz("kanta-panel.min.css");
   console.log(`\n${new Date().toISOString().slice(0, 10)} · ${os.cpus().length} × ${os.cpus()[0]?.model} · Node ${process.version} · Lighthouse ${(await import("lighthouse/package.json", { with: { type: "json" } })).default.version} (mobile, simulated throttling) · median of ${RUNS}\n`);
   console.log(`Before the panel opens: kanta-launcher.min.js + .min.css = ${launcher} B gzipped, plus the page's config and strings (${Object.entries(configs).map(([l, n]) => `${l} ${n} B`).join(", ")}): at most ${launcher + Math.max(...Object.values(configs))} B. Panel (loaded on first open): ${panel} B gzipped; its texts come with /apps/kanta/customer.\n`);
   console.log("| page | performance | TBT | CLS | LCP | hosts contacted |");

@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// The storefront widget's launcher as it ships: extensions/kanta-widget/assets/kanta-launcher.js
-// (the readable source, with its comments) minified into kanta-launcher.min.js, which the
-// blocks load on every page (0036: the first-load budget, <= 5 KB gzipped). Run after editing
-// the launcher: `npm run build:widget`; tests/unit/theme-extension.test.ts fails while the
-// minified file is stale. The panel and referral scripts load on demand and ship as written.
+// The storefront widget's scripts and styles as they ship: each readable source in
+// extensions/kanta-widget/assets (with its comments) minified into <name>.min.js/.css, which
+// the blocks and the launcher load: the launcher on every page (0036: the first-load budget,
+// <= 5 KB gzipped), the panel and its on-demand parts (gifts, causes, challenges, the referral
+// greeting) when they are needed. Run after editing any of them: `npm run build:widget`;
+// tests/unit/theme-extension.test.ts fails while a minified file is stale.
 import "./require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { transform } from "esbuild";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -14,6 +15,11 @@ const assets = path.resolve(import.meta.dirname, "..", "extensions", "kanta-widg
 export const MINIFIED = [
   { source: "kanta-launcher.js", out: "kanta-launcher.min.js", loader: "js" },
   { source: "kanta-launcher.css", out: "kanta-launcher.min.css", loader: "css" },
+  { source: "kanta-panel.js", out: "kanta-panel.min.js", loader: "js" },
+  { source: "kanta-panel.css", out: "kanta-panel.min.css", loader: "css" },
+  { source: "kanta-referral.js", out: "kanta-referral.min.js", loader: "js" },
+  { source: "kanta-give.js", out: "kanta-give.min.js", loader: "js" },
+  { source: "kanta-challenges.js", out: "kanta-challenges.min.js", loader: "js" },
 ];
 
 /** The minified text of one source asset. */

@@ -3,12 +3,15 @@ import { z } from "zod";
 import { getEnv } from "../env.server";
 import { SharedRateLimiter } from "../http/rate-limit.server";
 import { LeaderboardError, getShopperLeaderboard, setShopperLeaderboard } from "../loyalty/challenges/leaderboard.server";
+import { requestLocale, shopTexts } from "../loyalty/i18n/texts.server";
 import { jsonError, jsonHeaders, requireProxyContext, requireShopperPost } from "../shopify/proxy.server";
 
 // /apps/kanta/leaderboard on the storefront -> /proxy/leaderboard here (0035).
 // GET: the month's top 10 (first name and last initial of members who opted in) and, for a
 // signed-in member, whether they are in and their rank. POST {"join": true|false}: the
 // signed-in member joins or leaves (leaving hides them at once). Unsigned calls: 401.
+// GET ?texts=1&locale=fi (the theme block, which has no panel data): also `language` and the
+// widget's `texts` in the shopper's language with the merchant's overrides (0036).
 
 const readLimiter = new SharedRateLimiter("leaderboard", () => getEnv().KANTA_CUSTOMER_RATE_LIMIT, 60_000);
 const guestLimiter = new SharedRateLimiter("leaderboard-guest", () => 100 * getEnv().KANTA_CUSTOMER_RATE_LIMIT, 60_000);
@@ -26,7 +29,9 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   const wait = customerGid ? await readLimiter.hit(`${shop}:${customerGid}`) : await guestLimiter.hit(shop);
   if (wait > 0) return jsonError(429, "rate_limited", "Too many requests. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
   try {
-    return new Response(JSON.stringify(await getShopperLeaderboard(shop, customerGid)), { headers: jsonHeaders });
+    const board = await getShopperLeaderboard(shop, customerGid);
+    const texts = new URL(request.url).searchParams.get("texts") === "1" ? await shopTexts(shop, requestLocale(request)) : null;
+    return new Response(JSON.stringify(texts ? { ...board, ...texts } : board), { headers: jsonHeaders });
   } catch (error) {
     return answer(error);
   }

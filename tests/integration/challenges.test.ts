@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { getJobRunner } from "../../app/jobs/queue.server";
 import { saveBadge, saveChallenge, setChallengePaused } from "../../app/loyalty/challenges/admin.server";
 import { challengeKeys } from "../../app/loyalty/challenges/progress.server";
+import { CATALOGUES } from "../../app/loyalty/i18n/catalogue";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { setCollectionMembers, upsertCatalogProducts } from "../../app/loyalty/catalog/catalog.server";
 import { createTestShop, useTestDatabase } from "../db";
@@ -196,6 +197,17 @@ describe("the monthly leaderboard through the app proxy", () => {
     expect((await db().member.findUniqueOrThrow({ where: { id: ben.id } })).leaderboardOptInAt).toBeNull();
     // A guest sees the board, with no "you".
     expect((await board(shop.domain, null)).me).toBeNull();
+  });
+
+  it("gives the theme block, which has no panel data, the texts in the shopper's language", async () => {
+    const shop = await createTestShop(db());
+    const signed = signProxyQuery({ shop: shop.domain, path_prefix: "/apps/kanta", texts: "1", locale: "fi-FI" }, TEST_SECRET);
+    const body = await (await fetch(`${server().url}/proxy/leaderboard?${signed}`)).json();
+    expect(body).toMatchObject({ language: "fi", top: [] });
+    expect(body.texts["leaderboard.join"]).toBe(CATALOGUES.fi["leaderboard.join"]);
+    expect(body.texts["leaderboard.join"]).not.toBe(CATALOGUES.en["leaderboard.join"]);
+    // The panel's own board asks without: no texts (the panel has them).
+    expect((await board(shop.domain, null)).texts).toBeUndefined();
   });
 
   it("refuses unsigned and forged calls, and joining without signing in", async () => {

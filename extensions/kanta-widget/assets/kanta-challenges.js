@@ -69,12 +69,14 @@
   // ---- the leaderboard (panel section and theme block) ----
   const boards = {}; // per proxy path: { data, status: loading | ready | error, message }
 
-  function fetchBoard(cfg, redraw) {
+  // The theme block has no panel data, so it asks for the texts too (0036).
+  function fetchBoard(cfg, redraw, withTexts) {
     const s = boards[cfg.proxy] || (boards[cfg.proxy] = { status: 'loading' });
     if (s.promise) return s.promise;
-    s.promise = fetch(cfg.proxy + '/leaderboard', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+    const q = withTexts ? '?texts=1&locale=' + encodeURIComponent(cfg.lang || '') : '';
+    s.promise = fetch(cfg.proxy + '/leaderboard' + q, { credentials: 'same-origin', headers: { Accept: 'application/json' } })
       .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
-      .then((d) => { s.data = d; s.status = 'ready'; }, () => { s.status = 'error'; s.promise = null; })
+      .then((d) => { if (d.texts) Object.assign(cfg.strings, d.texts); s.data = d; s.status = 'ready'; }, () => { s.status = 'error'; s.promise = null; })
       .then(redraw);
     return s.promise;
   }
@@ -134,7 +136,7 @@
         K.add(host, boardBody(cfg, s, t, tn, n, cfg.loggedIn ? toggle : () => null));
       };
       draw();
-      fetchBoard(cfg, draw);
+      fetchBoard(cfg, draw, true);
     });
   }
 
