@@ -38,6 +38,7 @@ export const MORE_EMAILS: Record<MoreLanguage, LanguageEmails> = {
       birthday: { subject: "Gratulerer med dagen, {name}!", text: "Alle hos {shop} ønsker deg en riktig god bursdag. Gaven vår til deg: {gift}." },
       anniversary: { subject: "{years} med {program}", text: "I dag er det {years} siden du ble med i {program}. Takk for at du er med: {points} spanderer vi." },
       winback: { subject: "Vi savner deg, {name}", text: "Det er {days} dager siden forrige bestilling. Du har fortsatt {balance} å bruke. {gift}" },
+      surprise: { subject: "En overraskelse til deg, {name}", text: "Du er et av medlemmene vi har valgt ut til {surprise}. Gaven vår til deg: {gift}." },
     },
   },
   de: {
@@ -56,6 +57,7 @@ export const MORE_EMAILS: Record<MoreLanguage, LanguageEmails> = {
       birthday: { subject: "Alles Gute zum Geburtstag, {name}!", text: "Das ganze Team von {shop} wünscht dir alles Gute zum Geburtstag. Unser Geschenk für dich: {gift}." },
       anniversary: { subject: "{years} bei {program}", text: "Heute vor {years} bist du {program} beigetreten. Danke, dass du dabei bist: {points} gehen auf uns." },
       winback: { subject: "Wir vermissen dich, {name}", text: "Deine letzte Bestellung ist {days} Tage her. Du hast noch {balance} zum Einlösen. {gift}" },
+      surprise: { subject: "Eine Überraschung für dich, {name}", text: "Du gehörst zu den Mitgliedern, die wir für {surprise} ausgewählt haben. Unser Geschenk für dich: {gift}." },
     },
   },
   fr: {
@@ -74,6 +76,7 @@ export const MORE_EMAILS: Record<MoreLanguage, LanguageEmails> = {
       birthday: { subject: "Joyeux anniversaire, {name} !", text: "Toute l’équipe de {shop} vous souhaite un joyeux anniversaire. Notre cadeau pour vous : {gift}." },
       anniversary: { subject: "{years} avec {program}", text: "Cela fait aujourd’hui {years} que vous avez rejoint {program}. Merci de votre fidélité : {points} vous sont offerts." },
       winback: { subject: "Vous nous manquez, {name}", text: "Votre dernière commande remonte à {days} jours. Il vous reste {balance} à utiliser. {gift}" },
+      surprise: { subject: "Une surprise pour vous, {name}", text: "Vous faites partie des membres que nous avons choisis pour {surprise}. Notre cadeau pour vous : {gift}." },
     },
   },
   es: {
@@ -92,6 +95,7 @@ export const MORE_EMAILS: Record<MoreLanguage, LanguageEmails> = {
       birthday: { subject: "¡Feliz cumpleaños, {name}!", text: "Todo el equipo de {shop} te desea un feliz cumpleaños. Nuestro regalo para ti: {gift}." },
       anniversary: { subject: "{years} con {program}", text: "Hoy hace {years} que te uniste a {program}. Gracias por estar con nosotros: te regalamos {points}." },
       winback: { subject: "Te echamos de menos, {name}", text: "Han pasado {days} días desde tu último pedido. Todavía tienes {balance} para usar. {gift}" },
+      surprise: { subject: "Una sorpresa para ti, {name}", text: "Estás entre los miembros que hemos elegido para {surprise}. Nuestro regalo para ti: {gift}." },
     },
   },
   it: {
@@ -110,6 +114,7 @@ export const MORE_EMAILS: Record<MoreLanguage, LanguageEmails> = {
       birthday: { subject: "Buon compleanno, {name}!", text: "Tutto il team di {shop} ti augura buon compleanno. Il nostro regalo per te: {gift}." },
       anniversary: { subject: "{years} con {program}", text: "Oggi sono {years} da quando ti sei iscritto a {program}. Grazie di essere con noi: {points} li offriamo noi." },
       winback: { subject: "Ci manchi, {name}", text: "Sono passati {days} giorni dal tuo ultimo ordine. Hai ancora {balance} da usare. {gift}" },
+      surprise: { subject: "Una sorpresa per te, {name}", text: "Sei tra i membri che abbiamo scelto per {surprise}. Il nostro regalo per te: {gift}." },
     },
   },
   nl: {
@@ -128,6 +133,7 @@ export const MORE_EMAILS: Record<MoreLanguage, LanguageEmails> = {
       birthday: { subject: "Gefeliciteerd, {name}!", text: "Iedereen bij {shop} wenst je een fijne verjaardag. Ons cadeau voor jou: {gift}." },
       anniversary: { subject: "{years} bij {program}", text: "Vandaag is het {years} geleden dat je lid werd van {program}. Bedankt dat je erbij bent: {points} krijg je van ons." },
       winback: { subject: "We missen je, {name}", text: "Je laatste bestelling is {days} dagen geleden. Je hebt nog {balance} te besteden. {gift}" },
+      surprise: { subject: "Een verrassing voor jou, {name}", text: "Je bent een van de leden die we hebben uitgekozen voor {surprise}. Ons cadeau voor jou: {gift}." },
     },
   },
   pl: {
@@ -146,6 +152,7 @@ export const MORE_EMAILS: Record<MoreLanguage, LanguageEmails> = {
       birthday: { subject: "Wszystkiego najlepszego, {name}!", text: "Cały zespół {shop} życzy Ci wszystkiego najlepszego z okazji urodzin. Nasz prezent dla Ciebie: {gift}." },
       anniversary: { subject: "{years} w programie {program}", text: "Dziś mija {years} od Twojego dołączenia do programu {program}. Dziękujemy, że jesteś z nami: {points} w prezencie." },
       winback: { subject: "Tęsknimy za Tobą, {name}", text: "Od Twojego ostatniego zamówienia minęło {days} dni. Wciąż masz do wykorzystania: {balance}. {gift}" },
+      surprise: { subject: "Niespodzianka dla Ciebie, {name}", text: "Wybraliśmy Cię do akcji {surprise}. Nasz prezent dla Ciebie: {gift}." },
     },
   },
   "pt-BR": {
@@ -164,6 +171,7 @@ export const MORE_EMAILS: Record<MoreLanguage, LanguageEmails> = {
       birthday: { subject: "Feliz aniversário, {name}!", text: "Toda a equipe da {shop} deseja um feliz aniversário. Nosso presente para você: {gift}." },
       anniversary: { subject: "{years} com o {program}", text: "Hoje faz {years} que você entrou no {program}. Obrigado por estar com a gente: {points} por nossa conta." },
       winback: { subject: "Sentimos sua falta, {name}", text: "Já se passaram {days} dias desde o seu último pedido. Você ainda tem {balance} para usar. {gift}" },
+      surprise: { subject: "Uma surpresa para você, {name}", text: "Você está entre os membros que escolhemos para {surprise}. Nosso presente para você: {gift}." },
     },
   },
 };
