@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// npm run db:migration -- <name>
+// npm run db:migration -- <name> [--from <git revision>]
 // Writes the SQLite and PostgreSQL migrations for the change to prisma/schema.prisma since
-// the last commit (git HEAD), with the same folder name in prisma/migrations and
+// the last commit (git HEAD, or the revision given: to fold several unreleased migrations
+// made on parallel branches into one, whose SQLite table rebuilds would drop each other's
+// columns), with the same folder name in prisma/migrations and
 // prisma/postgres/migrations. Offline: `prisma migrate diff` between two schema files needs
 // no database. Review both SQL files before committing them with the schema change.
 import "./require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
@@ -13,13 +15,15 @@ import { derivePostgresSchema, postgresSchema, prisma, sqliteSchema } from "./pr
 import { root } from "./env.mjs";
 
 const name = process.argv[2];
+const fromIndex = process.argv.indexOf("--from");
+const fromRev = fromIndex > 0 ? process.argv[fromIndex + 1] : "HEAD";
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
   console.error("usage: npm run db:migration -- <name_in_snake_case>");
   process.exit(1);
 }
 const tmp = mkdtempSync(path.join(os.tmpdir(), "kanta-migration-"));
 const previousSqlite = path.join(tmp, "previous.prisma");
-writeFileSync(previousSqlite, execFileSync("git", ["show", "HEAD:prisma/schema.prisma"], { cwd: root }));
+writeFileSync(previousSqlite, execFileSync("git", ["show", `${fromRev}:prisma/schema.prisma`], { cwd: root }));
 const previousPostgres = path.join(tmp, "previous-pg.prisma");
 writeFileSync(previousPostgres, (await import("node:fs")).readFileSync(previousSqlite, "utf8").replace('provider = "sqlite"', 'provider = "postgresql"'));
 derivePostgresSchema();

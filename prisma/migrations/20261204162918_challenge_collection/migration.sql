@@ -1,3 +1,0 @@
--- AlterTable
-ALTER TABLE "Challenge" ADD COLUMN "collectionGid" TEXT;
-

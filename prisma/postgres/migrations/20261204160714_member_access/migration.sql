@@ -1,3 +1,0 @@
--- AlterTable
-ALTER TABLE "Program" ADD COLUMN     "memberAccess" TEXT NOT NULL DEFAULT '{}';
-
