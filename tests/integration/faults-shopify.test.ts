@@ -228,7 +228,7 @@ describe("Shopify failing during tier sync", () => {
       now = row.nextSyncAt.getTime();
     }
     expect(await sync(new Date(now))).toEqual({ done: 1, retrying: 0, dead: 0 });
-    expect(emulator.customerTags(shop.domain, gid)).toEqual(["kanta-tier-gold"]);
+    expect(emulator.customerTags(shop.domain, gid)).toEqual(["kanta-tier-gold", "kanta-member"]);
     expect(emulator.flowRuns(shop.domain)).toHaveLength(1);
     const after = await db().member.findFirstOrThrow({ where: { shopId: shop.id, customerGid: gid }, include: { tier: true } });
     expect([after.tier?.name, after.points]).toEqual(["Gold", 900]);

@@ -19,8 +19,8 @@ describe("validateTierSettings", () => {
       ["Silver", 1, 25_000, 1250],
       ["Gold", 2, 75_000, 1500],
     ]);
-    expect(result.settings.tiers[2]!.perks).toEqual({ entryPoints: 500, birthdayPoints: 300, freeShipping: true });
-    expect(result.settings.tiers[0]!.perks).toEqual({ entryPoints: 0, birthdayPoints: null, freeShipping: false });
+    expect(result.settings.tiers[2]!.perks).toEqual({ entryPoints: 500, birthdayPoints: 300, freeShipping: true, entryGiftRewardId: null, birthdayGiftRewardId: null });
+    expect(result.settings.tiers[0]!.perks).toEqual({ entryPoints: 0, birthdayPoints: null, freeShipping: false, entryGiftRewardId: null, birthdayGiftRewardId: null });
   });
 
   it.each([
