@@ -1,12 +1,10 @@
 import { z } from "zod";
-import { PayloadError } from "./payloads";
-import { idString } from "./json";
+import { id, parse } from "./payloads";
 
 // products/update, products/delete, collections/update and collections/delete, as the
 // catalogue (app/loyalty/catalog) reads them. Neither carries membership: the handler asks
 // Shopify for it after the commit (0033).
 
-const id = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(idString);
 
 const product = z.object({
   id,
@@ -23,14 +21,6 @@ const collection = z.object({
   handle: z.string().nullish(),
 });
 
-function parse<T extends z.ZodType>(schema: T, payload: unknown, what: string): z.infer<T> {
-  const result = schema.safeParse(payload);
-  if (!result.success) {
-    const first = result.error.issues[0];
-    throw new PayloadError(`${what}: ${first?.path.join(".") || "(root)"} ${first?.message ?? "invalid"}`);
-  }
-  return result.data;
-}
 
 export function toCatalogProduct(payload: unknown) {
   const p = parse(product, payload, "product");

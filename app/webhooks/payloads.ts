@@ -15,7 +15,8 @@ export class PayloadError extends Error {
   override name = "PayloadError";
 }
 
-const id = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(idString);
+/** A Shopify numeric id, as JSON gives it (a digit string or a safe number), read exactly (./json.ts). */
+export const id = z.union([z.string().regex(/^\d+$/), z.number().int().nonnegative()]).transform(idString);
 const gid = (type: string) => z.string().regex(new RegExp(`^gid://shopify/${type}/\\d+$`));
 const amount = z.union([z.string(), z.number()]);
 const moneySet = z.object({
@@ -132,7 +133,8 @@ const customer = z.object({
   updated_at: date.nullish(),
 });
 
-function parse<T extends z.ZodType>(schema: T, payload: unknown, what: string): z.infer<T> {
+/** The payload as the schema reads it, or a PayloadError naming the first wrong field. */
+export function parse<T extends z.ZodType>(schema: T, payload: unknown, what: string): z.infer<T> {
   const result = schema.safeParse(payload);
   if (!result.success) {
     const first = result.error.issues[0];
