@@ -87,8 +87,9 @@ export interface Texts {
  * for a key they lack, the built-in English (`english`). Numbers and dates: Intl in `lang`.
  */
 export function texts(english: WidgetTexts, lang: Lang, pointsName: { singular: string; plural: string } | null = null, served?: Record<string, string> | null): Texts {
+  // The page's own words are bundled in every language: the title reads right from the first paint.
+  const extra = EXTRA[pickLanguage(lang)] ?? EXTRA.en!;
   const active = served ? pickLanguage(lang) : "en";
-  const extra = EXTRA[active] ?? EXTRA.en!;
   const plural = new Intl.PluralRules(active);
   const lookup = (group: string, name: string) => (group === "page" ? extra[name] : (served?.[`${group}.${name}`] ?? english[group]?.[name]));
   const form = (group: string, name: string, count: number) => lookup(group, `${name}_${plural.select(count)}`) ?? lookup(group, `${name}_other`);

@@ -34,7 +34,8 @@ function RewardsPage() {
     };
   }, [attempt]);
 
-  const title = load.state === "ready" ? (load.view.program.programName ?? base.t("page.page_title")) : base.t("page.page_title");
+  const tx = load.state === "ready" ? texts(ENGLISH, load.view.language ?? lang, load.view.program.pointsName, load.view.texts) : base;
+  const title = load.state === "ready" ? (load.view.program.programName ?? tx.t("page.page_title")) : base.t("page.page_title");
   return (
     <s-page heading={title}>
       {load.state === "loading" ? (
@@ -46,7 +47,7 @@ function RewardsPage() {
           <s-button onClick={() => (setLoad({ state: "loading" }), setAttempt((n) => n + 1))}>{base.t("general.retry")}</s-button>
         </s-banner>
       ) : (
-        <Member view={load.view} tx={texts(ENGLISH, load.view.language ?? lang, load.view.program.pointsName, load.view.texts)} onChange={(view) => setLoad({ state: "ready", view })} reload={() => setAttempt((n) => n + 1)} />
+        <Member view={load.view} tx={tx} onChange={(view) => setLoad({ state: "ready", view })} reload={() => setAttempt((n) => n + 1)} />
       )}
     </s-page>
   );
