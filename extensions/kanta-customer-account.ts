@@ -1,7 +1,7 @@
 // Shared by Kanta's customer-account extensions (kanta-rewards-page, kanta-profile-block):
 // the member view's shape (app/loyalty/storefront/customer-view.server.ts CustomerView, the
-// fields these extensions read), the backend calls, and texts in the theme widget's
-// languages: the widget's own locale files, plus the few words only these pages need.
+// fields these extensions read), the backend calls, and texts: English built in (first paint,
+// errors), the shopper's language from the server once the view arrives (0036).
 // No Node, no app/ imports: bundled into each extension.
 import { kantaFetch, kantaUrl } from "./kanta-api";
 
@@ -28,66 +28,93 @@ export interface MemberView {
   rewards: Reward[];
   program: { status: string; currencyCode: string; pendingDays: number; programName: string | null; pointsName: { singular: string; plural: string } | null };
   ways: { id: string; type: string; name: string; points: number; state: string; earn?: { points: number; spendMinor: number } }[];
+  /** The language the server negotiated from `?locale=` (0036), and every panel text in it. */
+  language?: string;
+  texts?: Record<string, string>;
 }
 
-export const getMember = (token: string) => kantaFetch<MemberView>(kantaUrl("/api/customer-account/member"), token);
+/** The member view with the texts in the shopper's language (`?locale=`, 0036): the server negotiates it. */
+export const getMember = (token: string, locale?: string) =>
+  kantaFetch<MemberView>(kantaUrl(`/api/customer-account/member${locale ? `?locale=${encodeURIComponent(locale)}` : ""}`), token);
 export const redeem = (token: string, body: { rewardId: string; requestId: string; points?: number }) =>
   kantaFetch<{ redemption: Redemption; message?: string }>(kantaUrl("/api/customer-account/redeem"), token, { method: "POST", body });
 
-/** The widget's texts (app/loyalty/i18n/widget, 0036), the groups an extension imports by name so the bundle keeps only those. */
+/** The widget's English texts (app/loyalty/i18n/widget/en.json), the groups an extension imports by name so the bundle keeps only those. */
 export type WidgetTexts = Record<string, Record<string, string>>;
-const EXTRA = {
-  en: { page_title: "Rewards", available: "Available points", view_rewards: "View rewards", history: "History", earn_rate: "{points} per {amount}", copy_link: "Copy link", none: "—" },
-  fi: { page_title: "Palkinnot", available: "Käytettävissä olevat pisteet", view_rewards: "Näytä palkinnot", history: "Historia", earn_rate: "{points} / {amount}", copy_link: "Kopioi linkki", none: "—" },
-  da: { page_title: "Belønninger", available: "Tilgængelige point", view_rewards: "Se belønninger", history: "Historik", earn_rate: "{points} pr. {amount}", copy_link: "Kopiér link", none: "—" },
-  sv: { page_title: "Belöningar", available: "Tillgängliga poäng", view_rewards: "Visa belöningar", history: "Historik", earn_rate: "{points} per {amount}", copy_link: "Kopiera länk", none: "—" },
-} as const;
+/** The few words only these pages need (not in the widget's catalogue), in every language Kanta speaks (0036). */
+const EXTRA: Record<string, Record<string, string>> = {
+  en: { page_title: "Rewards", available: "Available points", view_rewards: "View rewards", history: "History", earn_rate: "{points} per {amount}", copy_link: "Copy link" },
+  fi: { page_title: "Palkinnot", available: "Käytettävissä olevat pisteet", view_rewards: "Näytä palkinnot", history: "Historia", earn_rate: "{points} / {amount}", copy_link: "Kopioi linkki" },
+  sv: { page_title: "Belöningar", available: "Tillgängliga poäng", view_rewards: "Visa belöningar", history: "Historik", earn_rate: "{points} per {amount}", copy_link: "Kopiera länk" },
+  da: { page_title: "Belønninger", available: "Tilgængelige point", view_rewards: "Se belønninger", history: "Historik", earn_rate: "{points} pr. {amount}", copy_link: "Kopiér link" },
+  nb: { page_title: "Belønninger", available: "Tilgjengelige poeng", view_rewards: "Se belønninger", history: "Historikk", earn_rate: "{points} per {amount}", copy_link: "Kopier lenke" },
+  de: { page_title: "Prämien", available: "Verfügbare Punkte", view_rewards: "Prämien ansehen", history: "Verlauf", earn_rate: "{points} pro {amount}", copy_link: "Link kopieren" },
+  fr: { page_title: "Récompenses", available: "Points disponibles", view_rewards: "Voir les récompenses", history: "Historique", earn_rate: "{points} par tranche de {amount}", copy_link: "Copier le lien" },
+  es: { page_title: "Recompensas", available: "Puntos disponibles", view_rewards: "Ver recompensas", history: "Historial", earn_rate: "{points} por cada {amount}", copy_link: "Copiar enlace" },
+  it: { page_title: "Premi", available: "Punti disponibili", view_rewards: "Vedi i premi", history: "Cronologia", earn_rate: "{points} ogni {amount}", copy_link: "Copia link" },
+  nl: { page_title: "Beloningen", available: "Beschikbare punten", view_rewards: "Beloningen bekijken", history: "Geschiedenis", earn_rate: "{points} per {amount}", copy_link: "Link kopiëren" },
+  pl: { page_title: "Nagrody", available: "Dostępne punkty", view_rewards: "Zobacz nagrody", history: "Historia", earn_rate: "{points} za każde {amount}", copy_link: "Kopiuj link" },
+  "pt-BR": { page_title: "Recompensas", available: "Pontos disponíveis", view_rewards: "Ver recompensas", history: "Histórico", earn_rate: "{points} a cada {amount}", copy_link: "Copiar link" },
+};
 
-export type Lang = keyof typeof EXTRA;
-/** The widget's languages; anything else reads English (as the widget does). */
+/** A language Kanta speaks ("en", "fi", …, "pt-BR"; app/loyalty/i18n/languages.ts). */
+export type Lang = string;
+const ALIASES: Record<string, string> = { no: "nb", nn: "nb", pt: "pt-BR" };
+/**
+ * The language a locale ("fi", "fi-FI", "pt-BR", "no") asks for, as the server's negotiateLanguage
+ * picks it; anything else reads English. The server's answer (`view.language`) wins once it is there.
+ */
 export function pickLanguage(isoCode: string | undefined): Lang {
-  const base = (isoCode ?? "en").slice(0, 2).toLowerCase();
-  return base in EXTRA ? (base as Lang) : "en";
+  const tag = (isoCode ?? "en").trim().replace(/_/g, "-");
+  const exact = Object.keys(EXTRA).find((c) => c.toLowerCase() === tag.toLowerCase());
+  if (exact) return exact;
+  const base = tag.toLowerCase().split("-")[0] ?? "en";
+  return base in EXTRA ? base : (ALIASES[base] ?? "en");
 }
 
 export interface Texts {
   lang: Lang;
-  /** A widget key ("rewards.redeem") or a page key ("page.available"); `{count}` picks _one/_other. */
+  /** A widget key ("rewards.redeem") or a page key ("page.available"); `{count}` picks the plural form (_one, _few, _other…). */
   t(key: string, vars?: Record<string, string | number>): string;
   points(n: number): string;
   money(minor: number, currency: string): string;
   date(iso: string): string;
 }
 
-export function texts(dicts: Record<Lang, WidgetTexts>, lang: Lang, pointsName: { singular: string; plural: string } | null = null): Texts {
-  const dict = dicts[lang];
-  const enDict = dicts.en;
-  const extra = EXTRA[lang] as Record<string, string>;
-  const plural = new Intl.PluralRules(lang);
-  const lookup = (group: string, name: string) => (group === "page" ? extra[name] : (dict[group]?.[name] ?? enDict[group]?.[name]));
+/**
+ * Texts for a page: `served` is the server's texts in `lang` (flat keys, "rewards.redeem", the
+ * merchant's overrides applied; GET /api/customer-account/member?locale=); until they arrive, and
+ * for a key they lack, the built-in English (`english`). Numbers and dates: Intl in `lang`.
+ */
+export function texts(english: WidgetTexts, lang: Lang, pointsName: { singular: string; plural: string } | null = null, served?: Record<string, string> | null): Texts {
+  // The page's own words are bundled in every language: the title reads right from the first paint.
+  const extra = EXTRA[pickLanguage(lang)] ?? EXTRA.en!;
+  const active = served ? pickLanguage(lang) : "en";
+  const plural = new Intl.PluralRules(active);
+  const lookup = (group: string, name: string) => (group === "page" ? extra[name] : (served?.[`${group}.${name}`] ?? english[group]?.[name]));
+  const form = (group: string, name: string, count: number) => lookup(group, `${name}_${plural.select(count)}`) ?? lookup(group, `${name}_other`);
   const t = (key: string, vars: Record<string, string | number> = {}) => {
     const [group = "", name = ""] = key.split(".");
     const count = vars.count;
-    const raw =
-      (typeof count === "number" ? lookup(group, `${name}_${plural.select(count) === "one" ? "one" : "other"}`) : undefined) ?? lookup(group, name) ?? key;
+    const raw = (typeof count === "number" ? form(group, name, count) : undefined) ?? lookup(group, name) ?? key;
     let out = raw.replace(/\{(\w+)\}/g, (m, v: string) => (v in vars ? String(vars[v]) : m));
     // The merchant's own name for points (as the widget does it).
     if (pointsName && typeof count === "number") {
-      const word = lookup("general", plural.select(count) === "one" ? "points_one" : "points_other")?.replace("{count}", "").trim();
+      const word = form("general", "points", count)?.replace("{count}", "").trim();
       if (word) out = out.replace(word, plural.select(count) === "one" ? pointsName.singular : pointsName.plural);
     }
     return out;
   };
-  const number = new Intl.NumberFormat(lang);
+  const number = new Intl.NumberFormat(active);
   return {
-    lang,
+    lang: active,
     t,
     points: (n) => t("general.points", { count: n }).replace(String(n), number.format(n)),
     money: (minor, currency) => {
-      const digits = new Intl.NumberFormat(lang, { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-      return new Intl.NumberFormat(lang, { style: "currency", currency }).format(minor / 10 ** digits);
+      const digits = new Intl.NumberFormat(active, { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+      return new Intl.NumberFormat(active, { style: "currency", currency }).format(minor / 10 ** digits);
     },
-    date: (iso) => new Intl.DateTimeFormat(lang, { day: "numeric", month: "short", year: "numeric" }).format(new Date(iso)),
+    date: (iso) => new Intl.DateTimeFormat(active, { day: "numeric", month: "short", year: "numeric" }).format(new Date(iso)),
   };
 }
 

@@ -2,6 +2,7 @@ import { createHmac, randomUUID } from "node:crypto";
 import path from "node:path";
 import { build } from "esbuild";
 import { getEnv } from "../env.server";
+import { LANGUAGE_CODES } from "../loyalty/i18n/languages";
 import { LOCAL_SHOP } from "../shopify/admin.server";
 import { uiExtensionTargets } from "../../scripts/build-extensions.mjs";
 import { orderStatusSurface, thankYouSurface } from "./order-points-preview.server";
@@ -53,7 +54,8 @@ export interface PreviewSurface {
   chrome(ctx: PreviewContext): { title: string; html: string };
 }
 
-export const PREVIEW_LANGUAGES = ["en", "fi", "da", "sv"] as const;
+/** Every language Kanta speaks (0036): the extensions read the server's texts in each. */
+export const PREVIEW_LANGUAGES = LANGUAGE_CODES;
 
 /** Every UI extension target in extensions/ (their TOML), as the build sees them. */
 export function listPreviewTargets(): PreviewTarget[] {

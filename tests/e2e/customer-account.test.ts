@@ -102,6 +102,16 @@ describe("customer accounts: the Rewards page (customer-account.page.render)", (
     expect(page.problems).toEqual([]);
     await page.close();
   });
+
+  it("speaks German from the server's texts (the bundle holds English only, 0036)", async () => {
+    const page = await open(`${PAGE}&customer=${ELSA}&locale=de`);
+    const main = page.locator("#kanta-extension-root");
+    await main.getByRole("heading", { name: "Prämien", level: 1 }).waitFor();
+    await main.getByText("414 Punkte", { exact: true }).waitFor();
+    await main.getByRole("button", { name: "Einlösen" }).first().waitFor();
+    expect(page.problems).toEqual([]);
+    await page.close();
+  });
 });
 
 describe("customer accounts: the profile block (customer-account.profile.block.render)", () => {

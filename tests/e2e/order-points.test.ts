@@ -63,6 +63,10 @@ describe("points on the order, in local mode's preview", () => {
     const { page } = await open(preview("purchase.thank-you.block.render", { customer: AINO, locale: "fi" }), WIDTHS.desktop);
     await page.getByText(/Saat tästä tilauksesta \d+ pistettä/).waitFor();
     await page.close();
+    // German, one of the eight languages added with 0036.
+    const german = await open(preview("purchase.thank-you.block.render", { customer: AINO, locale: "de" }), WIDTHS.desktop);
+    await german.page.getByText(/Mit dieser Bestellung sammelst du \d+ Punkte/).waitFor();
+    await german.page.close();
   });
 
   it("order status page: a member sees what their order earned, pending or available", async () => {

@@ -59,7 +59,7 @@ async function call(route: unknown, request: Request): Promise<Response> {
 
 const headers = (bearer: string | null, extra: Record<string, string> = {}) => ({ Origin: ORIGIN, ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}), ...extra });
 
-const getMember = (bearer: string | null) => call(memberLoader, new Request("https://kanta.test/api/customer-account/member", { headers: headers(bearer) }));
+const getMember = (bearer: string | null, query = "") => call(memberLoader, new Request(`https://kanta.test/api/customer-account/member${query}`, { headers: headers(bearer) }));
 const postRedeem = (bearer: string | null, body: unknown) =>
   call(redeemAction, new Request("https://kanta.test/api/customer-account/redeem", { method: "POST", headers: headers(bearer, { "Content-Type": "application/json" }), body: JSON.stringify(body) }));
 
@@ -94,6 +94,24 @@ describe("GET /api/customer-account/member", () => {
     expect(body.customer.recentActivity.map((e: { kind: string }) => e.kind).sort()).toEqual(["order_earned", "signup_bonus"]);
     expect(body.rewards).toEqual([expect.objectContaining({ id: reward.id, redeemable: true, pointsCost: 500 })]);
     expect(body.program).toMatchObject({ currencyCode: "EUR", status: "live" });
+  });
+
+  it("answers in the language the extension asks for (?locale=): the panel's texts and `language`, English otherwise (0036)", async () => {
+    const { shop, customerGid } = await shopWithMember(1200);
+    const fi = await (await getMember(token(shop.domain, customerGid), "?locale=fi")).json();
+    expect(fi.language).toBe("fi");
+    expect(fi.texts["general.points_other"]).toBe("{count} pistettä");
+    expect(fi.customer.points).toBe(1200);
+    const de = await (await getMember(token(shop.domain, customerGid), "?locale=de-CH")).json();
+    expect(de.language).toBe("de");
+    expect(de.texts["general.points_other"]).toBe("{count} Punkte");
+    expect(de.texts["general.retry"]).not.toBe(fi.texts["general.retry"]);
+    const pl = await (await getMember(token(shop.domain, customerGid), "?locale=pl")).json();
+    expect(pl.texts["general.points_few"]).toBe("{count} punkty");
+    // A language Kanta does not speak reads English.
+    const ja = await (await getMember(token(shop.domain, customerGid), "?locale=ja")).json();
+    expect(ja.language).toBe("en");
+    expect(ja.texts["general.points_other"]).toBe("{count} points");
   });
 
   it("accepts `dest` as a bare domain too", async () => {

@@ -8,6 +8,7 @@ import { signExtensionToken, callRoute, type Route } from "../extension-tokens";
 import { createMember, customerGid, nextCustomerId, nextOrderId } from "../factories";
 import { orderPayload } from "../fixtures/payloads";
 import { sendWebhook, useTestServer } from "../http";
+import { copyFor } from "../../extensions/kanta-order-points/src/texts";
 
 // "You earned N points on this order": the thank-you page's estimate before the webhook and
 // the real figure after it, the order status page's figure, and who may see what.
@@ -258,5 +259,38 @@ describe("the order status page", () => {
     await deliverPaid(other.domain, theOrder(orderId, customerId).webhook);
     const token = signExtensionToken({ shop: shop.domain, sub: customerGid(customerId) });
     expect(await (await orderStatus(token, `gid://shopify/Order/${orderId}`)).json()).toEqual({ kind: "processing" });
+  });
+});
+
+// The block's words are its own (not in the widget's catalogue), bundled for every language
+// Kanta speaks and picked by the shopper's language as the server picks it (0036).
+describe("the block's languages", () => {
+  it("speaks the shopper's language, with its plural forms, numbers and dates; anything else reads English", () => {
+    const fi = copyFor("fi-FI");
+    expect(fi.language).toBe("fi");
+    expect(fi.text("earned", { points: fi.points(1500) })).toBe("Sait tästä tilauksesta 1\u00a0500 pistettä");
+    const de = copyFor("de");
+    expect(de.text("willEarn", { points: de.points(1) })).toBe("Mit dieser Bestellung sammelst du 1 Punkt");
+    expect(de.date("2026-12-04T12:00:00Z")).toBe("4. Dezember 2026");
+    const pl = copyFor("pl");
+    expect([pl.points(1), pl.points(3), pl.points(5)]).toEqual(["1 punkt", "3 punkty", "5 punktów"]);
+    expect(copyFor("pt").language).toBe("pt-BR");
+    expect(copyFor("no").language).toBe("nb");
+    expect(copyFor("ja").text("heading")).toBe("Rewards");
+  });
+
+  it("every language has every text, with the English placeholders", () => {
+    const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    const keys = ["heading", "willEarn", "pending", "available", "estimateNote", "estimateUnknown", "joinBonus", "earned", "availableOn", "availableNow", "processing", "inviteHeading", "inviteBonus", "inviteText", "inviteRate", "inviteButton"] as const;
+    const en = copyFor("en");
+    for (const code of ["en", "fi", "sv", "da", "nb", "de", "fr", "es", "it", "nl", "pl", "pt-BR"]) {
+      const copy = copyFor(code);
+      expect(copy.language).toBe(code);
+      for (const key of keys) {
+        expect(copy.text(key), `${code} ${key}`).not.toBe("");
+        expect(placeholders(copy.text(key)), `${code} ${key}`).toEqual(placeholders(en.text(key)));
+      }
+      expect(copy.points(7)).toContain("7");
+    }
   });
 });

@@ -2,7 +2,7 @@ import "@shopify/ui-extensions/preact";
 import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { getMember, pickLanguage, texts, type MemberView } from "../../kanta-customer-account";
-import { LOCALES } from "./locales";
+import { ENGLISH } from "./locales";
 
 // customer-account.profile.block.render: the member's points and tier on the Profile page,
 // with a link to Kanta's Rewards page (the full-page extension kanta-rewards-page).
@@ -14,13 +14,14 @@ export default async () => {
 export const REWARDS_PAGE_URL = "extension:kanta-rewards-page/";
 
 function ProfileBlock() {
-  const lang = pickLanguage(shopify.localization.language.value.isoCode);
+  const locale = shopify.localization.language.value.isoCode;
+  const lang = pickLanguage(locale);
   const [view, setView] = useState<MemberView | null | "error">(null);
   useEffect(() => {
     let live = true;
     shopify.sessionToken
       .get()
-      .then(getMember)
+      .then((token) => getMember(token, locale))
       .then(
         (v) => live && setView(v),
         () => live && setView("error"),
@@ -32,7 +33,7 @@ function ProfileBlock() {
   // Nothing to show for a shopper who is not a member, or when Kanta cannot answer: the
   // profile page stays as Shopify made it.
   if (view === "error" || (view && (!view.customer || view.customer.status !== "active"))) return null;
-  const tx = texts(LOCALES, lang, view ? view.program.pointsName : null);
+  const tx = view ? texts(ENGLISH, view.language ?? lang, view.program.pointsName, view.texts) : texts(ENGLISH, lang);
   const heading = view?.program.programName ?? tx.t("page.page_title");
   if (!view) {
     return (

@@ -3,7 +3,7 @@ import { render } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { KantaApiError } from "../../kanta-api";
 import { getMember, newRequestId, pickLanguage, redeem, texts, type MemberView, type Redemption, type Reward, type Texts } from "../../kanta-customer-account";
-import { LOCALES } from "./locales";
+import { ENGLISH } from "./locales";
 
 // customer-account.page.render: Kanta's "Rewards" page in the customer account.
 export default async () => {
@@ -13,16 +13,17 @@ export default async () => {
 type Load = { state: "loading" } | { state: "error"; message: string } | { state: "ready"; view: MemberView };
 
 function RewardsPage() {
-  const lang = pickLanguage(shopify.localization.language.value.isoCode);
+  const locale = shopify.localization.language.value.isoCode;
+  const lang = pickLanguage(locale);
   const [load, setLoad] = useState<Load>({ state: "loading" });
   const [attempt, setAttempt] = useState(0);
-  const base = texts(LOCALES, lang);
+  const base = texts(ENGLISH, lang);
 
   useEffect(() => {
     let live = true;
     (async () => {
       try {
-        const view = await getMember(await shopify.sessionToken.get());
+        const view = await getMember(await shopify.sessionToken.get(), locale);
         if (live) setLoad({ state: "ready", view });
       } catch (error) {
         if (live) setLoad({ state: "error", message: errorText(base, error) });
@@ -33,7 +34,8 @@ function RewardsPage() {
     };
   }, [attempt]);
 
-  const title = load.state === "ready" ? (load.view.program.programName ?? base.t("page.page_title")) : base.t("page.page_title");
+  const tx = load.state === "ready" ? texts(ENGLISH, load.view.language ?? lang, load.view.program.pointsName, load.view.texts) : base;
+  const title = load.state === "ready" ? (load.view.program.programName ?? tx.t("page.page_title")) : base.t("page.page_title");
   return (
     <s-page heading={title}>
       {load.state === "loading" ? (
@@ -45,7 +47,7 @@ function RewardsPage() {
           <s-button onClick={() => (setLoad({ state: "loading" }), setAttempt((n) => n + 1))}>{base.t("general.retry")}</s-button>
         </s-banner>
       ) : (
-        <Member view={load.view} tx={texts(LOCALES, lang, load.view.program.pointsName)} onChange={(view) => setLoad({ state: "ready", view })} reload={() => setAttempt((n) => n + 1)} />
+        <Member view={load.view} tx={tx} onChange={(view) => setLoad({ state: "ready", view })} reload={() => setAttempt((n) => n + 1)} />
       )}
     </s-page>
   );
