@@ -63,7 +63,7 @@ export default function ChallengesPage() {
   const badgeErrors = badge.data && !badge.data.ok ? (badge.data.errors ?? {}) : {};
 
   return (
-    <Page title="Challenges" subtitle="Time-boxed goals that award points and badges" primaryAction={{ content: "Create challenge", url: "/app/challenges/new" }}>
+    <Page title="Challenges" subtitle="Time-boxed goals that award points, badges and product gifts" primaryAction={{ content: "Create challenge", url: "/app/challenges/new" }}>
       <Layout>
         <Layout.Section>
           <Card padding="0">

@@ -221,7 +221,7 @@ describe("a challenge's product gift (0031)", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ requestId: giftRequestId(challengeGiftKey(saved.id, m.id)), rewardId: gift.id, pointsSpent: 0, status: "issuing" });
     expect(await db().ledgerEntry.count({ where: { shopId: shop.id, idempotencyKey: challengeKeys.reward(saved.id, m.id) } })).toBe(1);
-    expect((await getChallengesPage(shop.domain, db()))!.challenges[0]).toMatchObject({ id: saved.id, gift: "Tote bag (Linen tote bag – Natural)" });
+    expect((await getChallengesPage(shop.domain, db()))!.challenges[0]).toMatchObject({ id: saved.id, gift: "Linen tote bag – Natural" });
 
     await runDueGifts(db(), { now: new Date(Date.now() + 60_000) });
     const issued = await db().redemption.findUniqueOrThrow({ where: { id: rows[0]!.id } });

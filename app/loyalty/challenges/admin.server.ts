@@ -35,11 +35,11 @@ async function listCollections(db: Db, shopId: string) {
 }
 
 /** The products a challenge can give as a gift: the shop's free_product rewards (0031), as the earn editor lists them. */
-export async function listChallengeGiftChoices(db: Db, shopId: string): Promise<{ id: string; label: string }[]> {
+export async function listChallengeGiftChoices(db: Db, shopId: string): Promise<{ id: string; label: string; product: string }[]> {
   const rows = await db.reward.findMany({ where: { shopId, type: "free_product" }, orderBy: { name: "asc" }, select: { id: true, name: true, config: true } });
   return rows.map((r) => {
     const title = parseRewardConfig(r.config).productTitle;
-    return { id: r.id, label: title && title !== r.name ? `${r.name} (${title})` : r.name };
+    return { id: r.id, label: title && title !== r.name ? `${r.name} (${title})` : r.name, product: title || r.name };
   });
 }
 
@@ -73,7 +73,7 @@ export async function getChallengesPage(shopDomain: string, db: Db = getDb(), no
       endDate: r.endsAt ? utcToZonedDateTime(new Date(r.endsAt.getTime() - 1), shop.ianaTimezone).date : null,
       rewardPoints: r.rewardPoints,
       badge: r.badge ? { name: r.badge.name, glyph: badgeGlyph(r.badge.icon) } : null,
-      gift: r.giftRef ? (gifts.find((g) => g.id === r.giftRef)?.label ?? "A gift (reward deleted)") : null,
+      gift: r.giftRef ? (gifts.find((g) => g.id === r.giftRef)?.product ?? "a deleted reward") : null,
       status: challengeStatus({ ...r, kind: r.kind as ChallengeKind, windowKind: r.windowKind as WindowKind }, now),
       joined: count(joined, r.id),
       completed: count(completed, r.id),
