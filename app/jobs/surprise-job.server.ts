@@ -2,6 +2,7 @@ import { getDb, type Db } from "../db.server";
 import type { GatewayFor } from "../loyalty/referrals/settings.server";
 import { recordRedemptionFailure } from "../loyalty/rewards/stalled.server";
 import { claimSurpriseCode, findDueSurpriseCodes, markSurpriseCodeIssued } from "../loyalty/surprise/codes.server";
+import { surpriseGiftPrize } from "../loyalty/surprise/gift-prize.server";
 import { runSurprise, type SurpriseHooks } from "../loyalty/surprise/run.server";
 import { claimDueSurprise } from "../loyalty/surprise/surprises.server";
 import { log } from "../log.server";
@@ -31,7 +32,9 @@ export async function runDueSurprises(options: SurpriseJobOptions = {}): Promise
   for (let claimed = await claimDueSurprise(db, now, leaseUntil(now)); claimed; claimed = await claimDueSurprise(db, now, leaseUntil(now))) {
     surprises++;
     try {
-      await runSurprise(db, claimed.id, now, { batch: options.batch, hooks: options.hooks });
+      // Product gift prizes go through the gifts room (0031); a test may give its own hook.
+      const hooks: SurpriseHooks = { ...options.hooks, gift: options.hooks?.gift ?? surpriseGiftPrize };
+      await runSurprise(db, claimed.id, now, { batch: options.batch, hooks });
     } catch (error) {
       const verdict = afterFailure({ attempts: claimed.attempts, now, error, policy: RETRY.surprise });
       const fields = { shopId: claimed.shopId, surpriseId: claimed.id, attempt: claimed.attempts, error: verdict.error };

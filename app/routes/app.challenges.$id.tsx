@@ -20,7 +20,7 @@ export const loader = async ({ request, params }: LoaderFunctionArgs) => {
 
 export type ChallengeActionResult = { ok: true; intent: string; id: string; created: boolean; message: string } | { ok: false; errors: ChallengeErrors };
 
-const FIELDS = ["name", "description", "kind", "target", "collectionGid", "windowKind", "startDate", "endDate", "windowDays", "rewardPoints", "badgeId"] as const;
+const FIELDS = ["name", "description", "kind", "target", "collectionGid", "windowKind", "startDate", "endDate", "windowDays", "rewardPoints", "badgeId", "giftRewardId"] as const;
 
 export const action = async ({ request, params }: ActionFunctionArgs): Promise<ChallengeActionResult> => {
   const { shop, actor } = await requireAdmin(request);
@@ -82,7 +82,7 @@ export default function ChallengePage() {
       </Page>
     );
   }
-  const { challenge, shop, badges, collections } = editor;
+  const { challenge, shop, badges, collections, gifts } = editor;
   const money = values.kind === "spend" || values.kind === "spend_in_collection";
   const errors: ChallengeErrors = save.data && !save.data.ok ? save.data.errors : {};
   const set = (field: keyof ChallengeFormValues) => (value: string) => setValues((v) => (v ? { ...v, [field]: value } : v));
@@ -166,7 +166,15 @@ export default function ChallengePage() {
                     helpText={badges.length === 0 ? "Add badges on the Challenges page." : undefined}
                   />
                 </InlineGrid>
-                <Text as="p" tone="subdued" variant="bodySm">Each member completes a challenge once: the points and the badge come once.</Text>
+                <Select
+                  label="Product gift"
+                  options={[{ value: "", label: "No gift" }, ...gifts.map((g) => ({ value: g.id, label: g.label }))]}
+                  value={values.giftRewardId}
+                  onChange={set("giftRewardId")}
+                  error={errors.giftRewardId}
+                  helpText={gifts.length === 0 ? "Add a free-product reward on the Rewards page to give it as a gift." : "A code for this product, free, once per member."}
+                />
+                <Text as="p" tone="subdued" variant="bodySm">Each member completes a challenge once: the points, the badge and the gift come once.</Text>
               </FormLayout>
             </Card>
           </BlockStack>

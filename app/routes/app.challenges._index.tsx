@@ -5,7 +5,7 @@ import { useEffect, useState } from "react";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { ChallengeError, getChallengesPage, saveBadge, setChallengePaused } from "../loyalty/challenges/admin.server";
 import type { BadgeErrors } from "../loyalty/challenges/badges";
-import { describeGoal, describeWindow } from "../loyalty/challenges/form";
+import { describeChallengeReward, describeGoal, describeWindow } from "../loyalty/challenges/form";
 import { requireAdmin } from "../shopify/admin.server";
 import { showToast } from "../components/showToast";
 
@@ -63,7 +63,7 @@ export default function ChallengesPage() {
   const badgeErrors = badge.data && !badge.data.ok ? (badge.data.errors ?? {}) : {};
 
   return (
-    <Page title="Challenges" subtitle="Time-boxed goals that award points and badges" primaryAction={{ content: "Create challenge", url: "/app/challenges/new" }}>
+    <Page title="Challenges" subtitle="Time-boxed goals that award points, badges and product gifts" primaryAction={{ content: "Create challenge", url: "/app/challenges/new" }}>
       <Layout>
         <Layout.Section>
           <Card padding="0">
@@ -89,7 +89,7 @@ export default function ChallengesPage() {
                     <IndexTable.Cell>{describeGoal(c.kind, c.target, page.shop.currencyCode, page.shop.locale, c.collection)}</IndexTable.Cell>
                     <IndexTable.Cell>{describeWindow(c)}</IndexTable.Cell>
                     <IndexTable.Cell>
-                      {[c.rewardPoints ? `${c.rewardPoints} points` : null, c.badge ? `${c.badge.glyph} ${c.badge.name}` : null].filter(Boolean).join(" + ")}
+                      {describeChallengeReward(c)}
                     </IndexTable.Cell>
                     <IndexTable.Cell>
                       <Text as="span" alignment="end" numeric>{c.joined}</Text>

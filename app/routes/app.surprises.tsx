@@ -12,6 +12,7 @@ import {
   previewAudience,
   startSurprise,
   surpriseCollectionOptions,
+  surpriseGiftOptions,
   surpriseRewardOptions,
   surpriseTierOptions,
   surpriseWinners,
@@ -20,15 +21,15 @@ import {
 import { requireAdmin } from "../shopify/admin.server";
 
 // Surprises (0037): pick members by tier and recent order, give all of them or N drawn at
-// random points or a reward code; the audience's size before anything happens; start; the
+// random points, a reward code or a product gift (0031); the audience's size before anything happens; start; the
 // draw's record (eligible, time, winners). The job (app/jobs/surprise-job.server.ts) runs it.
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
   const { shop } = await requireAdmin(request);
   const show = new URL(request.url).searchParams.get("show");
-  const [surprises, tiers, rewards, collections] = await Promise.all([listSurprises(shop), surpriseTierOptions(shop), surpriseRewardOptions(shop), surpriseCollectionOptions(shop)]);
+  const [surprises, tiers, rewards, gifts, collections] = await Promise.all([listSurprises(shop), surpriseTierOptions(shop), surpriseRewardOptions(shop), surpriseGiftOptions(shop), surpriseCollectionOptions(shop)]);
   const shown = show ? surprises.find((s) => s.id === show) ?? null : null;
-  return { surprises, tiers, rewards, collections, shown, winners: shown ? await surpriseWinners(shop, shown.id, undefined, 20) : [] };
+  return { surprises, tiers, rewards, gifts, collections, shown, winners: shown ? await surpriseWinners(shop, shown.id, undefined, 20) : [] };
 };
 
 export type SurprisesActionResult =
@@ -78,13 +79,14 @@ const STATUS: Record<string, { label: string; tone?: "success" | "attention" | "
 
 type Option = { id: string; name: string };
 
-function NewSurprise({ tiers, rewards, collections }: { tiers: Option[]; rewards: Option[]; collections: Option[] }) {
+function NewSurprise({ tiers, rewards, gifts, collections }: { tiers: Option[]; rewards: Option[]; gifts: Option[]; collections: Option[] }) {
   const create = useFetcher<typeof action>();
   const preview = useFetcher<typeof action>();
   const [name, setName] = useState("");
   const [prizeType, setPrizeType] = useState("points");
   const [prizePoints, setPrizePoints] = useState("250");
   const [rewardId, setRewardId] = useState(rewards[0]?.id ?? "");
+  const [giftId, setGiftId] = useState(gifts[0]?.id ?? "");
   const [mode, setMode] = useState("draw");
   const [winners, setWinners] = useState("10");
   const [tierIds, setTierIds] = useState<string[]>([]);
@@ -104,7 +106,7 @@ function NewSurprise({ tiers, rewards, collections }: { tiers: Option[]; rewards
   const count = preview.data && preview.data.ok && "count" in preview.data ? preview.data.count : null;
   const previewError = preview.data && !preview.data.ok ? preview.data.message : null;
   const shown = count === null ? "…" : new Intl.NumberFormat("en").format(count);
-  const submit = () => create.submit({ intent: "create", name, prizeType, prizePoints, rewardId, mode, winners, tierIds: tierIds.join(","), orderedWithinDays: days, productTypes: types, collectionIds: collectionIds.join(",") }, { method: "post" });
+  const submit = () => create.submit({ intent: "create", name, prizeType, prizePoints, rewardId: prizeType === "gift" ? giftId : rewardId, mode, winners, tierIds: tierIds.join(","), orderedWithinDays: days, productTypes: types, collectionIds: collectionIds.join(",") }, { method: "post" });
 
   return (
     <Card>
@@ -131,12 +133,15 @@ function NewSurprise({ tiers, rewards, collections }: { tiers: Option[]; rewards
             choices={[
               { label: "Points", value: "points" },
               { label: "A reward from your catalogue (a code, free)", value: "reward", disabled: rewards.length === 0 },
+              { label: "A product gift (one of your free-product rewards)", value: "gift", disabled: gifts.length === 0 },
             ]}
             selected={[prizeType]}
             onChange={([v]) => setPrizeType(v ?? "points")}
           />
           {prizeType === "points" ? (
             <TextField label="Points each" type="number" min={1} value={prizePoints} onChange={setPrizePoints} autoComplete="off" error={errors.prizePoints} />
+          ) : prizeType === "gift" ? (
+            <Select label="Product gift" options={gifts.map((r) => ({ label: r.name, value: r.id }))} value={giftId} onChange={setGiftId} error={errors.rewardId} helpText="Each winner gets a code for this product, free, once." />
           ) : (
             <Select label="Reward" options={rewards.map((r) => ({ label: r.name, value: r.id }))} value={rewardId} onChange={setRewardId} error={errors.rewardId} />
           )}
@@ -184,7 +189,7 @@ function Results({ shown, winners }: { shown: SurpriseRow; winners: { memberId: 
 }
 
 export default function Surprises() {
-  const { surprises, tiers, rewards, collections, shown, winners } = useLoaderData<typeof loader>();
+  const { surprises, tiers, rewards, gifts, collections, shown, winners } = useLoaderData<typeof loader>();
   const shopify = useAppBridge();
   const fetcher = useFetcher<typeof action>();
   const [, setParams] = useSearchParams();
@@ -195,7 +200,7 @@ export default function Surprises() {
   const number = new Intl.NumberFormat("en");
 
   return (
-    <Page title="Surprises" subtitle="Delight members you pick: points or a reward, for all of them or a few drawn at random.">
+    <Page title="Surprises" subtitle="Delight members you pick: points, a reward or a product gift, for all of them or a few drawn at random.">
       <Layout>
         <Layout.Section>
           <BlockStack gap="400">
@@ -238,7 +243,7 @@ export default function Surprises() {
                 />
               )}
             </Card>
-            <NewSurprise tiers={tiers} rewards={rewards} collections={collections} />
+            <NewSurprise tiers={tiers} rewards={rewards} gifts={gifts} collections={collections} />
           </BlockStack>
         </Layout.Section>
       </Layout>

@@ -1,14 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { runDueGifts } from "../../app/jobs/gifts.server";
 import { getJobRunner } from "../../app/jobs/queue.server";
-import { saveBadge, saveChallenge, setChallengePaused } from "../../app/loyalty/challenges/admin.server";
+import { getEmulator } from "../../app/local/emulator.server";
+import { getChallengeEditor, getChallengesPage, saveBadge, saveChallenge, setChallengePaused } from "../../app/loyalty/challenges/admin.server";
+import { challengeGiftKey } from "../../app/loyalty/challenges/gift-hook.server";
+import { giftRequestId } from "../../app/loyalty/rewards/gifts";
 import { challengeKeys } from "../../app/loyalty/challenges/progress.server";
 import { CATALOGUES } from "../../app/loyalty/i18n/catalogue";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { setCollectionMembers, upsertCatalogProducts } from "../../app/loyalty/catalog/catalog.server";
 import { createTestShop, useTestDatabase } from "../db";
 import { customerPayload, lineId, orderPayload, refundPayload } from "../fixtures/payloads";
-import { nextCustomerId, nextOrderId } from "../factories";
+import { createReward, nextCustomerId, nextOrderId } from "../factories";
 import { TEST_SECRET, sendWebhook, useLocalModeEnv, useTestServer } from "../http";
 
 // Challenges and the leaderboard through Kanta's real doors: signed webhooks into the inbox
@@ -158,6 +162,74 @@ describe("challenges on the order path", () => {
     expect(set.status).toBe(200);
     expect(await db().challengeProgress.findUniqueOrThrow({ where: { challengeId_memberId: { challengeId: profile.id, memberId: m.id } } })).toMatchObject({ progress: 1, completedAt: expect.any(Date) });
     expect(await db().ledgerEntry.count({ where: { idempotencyKey: challengeKeys.reward(profile.id, m.id) } })).toBe(1);
+  });
+});
+
+describe("a challenge's product gift (0031)", () => {
+  it("the editor offers only the shop's free-product rewards, and saving one is audited", async () => {
+    const shop = await createTestShop(db());
+    const other = await createTestShop(db());
+    const gift = await createReward(db(), shop.id, "free_product", { name: "Tote bag" });
+    const coupon = await createReward(db(), shop.id, "amount_off");
+    const foreign = await createReward(db(), other.id, "free_product");
+    const base = { name: "Gift for three", kind: "orders_count", target: "3", windowKind: "fixed", startDate: today(), endDate: "2099-12-31", rewardPoints: "0", badgeId: "" };
+    expect((await getChallengeEditor(shop.domain, "new", db()))!.gifts.map((g) => g.id)).toEqual([gift.id]);
+    for (const wrong of [coupon.id, foreign.id, "nope"]) {
+      expect(await saveChallenge(shop.domain, null, { ...base, giftRewardId: wrong }, db())).toEqual({ ok: false, errors: { giftRewardId: "Choose one of your free-product rewards" } });
+    }
+    // A gift alone is a reward: no points, no badge.
+    const saved = await saveChallenge(shop.domain, null, { ...base, giftRewardId: gift.id }, db());
+    if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
+    expect((await db().challenge.findUniqueOrThrow({ where: { id: saved.id } })).giftRef).toBe(gift.id);
+    expect((await getChallengeEditor(shop.domain, saved.id, db()))!.values.giftRewardId).toBe(gift.id);
+    const audit = await db().auditEvent.findFirstOrThrow({ where: { shopId: shop.id, subjectId: saved.id, action: "challenge.created" } });
+    expect(JSON.parse(String(audit.after))).toMatchObject({ giftRef: gift.id });
+    // Taken off again: audited before and after.
+    const cleared = await saveChallenge(shop.domain, saved.id, { ...base, rewardPoints: "10", giftRewardId: "" }, db());
+    expect(cleared.ok).toBe(true);
+    const updated = await db().auditEvent.findFirstOrThrow({ where: { shopId: shop.id, subjectId: saved.id, action: "challenge.updated" } });
+    expect(JSON.parse(String(updated.before))).toMatchObject({ giftRef: gift.id });
+    expect(JSON.parse(String(updated.after))).toMatchObject({ giftRef: null });
+    // Nothing at all is still refused.
+    expect(await saveChallenge(shop.domain, saved.id, { ...base, giftRewardId: "" }, db())).toMatchObject({ ok: false, errors: { rewardPoints: expect.any(String) } });
+  });
+
+  it("completing grants exactly one gift in the completion's transaction (a replay: still one), and the gifts job issues its code", async () => {
+    const shop = await createTestShop(db());
+    const emulator = await getEmulator();
+    emulator.addShop({ name: "Gifts", myshopifyDomain: shop.domain, currencyCode: "EUR", ianaTimezone: "Europe/Helsinki" });
+    const gift = await createReward(db(), shop.id, "free_product", { name: "Tote bag", expiryDays: 30 });
+    const saved = await saveChallenge(shop.domain, null, { name: "Two orders", kind: "orders_count", target: "2", windowKind: "fixed", startDate: today(), endDate: "2099-12-31", rewardPoints: "50", giftRewardId: gift.id }, db());
+    if (!saved.ok) throw new Error(JSON.stringify(saved.errors));
+    const m = await member(shop.domain, shop.id);
+    const gifts = () => db().redemption.findMany({ where: { memberId: m.id, giftVariantGid: { not: null } } });
+
+    const first = order(m.customerId, "10.00");
+    await deliver(shop.domain, "orders/paid", first.payload);
+    await getJobRunner().idle();
+    expect(await gifts()).toHaveLength(0); // not completed yet
+
+    const second = order(m.customerId, "10.00");
+    await deliver(shop.domain, "orders/paid", second.payload);
+    await deliver(shop.domain, "orders/paid", second.payload); // Shopify's replay
+    await getJobRunner().idle();
+    const third = order(m.customerId, "10.00");
+    await deliver(shop.domain, "orders/paid", third.payload); // after completion: nothing more
+    await getJobRunner().idle();
+
+    const rows = await gifts();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ requestId: giftRequestId(challengeGiftKey(saved.id, m.id)), rewardId: gift.id, pointsSpent: 0, status: "issuing" });
+    expect(await db().ledgerEntry.count({ where: { shopId: shop.id, idempotencyKey: challengeKeys.reward(saved.id, m.id) } })).toBe(1);
+    expect((await getChallengesPage(shop.domain, db()))!.challenges[0]).toMatchObject({ id: saved.id, gift: "Linen tote bag – Natural" });
+
+    await runDueGifts(db(), { now: new Date(Date.now() + 60_000) });
+    const issued = await db().redemption.findUniqueOrThrow({ where: { id: rows[0]!.id } });
+    expect(issued.status).toBe("issued");
+    const codes = emulator.discounts(shop.domain).filter((d) => d.code === issued.code);
+    expect(codes).toHaveLength(1);
+    expect(codes[0]!.customerGids).toEqual([`gid://shopify/Customer/${m.customerId}`]);
+    expect(await gifts()).toHaveLength(1);
   });
 });
 

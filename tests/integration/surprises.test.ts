@@ -6,8 +6,12 @@ import { AdminEmulator } from "../../app/local/emulator.server";
 import { verifyLedger } from "../../app/loyalty/ledger/append.server";
 import type { GatewayFor, ReferralGateway } from "../../app/loyalty/referrals/settings.server";
 import { getCustomerView } from "../../app/loyalty/storefront/customer-view.server";
+import { giftRequestId } from "../../app/loyalty/rewards/gifts";
+import { surpriseGiftPrize } from "../../app/loyalty/surprise/gift-prize.server";
 import { awardNextBatch, drawSurprise, type SurpriseHooks } from "../../app/loyalty/surprise/run.server";
-import { createSurprise, listSurprises, previewAudience, startSurprise, surpriseWinners } from "../../app/loyalty/surprise/surprises.server";
+import { surpriseKeys } from "../../app/loyalty/surprise/surprise";
+import { inTransaction } from "../../app/loyalty/tx.server";
+import { SurpriseAdminError, createSurprise, listSurprises, previewAudience, startSurprise, surpriseWinners } from "../../app/loyalty/surprise/surprises.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { createTestShop, useTestDatabase } from "../db";
 import { createMember, createReward } from "../factories";
@@ -78,7 +82,8 @@ describe("surprises: the draw", () => {
         return { text: "A tote bag" };
       },
     };
-    const id = await started(shop.domain, { prizeType: "gift", prizePoints: "" }, hooks);
+    const tote = await createReward(db(), shop.id, "free_product");
+    const id = await started(shop.domain, { prizeType: "gift", prizePoints: "", rewardId: tote.id }, hooks);
     const now = new Date();
     const first = await runDueSurprises({ db: db(), hooks, batch: 3, now });
     expect(first.surprises).toBe(1);
@@ -93,6 +98,70 @@ describe("surprises: the draw", () => {
     expect(given.size).toBe(8);
     expect([...given.values()].every((n) => n === 1)).toBe(true);
     expect(await db().occasion.count({ where: { shopId: shop.id, kind: "surprise" } })).toBe(8);
+  });
+});
+
+describe("surprises: a product gift (0031)", () => {
+  it("accepts only the shop's free-product rewards as a gift prize", async () => {
+    const { shop } = await shopWithTiers();
+    const other = await createTestShop(db());
+    const coupon = await createReward(db(), shop.id, "amount_off");
+    const foreign = await createReward(db(), other.id, "free_product");
+    const refusal = async (fields: Record<string, unknown>) => {
+      const error = await createSurprise(shop.domain, form({ prizeType: "gift", prizePoints: "", ...fields }), db(), STAFF).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(SurpriseAdminError);
+      return (error as SurpriseAdminError).fieldErrors;
+    };
+    expect(await refusal({})).toEqual({ rewardId: "Choose a product gift" });
+    expect(await refusal({ rewardId: coupon.id })).toEqual({ rewardId: "Choose one of your free-product rewards" });
+    expect(await refusal({ rewardId: foreign.id })).toEqual({ rewardId: "Choose one of your free-product rewards" });
+    expect(await db().surprise.count({ where: { shopId: shop.id } })).toBe(0);
+  });
+
+  it("gives each winner one gift through the gifts room; a re-run gives nobody a second", async () => {
+    const { shop } = await shopWithTiers();
+    const members = await Promise.all(Array.from({ length: 6 }, () => createMember(db(), shop.id)));
+    // Disabled: out of the points catalogue, still a gift (0031).
+    const tote = await createReward(db(), shop.id, "free_product", { enabled: false });
+    const id = await started(shop.domain, { prizeType: "gift", prizePoints: "", rewardId: tote.id, mode: "draw", winners: "4" });
+    const run = await runDueSurprises({ db: db(), batch: 3 });
+    expect(run.surprises).toBe(1);
+    expect(run.codes.issued).toBe(0); // gift codes are the gifts job's, not the surprise job's
+    expect(await db().surprise.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "done", winnerCount: 4, awardedCount: 4 });
+    const winners = await db().surpriseWinner.findMany({ where: { surpriseId: id } });
+    const gifts = await db().redemption.findMany({ where: { shopId: shop.id, giftVariantGid: { not: null } } });
+    expect(gifts).toHaveLength(4);
+    expect(new Set(gifts.map((g) => g.memberId))).toEqual(new Set(winners.map((w) => w.memberId)));
+    for (const w of winners) {
+      const g = gifts.find((x) => x.memberId === w.memberId)!;
+      expect(g).toMatchObject({ requestId: giftRequestId(surpriseKeys.gift(id, w.memberId)), rewardId: tote.id, pointsSpent: 0, status: "issuing", rewardName: "Linen tote bag – Natural" });
+      expect(w.redemptionId).toBe(g.id);
+    }
+    const occasions = await db().occasion.findMany({ where: { shopId: shop.id, kind: "surprise" } });
+    expect(occasions).toHaveLength(4);
+    expect(occasions.every((o) => JSON.parse(o.data).rewardText === "Linen tote bag – Natural")).toBe(true);
+    expect((await listSurprises(shop.domain, db()))[0]!.prize).toBe("Gift: Free tote");
+    expect(members.reduce((n, m) => n + (winners.some((w) => w.memberId === m.id) ? 1 : 0), 0)).toBe(4);
+
+    // Re-runs: the sweep again, a batch called directly, the hook itself for a winner.
+    expect((await runDueSurprises({ db: db() })).surprises).toBe(0);
+    expect((await awardNextBatch(db(), id, new Date(), 10, { gift: surpriseGiftPrize })).awarded).toBe(0);
+    await inTransaction(db(), (tx) => surpriseGiftPrize(tx, { shopId: shop.id, surpriseId: id, memberId: winners[0]!.memberId, now: new Date() }));
+    expect(await db().redemption.count({ where: { shopId: shop.id, giftVariantGid: { not: null } } })).toBe(4);
+    expect(await db().occasion.count({ where: { shopId: shop.id, kind: "surprise" } })).toBe(4);
+  });
+
+  it("a gift reward deleted before the run fails the run instead of announcing a gift nobody gets", async () => {
+    const { shop } = await shopWithTiers();
+    await createMember(db(), shop.id);
+    const tote = await createReward(db(), shop.id, "free_product");
+    const id = await started(shop.domain, { prizeType: "gift", prizePoints: "", rewardId: tote.id });
+    await db().reward.delete({ where: { id: tote.id } });
+    await runDueSurprises({ db: db() });
+    const s = await db().surprise.findUniqueOrThrow({ where: { id } });
+    expect(s.awardedCount).toBe(0);
+    expect(s.lastError).toContain("gift reward no longer exists");
+    expect(await db().occasion.count({ where: { shopId: shop.id, kind: "surprise" } })).toBe(0);
   });
 });
 

@@ -1,6 +1,7 @@
 import { getDb, type Db } from "../../db.server";
 import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
 import { recordAudit } from "../audit/record.server";
+import { parseRewardConfig } from "../rewards/rewards";
 import { invalidateShopConfig } from "../program/shop-config.server";
 import { utcToZonedDateTime } from "../program/zoned-time";
 import { inTransaction } from "../tx.server";
@@ -19,18 +20,27 @@ async function findShop(db: Db, shopDomain: string) {
 
 type ChallengeRow = ChallengeRules & ChallengeDraft & { id: string; updatedAt: Date };
 
-function toDraft(row: { name: string; description: string; kind: string; target: number; windowKind: string; startsAt: Date; endsAt: Date | null; windowDays: number | null; rewardPoints: number; badgeId: string | null; collectionGid: string | null }): ChallengeDraft {
+function toDraft(row: { name: string; description: string; kind: string; target: number; windowKind: string; startsAt: Date; endsAt: Date | null; windowDays: number | null; rewardPoints: number; badgeId: string | null; collectionGid: string | null; giftRef: string | null }): ChallengeDraft {
   return { ...row, kind: row.kind as ChallengeKind, windowKind: row.windowKind as WindowKind };
 }
 
 function auditValues(c: ChallengeDraft & { status?: string }) {
-  return { name: c.name, description: c.description, kind: c.kind, target: c.target, windowKind: c.windowKind, startsAt: c.startsAt, endsAt: c.endsAt, windowDays: c.windowDays, rewardPoints: c.rewardPoints, badgeId: c.badgeId, collectionGid: c.collectionGid, ...(c.status ? { status: c.status } : {}) };
+  return { name: c.name, description: c.description, kind: c.kind, target: c.target, windowKind: c.windowKind, startsAt: c.startsAt, endsAt: c.endsAt, windowDays: c.windowDays, rewardPoints: c.rewardPoints, badgeId: c.badgeId, collectionGid: c.collectionGid, giftRef: c.giftRef, ...(c.status ? { status: c.status } : {}) };
 }
 
 /** The shop's collections as the catalogue room keeps them (app/loyalty/catalog), for spend_in_collection. */
 async function listCollections(db: Db, shopId: string) {
   const rows = await db.catalogCollection.findMany({ where: { shopId }, orderBy: { title: "asc" }, select: { collectionGid: true, title: true }, take: 500 });
   return rows.map((r) => ({ gid: r.collectionGid, title: r.title }));
+}
+
+/** The products a challenge can give as a gift: the shop's free_product rewards (0031), as the earn editor lists them. */
+export async function listChallengeGiftChoices(db: Db, shopId: string): Promise<{ id: string; label: string; product: string }[]> {
+  const rows = await db.reward.findMany({ where: { shopId, type: "free_product" }, orderBy: { name: "asc" }, select: { id: true, name: true, config: true } });
+  return rows.map((r) => {
+    const title = parseRewardConfig(r.config).productTitle;
+    return { id: r.id, label: title && title !== r.name ? `${r.name} (${title})` : r.name, product: title || r.name };
+  });
 }
 
 export async function listBadges(db: Db, shopId: string) {
@@ -48,6 +58,7 @@ export async function getChallengesPage(shopDomain: string, db: Db = getDb(), no
   const completed = ids.length ? await db.challengeProgress.groupBy({ by: ["challengeId"], where: { challengeId: { in: ids }, completedAt: { not: null } }, _count: { _all: true } }) : [];
   const count = (list: typeof joined, id: string) => list.find((g) => g.challengeId === id)?._count._all ?? 0;
   const collections = await listCollections(db, shop.id);
+  const gifts = await listChallengeGiftChoices(db, shop.id);
   return {
     shop: { currencyCode: shop.currencyCode, timezone: shop.ianaTimezone, locale: shop.primaryLocale || "en" },
     challenges: rows.map((r) => ({
@@ -62,6 +73,7 @@ export async function getChallengesPage(shopDomain: string, db: Db = getDb(), no
       endDate: r.endsAt ? utcToZonedDateTime(new Date(r.endsAt.getTime() - 1), shop.ianaTimezone).date : null,
       rewardPoints: r.rewardPoints,
       badge: r.badge ? { name: r.badge.name, glyph: badgeGlyph(r.badge.icon) } : null,
+      gift: r.giftRef ? (gifts.find((g) => g.id === r.giftRef)?.product ?? "a deleted reward") : null,
       status: challengeStatus({ ...r, kind: r.kind as ChallengeKind, windowKind: r.windowKind as WindowKind }, now),
       joined: count(joined, r.id),
       completed: count(completed, r.id),
@@ -90,6 +102,7 @@ export async function getChallengeEditor(shopDomain: string, id: string, db: Db 
     challenge: row ? { id: row.id, name: row.name, paused: row.status !== "active", status: challengeStatus({ ...toDraft(row), status: row.status }, now), results } : null,
     badges: await listBadges(db, shop.id),
     collections: await listCollections(db, shop.id),
+    gifts: await listChallengeGiftChoices(db, shop.id),
     values,
   };
 }
@@ -102,7 +115,8 @@ export async function saveChallenge(shopDomain: string, id: string | null, value
   if (!shop) return { ok: false, errors: { form: "Your shop is not set up yet: reload the page" } };
   const badgeIds = (await db.badge.findMany({ where: { shopId: shop.id }, select: { id: true } })).map((b) => b.id);
   const collectionGids = (await listCollections(db, shop.id)).map((c) => c.gid);
-  const parsed = parseChallengeForm(values, { timeZone: shop.ianaTimezone, currencyCode: shop.currencyCode, badgeIds, collectionGids });
+  const giftRewardIds = (await listChallengeGiftChoices(db, shop.id)).map((g) => g.id);
+  const parsed = parseChallengeForm(values, { timeZone: shop.ianaTimezone, currencyCode: shop.currencyCode, badgeIds, collectionGids, giftRewardIds });
   if (!parsed.ok) return parsed;
   const data = parsed.draft;
   if (id) {

@@ -18,7 +18,7 @@ import {
   type WindowKind,
 } from "./rules";
 
-export type ChallengeField = "name" | "description" | "kind" | "target" | "collectionGid" | "windowKind" | "startDate" | "endDate" | "windowDays" | "rewardPoints" | "badgeId" | "form";
+export type ChallengeField = "name" | "description" | "kind" | "target" | "collectionGid" | "windowKind" | "startDate" | "endDate" | "windowDays" | "rewardPoints" | "badgeId" | "giftRewardId" | "form";
 export type ChallengeErrors = Partial<Record<ChallengeField, string>>;
 
 export interface ChallengeFormValues {
@@ -37,6 +37,8 @@ export interface ChallengeFormValues {
   badgeId: string;
   /** spend_in_collection: the collection's GID. */
   collectionGid: string;
+  /** A product gift: one of the shop's free_product rewards' ids; "" for none (0031). */
+  giftRewardId: string;
 }
 
 export interface ChallengeDraft {
@@ -51,6 +53,8 @@ export interface ChallengeDraft {
   rewardPoints: number;
   badgeId: string | null;
   collectionGid: string | null;
+  /** The gift's free_product reward id (stored as Challenge.giftRef). */
+  giftRef: string | null;
 }
 
 export interface ChallengeFormContext {
@@ -59,6 +63,8 @@ export interface ChallengeFormContext {
   badgeIds: readonly string[];
   /** The shop's collections (app/loyalty/catalog) for spend_in_collection. */
   collectionGids: readonly string[];
+  /** The shop's free_product rewards: what a challenge may give as a gift. */
+  giftRewardIds?: readonly string[];
 }
 
 const MS_PER_DAY = 86_400_000;
@@ -124,7 +130,9 @@ export function parseChallengeForm(values: Partial<ChallengeFormValues>, context
   if (rewardPoints === null || rewardPoints > MAX_REWARD_POINTS) errors.rewardPoints = `Enter whole points from 0 to ${MAX_REWARD_POINTS}`;
   const badgeId = (values.badgeId ?? "").trim() || null;
   if (badgeId && !context.badgeIds.includes(badgeId)) errors.badgeId = "Choose a badge from the list";
-  if (!errors.rewardPoints && !errors.badgeId && (rewardPoints ?? 0) === 0 && !badgeId) errors.rewardPoints = "Give points, a badge, or both";
+  const giftRef = (values.giftRewardId ?? "").trim() || null;
+  if (giftRef && !(context.giftRewardIds ?? []).includes(giftRef)) errors.giftRewardId = "Choose one of your free-product rewards";
+  if (!errors.rewardPoints && !errors.badgeId && !errors.giftRewardId && (rewardPoints ?? 0) === 0 && !badgeId && !giftRef) errors.rewardPoints = "Give points, a badge, or both";
 
   if (Object.keys(errors).length > 0 || !base.success) return { ok: false, errors };
   return {
@@ -141,6 +149,7 @@ export function parseChallengeForm(values: Partial<ChallengeFormValues>, context
       rewardPoints: rewardPoints ?? 0,
       badgeId,
       collectionGid,
+      giftRef,
     },
   };
 }
@@ -160,6 +169,7 @@ export function challengeFormValues(c: ChallengeDraft, context: Pick<ChallengeFo
     rewardPoints: String(c.rewardPoints),
     badgeId: c.badgeId ?? "",
     collectionGid: c.collectionGid ?? "",
+    giftRewardId: c.giftRef ?? "",
   };
 }
 
@@ -175,6 +185,7 @@ export const EMPTY_CHALLENGE_FORM: ChallengeFormValues = {
   rewardPoints: "100",
   badgeId: "",
   collectionGid: "",
+  giftRewardId: "",
 };
 
 /** The goal in the admin's words: "3 orders", "Spend €100.00", "Refer 2 friends", "Complete their profile". */
@@ -184,6 +195,11 @@ export function describeGoal(kind: string, target: number, currencyCode: string,
   if (kind === "referrals") return target === 1 ? "Refer 1 friend" : `Refer ${target} friends`;
   if (kind === "profile_complete") return "Complete their profile (first name and birthday)";
   return target === 1 ? "1 order" : `${target} orders`;
+}
+
+/** The reward in the admin's words: "200 points + 🏅 Regular + Gift: Tote bag". */
+export function describeChallengeReward(c: { rewardPoints: number; badge: { name: string; glyph: string } | null; gift: string | null }): string {
+  return [c.rewardPoints ? `${c.rewardPoints} points` : null, c.badge ? `${c.badge.glyph} ${c.badge.name}` : null, c.gift ? `Gift: ${c.gift}` : null].filter(Boolean).join(" + ");
 }
 
 /** When it counts, in the admin's words. */

@@ -22,8 +22,12 @@ export type { PurchaseFilter };
 // docs/decisions/0037-charity-and-surprises.md
 
 
-/** A product gift for one winner (the gifts room's hook), in the winner's transaction. */
-export type GiftPrize = (tx: Tx, input: { shopId: string; surpriseId: string; memberId: string }) => Promise<{ text: string }>;
+/**
+ * A product gift for one winner, in the winner's transaction (the job gives
+ * ./gift-prize.server.ts: grantGift keyed per (surprise, member)). redemptionId: the gift's
+ * row, recorded on the winner (its code is the gifts job's, not this run's).
+ */
+export type GiftPrize = (tx: Tx, input: { shopId: string; surpriseId: string; memberId: string; now: Date }) => Promise<{ text: string; redemptionId?: string | null }>;
 
 export interface SurpriseHooks {
   purchases?: PurchaseFilter;
@@ -84,7 +88,10 @@ export async function awardNextBatch(db: Db, surpriseId: string, now: Date, batc
   const rewardRow = s.prizeType === "reward" && s.rewardId ? await db.reward.findFirst({ where: { id: s.rewardId, shopId: s.shopId } }) : null;
   const reward = rewardRow ? toRewardDef(rewardRow) : null;
   if (s.prizeType === "reward" && !reward) throw new SurpriseError("The surprise's reward no longer exists.");
-  if (s.prizeType === "gift" && !hooks.gift) throw new SurpriseError("Product gifts are not available yet.");
+  if (s.prizeType === "gift" && !hooks.gift) throw new SurpriseError("No product gift hook was given to the run.");
+  if (s.prizeType === "gift" && !(s.rewardId && (await db.reward.findFirst({ where: { id: s.rewardId, shopId: s.shopId, type: "free_product" }, select: { id: true } })))) {
+    throw new SurpriseError("The surprise's gift reward no longer exists.");
+  }
   const pending = await db.surpriseWinner.findMany({ where: { surpriseId, awardedAt: null }, orderBy: { id: "asc" }, take: batch, select: { id: true, memberId: true } });
   const issue: string[] = [];
   let awarded = 0;
@@ -120,7 +127,9 @@ export async function awardNextBatch(db: Db, surpriseId: string, now: Date, batc
         redemption = row.id;
         data = { ...data, code: row.code!, rewardText: `${reward.name} (${describeRewardValue(reward, s.shop.currencyCode)})` };
       } else if (s.prizeType === "gift" && hooks.gift) {
-        data = { ...data, rewardText: (await hooks.gift(tx, { shopId: s.shopId, surpriseId: s.id, memberId: w.memberId })).text };
+        const gift = await hooks.gift(tx, { shopId: s.shopId, surpriseId: s.id, memberId: w.memberId, now });
+        data = { ...data, rewardText: gift.text };
+        if (gift.redemptionId) await tx.surpriseWinner.update({ where: { id: w.id }, data: { redemptionId: gift.redemptionId } });
       }
       if (redemption) await tx.surpriseWinner.update({ where: { id: w.id }, data: { redemptionId: redemption } });
       await tx.surprise.update({ where: { id: s.id }, data: { awardedCount: { increment: 1 } } });

@@ -4,8 +4,9 @@ import { MAX_AUDIENCE_VALUES } from "./audience";
 // A surprise's form, prize and keys, pure. The prize: points (a ledger row keyed per
 // (surprise, member)), a catalogue reward issued free as a code (a Redemption row in
 // `issuing` with pointsSpent 0, created in Shopify by app/jobs/surprise-job.server.ts), or a
-// product gift (another room's: PRIZE_TYPES has the slot, the form refuses it until a
-// GiftPrize hook is given). docs/decisions/0037-charity-and-surprises.md
+// product gift (rewardId is one of the shop's free_product rewards; each winner gets one
+// gift through the gifts room, keyed per (surprise, member): ./gift-prize.server.ts, 0031).
+// docs/decisions/0037-charity-and-surprises.md
 
 export const PRIZE_TYPES = ["points", "reward", "gift"] as const;
 export type PrizeType = (typeof PRIZE_TYPES)[number];
@@ -38,6 +39,7 @@ export const surpriseForm = z
   .superRefine((v, ctx) => {
     if (v.prizeType === "points" && v.prizePoints === null) ctx.addIssue({ code: "custom", path: ["prizePoints"], message: "Enter the points" });
     if (v.prizeType === "reward" && !v.rewardId) ctx.addIssue({ code: "custom", path: ["rewardId"], message: "Choose a reward" });
+    if (v.prizeType === "gift" && !v.rewardId) ctx.addIssue({ code: "custom", path: ["rewardId"], message: "Choose a product gift" });
     if (v.mode === "draw" && v.winners === null) ctx.addIssue({ code: "custom", path: ["winners"], message: "Enter how many to draw" });
   });
 export type SurpriseFormInput = z.input<typeof surpriseForm>;
@@ -48,11 +50,13 @@ export const surpriseKeys = {
   ledger: (surpriseId: string, memberId: string) => `surprise:${surpriseId}:${memberId}`,
   /** The reward prize's Redemption requestId: one per (surprise, member). */
   redemption: (surpriseId: string, memberId: string) => `surprise:${surpriseId}:${memberId}`,
+  /** The gift prize's source key (its Redemption's requestId is "gift:" + this): one per (surprise, member). */
+  gift: (surpriseId: string, memberId: string) => `surprise:${surpriseId}:${memberId}`,
 };
 
 /** What the winner gets, in words (admin lists; the widget and email build their own). */
 export function describePrize(prize: { prizeType: string; prizePoints: number | null; rewardName?: string | null }): string {
   if (prize.prizeType === "points") return `${prize.prizePoints ?? 0} points`;
   if (prize.prizeType === "reward") return prize.rewardName ? `Reward: ${prize.rewardName}` : "A reward";
-  return "A gift";
+  return prize.rewardName ? `Gift: ${prize.rewardName}` : "A gift";
 }

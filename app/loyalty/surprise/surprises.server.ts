@@ -1,6 +1,7 @@
 import { getDb, type Db } from "../../db.server";
 import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
 import { recordAudit } from "../audit/record.server";
+import { parseRewardConfig } from "../rewards/rewards";
 import { inTransaction } from "../tx.server";
 import { listCatalogCollections } from "../catalog/catalog.server";
 import { surpriseAudience, type SurpriseAudience } from "./audience";
@@ -47,6 +48,16 @@ export async function surpriseRewardOptions(shopDomain: string, db: Db = getDb()
   return db.reward.findMany({ where: { shopId: shop.id, enabled: true, type: { in: [...SURPRISE_REWARD_TYPES] } }, orderBy: { name: "asc" }, select: { id: true, name: true } });
 }
 
+/** The products a surprise may give as a gift: the shop's free_product rewards (0031). */
+export async function surpriseGiftOptions(shopDomain: string, db: Db = getDb()): Promise<{ id: string; name: string }[]> {
+  const shop = await requireShop(db, shopDomain);
+  const rows = await db.reward.findMany({ where: { shopId: shop.id, type: "free_product" }, orderBy: { name: "asc" }, select: { id: true, name: true, config: true } });
+  return rows.map((r) => {
+    const title = parseRewardConfig(r.config).productTitle;
+    return { id: r.id, name: title && title !== r.name ? `${r.name} (${title})` : r.name };
+  });
+}
+
 /** The shop's collections as the catalogue knows them (the audience's "bought from"). */
 export async function surpriseCollectionOptions(shopDomain: string, db: Db = getDb()): Promise<{ id: string; name: string }[]> {
   const shop = await requireShop(db, shopDomain);
@@ -60,17 +71,21 @@ export async function surpriseTierOptions(shopDomain: string, db: Db = getDb()):
   return db.tier.findMany({ where: { shopId: shop.id }, orderBy: { rank: "asc" }, select: { id: true, name: true } });
 }
 
-export async function createSurprise(shopDomain: string, form: Record<string, unknown>, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR, hooks: SurpriseHooks = {}): Promise<string> {
+export async function createSurprise(shopDomain: string, form: Record<string, unknown>, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR, _hooks: SurpriseHooks = {}): Promise<string> {
   const shop = await requireShop(db, shopDomain);
   const parsed = surpriseForm.safeParse(form);
   if (!parsed.success) throw new SurpriseAdminError("Check the surprise", Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "form"), i.message])));
   const v = parsed.data;
-  if (v.prizeType === "gift" && !hooks.gift) throw new SurpriseAdminError("Check the surprise", { prizeType: "Product gifts are not available yet" });
   const audience: SurpriseAudience = { tierIds: v.tierIds, orderedWithinDays: v.orderedWithinDays, productTypes: v.productTypes, collectionIds: v.collectionIds };
   return inTransaction(db, async (tx) => {
     if (v.prizeType === "reward") {
       const reward = await tx.reward.findFirst({ where: { id: v.rewardId!, shopId: shop.id, enabled: true, type: { in: [...SURPRISE_REWARD_TYPES] } } });
       if (!reward) throw new SurpriseAdminError("Check the surprise", { rewardId: "Choose an enabled reward that gives a code" });
+    }
+    if (v.prizeType === "gift") {
+      // Like the sign-up and milestone rules' gifts: any of the shop's free_product rewards (0031).
+      const reward = await tx.reward.findFirst({ where: { id: v.rewardId!, shopId: shop.id, type: "free_product" }, select: { id: true } });
+      if (!reward) throw new SurpriseAdminError("Check the surprise", { rewardId: "Choose one of your free-product rewards" });
     }
     if (audience.tierIds.length > 0) {
       const tiers = await tx.tier.count({ where: { shopId: shop.id, id: { in: audience.tierIds } } });
@@ -83,7 +98,7 @@ export async function createSurprise(shopDomain: string, form: Record<string, un
         audience: JSON.stringify(audience),
         prizeType: v.prizeType,
         prizePoints: v.prizeType === "points" ? v.prizePoints : null,
-        rewardId: v.prizeType === "reward" ? v.rewardId : null,
+        rewardId: v.prizeType === "reward" || v.prizeType === "gift" ? v.rewardId : null,
         winnersWanted: v.mode === "draw" ? v.winners : null,
         actor: actor.id ? `staff:${actor.id}` : "system",
       },
