@@ -66,12 +66,17 @@ describe("challenges in local mode", () => {
       await page.goto(`${kanta.base}/app/challenges`);
       await page.getByText("Three in thirty").first().waitFor();
       await page.getByText("Spend 100 € this month").first().waitFor();
+      // Screenshots only once React has hydrated the page: a screenshot styles the inputs
+      // (caret-color), which hydration would report as a mismatch.
+      await page.waitForLoadState("networkidle");
       await page.screenshot({ path: path.join(shots, `challenges-admin-${name}.png`), fullPage: true });
       await page.goto(`${kanta.base}/app/challenges/${challengeId}`);
       await page.getByText("1 joined").waitFor();
+      await page.waitForLoadState("networkidle");
       await page.screenshot({ path: path.join(shots, `challenges-editor-${name}.png`), fullPage: true });
       await page.goto(`${kanta.base}/app/members/${elsaId}`);
       await page.getByText("Challenges and badges").waitFor();
+      await page.waitForLoadState("networkidle");
       await page.screenshot({ path: path.join(shots, `challenges-member-${name}.png`), fullPage: true });
       expect(problems).toEqual([]);
       await page.close();

@@ -78,7 +78,8 @@ describe("charity and surprises in local mode", () => {
     await shop.close();
 
     const { page: phone, dialog: phoneDialog } = await widget(MOBILE);
-    await phoneDialog.getByText("Give to a cause").scrollIntoViewIfNeeded();
+    // The causes arrive with kanta-give, which re-renders the panel once loaded: wait for them first.
+    await phoneDialog.locator(".kanta-row").filter({ hasText: "Food bank" }).waitFor();
     await phoneDialog.locator(".kanta-row").filter({ hasText: "Food bank" }).getByRole("button", { name: "Donate" }).click();
     await phoneDialog.getByText(/for 100 points\?/).waitFor();
     await shot(phone, "widget-charity-mobile");

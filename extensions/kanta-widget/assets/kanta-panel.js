@@ -562,7 +562,7 @@
         icon: 'gift',
         title: g.title,
         meta: [T('gifts.free'), g.expiresAt && T('rewards.expires', { date: date(g.expiresAt) }), st.error && h('span', { class: 'kanta-reason--error', role: 'alert', text: T('gifts.error') })],
-        aside: btn('primary', T(st.busy ? 'gifts.adding' : 'gifts.add'), 'gift:' + g.id, () => { addGift(g); }, { 'aria-label': T('gifts.add_label', { product: g.title }), 'aria-disabled': st.busy && 'true' })
+        aside: btn('primary', T(st.busy ? 'gifts.adding' : 'gifts.add'), 'gift:' + g.id, () => { addGift(g); }, { 'aria-label': T(st.busy ? 'gifts.adding' : 'gifts.add') + ': ' + g.title, 'aria-disabled': st.busy && 'true' })
       });
     }
     function addGift(g) {
