@@ -59,7 +59,7 @@ describe("parseCheckoutOrder", () => {
 
 describe("the block's texts", () => {
   it("picks the widget's languages by the shopper's language, English otherwise, with plurals", () => {
-    expect([pickLanguage("fi"), pickLanguage("sv-SE"), pickLanguage("da"), pickLanguage("de"), pickLanguage(undefined)]).toEqual(["fi", "sv", "da", "en", "en"]);
+    expect([pickLanguage("fi"), pickLanguage("sv-SE"), pickLanguage("da"), pickLanguage("de"), pickLanguage("ja"), pickLanguage(undefined)]).toEqual(["fi", "sv", "da", "de", "en", "en"]);
     expect(copyFor("fi").points(1)).toBe("1 piste");
     expect(copyFor("fi").text("willEarn", { points: copyFor("fi").points(200) })).toBe("Saat tästä tilauksesta 200 pistettä");
     expect(copyFor("en").points(1)).toBe("1 point");
