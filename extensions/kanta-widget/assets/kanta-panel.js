@@ -320,7 +320,7 @@
           if (k.birthdayPoints) perks.push(TN('tiers.birthday', k.birthdayPoints));
           if (k.freeShipping) perks.push(T('tiers.free_shipping'));
           return h('tr', tier.rank === t.rank ? { 'aria-current': 'true' } : {}, [
-            h('th', { scope: 'row', text: t.name }), h('td', { text: t.threshold ? amt(t.threshold) : '\u2013' }), h('td', { text: perks.join(', ') || '\u2013' })
+            h('th', { scope: 'row', text: t.name }), h('td', { text: t.paidOnly ? T('tiers.paid_only') : t.threshold ? amt(t.threshold) : '\u2013' }), h('td', { text: perks.join(', ') || '\u2013' })
           ]);
         }))
       ])]);
