@@ -8,7 +8,7 @@ import { getTierEditor, saveTierSettings } from "../../app/loyalty/tiers/admin.s
 import { saveTierMembership } from "../../app/loyalty/tiers/paid-admin.server";
 import { customerPayload, orderPayload, type LineSpec } from "../fixtures/payloads";
 import { sendWebhook } from "../http";
-import { root, untilDemoEnrolled, useLocalKanta, watchProblems } from "./local-server";
+import { root, untilDemoEnrolled, useLocalKanta, watchProblems } from "../e2e/local-server";
 
 // The seed programs of PRODUCT.md (tests/integration/programs/*.test.ts prove their rules),
 // each set up in turn on local mode's demo shop with the domain functions the admin pages
