@@ -8,7 +8,6 @@ import {
   Card,
   EmptyState,
   FormLayout,
-  IndexTable,
   InlineGrid,
   InlineStack,
   Layout,
@@ -24,8 +23,9 @@ import { AdjustError, adjustMemberPoints, getMemberDetail, parseAdjustment, setM
 import { TierChangeError, changeMemberTier, getMemberTierOptions } from "../loyalty/tiers/manual.server";
 import { AUTOMATIC_TIER } from "../loyalty/tiers/settings";
 import { ByWidth } from "../components/ByWidth";
+import { MemberLedgerTable, sourceLabel } from "../components/MemberLedgerTable";
+import { showToast } from "../components/showToast";
 import { requireAdmin } from "../shopify/admin.server";
-import { LedgerReason } from "../components/LedgerReason";
 import { Metric } from "../components/Metric";
 import { SectionCard } from "../components/SectionCard";
 import { MemberChallengesCard } from "../components/MemberChallengesCard";
@@ -83,21 +83,8 @@ export const action = async ({ request, params }: ActionFunctionArgs): Promise<M
   }
 };
 
-function showToast(message: string) {
-  const shopify = (globalThis as unknown as { shopify?: { toast?: { show?: (m: string) => void } } }).shopify;
-  shopify?.toast?.show?.(message);
-}
-
 function newRequestId(): string {
   return globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-}
-
-function sourceLabel(entry: { sourceGid: string | null; sourceName: string | null; actor: string }): string {
-  if (entry.sourceGid?.startsWith("gid://shopify/Order/")) return entry.sourceName ? `Order ${entry.sourceName}` : `Order ${entry.sourceGid.split("/").pop()}`;
-  if (entry.actor === "local-demo") return "Staff (local demo)";
-  if (entry.actor.startsWith("staff:")) return `Staff: ${entry.actor.slice("staff:".length)}`;
-  if (entry.actor.startsWith("customer")) return "Customer";
-  return "Kanta";
 }
 
 /** "14 March 1990", or "14 March" without a year (the date as the member gave it, no time zone). */
@@ -112,10 +99,6 @@ const TIER_REASON_LABELS: Record<string, string> = {
   manual: "Set by hand",
   settings: "Tier settings changed",
 };
-
-function signed(n: number, format: Intl.NumberFormat): string {
-  return n > 0 ? `+${format.format(n)}` : format.format(n);
-}
 
 export default function MemberPage() {
   const { member, tierOptions, challenges } = useLoaderData<typeof loader>();
@@ -176,60 +159,6 @@ export default function MemberPage() {
   const submit = () => adjust.submit({ intent: "adjust", points, reason, requestId }, { method: "post" });
   const preview = Number(points);
 
-  const table = (smDown: boolean) => (
-    <IndexTable
-      resourceName={{ singular: "entry", plural: "entries" }}
-      itemCount={member.ledger.length}
-      selectable={false}
-      condensed={smDown}
-      headings={[{ title: "When" }, { title: "Reason" }, { title: "Source" }, { title: "Points", alignment: "end" }]}
-    >
-      {member.ledger.map((entry, index) => {
-        const reasonCell = (
-          <LedgerReason kind={entry.kind} note={entry.note} />
-        );
-        const pointsCell = (
-          <BlockStack gap="050" inlineAlign="end">
-            {entry.points !== 0 ? (
-              <Text as="span" alignment="end" numeric fontWeight="semibold" tone={entry.points < 0 ? "critical" : undefined}>
-                {signed(entry.points, number)}
-              </Text>
-            ) : null}
-            {entry.pendingPoints !== 0 ? (
-              <Text as="span" alignment="end" numeric tone="subdued" variant="bodySm">
-                {`${signed(entry.pendingPoints, number)} pending`}
-              </Text>
-            ) : null}
-          </BlockStack>
-        );
-        if (smDown) {
-          return (
-            <IndexTable.Row id={entry.id} key={entry.id} position={index}>
-              <div style={{ padding: "var(--p-space-300) var(--p-space-400)" }}>
-                <InlineStack align="space-between" blockAlign="start" wrap={false} gap="200">
-                  <BlockStack gap="100">
-                    {reasonCell}
-                    <Text as="span" tone="subdued" variant="bodySm">
-                      {`${dateTime.format(new Date(entry.at))} · ${sourceLabel(entry)}`}
-                    </Text>
-                  </BlockStack>
-                  {pointsCell}
-                </InlineStack>
-              </div>
-            </IndexTable.Row>
-          );
-        }
-        return (
-          <IndexTable.Row id={entry.id} key={entry.id} position={index}>
-            <IndexTable.Cell>{dateTime.format(new Date(entry.at))}</IndexTable.Cell>
-            <IndexTable.Cell>{reasonCell}</IndexTable.Cell>
-            <IndexTable.Cell>{sourceLabel(entry)}</IndexTable.Cell>
-            <IndexTable.Cell>{pointsCell}</IndexTable.Cell>
-          </IndexTable.Row>
-        );
-      })}
-    </IndexTable>
-  );
   return (
     <Page
       title={member.name}
@@ -296,7 +225,7 @@ export default function MemberPage() {
                 <p>Points appear here when this customer places an order, or when you adjust their points.</p>
               </EmptyState>
             ) : (
-              <ByWidth narrow={table(true)} wide={table(false)} />
+              <ByWidth narrow={<MemberLedgerTable ledger={member.ledger} dateTime={dateTime} number={number} condensed />} wide={<MemberLedgerTable ledger={member.ledger} dateTime={dateTime} number={number} condensed={false} />} />
             )}
           </Card>
         </Layout.Section>

@@ -1,5 +1,5 @@
 import { parse } from "smol-toml";
-import { DOCTOR_APP_INSTALLATION, DOCTOR_MAIN_THEME_SETTINGS, DOCTOR_METAFIELD_DEFINITIONS, DOCTOR_WEBHOOK_SUBSCRIPTIONS } from "./documents";
+import { DOCTOR_APP_INSTALLATION, DOCTOR_MAIN_THEME_SETTINGS, DOCTOR_METAFIELD_DEFINITIONS, DOCTOR_WEBHOOK_SUBSCRIPTIONS } from "./doctor-documents";
 import { POINTS_METAFIELD, TIER_METAFIELD } from "./customers.server";
 import { runAdminQuery, type AdminGraphql } from "./graphql";
 

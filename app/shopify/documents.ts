@@ -5,6 +5,10 @@
 import { STORE_CREDIT_DOCUMENTS } from "./store-credit-documents";
 import { TIER_DISCOUNT_DOCUMENTS } from "./tier-discount-documents";
 import { CATALOG_DOCUMENTS } from "./catalog-documents";
+import { DOCTOR_DOCUMENTS } from "./doctor-documents";
+import { BULK_OPERATION_DOCUMENTS } from "./bulk-documents";
+
+export { BULK_OPERATION_BY_ID, BULK_OPERATION_RUN_QUERY, BULK_QUERIES, CURRENT_BULK_OPERATION } from "./bulk-documents";
 
 export const SHOP_DETAILS = /* GraphQL */ `
   query KantaShopDetails {
@@ -294,99 +298,6 @@ export const APP_DATA_METAFIELDS_SET = /* GraphQL */ `
   }
 `;
 
-/** npm run doctor: the scopes the shop granted, and the app's handle (its theme blocks' `shopify://apps/<handle>/…`). */
-export const DOCTOR_APP_INSTALLATION = /* GraphQL */ `
-  query KantaDoctorAppInstallation {
-    currentAppInstallation {
-      accessScopes { handle }
-      app { handle }
-    }
-  }
-`;
-
-/** npm run doctor: webhook subscriptions the Admin API lists (shop-specific ones; app-specific ones come from shopify.app.toml). */
-export const DOCTOR_WEBHOOK_SUBSCRIPTIONS = /* GraphQL */ `
-  query KantaDoctorWebhookSubscriptions {
-    webhookSubscriptions(first: 100) {
-      nodes {
-        topic
-        uri
-        apiVersion { handle }
-      }
-    }
-  }
-`;
-
-/** npm run doctor: the definition of a metafield Kanta writes. */
-export const DOCTOR_METAFIELD_DEFINITIONS = /* GraphQL */ `
-  query KantaDoctorMetafieldDefinitions($ownerType: MetafieldOwnerType!, $namespace: String!, $key: String!) {
-    metafieldDefinitions(first: 1, ownerType: $ownerType, namespace: $namespace, key: $key) {
-      nodes { namespace key type { name } }
-    }
-  }
-`;
-
-/** npm run doctor: the main theme's settings_data.json, where app embeds are switched on (needs read_themes). */
-export const DOCTOR_MAIN_THEME_SETTINGS = /* GraphQL */ `
-  query KantaDoctorMainThemeSettings {
-    themes(first: 1, roles: [MAIN]) {
-      nodes {
-        id
-        name
-        files(filenames: ["config/settings_data.json"], first: 1) {
-          nodes {
-            filename
-            body {
-              ... on OnlineStoreThemeFileBodyText { content }
-            }
-          }
-        }
-      }
-    }
-  }
-`;
-
-/**
- * Admin API bulk operations (app/shopify/bulk.server.ts): start a bulk query, follow it by
- * id. The bulk queries themselves (the `query` argument) are in BULK_QUERIES below, validated
- * against the same schema. Shopify allows one bulk query per shop and app at a time.
- * https://shopify.dev/docs/api/usage/bulk-operations/queries
- */
-const BULK_OPERATION_FIELDS = /* GraphQL */ `
-  id
-  status
-  errorCode
-  createdAt
-  completedAt
-  objectCount
-  rootObjectCount
-  fileSize
-  url
-  partialDataUrl
-  query
-`;
-
-export const BULK_OPERATION_RUN_QUERY = /* GraphQL */ `
-  mutation KantaBulkOperationRunQuery($query: String!, $groupObjects: Boolean!) {
-    bulkOperationRunQuery(query: $query, groupObjects: $groupObjects) {
-      bulkOperation {
-        ${BULK_OPERATION_FIELDS}
-      }
-      userErrors { field message code }
-    }
-  }
-`;
-
-export const BULK_OPERATION_BY_ID = /* GraphQL */ `
-  query KantaBulkOperation($id: ID!) {
-    node(id: $id) {
-      ... on BulkOperation {
-        ${BULK_OPERATION_FIELDS}
-      }
-    }
-  }
-`;
-
 /**
  * Loyalty emails sent only to subscribed customers: Shopify's email marketing state of a
  * few customers (SUBSCRIBED, NOT_SUBSCRIBED, UNSUBSCRIBED, PENDING …). The customers/update
@@ -404,15 +315,6 @@ export const CUSTOMER_EMAIL_MARKETING_STATES = /* GraphQL */ `
   }
 `;
 
-/** The app's running (or last) bulk query: the one in the way when Shopify answers OPERATION_IN_PROGRESS. */
-export const CURRENT_BULK_OPERATION = /* GraphQL */ `
-  query KantaCurrentBulkOperation {
-    currentBulkOperation(type: QUERY) {
-      ${BULK_OPERATION_FIELDS}
-    }
-  }
-`;
-
 export const ALL_DOCUMENTS = {
   // The tier perks' automatic discounts (./tier-discount-documents.ts).
   ...TIER_DISCOUNT_DOCUMENTS,
@@ -420,9 +322,7 @@ export const ALL_DOCUMENTS = {
   ...STORE_CREDIT_DOCUMENTS,
   // The catalogue (products, collections) for earning rules and member selection (./catalog-documents.ts).
   ...CATALOG_DOCUMENTS,
-  BULK_OPERATION_RUN_QUERY,
-  BULK_OPERATION_BY_ID,
-  CURRENT_BULK_OPERATION,
+  ...BULK_OPERATION_DOCUMENTS,
   CUSTOMER_EMAIL_MARKETING_STATES,
   CURRENT_APP_INSTALLATION,
   CUSTOMER_POINTS_METAFIELDS_SET,
@@ -444,77 +344,5 @@ export const ALL_DOCUMENTS = {
   PRODUCTS_WITH_VARIANTS,
   CUSTOMER_BY_EMAIL,
   CUSTOMER_CREATE,
-  DOCTOR_APP_INSTALLATION,
-  DOCTOR_WEBHOOK_SUBSCRIPTIONS,
-  DOCTOR_METAFIELD_DEFINITIONS,
-  DOCTOR_MAIN_THEME_SETTINGS,
-} as const;
-
-/**
- * Bulk queries (the `query` of bulkOperationRunQuery): each must be a valid query against
- * the Admin schema with a connection at its root (tests/unit/emulator.test.ts validates
- * them with their placeholders filled). `$SINCE` is replaced with an ISO date.
- */
-export const BULK_QUERIES = {
-  /** Every customer of the shop: enrolment of existing customers, import lookups. */
-  CUSTOMERS: /* GraphQL */ `
-    {
-      customers {
-        edges {
-          node {
-            id
-            firstName
-            lastName
-            defaultEmailAddress { emailAddress }
-            tags
-            locale
-            createdAt
-            numberOfOrders
-            amountSpent { amount currencyCode }
-            updatedAt
-          }
-        }
-      }
-    }
-  `,
-  /**
-   * Orders created since $SINCE with a customer, with their line items (a nested
-   * connection: separate JSONL lines carrying `__parentId`).
-   */
-  ORDERS_SINCE: /* GraphQL */ `
-    {
-      orders(query: "created_at:>=$SINCE") {
-        edges {
-          node {
-            id
-            name
-            createdAt
-            processedAt
-            updatedAt
-            cancelledAt
-            test
-            displayFinancialStatus
-            taxesIncluded
-            customer { id }
-            currentSubtotalPriceSet { shopMoney { amount currencyCode } }
-            currentTotalTaxSet { shopMoney { amount currencyCode } }
-            totalPriceSet { shopMoney { amount currencyCode } }
-            lineItems {
-              edges {
-                node {
-                  id
-                  quantity
-                  currentQuantity
-                  isGiftCard
-                  originalUnitPriceSet { shopMoney { amount currencyCode } }
-                  discountAllocations { allocatedAmountSet { shopMoney { amount currencyCode } } }
-                  taxLines { priceSet { shopMoney { amount currencyCode } } }
-                }
-              }
-            }
-          }
-        }
-      }
-    }
-  `,
+  ...DOCTOR_DOCUMENTS,
 } as const;
