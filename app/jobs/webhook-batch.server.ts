@@ -1,6 +1,7 @@
 import type { Db, Tx } from "../db.server";
 import { log } from "../log.server";
 import { metrics } from "../metrics.server";
+import { flushBatchScope, openBatchScope } from "../loyalty/batch-scope.server";
 import { isFriendCode } from "../loyalty/referrals/codes";
 import { isPostgres } from "../loyalty/sql.server";
 import { isRetryable } from "../loyalty/tx.server";
@@ -200,6 +201,8 @@ async function runBatch(db: Db, run: readonly Prepared[], now: Date, outcomes: M
   try {
     await db.$transaction(
       async (tx) => {
+        // Settings read once and the analytics rollup written once for the whole batch (0038).
+        openBatchScope(tx);
         for (let i = 0; i < run.length; i++) {
           const { event, payload } = run[i]!;
           try {
@@ -208,6 +211,7 @@ async function runBatch(db: Db, run: readonly Prepared[], now: Date, outcomes: M
             throw new BatchEventFailed(i, error);
           }
         }
+        await flushBatchScope(tx);
         // The payload holds customer data; once applied, Kanta keeps only the ledger.
         await tx.webhookEvent.updateMany({
           where: { id: { in: run.map((p) => p.event.id) } },

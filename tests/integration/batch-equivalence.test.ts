@@ -13,7 +13,8 @@ import { seededRandom } from "../../scripts/seeded-random.mjs";
 // body and a payload that can never be processed; several members in two shops, one with a
 // pending period and a milestone rule) goes into the inbox of two pairs of fresh shops, one
 // pair drained event by event, the other in batches of random sizes. Ledgers, balances,
-// order records, occasions, analytics facts, challenge progress and the events' outcomes must be identical.
+// order records, occasions, analytics facts and the day rollup with its sketches, challenge progress
+// and the events' outcomes must be identical.
 
 const { db } = useTestDatabase();
 
@@ -130,6 +131,9 @@ async function snapshotShop(db: Db, shopId: string, domain: string) {
   const facts = await db.orderFact.findMany({ where: { shopId } });
   const inbox = await db.webhookEvent.findMany({ where: { shopDomain: domain } });
   const progress = await db.challengeProgress.findMany({ where: { shopId } });
+  // The rollup the batch writes once per row at its end (0038) must equal the per-event path's.
+  const days = await db.analyticsDay.findMany({ where: { shopId } });
+  const sketches = await db.analyticsSketch.findMany({ where: { shopId } });
   const sortBy = <T,>(rows: T[], key: (row: T) => string) => rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return {
     members: sortBy(
@@ -156,6 +160,14 @@ async function snapshotShop(db: Db, shopId: string, domain: string) {
     challenges: sortBy(
       progress.map((p) => ({ challenge: rename(p.challengeId), member: rename(p.memberId), progress: p.progress, joinedAt: p.joinedAt.toISOString(), completedAt: p.completedAt?.toISOString() ?? null })),
       (p) => `${p.challenge}/${p.member}`,
+    ),
+    days: sortBy(
+      days.map(({ id: _id, shopId: _shop, segment, ...rest }) => JSON.parse(JSON.stringify({ ...rest, segment: rename(segment) }, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))) as Record<string, unknown>),
+      (d) => `${String(d.day)}/${String(d.segment)}`,
+    ),
+    sketches: sortBy(
+      sketches.map((k) => ({ kind: k.kind, period: k.period, segment: rename(k.segment), customers: k.customers, repeatCustomers: k.repeatCustomers })),
+      (k) => `${k.kind}/${k.period}/${k.segment}`,
     ),
     inbox: sortBy(
       inbox.map((e) => ({ event: e.eventId.replace(/^[ab]-/, ""), status: e.status, attempts: e.attempts, lastError: e.lastError, payload: e.payload })),
@@ -216,6 +228,8 @@ describe("batched accrual", () => {
         // Shop 0 earns by line: its orders' lines carry the product rules' terms.
         if (k === 0) expect(a.lines.filter((l) => l.earnPermille === 2000).length).toBeGreaterThan(0);
         expect(a.challenges.length).toBeGreaterThan(0);
+        expect(a.days.length).toBeGreaterThan(0);
+        expect(a.sketches.some((k) => k.customers)).toBe(true);
         expect(b).toEqual(a);
         expect(await verifyLedger(db(), batched[k]!.id)).toEqual([]);
       }

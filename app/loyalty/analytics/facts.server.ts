@@ -7,6 +7,7 @@ import { databaseKind, type Db, type Tx } from "../../db.server";
 import { getEnv } from "../../env.server";
 import { requireShopConfig, type ShopConfig } from "../program/shop-config.server";
 import { inTransaction } from "../tx.server";
+import { deferInBatch } from "../batch-scope.server";
 import { localDay } from "./days";
 import { addToSketch, sketchFromText, sketchToText } from "./sketch";
 
@@ -163,7 +164,10 @@ function maxBig(a: bigint, b: bigint): bigint {
 
 /**
  * Adds a difference to one rollup row (atomic increments) and, for an order counted for
- * the first time, its customer to the day's and the month's sketches.
+ * the first time, its customer to the day's and the month's sketches. Inside a webhook
+ * batch (app/loyalty/batch-scope.server.ts) the differences and customers are summed in
+ * memory and written once per row at the batch's end: the same rows, the same totals
+ * (increments add up; a sketch is a union), a few statements instead of ~20 per order.
  */
 export async function applyToDay(
   tx: Tx,
@@ -173,7 +177,80 @@ export async function applyToDay(
   diff: Contribution | null,
   customer: { customerGid: string; repeat: boolean } | null,
 ): Promise<void> {
-  const d = diff ?? ZERO;
+  const pending = deferInBatch(tx, "analytics-days", () => new Map<string, PendingDay>(), writePendingDays);
+  if (pending) {
+    const key = `${shopId}\u0000${day}\u0000${segment}`;
+    let row = pending.get(key);
+    if (!row) {
+      row = { shopId, day, segment, diff: { ...ZERO }, customers: new Set(), repeatCustomers: new Set() };
+      pending.set(key, row);
+    }
+    if (diff) row.diff = sum(row.diff, diff);
+    if (customer) {
+      row.customers.add(customer.customerGid);
+      if (customer.repeat) row.repeatCustomers.add(customer.customerGid);
+    }
+    return;
+  }
+  await addToDayRow(tx, { shopId, day, segment }, diff ?? ZERO);
+  if (!customer) return;
+  for (const [kind, period] of [["day", day], ["month", day.slice(0, 7)]] as const) {
+    await addToStoredSketch(tx, { shopId, kind, period, segment }, [customer.customerGid], customer.repeat ? [customer.customerGid] : []);
+  }
+}
+
+interface PendingDay {
+  shopId: string;
+  day: string;
+  segment: string;
+  diff: Contribution;
+  customers: Set<string>;
+  repeatCustomers: Set<string>;
+}
+
+function sum(a: Contribution, b: Contribution): Contribution {
+  return {
+    orders: a.orders + b.orders,
+    revenueMinor: a.revenueMinor + b.revenueMinor,
+    rewardOrders: a.rewardOrders + b.rewardOrders,
+    rewardRevenueMinor: a.rewardRevenueMinor + b.rewardRevenueMinor,
+    rewardDiscountMinor: a.rewardDiscountMinor + b.rewardDiscountMinor,
+    referredOrders: a.referredOrders + b.referredOrders,
+    referredRevenueMinor: a.referredRevenueMinor + b.referredRevenueMinor,
+  };
+}
+
+/** A batch's rollup: each day row once, then each day's and month's sketch once, in key order (concurrent workers lock rows in the same order). */
+async function writePendingDays(tx: Tx, pending: Map<string, PendingDay>): Promise<void> {
+  const rows = [...pending.values()].sort((a, b) => compareKeys([a.shopId, a.day, a.segment], [b.shopId, b.day, b.segment]));
+  for (const row of rows) await addToDayRow(tx, row, row.diff);
+  const sketches = new Map<string, { key: SketchKey; values: Set<string>; repeat: Set<string> }>();
+  for (const row of rows) {
+    if (row.customers.size === 0) continue;
+    for (const [kind, period] of [["day", row.day], ["month", row.day.slice(0, 7)]] as const) {
+      const id = `${row.shopId}\u0000${kind}\u0000${period}\u0000${row.segment}`;
+      let sketch = sketches.get(id);
+      if (!sketch) {
+        sketch = { key: { shopId: row.shopId, kind, period, segment: row.segment }, values: new Set(), repeat: new Set() };
+        sketches.set(id, sketch);
+      }
+      for (const value of row.customers) sketch.values.add(value);
+      for (const value of row.repeatCustomers) sketch.repeat.add(value);
+    }
+  }
+  for (const id of [...sketches.keys()].sort()) {
+    const { key, values, repeat } = sketches.get(id)!;
+    await addToStoredSketch(tx, key, [...values], [...repeat]);
+  }
+}
+
+function compareKeys(a: string[], b: string[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  return 0;
+}
+
+async function addToDayRow(tx: Tx, key: { shopId: string; day: string; segment: string }, d: Contribution): Promise<void> {
+  const { shopId, day, segment } = key;
   await tx.analyticsDay.upsert({
     where: { shopId_day_segment: { shopId, day, segment } },
     create: { shopId, day, segment, ...d },
@@ -188,23 +265,16 @@ export async function applyToDay(
     },
     select: { id: true },
   });
-  if (!customer) return;
-  for (const [kind, period] of [["day", day], ["month", day.slice(0, 7)]] as const) {
-    await addToStoredSketch(tx, { shopId, kind, period, segment }, customer.customerGid, customer.repeat);
-  }
 }
 
+type SketchKey = { shopId: string; kind: "day" | "month"; period: string; segment: string };
+
 /**
- * Adds a value to a stored sketch (and to its repeat sketch when `repeat`), read and
- * written under the row's lock on PostgreSQL (SQLite has one writer), so concurrent
- * writers lose nothing.
+ * Adds values to a stored sketch (and `repeat` to its repeat sketch), read and written
+ * under the row's lock on PostgreSQL (SQLite has one writer), so concurrent writers lose
+ * nothing.
  */
-export async function addToStoredSketch(
-  tx: Tx,
-  key: { shopId: string; kind: "day" | "month"; period: string; segment: string },
-  value: string,
-  repeat = false,
-): Promise<void> {
+export async function addToStoredSketch(tx: Tx, key: SketchKey, values: readonly string[], repeat: readonly string[] = []): Promise<void> {
   const row = await tx.analyticsSketch.upsert({ where: { shopId_kind_period_segment: key }, create: key, update: {}, select: { id: true } });
   if (databaseKind(getEnv().DATABASE_URL) === "postgres") {
     await tx.$queryRawUnsafe(`SELECT 1 FROM "AnalyticsSketch" WHERE "id" = $1 FOR UPDATE`, row.id);
@@ -212,8 +282,10 @@ export async function addToStoredSketch(
   const current = await tx.analyticsSketch.findUniqueOrThrow({ where: { id: row.id }, select: { customers: true, repeatCustomers: true } });
   const customers = sketchFromText(current.customers);
   const repeatCustomers = sketchFromText(current.repeatCustomers);
-  const changed = addToSketch(customers, value);
-  const repeatChanged = repeat && addToSketch(repeatCustomers, value);
+  let changed = false;
+  for (const value of values) changed = addToSketch(customers, value) || changed;
+  let repeatChanged = false;
+  for (const value of repeat) repeatChanged = addToSketch(repeatCustomers, value) || repeatChanged;
   if (!changed && !repeatChanged) return;
   await tx.analyticsSketch.update({
     where: { id: row.id },

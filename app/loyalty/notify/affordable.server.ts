@@ -1,4 +1,5 @@
 import type { Tx } from "../../db.server";
+import { memoInBatch } from "../batch-scope.server";
 import { occasionKey } from "./occasions";
 import { recordOccasion } from "./occasions.server";
 
@@ -14,11 +15,11 @@ export async function recordRewardCrossing(
   input: { shopId: string; memberId: string; before: number; after: number; cause: string },
 ): Promise<boolean> {
   if (input.after <= input.before || input.after <= 0) return false;
-  const reward = await tx.reward.findFirst({
-    where: { shopId: input.shopId, enabled: true, pointsCost: { gt: Math.max(input.before, 0), lte: input.after } },
-    orderBy: [{ pointsCost: "desc" }, { id: "asc" }],
-    select: { id: true, name: true, pointsCost: true },
-  });
+  // The shop's enabled rewards, dearest first (read once per webhook batch, app/loyalty/batch-scope.server.ts).
+  const rewards = await memoInBatch(tx, `affordable:${input.shopId}`, () =>
+    tx.reward.findMany({ where: { shopId: input.shopId, enabled: true }, orderBy: [{ pointsCost: "desc" }, { id: "asc" }], select: { id: true, name: true, pointsCost: true } }),
+  );
+  const reward = rewards.find((r) => r.pointsCost > Math.max(input.before, 0) && r.pointsCost <= input.after);
   if (!reward) return false;
   const { recorded } = await recordOccasion(tx, {
     shopId: input.shopId,

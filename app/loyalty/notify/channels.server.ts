@@ -1,4 +1,5 @@
 import type { Tx } from "../../db.server";
+import { memoInBatch } from "../batch-scope.server";
 import { emailOccasionOn } from "./email.server";
 import { EMAIL_OCCASION_KINDS, type OccasionChannel, type OccasionKind } from "./occasions";
 
@@ -24,7 +25,7 @@ const flow: ChannelRule = async (_tx, _shopId, kind) => FLOW_OCCASION_KINDS.incl
 
 /** Klaviyo: every occasion about a member, when the shop connected Klaviyo (a private key saved in Settings). */
 const klaviyo: ChannelRule = async (tx, shopId) => {
-  const row = await tx.klaviyoIntegration.findUnique({ where: { shopId }, select: { enabled: true } });
+  const row = await memoInBatch(tx, `klaviyo:${shopId}`, () => tx.klaviyoIntegration.findUnique({ where: { shopId }, select: { enabled: true } }));
   return row?.enabled === true;
 };
 

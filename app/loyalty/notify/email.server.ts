@@ -1,5 +1,6 @@
 import { getDb, type Db, type Tx } from "../../db.server";
 import { getEnv } from "../../env.server";
+import { memoInBatch } from "../batch-scope.server";
 import { logInvalidJson } from "../json-column.server";
 import { parsePointsNames, parseWidgetDefaults, type WidgetLanguage } from "../program/settings";
 import { toTierBasis } from "../tiers/rules";
@@ -30,7 +31,8 @@ export async function loadEmailSettings(db: Db | Tx, shopId: string): Promise<Em
 /** The email channel's rule (./channels.server.ts): the occasion is on for the shop. */
 export async function emailOccasionOn(tx: Db | Tx, shopId: string, kind: OccasionKind): Promise<boolean> {
   if (!isEmailOccasionKind(kind)) return false;
-  const row = await tx.emailSettings.findUnique({ where: { shopId }, select: { occasions: true } });
+  // Read once per webhook batch (app/loyalty/batch-scope.server.ts): orders do not change it.
+  const row = await memoInBatch(tx, `emailSettings:${shopId}`, () => tx.emailSettings.findUnique({ where: { shopId }, select: { occasions: true } }));
   return parseEmailOccasions(row?.occasions)[kind].on;
 }
 
