@@ -12,6 +12,7 @@ interface KantaMetrics {
   webhooksReceived: Counter<"topic">;
   webhooksProcessed: Counter<"outcome">;
   webhooksRetried: Counter;
+  ordersSettledAsSet: Counter;
   webhooksDead: Counter;
   redemptions: Counter<"outcome">;
   shopifyErrors: Counter<"type">;
@@ -58,6 +59,7 @@ function create(): KantaMetrics {
     webhooksReceived: counter("kanta_webhooks_received_total", "Verified webhook deliveries stored in the inbox (duplicates not counted)", ["topic"]),
     webhooksProcessed: counter("kanta_webhooks_processed_total", "Inbox events finished by this process: done, or invalid (can never be processed)", ["outcome"]),
     webhooksRetried: counter("kanta_webhooks_retried_total", "Inbox event attempts that failed and will be retried"),
+    ordersSettledAsSet: counter("kanta_orders_settled_as_set_total", "Order events the webhook batch settled as a set (plain orders, docs/decisions/0038)"),
     webhooksDead: counter("kanta_webhooks_dead_total", "Inbox events given up after their last attempt"),
     redemptions: counter("kanta_redemptions_total", "Storefront redemptions by outcome (issued, pending, or the refusal's code)", ["outcome"]),
     shopifyErrors: counter("kanta_shopify_api_errors_total", "Failed Admin API calls: http (an error status), graphql (errors in the body), other (no answer, or the client library's own error)", ["type"]),

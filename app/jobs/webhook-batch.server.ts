@@ -7,6 +7,9 @@ import { isPostgres } from "../loyalty/sql.server";
 import { isRetryable } from "../loyalty/tx.server";
 import { HANDLERS } from "../webhooks/handlers";
 import { toOrderSnapshot } from "../webhooks/payloads";
+import type { OrderSnapshot } from "../loyalty/orders/order-points";
+import { mayBePlainOrder, settlePlainOrders, type PlainOrder } from "../loyalty/orders/plain-orders.server";
+import { requireShopConfig, type ShopConfig } from "../loyalty/program/shop-config.server";
 import { errorText, leaseUntil } from "./backoff";
 import { parseEventPayload, runClaimedEvent, type ClaimedEvent, type ProcessOutcome } from "./webhook-job.server";
 
@@ -134,6 +137,8 @@ async function findDue(tx: Tx, ids: readonly string[], fill: number, now: Date):
 interface Prepared {
   event: ClaimedEvent;
   payload: unknown;
+  /** An order event's snapshot (read once here; the handler reads its own). */
+  snapshot?: OrderSnapshot;
 }
 
 /** The event's parsed body when the batch can take it, else null (it runs alone). */
@@ -149,6 +154,7 @@ function prepare(event: ClaimedEvent): Prepared | null {
     try {
       const snapshot = toOrderSnapshot(payload);
       if (snapshot.referral?.visitorToken || snapshot.discountCodes.some(isFriendCode)) return null;
+      return { event, payload, snapshot };
     } catch {
       return null; // a payload error: the per-event path records it `invalid`
     }
@@ -181,6 +187,16 @@ export async function processWebhookBatch(db: Db, options: BatchOptions = {}): P
   return outcomes;
 }
 
+/** The event's shop, or null when it has none (its handler then fails it alone, as the per-event path does). */
+async function loadShop(tx: Tx, shopDomain: string, index: number): Promise<ShopConfig | null> {
+  try {
+    return await requireShopConfig(tx, shopDomain);
+  } catch (error) {
+    if (isRetryable(error)) throw new BatchEventFailed(index, error);
+    return null;
+  }
+}
+
 /** Sentinel: which event of the batch failed it. */
 class BatchEventFailed extends Error {
   override name = "BatchEventFailed";
@@ -198,19 +214,51 @@ const BATCH_ATTEMPTS = 4;
 async function runBatch(db: Db, run: readonly Prepared[], now: Date, outcomes: Map<string, ProcessOutcome>, attempt = 1): Promise<void> {
   if (run.length === 0) return;
   const effects: ((db: Db) => Promise<unknown>)[] = [];
+  let settledAsSet = 0;
   try {
     await db.$transaction(
       async (tx) => {
         // Settings read once and the analytics rollup written once for the whole batch (0038).
         openBatchScope(tx);
-        for (let i = 0; i < run.length; i++) {
+        // Plain orders (0038) gather into a run settled as a set; any other event first
+        // settles the run before it, then goes through its handler, so order is kept.
+        let plain: { index: number; shop: ShopConfig; order: PlainOrder }[] = [];
+        settledAsSet = 0;
+        const settlePlain = async () => {
+          while (plain.length > 0) {
+            const first = plain[0]!;
+            let done: number;
+            try {
+              done = await settlePlainOrders(tx, first.shop, plain.map((p) => p.order), now);
+            } catch (error) {
+              throw new BatchEventFailed(first.index, error);
+            }
+            settledAsSet += done;
+            if (done < plain.length) await runHandler(plain[done]!.index);
+            plain = plain.slice(done + 1);
+          }
+        };
+        const runHandler = async (i: number) => {
           const { event, payload } = run[i]!;
           try {
             await HANDLERS[event.topic]!({ db: tx as Db, shopDomain: event.shopDomain, topic: event.topic, payload, now, afterCommit: effects });
           } catch (error) {
             throw new BatchEventFailed(i, error);
           }
+        };
+        for (let i = 0; i < run.length; i++) {
+          const { event, snapshot } = run[i]!;
+          const order = snapshot && event.topic !== "orders/cancelled" ? { snapshot, paidSignal: event.topic === "orders/paid" } : null;
+          const shop = order ? await loadShop(tx, event.shopDomain, i) : null;
+          if (order && shop && mayBePlainOrder(shop, order)) {
+            if (plain.length > 0 && plain[0]!.shop.id !== shop.id) await settlePlain();
+            plain.push({ index: i, shop, order });
+            continue;
+          }
+          await settlePlain();
+          await runHandler(i);
         }
+        await settlePlain();
         await flushBatchScope(tx);
         // The payload holds customer data; once applied, Kanta keeps only the ledger.
         await tx.webhookEvent.updateMany({
@@ -247,6 +295,7 @@ async function runBatch(db: Db, run: readonly Prepared[], now: Date, outcomes: M
   }
   for (const { event } of run) outcomes.set(event.id, "done");
   metrics().webhooksProcessed.inc({ outcome: "done" }, run.length);
+  if (settledAsSet > 0) metrics().ordersSettledAsSet.inc(settledAsSet);
   for (const effect of effects) {
     try {
       await effect(db);

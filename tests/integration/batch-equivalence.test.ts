@@ -3,6 +3,7 @@ import type { Db } from "../../app/db.server";
 import { processWebhookBatch } from "../../app/jobs/webhook-batch.server";
 import { processWebhookEvent } from "../../app/jobs/webhook-job.server";
 import { verifyLedger } from "../../app/loyalty/ledger/append.server";
+import { metrics } from "../../app/metrics.server";
 import { createTestShop, useTestDatabase } from "../db";
 import { lineId, orderPayload, refundPayload, toShopifyJson, type OrderSpec } from "../fixtures/payloads";
 import { seededRandom } from "../../scripts/seeded-random.mjs";
@@ -22,7 +23,7 @@ const NOW = new Date("2026-12-01T12:00:00Z");
 const cents = (minor: number) => (minor / 100).toFixed(2);
 
 interface StreamEvent {
-  shop: 0 | 1;
+  shop: 0 | 1 | 2;
   topic: string;
   body: string;
 }
@@ -31,8 +32,8 @@ function generateStream(seed: number): StreamEvent[] {
   const random = seededRandom(seed);
   const int = (n: number) => Math.floor(random() * n);
   const events: StreamEvent[] = [];
-  for (let i = 0; i < 22; i++) {
-    const shop = (i % 2) as 0 | 1;
+  for (let i = 0; i < 33; i++) {
+    const shop = (i % 3) as 0 | 1 | 2;
     const id = String(7100000000000000001n + BigInt(seed % 1000) * 1000n + BigInt(i));
     const customerId = random() < 0.1 ? null : String(9200000000000000001n + BigInt(int(5)));
     const lines = Array.from({ length: 1 + int(3) }, () => {
@@ -137,7 +138,7 @@ async function snapshotShop(db: Db, shopId: string, domain: string) {
   const sortBy = <T,>(rows: T[], key: (row: T) => string) => rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return {
     members: sortBy(
-      members.map((m) => ({ customer: m.customerGid, status: m.status, tier: m.tier?.name ?? null, points: m.points, pending: m.pendingPoints, lifetime: m.lifetimePoints, lastOrderAt: m.lastOrderAt?.toISOString() ?? null })),
+      members.map((m) => ({ customer: m.customerGid, status: m.status, tier: m.tier?.name ?? null, points: m.points, pending: m.pendingPoints, lifetime: m.lifetimePoints, lastOrderAt: m.lastOrderAt?.toISOString() ?? null, dirty: m.pointsDirty })),
       (m) => m.customer ?? "",
     ),
     ledger: sortBy(
@@ -177,7 +178,8 @@ async function snapshotShop(db: Db, shopId: string, domain: string) {
 }
 
 async function makeShops(db: Db) {
-  const shops = [await createTestShop(db), await createTestShop(db, { pendingDays: 14 })];
+  // Shop 2 is plain: no milestone, challenge or product rule, so most of its orders are settled as a set (0038).
+  const shops = [await createTestShop(db), await createTestShop(db, { pendingDays: 14 }), await createTestShop(db)];
   await db.earningRule.create({ data: { shopId: shops[1]!.id, type: "nth_order", name: "Every 2nd order", points: 40, limit: "unlimited", config: JSON.stringify({ every: 2 }) } });
   // Shop 0 earns by line (0033): refunds and edits reverse by the lines, on both paths alike.
   const product = (n: number) => `gid://shopify/Product/${8800000000000 + n}`;
@@ -200,6 +202,11 @@ async function makeShops(db: Db) {
   return shops;
 }
 
+async function settledAsSet(): Promise<number> {
+  const metric = await metrics().ordersSettledAsSet.get();
+  return metric.values.reduce((sum, v) => sum + v.value, 0);
+}
+
 describe("batched accrual", () => {
   for (const seed of [11, 29]) {
     it(`gives exactly what the per-event path gives (seed ${seed})`, async () => {
@@ -212,6 +219,7 @@ describe("batched accrual", () => {
 
       const batchedIds = await fillInbox(db(), batched.map((s) => s.domain), stream, "b");
       const random = seededRandom(seed + 1);
+      const asSetBefore = await settledAsSet();
       let outcomes = 0;
       for (let i = 0; i < batchedIds.length; ) {
         const size = 1 + Math.floor(random() * 40);
@@ -221,13 +229,15 @@ describe("batched accrual", () => {
       }
       expect(outcomes).toBe(batchedIds.length);
 
-      for (const k of [0, 1]) {
+      // The plain shop's later orders went the set path (the first order of a customer enrols it, through the order path).
+      expect((await settledAsSet()) - asSetBefore).toBeGreaterThan(0);
+      for (const k of [0, 1, 2]) {
         const a = await snapshotShop(db(), perEvent[k]!.id, perEvent[k]!.domain);
         const b = await snapshotShop(db(), batched[k]!.id, batched[k]!.domain);
         expect(a.ledger.length).toBeGreaterThan(0);
         // Shop 0 earns by line: its orders' lines carry the product rules' terms.
         if (k === 0) expect(a.lines.filter((l) => l.earnPermille === 2000).length).toBeGreaterThan(0);
-        expect(a.challenges.length).toBeGreaterThan(0);
+        if (k < 2) expect(a.challenges.length).toBeGreaterThan(0);
         expect(a.days.length).toBeGreaterThan(0);
         expect(a.sketches.some((k) => k.customers)).toBe(true);
         expect(b).toEqual(a);

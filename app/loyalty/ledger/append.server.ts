@@ -199,6 +199,9 @@ export async function appendLedgerEntriesOnce(tx: Tx, inputs: readonly LedgerEnt
         `"updatedAt" = ${sql.p(now)}`,
       ];
       if (active) set.push(`"lastActivityAt" = ${sql.p(now)}`);
+      // The balance metafield is behind for every member whose spendable points moved (as above).
+      const moved = chunk.flatMap(([, move], j) => (move.delta !== 0 ? [ids[j]] : []));
+      if (moved.length > 0) set.push(`"pointsDirty" = CASE WHEN "id" IN (${moved.join(", ")}) THEN TRUE ELSE "pointsDirty" END`);
       await tx.$executeRawUnsafe(`UPDATE "Member" SET ${set.join(", ")} WHERE "id" IN (${ids.join(", ")})`, ...sql.params);
     }
   }

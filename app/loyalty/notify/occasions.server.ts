@@ -83,3 +83,53 @@ export async function createDeliveries(tx: Tx, input: { occasionId: string; shop
     ...sql.params,
   );
 }
+
+/**
+ * Many occasions at once (the plain orders of a webhook batch, 0038): one multi-row INSERT …
+ * ON CONFLICT DO NOTHING for the occasions, one for their deliveries. The same rows as
+ * recordOccasion for each input in turn (a key already recorded is skipped); returns how
+ * many were new.
+ */
+export async function recordOccasions(tx: Tx, inputs: readonly RecordOccasionInput<OccasionKind>[]): Promise<number> {
+  if (inputs.length === 0) return 0;
+  const postgres = isPostgres(tx);
+  const rows = inputs.map((input) => {
+    const data = parseOccasionData(input.kind, input.data);
+    if (!input.key || input.key.length > 300) throw new OccasionError("an occasion needs a key of 1 to 300 characters");
+    if (!input.memberId && !input.email) throw new OccasionError(`${input.kind}: an occasion without a member needs an email address`);
+    return { id: randomUUID(), input, data, now: input.occurredAt ?? new Date() };
+  });
+  const inserted: { id: string }[] = [];
+  for (let i = 0; i < rows.length; i += 200) {
+    const sql = new Sql(postgres);
+    const values = rows
+      .slice(i, i + 200)
+      .map(({ id, input, data, now }) => `(${sql.list([id, input.shopId, input.memberId, input.email?.trim().toLowerCase() || null, input.kind, input.key, JSON.stringify(data), now])})`);
+    inserted.push(
+      ...(await tx.$queryRawUnsafe<{ id: string }[]>(
+        `INSERT INTO "Occasion" ("id", "shopId", "memberId", "email", "kind", "key", "data", "occurredAt")
+         VALUES ${values.join(", ")}
+         ON CONFLICT ("shopId", "key") DO NOTHING
+         RETURNING "id"`,
+        ...sql.params,
+      )),
+    );
+  }
+  if (quiet.getStore()) return inserted.length;
+  const recorded = new Set(inserted.map((r) => r.id));
+  const deliveries: unknown[][] = [];
+  for (const { id, input, now } of rows) {
+    if (!recorded.has(id)) continue;
+    for (const channel of await enabledChannels(tx, input.shopId, input.kind)) deliveries.push([randomUUID(), id, input.shopId, channel, "pending", 0, now, now, now]);
+  }
+  for (let i = 0; i < deliveries.length; i += 200) {
+    const sql = new Sql(postgres);
+    await tx.$executeRawUnsafe(
+      `INSERT INTO "OccasionDelivery" ("id", "occasionId", "shopId", "channel", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
+       VALUES ${deliveries.slice(i, i + 200).map((d) => `(${sql.list(d)})`).join(", ")}
+       ON CONFLICT ("occasionId", "channel") DO NOTHING`,
+      ...sql.params,
+    );
+  }
+  return inserted.length;
+}

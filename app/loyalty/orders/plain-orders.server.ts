@@ -1,0 +1,291 @@
+import type { Tx } from "../../db.server";
+import { applyToDay, contribution, factSegments } from "../analytics/facts.server";
+import { localDay } from "../analytics/days";
+import { earnsByLine } from "../earn/product-rules";
+import { appendLedgerEntriesOnce } from "../ledger/append.server";
+import { ledgerKeys, type LedgerEntryInput } from "../ledger/entries";
+import { rewardCrossingOccasion } from "../notify/affordable.server";
+import { occasionKey, type OccasionKind } from "../notify/occasions";
+import { recordOccasions, type RecordOccasionInput } from "../notify/occasions.server";
+import { addDays } from "../program/defaults";
+import type { ShopConfig } from "../program/shop-config.server";
+import { isPostgres, Sql } from "../sql.server";
+import { membershipTierForLine } from "../tiers/paid";
+import { currentTierWindow, inWindow, qualifyingTier, toTierBasis, toTierPeriod } from "../tiers/rules";
+import { computeEditRemovedMinor, computeLineNetMinor, computeOrderGrossMinor, computeStoredOrderTarget, isPaidStatus, orderMultiplierPermille, type OrderSnapshot } from "./order-points";
+import { describeOrderChange } from "./order-effects.server";
+
+// Plain orders, settled as a set (docs/decisions/0038-plain-orders-as-a-set.md). Most order
+// events a shop receives are the first paid state of an order of an existing member with
+// no refund, no discount code, no referral, no membership product, in a program without
+// milestones, challenges or earning by product. For a run of such events inside one webhook
+// batch, this module does what the order path (orders.server.ts applyOrderSnapshot) would
+// do event by event, in a few statements for the whole run: it reads the run's members,
+// order records, facts, referrals and tier metrics in one query each, computes every
+// order's state with the order path's own pure functions, and writes order records, lines,
+// ledger rows, balances, facts and the day rollup with multi-row statements.
+//
+// Anything the set path does not handle stops it at that event: the event and the rest go
+// back to the caller, which runs that event through the order path and hands the rest here
+// again. So the set path never has to be right about a case it does not know; it only has
+// to be exactly the order path where it runs (tests/integration/batch-equivalence.test.ts,
+// "plain shop").
+
+type OrderRecordRow = Awaited<ReturnType<Tx["orderRecord"]["findUniqueOrThrow"]>>;
+
+export interface PlainOrder {
+  snapshot: OrderSnapshot;
+  /** orders/paid (Shopify says it is paid whatever its financial status field says). */
+  paidSignal: boolean;
+}
+
+/**
+ * What the payload and the shop alone tell: the event may be a plain order. Whether it is
+ * (no record yet, an active member, no tier move) is settled by settlePlainOrders.
+ */
+export function mayBePlainOrder(shop: ShopConfig, order: PlainOrder): boolean {
+  const { snapshot } = order;
+  const rule = shop.purchaseRule;
+  return (
+    !shop.uninstalled &&
+    shop.program.status === "live" &&
+    rule !== null &&
+    !earnsByLine(rule.terms, shop.campaigns.some((c) => c.collectionGid)) &&
+    shop.nthOrderRules.length === 0 &&
+    !shop.hasChallenges &&
+    shop.program.tierBasis !== "points" &&
+    snapshot.customerGid !== null &&
+    !snapshot.cancelled &&
+    (order.paidSignal || isPaidStatus(snapshot.financialStatus)) &&
+    snapshot.refunds.length === 0 &&
+    snapshot.discountCodes.length === 0 &&
+    snapshot.lines.every((line) => !membershipTierForLine(shop.tiers, line)?.perks.membership)
+  );
+}
+
+interface MemberState {
+  id: string;
+  status: string;
+  tierId: string | null;
+  points: number;
+  /** The tier metric in the current window, as memberTierMetric computes it, moved by this run. */
+  metric: number;
+  /** Earliest processedAt of the customer's counted facts (repeat customers). */
+  firstCounted: Date | null;
+}
+
+/**
+ * Settles the leading plain orders of `orders` (all for `shop`, each passing
+ * mayBePlainOrder) and returns how many it settled: the event at that index is not plain
+ * (its order is known, its customer is no active member, the same order came earlier in
+ * the run, or it moves its member's tier), and the caller runs it through the order path.
+ */
+export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readonly PlainOrder[], now: Date): Promise<number> {
+  if (orders.length === 0) return 0;
+  const gids = [...new Set(orders.map((o) => o.snapshot.orderGid))];
+  const customers = [...new Set(orders.map((o) => o.snapshot.customerGid!))];
+  const known = new Set((await tx.orderRecord.findMany({ where: { shopId: shop.id, orderGid: { in: gids } }, select: { orderGid: true } })).map((r) => r.orderGid));
+  const memberRows = await tx.member.findMany({
+    where: { shopId: shop.id, customerGid: { in: customers } },
+    select: { id: true, customerGid: true, status: true, tierId: true, points: true },
+  });
+  // Tier metric of each member in the current window (memberTierMetric's rule, for the run's members at once).
+  const basis = toTierBasis(shop.program.tierBasis);
+  const window = currentTierWindow(toTierPeriod(shop.program.tierPeriod), now, shop.ianaTimezone);
+  const memberIds = memberRows.map((m) => m.id);
+  const processedIn = window.start !== null || window.end !== null ? { processedAt: { ...(window.start ? { gte: window.start } : {}), ...(window.end ? { lt: window.end } : {}) } } : {};
+  const metrics = new Map<string, number>();
+  if (shop.tiers.length >= 2 && memberIds.length > 0) {
+    if (basis === "orders") {
+      const rows = await tx.orderRecord.groupBy({ by: ["memberId"], where: { shopId: shop.id, memberId: { in: memberIds }, eligibleMinor: { gt: 0n }, ...processedIn }, _count: { _all: true } });
+      for (const r of rows) if (r.memberId) metrics.set(r.memberId, r._count._all);
+    } else {
+      const rows = await tx.orderRecord.groupBy({ by: ["memberId"], where: { shopId: shop.id, memberId: { in: memberIds }, ...processedIn }, _sum: { eligibleMinor: true } });
+      for (const r of rows) if (r.memberId) metrics.set(r.memberId, Number(r._sum.eligibleMinor ?? 0n));
+    }
+  }
+  const firstCounted = new Map(
+    (await tx.orderFact.groupBy({ by: ["customerGid"], where: { shopId: shop.id, customerGid: { in: customers }, counted: true }, _min: { processedAt: true } })).map((r) => [r.customerGid, r._min.processedAt]),
+  );
+  const referred = await tx.referral.findMany({
+    where: { shopId: shop.id, OR: [{ orderGid: { in: gids } }, { friendCustomerGid: { in: customers } }] },
+    select: { orderGid: true, friendCustomerGid: true },
+  });
+  const referredOrders = new Set(referred.map((r) => r.orderGid));
+  const referredCustomers = new Set(referred.map((r) => r.friendCustomerGid));
+  const usedCodes = new Map<string, string[]>();
+  for (const r of await tx.redemption.findMany({ where: { shopId: shop.id, usedOrderGid: { in: gids } }, select: { code: true, usedOrderGid: true } })) {
+    if (r.code && r.usedOrderGid) usedCodes.set(r.usedOrderGid, [...(usedCodes.get(r.usedOrderGid) ?? []), r.code]);
+  }
+  const members = new Map<string, MemberState>(
+    memberRows.map((m) => [m.customerGid, { id: m.id, status: m.status, tierId: m.tierId, points: m.points, metric: metrics.get(m.id) ?? 0, firstCounted: firstCounted.get(m.customerGid) ?? null }]),
+  );
+
+  const top = shop.tiers[shop.tiers.length - 1];
+  const seen = new Set<string>();
+  const records: OrderRecordRow[] = [];
+  const settled: { order: PlainOrder; record: OrderRecordRow; member: MemberState; entry: LedgerEntryInput | null; eligibleMinor: number; repeat: boolean; tierId: string | null }[] = [];
+  let count = 0;
+  for (const order of orders) {
+    const s = order.snapshot;
+    const member = members.get(s.customerGid!);
+    if (known.has(s.orderGid) || seen.has(s.orderGid) || !member || member.status !== "active") break;
+    // The record the order path would save: a new record merged with the event, then settled at revision 1.
+    const record: OrderRecordRow = {
+      id: "",
+      shopId: shop.id,
+      orderGid: s.orderGid,
+      memberId: member.id,
+      customerGid: s.customerGid,
+      name: s.name,
+      currencyCode: s.currencyCode,
+      stateUpdatedAt: s.updatedAt,
+      paid: true,
+      cancelled: false,
+      taxesIncluded: s.taxesIncluded,
+      processedAt: s.processedAt,
+      grossMinor: BigInt(computeOrderGrossMinor(s)),
+      editRemovedMinor: BigInt(computeEditRemovedMinor(s, new Map())),
+      refundedIds: "",
+      orderTotalMinor: s.totalMinor !== undefined ? BigInt(s.totalMinor) : 0n,
+      earnPoints: shop.purchaseRule!.points,
+      earnSpendMinor: shop.purchaseRule!.spendMinor,
+      multiplierPermille: orderMultiplierPermille(shop, member.tierId, s.processedAt),
+      earnMode: null,
+      earnMinSpendMinor: null,
+      earnByLine: false,
+      pointsTarget: 0,
+      pointsCredited: 0,
+      pointsPending: 0,
+      availableAt: addDays(s.processedAt, shop.program.pendingDays),
+      eligibleMinor: 0n,
+      revision: 1,
+      backfill: null,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const target = computeStoredOrderTarget(record, []);
+    // A tier move is the order path's (its side effects: the move's occasion, entry points, the
+    // tier's discount): the event that would move its member goes there.
+    const metricAfter = member.metric + (basis === "orders" ? (target.eligibleMinor > 0 ? 1 : 0) : target.eligibleMinor);
+    if (target.eligibleMinor > 0 && shop.tiers.length >= 2 && inWindow(s.processedAt, window)) {
+      const current = shop.tiers.find((t) => t.id === member.tierId) ?? null;
+      if (!current || current.rank < top!.rank) {
+        const tier = qualifyingTier(shop.tiers, metricAfter);
+        if (tier && (!current || tier.rank > current.rank)) break;
+      }
+    }
+    seen.add(s.orderGid);
+    count++;
+    if (inWindow(s.processedAt, window) || (window.start === null && window.end === null)) member.metric = metricAfter;
+    const stillPending = record.availableAt !== null && record.availableAt.getTime() > now.getTime();
+    let entry: LedgerEntryInput | null = null;
+    if (target.points !== 0) {
+      entry = {
+        shopId: shop.id,
+        memberId: member.id,
+        delta: stillPending ? 0 : target.points,
+        pendingDelta: stillPending ? target.points : 0,
+        kind: "order_earned",
+        idempotencyKey: ledgerKeys.order(s.orderGid, 1),
+        sourceGid: s.orderGid,
+        note: describeOrderChange(record, target.eligibleMinor, "order_earned"),
+        availableAt: record.availableAt,
+      };
+      record.pointsCredited = target.points;
+      record.pointsPending = stillPending ? target.points : 0;
+    }
+    record.pointsTarget = target.points;
+    record.eligibleMinor = BigInt(target.eligibleMinor);
+    const repeat = member.firstCounted !== null && member.firstCounted.getTime() < s.processedAt.getTime();
+    if (member.firstCounted === null || s.processedAt.getTime() < member.firstCounted.getTime()) member.firstCounted = s.processedAt;
+    records.push(record);
+    settled.push({ order, record, member, entry, eligibleMinor: target.eligibleMinor, repeat, tierId: member.tierId });
+  }
+  if (count === 0) return 0;
+
+  // Order records first: a concurrent writer of the same order fails here (unique key), and the batch runs again.
+  await tx.orderRecord.createMany({ data: records.map(({ id: _id, createdAt: _c, updatedAt: _u, ...data }) => data) });
+  const lines = settled.flatMap(({ order: { snapshot: s } }) =>
+    s.lines.map((line) => ({
+      shopId: shop.id,
+      orderGid: s.orderGid,
+      lineItemId: line.lineItemId,
+      productGid: line.productGid ?? null,
+      variantGid: line.variantGid ?? null,
+      quantity: line.quantity,
+      currentQuantity: line.currentQuantity,
+      amountMinor: BigInt(computeLineNetMinor(line, s.taxesIncluded)),
+      taxMinor: BigInt(line.taxMinor),
+      nonEarning: line.nonEarning,
+    })),
+  );
+  if (lines.length > 0) await tx.orderLine.createMany({ data: lines });
+  const entries = settled.flatMap((x) => (x.entry ? [x.entry] : []));
+  await appendLedgerEntriesOnce(tx, entries);
+
+  // Occasions, in order, with each member's running balance (recordOrderOccasions' rules), in one insert.
+  const occasions: RecordOccasionInput<OccasionKind>[] = [];
+  for (const { record, member, entry } of settled) {
+    if (!entry || entry.delta <= 0) continue;
+    occasions.push({
+      shopId: shop.id,
+      memberId: member.id,
+      kind: "points_earned",
+      key: occasionKey("points_earned", record.orderGid),
+      data: { points: entry.delta, orderGid: record.orderGid, ...(record.name ? { orderName: record.name } : {}) },
+    });
+    const before = member.points;
+    member.points += entry.delta;
+    const crossing = await rewardCrossingOccasion(tx, { shopId: shop.id, memberId: member.id, before, after: member.points, cause: `${record.orderGid}:r1` });
+    if (crossing) occasions.push(crossing);
+  }
+  await recordOccasions(tx, occasions);
+  await setLastOrderAt(tx, settled.map(({ member, record }) => ({ memberId: member.id, at: record.processedAt ?? now })));
+
+  // Analytics: the facts, then the day rollup (written once at the batch's end, 0038).
+  const facts = settled.map(({ order: { snapshot: s }, record, repeat, tierId }) => {
+    const kantaCodes = (usedCodes.get(s.orderGid) ?? []).sort();
+    return {
+      shopId: shop.id,
+      orderGid: s.orderGid,
+      customerGid: s.customerGid,
+      member: true,
+      tierId,
+      day: localDay(s.processedAt, shop.ianaTimezone),
+      processedAt: s.processedAt,
+      counted: true,
+      grossMinor: record.grossMinor,
+      netMinor: record.grossMinor - record.editRemovedMinor > 0n ? record.grossMinor - record.editRemovedMinor : 0n,
+      kantaCodes: kantaCodes.join(","),
+      kantaDiscountMinor: 0n,
+      referred: referredOrders.has(s.orderGid) || referredCustomers.has(s.customerGid),
+      repeat,
+    };
+  });
+  await tx.orderFact.createMany({ data: facts });
+  for (const fact of facts) {
+    for (const segment of factSegments(fact)) await applyToDay(tx, shop.id, fact.day, segment, contribution(fact), { customerGid: fact.customerGid!, repeat: fact.repeat });
+  }
+  return count;
+}
+
+/** Win-back's "newest paid order" (orders.server.ts): each member's latest, raised only. One UPDATE per distinct time. */
+async function setLastOrderAt(tx: Tx, rows: readonly { memberId: string; at: Date }[]): Promise<void> {
+  const latest = new Map<string, Date>();
+  for (const { memberId, at } of rows) {
+    const had = latest.get(memberId);
+    if (!had || had.getTime() < at.getTime()) latest.set(memberId, at);
+  }
+  const byTime = new Map<number, string[]>();
+  for (const [memberId, at] of latest) byTime.set(at.getTime(), [...(byTime.get(at.getTime()) ?? []), memberId]);
+  const postgres = isPostgres(tx);
+  for (const [time, ids] of byTime) {
+    const sql = new Sql(postgres);
+    const at = sql.p(new Date(time));
+    await tx.$executeRawUnsafe(
+      `UPDATE "Member" SET "lastOrderAt" = ${at}, "updatedAt" = ${sql.p(new Date())} WHERE "id" IN (${sql.list(ids)}) AND ("lastOrderAt" IS NULL OR "lastOrderAt" < ${at})`,
+      ...sql.params,
+    );
+  }
+}
