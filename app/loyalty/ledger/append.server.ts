@@ -73,19 +73,7 @@ export async function appendNewLedgerEntries(tx: Tx, inputs: readonly LedgerEntr
       createdAt: at,
     })),
   });
-  for (const [memberId, move] of balanceMoves(inputs)) {
-    await tx.member.update({
-      where: { id: memberId },
-      data: {
-        points: { increment: move.delta },
-        pendingPoints: { increment: move.pending },
-        lifetimePoints: { increment: move.lifetime },
-        ...(move.active ? { lastActivityAt: at } : {}),
-        // The balance metafield is behind (app/jobs/points-sync.server.ts): same UPDATE, no extra cost.
-        ...(move.delta !== 0 ? { pointsDirty: true } : {}),
-      },
-    });
-  }
+  await moveBalances(tx, inputs, at);
 }
 
 /** How a set of rows moves each member's cached balances: the rule computeBalance checks. */
@@ -158,10 +146,21 @@ export async function appendLedgerEntriesOnce(tx: Tx, inputs: readonly LedgerEnt
     );
     for (const r of rows) inserted.push({ memberId: r.memberId, delta: Number(r.delta), pendingDelta: Number(r.pendingDelta), kind: r.kind as LedgerKind });
   }
+  await moveBalances(tx, inserted, now);
+  return inserted.length;
+}
+
+/**
+ * Moves the cached balances of the members of `rows` (computeBalance's rule), in few
+ * statements: members whose rows move their balances alike share one UPDATE (a review pays
+ * thousands of members the same entry points); the others share CASE UPDATEs of up to 100.
+ */
+async function moveBalances(tx: Tx, rows: readonly Pick<LedgerEntryInput, "memberId" | "delta" | "pendingDelta" | "kind">[], now: Date): Promise<void> {
+  const postgres = isPostgres(tx);
   // Members whose rows move their balances alike share one UPDATE (a review pays thousands
   // of members the same entry points).
   const groups = new Map<string, { move: BalanceMove; memberIds: string[] }>();
-  for (const [memberId, move] of balanceMoves(inserted)) {
+  for (const [memberId, move] of balanceMoves(rows)) {
     const key = `${move.delta}/${move.pending}/${move.lifetime}/${move.active}`;
     const group = groups.get(key) ?? { move, memberIds: [] };
     group.memberIds.push(memberId);
@@ -205,7 +204,6 @@ export async function appendLedgerEntriesOnce(tx: Tx, inputs: readonly LedgerEnt
       await tx.$executeRawUnsafe(`UPDATE "Member" SET ${set.join(", ")} WHERE "id" IN (${ids.join(", ")})`, ...sql.params);
     }
   }
-  return inserted.length;
 }
 
 /**

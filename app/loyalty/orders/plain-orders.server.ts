@@ -1,13 +1,14 @@
+import { randomUUID } from "node:crypto";
 import type { Tx } from "../../db.server";
 import { applyToDay, contribution, factSegments } from "../analytics/facts.server";
 import { localDay } from "../analytics/days";
 import { earnsByLine } from "../earn/product-rules";
-import { appendLedgerEntriesOnce } from "../ledger/append.server";
+import { appendNewLedgerEntries } from "../ledger/append.server";
 import { ledgerKeys, type LedgerEntryInput } from "../ledger/entries";
 import { rewardCrossingOccasion } from "../notify/affordable.server";
 import { occasionKey, type OccasionKind } from "../notify/occasions";
 import { recordOccasions, type RecordOccasionInput } from "../notify/occasions.server";
-import { addDays } from "../program/defaults";
+import { addDays, isExcludedByTags } from "../program/defaults";
 import type { ShopConfig } from "../program/shop-config.server";
 import { isPostgres, Sql } from "../sql.server";
 import { membershipTierForLine } from "../tiers/paid";
@@ -65,6 +66,8 @@ export function mayBePlainOrder(shop: ShopConfig, order: PlainOrder): boolean {
 
 interface MemberState {
   id: string;
+  /** Enrolled by this run (the order path's enrollMember for a customer first seen on an order). */
+  enrolled: boolean;
   status: string;
   tierId: string | null;
   points: number;
@@ -118,18 +121,28 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
     if (r.code && r.usedOrderGid) usedCodes.set(r.usedOrderGid, [...(usedCodes.get(r.usedOrderGid) ?? []), r.code]);
   }
   const members = new Map<string, MemberState>(
-    memberRows.map((m) => [m.customerGid, { id: m.id, status: m.status, tierId: m.tierId, points: m.points, metric: metrics.get(m.id) ?? 0, firstCounted: firstCounted.get(m.customerGid) ?? null }]),
+    memberRows.map((m) => [m.customerGid, { id: m.id, enrolled: false, status: m.status, tierId: m.tierId, points: m.points, metric: metrics.get(m.id) ?? 0, firstCounted: firstCounted.get(m.customerGid) ?? null }]),
   );
 
   const top = shop.tiers[shop.tiers.length - 1];
   const seen = new Set<string>();
+  const newMembers: { customerGid: string; member: MemberState }[] = [];
   const records: OrderRecordRow[] = [];
-  const settled: { order: PlainOrder; record: OrderRecordRow; member: MemberState; entry: LedgerEntryInput | null; eligibleMinor: number; repeat: boolean; tierId: string | null }[] = [];
+  const settled: { order: PlainOrder; record: OrderRecordRow; member: MemberState; enrolsNow: boolean; bonus: LedgerEntryInput | null; entry: LedgerEntryInput | null; repeat: boolean; tierId: string | null }[] = [];
   let count = 0;
   for (const order of orders) {
     const s = order.snapshot;
-    const member = members.get(s.customerGid!);
-    if (known.has(s.orderGid) || seen.has(s.orderGid) || !member || member.status !== "active") break;
+    if (known.has(s.orderGid) || seen.has(s.orderGid)) break;
+    let member = members.get(s.customerGid!);
+    const enrolsNow = !member;
+    if (!member) {
+      // A customer first seen on this order is enrolled as enrollMember does (active, the
+      // entry tier, the sign-up bonus, the welcome occasion), unless that needs more: a
+      // sign-up gift, or tags that exclude (an order carries none, but a rule may match none).
+      if (shop.signupRule?.giftRewardId || isExcludedByTags("", shop.program.excludedTags)) break;
+      member = { id: randomUUID(), enrolled: true, status: "active", tierId: shop.entryTierId, points: 0, metric: 0, firstCounted: firstCounted.get(s.customerGid!) ?? null };
+    }
+    if (member.status !== "active") break;
     // The record the order path would save: a new record merged with the event, then settled at revision 1.
     const record: OrderRecordRow = {
       id: "",
@@ -177,8 +190,17 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
     }
     seen.add(s.orderGid);
     count++;
+    if (enrolsNow) {
+      members.set(s.customerGid!, member);
+      newMembers.push({ customerGid: s.customerGid!, member });
+    }
     if (inWindow(s.processedAt, window) || (window.start === null && window.end === null)) member.metric = metricAfter;
     const stillPending = record.availableAt !== null && record.availableAt.getTime() > now.getTime();
+    // The sign-up bonus of a member enrolled by this order, written with the order's rows (as enrollMember's pendingEntries).
+    const bonus: LedgerEntryInput | null =
+      enrolsNow && shop.signupRule && shop.signupRule.points > 0
+        ? { shopId: shop.id, memberId: member.id, delta: shop.signupRule.points, kind: "signup_bonus", idempotencyKey: ledgerKeys.signup(s.customerGid!), sourceGid: s.customerGid!, note: shop.signupRule.name }
+        : null;
     let entry: LedgerEntryInput | null = null;
     if (target.points !== 0) {
       entry = {
@@ -200,11 +222,15 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
     const repeat = member.firstCounted !== null && member.firstCounted.getTime() < s.processedAt.getTime();
     if (member.firstCounted === null || s.processedAt.getTime() < member.firstCounted.getTime()) member.firstCounted = s.processedAt;
     records.push(record);
-    settled.push({ order, record, member, entry, eligibleMinor: target.eligibleMinor, repeat, tierId: member.tierId });
+    settled.push({ order, record, member, enrolsNow, bonus, entry, repeat, tierId: member.tierId });
   }
   if (count === 0) return 0;
 
-  // Order records first: a concurrent writer of the same order fails here (unique key), and the batch runs again.
+  // Members first, then order records: a concurrent writer of the same customer or order fails
+  // here (unique keys), and the batch runs again.
+  if (newMembers.length > 0) {
+    await tx.member.createMany({ data: newMembers.map(({ customerGid, member }) => ({ id: member.id, shopId: shop.id, customerGid, tags: "", status: "active", tierId: shop.entryTierId })) });
+  }
   await tx.orderRecord.createMany({ data: records.map(({ id: _id, createdAt: _c, updatedAt: _u, ...data }) => data) });
   const lines = settled.flatMap(({ order: { snapshot: s } }) =>
     s.lines.map((line) => ({
@@ -221,24 +247,31 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
     })),
   );
   if (lines.length > 0) await tx.orderLine.createMany({ data: lines });
-  const entries = settled.flatMap((x) => (x.entry ? [x.entry] : []));
-  await appendLedgerEntriesOnce(tx, entries);
+  const entries = settled.flatMap((x) => [...(x.bonus ? [x.bonus] : []), ...(x.entry ? [x.entry] : [])]);
+  await appendNewLedgerEntries(tx, entries);
 
   // Occasions, in order, with each member's running balance (recordOrderOccasions' rules), in one insert.
   const occasions: RecordOccasionInput<OccasionKind>[] = [];
-  for (const { record, member, entry } of settled) {
-    if (!entry || entry.delta <= 0) continue;
-    occasions.push({
-      shopId: shop.id,
-      memberId: member.id,
-      kind: "points_earned",
-      key: occasionKey("points_earned", record.orderGid),
-      data: { points: entry.delta, orderGid: record.orderGid, ...(record.name ? { orderName: record.name } : {}) },
-    });
-    const before = member.points;
-    member.points += entry.delta;
-    const crossing = await rewardCrossingOccasion(tx, { shopId: shop.id, memberId: member.id, before, after: member.points, cause: `${record.orderGid}:r1` });
-    if (crossing) occasions.push(crossing);
+  for (const { record, member, enrolsNow, bonus, entry } of settled) {
+    // Welcome (enrollMember's), then the order's (recordOrderOccasions'): points_earned for
+    // what became spendable, and the dearest reward the balance crossed with this order's rows.
+    if (enrolsNow) occasions.push({ shopId: shop.id, memberId: member.id, kind: "welcome", key: occasionKey("welcome", member.id), data: { points: shop.signupRule?.points ?? 0 } });
+    if (entry && entry.delta > 0) {
+      occasions.push({
+        shopId: shop.id,
+        memberId: member.id,
+        kind: "points_earned",
+        key: occasionKey("points_earned", record.orderGid),
+        data: { points: entry.delta, orderGid: record.orderGid, ...(record.name ? { orderName: record.name } : {}) },
+      });
+    }
+    const gained = (bonus?.delta ?? 0) + (entry?.delta ?? 0);
+    if (gained > 0) {
+      const before = member.points;
+      member.points += gained;
+      const crossing = await rewardCrossingOccasion(tx, { shopId: shop.id, memberId: member.id, before, after: member.points, cause: `${record.orderGid}:r1` });
+      if (crossing) occasions.push(crossing);
+    }
   }
   await recordOccasions(tx, occasions);
   await setLastOrderAt(tx, settled.map(({ member, record }) => ({ memberId: member.id, at: record.processedAt ?? now })));
