@@ -227,15 +227,16 @@ async function runBatch(db: Db, run: readonly Prepared[], now: Date, outcomes: M
         const settlePlain = async () => {
           while (plain.length > 0) {
             const first = plain[0]!;
-            let done: number;
+            let result: { settled: number; orderPath: boolean };
             try {
-              done = await settlePlainOrders(tx, first.shop, plain.map((p) => p.order), now);
+              result = await settlePlainOrders(tx, first.shop, plain.map((p) => p.order), now);
             } catch (error) {
               throw new BatchEventFailed(first.index, error);
             }
-            settledAsSet += done;
-            if (done < plain.length) await runHandler(plain[done]!.index);
-            plain = plain.slice(done + 1);
+            settledAsSet += result.settled;
+            let next = result.settled;
+            if (next < plain.length && result.orderPath) await runHandler(plain[next++]!.index);
+            plain = plain.slice(next);
           }
         };
         const runHandler = async (i: number) => {

@@ -12,6 +12,7 @@ import { addDays, isExcludedByTags } from "../program/defaults";
 import type { ShopConfig } from "../program/shop-config.server";
 import { isPostgres, Sql } from "../sql.server";
 import { membershipTierForLine } from "../tiers/paid";
+import { upgradeMemberTier } from "../tiers/moves.server";
 import { currentTierWindow, inWindow, qualifyingTier, toTierBasis, toTierPeriod } from "../tiers/rules";
 import { computeEditRemovedMinor, computeLineNetMinor, computeOrderGrossMinor, computeStoredOrderTarget, isPaidStatus, orderMultiplierPermille, type OrderSnapshot } from "./order-points";
 import { describeOrderChange } from "./order-effects.server";
@@ -79,12 +80,13 @@ interface MemberState {
 
 /**
  * Settles the leading plain orders of `orders` (all for `shop`, each passing
- * mayBePlainOrder) and returns how many it settled: the event at that index is not plain
- * (its order is known, its customer is no active member, the same order came earlier in
- * the run, or it moves its member's tier), and the caller runs it through the order path.
+ * mayBePlainOrder) and returns how many it settled. `orderPath`: the event at that index is
+ * not plain (its order is known, its customer is no active member or cannot be enrolled
+ * here, or the same order came earlier in the run) and the caller runs it through the order
+ * path; otherwise the run ended after a tier move, and the rest may be tried again.
  */
-export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readonly PlainOrder[], now: Date): Promise<number> {
-  if (orders.length === 0) return 0;
+export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readonly PlainOrder[], now: Date): Promise<{ settled: number; orderPath: boolean }> {
+  if (orders.length === 0) return { settled: 0, orderPath: false };
   const gids = [...new Set(orders.map((o) => o.snapshot.orderGid))];
   const customers = [...new Set(orders.map((o) => o.snapshot.customerGid!))];
   const known = new Set((await tx.orderRecord.findMany({ where: { shopId: shop.id, orderGid: { in: gids } }, select: { orderGid: true } })).map((r) => r.orderGid));
@@ -130,6 +132,7 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
   const records: OrderRecordRow[] = [];
   const settled: { order: PlainOrder; record: OrderRecordRow; member: MemberState; enrolsNow: boolean; bonus: LedgerEntryInput | null; entry: LedgerEntryInput | null; repeat: boolean; tierId: string | null }[] = [];
   let count = 0;
+  let moveAfter: { memberId: string; activityAt: Date } | null = null;
   for (const order of orders) {
     const s = order.snapshot;
     if (known.has(s.orderGid) || seen.has(s.orderGid)) break;
@@ -178,14 +181,16 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
       updatedAt: now,
     };
     const target = computeStoredOrderTarget(record, []);
-    // A tier move is the order path's (its side effects: the move's occasion, entry points, the
-    // tier's discount): the event that would move its member goes there.
+    // A tier move is the order path's own (upgradeMemberTier: the move's occasion, entry points,
+    // the tier's discount), made after this order is written; the run ends there, and the
+    // caller starts the next one from fresh reads.
     const metricAfter = member.metric + (basis === "orders" ? (target.eligibleMinor > 0 ? 1 : 0) : target.eligibleMinor);
+    let moves = false;
     if (target.eligibleMinor > 0 && shop.tiers.length >= 2 && inWindow(s.processedAt, window)) {
       const current = shop.tiers.find((t) => t.id === member.tierId) ?? null;
       if (!current || current.rank < top!.rank) {
         const tier = qualifyingTier(shop.tiers, metricAfter);
-        if (tier && (!current || tier.rank > current.rank)) break;
+        moves = tier !== null && (!current || tier.rank > current.rank);
       }
     }
     seen.add(s.orderGid);
@@ -223,8 +228,12 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
     if (member.firstCounted === null || s.processedAt.getTime() < member.firstCounted.getTime()) member.firstCounted = s.processedAt;
     records.push(record);
     settled.push({ order, record, member, enrolsNow, bonus, entry, repeat, tierId: member.tierId });
+    if (moves) {
+      moveAfter = { memberId: member.id, activityAt: s.processedAt };
+      break;
+    }
   }
-  if (count === 0) return 0;
+  if (count === 0) return { settled: 0, orderPath: true };
 
   // Members first, then order records: a concurrent writer of the same customer or order fails
   // here (unique keys), and the batch runs again.
@@ -300,7 +309,9 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
   for (const fact of facts) {
     for (const segment of factSegments(fact)) await applyToDay(tx, shop.id, fact.day, segment, contribution(fact), { customerGid: fact.customerGid!, repeat: fact.repeat });
   }
-  return count;
+  if (moveAfter) await upgradeMemberTier(tx, shop, moveAfter.memberId, { now, activityAt: moveAfter.activityAt });
+  // After a tier move the next event may well be plain again (fresh reads); otherwise it is not.
+  return { settled: count, orderPath: moveAfter === null };
 }
 
 /** Win-back's "newest paid order" (orders.server.ts): each member's latest, raised only. One UPDATE per distinct time. */
