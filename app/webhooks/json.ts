@@ -11,8 +11,16 @@ const keepUnsafeIntegersExact: Reviver = function (_key, value, context) {
   return value;
 };
 
-/** JSON.parse that keeps integers beyond 2^53 as their exact decimal strings. */
+/** 16 digits in a row: the shortest text that can be an integer beyond 2^53 (9007199254740991 has 16). */
+const MAYBE_UNSAFE_INTEGER = /\d{16}/;
+
+/**
+ * JSON.parse that keeps integers beyond 2^53 as their exact decimal strings. A text without
+ * 16 digits in a row holds no such integer, so the plain parse gives the same value, several
+ * times faster than the reviver (which runs for every value of the order).
+ */
 export function parseShopifyJson(text: string): unknown {
+  if (!MAYBE_UNSAFE_INTEGER.test(text)) return JSON.parse(text);
   return JSON.parse(text, keepUnsafeIntegersExact as Parameters<typeof JSON.parse>[1]);
 }
 

@@ -10,6 +10,22 @@ describe("webhook payloads", () => {
     expect(JSON.parse(text).id).not.toBe(820982911946154508n.toString()); // what plain JSON.parse would lose
   });
 
+  it("reads payloads with or without long integers alike (the reviver runs only when one may be unsafe)", () => {
+    // Shopify's ids today have 13-14 digits: safe, read by the plain parse.
+    const small = '{"id": 5678901234567, "total": 12.5, "n": -3, "at": "2026-11-20T10:00:00Z", "gid": "gid://shopify/Order/1234567890123456789"}';
+    expect(parseShopifyJson(small)).toEqual({ id: 5678901234567, total: 12.5, n: -3, at: "2026-11-20T10:00:00Z", gid: "gid://shopify/Order/1234567890123456789" });
+    // 16 digits but safe stays a number; beyond 2^53 becomes its exact string; a long fraction stays a number.
+    expect(parseShopifyJson('{"a": 9007199254740991, "b": 9007199254740993, "c": 0.1234567890123456789, "d": 1e21}')).toEqual({
+      a: 9007199254740991,
+      b: "9007199254740993",
+      c: 0.1234567890123456789,
+      d: 1e21,
+    });
+    // The documented example through both parses gives the same order.
+    const example = JSON.stringify(documentedExample("orders/paid"));
+    expect(parseShopifyJson(example)).toEqual(JSON.parse(example));
+  });
+
   it("reads Shopify's documented orders/paid example", () => {
     const example = documentedExample("orders/paid");
     const snapshot = toOrderSnapshot(example);
