@@ -229,7 +229,12 @@ async function runOne(kind: Kind) {
       firstOrder += stage.orders;
       orders += stage.orders;
       points += stage.expectedPoints;
-      await checkLedger(db, shop.id, orders, points);
+      try {
+        await checkLedger(db, shop.id, orders, points);
+      } catch (error) {
+        const inbox = await db.webhookEvent.groupBy({ by: ["status"], _count: true });
+        throw new Error(`${(error as Error).message} after ${rate}/s (acks failed: ${stage.acks.failures}; inbox: ${JSON.stringify(inbox.map((g) => [g.status, g._count]))})`);
+      }
       stages.push(stage);
     }
     const shoppers = await closedLoopShoppers(port);
