@@ -473,7 +473,6 @@ async function explainOrderPath(db: Db, url: string): Promise<Explained[]> {
   await c.connect();
   const out: Explained[] = [];
   for (const [sql, { values: params, calls }] of seen) {
-    const isWrite = /^\s*(INSERT|UPDATE|DELETE)\b/i.test(sql) || /\bFOR UPDATE\b/i.test(sql);
     let json: { Plan: PlanNode; "Execution Time"?: number }[] | undefined;
     let analyzed = true;
     await c.query("BEGIN");
@@ -504,7 +503,6 @@ async function explainOrderPath(db: Db, url: string): Promise<Explained[]> {
       seqScanOnBig: seq.big,
       analyzed,
     });
-    void isWrite;
   }
   await c.end();
   return out.sort((a, b) => b.calls - a.calls);
