@@ -22,8 +22,9 @@
 // a transaction that is rolled back); the plan's scans, rows and time are printed.
 //
 //   npx tsx bench/accrual-scale.ts [--orders 2000] [--members 1000000] [--ledger 20000000]
-//     [--orders-seeded 2000000] [--reuse] [--explain] [--skip-empty]
+//     [--orders-seeded 2000000] [--reuse] [--explain] [--skip-empty] [--drop-index <name>]
 import "../scripts/require-node.mjs";
+import { execFileSync } from "node:child_process";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -44,6 +45,9 @@ const { values } = parseArgs({
     reuse: { type: "boolean", default: false },
     explain: { type: "boolean", default: false },
     "skip-empty": { type: "boolean", default: false },
+    // an index dropped in the big database's copy before the drain: what it is worth
+    "drop-index": { type: "string" },
+    rounds: { type: "string", default: "2" },
     pg: { type: "string", default: process.env.KANTA_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
   },
 });
@@ -59,6 +63,7 @@ const STRIDE = Math.max(1, Math.floor(MEMBERS / BENCH_MEMBERS));
 const LEDGER_PER_MEMBER = Math.max(1, Math.round(LEDGER / MEMBERS));
 const ORDERS_PER_MEMBER = Math.max(0, Math.round(SEEDED_ORDERS / MEMBERS));
 const CHUNK = 1_000_000;
+const ROUNDS = Number(values.rounds);
 
 process.env.SHOPIFY_API_KEY ??= "bench";
 process.env.SHOPIFY_API_SECRET ??= "kanta-bench-secret";
@@ -204,7 +209,8 @@ async function generate(url: string, shopId: string, spec: Spec): Promise<number
       log(`orders ${fmt(hi + 1)} / ${fmt(orderRows)}`);
     }
     // Redemptions: one per "redeemed" ledger row (every 5th round), used on the member's orders
-    // when it has one; referrals: every 20th member referred the next one, whose first order paid.
+    // when it has one; referrals: every 20th member referred the next customer number (never
+    // a bench member), whose first order paid.
     const redeemed = Array.from({ length: K }, (_, r) => r).filter((r) => r !== 0 && r % 5 === 4).length;
     const redemptionRows = M * redeemed;
     for (let lo = 0; lo < redemptionRows; lo += CHUNK) {
@@ -224,8 +230,8 @@ async function generate(url: string, shopId: string, spec: Spec): Promise<number
       await c.query(
         `INSERT INTO "Referral" (id, "shopId", "referrerId", code, "visitorToken", "friendCustomerGid", "friendEmail", "orderGid", "createdAt", "updatedAt")
          SELECT 'x' || lpad(m::text, 10, '0'), $1, 'm' || lpad(m::text, 10, '0'), 'REF' || m, 'vt-' || m,
-                'gid://shopify/Customer/' || (${CUSTOMER_BASE}::numeric + (m + 1) * $3::bigint), 'c' || ((m + 1) * $3::bigint) || '@example.com',
-                'gid://shopify/Order/' || (7000000000000 + m + 1), ${now} - make_interval(days => 500), ${now} - make_interval(days => 500)
+                'gid://shopify/Customer/' || (${CUSTOMER_BASE}::numeric + m * $3::bigint + 1), 'c' || (m * $3::bigint + 1) || '@example.com',
+                'gid://shopify/Order/' || (6000000000000 + m), ${now} - make_interval(days => 500), ${now} - make_interval(days => 500)
          FROM generate_series(0, $2::bigint - 2, 20) AS m`,
         [shopId, M, spec.step],
       );
@@ -386,25 +392,27 @@ interface Result {
   rate: number;
 }
 
-async function runDrain(name: string, url: string, shopId: string, explain: boolean): Promise<{ result: Result; explained?: Explained[] }> {
+/** Drains orders [from, from + ORDERS) in the database and checks the touched members. */
+async function runDrain(name: string, url: string, shopId: string, from: number): Promise<Result> {
   const before = await counts(url, shopId);
   process.env.DATABASE_URL = url;
   resetEnvCache();
   const db = createPrismaClient(url);
   setDb(db);
-  const expected = await enqueue(db, shopId, 0, ORDERS);
-  const since = new Date(Date.now() - 1000);
-  log(`${name}: draining ${fmt(ORDERS)} orders`);
-  const started = performance.now();
-  await drain(db);
-  const seconds = (performance.now() - started) / 1000;
-  await check(db, shopId, expected, since, ORDERS);
-  log(`${name}: ${seconds.toFixed(1)} s, ${(ORDERS / seconds).toFixed(1)} orders/s, ledger checked`);
-  let explained: Explained[] | undefined;
-  if (explain) explained = await explainOrderPath(db, url);
-  await db.$disconnect();
-  setDb(undefined);
-  return { result: { name, ...before, seconds, rate: ORDERS / seconds }, explained };
+  try {
+    const expected = await enqueue(db, shopId, from, from + ORDERS);
+    const since = new Date(Date.now() - 1000);
+    log(`${name}: draining ${fmt(ORDERS)} orders`);
+    const started = performance.now();
+    await drain(db);
+    const seconds = (performance.now() - started) / 1000;
+    await check(db, shopId, expected, since, ORDERS);
+    log(`${name}: ${seconds.toFixed(1)} s, ${(ORDERS / seconds).toFixed(1)} orders/s, ledger checked`);
+    return { name, ...before, seconds, rate: ORDERS / seconds };
+  } finally {
+    await db.$disconnect();
+    setDb(undefined);
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -442,8 +450,12 @@ function scans(node: PlanNode, out: string[] = [], seq: { big: boolean } = { big
   return out;
 }
 
-async function explainOrderPath(db: Db, url: string): Promise<Explained[]> {
+async function explainOrderPath(url: string, from: number): Promise<Explained[]> {
   const N = 40;
+  process.env.DATABASE_URL = url;
+  resetEnvCache();
+  const db = createPrismaClient(url);
+  setDb(db);
   const seen = new Map<string, { values: unknown[]; calls: number }>();
   const orig = pg.Client.prototype.query;
   (pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: pg.Client, ...args: unknown[]) {
@@ -458,7 +470,7 @@ async function explainOrderPath(db: Db, url: string): Promise<Explained[]> {
     return (orig as unknown as (...a: unknown[]) => unknown).apply(this, args);
   };
   const shopId = (await db.shop.findUniqueOrThrow({ where: { domain: SHOP } })).id;
-  await enqueue(db, shopId, ORDERS, ORDERS + N);
+  await enqueue(db, shopId, from, from + N);
   // A new client: its pool's connections bind the wrapped query (db.server binds it per connection).
   const traced = createPrismaClient(url);
   setDb(traced);
@@ -467,7 +479,8 @@ async function explainOrderPath(db: Db, url: string): Promise<Explained[]> {
   } finally {
     pg.Client.prototype.query = orig;
     await traced.$disconnect();
-    setDb(db);
+    await db.$disconnect();
+    setDb(undefined);
   }
   const c = new pg.Client({ connectionString: url });
   await c.connect();
@@ -525,19 +538,30 @@ const genSeconds = await bigTemplate();
 log(`template ready (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 const results: Result[] = [];
 let explained: Explained[] | undefined;
-if (!values["skip-empty"]) {
-  const empty = await freshShopDatabase("kanta_bench_scale_empty");
-  await generate(empty.url, empty.shopId, { members: BENCH_MEMBERS, step: STRIDE });
-  results.push((await runDrain("empty (only the 500 bench members)", empty.url, empty.shopId, false)).result);
+// The big copy first, its 12 GB flushed to disk before anything is timed (the page cache's
+// writeback would otherwise land on whichever drain runs next).
+const t1 = performance.now();
+const big = await freshShopDatabase("kanta_bench_scale_big", TEMPLATE);
+if (values["drop-index"]) {
+  const c = new pg.Client({ connectionString: big.url });
+  await c.connect();
+  await c.query(`DROP INDEX "${values["drop-index"]}"`);
+  await c.end();
+  log(`dropped index ${values["drop-index"]}`);
 }
-{
-  const t1 = performance.now();
-  const big = await freshShopDatabase("kanta_bench_scale_big", TEMPLATE);
-  log(`big database copied from the template in ${((performance.now() - t1) / 1000).toFixed(0)} s`);
-  const r = await runDrain("big", big.url, big.shopId, values.explain!);
-  results.push(r.result);
-  explained = r.explained;
+await admin((c) => c.query("CHECKPOINT"));
+execFileSync("sync");
+log(`big database copied from the template and flushed in ${((performance.now() - t1) / 1000).toFixed(0)} s`);
+const empty = values["skip-empty"] ? undefined : await freshShopDatabase("kanta_bench_scale_empty");
+if (empty) await generate(empty.url, empty.shopId, { members: BENCH_MEMBERS, step: STRIDE });
+// Rounds alternate empty, big, empty, big … (each round new orders to the same members), so
+// other work on the machine falls on both sides.
+const bigName = values["drop-index"] ? `big, without ${values["drop-index"]}` : "big";
+for (let round = 0; round < ROUNDS; round++) {
+  if (empty) results.push(await runDrain(`empty (only the 500 bench members), round ${round + 1}`, empty.url, empty.shopId, round * ORDERS));
+  results.push(await runDrain(`${bigName}, round ${round + 1}`, big.url, big.shopId, round * ORDERS));
 }
+if (values.explain) explained = await explainOrderPath(big.url, ROUNDS * ORDERS);
 const loadEnd = loadavg();
 
 console.log(
@@ -550,12 +574,21 @@ console.log(
 );
 console.log("\n| database | members | ledger rows | drained in | orders/s | ratio vs empty | ledger checked |");
 console.log("|---|---|---|---|---|---|---|");
-const base = results.find((r) => r.name.startsWith("empty"))?.rate;
-for (const r of results) {
-  console.log(`| ${r.name} | ${fmt(r.members)} | ${fmt(r.ledger)} | ${r.seconds.toFixed(1)} s | ${r.rate.toFixed(1)} | ${base ? (r.rate / base).toFixed(2) : "–"} | exact (touched members) |`);
+const rates = (prefix: string) => results.filter((r) => r.name.startsWith(prefix)).map((r) => r.rate);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const emptyRates = rates("empty");
+results.forEach((r, i) => {
+  // The ratio against the empty database's drain of the same round (the one just before it).
+  const base = r.name.startsWith("empty") ? undefined : results[i - 1]?.name.startsWith("empty") ? results[i - 1]!.rate : undefined;
+  console.log(`| ${r.name} | ${fmt(r.members)} | ${fmt(r.ledger)} | ${r.seconds.toFixed(1)} s | ${r.rate.toFixed(1)} | ${base ? (r.rate / base).toFixed(2) : r.name.startsWith("empty") ? "1.00" : "–"} | exact (touched members) |`);
+});
+if (emptyRates.length) {
+  const bigRates = rates("big");
+  const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  console.log(`\nMean over ${ROUNDS} round(s): empty ${total(emptyRates).toFixed(1)} orders/s, big ${total(bigRates).toFixed(1)} orders/s, ratio ${(total(bigRates) / total(emptyRates)).toFixed(2)} (median ratio per round ${median(bigRates.map((b, i) => b / emptyRates[i]!)).toFixed(2)})`);
 }
 if (explained) {
-  console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of the order path's statements in the big database (${explained.length} distinct, captured while draining 40 orders):\n`);
+  console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of the order path's statements in the big database (${explained.length} distinct, captured while draining 40 more orders):\n`);
   console.log("| statement | calls | plan (scans) | rows | time |");
   console.log("|---|---|---|---|---|");
   for (const e of explained) {
