@@ -32,6 +32,7 @@ import { createPrismaClient, setDb, type Db } from "../app/db.server";
 import { resetEnvCache } from "../app/env.server";
 import { PG_BATCH_CONCURRENCY, batchSizeFor, processWebhookBatch } from "../app/jobs/webhook-batch.server";
 import { computeBalance, type LedgerKind } from "../app/loyalty/ledger/entries";
+import { invalidateShopConfig } from "../app/loyalty/program/shop-config.server";
 import { ensureShop } from "../app/loyalty/program/shops.server";
 import { migrate } from "../scripts/migrate.mjs";
 import { orderPayload, toShopifyJson } from "../tests/fixtures/payloads";
@@ -397,6 +398,8 @@ async function runDrain(name: string, url: string, shopId: string, from: number)
   const before = await counts(url, shopId);
   process.env.DATABASE_URL = url;
   resetEnvCache();
+  // The shop's cached configuration (its id) belongs to the other database: same domain.
+  invalidateShopConfig();
   const db = createPrismaClient(url);
   setDb(db);
   try {
@@ -456,6 +459,8 @@ async function explainOrderPath(url: string, from: number): Promise<Explained[]>
   const N = 40;
   process.env.DATABASE_URL = url;
   resetEnvCache();
+  // The shop's cached configuration (its id) belongs to the other database: same domain.
+  invalidateShopConfig();
   const db = createPrismaClient(url);
   setDb(db);
   const seen = new Map<string, { values: unknown[]; calls: number }>();
@@ -578,7 +583,10 @@ console.log(
 console.log("\n| database | members | ledger rows | drained in | orders/s | ratio vs empty | ledger checked |");
 console.log("|---|---|---|---|---|---|---|");
 const rates = (prefix: string) => results.filter((r) => r.name.startsWith(prefix)).map((r) => r.rate);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
 const emptyRates = rates("empty");
 results.forEach((r, i) => {
   // The ratio against the empty database's drain of the same round (the one just before it).
