@@ -1,0 +1,3 @@
+-- CreateIndex
+CREATE INDEX "Redemption_shopId_usedOrderGid_idx" ON "Redemption"("shopId", "usedOrderGid");
+
