@@ -15,12 +15,8 @@ describe("webhook payloads", () => {
     const small = '{"id": 5678901234567, "total": 12.5, "n": -3, "at": "2026-11-20T10:00:00Z", "gid": "gid://shopify/Order/1234567890123456789"}';
     expect(parseShopifyJson(small)).toEqual({ id: 5678901234567, total: 12.5, n: -3, at: "2026-11-20T10:00:00Z", gid: "gid://shopify/Order/1234567890123456789" });
     // 16 digits but safe stays a number; beyond 2^53 becomes its exact string; a long fraction stays a number.
-    expect(parseShopifyJson('{"a": 9007199254740991, "b": 9007199254740993, "c": 0.1234567890123456789, "d": 1e21}')).toEqual({
-      a: 9007199254740991,
-      b: "9007199254740993",
-      c: 0.1234567890123456789,
-      d: 1e21,
-    });
+    const mixed = '{"a": 9007199254740991, "b": 9007199254740993, "c": 0.1234567890123456789, "d": 1e21}';
+    expect(parseShopifyJson(mixed)).toEqual({ a: 9007199254740991, b: "9007199254740993", c: (JSON.parse(mixed) as { c: number }).c, d: 1e21 });
     // The documented example through both parses gives the same order.
     const example = JSON.stringify(documentedExample("orders/paid"));
     expect(parseShopifyJson(example)).toEqual(JSON.parse(example));
