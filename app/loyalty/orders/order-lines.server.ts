@@ -30,6 +30,19 @@ export interface StoredRefundLine {
   nonEarning: boolean;
 }
 
+/** What an OrderLine row keeps of a payload's line (also the set path's, plain-orders.server.ts). */
+export function storedLineData(line: OrderSnapshot["lines"][number], taxesIncluded: boolean) {
+  return {
+    productGid: line.productGid ?? null,
+    variantGid: line.variantGid ?? null,
+    quantity: line.quantity,
+    currentQuantity: line.currentQuantity,
+    amountMinor: BigInt(computeLineNetMinor(line, taxesIncluded)),
+    taxMinor: BigInt(line.taxMinor),
+    nonEarning: line.nonEarning,
+  };
+}
+
 /**
  * Saves the snapshot's lines (the caller saves only a snapshot at least as new as the
  * record's state). Lines keep their earning terms: Shopify never removes a line item, an
@@ -42,15 +55,7 @@ export async function saveOrderLines(tx: Tx, shopId: string, snapshot: Pick<Orde
   );
   const create = [];
   for (const line of snapshot.lines) {
-    const data = {
-      productGid: line.productGid ?? null,
-      variantGid: line.variantGid ?? null,
-      quantity: line.quantity,
-      currentQuantity: line.currentQuantity,
-      amountMinor: BigInt(computeLineNetMinor(line, snapshot.taxesIncluded)),
-      taxMinor: BigInt(line.taxMinor),
-      nonEarning: line.nonEarning,
-    };
+    const data = storedLineData(line, snapshot.taxesIncluded);
     const had = existing.get(line.lineItemId);
     if (!had) {
       create.push({ shopId, orderGid: snapshot.orderGid, lineItemId: line.lineItemId, ...data });

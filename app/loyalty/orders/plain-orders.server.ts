@@ -14,8 +14,9 @@ import { isPostgres, Sql } from "../sql.server";
 import { membershipTierForLine } from "../tiers/paid";
 import { upgradeMemberTier } from "../tiers/moves.server";
 import { currentTierWindow, inWindow, qualifyingTier, toTierBasis, toTierPeriod } from "../tiers/rules";
-import { computeEditRemovedMinor, computeLineNetMinor, computeOrderGrossMinor, computeStoredOrderTarget, isPaidStatus, orderMultiplierPermille, type OrderSnapshot } from "./order-points";
+import { computeEditRemovedMinor, computeOrderGrossMinor, computeStoredOrderTarget, isPaidStatus, orderMultiplierPermille, type OrderSnapshot } from "./order-points";
 import { describeOrderChange } from "./order-effects.server";
+import { storedLineData } from "./order-lines.server";
 
 // Plain orders, settled as a set (docs/decisions/0038-plain-orders-as-a-set.md). Most order
 // events a shop receives are the first paid state of an order of an existing member with
@@ -242,18 +243,7 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
   }
   await tx.orderRecord.createMany({ data: records.map(({ id: _id, createdAt: _c, updatedAt: _u, ...data }) => data) });
   const lines = settled.flatMap(({ order: { snapshot: s } }) =>
-    s.lines.map((line) => ({
-      shopId: shop.id,
-      orderGid: s.orderGid,
-      lineItemId: line.lineItemId,
-      productGid: line.productGid ?? null,
-      variantGid: line.variantGid ?? null,
-      quantity: line.quantity,
-      currentQuantity: line.currentQuantity,
-      amountMinor: BigInt(computeLineNetMinor(line, s.taxesIncluded)),
-      taxMinor: BigInt(line.taxMinor),
-      nonEarning: line.nonEarning,
-    })),
+    s.lines.map((line) => ({ shopId: shop.id, orderGid: s.orderGid, lineItemId: line.lineItemId, ...storedLineData(line, s.taxesIncluded) })),
   );
   if (lines.length > 0) await tx.orderLine.createMany({ data: lines });
   const entries = settled.flatMap((x) => [...(x.bonus ? [x.bonus] : []), ...(x.entry ? [x.entry] : [])]);
