@@ -17,8 +17,8 @@ const WITHOUT_SOURCE_TEXT = `data:text/javascript,${encodeURIComponent(
 
 /** Every entry point: scripts run by npm or by hand, benchmarks, the worker. Not the libraries they import. */
 const LIBRARIES = new Set(["body-limits.mjs", "build-info.mjs", "chromium.mjs", "env.mjs", "import-samples.mjs", "local-mail.mjs", "node-check.mjs", "require-node.mjs", "prisma-offline.mjs", "seed-analytics.ts", "seeded-random.mjs", "seed-earn.ts", "seed-referrals.ts", "seed-rewards.ts", "seed-gifts.ts"]);
-/** bench/server.ts is what the HTTP benchmarks share, not a benchmark. */
-const BENCH_LIBRARIES = new Set(["server.ts"]);
+/** bench/server.ts is what the HTTP benchmarks share, bench/scale-data.ts the scale benchmark's generator: not benchmarks. */
+const BENCH_LIBRARIES = new Set(["server.ts", "scale-data.ts"]);
 const ENTRY_POINTS = [
   ...readdirSync(path.join(root, "scripts")).filter((f) => /\.(mjs|ts)$/.test(f) && !LIBRARIES.has(f)).map((f) => `scripts/${f}`),
   ...readdirSync(path.join(root, "bench")).filter((f) => f.endsWith(".ts") && !BENCH_LIBRARIES.has(f)).map((f) => `bench/${f}`),
