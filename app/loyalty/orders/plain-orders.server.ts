@@ -68,8 +68,6 @@ export function mayBePlainOrder(shop: ShopConfig, order: PlainOrder): boolean {
 
 interface MemberState {
   id: string;
-  /** Enrolled by this run (the order path's enrollMember for a customer first seen on an order). */
-  enrolled: boolean;
   status: string;
   tierId: string | null;
   points: number;
@@ -124,13 +122,12 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
     if (r.code && r.usedOrderGid) usedCodes.set(r.usedOrderGid, [...(usedCodes.get(r.usedOrderGid) ?? []), r.code]);
   }
   const members = new Map<string, MemberState>(
-    memberRows.map((m) => [m.customerGid, { id: m.id, enrolled: false, status: m.status, tierId: m.tierId, points: m.points, metric: metrics.get(m.id) ?? 0, firstCounted: firstCounted.get(m.customerGid) ?? null }]),
+    memberRows.map((m) => [m.customerGid, { id: m.id, status: m.status, tierId: m.tierId, points: m.points, metric: metrics.get(m.id) ?? 0, firstCounted: firstCounted.get(m.customerGid) ?? null }]),
   );
 
   const top = shop.tiers[shop.tiers.length - 1];
   const seen = new Set<string>();
   const newMembers: { customerGid: string; member: MemberState }[] = [];
-  const records: OrderRecordRow[] = [];
   const settled: { order: PlainOrder; record: OrderRecordRow; member: MemberState; enrolsNow: boolean; bonus: LedgerEntryInput | null; entry: LedgerEntryInput | null; repeat: boolean; tierId: string | null }[] = [];
   let count = 0;
   let moveAfter: { memberId: string; activityAt: Date } | null = null;
@@ -144,7 +141,7 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
       // entry tier, the sign-up bonus, the welcome occasion), unless that needs more: a
       // sign-up gift, or tags that exclude (an order carries none, but a rule may match none).
       if (shop.signupRule?.giftRewardId || isExcludedByTags("", shop.program.excludedTags)) break;
-      member = { id: randomUUID(), enrolled: true, status: "active", tierId: shop.entryTierId, points: 0, metric: 0, firstCounted: firstCounted.get(s.customerGid!) ?? null };
+      member = { id: randomUUID(), status: "active", tierId: shop.entryTierId, points: 0, metric: 0, firstCounted: firstCounted.get(s.customerGid!) ?? null };
     }
     if (member.status !== "active") break;
     // The record the order path would save: a new record merged with the event, then settled at revision 1.
@@ -227,7 +224,6 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
     record.eligibleMinor = BigInt(target.eligibleMinor);
     const repeat = member.firstCounted !== null && member.firstCounted.getTime() < s.processedAt.getTime();
     if (member.firstCounted === null || s.processedAt.getTime() < member.firstCounted.getTime()) member.firstCounted = s.processedAt;
-    records.push(record);
     settled.push({ order, record, member, enrolsNow, bonus, entry, repeat, tierId: member.tierId });
     if (moves) {
       moveAfter = { memberId: member.id, activityAt: s.processedAt };
@@ -241,7 +237,7 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
   if (newMembers.length > 0) {
     await tx.member.createMany({ data: newMembers.map(({ customerGid, member }) => ({ id: member.id, shopId: shop.id, customerGid, tags: "", status: "active", tierId: shop.entryTierId })) });
   }
-  await tx.orderRecord.createMany({ data: records.map(({ id: _id, createdAt: _c, updatedAt: _u, ...data }) => data) });
+  await tx.orderRecord.createMany({ data: settled.map(({ record: { id: _id, createdAt: _c, updatedAt: _u, ...data } }) => data) });
   const lines = settled.flatMap(({ order: { snapshot: s } }) =>
     s.lines.map((line) => ({ shopId: shop.id, orderGid: s.orderGid, lineItemId: line.lineItemId, ...storedLineData(line, s.taxesIncluded) })),
   );
