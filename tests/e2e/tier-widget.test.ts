@@ -18,9 +18,17 @@ describe("widget tier card", () => {
     await page.getByRole("button", { name: /Rewards/ }).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByText(/more by .* to reach Gold/).waitFor();
-    await dialog.getByText("Tier benefits").click();
+    // A disclosure: the panel may render again as its data settles, closing it; open it until the table shows.
     const table = dialog.getByRole("table");
-    await table.waitFor();
+    for (let attempt = 1; ; attempt++) {
+      await dialog.getByText("Tier benefits").click();
+      const shown = await table.waitFor({ timeout: 5_000 }).then(
+        () => true,
+        () => false,
+      );
+      if (shown) break;
+      if (attempt === 4) throw new Error("the tier benefits table never opened");
+    }
     expect(await table.getByRole("columnheader").allTextContents()).toEqual(["Tier", "To reach", "Benefits"]);
     const rows = await table.getByRole("row").allTextContents();
     expect(rows.slice(1).map((r) => r.replace(/\s+/g, " "))).toEqual([
