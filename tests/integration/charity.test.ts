@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { signProxyQuery } from "../../app/shopify/signing";
-import { deleteCause, donationExportRows, donationTotalsExportRows, loadCharityPage, saveCause, saveCharityRate } from "../../app/loyalty/charity/admin.server";
+import { defaultRange, deleteCause, donationExportRows, donationTotalsExportRows, loadCharityPage, saveCause, saveCharityRate } from "../../app/loyalty/charity/admin.server";
 import { DONATION_EXPORT_COLUMNS, DONATION_TOTALS_EXPORT_COLUMNS } from "../../app/loyalty/charity/charity";
 import { donatePoints } from "../../app/loyalty/charity/donations.server";
 import { csvText } from "../../app/loyalty/export/stream.server";
@@ -110,8 +110,9 @@ describe("charity: the admin's totals, export and audit", () => {
     ]);
     expect(page.byMonth).toHaveLength(3);
     // A range that leaves the older one out.
-    const today = new Date().toISOString().slice(0, 10);
-    const recent = await loadCharityPage(shop.domain, { from: new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10), to: today }, db());
+    // Dates are the shop's (Helsinki is a day ahead of UTC from 22:00 or 21:00 UTC).
+    const today = defaultRange(shop.ianaTimezone).to;
+    const recent = await loadCharityPage(shop.domain, { from: defaultRange(shop.ianaTimezone, new Date(Date.now() - 10 * 86_400_000)).to, to: today }, db());
     expect(recent.byCause.find((t) => t.causeId === causeId)).toMatchObject({ donations: 1, points: 200 });
 
     const range = { from: "2020-01-01", to: today };
