@@ -6,8 +6,9 @@
 // to an oracle computed here from the orders, and every cached balance equal to its rows.
 //
 //   npx tsx bench/accrual-drain.ts [--orders 20000] [--db sqlite,postgres] [--path per-event,batch]
+//                                  [--json results.json]
 import "../scripts/require-node.mjs";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     orders: { type: "string", default: "20000" },
     db: { type: "string", default: "sqlite,postgres" },
     path: { type: "string", default: "per-event,batch" },
+    json: { type: "string" },
     pg: { type: "string", default: process.env.KANTA_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
   },
 });
@@ -142,4 +144,5 @@ console.log(`\n${new Date().toISOString()} · ${os.cpus().length} × ${os.cpus()
 console.log("| database | path | drained in | orders/s | ledger checked |");
 console.log("|---|---|---|---|---|");
 for (const r of results) console.log(`| ${r.kind} | ${r.which} | ${r.seconds.toFixed(1)} s | ${r.rate.toFixed(0)} | exact |`);
+if (values.json) writeFileSync(values.json, JSON.stringify(results.map((r) => ({ ...r, orders: ORDERS }))));
 rmSync(tmp, { recursive: true, force: true });

@@ -23,8 +23,10 @@
 //
 //   npx tsx bench/accrual-scale.ts [--orders 2000] [--members 1000000] [--ledger 20000000]
 //     [--orders-seeded 2000000] [--reuse] [--explain] [--skip-empty] [--drop-index <name>]
+//     [--rounds 2] [--json results.json]
 import "../scripts/require-node.mjs";
 import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import os from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -50,6 +52,7 @@ const { values } = parseArgs({
     // an index dropped in the big database's copy before the drain: what it is worth
     "drop-index": { type: "string" },
     rounds: { type: "string", default: "2" },
+    json: { type: "string" },
     pg: { type: "string", default: process.env.KANTA_TEST_PG_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres" },
   },
 });
@@ -436,6 +439,7 @@ if (emptyRates.length) {
   const bigRates = rates("big");
   const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   console.log(`\nMean over ${ROUNDS} round(s): empty ${total(emptyRates).toFixed(1)} orders/s, big ${total(bigRates).toFixed(1)} orders/s, ratio ${(total(bigRates) / total(emptyRates)).toFixed(2)} (median ratio per round ${median(bigRates.map((b, i) => b / emptyRates[i]!)).toFixed(2)})`);
+  if (values.json) writeFileSync(values.json, JSON.stringify({ rounds: ROUNDS, members: MEMBERS, ledger: MEMBERS * LEDGER_PER_MEMBER, empty: total(emptyRates), big: total(bigRates), ratio: total(bigRates) / total(emptyRates) }));
 }
 if (explained) {
   console.log(`\nEXPLAIN (ANALYZE, BUFFERS) of the order path's statements in the big database (${explained.length} distinct, captured while draining 40 more orders):\n`);

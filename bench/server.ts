@@ -43,6 +43,23 @@ export function ensureProductionBuild(): void {
   }
 }
 
+function serverEnv(databaseUrl: string, port: number, secret: string): Record<string, string> {
+  return {
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    PORT: String(port),
+    DATABASE_URL: databaseUrl,
+    SHOPIFY_API_SECRET: secret,
+    SHOPIFY_API_KEY: "bench",
+    SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
+    KANTA_LOG_LEVEL: "warn",
+    REDIS_URL: "",
+    // No Shopify to sync tiers or app data with: those jobs would only retry and log.
+    KANTA_TIER_JOBS: "0",
+    KANTA_APP_DATA_JOBS: "0",
+  };
+}
+
 /**
  * The production server (scripts/start.mjs) on `port` against `databaseUrl`, resolved once it
  * listens. KANTA_BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles it.
@@ -51,22 +68,7 @@ export async function startServer(databaseUrl: string, port: number, secret: str
   const nodeArgs = (process.env.KANTA_BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, "scripts/start.mjs"], {
     cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      SHOPIFY_API_SECRET: secret,
-      SHOPIFY_API_KEY: "bench",
-      SHOPIFY_APP_URL: `http://127.0.0.1:${port}`,
-      KANTA_LOG_LEVEL: "warn",
-      REDIS_URL: "",
-      // No Shopify to sync tiers or app data with: those jobs would only retry and log.
-      KANTA_TIER_JOBS: "0",
-      KANTA_APP_DATA_JOBS: "0",
-      ...env,
-    },
+    env: { ...process.env, ...serverEnv(databaseUrl, port, secret), ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   await new Promise<void>((resolve, reject) => {
@@ -76,6 +78,43 @@ export async function startServer(databaseUrl: string, port: number, secret: str
     child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
   });
   return child;
+}
+
+export interface Servers {
+  /** What answers: the web process (with the in-process worker when `workers` is 0). */
+  web: ChildProcess;
+  workers: ChildProcess[];
+  stop(): void;
+}
+
+/**
+ * The production topology of README "Production topology": with `workers` = 0 one web process
+ * that also processes (the embedded default); with `workers` = M > 0 a web process that only
+ * acknowledges (KANTA_WORKER=0) and M `npm run worker` processes sharing BullMQ's queue in
+ * Redis (`redisUrl`, a queue prefix of its own per call so earlier runs' jobs are not seen).
+ */
+export async function startTopology(databaseUrl: string, port: number, secret: string, options: { workers: number; redisUrl: string; env?: Record<string, string> }): Promise<Servers> {
+  if (options.workers === 0) {
+    const web = await startServer(databaseUrl, port, secret, options.env);
+    return { web, workers: [], stop: () => web.kill("SIGTERM") };
+  }
+  const shared = { ...options.env, REDIS_URL: options.redisUrl, KANTA_QUEUE_PREFIX: `bench-${randomUUID().slice(0, 8)}` };
+  const workers = Array.from({ length: options.workers }, () =>
+    spawn(process.execPath, ["build/worker.js"], {
+      cwd: root,
+      env: { ...process.env, ...serverEnv(databaseUrl, port, secret), ...shared, KANTA_WORKER: "1" },
+      stdio: ["ignore", "ignore", "inherit"],
+    }),
+  );
+  const web = await startServer(databaseUrl, port, secret, { ...shared, KANTA_WORKER: "0" });
+  return {
+    web,
+    workers,
+    stop: () => {
+      web.kill("SIGTERM");
+      for (const w of workers) w.kill("SIGTERM");
+    },
+  };
 }
 
 /** The database's own single-row insert rate, one transaction per row: the ceiling Kanta's writes are compared with. */
