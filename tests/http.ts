@@ -99,6 +99,9 @@ export async function startTestServer(): Promise<TestServer> {
       res.end(String(error));
     }
   });
+  // A loaded machine can stall this process for seconds: with Node's 5 s keep-alive the server
+  // may close a socket just as fetch reuses it (ECONNRESET). Tests close the server themselves.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {

@@ -249,4 +249,36 @@ describe("batched accrual", () => {
       expect(await db().webhookEvent.count({ where: { id: { in: batchedIds }, status: "done" } })).toBe(batchedIds.length - 2);
     }, 300_000);
   }
+
+  it("settles plain orders as a set across tier moves: each move made in its place, later orders at the new tier's rate", async () => {
+    // A plain shop whose tiers are near and pay differently (1x, 1.5x, 2x, 3x; entry points
+    // on each move): three members, each crossing every tier within one batch.
+    const ladder = async (db: Db) => {
+      const shop = await createTestShop(db);
+      const tiers = await db.tier.findMany({ where: { shopId: shop.id }, orderBy: { rank: "asc" } });
+      expect(tiers).toHaveLength(4);
+      for (const [i, t] of tiers.entries()) {
+        await db.tier.update({ where: { id: t.id }, data: { thresholdMinor: BigInt(i * 15_000), multiplierPermille: [1000, 1500, 2000, 3000][i]!, perks: JSON.stringify({ entryPoints: i * 25 }) } });
+      }
+      return shop;
+    };
+    const stream: StreamEvent[] = [];
+    for (let i = 0; i < 36; i++) {
+      const spec: OrderSpec = { id: String(7400000000000000001n + BigInt(i)), customerId: String(9300000000000000001n + BigInt(i % 3)), processedAt: "2026-11-20T09:00:00Z", updatedAt: "2026-11-20T10:00:00Z", lines: [{ price: `${40 + i}.00` }] };
+      stream.push({ shop: 0, topic: "orders/paid", body: toShopifyJson(orderPayload(spec)) });
+    }
+    const perEvent = await ladder(db());
+    for (const id of await fillInbox(db(), [perEvent.domain], stream, "a")) await processWebhookEvent(db(), id, NOW);
+    const batched = await ladder(db());
+    const ids = await fillInbox(db(), [batched.domain], stream, "b");
+    const before = await settledAsSet();
+    await processWebhookBatch(db(), { ids, now: NOW });
+    // Only each member's first order (its enrolment) is not settled as a set.
+    expect((await settledAsSet()) - before).toBeGreaterThanOrEqual(33);
+    const a = await snapshotShop(db(), perEvent.id, perEvent.domain);
+    expect(a.members.map((m) => m.tier)).toEqual(["Platinum", "Platinum", "Platinum"]);
+    expect(a.ledger.filter((e) => e.kind === "action_bonus")).toHaveLength(9);
+    expect(await snapshotShop(db(), batched.id, batched.domain)).toEqual(a);
+    expect(await verifyLedger(db(), batched.id)).toEqual([]);
+  }, 120_000);
 });

@@ -79,10 +79,11 @@ interface MemberState {
 
 /**
  * Settles the leading plain orders of `orders` (all for `shop`, each passing
- * mayBePlainOrder) and returns how many it settled. `orderPath`: the event at that index is
- * not plain (its order is known, its customer is no active member or cannot be enrolled
- * here, or the same order came earlier in the run) and the caller runs it through the order
- * path; otherwise the run ended after a tier move, and the rest may be tried again.
+ * mayBePlainOrder) and returns how many it settled. `orderPath`: when fewer than all were
+ * settled, the event at that index is not plain (its order is known, its customer is no
+ * active member or cannot be enrolled here, or the same order came earlier in the run) and
+ * the caller runs it through the order path. An order that moves its member's tier is
+ * settled, the move made, and the run goes on (one read of that member again).
  */
 export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readonly PlainOrder[], now: Date): Promise<{ settled: number; orderPath: boolean }> {
   if (orders.length === 0) return { settled: 0, orderPath: false };
@@ -125,12 +126,53 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
     memberRows.map((m) => [m.customerGid, { id: m.id, status: m.status, tierId: m.tierId, points: m.points, metric: metrics.get(m.id) ?? 0, firstCounted: firstCounted.get(m.customerGid) ?? null }]),
   );
 
+  const run: RunState = { members, known, seen: new Set(), window, basis, firstCounted, referredOrders, referredCustomers, usedCodes };
+  let total = 0;
+  for (;;) {
+    const { settled, newMembers, moveAfter } = settleUntilMove(shop, orders.slice(total), run, now);
+    if (settled.length === 0) return { settled: total, orderPath: true };
+    await writeSettled(tx, shop, run, settled, newMembers, now);
+    total += settled.length;
+    if (!moveAfter) return { settled: total, orderPath: true };
+    // A tier move is the order path's own (upgradeMemberTier: the move's occasion, entry
+    // points, the tier's discount), made after the orders before it are written; the run then
+    // goes on with the member's tier and balance read again.
+    await upgradeMemberTier(tx, shop, moveAfter.member.id, { now, activityAt: moveAfter.activityAt });
+    const fresh = await tx.member.findUniqueOrThrow({ where: { id: moveAfter.member.id }, select: { status: true, tierId: true, points: true } });
+    Object.assign(moveAfter.member, fresh);
+  }
+}
+
+interface RunState {
+  members: Map<string, MemberState>;
+  known: Set<string>;
+  seen: Set<string>;
+  window: ReturnType<typeof currentTierWindow>;
+  basis: ReturnType<typeof toTierBasis>;
+  firstCounted: Map<string | null, Date | null>;
+  referredOrders: Set<string | null>;
+  referredCustomers: Set<string | null>;
+  usedCodes: Map<string, string[]>;
+}
+
+interface SettledOrder {
+  order: PlainOrder;
+  record: OrderRecordRow;
+  member: MemberState;
+  enrolsNow: boolean;
+  bonus: LedgerEntryInput | null;
+  entry: LedgerEntryInput | null;
+  repeat: boolean;
+  tierId: string | null;
+}
+
+/** The leading plain orders up to and including the first that moves its member's tier, computed in memory. */
+function settleUntilMove(shop: ShopConfig, orders: readonly PlainOrder[], run: RunState, now: Date) {
+  const { members, known, seen, window, basis, firstCounted } = run;
   const top = shop.tiers[shop.tiers.length - 1];
-  const seen = new Set<string>();
   const newMembers: { customerGid: string; member: MemberState }[] = [];
-  const settled: { order: PlainOrder; record: OrderRecordRow; member: MemberState; enrolsNow: boolean; bonus: LedgerEntryInput | null; entry: LedgerEntryInput | null; repeat: boolean; tierId: string | null }[] = [];
-  let count = 0;
-  let moveAfter: { memberId: string; activityAt: Date } | null = null;
+  const settled: SettledOrder[] = [];
+  let moveAfter: { member: MemberState; activityAt: Date } | null = null;
   for (const order of orders) {
     const s = order.snapshot;
     if (known.has(s.orderGid) || seen.has(s.orderGid)) break;
@@ -179,9 +221,7 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
       updatedAt: now,
     };
     const target = computeStoredOrderTarget(record, []);
-    // A tier move is the order path's own (upgradeMemberTier: the move's occasion, entry points,
-    // the tier's discount), made after this order is written; the run ends there, and the
-    // caller starts the next one from fresh reads.
+    // Does this order move its member's tier? Then the chunk ends with it (settlePlainOrders).
     const metricAfter = member.metric + (basis === "orders" ? (target.eligibleMinor > 0 ? 1 : 0) : target.eligibleMinor);
     let moves = false;
     if (target.eligibleMinor > 0 && shop.tiers.length >= 2 && inWindow(s.processedAt, window)) {
@@ -192,7 +232,6 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
       }
     }
     seen.add(s.orderGid);
-    count++;
     if (enrolsNow) {
       members.set(s.customerGid!, member);
       newMembers.push({ customerGid: s.customerGid!, member });
@@ -226,12 +265,16 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
     if (member.firstCounted === null || s.processedAt.getTime() < member.firstCounted.getTime()) member.firstCounted = s.processedAt;
     settled.push({ order, record, member, enrolsNow, bonus, entry, repeat, tierId: member.tierId });
     if (moves) {
-      moveAfter = { memberId: member.id, activityAt: s.processedAt };
+      moveAfter = { member, activityAt: s.processedAt };
       break;
     }
   }
-  if (count === 0) return { settled: 0, orderPath: true };
+  return { settled, newMembers, moveAfter };
+}
 
+/** Writes settled orders with multi-row statements: members, records, lines, ledger, occasions, last-order times, facts and the rollup. */
+async function writeSettled(tx: Tx, shop: ShopConfig, run: RunState, settled: readonly SettledOrder[], newMembers: readonly { customerGid: string; member: MemberState }[], now: Date): Promise<void> {
+  const { referredOrders, referredCustomers, usedCodes } = run;
   // Members first, then order records: a concurrent writer of the same customer or order fails
   // here (unique keys), and the batch runs again.
   if (newMembers.length > 0) {
@@ -295,9 +338,6 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
   for (const fact of facts) {
     for (const segment of factSegments(fact)) await applyToDay(tx, shop.id, fact.day, segment, contribution(fact), { customerGid: fact.customerGid!, repeat: fact.repeat });
   }
-  if (moveAfter) await upgradeMemberTier(tx, shop, moveAfter.memberId, { now, activityAt: moveAfter.activityAt });
-  // After a tier move the next event may well be plain again (fresh reads); otherwise it is not.
-  return { settled: count, orderPath: moveAfter === null };
 }
 
 /** Win-back's "newest paid order" (orders.server.ts): each member's latest, raised only. One UPDATE per distinct time. */
