@@ -1,4 +1,5 @@
 import "@shopify/shopify-app-remix/adapters/node";
+import { shopifyApi } from "@shopify/shopify-api";
 import { ApiVersion, AppDistribution, LogSeverity, shopifyApp } from "@shopify/shopify-app-remix/server";
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { getDb } from "./db.server";
@@ -8,7 +9,8 @@ import { syncShopDetails } from "./shopify/shop.server";
 
 // The only caller of shopifyApp(): OAuth, session storage, webhook and app proxy
 // verification. Webhook subscriptions are declared in shopify.app.toml (app-specific
-// subscriptions), so nothing is registered from here.
+// subscriptions), so nothing is registered from here. Also the only caller of shopifyApi(),
+// for webhook intake (getShopifyApi below).
 
 export const API_VERSION = ApiVersion.July26;
 
@@ -33,36 +35,63 @@ export function shopifyLogger() {
   };
 }
 
-function createShopify() {
+/** What shopifyApp() and shopifyApi() are both configured with: one app, one secret, one version. */
+function appConfig() {
   const env = getEnv();
-  return shopifyApp({
+  return {
     apiKey: env.SHOPIFY_API_KEY,
     apiSecretKey: env.SHOPIFY_API_SECRET,
     apiVersion: API_VERSION,
     scopes: env.SCOPES.split(","),
     appUrl: env.SHOPIFY_APP_URL,
+    logger: shopifyLogger(),
+    ...(env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [env.SHOP_CUSTOM_DOMAIN] } : {}),
+  };
+}
+
+function createShopify() {
+  return shopifyApp({
+    ...appConfig(),
     authPathPrefix: "/auth",
     sessionStorage: new PrismaSessionStorage(getDb()),
     distribution: AppDistribution.AppStore,
-    logger: shopifyLogger(),
     future: { unstable_newEmbeddedAuthStrategy: true, expiringOfflineAccessTokens: true },
     hooks: {
       afterAuth: async ({ admin, session }) => {
         await syncShopDetails(session.shop, admin);
       },
     },
-    ...(env.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [env.SHOP_CUSTOM_DOMAIN] } : {}),
   });
 }
 
+/**
+ * @shopify/shopify-api configured as shopifyApp() configures it (which keeps its own instance
+ * to itself), for what needs the library's checks without the app's context: webhook intake
+ * validates with `webhooks.validate` (HMAC, required headers) and needs neither the offline
+ * session nor the parsed payload that `authenticate.webhook` loads (app/shopify/webhooks.server.ts).
+ */
+function createShopifyApi() {
+  const { appUrl, ...config } = appConfig();
+  const url = new URL(appUrl);
+  return shopifyApi({ ...config, hostName: url.host, hostScheme: url.protocol === "http:" ? "http" : "https", isEmbeddedApp: true });
+}
+
 type Shopify = ReturnType<typeof createShopify>;
+type ShopifyApi = ReturnType<typeof createShopifyApi>;
 let instance: Shopify | undefined;
+let apiInstance: ShopifyApi | undefined;
 
 export function getShopify(): Shopify {
   instance ??= createShopify();
   return instance;
 }
 
+export function getShopifyApi(): ShopifyApi {
+  apiInstance ??= createShopifyApi();
+  return apiInstance;
+}
+
 export function resetShopify(): void {
   instance = undefined;
+  apiInstance = undefined;
 }

@@ -3,8 +3,9 @@ import { getDb, prismaErrorCode, type Db } from "../db.server";
 import { enqueueWebhookEvent } from "../jobs/queue.server";
 import { log } from "../log.server";
 import { metrics } from "../metrics.server";
-import { getShopify } from "../shopify.server";
+import { verifyWebhook } from "../shopify/webhooks.server";
 import { HANDLED_TOPICS } from "./handlers";
+import { isJsonBody } from "./json";
 import { BodyTooLargeError, bodyTooLargeResponse, readLimitedBody } from "../http/body-limit.server";
 import { BODY_LIMITS } from "../../scripts/body-limits.mjs";
 
@@ -23,34 +24,20 @@ export async function receiveWebhook(incoming: Request): Promise<Response> {
     log.warn("webhook body too large", { limitBytes: error.limit, shop: incoming.headers.get("x-shopify-shop-domain"), topic: incoming.headers.get("x-shopify-topic") });
     return bodyTooLargeResponse(error.limit);
   }
-  // The library verifies the HMAC over the text read above.
-  const request = new Request(incoming.url, { method: incoming.method, headers: incoming.headers, body: incoming.method === "GET" || incoming.method === "HEAD" ? undefined : rawBody });
-  const copy = { headers: incoming.headers };
-  let verified: { shop: string; topic: string; webhookId: string; apiVersion: string; triggeredAt?: string };
-  let malformed = false;
-  try {
-    const context = await getShopify().authenticate.webhook(request);
-    verified = context;
-  } catch (error) {
-    if (error instanceof Response) {
-      // 401 forged/missing HMAC, 400 missing headers, 405: answered as the library says.
-      log.info("webhook rejected", { status: error.status, shop: copy.headers.get("x-shopify-shop-domain"), topic: copy.headers.get("x-shopify-topic"), webhookId: copy.headers.get("x-shopify-webhook-id") });
-      return error;
-    }
-    if (!(error instanceof SyntaxError)) throw error;
-    // The HMAC was valid (the library checks it before parsing) but the body is not JSON:
-    // record it as invalid, answer 200 so Shopify does not retry what can never work.
-    malformed = true;
-    verified = {
-      shop: copy.headers.get("x-shopify-shop-domain") ?? "",
-      topic: copy.headers.get("x-shopify-topic") ?? "",
-      webhookId: copy.headers.get("x-shopify-webhook-id") ?? "",
-      apiVersion: copy.headers.get("x-shopify-api-version") ?? "",
-    };
+  // The library verifies the HMAC over the text read above (not authenticate.webhook: it
+  // would also load the shop's session and parse the payload, app/shopify/webhooks.server.ts).
+  const verified = await verifyWebhook(incoming, rawBody);
+  if (!verified.valid) {
+    // 401 forged HMAC, 400 no HMAC or missing headers, 405: answered as the library would.
+    log.info("webhook rejected", { status: verified.status, shop: incoming.headers.get("x-shopify-shop-domain"), topic: incoming.headers.get("x-shopify-topic"), webhookId: incoming.headers.get("x-shopify-webhook-id") });
+    return new Response(undefined, { status: verified.status, statusText: verified.statusText });
   }
   const topic = normaliseTopic(verified.topic);
-  const eventId = copy.headers.get("x-shopify-event-id") || verified.webhookId;
+  const eventId = incoming.headers.get("x-shopify-event-id") || verified.webhookId;
   const known = HANDLED_TOPICS.includes(topic);
+  // The HMAC is valid but the body may not be JSON: recorded invalid and answered 200, so
+  // Shopify does not retry what can never work.
+  const malformed = !isJsonBody(rawBody, known);
   const status = malformed ? "invalid" : known ? "pending" : "ignored";
   const db = getDb();
   const id = await storeEvent(db, {

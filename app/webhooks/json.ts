@@ -32,3 +32,33 @@ export function idString(value: string | number): string {
   }
   return value;
 }
+
+/**
+ * Whether a webhook body is JSON, as intake decides it without parsing Shopify's payloads
+ * (issue #12). A body that is an object at its edges and will be parsed by its processing
+ * (`parsedLater`: a handled topic; parseEventPayload in app/jobs/webhook-job.server.ts records
+ * it `invalid` if it is not JSON after all) passes; anything else (another shape, or a topic
+ * Kanta ignores and never parses) is decided by JSON.parse: rare, so cheap enough.
+ */
+export function isJsonBody(rawBody: string, parsedLater: boolean): boolean {
+  if (parsedLater && isObjectAtEdges(rawBody)) return true;
+  try {
+    JSON.parse(rawBody);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `{` first and `}` last, past JSON's whitespace (RFC 8259: space, tab, LF, CR; not a BOM). */
+function isObjectAtEdges(text: string): boolean {
+  let first = 0;
+  while (first < text.length && isJsonSpace(text.charCodeAt(first))) first++;
+  let last = text.length - 1;
+  while (last > first && isJsonSpace(text.charCodeAt(last))) last--;
+  return last > first && text.charCodeAt(first) === 0x7b && text.charCodeAt(last) === 0x7d;
+}
+
+function isJsonSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+}
