@@ -105,6 +105,14 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
 
   let worker: Worker | undefined;
   const schedule = new TaskSchedule(options.tasks ?? PERIODIC_TASKS);
+  // One batch at a time in this process (the worker's second slot is for the sweep): two
+  // batches of one process would only lock each other's members (deadlocks, then retries).
+  let batches: Promise<unknown> = Promise.resolve();
+  const oneBatchAtATime = <T>(run: () => Promise<T>): Promise<T> => {
+    const next = batches.then(run, run);
+    batches = next.catch(() => undefined);
+    return next;
+  };
   if (options.runWorker) {
     // One worker set per process, made once: BullMQ reconnects it when Redis returns.
     const workerConnection = new Redis(url, { maxRetriesPerRequest: null, retryStrategy: reconnect });
@@ -122,7 +130,7 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
           const { eventId } = job.data as { eventId: string };
           // Its event plus other due events, claimed together (docs/decisions/0030); the
           // jobs of the others then find them done ("skipped").
-          const outcomes = await processWebhookBatch(getDb(), { ids: [eventId], fill: batchSizeFor(getDb()) - 1 });
+          const outcomes = await oneBatchAtATime(() => processWebhookBatch(getDb(), { ids: [eventId], fill: batchSizeFor(getDb()) - 1 }));
           for (const [id, outcome] of outcomes) {
             if (outcome !== "retrying") continue;
             const row = await getDb().webhookEvent.findUnique({ where: { id }, select: { attempts: true } });
