@@ -24,7 +24,11 @@ export async function startLocalMode(env: NodeJS.ProcessEnv): Promise<ChildProce
   const server = spawn(process.execPath, ["scripts/local.mjs", "--no-build"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local mode did not start:\n${output}`)), 110_000);
+    const timer = setTimeout(() => {
+      // Not left running behind the failed test file.
+      server.kill("SIGTERM");
+      reject(new Error(`local mode did not start:\n${output}`));
+    }, 110_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes("Kanta is running in local mode")) {
