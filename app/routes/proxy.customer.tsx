@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { ProgramNotFoundError, getCustomerView } from "../loyalty/storefront/customer-view.server";
 import { markWidgetSeen } from "../loyalty/program/overview.server";
-import { jsonError, jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
+import { jsonError, jsonHeaders, requireProxyReader } from "../shopify/proxy.server";
 import { SharedRateLimiter } from "../http/rate-limit.server";
 import { getEnv } from "../env.server";
 import { requestLocale } from "../loyalty/i18n/texts.server";
@@ -15,7 +15,7 @@ const GUEST_LIMIT_FACTOR = 100;
 const guestLimiter = new SharedRateLimiter("customer-guest", () => GUEST_LIMIT_FACTOR * getEnv().KANTA_CUSTOMER_RATE_LIMIT, 60_000);
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop, customerGid } = await requireProxyContext(request);
+  const { shop, customerGid } = await requireProxyReader(request);
   const wait = customerGid ? await limiter.hit(`${shop}:${customerGid}`) : await guestLimiter.hit(shop);
   if (wait > 0) return jsonError(429, "rate_limited", "Too many requests. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
   // The widget is on in the theme: the Home setup guide's step is done (written once).

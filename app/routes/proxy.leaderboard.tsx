@@ -4,7 +4,7 @@ import { getEnv } from "../env.server";
 import { SharedRateLimiter } from "../http/rate-limit.server";
 import { LeaderboardError, getShopperLeaderboard, setShopperLeaderboard } from "../loyalty/challenges/leaderboard.server";
 import { requestLocale, shopTexts } from "../loyalty/i18n/texts.server";
-import { jsonError, jsonHeaders, requireProxyContext, requireShopperPost } from "../shopify/proxy.server";
+import { jsonError, jsonHeaders, requireProxyReader, requireShopperPost } from "../shopify/proxy.server";
 
 // /apps/kanta/leaderboard on the storefront -> /proxy/leaderboard here (0035).
 // GET: the month's top 10 (first name and last initial of members who opted in) and, for a
@@ -25,7 +25,7 @@ function answer(error: unknown): Response {
 }
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop, customerGid } = await requireProxyContext(request);
+  const { shop, customerGid } = await requireProxyReader(request);
   const wait = customerGid ? await readLimiter.hit(`${shop}:${customerGid}`) : await guestLimiter.hit(shop);
   if (wait > 0) return jsonError(429, "rate_limited", "Too many requests. Try again in a minute.", { retryAfterSeconds: Math.ceil(wait / 1000) });
   try {

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs } from "@remix-run/node";
 import { SharedRateLimiter } from "../http/rate-limit.server";
 import { resolveReferralVisit } from "../loyalty/referrals/visits.server";
 import { requestLocale, shopTexts } from "../loyalty/i18n/texts.server";
-import { jsonError, jsonHeaders, requireProxyContext } from "../shopify/proxy.server";
+import { jsonError, jsonHeaders, requireProxyReader } from "../shopify/proxy.server";
 import { getEnv } from "../env.server";
 
 // GET /apps/kanta/referral?token=<visitor token>&previous=<older token> on the storefront ->
@@ -14,7 +14,7 @@ import { getEnv } from "../env.server";
 const limiter = new SharedRateLimiter("referral", () => getEnv().KANTA_REFERRAL_RATE_LIMIT, 60_000);
 
 export const loader = async ({ request }: LoaderFunctionArgs) => {
-  const { shop, customerGid } = await requireProxyContext(request);
+  const { shop, customerGid } = await requireProxyReader(request);
   const url = new URL(request.url);
   const token = url.searchParams.get("token") ?? "";
   const wait = await limiter.hit(`${shop}:${token}`);

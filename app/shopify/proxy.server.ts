@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { isLocalMode } from "../env.server";
 import { log } from "../log.server";
-import { getShopify } from "../shopify.server";
+import { getShopify, getShopifyApi } from "../shopify.server";
 import { localAdminGraphql } from "./admin.server";
 import { BodyTooLargeError, bodyTooLargeResponse, readLimitedBody } from "../http/body-limit.server";
 import { BODY_LIMITS } from "../../scripts/body-limits.mjs";
@@ -33,16 +33,42 @@ export async function requireProxyContext(request: Request): Promise<ProxyContex
     // The library answers an unsigned or forged request with an empty 400; to the widget it
     // is an authentication failure, with nothing disclosed.
     if (error instanceof Response && error.status === 400) {
-      throw jsonError(401, "unauthorized", "This request is not signed by Shopify.");
+      throw unsigned();
     }
     throw error;
   }
+  return proxyContext(request, admin ? (admin.graphql as AdminGraphql) : null);
+}
+
+/**
+ * The signed shop and customer of a storefront read that never calls Shopify (the widget's
+ * GET /customer on every signed-in page view): the library's own signature check
+ * (`utils.validateHmac`, as authenticate.public.appProxy makes it: the signature over the
+ * query, its timestamp within 90 s), without the offline session's database read and the
+ * Admin and Storefront clients that appProxy builds for every request. `graphql` is null.
+ */
+export async function requireProxyReader(request: Request): Promise<ProxyContext> {
+  const params = new URL(request.url).searchParams;
+  // As the library: an empty `index` is not part of what Shopify signs.
+  if (!params.get("index")) params.delete("index");
+  const signed = await getShopifyApi()
+    .utils.validateHmac(params, { signator: "appProxy" })
+    .catch(() => false);
+  if (!signed) throw unsigned();
+  return proxyContext(request, null);
+}
+
+function unsigned(): Response {
+  return jsonError(401, "unauthorized", "This request is not signed by Shopify.");
+}
+
+async function proxyContext(request: Request, admin: AdminGraphql | null): Promise<ProxyContext> {
   const url = new URL(request.url);
   const shop = url.searchParams.get("shop");
   if (!shop) throw jsonError(400, "missing_shop", "The request names no shop.");
   const customerId = url.searchParams.get("logged_in_customer_id") ?? "";
   if (customerId !== "" && !/^\d+$/.test(customerId)) throw jsonError(400, "bad_customer", "Malformed customer id.");
-  let graphql: AdminGraphql | null = admin ? (admin.graphql as AdminGraphql) : null;
+  let graphql = admin;
   if (isLocalMode()) graphql = await localAdminGraphql(shop);
   return { shop, customerGid: customerId ? `gid://shopify/Customer/${customerId}` : null, graphql };
 }

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { getJobRunner } from "../../app/jobs/queue.server";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { createTestShop, useTestDatabase } from "../db";
@@ -19,8 +20,10 @@ afterAll(async () => {
   await server.close();
 });
 
-function proxyUrl(params: Record<string, string>, secret = TEST_SECRET) {
-  return `${server.url}/proxy/customer?${signProxyQuery({ shop: shopDomain, path_prefix: "/apps/kanta", ...params }, secret).toString()}`;
+afterEach(() => vi.restoreAllMocks());
+
+function proxyUrl(params: Record<string, string>, secret = TEST_SECRET, at = new Date()) {
+  return `${server.url}/proxy/customer?${signProxyQuery({ shop: shopDomain, path_prefix: "/apps/kanta", ...params }, secret, at).toString()}`;
 }
 
 describe("app proxy: GET /customer", () => {
@@ -54,6 +57,19 @@ describe("app proxy: GET /customer", () => {
     const response = await fetch(tampered);
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ error: "unauthorized", message: "This request is not signed by Shopify." });
+  });
+
+  it("refuses a signature older than the library's 90 s, as a replay", async () => {
+    const stale = await fetch(proxyUrl({ logged_in_customer_id: "820982911946154508" }, TEST_SECRET, new Date(Date.now() - 10 * 60_000)));
+    expect(stale.status).toBe(401);
+  });
+
+  it("answers from the signature alone: no read of the shop's session (the widget's read on every page view)", async () => {
+    const loadSession = vi.spyOn(PrismaSessionStorage.prototype, "loadSession").mockRejectedValue(new Error("session storage unavailable"));
+    const response = await fetch(proxyUrl({ logged_in_customer_id: "820982911946154508" }));
+    expect(response.status).toBe(200);
+    expect((await response.json()).customer).toMatchObject({ points: 100 });
+    expect(loadSession).not.toHaveBeenCalled();
   });
 
   it("never shows another customer's data: an unknown signed customer is a guest", async () => {
