@@ -4,7 +4,7 @@ import { databaseKind, getDb } from "../db.server";
 import { getEnv } from "../env.server";
 import { log } from "../log.server";
 import { RETRY, errorText, retryDelayMs } from "./backoff";
-import { InProcessRunner, type JobRunner, type RunnerOptions } from "./in-process.server";
+import { BATCH_GAP_MS, InProcessRunner, type JobRunner, type RunnerOptions } from "./in-process.server";
 import { PERIODIC_TASKS, TaskSchedule } from "./tasks.server";
 import { PG_BATCH_CONCURRENCY, batchSizeFor, processWebhookBatch } from "./webhook-batch.server";
 
@@ -105,12 +105,45 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
 
   let worker: Worker | undefined;
   const schedule = new TaskSchedule(options.tasks ?? PERIODIC_TASKS);
-  // One batch at a time in this process (the worker's second slot is for the sweep): two
-  // batches of one process would only lock each other's members (deadlocks, then retries).
-  let batches: Promise<unknown> = Promise.resolve();
-  const oneBatchAtATime = <T>(run: () => Promise<T>): Promise<T> => {
-    const next = batches.then(run, run);
-    batches = next.catch(() => undefined);
+  // A webhook job rings for a drain of this process: batches one at a time (the worker's
+  // second slot is the sweep's; two batches of one process would only lock each other's
+  // members), each with the ids of the jobs that rang plus other due events, until a batch
+  // comes back less than full. A job that rings while a drain waits to start joins it, so a
+  // burst of 400 jobs makes a few full batches, not 400 small ones; not full, a drain starts
+  // BATCH_GAP_MS after the last ended, gathering what arrives meanwhile.
+  let running: Promise<void> = Promise.resolve();
+  let waiting: Promise<void> | null = null;
+  const rang: string[] = [];
+  let lastBatchEnd = 0;
+  const drain = async () => {
+    waiting = null;
+    const db = getDb();
+    const size = batchSizeFor(db);
+    const wait = lastBatchEnd + BATCH_GAP_MS - Date.now();
+    if (wait > 0 && rang.length < size) await new Promise((resolve) => setTimeout(resolve, wait));
+    for (;;) {
+      const ids = rang.splice(0, size);
+      let outcomes: Map<string, string>;
+      try {
+        outcomes = await processWebhookBatch(db, { ids, fill: size - ids.length });
+      } finally {
+        lastBatchEnd = Date.now();
+      }
+      for (const [id, outcome] of outcomes) {
+        if (outcome !== "retrying") continue;
+        const row = await db.webhookEvent.findUnique({ where: { id }, select: { attempts: true } });
+        const attempts = row?.attempts ?? 1;
+        enqueue(id, attempts, retryDelayMs(attempts, RETRY.webhook));
+      }
+      if (outcomes.size < size && rang.length === 0) return;
+    }
+  };
+  const ring = (eventId: string): Promise<void> => {
+    rang.push(eventId);
+    if (waiting) return waiting;
+    const next = running.then(drain, drain);
+    waiting = next;
+    running = next.catch(() => undefined);
     return next;
   };
   if (options.runWorker) {
@@ -128,15 +161,8 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
             return report;
           }
           const { eventId } = job.data as { eventId: string };
-          // Its event plus other due events, claimed together (docs/decisions/0030); the
-          // jobs of the others then find them done ("skipped").
-          const outcomes = await oneBatchAtATime(() => processWebhookBatch(getDb(), { ids: [eventId], fill: batchSizeFor(getDb()) - 1 }));
-          for (const [id, outcome] of outcomes) {
-            if (outcome !== "retrying") continue;
-            const row = await getDb().webhookEvent.findUnique({ where: { id }, select: { attempts: true } });
-            const attempts = row?.attempts ?? 1;
-            enqueue(id, attempts, retryDelayMs(attempts, RETRY.webhook));
-          }
+          // Its event plus other due events, claimed together (docs/decisions/0030).
+          await ring(eventId);
         } finally {
           active--;
           settle();

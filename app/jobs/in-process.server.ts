@@ -23,12 +23,23 @@ export interface RunnerOptions {
 
 export const SWEEP_MS = 2_000;
 
+/**
+ * Under load, a batch that is not full starts at least this long after the last one ended.
+ * Without it, a runner that keeps up takes the inbox one event at a time (the dearest way:
+ * every batch reads afresh), and in one process (SQLite, or web with KANTA_WORKER=1) the
+ * acknowledgements wait behind back-to-back batches. With it they get the event loop (and
+ * SQLite's writer) between batches, and the next batch gathers what arrived meanwhile.
+ */
+export const BATCH_GAP_MS = 50;
+
 export class InProcessRunner implements JobRunner {
   private queue: string[] = [];
   private queued = new Set<string>();
   private running = 0;
   private waiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private lastBatchEnd = 0;
+  private gapTimer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly schedule: TaskSchedule;
 
@@ -68,6 +79,14 @@ export class InProcessRunner implements JobRunner {
       // A batch: the queued ids, plus other due events up to the batch size (docs/decisions/0030).
       const db = getDb();
       const size = batchSizeFor(db);
+      const wait = this.lastBatchEnd + BATCH_GAP_MS - Date.now();
+      if (wait > 0 && this.queue.length < size) {
+        this.gapTimer ??= setTimeout(() => {
+          this.gapTimer = undefined;
+          this.pump();
+        }, wait);
+        return;
+      }
       const ids = this.queue.splice(0, size);
       this.running++;
       processWebhookBatch(db, { ids, fill: size - ids.length })
@@ -76,6 +95,7 @@ export class InProcessRunner implements JobRunner {
         })
         .catch((error: unknown) => log.error("webhook worker crashed", { events: ids.length, eventId: ids[0], error: errorText(error) }))
         .finally(() => {
+          this.lastBatchEnd = Date.now();
           this.running--;
           for (const id of ids) this.queued.delete(id);
           this.pump();
