@@ -22,8 +22,7 @@
 // a transaction that is rolled back); the plan's scans, rows and time are printed.
 //
 //   npx tsx bench/accrual-scale.ts [--orders 2000] [--members 1000000] [--ledger 20000000]
-//     [--orders-seeded 2000000] [--reuse] [--explain] [--skip-empty] [--drop-index <name>]
-//     [--rounds 2] [--json results.json]
+//     [--orders-seeded 2000000] [--reuse] [--explain] [--skip-empty] [--drop-index <name>] [--rounds 2] [--json results.json]
 import "../scripts/require-node.mjs";
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
@@ -122,7 +121,6 @@ async function freshShopDatabase(name: string, template?: string): Promise<{ url
 
 const TEMPLATE = `kanta_bench_scale_tpl_${MEMBERS}_${LEDGER}_${SEEDED_ORDERS}`;
 const DONE_MARK = `complete ${MEMBERS} ${LEDGER_PER_MEMBER} ${ORDERS_PER_MEMBER}`;
-
 async function bigTemplate(): Promise<number | null> {
   if (values.reuse) {
     const mark = await admin(async (c) => (await c.query(`SELECT shobj_description(oid, 'pg_database') AS d FROM pg_database WHERE datname = $1`, [TEMPLATE])).rows[0]?.d);
