@@ -311,7 +311,8 @@
     function tierTable(d, tier, amt) {
       const list = (d.tiers && d.tiers.list) || [];
       if (list.length < 2) return null;
-      return h('details', { class: 'kanta-tiers' }, [h('summary', { text: T('tiers.title') }), h('table', {}, [
+      // Open stays open: the panel renders again when its data or a lazy part arrives.
+      return h('details', { class: 'kanta-tiers', open: !!P.tiersOpen, ontoggle: (e) => { P.tiersOpen = e.currentTarget.open; } }, [h('summary', { text: T('tiers.title') }), h('table', {}, [
         h('thead', {}, h('tr', {}, ['tier', 'from', 'perks'].map((k) => h('th', { scope: 'col', text: T('tiers.' + k) })))),
         h('tbody', {}, list.map((t) => {
           const k = t.perks || {}, perks = [];
