@@ -37,7 +37,7 @@ export async function requireProxyContext(request: Request): Promise<ProxyContex
     }
     throw error;
   }
-  return proxyContext(request, admin ? (admin.graphql as AdminGraphql) : null);
+  return proxyContext(request, admin ? (admin.graphql as AdminGraphql) : null, true);
 }
 
 /**
@@ -55,21 +55,22 @@ export async function requireProxyReader(request: Request): Promise<ProxyContext
     .utils.validateHmac(params, { signator: "appProxy" })
     .catch(() => false);
   if (!signed) throw unsigned();
-  return proxyContext(request, null);
+  return proxyContext(request, null, false);
 }
 
 function unsigned(): Response {
   return jsonError(401, "unauthorized", "This request is not signed by Shopify.");
 }
 
-async function proxyContext(request: Request, admin: AdminGraphql | null): Promise<ProxyContext> {
+/** `withAdmin`: in local mode, the emulator stands in for the shop's Admin API. */
+async function proxyContext(request: Request, admin: AdminGraphql | null, withAdmin: boolean): Promise<ProxyContext> {
   const url = new URL(request.url);
   const shop = url.searchParams.get("shop");
   if (!shop) throw jsonError(400, "missing_shop", "The request names no shop.");
   const customerId = url.searchParams.get("logged_in_customer_id") ?? "";
   if (customerId !== "" && !/^\d+$/.test(customerId)) throw jsonError(400, "bad_customer", "Malformed customer id.");
   let graphql = admin;
-  if (isLocalMode()) graphql = await localAdminGraphql(shop);
+  if (withAdmin && isLocalMode()) graphql = await localAdminGraphql(shop);
   return { shop, customerGid: customerId ? `gid://shopify/Customer/${customerId}` : null, graphql };
 }
 
