@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
+import { useLoaderData, type ShouldRevalidateFunction } from "@remix-run/react";
 import { Banner, BlockStack, Layout, Page } from "@shopify/polaris";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import { useState } from "react";
@@ -8,11 +8,9 @@ import { OccasionEditor } from "../components/emails/OccasionEditor";
 import { OccasionsCard } from "../components/emails/OccasionsCard";
 import { SenderCard } from "../components/emails/SenderCard";
 import { sendTestEmail } from "../jobs/email-job.server";
-import { getEmailsPage, previewEmail, saveEmailOccasion, saveEmailSender } from "../loyalty/notify/emails-admin.server";
-import { isEmailOccasionKind } from "../loyalty/notify/email-settings";
-import type { EmailOccasionKind, EmailText } from "../loyalty/notify/email-texts";
+import { getEmailsPage, readEmailDraft, saveEmailOccasion, saveEmailSender } from "../loyalty/notify/emails-admin.server";
+import type { EmailOccasionKind } from "../loyalty/notify/email-texts";
 import type { EmailsActionResult } from "../loyalty/notify/emails-page";
-import { WIDGET_LANGUAGES, type WidgetLanguage } from "../loyalty/program/settings";
 import { requireAdmin } from "../shopify/admin.server";
 
 // The Emails page: sender, the occasions (on/off, audience, subject and text per language
@@ -62,27 +60,13 @@ export const action = async ({
         : await saveEmailSender(shop, data);
     return { intent, ...result };
   }
-  if (intent === "preview" || intent === "test") {
-    const kind = String(data?.kind ?? "");
-    const language = String(data?.language ?? "") as WidgetLanguage;
-    const text = data?.text as EmailText | undefined;
-    if (
-      !isEmailOccasionKind(kind) ||
-      !WIDGET_LANGUAGES.some((l) => l.code === language) ||
-      typeof text?.subject !== "string" ||
-      typeof text?.text !== "string"
-    ) {
+  if (intent === "test") {
+    const draft = readEmailDraft(data);
+    if (!draft)
       return {
         intent,
         ok: false,
-        error: "The preview could not be read. Reload the page and try again.",
-      };
-    }
-    if (intent === "preview")
-      return {
-        intent,
-        ok: true,
-        ...(await previewEmail(shop, kind, language, text)),
+        error: "The test could not be read. Reload the page and try again.",
       };
     const to = String(data?.to ?? "").trim();
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(to))
@@ -91,19 +75,19 @@ export const action = async ({
         ok: false,
         error: "Enter the email address to send the test to.",
       };
-    const sent = await sendTestEmail({
-      shopDomain: shop,
-      kind,
-      language,
-      text,
-      to,
-    });
+    const sent = await sendTestEmail({ shopDomain: shop, ...draft, to });
     return sent.ok
       ? { intent, ok: true, to }
       : { intent, ok: false, error: `The test was not sent: ${sent.error}` };
   }
-  return { intent: "preview", ok: false, error: "Unknown action" };
+  return { intent: "test", ok: false, error: "Unknown action" };
 };
+
+// A test send changes nothing on the page: reloading it after one would only cost time.
+export const shouldRevalidate: ShouldRevalidateFunction = ({
+  formData,
+  defaultShouldRevalidate,
+}) => (formData?.get("intent") === "test" ? false : defaultShouldRevalidate);
 
 export default function EmailsPage() {
   const page = useLoaderData<typeof loader>();

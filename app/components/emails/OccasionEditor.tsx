@@ -4,7 +4,7 @@ import { Banner, BlockStack, Box, Button, Card, Checkbox, FormLayout, InlineGrid
 import { useEffect, useMemo, useState } from "react";
 import type { EmailAudience, OccasionEmailSettings } from "../../loyalty/notify/email-settings";
 import type { EmailOccasionKind, EmailText } from "../../loyalty/notify/email-texts";
-import { OCCASION_LABELS, type EmailsActionResult, type EmailsPageView } from "../../loyalty/notify/emails-page";
+import { OCCASION_LABELS, type EmailPreviewResult, type EmailsActionResult, type EmailsPageView } from "../../loyalty/notify/emails-page";
 import type { WidgetLanguage } from "../../loyalty/program/settings";
 
 // One occasion's email: on/off, audience, subject and text per language, a live preview
@@ -21,7 +21,6 @@ export function OccasionEditor({
 }) {
   const shopify = useAppBridge();
   const save = useFetcher<EmailsActionResult>();
-  const preview = useFetcher<EmailsActionResult>();
   const test = useFetcher<EmailsActionResult>();
   const stored: OccasionEmailSettings = page.settings.occasions[kind];
   const initialTexts = Object.fromEntries(
@@ -46,19 +45,9 @@ export function OccasionEditor({
     save.data && !save.data.ok && "errors" in save.data ? save.data.errors : {};
 
   // The live preview follows the text, a moment after typing stops.
-  const previewKey = JSON.stringify({ kind, language, text: current });
-  useEffect(() => {
-    const timer = setTimeout(
-      () =>
-        preview.submit(
-          { intent: "preview", data: previewKey },
-          { method: "post" }
-        ),
-      300
-    );
-    return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- the fetcher's identity changes every render
-  }, [previewKey]);
+  const preview = useLivePreview(
+    JSON.stringify({ kind, language, text: current })
+  );
   useEffect(() => {
     if (
       save.state === "idle" &&
@@ -80,8 +69,7 @@ export function OccasionEditor({
   const isDefault =
     current.subject === page.defaults[kind][language].subject &&
     current.text === page.defaults[kind][language].text;
-  const previewData =
-    preview.data?.intent === "preview" && preview.data.ok ? preview.data : null;
+  const previewData = preview && "html" in preview ? preview : null;
   const testError =
     test.data?.intent === "test" && !test.data.ok ? test.data.error : null;
   const tabs = useMemo(
@@ -255,6 +243,8 @@ export function OccasionEditor({
                 }}
               />
             </BlockStack>
+          ) : preview && "error" in preview ? (
+            <Banner tone="warning">{preview.error}</Banner>
           ) : (
             <Text as="p" tone="subdued">
               Rendering the preview…
@@ -264,4 +254,39 @@ export function OccasionEditor({
       </Card>
     </InlineGrid>
   );
+}
+
+/**
+ * The server's rendering of `draft` (JSON), fetched 300 ms after it last changed. A newer
+ * draft aborts the older request, and so does leaving the editor; an aborted request is
+ * expected and says nothing. Fetched directly, not through a Remix fetcher: Remix logs an
+ * aborted fetcher's half-read answer to the console as an error, and re-runs the page's
+ * loader after every fetcher submission.
+ */
+function useLivePreview(draft: string): EmailPreviewResult | null {
+  const [result, setResult] = useState<EmailPreviewResult | null>(null);
+  useEffect(() => {
+    const controller = new AbortController();
+    const timer = setTimeout(async () => {
+      try {
+        const response = await fetch("/app/emails/preview", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Accept: "application/json" },
+          body: draft,
+          signal: controller.signal,
+        });
+        const body = (await response.json().catch(() => null)) as EmailPreviewResult | null;
+        if (controller.signal.aborted) return;
+        setResult(body ?? { error: `The preview could not be rendered (HTTP ${response.status}).` });
+      } catch (error) {
+        if (controller.signal.aborted) return;
+        setResult({ error: `The preview could not be rendered: ${String(error)}` });
+      }
+    }, 300);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [draft]);
+  return result;
 }

@@ -3,9 +3,9 @@ import { getEnv } from "../../env.server";
 import { WIDGET_LANGUAGES, type WidgetLanguage } from "../program/settings";
 import { renderEmail, type RenderedEmail } from "./email-render.server";
 import { emailBrandFor, emailDeliveryCounts, emailDeliveryLog, loadEmailSettings, saveOccasionEmail, saveSender } from "./email.server";
-import { EMAIL_AUDIENCES, emailLanguage, occasionEmailForm, senderForm } from "./email-settings";
+import { EMAIL_AUDIENCES, emailLanguage, isEmailOccasionKind, occasionEmailForm, senderForm } from "./email-settings";
 import { DEFAULT_EMAIL_TEXTS, EMAIL_PLACEHOLDERS, COMMON_PLACEHOLDERS, type EmailOccasionKind, type EmailText } from "./email-texts";
-import { SAMPLE_MEMBER, SAMPLE_OCCASION_DATA, type EmailsPageData } from "./emails-page";
+import { SAMPLE_MEMBER, SAMPLE_OCCASION_DATA, type EmailDraft, type EmailsPageData } from "./emails-page";
 import { DELIVERY_STATUSES, EMAIL_OCCASION_KINDS } from "./occasions";
 import { unsubscribeUrl } from "./unsubscribe";
 
@@ -88,6 +88,22 @@ export async function previewEmail(domain: string, kind: EmailOccasionKind, lang
   });
   const name = (settings.senderName ?? brand.shopName).replace(/["\\\r\n]/g, "");
   return { ...rendered, from: `"${name}" <${env.MAIL_FROM}>`, replyTo: settings.replyTo };
+}
+
+/** The draft in a posted body, or null when any part of it is missing or unknown. */
+export function readEmailDraft(data: unknown): EmailDraft | null {
+  if (!data || typeof data !== "object") return null;
+  const { kind, language, text } = data as Record<string, unknown>;
+  const t = text as Partial<EmailText> | null | undefined;
+  if (
+    typeof kind !== "string" ||
+    !isEmailOccasionKind(kind) ||
+    !WIDGET_LANGUAGES.some((l) => l.code === language) ||
+    typeof t?.subject !== "string" ||
+    typeof t?.text !== "string"
+  )
+    return null;
+  return { kind, language: language as WidgetLanguage, text: { subject: t.subject, text: t.text } };
 }
 
 export { EMAIL_AUDIENCES };

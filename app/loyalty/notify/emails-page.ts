@@ -37,9 +37,19 @@ export interface EmailsPageData {
 export type EmailsActionResult =
   | { intent: "occasion" | "sender"; ok: true }
   | { intent: "occasion" | "sender"; ok: false; errors: Record<string, string> }
-  | { intent: "preview"; ok: true; subject: string; html: string; text: string; from: string }
   | { intent: "test"; ok: true; to: string }
-  | { intent: "preview" | "test"; ok: false; error: string };
+  | { intent: "test"; ok: false; error: string };
+
+/** What POST /app/emails/preview answers: the rendered draft, or why it was not rendered. */
+export type EmailPreviewResult = { subject: string; html: string; text: string; from: string } | { error: string };
+
+/** A draft the page sends to preview or to test: one occasion's text in one language. */
+export interface EmailDraft {
+  kind: EmailOccasionKind;
+  language: WidgetLanguage;
+  text: EmailText;
+}
+
 
 /** The page's data as the loader serialises it (with the signed-in staff member's email). */
 export type EmailsPageView = EmailsPageData & { staffEmail: string };
