@@ -190,6 +190,7 @@ export async function saveBadge(shopDomain: string, id: string | null, values: {
     return row.id;
   });
   if (!saved) return { ok: false, errors: { form: "This badge no longer exists" } };
+  invalidateShopConfig(shopDomain); // the storefront's cached badges
   return { ok: true, id: saved, name: data.name };
 }
 

@@ -3,6 +3,7 @@ import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
 import { recordAudit } from "../audit/record.server";
 import { numericId, type CsvCell } from "../export/csv";
 import { formatMinorPlain } from "../ledger/money";
+import { invalidateShopConfig } from "../program/shop-config.server";
 import { addDaysToDate, localDate, safeTimeZone, zonedDateTimeToUtc } from "../program/zoned-time";
 import { inTransaction } from "../tx.server";
 import { causeForm, charityRateForm, totalsByCause, totalsByCauseAndMonth, type DonationTotal } from "./charity";
@@ -151,6 +152,7 @@ export async function saveCharityRate(shopDomain: string, form: Record<string, u
     await tx.charitySettings.upsert({ where: { shopId: shop.id }, create: { shopId: shop.id, pointsPerUnit: parsed.data.pointsPerUnit }, update: { pointsPerUnit: parsed.data.pointsPerUnit } });
     await recordAudit(tx, { shopId: shop.id, actor, action: "charity.rate_updated", subjectType: "charity", subjectId: null, subjectLabel: "Charity rate", before: before ? { pointsPerUnit: before.pointsPerUnit } : null, after: { pointsPerUnit: parsed.data.pointsPerUnit } });
   });
+  invalidateShopConfig(shopDomain); // the storefront's cached causes and rate
 }
 
 /** Creates a cause (causeId null) or edits one; returns its id. */
@@ -159,7 +161,7 @@ export async function saveCause(shopDomain: string, causeId: string | null, form
   const parsed = causeForm.safeParse(form);
   if (!parsed.success) throw new CharityAdminError("Check the cause", fieldErrors(parsed.error.issues));
   const next = parsed.data;
-  return inTransaction(db, async (tx) => {
+  const saved = await inTransaction(db, async (tx) => {
     if (!causeId) {
       const created = await tx.cause.create({ data: { shopId: shop.id, ...next } });
       await recordAudit(tx, { shopId: shop.id, actor, action: "charity.cause_created", subjectType: "charity", subjectId: created.id, subjectLabel: created.name, before: null, after: next });
@@ -180,12 +182,14 @@ export async function saveCause(shopDomain: string, causeId: string | null, form
     });
     return stored.id;
   });
+  invalidateShopConfig(shopDomain);
+  return saved;
 }
 
 /** Deletes a cause nobody gave to; one with donations is turned off instead (its totals stay). */
 export async function deleteCause(shopDomain: string, causeId: string, db: Db = getDb(), actor: AuditActor = SYSTEM_ACTOR): Promise<"deleted" | "disabled"> {
   const shop = await requireShop(db, shopDomain);
-  return inTransaction(db, async (tx) => {
+  const outcome = await inTransaction(db, async (tx): Promise<"deleted" | "disabled"> => {
     const stored = await tx.cause.findFirst({ where: { id: causeId, shopId: shop.id } });
     if (!stored) throw new CharityAdminError("This cause does not exist");
     const given = await tx.donation.count({ where: { causeId: stored.id } });
@@ -198,4 +202,6 @@ export async function deleteCause(shopDomain: string, causeId: string, db: Db = 
     await recordAudit(tx, { shopId: shop.id, actor, action: "charity.cause_deleted", subjectType: "charity", subjectId: stored.id, subjectLabel: stored.name, before: { name: stored.name }, after: null });
     return "deleted";
   });
+  invalidateShopConfig(shopDomain);
+  return outcome;
 }

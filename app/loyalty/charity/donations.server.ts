@@ -54,13 +54,21 @@ export interface CharityView {
   causes: { id: string; name: string; description: string }[];
 }
 
-export async function loadCharityView(db: Db, shop: { id: string; currencyCode: string }, points: number | null): Promise<CharityView | null> {
+/** The shop's causes and rate: null when it takes no donations. Kept with the storefront's cached shop (../storefront). */
+export type ShopCharity = { pointsPerUnit: number; causes: CharityView["causes"] } | null;
+
+export async function loadShopCharity(db: Db, shopId: string): Promise<ShopCharity> {
   const [settings, causes] = await Promise.all([
-    db.charitySettings.findUnique({ where: { shopId: shop.id }, select: { pointsPerUnit: true } }),
-    db.cause.findMany({ where: { shopId: shop.id, enabled: true }, orderBy: { createdAt: "asc" }, select: { id: true, name: true, description: true }, take: 20 }),
+    db.charitySettings.findUnique({ where: { shopId }, select: { pointsPerUnit: true } }),
+    db.cause.findMany({ where: { shopId, enabled: true }, orderBy: { createdAt: "asc" }, select: { id: true, name: true, description: true }, take: 20 }),
   ]);
-  if (!settings || causes.length === 0) return null;
-  return { pointsPerUnit: settings.pointsPerUnit, currencyCode: shop.currencyCode, maxUnits: points === null ? 0 : maxDonationUnits(points, settings.pointsPerUnit), causes };
+  return settings && causes.length ? { pointsPerUnit: settings.pointsPerUnit, causes } : null;
+}
+
+/** What the widget shows about giving points: `points` is the member's spendable balance, null for a guest. */
+export function charityView(charity: ShopCharity, currencyCode: string, points: number | null): CharityView | null {
+  if (!charity) return null;
+  return { pointsPerUnit: charity.pointsPerUnit, currencyCode, maxUnits: points === null ? 0 : maxDonationUnits(points, charity.pointsPerUnit), causes: charity.causes };
 }
 
 export async function donatePoints(input: { shopDomain: string; customerGid: string; now?: Date } & DonateRequestBody, db: Db = getDb()): Promise<{ donation: DonationView; replayed: boolean }> {

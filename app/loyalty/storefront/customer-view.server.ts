@@ -9,11 +9,11 @@ import { checkRedeemable, rewardOfferedOn, type RewardSurface } from "../rewards
 import { rewardForTier } from "../rewards/tier-variants";
 import { DEFAULT_PROGRAM_NAME, parsePointsNames, resolvePointsName, storefrontWidgetDefaults, type PointsName, type PointsNames, type WidgetDefaults } from "../program/settings";
 import { logInvalidJson } from "../json-column.server";
-import { getMemberChallengeView, type MemberBadgeView, type MemberChallengeView } from "../challenges/view.server";
+import { getMemberChallengeView, loadShopChallenges, type MemberBadgeView, type MemberChallengeView, type ShopChallenges } from "../challenges/view.server";
 import { toBirthdayView, type BirthdayView } from "../dates/birthday.server";
 import { inactivityExpiryAt } from "../dates/birthday";
 import { onShopConfigInvalidated, shopConfigCacheMs } from "../program/shop-config.server";
-import { loadCharityView, type CharityView } from "../charity/donations.server";
+import { charityView, loadShopCharity, type CharityView, type ShopCharity } from "../charity/donations.server";
 import { loadSurpriseNotices, type SurpriseNotice } from "../surprise/notices.server";
 import { computeMemberTierView, toTierBenefits, type MemberTierView, type TierBenefit } from "../tiers/view.server";
 import { negotiateLanguage, type Language } from "../i18n/languages";
@@ -118,13 +118,17 @@ function queryStorefrontShop(db: Db, domain: string) {
   });
 }
 
-type StorefrontShop = NonNullable<Awaited<ReturnType<typeof queryStorefrontShop>>>;
+type StorefrontShopRow = NonNullable<Awaited<ReturnType<typeof queryStorefrontShop>>>;
+
+/** The shop's side, with its challenges and badges, its causes, and the panel's texts per language as asked. */
+type StorefrontShop = StorefrontShopRow & { challengeSide: ShopChallenges; charity: ShopCharity; hasSurprises: boolean; texts: Map<Language, Texts> };
 
 /**
  * Every signed-in shopper's page view asks for their view; the shop's side of it changes
  * rarely, so each process keeps it as long as the order path keeps its configuration
  * (KANTA_CONFIG_CACHE_MS, default 2 s; tests 0), and drops it when the admin invalidates the
- * shop's configuration (program/shop-config.server.ts).
+ * shop's configuration (program/shop-config.server.ts). What is left per view is the
+ * member's own rows.
  */
 const shopCache = new Map<string, { shop: StorefrontShop | null; expiresAt: number }>();
 onShopConfigInvalidated((domain) => (domain ? shopCache.delete(domain) : shopCache.clear()));
@@ -132,7 +136,12 @@ onShopConfigInvalidated((domain) => (domain ? shopCache.delete(domain) : shopCac
 async function loadStorefrontShop(db: Db, domain: string, now = Date.now()): Promise<StorefrontShop | null> {
   const hit = shopCache.get(domain);
   if (hit && hit.expiresAt > now) return hit.shop;
-  const shop = await queryStorefrontShop(db, domain);
+  const row = await queryStorefrontShop(db, domain);
+  const [challengeSide, charity, surprise] = row
+    ? await Promise.all([loadShopChallenges(db, row.id), loadShopCharity(db, row.id), db.surprise.findFirst({ where: { shopId: row.id }, select: { id: true } })])
+    : [null, null, null];
+  // A shop that never made a surprise has no winners to show: its members' views skip the read.
+  const shop = row && challengeSide ? { ...row, challengeSide, charity, hasSurprises: surprise !== null, texts: new Map<Language, Texts>() } : null;
   const ttl = shopConfigCacheMs();
   if (ttl > 0) shopCache.set(domain, { shop, expiresAt: now + ttl });
   return shop;
@@ -212,26 +221,31 @@ export async function getCustomerView(
     const language = negotiateLanguage(options.locale || memberLocale || shop.primaryLocale);
     const named = localizeNames(view, language, { rewards: shop.rewards, rules: shop.earnRules, tiers: shop.tiers }, onInvalid);
     if (!options.texts) return { ...named, language };
-    return { ...named, language, texts: panelTexts(language, parseTextOverrides(shop.program!.textOverrides, { id: shop.program!.id, onInvalid })) };
+    let texts = shop.texts.get(language);
+    if (!texts) shop.texts.set(language, (texts = panelTexts(language, parseTextOverrides(shop.program!.textOverrides, { id: shop.program!.id, onInvalid }))));
+    return { ...named, language, texts };
   };
-  const guest = async (): Promise<CustomerView> => localized({ customer: null, program, rewards: rewardsFor(null), ways: computeWays(shop.earnRules, null, onInvalid), tiers, charity: await loadCharityView(db, shop, null) }, null);
+  const guest = async (): Promise<CustomerView> => localized({ customer: null, program, rewards: rewardsFor(null), ways: computeWays(shop.earnRules, null, onInvalid), tiers, charity: charityView(shop.charity, shop.currencyCode, null) }, null);
   if (!customerGid) return guest();
 
   const loadMember = () =>
     db.member.findUnique({
       where: { shopId_customerGid: { shopId: shop.id, customerGid } },
       include: {
-        tier: { select: { name: true, rank: true } },
         ledger: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 10 },
         // Gifts are listed on their own (`gifts`).
         redemptions: { where: { status: { in: ["issued", "used", "pending"] }, giftVariantGid: null }, orderBy: { createdAt: "desc" }, take: 10 },
       },
     });
-  let full = await loadMember();
-  if (!full) return guest();
+  let row = await loadMember();
+  if (!row) return guest();
   // Points whose return window has passed are spendable now, whether or not the sweep ran
   // (a write only when some are due; read again only then).
-  if (full.pendingPoints !== 0 && (await releaseDuePendingPoints(db, { memberId: full.id })) > 0) full = (await loadMember()) ?? full;
+  if (row.pendingPoints !== 0 && (await releaseDuePendingPoints(db, { memberId: row.id })) > 0) row = (await loadMember()) ?? row;
+  // The member's tier from the shop's cached ladder; one made since it was read, from the database.
+  const tierId = row.tierId;
+  const memberTier = tierId === null ? null : (shop.tiers.find((t) => t.id === tierId) ?? (await db.tier.findUnique({ where: { id: tierId }, select: { name: true, rank: true } })));
+  const full = { ...row, tier: memberTier ? { name: memberTier.name, rank: memberTier.rank } : null };
   // One query for every rule: which of this period's keys are already in the ledger.
   const wayKeys = computeWayKeys(shop.earnRules, customerGid, year);
   const existing = wayKeys.length
@@ -246,7 +260,7 @@ export async function getCustomerView(
     existingKeys: new Set(existing.map((e) => e.idempotencyKey)),
     year,
   }, onInvalid);
-  const challengeView = await getMemberChallengeView(db, shop.id, full.id, now);
+  const challengeView = await getMemberChallengeView(db, shop.challengeSide, full.id, now);
   return localized({
     customer: {
       id: full.customerGid,
@@ -273,12 +287,12 @@ export async function getCustomerView(
         shop.program.expiryMonths && full.points > 0 && full.status === "active"
           ? { points: full.points, at: inactivityExpiryAt(full.lastActivityAt, shop.program.expiryMonths).toISOString() }
           : null,
-      surprises: await loadSurpriseNotices(db, shop.id, full.id),
+      surprises: shop.hasSurprises ? await loadSurpriseNotices(db, shop.id, full.id) : [],
       challenges: challengeView.challenges,
       badges: challengeView.badges,
       leaderboardOptedIn: full.leaderboardOptInAt !== null,
     },
-    charity: await loadCharityView(db, shop, full.status === "active" ? full.points : null),
+    charity: charityView(shop.charity, shop.currencyCode, full.status === "active" ? full.points : null),
     program: full.locale ? { ...program, pointsName: resolvePointsName(program.pointsNames, full.locale) ?? program.pointsName } : program,
     rewards: rewardsFor(full.status === "active" ? { points: full.points, tierRank: full.tier?.rank ?? null } : null),
     ways: birthdayPoints === null ? ways : ways.map((w) => (w.type === "birthday" ? { ...w, points: birthdayPoints } : w)),

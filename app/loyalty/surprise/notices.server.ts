@@ -21,18 +21,20 @@ export async function loadSurpriseNotices(db: Db, shopId: string, memberId: stri
     where: { memberId, seenAt: null, awardedAt: { not: null } },
     orderBy: { awardedAt: "desc" },
     take: 3,
-    select: { id: true, surpriseId: true, redemptionId: true, surprise: { select: { name: true } } },
+    select: { id: true, surpriseId: true, redemptionId: true },
   });
   if (wins.length === 0) return [];
-  const [occasions, redemptions] = await Promise.all([
+  const [surprises, occasions, redemptions] = await Promise.all([
+    db.surprise.findMany({ where: { id: { in: [...new Set(wins.map((w) => w.surpriseId))] } }, select: { id: true, name: true } }),
     db.occasion.findMany({ where: { shopId, key: { in: wins.map((w) => occasionKey("surprise", w.surpriseId, memberId)) } }, select: { key: true, data: true } }),
     db.redemption.findMany({ where: { id: { in: wins.flatMap((w) => (w.redemptionId ? [w.redemptionId] : [])) } }, select: { id: true, status: true, code: true } }),
   ]);
   const dataOf = new Map(occasions.map((o) => [o.key, readOccasionData("surprise", o.data)]));
+  const nameOf = new Map(surprises.map((s) => [s.id, s.name]));
   const codeOf = new Map(redemptions.map((r) => [r.id, r.status === "issued" || r.status === "used" ? r.code : null]));
   return wins.map((w) => {
     const data = dataOf.get(occasionKey("surprise", w.surpriseId, memberId)) ?? null;
-    return { id: w.id, name: w.surprise.name, points: data?.points ?? null, rewardText: data?.rewardText ?? null, code: w.redemptionId ? (codeOf.get(w.redemptionId) ?? null) : null };
+    return { id: w.id, name: nameOf.get(w.surpriseId) ?? "", points: data?.points ?? null, rewardText: data?.rewardText ?? null, code: w.redemptionId ? (codeOf.get(w.redemptionId) ?? null) : null };
   });
 }
 

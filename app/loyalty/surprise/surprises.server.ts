@@ -2,6 +2,7 @@ import { getDb, type Db } from "../../db.server";
 import { SYSTEM_ACTOR, type AuditActor } from "../audit/audit";
 import { recordAudit } from "../audit/record.server";
 import { parseRewardConfig } from "../rewards/rewards";
+import { invalidateShopConfig } from "../program/shop-config.server";
 import { inTransaction } from "../tx.server";
 import { listCatalogCollections } from "../catalog/catalog.server";
 import { surpriseAudience, type SurpriseAudience } from "./audience";
@@ -77,7 +78,7 @@ export async function createSurprise(shopDomain: string, form: Record<string, un
   if (!parsed.success) throw new SurpriseAdminError("Check the surprise", Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? "form"), i.message])));
   const v = parsed.data;
   const audience: SurpriseAudience = { tierIds: v.tierIds, orderedWithinDays: v.orderedWithinDays, productTypes: v.productTypes, collectionIds: v.collectionIds };
-  return inTransaction(db, async (tx) => {
+  const id = await inTransaction(db, async (tx) => {
     if (v.prizeType === "reward") {
       const reward = await tx.reward.findFirst({ where: { id: v.rewardId!, shopId: shop.id, enabled: true, type: { in: [...SURPRISE_REWARD_TYPES] } } });
       if (!reward) throw new SurpriseAdminError("Check the surprise", { rewardId: "Choose an enabled reward that gives a code" });
@@ -115,6 +116,8 @@ export async function createSurprise(shopDomain: string, form: Record<string, un
     });
     return created.id;
   });
+  invalidateShopConfig(shopDomain); // the storefront reads winners only in shops that have surprises
+  return id;
 }
 
 /** draft -> queued (the job draws and awards); once: a started surprise is not started again. */
