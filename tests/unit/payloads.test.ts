@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isJsonBody, parseShopifyJson } from "../../app/webhooks/json";
 import { PayloadError, toCustomerFacts, toOrderSnapshot, toRefundSnapshot } from "../../app/webhooks/payloads";
 import { documentedExample, orderPayload, refundPayload, toShopifyJson } from "../fixtures/payloads";
+import { seededRandom } from "../../scripts/seeded-random.mjs";
 
 describe("webhook payloads", () => {
   it("tells JSON bodies at intake, leaving an object's inside to the parse that processes it", () => {
@@ -24,6 +25,45 @@ describe("webhook payloads", () => {
     const text = '{"id": 820982911946154508, "order_id": 9007199254740993, "small": 12}';
     expect(parseShopifyJson(text)).toEqual({ id: "820982911946154508", order_id: "9007199254740993", small: 12 });
     expect(JSON.parse(text).id).not.toBe(820982911946154508n.toString()); // what plain JSON.parse would lose
+  });
+
+  it("reads numbers as a reviver reading each number's source would: random documents with long digits everywhere", () => {
+    // The oracle: JSON.parse's source text access (Node >= 21), every unsafe integer token as its text.
+    const oracle = (text: string) =>
+      JSON.parse(text, ((_key: string, value: unknown, context?: { source?: string }) =>
+        typeof value === "number" && !Number.isSafeInteger(value) && context?.source && /^-?\d+$/.test(context.source) ? context.source : value) as Parameters<typeof JSON.parse>[1]);
+    const random = seededRandom(12);
+    const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
+    const digits = (n: number) => Array.from({ length: n }, (_, i) => String(i === 0 ? 1 + Math.floor(random() * 9) : Math.floor(random() * 10))).join("");
+    // Numbers and strings where a scanner could go wrong: 15-20 digits, signs, fractions,
+    // exponents, 2^53 ± 1, digits in strings after escaped quotes and backslashes.
+    const number = () =>
+      pick([
+        () => digits(1 + Math.floor(random() * 20)),
+        () => `-${digits(15 + Math.floor(random() * 6))}`,
+        () => `${digits(1 + Math.floor(random() * 3))}.${digits(15 + Math.floor(random() * 5))}`,
+        () => `${digits(16 + Math.floor(random() * 4))}.5`,
+        () => `${digits(1)}e${pick(["", "-", "+"])}${digits(16 + Math.floor(random() * 3))}`.replace(/e(-|\+)?(\d+)/, (_m, sign: string | undefined, d: string) => `e${sign ?? ""}${d.slice(0, 2)}`),
+        () => `${digits(17)}E2`,
+        () => pick(["9007199254740991", "9007199254740992", "9007199254740993", "-9007199254740993", "0"]),
+      ])();
+    const string = () =>
+      JSON.stringify(pick([`id ${digits(18)}`, `quote " ${digits(17)}`, `back\\${digits(16)}\\`, `"${digits(19)}"`, "plain", `gid://shopify/Order/${digits(18)}`]));
+    const value = (depth: number): string => {
+      const kind = depth > 2 ? Math.floor(random() * 2) : Math.floor(random() * 4);
+      if (kind === 0) return number();
+      if (kind === 1) return string();
+      if (kind === 2) return `[${Array.from({ length: Math.floor(random() * 4) }, () => value(depth + 1)).join(", ")}]`;
+      return `{${Array.from({ length: Math.floor(random() * 5) }, (_, i) => `${string().slice(0, -1)}${i}": ${value(depth + 1)}`).join(", ")}}`;
+    };
+    let unsafe = 0;
+    for (let i = 0; i < 2000; i++) {
+      const text = `{"id": ${digits(18)}, "doc": ${value(0)}}`;
+      const expected = oracle(text);
+      expect(parseShopifyJson(text)).toEqual(expected);
+      if (JSON.stringify(expected).match(/"-?\d{16,}"/)) unsafe++;
+    }
+    expect(unsafe).toBe(2000); // every document had an id beyond 2^53 to keep
   });
 
   it("reads payloads with or without long integers alike (the reviver runs only when one may be unsafe)", () => {
