@@ -46,21 +46,35 @@ export function quietly<T>(work: () => Promise<T>): Promise<T> {
   return quiet.run(true, work);
 }
 
-export async function recordOccasion<K extends OccasionKind>(tx: Tx, input: RecordOccasionInput<K>): Promise<RecordedOccasion> {
+interface OccasionRow {
+  id: string;
+  input: RecordOccasionInput<OccasionKind>;
+  data: unknown;
+  now: Date;
+}
+
+/** An occasion checked (its data against its kind, its key, a member or an email) and given an id. */
+function occasionRow(input: RecordOccasionInput<OccasionKind>): OccasionRow {
   const data = parseOccasionData(input.kind, input.data);
   if (!input.key || input.key.length > 300) throw new OccasionError("an occasion needs a key of 1 to 300 characters");
   if (!input.memberId && !input.email) throw new OccasionError(`${input.kind}: an occasion without a member needs an email address`);
-  const postgres = isPostgres(tx);
-  const now = input.occurredAt ?? new Date();
-  const sql = new Sql(postgres);
-  const id = randomUUID();
-  const inserted = await tx.$queryRawUnsafe<{ id: string }[]>(
-    `INSERT INTO "Occasion" ("id", "shopId", "memberId", "email", "kind", "key", "data", "occurredAt")
-     VALUES (${sql.list([id, input.shopId, input.memberId, input.email?.trim().toLowerCase() || null, input.kind, input.key, JSON.stringify(data), now])})
+  return { id: randomUUID(), input, data, now: input.occurredAt ?? new Date() };
+}
+
+/** INSERT … ON CONFLICT DO NOTHING RETURNING the ids of the rows that were new. */
+function insertOccasions(sql: Sql, rows: readonly OccasionRow[]): string {
+  const values = rows.map(({ id, input, data, now }) => `(${sql.list([id, input.shopId, input.memberId, input.email?.trim().toLowerCase() || null, input.kind, input.key, JSON.stringify(data), now])})`);
+  return `INSERT INTO "Occasion" ("id", "shopId", "memberId", "email", "kind", "key", "data", "occurredAt")
+     VALUES ${values.join(", ")}
      ON CONFLICT ("shopId", "key") DO NOTHING
-     RETURNING "id"`,
-    ...sql.params,
-  );
+     RETURNING "id"`;
+}
+
+export async function recordOccasion<K extends OccasionKind>(tx: Tx, input: RecordOccasionInput<K>): Promise<RecordedOccasion> {
+  const row = occasionRow(input);
+  const { id, now } = row;
+  const sql = new Sql(isPostgres(tx));
+  const inserted = await tx.$queryRawUnsafe<{ id: string }[]>(insertOccasions(sql, [row]), ...sql.params);
   if (inserted.length === 0) {
     const existing = await tx.occasion.findUniqueOrThrow({ where: { shopId_key: { shopId: input.shopId, key: input.key } }, select: { id: true } });
     return { recorded: false, id: existing.id, channels: [] };
@@ -93,27 +107,11 @@ export async function createDeliveries(tx: Tx, input: { occasionId: string; shop
 export async function recordOccasions(tx: Tx, inputs: readonly RecordOccasionInput<OccasionKind>[]): Promise<number> {
   if (inputs.length === 0) return 0;
   const postgres = isPostgres(tx);
-  const rows = inputs.map((input) => {
-    const data = parseOccasionData(input.kind, input.data);
-    if (!input.key || input.key.length > 300) throw new OccasionError("an occasion needs a key of 1 to 300 characters");
-    if (!input.memberId && !input.email) throw new OccasionError(`${input.kind}: an occasion without a member needs an email address`);
-    return { id: randomUUID(), input, data, now: input.occurredAt ?? new Date() };
-  });
+  const rows = inputs.map(occasionRow);
   const inserted: { id: string }[] = [];
   for (let i = 0; i < rows.length; i += 200) {
     const sql = new Sql(postgres);
-    const values = rows
-      .slice(i, i + 200)
-      .map(({ id, input, data, now }) => `(${sql.list([id, input.shopId, input.memberId, input.email?.trim().toLowerCase() || null, input.kind, input.key, JSON.stringify(data), now])})`);
-    inserted.push(
-      ...(await tx.$queryRawUnsafe<{ id: string }[]>(
-        `INSERT INTO "Occasion" ("id", "shopId", "memberId", "email", "kind", "key", "data", "occurredAt")
-         VALUES ${values.join(", ")}
-         ON CONFLICT ("shopId", "key") DO NOTHING
-         RETURNING "id"`,
-        ...sql.params,
-      )),
-    );
+    inserted.push(...(await tx.$queryRawUnsafe<{ id: string }[]>(insertOccasions(sql, rows.slice(i, i + 200)), ...sql.params)));
   }
   if (quiet.getStore()) return inserted.length;
   const recorded = new Set(inserted.map((r) => r.id));
