@@ -24,14 +24,16 @@ import { z } from "zod";
 import { boundary } from "@shopify/shopify-app-remix/server";
 import {
   AdjustError,
-  MEMBER_SORTS,
-  MEMBER_STATUSES,
   bulkAdjustPoints,
   bulkSetExcluded,
-  listMembers,
-  listShopTiers,
   parseBulkIds,
 } from "../loyalty/members/admin.server";
+import {
+  MEMBER_SORTS,
+  MEMBER_STATUSES,
+  listMembers,
+  listShopTiers,
+} from "../loyalty/members/list.server";
 import { showToast } from "../components/showToast";
 import { ByWidth } from "../components/ByWidth";
 import { MembersExportModal } from "../components/MembersExportModal";

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { randomUUID } from "node:crypto";
 import { verifyLedger } from "../../app/loyalty/ledger/append.server";
-import { AdjustError, adjustMemberPoints, listMembers } from "../../app/loyalty/members/admin.server";
+import { AdjustError, adjustMemberPoints } from "../../app/loyalty/members/admin.server";
+import { listMembers } from "../../app/loyalty/members/list.server";
 import { LOCAL_SHOP } from "../../app/shopify/admin.server";
 import { action as memberAction, loader as memberLoader } from "../../app/routes/app.members.$id";
 import { action as listAction, loader as listLoader } from "../../app/routes/app.members._index";

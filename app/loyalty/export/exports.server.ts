@@ -1,5 +1,5 @@
 import { getDb, type Db } from "../../db.server";
-import { memberFilterWhere, memberWordFilters } from "../members/admin.server";
+import { memberFilterWhere, memberWordFilters } from "../members/list.server";
 import { safeTimeZone, zonedDateTimeToUtc, addDaysToDate } from "../program/zoned-time";
 import { auditEventsForExport, type AuditFilters } from "../audit/log.server";
 import type { AuditActor } from "../audit/audit";

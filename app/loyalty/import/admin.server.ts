@@ -1,6 +1,6 @@
 import { getDb, type Db } from "../../db.server";
 import type { AuditActor } from "../audit/audit";
-import { listShopTiers } from "../members/admin.server";
+import { listShopTiers } from "../members/list.server";
 import { ImportError } from "./state.server";
 import { createImportFromUpload } from "./upload.server";
 import {
