@@ -11,22 +11,7 @@ import { EmulatedBulk } from "./emulator-bulk.server";
 import { EmulatedDiscounts } from "./emulator-discounts.server";
 import { EmulatedApp } from "./emulator-app.server";
 import { connection } from "./emulator-helpers.server";
-import type {
-  EmulatedAutomaticDiscount,
-  EmulatedBulkOperation,
-  EmulatedCustomer,
-  EmulatedDiscount,
-  EmulatedFault,
-  EmulatedFlowRun,
-  EmulatedFlowTrigger,
-  EmulatedOrder,
-  EmulatedProduct,
-  EmulatedSegment,
-  EmulatedShop,
-  EmulatedTheme,
-  EmulatedWebhookSubscription,
-  Resolver,
-} from "./emulator-types.server";
+import type { EmulatedAutomaticDiscount, EmulatedBulkOperation, EmulatedCustomer, EmulatedDiscount, EmulatedFault, EmulatedFlowRun, EmulatedFlowTrigger, EmulatedOrder, EmulatedProduct, EmulatedSegment, EmulatedShop, EmulatedTheme, EmulatedWebhookSubscription, Resolver } from "./emulator-types.server";
 
 export type { EmulatedStoreCreditAccount, EmulatedStoreCreditTransaction } from "./emulator-store-credit.server";
 export type {
@@ -52,6 +37,7 @@ export { resolveAppNamespace } from "./emulator-helpers.server";
 // introspection shipped in @shopify/dev-mcp), then executed by graphql-js against that
 // same schema, so responses are type-checked too: an emulated answer Shopify could not give
 // (a wrong enum, a missing non-null field) fails here just as a wrong query does.
+//
 // The resources live in their own modules, each a class AdminEmulator owns and delegates
 // to: customers and tags (./emulator-customers.server.ts), orders and bulk operations
 // (./emulator-bulk.server.ts), discounts and segments (./emulator-discounts.server.ts), the
@@ -82,7 +68,7 @@ export class AdminEmulator {
     orders: (shopDomain, customerId, query) => this.bulk.customerOrders(shopDomain, customerId, query),
   });
   /** Code discounts, segments and automatic discounts (./emulator-discounts.server.ts). */
-  private readonly discountsOf = new EmulatedDiscounts({ nextId: () => this.nextId++, customerExists: (id): id is string => this.customers.customerExists(id) });
+  private readonly discountsAndSegments = new EmulatedDiscounts({ nextId: () => this.nextId++, customerExists: (id): id is string => this.customers.customerExists(id) });
   /** The app's installation, metafields, doctor's reads and Flow triggers (./emulator-app.server.ts). */
   private readonly app = new EmulatedApp({ nextId: () => this.nextId++, customerExists: (id): id is string => this.customers.customerExists(id) });
   /** Orders and bulk operations (./emulator-bulk.server.ts); it runs bulk queries through rootValue. */
@@ -243,7 +229,7 @@ export class AdminEmulator {
 
   /** Whether a customer (null: a guest) may use a code at checkout: only the customers its context names. */
   canUseDiscount(shopDomain: string, code: string, customerGid: string | null): boolean {
-    return this.discountsOf.canUseDiscount(shopDomain, code, customerGid);
+    return this.discountsAndSegments.canUseDiscount(shopDomain, code, customerGid);
   }
 
   /** Store credit accounts (./emulator-store-credit.server.ts); ids from the emulator's one sequence. */
@@ -270,22 +256,22 @@ export class AdminEmulator {
 
   /** Discounts created for a shop (tests inspect what Kanta asked Shopify for). */
   discounts(shopDomain: string): EmulatedDiscount[] {
-    return this.discountsOf.discounts(shopDomain);
+    return this.discountsAndSegments.discounts(shopDomain);
   }
 
   /** Customer segments of a shop (tests inspect what Kanta asked for). */
   segments(shopDomain: string): EmulatedSegment[] {
-    return this.discountsOf.segments(shopDomain);
+    return this.discountsAndSegments.segments(shopDomain);
   }
 
   /** The merchant deletes a segment or an automatic discount in Shopify's admin (tests). */
   deleteSegmentOrDiscount(shopDomain: string, id: string) {
-    this.discountsOf.deleteSegmentOrDiscount(shopDomain, id);
+    this.discountsAndSegments.deleteSegmentOrDiscount(shopDomain, id);
   }
 
   /** Automatic discounts of a shop. */
   automaticDiscounts(shopDomain: string): EmulatedAutomaticDiscount[] {
-    return this.discountsOf.automaticDiscounts(shopDomain);
+    return this.discountsAndSegments.automaticDiscounts(shopDomain);
   }
 
   private resolvers(): Record<string, Resolver> {
@@ -302,7 +288,7 @@ export class AdminEmulator {
       ...this.catalog.resolvers(),
       ...this.customers.resolvers(),
       ...this.bulk.resolvers(),
-      ...this.discountsOf.resolvers(),
+      ...this.discountsAndSegments.resolvers(),
       ...this.app.resolvers(),
     };
   }
