@@ -35,8 +35,8 @@ export function derivePostgresSchema() {
   const derived = source
     .replace('provider = "sqlite"', 'provider = "postgresql"')
     .replace(
-      'engineType = "client"',
-      'engineType = "client"\n  output     = "../../node_modules/.prisma/client-pg"',
+      'provider = "prisma-client-js"',
+      'provider = "prisma-client-js"\n  output   = "../../node_modules/.prisma/client-pg"',
     );
   if (derived === source) throw new Error("could not derive the PostgreSQL schema");
   mkdirSync(path.dirname(postgresSchema), { recursive: true });
