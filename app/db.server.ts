@@ -1,6 +1,6 @@
 import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
-import { PrismaLibSQL } from "@prisma/adapter-libsql";
+import { PrismaLibSql } from "@prisma/adapter-libsql";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { getEnv } from "./env.server";
@@ -33,7 +33,7 @@ export function createPrismaClient(url: string): PrismaClient {
       }),
     });
   }
-  return new PrismaClient({ adapter: new PrismaLibSQL({ url }) });
+  return new PrismaClient({ adapter: new PrismaLibSql({ url }) });
 }
 
 /**

@@ -1,18 +1,24 @@
 #!/usr/bin/env node
 // Applies Kanta's migrations to the database DATABASE_URL names.
 //
-// SQLite: `prisma migrate deploy` through the libsql adapter (prisma/prisma.config.ts).
-// PostgreSQL: the Prisma JS engine cannot run `migrate deploy` against PostgreSQL offline
-// ("Column type 'name' could not be deserialized", MACHINE.md), so this script applies
-// prisma/postgres/migrations/*/migration.sql itself, in order, each in a transaction, and
-// records them in Prisma's own `_prisma_migrations` table with Prisma's checksum (sha256
-// of the file), so a later `prisma migrate deploy` with the native engine agrees with it.
+// Prisma 7's CLI runs migrations only through its native schema engine, which it downloads
+// from Prisma's binary host (unreachable here; Prisma 6's `engine: "js"` + adapter path is
+// gone). So this script applies the migration SQL itself, for both databases, in name order,
+// and records each one in Prisma's own `_prisma_migrations` table with Prisma's checksum
+// (sha256 of the file), so a later `prisma migrate deploy` with the native engine (where the
+// network allows it) agrees with it:
+// - PostgreSQL: prisma/postgres/migrations/*/migration.sql, each in a transaction, under an
+//   advisory lock.
+// - SQLite: prisma/migrations/*/migration.sql through @libsql/client, each as one script
+//   outside a transaction, as Prisma's schema engine runs them (their table rebuilds switch
+//   `PRAGMA foreign_keys`, which a transaction would ignore). A migration that fails is left
+//   recorded as failed (finished_at empty, the error in logs), and a later run refuses to go
+//   on until it is resolved, as `prisma migrate deploy` does (P3009).
 import "./require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { createHash, randomUUID } from "node:crypto";
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { prisma } from "./prisma-offline.mjs";
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
@@ -61,12 +67,49 @@ export async function migratePostgres(url, { log = console.log } = {}) {
   }
 }
 
-export function migrateSqlite(url, { quiet = false } = {}) {
-  const r = prisma(["migrate", "deploy", "--config", "prisma/prisma.config.ts"], {
-    env: { DATABASE_URL: url },
-    quiet,
-  });
-  if (r.status !== 0) throw new Error(`prisma migrate deploy failed for ${url}`);
+export async function migrateSqlite(url, { log = console.log, quiet = false } = {}) {
+  const { createClient } = await import("@libsql/client");
+  const client = createClient({ url });
+  try {
+    // Prisma's own SQLite migrations table (as its schema engine creates it).
+    await client.execute(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id"                    TEXT PRIMARY KEY NOT NULL,
+    "checksum"              TEXT NOT NULL,
+    "finished_at"           DATETIME,
+    "migration_name"        TEXT NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        DATETIME,
+    "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,
+    "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
+)`);
+    const rows = (await client.execute(`SELECT migration_name, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL`)).rows;
+    const failed = rows.filter((r) => r.finished_at === null).map((r) => r.migration_name);
+    if (failed.length > 0) throw new Error(`migration ${failed.join(", ")} failed earlier: resolve it first (prisma migrate resolve)`);
+    const applied = new Set(rows.map((r) => r.migration_name));
+    const dir = path.join(root, "prisma", "migrations");
+    const names = readdirSync(dir).filter((n) => existsSync(path.join(dir, n, "migration.sql"))).sort();
+    const now = () => new Date().toISOString().replace("Z", "+00:00");
+    for (const name of names) {
+      if (applied.has(name)) continue;
+      const sql = readFileSync(path.join(dir, name, "migration.sql"), "utf8");
+      const checksum = createHash("sha256").update(sql).digest("hex");
+      const id = randomUUID();
+      await client.execute({
+        sql: `INSERT INTO "_prisma_migrations" (id, checksum, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, 0)`,
+        args: [id, checksum, name, now()],
+      });
+      try {
+        await client.executeMultiple(sql);
+      } catch (error) {
+        await client.execute({ sql: `UPDATE "_prisma_migrations" SET logs = ? WHERE id = ?`, args: [String(error?.message ?? error), id] });
+        throw new Error(`migration ${name} failed: ${error.message}`);
+      }
+      await client.execute({ sql: `UPDATE "_prisma_migrations" SET finished_at = ?, applied_steps_count = 1 WHERE id = ?`, args: [now(), id] });
+      if (!quiet) log(`applied ${name}`);
+    }
+  } finally {
+    client.close();
+  }
 }
 
 /**
@@ -86,7 +129,7 @@ export async function enableSqliteWal(url) {
 
 export async function migrate(url, options = {}) {
   if (/^postgres(ql)?:/.test(url)) return migratePostgres(url, options);
-  migrateSqlite(url, options);
+  await migrateSqlite(url, options);
   await enableSqliteWal(url);
 }
 

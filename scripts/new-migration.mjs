@@ -5,7 +5,10 @@
 // made on parallel branches into one, whose SQLite table rebuilds would drop each other's
 // columns), with the same folder name in prisma/migrations and
 // prisma/postgres/migrations. Offline: `prisma migrate diff` between two schema files needs
-// no database. Review both SQL files before committing them with the schema change.
+// no database, but Prisma 7 runs it only through its native schema engine, which this
+// machine cannot download (scripts/prisma-offline.mjs): set PRISMA_SCHEMA_ENGINE_BINARY to
+// a real schema-engine binary, or run this where Prisma's binary host is reachable.
+// Review both SQL files before committing them with the schema change.
 import "./require-node.mjs"; // first: refuses an unsupported Node (scripts/node-check.mjs)
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
@@ -23,7 +26,8 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
 }
 const tmp = mkdtempSync(path.join(os.tmpdir(), "kanta-migration-"));
 const previousSqlite = path.join(tmp, "previous.prisma");
-writeFileSync(previousSqlite, execFileSync("git", ["show", `${fromRev}:prisma/schema.prisma`], { cwd: root }));
+// Revisions before Prisma 7 name the URL in the schema, which Prisma 7 refuses.
+writeFileSync(previousSqlite, execFileSync("git", ["show", `${fromRev}:prisma/schema.prisma`], { cwd: root, encoding: "utf8" }).replace(/^\s*url\s*=\s*env\("DATABASE_URL"\)\s*\n/m, ""));
 const previousPostgres = path.join(tmp, "previous-pg.prisma");
 writeFileSync(previousPostgres, (await import("node:fs")).readFileSync(previousSqlite, "utf8").replace('provider = "sqlite"', 'provider = "postgresql"'));
 derivePostgresSchema();
@@ -35,10 +39,13 @@ for (const [from, to, dir] of [
   [previousPostgres, postgresSchema, path.join(root, "prisma", "postgres", "migrations", folder)],
 ]) {
   const r = prisma(
-    ["migrate", "diff", "--config", "prisma/prisma.config.ts", "--from-schema-datamodel", from, "--to-schema-datamodel", to, "--script"],
+    ["migrate", "diff", "--config", "prisma/prisma.config.ts", "--from-schema", from, "--to-schema", to, "--script"],
     { quiet: true },
   );
-  if (r.status !== 0) process.exit(r.status ?? 1);
+  if (r.status !== 0) {
+    if (/EACCES|ENOENT|schema-engine/i.test(`${r.stderr}${r.stdout}`)) console.error("prisma migrate diff needs the native schema engine: set PRISMA_SCHEMA_ENGINE_BINARY (see the top of this file)");
+    process.exit(r.status ?? 1);
+  }
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, "migration.sql"), r.stdout);
   console.log(`wrote ${path.relative(root, dir)}/migration.sql`);

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 // Runs the Prisma CLI without its engine download, and keeps the PostgreSQL schema derived.
 //
-// Kanta uses Prisma's JS engine (engineType = "client" + driver adapters), so the CLI never
-// executes a native engine; it still tries to download one at start, and this machine
-// cannot reach Prisma's binary host. Pointing the engine variables at any existing file
-// skips the download (../shared/MACHINE.md, docs/decisions/0001-stack-and-offline-prisma.md).
+// Prisma 7's client is Rust-free (a wasm query compiler + driver adapters) and `prisma
+// generate` executes no native engine; the CLI still tries to download the schema engine at
+// start, and this machine cannot reach Prisma's binary host. Pointing
+// PRISMA_SCHEMA_ENGINE_BINARY at any existing file skips the download (../shared/MACHINE.md,
+// docs/decisions/0001-stack-and-offline-prisma.md). Commands that need the schema engine
+// (`migrate …`, `db push`, `migrate diff`) then fail here; set PRISMA_SCHEMA_ENGINE_BINARY
+// to a real schema-engine binary to run them. scripts/migrate.mjs applies migrations without it.
 //
 //   node scripts/prisma-offline.mjs generate      both clients (SQLite and PostgreSQL)
 //   node scripts/prisma-offline.mjs <args…>       any other Prisma CLI call
@@ -18,7 +21,6 @@ const placeholder = path.join(root, "package.json");
 const env = {
   ...process.env,
   PRISMA_SCHEMA_ENGINE_BINARY: process.env.PRISMA_SCHEMA_ENGINE_BINARY ?? placeholder,
-  PRISMA_QUERY_ENGINE_LIBRARY: process.env.PRISMA_QUERY_ENGINE_LIBRARY ?? placeholder,
   PRISMA_HIDE_UPDATE_MESSAGE: "1",
   CHECKPOINT_DISABLE: "1",
 };
@@ -33,8 +35,8 @@ export function derivePostgresSchema() {
   const derived = source
     .replace('provider = "sqlite"', 'provider = "postgresql"')
     .replace(
-      'engineType = "client"',
-      'engineType = "client"\n  output     = "../../node_modules/.prisma/client-pg"',
+      'provider = "prisma-client-js"',
+      'provider = "prisma-client-js"\n  output   = "../../node_modules/.prisma/client-pg"',
     );
   if (derived === source) throw new Error("could not derive the PostgreSQL schema");
   mkdirSync(path.dirname(postgresSchema), { recursive: true });
