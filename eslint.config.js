@@ -52,7 +52,7 @@ const noStaticLocalImport = [
 ].map((selector) => ({ selector, message: "app/local is local mode only: load it with a dynamic import() behind the KANTA_LOCAL check." }));
 
 export default tseslint.config(
-  { ignores: ["build/", "build-extensions/", "public/build/", "build-local/", "public/build-local/", "node_modules/", ".cache/", "tests/.tmp/", "extensions/**/assets/*.min.js"] },
+  { ignores: ["build/", "build-extensions/", "public/build/", "build-local/", "public/build-local/", "node_modules/", ".cache/", "tests/.tmp/", ".scratch/", "extensions/**/assets/*.min.js"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
