@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import type { Db, Tx } from "../db.server";
 
 // Raw SQL for the batch paths where Prisma's per-statement cost matters (the tier review,
@@ -19,4 +20,45 @@ export class Sql {
 
 export function isPostgres(tx: Db | Tx): boolean {
   return (tx as unknown as { _activeProvider?: string })._activeProvider === "postgresql";
+}
+
+/**
+ * Parameters per multi-row INSERT: under PostgreSQL's 65,535 and SQLite's 32,766, and a
+ * statement a few hundred KB at most.
+ */
+const MAX_PARAMS = 20_000;
+
+/**
+ * `rows` into `table` with multi-row INSERTs: the batch paths' createMany without Prisma's
+ * query compiler, whose cost grows with the rows (~40 % of a batch drain's CPU). Every row
+ * names the same columns, the id and timestamps included (Prisma fills `@default(cuid())`,
+ * `@default(now())` and `@updatedAt` itself, so the database has no default for them);
+ * values are bound as parameters, so Dates, BigInts and booleans are stored as Prisma
+ * stores them (tests/integration/batch-equivalence.test.ts reads them back through Prisma).
+ */
+export async function insertRows(tx: Db | Tx, table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+  if (rows.length === 0) return;
+  const columns = Object.keys(rows[0]!);
+  for (const row of rows) {
+    if (Object.keys(row).length !== columns.length) throw new Error(`insertRows(${table}): every row names the same columns`);
+  }
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / columns.length));
+  const head = `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(", ")}) VALUES `;
+  const postgres = isPostgres(tx);
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const sql = new Sql(postgres);
+    const values = rows.slice(i, i + perStatement).map((row) => `(${columns.map((c) => sql.p(row[c] ?? null)).join(", ")})`);
+    await tx.$executeRawUnsafe(head + values.join(", "), ...sql.params);
+  }
+}
+
+let idCounter = 0;
+
+/**
+ * A row id for raw inserts, ordered like Prisma's cuid (a "c", the time, a counter, then
+ * random), so rows written together keep their order where ids break ties of createdAt.
+ */
+export function rowId(): string {
+  idCounter = (idCounter + 1) % 36 ** 4;
+  return `c${Date.now().toString(36).padStart(8, "0")}${idCounter.toString(36).padStart(4, "0")}${randomBytes(8).toString("hex")}`;
 }

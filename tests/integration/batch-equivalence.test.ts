@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Db } from "../../app/db.server";
 import { processWebhookBatch } from "../../app/jobs/webhook-batch.server";
 import { processWebhookEvent } from "../../app/jobs/webhook-job.server";
-import { verifyLedger } from "../../app/loyalty/ledger/append.server";
+import { appendLedgerEntriesOnce, verifyLedger } from "../../app/loyalty/ledger/append.server";
+import { tierEntryKey } from "../../app/loyalty/tiers/rules";
 import { metrics } from "../../app/metrics.server";
 import { createTestShop, useTestDatabase } from "../db";
 import { lineId, orderPayload, refundPayload, toShopifyJson, type OrderSpec } from "../fixtures/payloads";
@@ -118,7 +119,8 @@ async function snapshotShop(db: Db, shopId: string, domain: string) {
   const tierNames = new Map((await db.tier.findMany({ where: { shopId } })).map((t) => [t.id, t.name]));
   const ruleNames = (await db.earningRule.findMany({ where: { shopId } })).map((r) => [r.id, `rule:${r.name}`] as [string, string]);
   const challengeNames = (await db.challenge.findMany({ where: { shopId } })).map((c) => [c.id, `challenge:${c.name}`] as [string, string]);
-  const nameOf = new Map<string, string>([...members.map((m) => [m.id, m.customerGid] as [string, string]), ...tierNames, ...ruleNames, ...challengeNames]);
+  const rewardNames = (await db.reward.findMany({ where: { shopId } })).map((r) => [r.id, `reward:${r.name}`] as [string, string]);
+  const nameOf = new Map<string, string>([...members.map((m) => [m.id, m.customerGid] as [string, string]), ...tierNames, ...ruleNames, ...challengeNames, ...rewardNames]);
   const rename = (text: string | null) => {
     if (text === null) return null;
     let out = text;
@@ -135,6 +137,7 @@ async function snapshotShop(db: Db, shopId: string, domain: string) {
   // The rollup the batch writes once per row at its end (0038) must equal the per-event path's.
   const days = await db.analyticsDay.findMany({ where: { shopId } });
   const sketches = await db.analyticsSketch.findMany({ where: { shopId } });
+  const tierChanges = await db.tierChange.findMany({ where: { shopId } });
   const sortBy = <T,>(rows: T[], key: (row: T) => string) => rows.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   return {
     members: sortBy(
@@ -169,6 +172,11 @@ async function snapshotShop(db: Db, shopId: string, domain: string) {
     sketches: sortBy(
       sketches.map((k) => ({ kind: k.kind, period: k.period, segment: rename(k.segment), customers: k.customers, repeatCustomers: k.repeatCustomers })),
       (k) => `${k.kind}/${k.period}/${k.segment}`,
+    ),
+    // The tier history and its sync outbox (orders only move members up, so a member reaches a tier once).
+    tierChanges: sortBy(
+      tierChanges.map((c) => ({ customer: c.customerGid, member: rename(c.memberId), from: c.fromTier, to: c.toTier, reason: c.reason, actor: c.actor, note: c.note, syncStatus: c.syncStatus })),
+      (c) => `${c.customer}/${c.from}/${c.to}`,
     ),
     inbox: sortBy(
       inbox.map((e) => ({ event: e.eventId.replace(/^[ab]-/, ""), status: e.status, attempts: e.attempts, lastError: e.lastError, payload: e.payload })),
@@ -260,11 +268,22 @@ describe("batched accrual", () => {
       for (const [i, t] of tiers.entries()) {
         await db.tier.update({ where: { id: t.id }, data: { thresholdMinor: BigInt(i * 15_000), multiplierPermille: [1000, 1500, 2000, 3000][i]!, perks: JSON.stringify({ entryPoints: i * 25 }) } });
       }
+      // Rewards every 15 points: which one a balance crossed tells where it was, entry points included.
+      await db.reward.createMany({ data: Array.from({ length: 60 }, (_, k) => ({ shopId: shop.id, type: "amount_off", name: `Reward ${k}`, pointsCost: 15 * (k + 1), valueMinor: 100n })) });
+      // A fourth customer is already a member: put in Silver by staff until March (earning
+      // Gold ends that), and paid Gold's entry points this year already (moved down and back
+      // up: the move pays nothing more).
+      const member = await db.member.create({
+        data: { shopId: shop.id, customerGid: "gid://shopify/Customer/9300000000000000004", status: "active", tierId: tiers[1]!.id, tierManual: true, tierManualUntil: new Date("2027-03-01T00:00:00Z") },
+      });
+      await db.$transaction((tx) =>
+        appendLedgerEntriesOnce(tx, [{ shopId: shop.id, memberId: member.id, delta: 50, kind: "action_bonus", idempotencyKey: tierEntryKey(member.id, tiers[2]!.id, "calendar_year", NOW, shop.ianaTimezone), note: "Gold tier welcome bonus" }], NOW),
+      );
       return shop;
     };
     const stream: StreamEvent[] = [];
-    for (let i = 0; i < 36; i++) {
-      const spec: OrderSpec = { id: String(7400000000000000001n + BigInt(i)), customerId: String(9300000000000000001n + BigInt(i % 3)), processedAt: "2026-11-20T09:00:00Z", updatedAt: "2026-11-20T10:00:00Z", lines: [{ price: `${40 + i}.00` }] };
+    for (let i = 0; i < 48; i++) {
+      const spec: OrderSpec = { id: String(7400000000000000001n + BigInt(i)), customerId: String(9300000000000000001n + BigInt(i % 4)), processedAt: "2026-11-20T09:00:00Z", updatedAt: "2026-11-20T10:00:00Z", lines: [{ price: `${40 + i}.00` }] };
       stream.push({ shop: 0, topic: "orders/paid", body: toShopifyJson(orderPayload(spec)) });
     }
     const perEvent = await ladder(db());
@@ -273,11 +292,16 @@ describe("batched accrual", () => {
     const ids = await fillInbox(db(), [batched.domain], stream, "b");
     const before = await settledAsSet();
     await processWebhookBatch(db(), { ids, now: NOW });
-    // Only each member's first order (its enrolment) is not settled as a set.
-    expect((await settledAsSet()) - before).toBeGreaterThanOrEqual(33);
+    // Only the first order of each new member (its enrolment) is not settled as a set.
+    expect((await settledAsSet()) - before).toBeGreaterThanOrEqual(45);
     const a = await snapshotShop(db(), perEvent.id, perEvent.domain);
-    expect(a.members.map((m) => m.tier)).toEqual(["Platinum", "Platinum", "Platinum"]);
-    expect(a.ledger.filter((e) => e.kind === "action_bonus")).toHaveLength(9);
+    expect(a.members.map((m) => m.tier)).toEqual(["Platinum", "Platinum", "Platinum", "Platinum"]);
+    // Three new members paid Silver, Gold and Platinum; the staff-placed one only Platinum (Gold's was paid before).
+    expect(a.ledger.filter((e) => e.kind === "action_bonus")).toHaveLength(9 + 1 + 1);
+    expect(a.occasions.filter((o) => o.kind === "reward_affordable").length).toBeGreaterThan(20);
+    expect(a.tierChanges.filter((c) => c.customer.endsWith("9300000000000000004")).map((c) => `${c.from}>${c.to}`)).toEqual(["Gold>Platinum", "Silver>Gold"]);
+    const manual = await db().member.findFirstOrThrow({ where: { shopId: batched.id, customerGid: "gid://shopify/Customer/9300000000000000004" } });
+    expect([manual.tierManual, manual.tierManualUntil]).toEqual([false, null]);
     expect(await snapshotShop(db(), batched.id, batched.domain)).toEqual(a);
     expect(await verifyLedger(db(), batched.id)).toEqual([]);
   }, 120_000);

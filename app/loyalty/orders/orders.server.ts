@@ -215,7 +215,7 @@ export async function readOrderRefunds(tx: Tx, shopId: string, orderGid: string,
  * applied), appends the difference to the ledger, and saves the record conditionally on
  * the revision read. Two guards make a concurrent settlement of the same order retry from
  * a fresh read: its ledger rows are keyed by the revision it would create (the second
- * insert of a key fails, P2002), and the final save matches only the revision it read.
+ * insert of a key fails: a unique violation, retryable), and the final save matches only the revision it read.
  */
 async function settleOrder(
   tx: Tx,

@@ -10,10 +10,11 @@ import { occasionKey, type OccasionKind } from "../notify/occasions";
 import { recordOccasions, type RecordOccasionInput } from "../notify/occasions.server";
 import { addDays, isExcludedByTags } from "../program/defaults";
 import type { ShopConfig } from "../program/shop-config.server";
-import { isPostgres, Sql } from "../sql.server";
+import { insertRows, isPostgres, rowId, Sql } from "../sql.server";
 import { membershipTierForLine } from "../tiers/paid";
-import { upgradeMemberTier } from "../tiers/moves.server";
-import { currentTierWindow, inWindow, qualifyingTier, toTierBasis, toTierPeriod } from "../tiers/rules";
+import { upgradeMemberTier, type LadderTier } from "../tiers/moves.server";
+import { currentTierWindow, inWindow, qualifyingTier, tierEntryKey, toTierBasis, toTierPeriod } from "../tiers/rules";
+import { WriteConflictError } from "../tx.server";
 import { computeEditRemovedMinor, computeOrderGrossMinor, computeStoredOrderTarget, isPaidStatus, orderMultiplierPermille, type OrderSnapshot } from "./order-points";
 import { describeOrderChange } from "./order-effects.server";
 import { storedLineData } from "./order-lines.server";
@@ -68,8 +69,13 @@ export function mayBePlainOrder(shop: ShopConfig, order: PlainOrder): boolean {
 
 interface MemberState {
   id: string;
+  customerGid: string;
   status: string;
+  /** The member's tier as this run has it (moves included). */
   tierId: string | null;
+  /** The tier the member's row holds: a move's UPDATE is conditional on it (moveMemberTier's rule). */
+  storedTierId: string | null;
+  tierManual: boolean;
   points: number;
   /** The tier metric in the current window, as memberTierMetric computes it, moved by this run. */
   metric: number;
@@ -92,7 +98,7 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
   const known = new Set((await tx.orderRecord.findMany({ where: { shopId: shop.id, orderGid: { in: gids } }, select: { orderGid: true } })).map((r) => r.orderGid));
   const memberRows = await tx.member.findMany({
     where: { shopId: shop.id, customerGid: { in: customers } },
-    select: { id: true, customerGid: true, status: true, tierId: true, points: true },
+    select: { id: true, customerGid: true, status: true, tierId: true, tierManual: true, points: true },
   });
   // Tier metric of each member in the current window (memberTierMetric's rule, for the run's members at once).
   const basis = toTierBasis(shop.program.tierBasis);
@@ -123,10 +129,20 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
     if (r.code && r.usedOrderGid) usedCodes.set(r.usedOrderGid, [...(usedCodes.get(r.usedOrderGid) ?? []), r.code]);
   }
   const members = new Map<string, MemberState>(
-    memberRows.map((m) => [m.customerGid, { id: m.id, status: m.status, tierId: m.tierId, points: m.points, metric: metrics.get(m.id) ?? 0, firstCounted: firstCounted.get(m.customerGid) ?? null }]),
+    memberRows.map((m) => [
+      m.customerGid,
+      { id: m.id, customerGid: m.customerGid, status: m.status, tierId: m.tierId, storedTierId: m.tierId, tierManual: m.tierManual, points: m.points, metric: metrics.get(m.id) ?? 0, firstCounted: firstCounted.get(m.customerGid) ?? null },
+    ]),
+  );
+  // Tier entry points already paid this period (payEntryBonuses pays a key once): a move in
+  // the run pays only keys not among them.
+  const period = toTierPeriod(shop.program.tierPeriod);
+  const entryKeys = shop.tiers.some((t) => t.perks.entryPoints > 0) ? memberIds.flatMap((id) => shop.tiers.filter((t) => t.perks.entryPoints > 0).map((t) => tierEntryKey(id, t.id, period, now, shop.ianaTimezone))) : [];
+  const entryKeysPaid = new Set(
+    entryKeys.length > 0 ? (await tx.ledgerEntry.findMany({ where: { shopId: shop.id, idempotencyKey: { in: entryKeys } }, select: { idempotencyKey: true } })).map((r) => r.idempotencyKey) : [],
   );
 
-  const run: RunState = { members, known, seen: new Set(), window, basis, firstCounted, referredOrders, referredCustomers, usedCodes };
+  const run: RunState = { members, known, seen: new Set(), window, basis, period, entryKeysPaid, firstCounted, referredOrders, referredCustomers, usedCodes };
   let total = 0;
   for (;;) {
     const { settled, newMembers, moveAfter } = settleUntilMove(shop, orders.slice(total), run, now);
@@ -134,12 +150,12 @@ export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readon
     await writeSettled(tx, shop, run, settled, newMembers, now);
     total += settled.length;
     if (!moveAfter) return { settled: total, orderPath: true };
-    // A tier move is the order path's own (upgradeMemberTier: the move's occasion, entry
-    // points, the tier's discount), made after the orders before it are written; the run then
-    // goes on with the member's tier and balance read again.
+    // A move to a tier with an entry gift is the order path's own (upgradeMemberTier, which
+    // grants the gift through the gift outbox), made after the orders before it are written;
+    // the run then goes on with the member's tier and balance read again.
     await upgradeMemberTier(tx, shop, moveAfter.member.id, { now, activityAt: moveAfter.activityAt });
-    const fresh = await tx.member.findUniqueOrThrow({ where: { id: moveAfter.member.id }, select: { status: true, tierId: true, points: true } });
-    Object.assign(moveAfter.member, fresh);
+    const fresh = await tx.member.findUniqueOrThrow({ where: { id: moveAfter.member.id }, select: { status: true, tierId: true, tierManual: true, points: true } });
+    Object.assign(moveAfter.member, fresh, { storedTierId: fresh.tierId });
   }
 }
 
@@ -149,6 +165,8 @@ interface RunState {
   seen: Set<string>;
   window: ReturnType<typeof currentTierWindow>;
   basis: ReturnType<typeof toTierBasis>;
+  period: ReturnType<typeof toTierPeriod>;
+  entryKeysPaid: Set<string>;
   firstCounted: Map<string | null, Date | null>;
   referredOrders: Set<string | null>;
   referredCustomers: Set<string | null>;
@@ -164,6 +182,8 @@ interface SettledOrder {
   entry: LedgerEntryInput | null;
   repeat: boolean;
   tierId: string | null;
+  /** The tier move this order made (upgradeMemberTier's), and its entry points when due. */
+  move: { from: LadderTier | null; to: LadderTier; bonus: LedgerEntryInput | null } | null;
 }
 
 /** The leading plain orders up to and including the first that moves its member's tier, computed in memory. */
@@ -183,7 +203,7 @@ function settleUntilMove(shop: ShopConfig, orders: readonly PlainOrder[], run: R
       // entry tier, the sign-up bonus, the welcome occasion), unless that needs more: a
       // sign-up gift, or tags that exclude (an order carries none, but a rule may match none).
       if (shop.signupRule?.giftRewardId || isExcludedByTags("", shop.program.excludedTags)) break;
-      member = { id: randomUUID(), status: "active", tierId: shop.entryTierId, points: 0, metric: 0, firstCounted: firstCounted.get(s.customerGid!) ?? null };
+      member = { id: randomUUID(), customerGid: s.customerGid!, status: "active", tierId: shop.entryTierId, storedTierId: shop.entryTierId, tierManual: false, points: 0, metric: 0, firstCounted: firstCounted.get(s.customerGid!) ?? null };
     }
     if (member.status !== "active") break;
     // The record the order path would save: a new record merged with the event, then settled at revision 1.
@@ -221,14 +241,15 @@ function settleUntilMove(shop: ShopConfig, orders: readonly PlainOrder[], run: R
       updatedAt: now,
     };
     const target = computeStoredOrderTarget(record, []);
-    // Does this order move its member's tier? Then the chunk ends with it (settlePlainOrders).
+    // Does this order move its member's tier (upgradeMemberTier's rule)? The move is made
+    // after the order, in this run; a move to a tier with an entry gift ends the chunk.
     const metricAfter = member.metric + (basis === "orders" ? (target.eligibleMinor > 0 ? 1 : 0) : target.eligibleMinor);
-    let moves = false;
+    let move: { from: LadderTier | null; to: LadderTier } | null = null;
     if (target.eligibleMinor > 0 && shop.tiers.length >= 2 && inWindow(s.processedAt, window)) {
       const current = shop.tiers.find((t) => t.id === member.tierId) ?? null;
       if (!current || current.rank < top!.rank) {
         const tier = qualifyingTier(shop.tiers, metricAfter);
-        moves = tier !== null && (!current || tier.rank > current.rank);
+        if (tier !== null && (!current || tier.rank > current.rank)) move = { from: current, to: tier };
       }
     }
     seen.add(s.orderGid);
@@ -263,11 +284,22 @@ function settleUntilMove(shop: ShopConfig, orders: readonly PlainOrder[], run: R
     record.eligibleMinor = BigInt(target.eligibleMinor);
     const repeat = member.firstCounted !== null && member.firstCounted.getTime() < s.processedAt.getTime();
     if (member.firstCounted === null || s.processedAt.getTime() < member.firstCounted.getTime()) member.firstCounted = s.processedAt;
-    settled.push({ order, record, member, enrolsNow, bonus, entry, repeat, tierId: member.tierId });
-    if (moves) {
+    if (move?.to.perks.entryGiftRewardId) {
+      settled.push({ order, record, member, enrolsNow, bonus, entry, repeat, tierId: member.tierId, move: null });
       moveAfter = { member, activityAt: s.processedAt };
       break;
     }
+    let moveBonus: LedgerEntryInput | null = null;
+    if (move && move.to.perks.entryPoints > 0) {
+      // payEntryBonuses: once per member, tier and period (program live: mayBePlainOrder).
+      const key = tierEntryKey(member.id, move.to.id, run.period, now, shop.ianaTimezone);
+      if (!run.entryKeysPaid.has(key)) {
+        run.entryKeysPaid.add(key);
+        moveBonus = { shopId: shop.id, memberId: member.id, delta: move.to.perks.entryPoints, kind: "action_bonus", idempotencyKey: key, note: `${move.to.name} tier welcome bonus` };
+      }
+    }
+    settled.push({ order, record, member, enrolsNow, bonus, entry, repeat, tierId: member.tierId, move: move ? { ...move, bonus: moveBonus } : null });
+    if (move) member.tierId = move.to.id;
   }
   return { settled, newMembers, moveAfter };
 }
@@ -280,17 +312,19 @@ async function writeSettled(tx: Tx, shop: ShopConfig, run: RunState, settled: re
   if (newMembers.length > 0) {
     await tx.member.createMany({ data: newMembers.map(({ customerGid, member }) => ({ id: member.id, shopId: shop.id, customerGid, tags: "", status: "active", tierId: shop.entryTierId })) });
   }
-  await tx.orderRecord.createMany({ data: settled.map(({ record: { id: _id, createdAt: _c, updatedAt: _u, ...data } }) => data) });
+  // Records, lines and facts as raw multi-row INSERTs (insertRows), the ledger's rows likewise.
+  const at = new Date();
+  await insertRows(tx, "OrderRecord", settled.map(({ record }) => ({ ...record, id: rowId(), createdAt: at, updatedAt: at })));
   const lines = settled.flatMap(({ order: { snapshot: s } }) =>
-    s.lines.map((line) => ({ shopId: shop.id, orderGid: s.orderGid, lineItemId: line.lineItemId, ...storedLineData(line, s.taxesIncluded) })),
+    s.lines.map((line) => ({ id: rowId(), shopId: shop.id, orderGid: s.orderGid, lineItemId: line.lineItemId, ...storedLineData(line, s.taxesIncluded) })),
   );
-  if (lines.length > 0) await tx.orderLine.createMany({ data: lines });
-  const entries = settled.flatMap((x) => [...(x.bonus ? [x.bonus] : []), ...(x.entry ? [x.entry] : [])]);
+  await insertRows(tx, "OrderLine", lines);
+  const entries = settled.flatMap((x) => [...(x.bonus ? [x.bonus] : []), ...(x.entry ? [x.entry] : []), ...(x.move?.bonus ? [x.move.bonus] : [])]);
   await appendNewLedgerEntries(tx, entries);
 
   // Occasions, in order, with each member's running balance (recordOrderOccasions' rules), in one insert.
   const occasions: RecordOccasionInput<OccasionKind>[] = [];
-  for (const { record, member, enrolsNow, bonus, entry } of settled) {
+  for (const { record, member, enrolsNow, bonus, entry, move } of settled) {
     // Welcome (enrollMember's), then the order's (recordOrderOccasions'): points_earned for
     // what became spendable, and the dearest reward the balance crossed with this order's rows.
     if (enrolsNow) occasions.push({ shopId: shop.id, memberId: member.id, kind: "welcome", key: occasionKey("welcome", member.id), data: { points: shop.signupRule?.points ?? 0 } });
@@ -310,14 +344,21 @@ async function writeSettled(tx: Tx, shop: ShopConfig, run: RunState, settled: re
       const crossing = await rewardCrossingOccasion(tx, { shopId: shop.id, memberId: member.id, before, after: member.points, cause: `${record.orderGid}:r1` });
       if (crossing) occasions.push(crossing);
     }
+    if (move) {
+      // moveMemberTier's: tier_reached, then the entry points (no crossing of their own).
+      occasions.push({ shopId: shop.id, memberId: member.id, kind: "tier_reached", key: occasionKey("tier_reached", member.id, move.to.id, now.toISOString()), data: { tierName: move.to.name, fromTierName: move.from?.name ?? null } });
+      member.points += move.bonus?.delta ?? 0;
+    }
   }
   await recordOccasions(tx, occasions);
+  await writeTierMoves(tx, shop, settled, now);
   await setLastOrderAt(tx, settled.map(({ member, record }) => ({ memberId: member.id, at: record.processedAt ?? now })));
 
   // Analytics: the facts, then the day rollup (written once at the batch's end, 0038).
   const facts = settled.map(({ order: { snapshot: s }, record, repeat, tierId }) => {
     const kantaCodes = (usedCodes.get(s.orderGid) ?? []).sort();
     return {
+      id: rowId(),
       shopId: shop.id,
       orderGid: s.orderGid,
       customerGid: s.customerGid,
@@ -334,10 +375,43 @@ async function writeSettled(tx: Tx, shop: ShopConfig, run: RunState, settled: re
       repeat,
     };
   });
-  await tx.orderFact.createMany({ data: facts });
+  await insertRows(tx, "OrderFact", facts.map((fact) => ({ ...fact, updatedAt: at })));
   for (const fact of facts) {
     for (const segment of factSegments(fact)) await applyToDay(tx, shop.id, fact.day, segment, contribution(fact), { customerGid: fact.customerGid!, repeat: fact.repeat });
   }
+}
+
+/**
+ * The run's tier moves (moveMemberTier's writes): each moved member's tier, conditional on
+ * the tier its row held (else WriteConflictError, and the batch runs again), a manual
+ * assignment ended, and one TierChange row per move, in order.
+ */
+async function writeTierMoves(tx: Tx, shop: ShopConfig, settled: readonly SettledOrder[], now: Date): Promise<void> {
+  const moved = new Map<string, MemberState>();
+  for (const { member, move } of settled) if (move) moved.set(member.id, member);
+  if (moved.size === 0) return;
+  const postgres = isPostgres(tx);
+  const groups = new Map<string, MemberState[]>();
+  for (const member of moved.values()) {
+    const key = `${member.storedTierId}/${member.tierId}/${member.tierManual}`;
+    groups.set(key, [...(groups.get(key) ?? []), member]);
+  }
+  for (const group of groups.values()) {
+    const { storedTierId, tierId, tierManual } = group[0]!;
+    const sql = new Sql(postgres);
+    const set = [`"tierId" = ${sql.p(tierId)}`, `"tierChangedAt" = ${sql.p(now)}`, `"updatedAt" = ${sql.p(new Date())}`];
+    // Earning a tier above a manual one ends the assignment (upgradeMemberTier).
+    if (tierManual) set.push(`"tierManual" = FALSE`, `"tierManualUntil" = NULL`);
+    const was = storedTierId === null ? `"tierId" IS NULL` : `"tierId" = ${sql.p(storedTierId)}`;
+    const count = await tx.$executeRawUnsafe(`UPDATE "Member" SET ${set.join(", ")} WHERE "id" IN (${sql.list(group.map((m) => m.id))}) AND ${was}`, ...sql.params);
+    if (count !== group.length) throw new WriteConflictError(`${group.length - count} of ${group.length} members changed tier concurrently`);
+  }
+  for (const member of moved.values()) Object.assign(member, { storedTierId: member.tierId, tierManual: false });
+  await tx.tierChange.createMany({
+    data: settled.flatMap(({ member, move }) =>
+      move ? [{ shopId: shop.id, memberId: member.id, customerGid: member.customerGid, fromTier: move.from?.name ?? null, toTier: move.to.name, reason: "qualified", actor: "system", note: null, createdAt: now, nextSyncAt: now }] : [],
+    ),
+  });
 }
 
 /** Win-back's "newest paid order" (orders.server.ts): each member's latest, raised only. One UPDATE per distinct time. */
