@@ -121,7 +121,7 @@ export async function appendLedgerEntriesOnce(tx: Tx, inputs: readonly LedgerEnt
   const postgres = isPostgres(tx);
   const inserted: Pick<LedgerEntryInput, "memberId" | "delta" | "pendingDelta" | "kind">[] = [];
   for (let i = 0; i < inputs.length; i += BATCH_ROWS) {
-    const sql = new Sql(postgres);
+    const sql = new Sql(postgres, true);
     const values = inputs.slice(i, i + BATCH_ROWS).map(
       (e) =>
         `(${sql.list([

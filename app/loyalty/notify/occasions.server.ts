@@ -73,7 +73,7 @@ function insertOccasions(sql: Sql, rows: readonly OccasionRow[]): string {
 export async function recordOccasion<K extends OccasionKind>(tx: Tx, input: RecordOccasionInput<K>): Promise<RecordedOccasion> {
   const row = occasionRow(input);
   const { id, now } = row;
-  const sql = new Sql(isPostgres(tx));
+  const sql = new Sql(isPostgres(tx), true);
   const inserted = await tx.$queryRawUnsafe<{ id: string }[]>(insertOccasions(sql, [row]), ...sql.params);
   if (inserted.length === 0) {
     const existing = await tx.occasion.findUniqueOrThrow({ where: { shopId_key: { shopId: input.shopId, key: input.key } }, select: { id: true } });
@@ -88,7 +88,7 @@ export async function recordOccasion<K extends OccasionKind>(tx: Tx, input: Reco
 export async function createDeliveries(tx: Tx, input: { occasionId: string; shopId: string; channels: readonly OccasionChannel[]; now?: Date }): Promise<number> {
   if (input.channels.length === 0) return 0;
   const now = input.now ?? new Date();
-  const sql = new Sql(isPostgres(tx));
+  const sql = new Sql(isPostgres(tx), true);
   const values = input.channels.map((channel) => `(${sql.list([randomUUID(), input.occasionId, input.shopId, channel, "pending", 0, now, now, now])})`);
   return tx.$executeRawUnsafe(
     `INSERT INTO "OccasionDelivery" ("id", "occasionId", "shopId", "channel", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
@@ -110,7 +110,7 @@ export async function recordOccasions(tx: Tx, inputs: readonly RecordOccasionInp
   const rows = inputs.map(occasionRow);
   const inserted: { id: string }[] = [];
   for (let i = 0; i < rows.length; i += 200) {
-    const sql = new Sql(postgres);
+    const sql = new Sql(postgres, true);
     inserted.push(...(await tx.$queryRawUnsafe<{ id: string }[]>(insertOccasions(sql, rows.slice(i, i + 200)), ...sql.params)));
   }
   if (quiet.getStore()) return inserted.length;
@@ -121,7 +121,7 @@ export async function recordOccasions(tx: Tx, inputs: readonly RecordOccasionInp
     for (const channel of await enabledChannels(tx, input.shopId, input.kind)) deliveries.push([randomUUID(), id, input.shopId, channel, "pending", 0, now, now, now]);
   }
   for (let i = 0; i < deliveries.length; i += 200) {
-    const sql = new Sql(postgres);
+    const sql = new Sql(postgres, true);
     await tx.$executeRawUnsafe(
       `INSERT INTO "OccasionDelivery" ("id", "occasionId", "shopId", "channel", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
        VALUES ${deliveries.slice(i, i + 200).map((d) => `(${sql.list(d)})`).join(", ")}
