@@ -3,11 +3,11 @@
 // so a change to an order (refund, cancellation, edit) moves the rollup by the difference
 // between its old and new contribution: the rollup always equals the sum over facts
 // (tests/integration/analytics.test.ts checks it against raw orders).
-import { databaseKind, type Db, type Tx } from "../../db.server";
-import { getEnv } from "../../env.server";
+import type { Db, Tx } from "../../db.server";
 import { requireShopConfig, type ShopConfig } from "../program/shop-config.server";
 import { inTransaction } from "../tx.server";
 import { deferInBatch } from "../batch-scope.server";
+import { isPostgres, rowId, Sql } from "../sql.server";
 import { localDay } from "./days";
 import { addToSketch, sketchFromText, sketchToText } from "./sketch";
 
@@ -275,13 +275,18 @@ type SketchKey = { shopId: string; kind: "day" | "month"; period: string; segmen
  * nothing.
  */
 export async function addToStoredSketch(tx: Tx, key: SketchKey, values: readonly string[], repeat: readonly string[] = []): Promise<void> {
-  const row = await tx.analyticsSketch.upsert({ where: { shopId_kind_period_segment: key }, create: key, update: {}, select: { id: true } });
-  if (databaseKind(getEnv().DATABASE_URL) === "postgres") {
-    await tx.$queryRawUnsafe(`SELECT 1 FROM "AnalyticsSketch" WHERE "id" = $1 FOR UPDATE`, row.id);
-  }
-  const current = await tx.analyticsSketch.findUniqueOrThrow({ where: { id: row.id }, select: { customers: true, repeatCustomers: true } });
-  const customers = sketchFromText(current.customers);
-  const repeatCustomers = sketchFromText(current.repeatCustomers);
+  // One statement creates the row or locks it (an upsert's DO UPDATE takes the row lock on
+  // PostgreSQL; SQLite has one writer) and reads it: four round trips through Prisma before.
+  const sql = new Sql(isPostgres(tx), true);
+  const [row] = await tx.$queryRawUnsafe<{ id: string; customers: string | null; repeatCustomers: string | null }[]>(
+    `INSERT INTO "AnalyticsSketch" ("id", "shopId", "kind", "period", "segment") VALUES (${sql.list([rowId(), key.shopId, key.kind, key.period, key.segment])})
+     ON CONFLICT ("shopId", "kind", "period", "segment") DO UPDATE SET "kind" = excluded."kind"
+     RETURNING "id", "customers", "repeatCustomers"`,
+    ...sql.params,
+  );
+  if (!row) throw new Error("the sketch upsert returned no row");
+  const customers = sketchFromText(row.customers);
+  const repeatCustomers = sketchFromText(row.repeatCustomers);
   let changed = false;
   for (const value of values) changed = addToSketch(customers, value) || changed;
   let repeatChanged = false;
