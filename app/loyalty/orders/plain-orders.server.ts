@@ -89,7 +89,8 @@ interface MemberState {
  * settled, the event at that index is not plain (its order is known, its customer is no
  * active member or cannot be enrolled here, or the same order came earlier in the run) and
  * the caller runs it through the order path. An order that moves its member's tier is
- * settled, the move made, and the run goes on (one read of that member again).
+ * settled and the move made in the run (0042); a move to a tier with an entry gift goes
+ * through upgradeMemberTier, and the run goes on with that member read again.
  */
 export async function settlePlainOrders(tx: Tx, shop: ShopConfig, orders: readonly PlainOrder[], now: Date): Promise<{ settled: number; orderPath: boolean }> {
   if (orders.length === 0) return { settled: 0, orderPath: false };
@@ -186,7 +187,7 @@ interface SettledOrder {
   move: { from: LadderTier | null; to: LadderTier; bonus: LedgerEntryInput | null } | null;
 }
 
-/** The leading plain orders up to and including the first that moves its member's tier, computed in memory. */
+/** The leading plain orders, computed in memory, their tier moves included; up to and including the first that moves its member to a tier with an entry gift. */
 function settleUntilMove(shop: ShopConfig, orders: readonly PlainOrder[], run: RunState, now: Date) {
   const { members, known, seen, window, basis, firstCounted } = run;
   const top = shop.tiers[shop.tiers.length - 1];
