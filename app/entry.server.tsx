@@ -13,6 +13,10 @@ import { getEnv, isLocalMode } from "./env.server";
 // later, so those rejections still reach the page.
 export const streamTimeout = 5000;
 
+// Webhook intake, which every routes/webhooks.* action is: scripts/serve.mjs calls it for a
+// POST to one of those routes' paths without Remix's router (tests/unit/webhook-routes.test.ts).
+export { receiveWebhook } from "./webhooks/inbox.server";
+
 // The environment is checked when the server loads, before it listens: an invalid value
 // stops the boot with a message naming the variable.
 const env = getEnv();

@@ -13,7 +13,7 @@ const { db } = useTestDatabase();
 describe("stored customer sketches", () => {
   it("keeps every customer when 24 transactions add to the same sketch at once", async () => {
     const shop = await createTestShop(db());
-    const key = { shopId: shop.id, kind: "day", period: "2026-12-05", segment: "all" };
+    const key = { shopId: shop.id, kind: "day" as const, period: "2026-12-05", segment: "all" };
     await Promise.all(
       Array.from({ length: 24 }, (_, i) =>
         db().$transaction((tx) => addToStoredSketch(tx, key, [`gid://shopify/Customer/${i}`], i % 3 === 0 ? [`gid://shopify/Customer/${i}`] : []), { maxWait: 30_000, timeout: 30_000 }),
