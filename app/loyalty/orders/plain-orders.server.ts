@@ -12,7 +12,7 @@ import { addDays, isExcludedByTags } from "../program/defaults";
 import type { ShopConfig } from "../program/shop-config.server";
 import { insertRows, isPostgres, rowId, Sql } from "../sql.server";
 import { membershipTierForLine } from "../tiers/paid";
-import { upgradeMemberTier, type LadderTier } from "../tiers/moves.server";
+import { entryBonusEntry, tierChangeData, tierReachedOccasion, upgradeMemberTier, type LadderTier } from "../tiers/moves.server";
 import { currentTierWindow, inWindow, qualifyingTier, tierEntryKey, toTierBasis, toTierPeriod } from "../tiers/rules";
 import { WriteConflictError } from "../tx.server";
 import { computeEditRemovedMinor, computeOrderGrossMinor, computeStoredOrderTarget, isPaidStatus, orderMultiplierPermille, type OrderSnapshot } from "./order-points";
@@ -296,7 +296,7 @@ function settleUntilMove(shop: ShopConfig, orders: readonly PlainOrder[], run: R
       const key = tierEntryKey(member.id, move.to.id, run.period, now, shop.ianaTimezone);
       if (!run.entryKeysPaid.has(key)) {
         run.entryKeysPaid.add(key);
-        moveBonus = { shopId: shop.id, memberId: member.id, delta: move.to.perks.entryPoints, kind: "action_bonus", idempotencyKey: key, note: `${move.to.name} tier welcome bonus` };
+        moveBonus = entryBonusEntry(shop, { shopId: shop.id, memberId: member.id, tierId: move.to.id, tierName: move.to.name, points: move.to.perks.entryPoints }, now);
       }
     }
     settled.push({ order, record, member, enrolsNow, bonus, entry, repeat, tierId: member.tierId, move: move ? { ...move, bonus: moveBonus } : null });
@@ -347,7 +347,7 @@ async function writeSettled(tx: Tx, shop: ShopConfig, run: RunState, settled: re
     }
     if (move) {
       // moveMemberTier's: tier_reached, then the entry points (no crossing of their own).
-      occasions.push({ shopId: shop.id, memberId: member.id, kind: "tier_reached", key: occasionKey("tier_reached", member.id, move.to.id, now.toISOString()), data: { tierName: move.to.name, fromTierName: move.from?.name ?? null } });
+      occasions.push(tierReachedOccasion(shop.id, member.id, move.from, move.to, now));
       member.points += move.bonus?.delta ?? 0;
     }
   }
@@ -409,9 +409,7 @@ async function writeTierMoves(tx: Tx, shop: ShopConfig, settled: readonly Settle
   }
   for (const member of moved.values()) Object.assign(member, { storedTierId: member.tierId, tierManual: false });
   await tx.tierChange.createMany({
-    data: settled.flatMap(({ member, move }) =>
-      move ? [{ shopId: shop.id, memberId: member.id, customerGid: member.customerGid, fromTier: move.from?.name ?? null, toTier: move.to.name, reason: "qualified", actor: "system", note: null, createdAt: now, nextSyncAt: now }] : [],
-    ),
+    data: settled.flatMap(({ member, move }) => (move ? [tierChangeData(shop.id, member, { ...move, reason: "qualified" }, now)] : [])),
   });
 }
 

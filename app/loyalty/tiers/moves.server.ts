@@ -1,6 +1,7 @@
 import type { Tx } from "../../db.server";
 import { occasionKey } from "../notify/occasions";
-import { recordOccasion } from "../notify/occasions.server";
+import { recordOccasion, type RecordOccasionInput } from "../notify/occasions.server";
+import type { LedgerEntryInput } from "../ledger/entries";
 import { appendLedgerEntriesOnce } from "../ledger/append.server";
 import { grantGift } from "../rewards/gifts.server";
 import type { ShopConfig } from "../program/shop-config.server";
@@ -44,16 +45,42 @@ export async function payEntryBonuses(tx: Tx, shop: ShopConfig, bonuses: readonl
   if (due.length === 0) return 0;
   return appendLedgerEntriesOnce(
     tx,
-    due.map((b) => ({
-      shopId: b.shopId,
-      memberId: b.memberId,
-      delta: b.points,
-      kind: "action_bonus",
-      idempotencyKey: tierEntryKey(b.memberId, b.tierId, period, now, shop.ianaTimezone),
-      note: `${b.tierName} tier welcome bonus`,
-    })),
+    due.map((b) => entryBonusEntry(shop, b, now)),
     now,
   );
+}
+
+/** The ledger row of a tier's entry points: keyed once per member, tier and period (tierEntryKey). */
+export function entryBonusEntry(shop: Pick<ShopConfig, "ianaTimezone" | "program">, b: EntryBonus, now: Date): LedgerEntryInput {
+  return {
+    shopId: b.shopId,
+    memberId: b.memberId,
+    delta: b.points,
+    kind: "action_bonus",
+    idempotencyKey: tierEntryKey(b.memberId, b.tierId, toTierPeriod(shop.program.tierPeriod), now, shop.ianaTimezone),
+    note: `${b.tierName} tier welcome bonus`,
+  };
+}
+
+/** A move up's tier_reached occasion (0023): once per member, tier and moment of the move. */
+export function tierReachedOccasion(shopId: string, memberId: string, from: LadderTier | null, to: LadderTier, now: Date): RecordOccasionInput<"tier_reached"> {
+  return { shopId, memberId, kind: "tier_reached", key: occasionKey("tier_reached", memberId, to.id, now.toISOString()), data: { tierName: to.name, fromTierName: from?.name ?? null } };
+}
+
+/** A move's TierChange row: the tier history and the Shopify sync outbox. */
+export function tierChangeData(shopId: string, member: { id: string; customerGid: string }, move: Pick<TierMove, "from" | "to" | "reason" | "actor" | "note">, now: Date) {
+  return {
+    shopId,
+    memberId: member.id,
+    customerGid: member.customerGid,
+    fromTier: move.from?.name ?? null,
+    toTier: move.to?.name ?? null,
+    reason: move.reason,
+    actor: move.actor ?? "system",
+    note: move.note ?? null,
+    createdAt: now,
+    nextSyncAt: now,
+  };
 }
 
 export interface TierMove {
@@ -87,24 +114,11 @@ export async function moveMemberTier(tx: Tx, shop: ShopConfig, move: TierMove, n
   });
   if (updated.count !== 1) throw new WriteConflictError(`member ${move.member.id} changed tier concurrently`);
   if (!changed) return;
-  await tx.tierChange.create({
-    data: {
-      shopId: shop.id,
-      memberId: move.member.id,
-      customerGid: move.member.customerGid,
-      fromTier: move.from?.name ?? null,
-      toTier: move.to?.name ?? null,
-      reason: move.reason,
-      actor: move.actor ?? "system",
-      note: move.note ?? null,
-      createdAt: now,
-      nextSyncAt: now,
-    },
-  });
+  await tx.tierChange.create({ data: tierChangeData(shop.id, move.member, move, now) });
   // tier_reached / tier_lowered (0023), with the TierChange row: a move happens once (conditional on the tier read).
   const up = move.to !== null && (move.from === null || move.to.rank > move.from.rank);
   if (up) {
-    await recordOccasion(tx, { shopId: shop.id, memberId: move.member.id, kind: "tier_reached", key: occasionKey("tier_reached", move.member.id, move.to!.id, now.toISOString()), data: { tierName: move.to!.name, fromTierName: move.from?.name ?? null } });
+    await recordOccasion(tx, tierReachedOccasion(shop.id, move.member.id, move.from, move.to!, now));
   } else if (move.from) {
     await recordOccasion(tx, { shopId: shop.id, memberId: move.member.id, kind: "tier_lowered", key: occasionKey("tier_lowered", move.member.id, move.to?.id ?? "none", now.toISOString()), data: { fromTierName: move.from.name, tierName: move.to?.name ?? null } });
   }
