@@ -14,7 +14,7 @@ import { getEnv, isLocalMode } from "./env.server";
 export const streamTimeout = 5000;
 
 // Webhook intake, which every routes/webhooks.* action is: scripts/serve.mjs calls it for a
-// POST to one of those routes' paths without Remix's router (tests/unit/webhook-routes.test.ts).
+// POST to one of those routes' paths without Remix's router (tests/unit/direct-routes.test.ts).
 export { receiveWebhook } from "./webhooks/inbox.server";
 
 // The environment is checked when the server loads, before it listens: an invalid value

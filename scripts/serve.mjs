@@ -26,8 +26,11 @@ export async function serve({ host, port, local = false, onReady } = {}) {
   // paths answer a plain 404 there, as they always have, and leave no "No route matches"
   // error in the log.
   if (!local) app.use(["/local", "/apps/kanta", "/cart/update.js"], (_req, res) => res.status(404).type("text/plain").send("Not found"));
+  const handler = limitedRemixHandler(build, process.env.NODE_ENV === "production" ? "production" : "development");
+  // The direct routes first: no file in public/ is looked for on each webhook or storefront read.
+  app.use((req, res, next) => (handler.direct(req) ? handler(req, res, next) : next()));
   app.use(express.static(path.join(root, "public"), { maxAge: "1h" }));
-  app.all("*", limitedRemixHandler(build, process.env.NODE_ENV === "production" ? "production" : "development"));
+  app.all("*", handler);
   return new Promise((resolve) => {
     const server = app.listen(port, host, () => {
       onReady?.(server);
@@ -63,22 +66,48 @@ function refuse(req, res, limit) {
 }
 
 /**
- * The paths of the build's webhook routes (routes/webhooks.*), whose actions are all the
- * intake (`receiveWebhook`, exported by app/entry.server.tsx): a POST to one is handed to it
- * directly. Remix's request handler ranks every route of the app again on each request
- * (React Router's matchRoutes: 15 % of a webhook's CPU); a webhook needs none of it.
+ * The requests answered without Remix's router, which ranks every route of the app again on
+ * each request (React Router's matchRoutes: 15 % of a webhook's CPU, 16 % of a storefront
+ * read's): a POST to any routes/webhooks.* path goes to the intake (`receiveWebhook`, exported
+ * by app/entry.server.tsx; every webhook route's action is exactly it), and a GET of a path in
+ * DIRECT_LOADERS to its route's loader, called as Remix calls a resource route's loader
+ * (tests/unit/direct-routes.test.ts holds those routes to that shape).
  */
-function webhookPaths(build) {
-  if (typeof build.entry?.module?.receiveWebhook !== "function") return new Set();
-  return new Set(Object.values(build.routes).flatMap((route) => (route.id.startsWith("routes/webhooks.") && route.path ? [`/${route.path}`] : [])));
+export const DIRECT_LOADERS = ["routes/proxy.customer"];
+
+export function directRoutes(build) {
+  const receiveWebhook = build.entry?.module?.receiveWebhook;
+  const posts = new Map();
+  const gets = new Map();
+  for (const route of Object.values(build.routes)) {
+    if (!route.path || route.path.includes(":") || route.path.includes("*")) continue;
+    if (route.id.startsWith("routes/webhooks.") && typeof receiveWebhook === "function") posts.set(`/${route.path}`, receiveWebhook);
+    if (DIRECT_LOADERS.includes(route.id) && typeof route.module.loader === "function" && !route.module.default) {
+      gets.set(`/${route.path}`, resourceLoader(route.module.loader));
+    }
+  }
+  return { POST: posts, GET: gets };
+}
+
+/** A resource route's loader as Remix answers it: its Response, returned or thrown; any other error a 500 (and logged). */
+function resourceLoader(loader) {
+  return async (request) => {
+    try {
+      return await loader({ request, params: {}, context: {} });
+    } catch (error) {
+      if (error instanceof Response) return error;
+      console.error(error);
+      return new Response("Unexpected Server Error", { status: 500, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    }
+  };
 }
 
 function limitedRemixHandler(build, mode) {
   const remixHandler = createRequestHandler(build, mode);
-  const webhooks = webhookPaths(build);
-  const receiveWebhook = build.entry?.module?.receiveWebhook;
-  return async (req, res, next) => {
-    const handleRequest = req.method === "POST" && webhooks.has(req.path) ? receiveWebhook : remixHandler;
+  const direct = directRoutes(build);
+  const directFor = (req) => direct[req.method]?.get(req.path);
+  const handler = async (req, res, next) => {
+    const handleRequest = directFor(req) ?? remixHandler;
     const { bytes: limit } = bodyLimitFor(req.path);
     if (Number(req.headers["content-length"] ?? 0) > limit) return refuse(req, res, limit);
     const controller = new AbortController();
@@ -115,4 +144,6 @@ function limitedRemixHandler(build, mode) {
       if (!over) next(error);
     }
   };
+  handler.direct = (req) => directFor(req) !== undefined;
+  return handler;
 }
