@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { PrismaClient } from "@prisma/client";
 import { PrismaLibSql } from "@prisma/adapter-libsql";
@@ -25,15 +26,54 @@ export function createPrismaClient(url: string): PrismaClient {
       PrismaClient: new (options: { adapter: PrismaPg }) => PrismaClient;
     };
     const pool = new ReleasingPool({ connectionString: url, max: 10 });
-    return new PgPrismaClient({
+    const client = new PgPrismaClient({
       adapter: new PrismaPg(pool, {
         disposeExternalPool: true,
         onPoolError: (error) => log.warn("database connection lost while idle", { error: error.message }),
         onConnectionError: (error) => log.warn("database connection lost", { error: error.message }),
       }),
     });
+    pgPools.set(client, pool);
+    return client;
   }
   return new PrismaClient({ adapter: new PrismaLibSql({ url }) });
+}
+
+const pgPools = new WeakMap<PrismaClient, pg.Pool>();
+
+/**
+ * A read as a named prepared statement on the PostgreSQL client's own pool: each connection
+ * plans `text` once and keeps the plan, where Prisma's raw queries are unnamed and planned on
+ * every call. For the storefront's member read (loyalty/storefront/member-side.server.ts),
+ * whose planning was 1.0 of its 1.2 ms. Null when `db` is not a PostgreSQL client made by
+ * createPrismaClient (SQLite): the caller reads through Prisma. Values are bound as Prisma
+ * binds them: Dates as UTC timestamps without a zone (the columns' type), BigInts as text.
+ * Columns come as pg gives them: text as strings, bigint and numeric as strings.
+ */
+export async function queryPreparedPg(db: Db, text: string, values: readonly unknown[]): Promise<Record<string, unknown>[] | null> {
+  const pool = pgPools.get(db);
+  if (!pool) return null;
+  const result = await pool.query({ name: statementName(text), text, values: values.map(toPgValue) });
+  return result.rows as Record<string, unknown>[];
+}
+
+const statementNames = new Map<string, string>();
+
+/** One name per statement text (pg refuses a name reused for another text); texts are few (a shape per shop configuration). */
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    if (statementNames.size >= 1000) statementNames.clear();
+    name = `kanta_${createHash("sha1").update(text).digest("hex").slice(0, 24)}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+function toPgValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString().slice(0, -1);
+  if (typeof value === "bigint") return value.toString();
+  return value;
 }
 
 /**

@@ -152,13 +152,20 @@ export interface GiftView {
   expiresAt: string | null;
 }
 
-export async function listMemberGifts(db: Db | Tx, memberId: string, now: Date): Promise<GiftView[]> {
-  const rows = await db.redemption.findMany({
-    where: { memberId, status: "issued", giftVariantGid: { not: null }, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] },
-    orderBy: { createdAt: "desc" },
-    take: 20,
-    select: { id: true, rewardName: true, code: true, giftVariantGid: true, giftImageUrl: true, expiresAt: true },
-  });
+/** What the widget's gift list is made of: read by the storefront's member read (storefront/member-side.server.ts). */
+export interface GiftRow {
+  id: string;
+  rewardName: string;
+  code: string | null;
+  giftVariantGid: string | null;
+  giftImageUrl: string | null;
+  expiresAt: Date | null;
+}
+
+/** A member's gifts shown at most: issued, not expired, newest first. */
+export const SHOWN_GIFTS = 20;
+
+export function toGiftViews(rows: readonly GiftRow[]): GiftView[] {
   return rows.flatMap((r) => {
     const variantId = /\/(\d+)$/.exec(r.giftVariantGid ?? "")?.[1];
     if (!r.code || !variantId) return [];

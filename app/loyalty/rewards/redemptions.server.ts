@@ -85,7 +85,10 @@ export interface RedemptionView {
 
 type RedemptionRow = Awaited<ReturnType<Tx["redemption"]["findUniqueOrThrow"]>>;
 
-export function toRedemptionView(r: RedemptionRow): RedemptionView {
+/** What a redemption's view is made of (also read by the storefront's member read, storefront/member-side.server.ts). */
+export type RedemptionViewRow = Pick<RedemptionRow, "id" | "requestId" | "status" | "rewardName" | "pointsSpent" | "code" | "creditMinor" | "expiresAt" | "createdAt">;
+
+export function toRedemptionView(r: RedemptionViewRow): RedemptionView {
   return {
     id: r.id,
     requestId: r.requestId,

@@ -3,7 +3,7 @@ import { readPurchaseTerms } from "../earn/product-rules";
 import { computeWayKeys, computeWays, yearInTimeZone, type WayView } from "../earn/actions";
 import { releaseDuePendingPoints } from "../orders/orders.server";
 import { toRedemptionView, toRewardDef, type RedemptionView } from "../rewards/redemptions.server";
-import { listMemberGifts, type GiftView } from "../rewards/gifts.server";
+import { toGiftViews, type GiftView } from "../rewards/gifts.server";
 import { getMemberReferralView, type MemberReferralView } from "../referrals/codes.server";
 import { checkRedeemable, rewardOfferedOn, type RewardSurface } from "../rewards/rewards";
 import { rewardForTier } from "../rewards/tier-variants";
@@ -15,7 +15,9 @@ import { inactivityExpiryAt } from "../dates/birthday";
 import { onShopConfigInvalidated, shopConfigCacheMs } from "../program/shop-config.server";
 import { charityView, loadShopCharity, type CharityView, type ShopCharity } from "../charity/donations.server";
 import { loadSurpriseNotices, type SurpriseNotice } from "../surprise/notices.server";
-import { computeMemberTierView, toTierBenefits, type MemberTierView, type TierBenefit } from "../tiers/view.server";
+import { memberTierView, toTierBenefits, type MemberTierView, type TierBenefit } from "../tiers/view.server";
+import { currentTierWindow, toTierBasis, toTierPeriod } from "../tiers/rules";
+import { loadMemberSide } from "./member-side.server";
 import { negotiateLanguage, type Language } from "../i18n/languages";
 import { parseTextOverrides } from "../i18n/overrides";
 import type { Texts } from "../i18n/catalogue";
@@ -228,36 +230,32 @@ export async function getCustomerView(
   const guest = async (): Promise<CustomerView> => localized({ customer: null, program, rewards: rewardsFor(null), ways: computeWays(shop.earnRules, null, onInvalid), tiers, charity: charityView(shop.charity, shop.currencyCode, null) }, null);
   if (!customerGid) return guest();
 
-  const loadMember = () =>
-    db.member.findUnique({
-      where: { shopId_customerGid: { shopId: shop.id, customerGid } },
-      include: {
-        ledger: { orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 10 },
-        // Gifts are listed on their own (`gifts`).
-        redemptions: { where: { status: { in: ["issued", "used", "pending"] }, giftVariantGid: null }, orderBy: { createdAt: "desc" }, take: 10 },
-      },
-    });
-  let row = await loadMember();
-  if (!row) return guest();
+  // The member's own rows in one statement (member-side.server.ts).
+  const wayKeys = computeWayKeys(shop.earnRules, customerGid, year);
+  const memberQuery = {
+    shopId: shop.id,
+    customerGid,
+    wayKeys,
+    tier: { basis: toTierBasis(shop.program.tierBasis), window: currentTierWindow(toTierPeriod(shop.program.tierPeriod), now, shop.ianaTimezone) },
+    now,
+  };
+  let side = await loadMemberSide(db, memberQuery);
+  if (!side) return guest();
   // Points whose return window has passed are spendable now, whether or not the sweep ran
   // (a write only when some are due; read again only then).
-  if (row.pendingPoints !== 0 && (await releaseDuePendingPoints(db, { memberId: row.id })) > 0) row = (await loadMember()) ?? row;
+  if (side.member.pendingPoints !== 0 && (await releaseDuePendingPoints(db, { memberId: side.member.id })) > 0) side = (await loadMemberSide(db, memberQuery)) ?? side;
+  const row = side.member;
   // The member's tier from the shop's cached ladder; one made since it was read, from the database.
   const tierId = row.tierId;
   const memberTier = tierId === null ? null : (shop.tiers.find((t) => t.id === tierId) ?? (await db.tier.findUnique({ where: { id: tierId }, select: { name: true, rank: true } })));
   const full = { ...row, tier: memberTier ? { name: memberTier.name, rank: memberTier.rank } : null };
-  // One query for every rule: which of this period's keys are already in the ledger.
-  const wayKeys = computeWayKeys(shop.earnRules, customerGid, year);
-  const existing = wayKeys.length
-    ? await db.ledgerEntry.findMany({ where: { shopId: shop.id, memberId: full.id, idempotencyKey: { in: wayKeys } }, select: { idempotencyKey: true } })
-    : [];
-  const tier = full.tier ? await computeMemberTierView(db, { ...shop, program: shop.program }, tiers.list, full.id, full.tier, now) : null;
+  const tier = full.tier ? memberTierView({ ...shop, program: shop.program }, tiers.list, full.tier, side.tierProgress ?? 0, now) : null;
   // A tier's birthday points replace the birthday rule's for its members (0008).
   const birthdayPoints = tiers.list.find((t) => t.rank === full.tier?.rank)?.perks.birthdayPoints ?? null;
   const ways = computeWays(shop.earnRules, {
     customerGid,
     canClaim: full.status === "active" && shop.program.status === "live",
-    existingKeys: new Set(existing.map((e) => e.idempotencyKey)),
+    existingKeys: side.paidKeys,
     year,
   }, onInvalid);
   const challengeView = await getMemberChallengeView(db, shop.challengeSide, full.id, now);
@@ -270,7 +268,7 @@ export async function getCustomerView(
       lifetimePoints: full.lifetimePoints,
       status: full.status,
       tier,
-      recentActivity: full.ledger.map((e) => ({
+      recentActivity: side.ledger.map((e) => ({
         at: e.createdAt.toISOString(),
         kind: e.kind,
         points: e.delta,
@@ -278,8 +276,8 @@ export async function getCustomerView(
         // A staff adjustment's reason and an import's file and line are internal: shoppers see the kind's neutral label ("Points adjusted", "Points brought over").
         note: e.kind === "manual_adjustment" || e.kind === "import" ? null : e.note,
       })),
-      redemptions: full.redemptions.map(toRedemptionView),
-      gifts: await listMemberGifts(db, full.id, now),
+      redemptions: side.redemptions.map(toRedemptionView),
+      gifts: toGiftViews(side.gifts),
       // The code is assigned the first time the member's view is built.
       referral: await getMemberReferralView(db, shop, full),
       birthday: toBirthdayView(full, now),

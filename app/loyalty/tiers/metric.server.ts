@@ -41,6 +41,23 @@ export async function memberTierMetric(tx: Db | Tx, shopId: string, memberId: st
   return Number(spend._sum.eligibleMinor ?? 0n);
 }
 
+/**
+ * memberTierMetric as a scalar subquery for the member whose id is the SQL expression
+ * `memberId`: the storefront's member read (storefront/member-side.server.ts) takes it in its
+ * one statement. The same rows and the same sum (tests/integration/member-side.test.ts).
+ */
+export function memberTierMetricSql(sql: Sql, shopId: string, memberId: string, basis: TierBasis, window: TierWindow): string {
+  const points = basis === "points";
+  const time = points ? `x."createdAt"` : `x."processedAt"`;
+  const where = points
+    ? [`x."memberId" = ${memberId}`, `x."kind" IN (${sql.list(POINTS_BASIS_KINDS)})`, `x."idempotencyKey" NOT LIKE ${sql.p(`${TIER_ENTRY_KEY_PREFIX}%`)}`]
+    : [`x."shopId" = ${sql.p(shopId)}`, `x."memberId" = ${memberId}`];
+  if (window.start) where.push(`${time} >= ${sql.p(window.start)}`);
+  if (window.end) where.push(`${time} < ${sql.p(window.end)}`);
+  const value = points ? `x."delta" + x."pendingDelta"` : basis === "orders" ? `CASE WHEN x."eligibleMinor" > 0 THEN 1 ELSE 0 END` : `x."eligibleMinor"`;
+  return `(SELECT COALESCE(SUM(${value}), 0) FROM "${points ? "LedgerEntry" : "OrderRecord"}" x WHERE ${where.join(" AND ")})`;
+}
+
 export interface PassMemberRow {
   id: string;
   customerGid: string;

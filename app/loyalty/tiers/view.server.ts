@@ -59,9 +59,21 @@ export async function computeMemberTierView(
   tier: { name: string; rank: number },
   now: Date,
 ): Promise<MemberTierView> {
+  const window = currentTierWindow(toTierPeriod(shop.program.tierPeriod), now, shop.ianaTimezone);
+  const progress = await memberTierMetric(db, shop.id, memberId, toTierBasis(shop.program.tierBasis), window);
+  return memberTierView(shop, ladder, tier, progress, now);
+}
+
+/** The view from the member's number in the current window (memberTierMetric's), read by the caller. */
+export function memberTierView(
+  shop: { ianaTimezone: string; program: { tierBasis: string; tierPeriod: string } },
+  ladder: readonly TierBenefit[],
+  tier: { name: string; rank: number },
+  progress: number,
+  now: Date,
+): MemberTierView {
   const basis = toTierBasis(shop.program.tierBasis);
   const period = toTierPeriod(shop.program.tierPeriod);
-  const progress = await memberTierMetric(db, shop.id, memberId, basis, currentTierWindow(period, now, shop.ianaTimezone));
   const end = tierPeriodEnd(period, now, shop.ianaTimezone);
   const { next } = computeTierProgress(
     ladder.map((t) => ({ name: t.name, rank: t.rank, thresholdMinor: t.threshold, perks: { membership: t.paidOnly ? { productGids: [], variantGids: [], months: 1, paidOnly: true } : null } })),
