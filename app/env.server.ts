@@ -50,6 +50,8 @@ const fields = {
   // Default "info", "warn" under NODE_ENV=test.
   KANTA_LOG_LEVEL: unsetIfEmpty(z.enum(LOG_LEVELS).optional()),
   KANTA_CONFIG_CACHE_MS: unsetIfEmpty(wholeNumber(0).default(2000)),
+  // "0": no named prepared statements on PostgreSQL (behind a pooler in transaction mode that keeps none).
+  KANTA_PG_PREPARED: unsetIfEmpty(flag.default("1")),
   // Storefront requests per minute, per shopper (or visitor) and endpoint.
   KANTA_REDEEM_RATE_LIMIT: unsetIfEmpty(wholeNumber(1).default(10)),
   KANTA_ACTION_RATE_LIMIT: unsetIfEmpty(wholeNumber(1).default(20)),

@@ -1,5 +1,5 @@
 import type { Prisma } from "@prisma/client";
-import { getDb, type Db } from "../db.server";
+import { getDb, queryPreparedPg, type Db } from "../db.server";
 import { isPostgres, rowId, Sql } from "../loyalty/sql.server";
 import { enqueueWebhookEvent } from "../jobs/queue.server";
 import { log } from "../log.server";
@@ -79,13 +79,12 @@ async function storeEvent(db: Db, event: NewEvent): Promise<string | null> {
   const sql = new Sql(isPostgres(db), true);
   const id = rowId();
   const values = [id, event.shopDomain, event.topic, event.eventId, event.webhookId ?? null, event.apiVersion ?? null, event.triggeredAt ?? null, event.payload, event.status ?? "pending", event.lastError ?? null, now, now];
-  const rows = await db.$queryRawUnsafe<{ id: string }[]>(
-    `INSERT INTO "WebhookEvent" ("id", "shopDomain", "topic", "eventId", "webhookId", "apiVersion", "triggeredAt", "payload", "status", "lastError", "nextAttemptAt", "receivedAt")
+  const statement = `INSERT INTO "WebhookEvent" ("id", "shopDomain", "topic", "eventId", "webhookId", "apiVersion", "triggeredAt", "payload", "status", "lastError", "nextAttemptAt", "receivedAt")
      VALUES (${sql.list(values)})
      ON CONFLICT ("shopDomain", "topic", "eventId") DO NOTHING
-     RETURNING "id"`,
-    ...sql.params,
-  );
+     RETURNING "id"`;
+  // PostgreSQL: a prepared statement, planned once per connection.
+  const rows = (await queryPreparedPg(db, statement, sql.params)) ?? (await db.$queryRawUnsafe<{ id: string }[]>(statement, ...sql.params));
   if (rows.length === 0) return null;
   metrics().webhooksReceived.inc({ topic: event.topic });
   return id;

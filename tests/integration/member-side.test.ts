@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "../../app/db.server";
+import { resetEnvCache } from "../../app/env.server";
 import { appendNewLedgerEntries } from "../../app/loyalty/ledger/append.server";
 import { SHOWN_GIFTS } from "../../app/loyalty/rewards/gifts.server";
 import { RECENT_ACTIVITY, SHOWN_REDEMPTIONS, SHOWN_REDEMPTION_STATUSES, loadMemberSide } from "../../app/loyalty/storefront/member-side.server";
@@ -124,14 +125,21 @@ describe("the widget's member read in one statement", () => {
       { start: new Date(now.getTime() + DAY), end: null },
     ];
     const oracle = await prismaSide(db(), shop.id, gid, wayKeys, now);
-    for (const basis of ["spend", "points", "orders"] as TierBasis[]) {
-      for (const window of windows) {
-        const side = await loadMemberSide(db(), { shopId: shop.id, customerGid: gid, wayKeys, tier: { basis, window }, now });
-        const { tierProgress, ...rest } = side!;
-        expect(rest).toEqual(oracle);
-        expect(tierProgress).toBe(await memberTierMetric(db(), shop.id, member.id, basis, window));
+    // PostgreSQL: as a prepared statement (the default) and through Prisma (KANTA_PG_PREPARED=0).
+    for (const prepared of ["1", "0"]) {
+      process.env.KANTA_PG_PREPARED = prepared;
+      resetEnvCache();
+      for (const basis of ["spend", "points", "orders"] as TierBasis[]) {
+        for (const window of windows) {
+          const side = await loadMemberSide(db(), { shopId: shop.id, customerGid: gid, wayKeys, tier: { basis, window }, now });
+          const { tierProgress, ...rest } = side!;
+          expect(rest).toEqual(oracle);
+          expect(tierProgress).toBe(await memberTierMetric(db(), shop.id, member.id, basis, window));
+        }
       }
     }
+    delete process.env.KANTA_PG_PREPARED;
+    resetEnvCache();
     // The parts are not empty and are cut where the view cuts them.
     expect(oracle!.ledger).toHaveLength(RECENT_ACTIVITY);
     expect(oracle!.redemptions).toHaveLength(SHOWN_REDEMPTIONS);
