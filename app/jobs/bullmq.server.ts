@@ -8,8 +8,10 @@ import { BATCH_GAP_MS, InProcessRunner, type JobRunner, type RunnerOptions } fro
 import { PERIODIC_TASKS, TaskSchedule } from "./tasks.server";
 import { PG_BATCH_CONCURRENCY, batchSizeFor, processWebhookBatch } from "./webhook-batch.server";
 
-// BullMQ over Redis for multi-process deployments. Jobs carry only an inbox id; the job id
-// is the inbox id (plus the attempt), so BullMQ itself deduplicates. A repeatable "sweep"
+// BullMQ over Redis for multi-process deployments. Jobs carry only inbox ids; the job id
+// is an inbox id (plus the attempt), so BullMQ itself deduplicates. New events from the
+// intake are gathered for ENQUEUE_GATHER_MS into one job (every id in it was committed to the
+// inbox before the job was added), so a burst costs one Redis script per few acknowledgements. A repeatable "sweep"
 // job runs the periodic tasks (app/jobs/tasks.server.ts, the same list as the in-process
 // runner's): due events re-enqueued (retries, crashed leases), pending points, expiry, the
 // outboxes to Shopify.
@@ -26,6 +28,12 @@ import { PG_BATCH_CONCURRENCY, batchSizeFor, processWebhookBatch } from "./webho
 
 export const QUEUE = "kanta-webhooks";
 export const BULL_SWEEP_MS = 15_000;
+/**
+ * New events acknowledged within this many milliseconds share one job: a BullMQ add is a Lua
+ * script over the network, paid by the web process per acknowledgement otherwise. The worker
+ * claims due events in batches anyway (0030), and waits BATCH_GAP_MS (50) between batches.
+ */
+export const ENQUEUE_GATHER_MS = 10;
 /** Reconnection backoff: growing to at most this, forever (Redis returning must be noticed). */
 const MAX_RECONNECT_MS = 2_000;
 const reconnect = (times: number) => Math.min(100 * 2 ** Math.min(times, 10), MAX_RECONNECT_MS);
@@ -54,6 +62,10 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
   };
   const pending = new Set<Promise<unknown>>();
   const ready = () => connection.status === "ready";
+  const track = (p: Promise<unknown>) => {
+    pending.add(p);
+    void p.finally(() => pending.delete(p));
+  };
 
   // The in-process fallback: sweeps the inbox while Redis is down (only where workers run).
   const fallback = options.runWorker
@@ -66,14 +78,39 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
       if (fallback && delay === 0) fallback.enqueue(eventId);
       return;
     }
-    const p = queue
-      .add("webhook", { eventId }, { jobId: `${eventId}-${attempt}`, delay, removeOnComplete: true, removeOnFail: 1000 })
-      .catch((error: unknown) => {
-        log.warn("bullmq enqueue failed; the inbox sweep will pick it up", { eventId, error: errorText(error) });
-        if (fallback && delay === 0) fallback.enqueue(eventId);
-      });
-    pending.add(p);
-    void p.finally(() => pending.delete(p));
+    track(
+      queue
+        .add("webhook", { eventId }, { jobId: `${eventId}-${attempt}`, delay, removeOnComplete: true, removeOnFail: 1000 })
+        .catch((error: unknown) => {
+          log.warn("bullmq enqueue failed; the inbox sweep will pick it up", { eventId, error: errorText(error) });
+          if (fallback && delay === 0) fallback.enqueue(eventId);
+        }),
+    );
+  };
+
+  // The intake's new events, gathered into one job per ENQUEUE_GATHER_MS.
+  let gathered: string[] = [];
+  let gatherTimer: NodeJS.Timeout | null = null;
+  const flushGathered = () => {
+    if (gatherTimer) clearTimeout(gatherTimer);
+    gatherTimer = null;
+    const eventIds = gathered;
+    gathered = [];
+    if (eventIds.length === 0) return;
+    if (!ready()) {
+      if (fallback) eventIds.forEach((id) => fallback.enqueue(id));
+      return;
+    }
+    track(
+      queue.add("webhook", { eventIds }, { jobId: `${eventIds[0]}-0`, removeOnComplete: true, removeOnFail: 1000 }).catch((error: unknown) => {
+        log.warn("bullmq enqueue failed; the inbox sweep will pick them up", { events: eventIds.length, error: errorText(error) });
+        if (fallback) eventIds.forEach((id) => fallback.enqueue(id));
+      }),
+    );
+  };
+  const enqueueNew = (eventId: string) => {
+    gathered.push(eventId);
+    gatherTimer ??= setTimeout(flushGathered, ENQUEUE_GATHER_MS);
   };
 
   const onReady = () => {
@@ -138,8 +175,8 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
       if (outcomes.size < size && rang.length === 0) return;
     }
   };
-  const ring = (eventId: string): Promise<void> => {
-    rang.push(eventId);
+  const ring = (eventIds: readonly string[]): Promise<void> => {
+    rang.push(...eventIds);
     if (waiting) return waiting;
     const next = running.then(drain, drain);
     waiting = next;
@@ -160,9 +197,10 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
             options.onSweep?.(report);
             return report;
           }
-          const { eventId } = job.data as { eventId: string };
-          // Its event plus other due events, claimed together (docs/decisions/0030).
-          await ring(eventId);
+          // One event (a retry, a sweep's re-enqueue) or the intake's gathered ones.
+          const { eventId, eventIds } = job.data as { eventId?: string; eventIds?: string[] };
+          // Its events plus other due events, claimed together (docs/decisions/0030).
+          await ring(eventIds ?? (eventId ? [eventId] : []));
         } finally {
           active--;
           settle();
@@ -179,11 +217,12 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
   }
 
   return {
-    enqueue: (eventId) => enqueue(eventId),
+    enqueue: enqueueNew,
     get fallingBack() {
       return fallback?.sweeping ?? false;
     },
     async idle() {
+      flushGathered();
       await Promise.all([...pending]);
       // Wait until nothing is waiting in the queue or the fallback, and no job is running here.
       for (;;) {
@@ -199,6 +238,9 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
       }
     },
     async stop() {
+      // Gathered events are committed: added now, or found by a worker's sweep if Redis is gone.
+      flushGathered();
+      await Promise.race([Promise.allSettled([...pending]), new Promise((resolve) => setTimeout(resolve, 1_000).unref())]);
       stopped = true;
       await fallback?.stop();
       // Closing waits for running jobs; with Redis gone it could wait for the reconnection too.
