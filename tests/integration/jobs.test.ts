@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { resetEnvCache } from "../../app/env.server";
-import { BULL_SWEEP_MS, QUEUE, createBullRunner } from "../../app/jobs/bullmq.server";
+import { BULL_SWEEP_MS, ENQUEUE_GATHER_MS, QUEUE, createBullRunner } from "../../app/jobs/bullmq.server";
 import { InProcessRunner, getJobRunner, startJobRunner, stopJobRunner } from "../../app/jobs/queue.server";
 import { PERIODIC_TASKS, TaskSchedule, type PeriodicTask, type SweepReport, type TaskContext } from "../../app/jobs/tasks.server";
 import { log } from "../../app/log.server";
@@ -203,6 +203,36 @@ describe("the periodic tasks", () => {
     expect(ran(bullReports)).toEqual(ran(inProcessReports));
     const off = (report: SweepReport) => report.tasks.filter((t) => t.outcome === "off").map((t) => t.name);
     for (const report of bullReports) expect(off(report)).toEqual(off(inProcessReports[0]!));
+  });
+
+  it("adds one BullMQ job for the events acknowledged within ENQUEUE_GATHER_MS, each id in it", async () => {
+    const prefix = `kanta-test-${randomUUID()}`;
+    process.env.KANTA_QUEUE_PREFIX = prefix;
+    // A web process's runner (no worker): the jobs stay in the queue to be looked at.
+    const web = await createBullRunner(redisUrl(), { runWorker: false });
+    const connection = new Redis(redisUrl(), { maxRetriesPerRequest: null });
+    const queue = new Queue(QUEUE, { connection, prefix });
+    try {
+      // The runner does not wait for Redis (an event enqueued before it is ready is the sweep's).
+      await queue.waitUntilReady();
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const first = ["evt-a", "evt-b", "evt-c", "evt-d", "evt-e"];
+      for (const id of first) web.enqueue(id);
+      await new Promise((resolve) => setTimeout(resolve, ENQUEUE_GATHER_MS * 5));
+      web.enqueue("evt-f");
+      await new Promise((resolve) => setTimeout(resolve, ENQUEUE_GATHER_MS * 5));
+      const jobs = (await queue.getJobs(["waiting", "prioritized", "delayed"])).sort((a, b) => a.timestamp - b.timestamp);
+      expect(jobs.map((j) => ({ name: j.name, id: j.id, data: j.data }))).toEqual([
+        { name: "webhook", id: "evt-a-0", data: { eventIds: first } },
+        { name: "webhook", id: "evt-f-0", data: { eventIds: ["evt-f"] } },
+      ]);
+    } finally {
+      await web.stop();
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      connection.disconnect();
+      delete process.env.KANTA_QUEUE_PREFIX;
+    }
   });
 
   it("runs every task of a sweep though one fails, and logs the failure with the task's name", async () => {
