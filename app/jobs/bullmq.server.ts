@@ -10,11 +10,11 @@ import { PG_BATCH_CONCURRENCY, batchSizeFor, processWebhookBatch } from "./webho
 
 // BullMQ over Redis for multi-process deployments. Jobs carry only inbox ids; the job id
 // is an inbox id (plus the attempt), so BullMQ itself deduplicates. New events from the
-// intake are gathered for ENQUEUE_GATHER_MS into one job (every id in it was committed to the
-// inbox before the job was added), so a burst costs one Redis script per few acknowledgements. A repeatable "sweep"
-// job runs the periodic tasks (app/jobs/tasks.server.ts, the same list as the in-process
-// runner's): due events re-enqueued (retries, crashed leases), pending points, expiry, the
-// outboxes to Shopify.
+// intake are gathered for ENQUEUE_GATHER_MS into one job (every id in it was committed to
+// the inbox before the job was added), so a burst costs one Redis script per few
+// acknowledgements (0043). A repeatable "sweep" job runs the periodic tasks
+// (app/jobs/tasks.server.ts, the same list as the in-process runner's): due events
+// re-enqueued (retries, crashed leases), pending points, expiry, the outboxes to Shopify.
 //
 // Redis down (docs/decisions/0014-faults.md): the runner is made once per process without
 // waiting for Redis (queue.server.ts holds the one start promise), and the worker set is
