@@ -22,8 +22,10 @@ export const loader = async ({ request }: LoaderFunctionArgs) => {
   await markWidgetSeen(shop);
   try {
     // The widget sends the storefront's locale (request.locale.iso_code): the panel's texts and
-    // the names come in its language (0036); without it, the shopper's browser language.
-    const view = await getCustomerView(shop, customerGid, undefined, { locale: requestLocale(request), texts: true });
+    // the names come in its language (0036); without it, the shopper's browser language. It
+    // sends the version of the texts it holds (`texts`): they are left out when current (0043).
+    const textsHeld = new URL(request.url).searchParams.get("texts");
+    const view = await getCustomerView(shop, customerGid, undefined, { locale: requestLocale(request), texts: true, textsHeld });
     return new Response(JSON.stringify(view), {
       headers: { ...jsonHeaders, "Cache-Control": "private, no-store" },
     });

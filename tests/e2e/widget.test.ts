@@ -184,4 +184,32 @@ describe("storefront widget", () => {
     expect(await axeSerious(page)).toEqual([]);
     await page.close();
   });
+
+  it("keeps the panel's texts for the next visit and is spared them while they are current", async () => {
+    // Two tabs of one browser: the second's sessionStorage is empty, the texts kept in localStorage are not.
+    const context = await kanta.browser().newContext({ viewport: { width: 1280, height: 900 } });
+    const asks: { url: string; texts: boolean }[] = [];
+    const errors: string[] = [];
+    const tab = async () => {
+      const page = await context.newPage();
+      page.on("pageerror", (error) => errors.push(String(error)));
+      page.on("response", async (response) => {
+        if (!response.url().includes("/apps/kanta/customer")) return;
+        const body = (await response.json().catch(() => ({}))) as { texts?: unknown };
+        asks.push({ url: response.url(), texts: body.texts !== undefined });
+      });
+      await page.goto(`${kanta.base}/local/storefront?customer=${ONNI}`);
+      return page;
+    };
+    await (await openPanel(await tab())).getByText("Hi Onni").waitFor();
+    // The greeting is one of the panel's texts (not inlined in the page): here from localStorage.
+    await (await openPanel(await tab())).getByText("Hi Onni").waitFor();
+    expect(asks.length).toBeGreaterThanOrEqual(2);
+    expect(asks[0]).toMatchObject({ texts: true });
+    expect(asks[0]!.url).not.toMatch(/[?&]texts=/);
+    expect(asks.at(-1)!.url).toMatch(/[?&]texts=[\w-]{12}/);
+    expect(asks.at(-1)!.texts).toBe(false);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

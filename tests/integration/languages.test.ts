@@ -28,7 +28,7 @@ async function customer(params: Record<string, string>, headers: Record<string, 
   const url = `${server.url}/proxy/customer?${signProxyQuery({ shop: shop.domain, path_prefix: "/apps/kanta", logged_in_customer_id: "", ...params }, TEST_SECRET).toString()}`;
   const response = await fetch(url, { headers });
   expect(response.status).toBe(200);
-  return (await response.json()) as { language: string; texts: Record<string, string>; rewards: { id: string; name: string }[]; tiers: { list: { name: string }[] } };
+  return (await response.json()) as { language: string; texts: Record<string, string>; textsVersion: string; rewards: { id: string; name: string }[]; tiers: { list: { name: string }[] } };
 }
 
 describe("the app proxy speaks the storefront's language", () => {
@@ -100,5 +100,27 @@ describe("names of rewards and tiers in the shopper's language", () => {
     const theirs = await db().tier.findFirstOrThrow({ where: { shopId: other.id } });
     expect(await saveNameTranslation(shop.domain, { entity: "tier", id: theirs.id, language: "de", name: "Nope" }, actor, db())).toMatchObject({ ok: false, problem: "not_found" });
     expect((await db().tier.findUniqueOrThrow({ where: { id: theirs.id } })).translations).toBe("{}");
+  });
+});
+
+// After the overrides' tests: the saves here add audit events those count.
+describe("the texts the widget already holds", () => {
+  it("are left out while the version it sends is current, sent again when an override changes them", async () => {
+    const first = await customer({ locale: "da" });
+    expect(first.textsVersion).toMatch(/^[\w-]{12}$/);
+    const held = await customer({ locale: "da", texts: first.textsVersion });
+    expect(held.texts).toBeUndefined();
+    expect(held.textsVersion).toBe(first.textsVersion);
+    expect(held.rewards.length).toBeGreaterThan(0);
+    // Another language's version, or none known: the texts come.
+    expect((await customer({ locale: "nl", texts: first.textsVersion })).texts["rewards.redeem"]).toBe(CATALOGUES.nl["rewards.redeem"]);
+    expect((await customer({ locale: "da", texts: "nonsense" })).texts).toEqual(first.texts);
+    // The merchant changes a Danish text: the version held is no longer current.
+    expect(await saveTextOverride(shop.domain, { language: "da", key: "rewards.redeem", text: "Indløs nu" }, actor, db())).toEqual({ ok: true });
+    const changed = await customer({ locale: "da", texts: first.textsVersion });
+    expect(changed.texts["rewards.redeem"]).toBe("Indløs nu");
+    expect(changed.textsVersion).not.toBe(first.textsVersion);
+    expect(await saveTextOverride(shop.domain, { language: "da", key: "rewards.redeem", text: null }, actor, db())).toEqual({ ok: true });
+    expect((await customer({ locale: "da", texts: first.textsVersion })).texts).toBeUndefined();
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { getDb, type Db } from "../../db.server";
 import { readPurchaseTerms } from "../earn/product-rules";
 import { computeWayKeys, computeWays, yearInTimeZone, type WayView } from "../earn/actions";
@@ -105,6 +106,11 @@ export interface CustomerView {
   language?: Language;
   /** Every text of the widget's panel in `language`, the merchant's overrides applied; only when asked (the widget). */
   texts?: Texts;
+  /**
+   * The version of `texts` (a hash of them): sent whenever texts are asked; `texts` itself is
+   * left out when the caller says it holds this version (the widget keeps them per language).
+   */
+  textsVersion?: string;
 }
 
 /** The shop's side of every view: program, enabled rules and rewards, tiers (one query, cached). */
@@ -123,7 +129,7 @@ function queryStorefrontShop(db: Db, domain: string) {
 type StorefrontShopRow = NonNullable<Awaited<ReturnType<typeof queryStorefrontShop>>>;
 
 /** The shop's side, with its challenges and badges, its causes, and the panel's texts per language as asked. */
-type StorefrontShop = StorefrontShopRow & { challengeSide: ShopChallenges; charity: ShopCharity; hasSurprises: boolean; texts: Map<Language, Texts> };
+type StorefrontShop = StorefrontShopRow & { challengeSide: ShopChallenges; charity: ShopCharity; hasSurprises: boolean; texts: Map<Language, { texts: Texts; version: string }> };
 
 /**
  * Every signed-in shopper's page view asks for their view; the shop's side of it changes
@@ -143,10 +149,15 @@ async function loadStorefrontShop(db: Db, domain: string, now = Date.now()): Pro
     ? await Promise.all([loadShopChallenges(db, row.id), loadShopCharity(db, row.id), db.surprise.findFirst({ where: { shopId: row.id }, select: { id: true } })])
     : [null, null, null];
   // A shop that never made a surprise has no winners to show: its members' views skip the read.
-  const shop = row && challengeSide ? { ...row, challengeSide, charity, hasSurprises: surprise !== null, texts: new Map<Language, Texts>() } : null;
+  const shop = row && challengeSide ? { ...row, challengeSide, charity, hasSurprises: surprise !== null, texts: new Map<Language, { texts: Texts; version: string }>() } : null;
   const ttl = shopConfigCacheMs();
   if (ttl > 0) shopCache.set(domain, { shop, expiresAt: now + ttl });
   return shop;
+}
+
+/** A short hash of the panel's texts: the widget sends it back to be spared the 10 KB it holds. */
+function textsVersion(texts: Texts): string {
+  return createHash("sha1").update(JSON.stringify(texts)).digest("base64url").slice(0, 12);
 }
 
 export class ProgramNotFoundError extends Error {
@@ -157,13 +168,14 @@ export class ProgramNotFoundError extends Error {
  * `surface`: where the view is shown (default the online store's widget). Store credit
  * rewards are left out in POS, where Shopify's store credit cannot be spent (0028).
  * `locale`: the storefront's locale ("fi", "pt-BR"); names are translated into its language
- * (else the member's, else the shop's); `texts`: add the panel's texts in that language (0036).
+ * (else the member's, else the shop's); `texts`: add the panel's texts in that language (0036)
+ * and their version, the texts themselves only when `textsHeld` is not that version (0043).
  */
 export async function getCustomerView(
   shopDomain: string,
   customerGid: string | null,
   db: Db = getDb(),
-  options: { surface?: RewardSurface; locale?: string | null; texts?: boolean } = {},
+  options: { surface?: RewardSurface; locale?: string | null; texts?: boolean; textsHeld?: string | null } = {},
 ): Promise<CustomerView> {
   const surface = options.surface ?? "online_store";
   const shop = await loadStorefrontShop(db, shopDomain);
@@ -223,9 +235,13 @@ export async function getCustomerView(
     const language = negotiateLanguage(options.locale || memberLocale || shop.primaryLocale);
     const named = localizeNames(view, language, { rewards: shop.rewards, rules: shop.earnRules, tiers: shop.tiers }, onInvalid);
     if (!options.texts) return { ...named, language };
-    let texts = shop.texts.get(language);
-    if (!texts) shop.texts.set(language, (texts = panelTexts(language, parseTextOverrides(shop.program!.textOverrides, { id: shop.program!.id, onInvalid }))));
-    return { ...named, language, texts };
+    let held = shop.texts.get(language);
+    if (!held) {
+      const texts = panelTexts(language, parseTextOverrides(shop.program!.textOverrides, { id: shop.program!.id, onInvalid }));
+      shop.texts.set(language, (held = { texts, version: textsVersion(texts) }));
+    }
+    if (options.textsHeld === held.version) return { ...named, language, textsVersion: held.version };
+    return { ...named, language, texts: held.texts, textsVersion: held.version };
   };
   const guest = async (): Promise<CustomerView> => localized({ customer: null, program, rewards: rewardsFor(null), ways: computeWays(shop.earnRules, null, onInvalid), tiers, charity: charityView(shop.charity, shop.currencyCode, null) }, null);
   if (!customerGid) return guest();

@@ -87,19 +87,30 @@
     document.dispatchEvent(new CustomEvent('kanta:data', { detail: data }));
     return data;
   };
+  // The panel's texts (10 KB) are kept per language in localStorage with their version, which
+  // each ask sends: the answer leaves them out while that version is current (0043).
+  const textsKey = (c) => 'kanta:texts:' + c.lang;
+  const held = (c) => { try { return JSON.parse(localStorage.getItem(textsKey(c)) || 'null'); } catch { return null; } };
+  const ask = (c, kept) => fetch(c.proxy + '/customer?locale=' + encodeURIComponent(c.lang) + (kept ? '&texts=' + encodeURIComponent(kept.v) : ''), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+    .then((r) => {
+      // 404: no program for this shop (or no proxy): the same as "not live".
+      if (r.status === 404) return { customer: null, program: { status: 'missing' }, rewards: [] };
+      if (!r.ok) throw new Error('HTTP ' + r.status);
+      return r.json();
+    })
+    .then((d) => {
+      if (d.texts) { try { localStorage.setItem(textsKey(c), JSON.stringify({ v: d.textsVersion, t: d.texts })); } catch { /* private mode */ } }
+      else if (kept && d.textsVersion === kept.v) d.texts = kept.t;
+      // Left out for a version this page no longer holds: ask again without one.
+      else if (kept && d.textsVersion) return ask(c, null);
+      return d;
+    });
   const load = (c, force) => {
     const key = cacheKey(c);
     const hit = !force && peek(c);
     if (hit) return Promise.resolve(hit);
     if (inflight[key]) return inflight[key];
-    const p = fetch(c.proxy + '/customer?locale=' + encodeURIComponent(c.lang), { credentials: 'same-origin', headers: { Accept: 'application/json' } })
-      .then((r) => {
-        // 404: no program for this shop (or no proxy): the same as "not live".
-        if (r.status === 404) return { customer: null, program: { status: 'missing' }, rewards: [] };
-        if (!r.ok) throw new Error('HTTP ' + r.status);
-        return r.json();
-      })
-      .then((data) => publish(c, data));
+    const p = ask(c, held(c)).then((data) => publish(c, data));
     inflight[key] = p;
     const done = () => { delete inflight[key]; };
     p.then(done, done);
