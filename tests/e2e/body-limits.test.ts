@@ -8,7 +8,7 @@ import { BODY_LIMITS } from "../../scripts/body-limits.mjs";
 import { DEMO_SHOP } from "../../app/local/demo-shop";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { testTmpDir } from "../db-urls";
-import { startLocalMode } from "./local-server";
+import { startLocalMode, testPort } from "./local-server";
 
 // The issue's reproduction against the real server (`npm run local`, scripts/serve.mjs):
 // oversized bodies to a webhook route, an app proxy route and an admin action, with and
@@ -16,7 +16,7 @@ import { startLocalMode } from "./local-server";
 // server keeps serving. The server's memory is sampled while it happens and printed (the
 // numbers go to the closing note and docs/decisions/0013-abuse-limits.md, not to asserts).
 
-const port = 3400 + Math.floor(Math.random() * 1500);
+const port = testPort();
 const base = `http://127.0.0.1:${port}`;
 let server: ChildProcess | undefined;
 

@@ -43,9 +43,23 @@ export async function startLocalMode(env: NodeJS.ProcessEnv): Promise<ChildProce
   return server;
 }
 
+/**
+ * Ports the Fetch standard blocks ("bad ports": Chromium answers ERR_UNSAFE_PORT, Node's
+ * fetch "bad port") within the range the browser tests pick from.
+ */
+const BAD_PORTS = new Set([3659, 4045, 4190]);
+
+/** A random port in 3400-4899 that a browser and fetch may use. */
+export function testPort(): number {
+  for (;;) {
+    const port = 3400 + Math.floor(Math.random() * 1500);
+    if (!BAD_PORTS.has(port)) return port;
+  }
+}
+
 /** tests/global-setup.ts has built the app; local mode starts with --no-build. */
 export function useLocalKanta(): LocalKanta {
-  const port = 3400 + Math.floor(Math.random() * 1500);
+  const port = testPort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     NODE_ENV: "development", // as a developer's shell would have it, not the runner's "test"
