@@ -49,9 +49,9 @@ const pgPools = new WeakMap<PrismaClient, pg.Pool>();
  * of its 1.2 ms, and the webhook inbox's insert. Null when `db` is not a PostgreSQL client
  * made by createPrismaClient (SQLite, or a transaction), or with KANTA_PG_PREPARED=0 (a pooler
  * in transaction mode, which does not keep a connection's prepared statements): the caller
- * goes through Prisma. Values are bound as Prisma
- * binds them: Dates as UTC timestamps without a zone (the columns' type), BigInts as text.
- * Columns come as pg gives them: text as strings, bigint and numeric as strings.
+ * goes through Prisma. Values are bound as Prisma binds them: Dates as UTC timestamps without
+ * a zone (the columns' type), BigInts as text. Columns come as pg gives them: text as
+ * strings, bigint and numeric as strings.
  */
 export async function queryPreparedPg(db: Db, text: string, values: readonly unknown[]): Promise<Record<string, unknown>[] | null> {
   const pool = pgPools.get(db);
