@@ -60,6 +60,23 @@ export async function queryPreparedPg(db: Db, text: string, values: readonly unk
   return result.rows as Record<string, unknown>[];
 }
 
+/**
+ * Put first in a raw statement's text (Prisma's `$executeRawUnsafe`/`$queryRawUnsafe`, in a
+ * transaction or not): on PostgreSQL the statement runs as a named prepared statement on its
+ * connection, planned once per connection instead of on every call. Only for texts that do not
+ * vary with the data (arrays as parameters, `unnest`), or each text would be a statement of its
+ * own. KANTA_PG_PREPARED=0 sends them unnamed. Harmless on SQLite (a comment). The batch
+ * paths' multi-row writes (loyalty/sql.server.ts): see 0044.
+ */
+export const PREPARED = "/* kanta:prepared */ ";
+
+/** pg's query config with a statement name when its text is marked PREPARED. */
+function namedIfMarked<T>(config: T): T {
+  const text = (config as { text?: unknown } | null)?.text;
+  if (typeof text !== "string" || !text.startsWith(PREPARED) || (config as { name?: unknown }).name || getEnv().KANTA_PG_PREPARED === "0") return config;
+  return { ...config, name: statementName(text) };
+}
+
 const statementNames = new Map<string, string>();
 
 /** One name per statement text (pg refuses a name reused for another text); texts are few (a shape per shop configuration). */
@@ -88,6 +105,12 @@ function toPgValue(value: unknown): unknown {
  * listeners above keep either from crashing the process. docs/decisions/0014-faults.md
  */
 class ReleasingPool extends pg.Pool {
+  // Prisma's queries outside transactions come here; a PREPARED text gets its name.
+  override query(...args: unknown[]): never {
+    args[0] = namedIfMarked(args[0]);
+    return (super.query as (...a: unknown[]) => never)(...args);
+  }
+
   override connect(): Promise<pg.PoolClient>;
   override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
   override connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<pg.PoolClient> | void {
@@ -131,6 +154,7 @@ function oneQueryAtATime(client: pg.PoolClient): void {
     // The callback and submittable forms return no promise to chain: pg's own behaviour.
     const first = args[0] as { submit?: unknown } | undefined;
     if (typeof args[args.length - 1] === "function" || typeof first?.submit === "function") return query(...args);
+    args[0] = namedIfMarked(args[0]);
     const run = tail.then(() => query(...args));
     tail = run.catch(() => undefined);
     return run;

@@ -199,14 +199,26 @@ async function openLoop<T extends { at: number }>(items: T[], send: (item: T) =>
   return { latencies, failures, failed };
 }
 
+// The widget keeps the panel's texts per language and sends their version (0043 item 5):
+// so does each bench shopper, once its first answer has told it the version.
+const heldTexts = new Map<number, string>();
+
 function customerUrl(port: number, i: number): string {
-  const query = signProxyQuery({ shop: SHOP, logged_in_customer_id: customerId(i), path_prefix: "/apps/kanta" }, SECRET);
-  return `http://127.0.0.1:${port}/proxy/customer?${query}`;
+  const held = heldTexts.get(i);
+  const params: Record<string, string> = { shop: SHOP, logged_in_customer_id: customerId(i), path_prefix: "/apps/kanta" };
+  if (held) params.texts = held;
+  return `http://127.0.0.1:${port}/proxy/customer?${signProxyQuery(params, SECRET)}`;
 }
 
 async function getCustomer(port: number): Promise<number> {
-  const response = await fetch(customerUrl(port, randomInt(MEMBERS)));
-  await response.arrayBuffer();
+  const i = randomInt(MEMBERS);
+  const response = await fetch(customerUrl(port, i));
+  if (heldTexts.has(i) || response.status !== 200) {
+    await response.arrayBuffer();
+  } else {
+    const body = (await response.json()) as { textsVersion?: string };
+    if (body.textsVersion) heldTexts.set(i, body.textsVersion);
+  }
   return response.status;
 }
 

@@ -64,7 +64,7 @@ describe("the batch path (appendLedgerEntriesOnce) against the ORM path", () => 
     const viaOrm = await createMember(db(), shop.id);
     const viaBatch = await createMember(db(), shop.id);
     const old = new Date("2020-01-01T00:00:00Z");
-    await db().member.updateMany({ where: { id: { in: [viaOrm.id, viaBatch.id] } }, data: { lastActivityAt: old } });
+    await db().member.updateMany({ where: { id: { in: [viaOrm.id, viaBatch.id] } }, data: { lastActivityAt: old, pointsDirty: false } });
     const now = new Date();
     await inTransaction(db(), async (tx) => {
       for (const e of entriesFor(shop.id, viaOrm.id, "orm")) await appendLedgerEntry(tx, e);
@@ -81,6 +81,8 @@ describe("the batch path (appendLedgerEntriesOnce) against the ORM path", () => 
     // action_bonus counts as activity on both paths.
     expect(orm!.lastActivityAt.getTime()).toBeGreaterThan(old.getTime());
     expect(bat!.lastActivityAt.getTime()).toBe(now.getTime());
+    // Spendable points moved: the balance metafield is behind on both paths.
+    expect([orm!.pointsDirty, bat!.pointsDirty]).toEqual([true, true]);
     const rows = await Promise.all([viaOrm, viaBatch].map((m) => db().ledgerEntry.findMany({ where: { memberId: m.id } })));
     expect(shape(rows[1]!)).toEqual(shape(rows[0]!));
     expect(await verifyLedger(db(), shop.id)).toEqual([]);

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Db, Tx } from "../../db.server";
-import { Sql, insertRows, isPostgres, rowId } from "../sql.server";
+import { PREPARED, type Db, type Tx } from "../../db.server";
+import { Sql, insertRows, isPostgres, rowId, toPgArrayElement } from "../sql.server";
 import {
   IdempotencyConflictError,
   LedgerError,
@@ -102,7 +102,7 @@ function balanceMoves(rows: readonly Pick<LedgerEntryInput, "memberId" | "delta"
   return byMember;
 }
 
-/** Rows per multi-row INSERT: 11 parameters a row stays far below both databases' limits. */
+/** Members per shared-move UPDATE on SQLite. */
 const BATCH_ROWS = 500;
 
 /**
@@ -118,37 +118,27 @@ const BATCH_ROWS = 500;
 export async function appendLedgerEntriesOnce(tx: Tx, inputs: readonly LedgerEntryInput[], now = new Date()): Promise<number> {
   if (inputs.length === 0) return 0;
   inputs.forEach(requireValidEntry);
-  const postgres = isPostgres(tx);
-  const inserted: Pick<LedgerEntryInput, "memberId" | "delta" | "pendingDelta" | "kind">[] = [];
-  for (let i = 0; i < inputs.length; i += BATCH_ROWS) {
-    const sql = new Sql(postgres, true);
-    const values = inputs.slice(i, i + BATCH_ROWS).map(
-      (e) =>
-        `(${sql.list([
-          randomUUID(),
-          e.shopId,
-          e.memberId,
-          e.delta,
-          e.pendingDelta ?? 0,
-          e.kind,
-          e.idempotencyKey,
-          e.sourceGid ?? null,
-          e.actor ?? "system",
-          e.note ?? null,
-          e.availableAt ?? null,
-          e.expiresAt ?? null,
-          now,
-        ])})`,
-    );
-    const rows = await tx.$queryRawUnsafe<{ memberId: string; delta: number | bigint; pendingDelta: number | bigint; kind: string }[]>(
-      `INSERT INTO "LedgerEntry" ("id", "shopId", "memberId", "delta", "pendingDelta", "kind", "idempotencyKey", "sourceGid", "actor", "note", "availableAt", "expiresAt", "createdAt")
-       VALUES ${values.join(", ")}
-       ON CONFLICT ("shopId", "idempotencyKey") DO NOTHING
-       RETURNING "memberId", "delta", "pendingDelta", "kind"`,
-      ...sql.params,
-    );
-    for (const r of rows) inserted.push({ memberId: r.memberId, delta: Number(r.delta), pendingDelta: Number(r.pendingDelta), kind: r.kind as LedgerKind });
-  }
+  const rows = await insertRows<{ memberId: string; delta: number | bigint; pendingDelta: number | bigint; kind: string }>(
+    tx,
+    "LedgerEntry",
+    inputs.map((e) => ({
+      id: randomUUID(),
+      shopId: e.shopId,
+      memberId: e.memberId,
+      delta: e.delta,
+      pendingDelta: e.pendingDelta ?? 0,
+      kind: e.kind,
+      idempotencyKey: e.idempotencyKey,
+      sourceGid: e.sourceGid ?? null,
+      actor: e.actor ?? "system",
+      note: e.note ?? null,
+      availableAt: e.availableAt ?? null,
+      expiresAt: e.expiresAt ?? null,
+      createdAt: now,
+    })),
+    { onConflict: `("shopId", "idempotencyKey") DO NOTHING`, returning: ["memberId", "delta", "pendingDelta", "kind"] },
+  );
+  const inserted = rows.map((r) => ({ memberId: r.memberId, delta: Number(r.delta), pendingDelta: Number(r.pendingDelta), kind: r.kind as LedgerKind }));
   await moveBalances(tx, inserted, now);
   return inserted.length;
 }
@@ -163,6 +153,7 @@ const SHARED_MOVE_MIN = 20;
  */
 async function moveBalances(tx: Tx, rows: readonly Pick<LedgerEntryInput, "memberId" | "delta" | "pendingDelta" | "kind">[], now: Date): Promise<void> {
   const postgres = isPostgres(tx);
+  if (postgres) return moveBalancesPg(tx, balanceMoves(rows), now);
   // Members whose rows move their balances alike share one UPDATE (a review pays thousands
   // of members the same entry points).
   const groups = new Map<string, { move: BalanceMove; memberIds: string[] }>();
@@ -211,6 +202,35 @@ async function moveBalances(tx: Tx, rows: readonly Pick<LedgerEntryInput, "membe
       if (moved.length > 0) set.push(`"pointsDirty" = CASE WHEN "id" IN (${moved.join(", ")}) THEN TRUE ELSE "pointsDirty" END`);
       await tx.$executeRawUnsafe(`UPDATE "Member" SET ${set.join(", ")} WHERE "id" IN (${ids.join(", ")})`, ...sql.params);
     }
+  }
+}
+
+/** Members per `unnest` UPDATE on PostgreSQL. */
+const UNNEST_MEMBERS = 5_000;
+
+/**
+ * PostgreSQL: every member's move in one UPDATE … FROM unnest(ids, deltas, …) per 5,000
+ * members, a fixed text run as a prepared statement (0044); the members in id order, so two
+ * writers lock them in the same order. The same writes as the SQLite statements below.
+ */
+async function moveBalancesPg(tx: Tx, moves: Map<string, BalanceMove>, now: Date): Promise<void> {
+  const sorted = [...moves].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (let i = 0; i < sorted.length; i += UNNEST_MEMBERS) {
+    const chunk = sorted.slice(i, i + UNNEST_MEMBERS);
+    await tx.$executeRawUnsafe(
+      `${PREPARED}UPDATE "Member" AS m SET
+         "points" = m."points" + u.d, "pendingPoints" = m."pendingPoints" + u.p, "lifetimePoints" = m."lifetimePoints" + u.l,
+         "updatedAt" = $6::timestamp, "lastActivityAt" = CASE WHEN u.a THEN $6::timestamp ELSE m."lastActivityAt" END,
+         "pointsDirty" = m."pointsDirty" OR u.d <> 0
+       FROM unnest($1::text[], $2::int4[], $3::int4[], $4::int4[], $5::bool[]) AS u(id, d, p, l, a)
+       WHERE m."id" = u.id`,
+      chunk.map(([id]) => id),
+      chunk.map(([, m]) => m.delta),
+      chunk.map(([, m]) => m.pending),
+      chunk.map(([, m]) => m.lifetime),
+      chunk.map(([, m]) => m.active),
+      toPgArrayElement(now),
+    );
   }
 }
 

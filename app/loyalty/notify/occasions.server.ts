@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { randomUUID } from "node:crypto";
 import type { Tx } from "../../db.server";
-import { isPostgres, Sql } from "../sql.server";
+import { insertRows } from "../sql.server";
 import { enabledChannels } from "./channels.server";
 import { OccasionError, parseOccasionData, type OccasionChannel, type OccasionDataInput, type OccasionKind } from "./occasions";
 
@@ -61,20 +61,49 @@ function occasionRow(input: RecordOccasionInput<OccasionKind>): OccasionRow {
   return { id: randomUUID(), input, data, now: input.occurredAt ?? new Date() };
 }
 
-/** INSERT … ON CONFLICT DO NOTHING RETURNING the ids of the rows that were new. */
-function insertOccasions(sql: Sql, rows: readonly OccasionRow[]): string {
-  const values = rows.map(({ id, input, data, now }) => `(${sql.list([id, input.shopId, input.memberId, input.email?.trim().toLowerCase() || null, input.kind, input.key, JSON.stringify(data), now])})`);
-  return `INSERT INTO "Occasion" ("id", "shopId", "memberId", "email", "kind", "key", "data", "occurredAt")
-     VALUES ${values.join(", ")}
-     ON CONFLICT ("shopId", "key") DO NOTHING
-     RETURNING "id"`;
+/** INSERT … ON CONFLICT DO NOTHING RETURNING the ids of the rows that were new (insertRows: one prepared statement on PostgreSQL). */
+async function insertOccasions(tx: Tx, rows: readonly OccasionRow[]): Promise<{ id: string }[]> {
+  return insertRows<{ id: string }>(
+    tx,
+    "Occasion",
+    rows.map(({ id, input, data, now }) => ({
+      id,
+      shopId: input.shopId,
+      memberId: input.memberId,
+      email: input.email?.trim().toLowerCase() || null,
+      kind: input.kind,
+      key: input.key,
+      data: JSON.stringify(data),
+      occurredAt: now,
+    })),
+    { onConflict: `("shopId", "key") DO NOTHING`, returning: ["id"] },
+  );
+}
+
+/** Pending delivery rows, ON CONFLICT DO NOTHING: a channel that already has one keeps it. */
+function insertDeliveries(tx: Tx, rows: readonly { occasionId: string; shopId: string; channel: OccasionChannel; now: Date }[]): Promise<unknown> {
+  return insertRows(
+    tx,
+    "OccasionDelivery",
+    rows.map(({ occasionId, shopId, channel, now }) => ({
+      id: randomUUID(),
+      occasionId,
+      shopId,
+      channel,
+      status: "pending",
+      attempts: 0,
+      nextAttemptAt: now,
+      createdAt: now,
+      updatedAt: now,
+    })),
+    { onConflict: `("occasionId", "channel") DO NOTHING`, returning: ["id"] },
+  );
 }
 
 export async function recordOccasion<K extends OccasionKind>(tx: Tx, input: RecordOccasionInput<K>): Promise<RecordedOccasion> {
   const row = occasionRow(input);
   const { id, now } = row;
-  const sql = new Sql(isPostgres(tx), true);
-  const inserted = await tx.$queryRawUnsafe<{ id: string }[]>(insertOccasions(sql, [row]), ...sql.params);
+  const inserted = await insertOccasions(tx, [row]);
   if (inserted.length === 0) {
     const existing = await tx.occasion.findUniqueOrThrow({ where: { shopId_key: { shopId: input.shopId, key: input.key } }, select: { id: true } });
     return { recorded: false, id: existing.id, channels: [] };
@@ -84,18 +113,11 @@ export async function recordOccasion<K extends OccasionKind>(tx: Tx, input: Reco
   return { recorded: true, id, channels };
 }
 
-/** Pending delivery rows for an occasion; a channel that already has one keeps it. */
+/** Pending delivery rows for an occasion; a channel that already has one keeps it. Returns how many were new. */
 export async function createDeliveries(tx: Tx, input: { occasionId: string; shopId: string; channels: readonly OccasionChannel[]; now?: Date }): Promise<number> {
-  if (input.channels.length === 0) return 0;
   const now = input.now ?? new Date();
-  const sql = new Sql(isPostgres(tx), true);
-  const values = input.channels.map((channel) => `(${sql.list([randomUUID(), input.occasionId, input.shopId, channel, "pending", 0, now, now, now])})`);
-  return tx.$executeRawUnsafe(
-    `INSERT INTO "OccasionDelivery" ("id", "occasionId", "shopId", "channel", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
-     VALUES ${values.join(", ")}
-     ON CONFLICT ("occasionId", "channel") DO NOTHING`,
-    ...sql.params,
-  );
+  const inserted = await insertDeliveries(tx, input.channels.map((channel) => ({ occasionId: input.occasionId, shopId: input.shopId, channel, now })));
+  return (inserted as unknown[]).length;
 }
 
 /**
@@ -106,28 +128,15 @@ export async function createDeliveries(tx: Tx, input: { occasionId: string; shop
  */
 export async function recordOccasions(tx: Tx, inputs: readonly RecordOccasionInput<OccasionKind>[]): Promise<number> {
   if (inputs.length === 0) return 0;
-  const postgres = isPostgres(tx);
   const rows = inputs.map(occasionRow);
-  const inserted: { id: string }[] = [];
-  for (let i = 0; i < rows.length; i += 200) {
-    const sql = new Sql(postgres, true);
-    inserted.push(...(await tx.$queryRawUnsafe<{ id: string }[]>(insertOccasions(sql, rows.slice(i, i + 200)), ...sql.params)));
-  }
+  const inserted = await insertOccasions(tx, rows);
   if (quiet.getStore()) return inserted.length;
   const recorded = new Set(inserted.map((r) => r.id));
-  const deliveries: unknown[][] = [];
+  const deliveries: { occasionId: string; shopId: string; channel: OccasionChannel; now: Date }[] = [];
   for (const { id, input, now } of rows) {
     if (!recorded.has(id)) continue;
-    for (const channel of await enabledChannels(tx, input.shopId, input.kind)) deliveries.push([randomUUID(), id, input.shopId, channel, "pending", 0, now, now, now]);
+    for (const channel of await enabledChannels(tx, input.shopId, input.kind)) deliveries.push({ occasionId: id, shopId: input.shopId, channel, now });
   }
-  for (let i = 0; i < deliveries.length; i += 200) {
-    const sql = new Sql(postgres, true);
-    await tx.$executeRawUnsafe(
-      `INSERT INTO "OccasionDelivery" ("id", "occasionId", "shopId", "channel", "status", "attempts", "nextAttemptAt", "createdAt", "updatedAt")
-       VALUES ${deliveries.slice(i, i + 200).map((d) => `(${sql.list(d)})`).join(", ")}
-       ON CONFLICT ("occasionId", "channel") DO NOTHING`,
-      ...sql.params,
-    );
-  }
+  await insertDeliveries(tx, deliveries);
   return inserted.length;
 }
