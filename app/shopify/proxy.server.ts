@@ -6,6 +6,7 @@ import { localAdminGraphql } from "./admin.server";
 import { BodyTooLargeError, bodyTooLargeResponse, readLimitedBody } from "../http/body-limit.server";
 import { BODY_LIMITS } from "../../scripts/body-limits.mjs";
 import type { AdminGraphql } from "./graphql";
+import { proxySignatureValid } from "./proxy-signature";
 
 // App proxy requests: Shopify signs the query string (including logged_in_customer_id)
 // with the app secret. The library checks the signature; the customer id is read only
@@ -42,19 +43,17 @@ export async function requireProxyContext(request: Request): Promise<ProxyContex
 
 /**
  * The signed shop and customer of a storefront read that never calls Shopify (the widget's
- * GET /customer on every signed-in page view): the library's own signature check
+ * GET /customer on every signed-in page view): the library's signature check
  * (`utils.validateHmac`, as authenticate.public.appProxy makes it: the signature over the
- * query, its timestamp within 90 s), without the offline session's database read and the
- * Admin and Storefront clients that appProxy builds for every request. `graphql` is null.
+ * query, its timestamp within 90 s) done by `proxySignatureValid` with the same rules and
+ * node:crypto's HMAC (0044), without the offline session's database read and the Admin and
+ * Storefront clients that appProxy builds for every request. `graphql` is null.
  */
 export async function requireProxyReader(request: Request): Promise<ProxyContext> {
   const params = new URL(request.url).searchParams;
   // As the library: an empty `index` is not part of what Shopify signs.
   if (!params.get("index")) params.delete("index");
-  const signed = await getShopifyApi()
-    .utils.validateHmac(params, { signator: "appProxy" })
-    .catch(() => false);
-  if (!signed) throw unsigned();
+  if (!proxySignatureValid(params, getShopifyApi().config.apiSecretKey)) throw unsigned();
   return proxyContext(request, null, false);
 }
 

@@ -1,7 +1,8 @@
 import { createHmac } from "node:crypto";
 
 // How Shopify signs what it sends, for local mode (simulated webhooks, the storefront
-// preview's proxy calls) and tests. Verification is always the library's.
+// preview's proxy calls) and tests. Verification is the library's, except the widget's read
+// (proxy-signature.ts, held to the library's answer).
 // Webhooks: https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-2-validate-the-origin-of-your-webhook-to-ensure-its-coming-from-shopify
 // App proxy: https://shopify.dev/docs/apps/build/online-store/display-dynamic-data#calculate-a-digital-signature
 
