@@ -7,6 +7,7 @@ import compression from "compression";
 import { createReadableStreamFromReadable, createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
 import path from "node:path";
 import { Transform } from "node:stream";
+import { gzipSync } from "node:zlib";
 import { bodyLimitFor, bodyTooLargeJson } from "./body-limits.mjs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
@@ -102,6 +103,27 @@ function resourceLoader(loader) {
   };
 }
 
+/** Bodies at least this long are gzipped (the compression middleware's own threshold). */
+const GZIP_MIN_BYTES = 1024;
+
+/**
+ * A direct GET's answer (the widget's read: a few KB of JSON) in one write, gzipped here in
+ * one synchronous call when the client takes gzip: ~20–100 µs of CPU for the widget's 2.7 KB,
+ * where the compression middleware's gzip stream (a zlib stream and its thread-pool turns per
+ * response) cost ~0.5–0.9 ms, 17 % of the read's server CPU (0044). The middleware leaves an
+ * answer that names its encoding, or that is shorter than its threshold, as it is.
+ */
+export async function sendWhole(req, res, response) {
+  let body = Buffer.from(await response.arrayBuffer());
+  res.vary("Accept-Encoding");
+  if (body.length >= GZIP_MIN_BYTES && !res.get("Content-Encoding") && req.acceptsEncodings("gzip", "identity") === "gzip") {
+    body = gzipSync(body);
+    res.set("Content-Encoding", "gzip");
+  }
+  res.set("Content-Length", String(body.length));
+  res.end(body);
+}
+
 function limitedRemixHandler(build, mode) {
   const remixHandler = createRequestHandler(build, mode);
   const direct = directRoutes(build);
@@ -138,7 +160,8 @@ function limitedRemixHandler(build, mode) {
       res.statusMessage = response.statusText;
       res.status(response.status);
       for (const [key, value] of response.headers.entries()) res.append(key, value);
-      if (response.body) await writeReadableStreamToWritable(response.body, res);
+      if (req.method === "GET" && handleRequest !== remixHandler) await sendWhole(req, res, response);
+      else if (response.body) await writeReadableStreamToWritable(response.body, res);
       else res.end();
     } catch (error) {
       if (!over) next(error);

@@ -1,7 +1,12 @@
 import { readdirSync, readFileSync } from "node:fs";
+import { createServer, request as httpRequest, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { describe, expect, it, vi } from "vitest";
-import { DIRECT_LOADERS, directRoutes } from "../../scripts/serve.mjs";
+import { gunzipSync } from "node:zlib";
+import compression from "compression";
+import express from "express";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { DIRECT_LOADERS, directRoutes, sendWhole } from "../../scripts/serve.mjs";
 
 // scripts/serve.mjs answers some requests without Remix's router: a POST to any
 // routes/webhooks.* path goes straight to the intake (receiveWebhook, exported by
@@ -72,5 +77,64 @@ describe("directRoutes", () => {
     expect(await failed.text()).toBe("Unexpected Server Error");
     expect(consoleError).toHaveBeenCalledOnce();
     consoleError.mockRestore();
+  });
+});
+
+describe("sendWhole (a direct GET's answer, behind the compression middleware as in serve.mjs)", () => {
+  const big = JSON.stringify({ customer: { points: 1234 }, rows: Array.from({ length: 60 }, (_, i) => ({ at: `2026-12-05T10:00:${String(i).padStart(2, "0")}Z`, kind: "order_earned", points: i })) });
+  let server: Server;
+  let port = 0;
+  beforeAll(async () => {
+    const app = express();
+    app.use(compression());
+    app.get("/big", (req, res) => void sendWhole(req, res, new Response(big, { headers: { "Content-Type": "application/json" } })));
+    app.get("/small", (req, res) => void sendWhole(req, res, new Response('{"ok":true}', { headers: { "Content-Type": "application/json" } })));
+    app.get("/encoded", (req, res) => {
+      res.set("Content-Encoding", "br");
+      void sendWhole(req, res, new Response("x".repeat(2000)));
+    });
+    server = createServer(app);
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  /** The raw answer: fetch would decode it. */
+  const get = (path: string, acceptEncoding?: string) =>
+    new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+      const req = httpRequest({ host: "127.0.0.1", port, path, headers: acceptEncoding ? { "Accept-Encoding": acceptEncoding } : {} }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+
+  it("gzips an answer of 1 KB or more once, for a client that takes gzip, with its length", async () => {
+    const { headers, body } = await get("/big", "gzip, deflate, br");
+    expect(headers["content-encoding"]).toBe("gzip");
+    expect(headers["content-length"]).toBe(String(body.length));
+    expect(headers.vary).toMatch(/Accept-Encoding/);
+    expect(body.length).toBeLessThan(big.length / 3);
+    expect(gunzipSync(body).toString()).toBe(big);
+  });
+
+  it("sends it as it is to a client that does not take gzip, and a small answer as it is to anyone", async () => {
+    const plain = await get("/big", "identity");
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    expect(plain.body.toString()).toBe(big);
+    const none = await get("/big");
+    expect(none.headers["content-encoding"]).toBeUndefined();
+    expect(none.body.toString()).toBe(big);
+    const small = await get("/small", "gzip");
+    expect(small.headers["content-encoding"]).toBeUndefined();
+    expect(small.body.toString()).toBe('{"ok":true}');
+  });
+
+  it("leaves an answer that names its encoding as it is", async () => {
+    const { headers, body } = await get("/encoded", "gzip");
+    expect(headers["content-encoding"]).toBe("br");
+    expect(body.toString()).toBe("x".repeat(2000));
   });
 });
