@@ -29,6 +29,20 @@ afterEach(() => {
 });
 
 describe("the customer view with the shop's side cached", () => {
+  it("reads the shop's side once for the views that ask while it is being read", async () => {
+    const shop = await createTestShop(db());
+    await db().program.update({ where: { shopId: shop.id }, data: { status: "live" } });
+    // Twenty shoppers' views at once on a cold cache: one read, so one shop side, whose
+    // panel texts (computed once per shop side and language) all of them share.
+    const views = await Promise.all(Array.from({ length: 20 }, () => getCustomerView(shop.domain, null, db(), { locale: "en", texts: true })));
+    expect(views[0]!.texts).toBeDefined();
+    for (const view of views) expect(view.texts).toBe(views[0]!.texts);
+    // Read: kept; dropped by the admin: read again.
+    expect((await getCustomerView(shop.domain, null, db(), { locale: "en", texts: true })).texts).toBe(views[0]!.texts);
+    invalidateShopConfig(shop.domain);
+    expect((await getCustomerView(shop.domain, null, db(), { locale: "en", texts: true })).texts).not.toBe(views[0]!.texts);
+  });
+
   it("shows the member's new points and badges at once, and the merchant's causes as saved", async () => {
     const shop = await createTestShop(db());
     await db().program.update({ where: { shopId: shop.id }, data: { status: "live", pendingDays: 0 } });

@@ -138,21 +138,38 @@ type StorefrontShop = StorefrontShopRow & { challengeSide: ShopChallenges; chari
  * shop's configuration (program/shop-config.server.ts). What is left per view is the
  * member's own rows.
  */
-const shopCache = new Map<string, { shop: StorefrontShop | null; expiresAt: number }>();
+const shopCache = new Map<string, { shop: Promise<StorefrontShop | null>; expiresAt: number }>();
 onShopConfigInvalidated((domain) => (domain ? shopCache.delete(domain) : shopCache.clear()));
 
-async function loadStorefrontShop(db: Db, domain: string, now = Date.now()): Promise<StorefrontShop | null> {
+/**
+ * The shop's side from the cache; when it has expired, one read for all the views that ask
+ * meanwhile (at 500 reads/s, each of them reading it again made a stall every expiry: p99
+ * 1.1–2.2 s against a p50 of 6–39 ms, 0044). A failed read is not kept.
+ */
+function loadStorefrontShop(db: Db, domain: string, now = Date.now()): Promise<StorefrontShop | null> {
   const hit = shopCache.get(domain);
   if (hit && hit.expiresAt > now) return hit.shop;
+  const shop = readStorefrontShop(db, domain);
+  const ttl = shopConfigCacheMs();
+  if (ttl > 0) {
+    const entry = { shop, expiresAt: Number.POSITIVE_INFINITY };
+    shopCache.set(domain, entry);
+    // Its time runs from when it was read, as before; a failed read leaves no entry.
+    shop.then(
+      () => void (entry.expiresAt = Date.now() + ttl),
+      () => void (shopCache.get(domain) === entry && shopCache.delete(domain)),
+    );
+  }
+  return shop;
+}
+
+async function readStorefrontShop(db: Db, domain: string): Promise<StorefrontShop | null> {
   const row = await queryStorefrontShop(db, domain);
   const [challengeSide, charity, surprise] = row
     ? await Promise.all([loadShopChallenges(db, row.id), loadShopCharity(db, row.id), db.surprise.findFirst({ where: { shopId: row.id }, select: { id: true } })])
     : [null, null, null];
   // A shop that never made a surprise has no winners to show: its members' views skip the read.
-  const shop = row && challengeSide ? { ...row, challengeSide, charity, hasSurprises: surprise !== null, texts: new Map<Language, { texts: Texts; version: string }>() } : null;
-  const ttl = shopConfigCacheMs();
-  if (ttl > 0) shopCache.set(domain, { shop, expiresAt: now + ttl });
-  return shop;
+  return row && challengeSide ? { ...row, challengeSide, charity, hasSurprises: surprise !== null, texts: new Map<Language, { texts: Texts; version: string }>() } : null;
 }
 
 /** A short hash of the panel's texts: the widget sends it back to be spared the 10 KB it holds. */
