@@ -66,9 +66,9 @@ function createShopify() {
 
 /**
  * @shopify/shopify-api configured as shopifyApp() configures it (which keeps its own instance
- * to itself), for what needs the library's checks without the app's context: webhook intake
- * validates with `webhooks.validate` (HMAC, required headers) and needs neither the offline
- * session nor the parsed payload that `authenticate.webhook` loads (app/shopify/webhooks.server.ts).
+ * to itself), for what needs the library's configuration or checks without the app's context:
+ * the API secret that webhook intake and the storefront reads verify signatures with (by the
+ * library's rules, app/shopify/webhook-signature.ts and proxy-signature.ts, 0044).
  */
 function createShopifyApi() {
   const { appUrl, ...config } = appConfig();

@@ -10,7 +10,7 @@ import { isJsonBody } from "./json";
 import { BodyTooLargeError, bodyTooLargeResponse, readLimitedBody } from "../http/body-limit.server";
 import { BODY_LIMITS } from "../../scripts/body-limits.mjs";
 
-// Webhook intake: verify (the library checks the HMAC), store durably in the inbox keyed
+// Webhook intake: verify (the library's rules, webhook-signature.ts), store durably in the inbox keyed
 // by (shop, topic, X-Shopify-Event-Id), answer 200, process later from the inbox.
 // https://shopify.dev/docs/apps/build/webhooks/best-practices
 
@@ -25,7 +25,7 @@ export async function receiveWebhook(incoming: Request): Promise<Response> {
     log.warn("webhook body too large", { limitBytes: error.limit, shop: incoming.headers.get("x-shopify-shop-domain"), topic: incoming.headers.get("x-shopify-topic") });
     return bodyTooLargeResponse(error.limit);
   }
-  // The library verifies the HMAC over the text read above (not authenticate.webhook: it
+  // The HMAC is verified over the text read above (not authenticate.webhook: it
   // would also load the shop's session and parse the payload, app/shopify/webhooks.server.ts).
   const verified = await verifyWebhook(incoming, rawBody);
   if (!verified.valid) {
