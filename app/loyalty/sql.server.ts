@@ -42,7 +42,8 @@ const MAX_PARAMS = 20_000;
  * same columns, the id and timestamps included (Prisma fills `@default(cuid())`,
  * `@default(now())` and `@updatedAt` itself, so the database has no default for them); values
  * are bound as parameters, so Dates, BigInts and booleans are stored as Prisma stores them
- * (tests/integration/batch-equivalence.test.ts and sql.test.ts read them back through Prisma).
+ * (tests/integration/batch-equivalence.test.ts and sql-writes.test.ts read them back through
+ * Prisma, the latter in a process whose time zone is not UTC).
  *
  * On PostgreSQL one statement per 5,000 rows, `INSERT … SELECT * FROM unnest($1::text[], …)`:
  * each column one array parameter, so the text does not vary with the rows and runs as a
@@ -117,8 +118,9 @@ async function pgColumnTypes(tx: Db | Tx, table: string, columns: readonly strin
 
 /**
  * One value of an `unnest` array as Prisma binds the column's scalar: a Date as its UTC time
- * without a zone (the columns are `timestamp(3)`; pg would write the process's local time),
- * a BigInt as text.
+ * without a zone (the columns are `timestamp(3)`), a BigInt as text. Converted here so that
+ * every array is plain strings, numbers, booleans and nulls, whatever Prisma's raw-parameter
+ * handling would make of a Date or BigInt inside an array.
  */
 export function toPgArrayElement(value: unknown): unknown {
   if (value === undefined || value === null) return null;

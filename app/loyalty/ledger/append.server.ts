@@ -210,8 +210,9 @@ const UNNEST_MEMBERS = 5_000;
 
 /**
  * PostgreSQL: every member's move in one UPDATE … FROM unnest(ids, deltas, …) per 5,000
- * members, a fixed text run as a prepared statement (0044); the members in id order, so two
- * writers lock them in the same order. The same writes as the SQLite statements below.
+ * members, a fixed text run as a prepared statement (0044). The members go in id order (an
+ * index join locks them in that order; a hash join in the table's order: either way the same
+ * order for every writer). The same writes as the SQLite statements below.
  */
 async function moveBalancesPg(tx: Tx, moves: Map<string, BalanceMove>, now: Date): Promise<void> {
   const sorted = [...moves].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
