@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../scripts/seeded-random.mjs";
 import { proxySignatureValid } from "../../app/shopify/proxy-signature";
 import { signProxyQuery } from "../../app/shopify/signing";
 import { getShopifyApi } from "../../app/shopify.server";
@@ -10,18 +11,6 @@ import { getShopifyApi } from "../../app/shopify.server";
 // replay or an odd storefront would change them.
 
 const SECRET = process.env.SHOPIFY_API_SECRET!;
-
-/** A small seeded generator (mulberry32), so a failure names its case. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = ["shop", "logged_in_customer_id", "path_prefix", "texts", "locale", "a", "A", "b", "10", "2", "é", "e\u0301", "z_z", "hmac", "index", "ñ", "x-y", "timestamp", "signature"];
 const VALUES = ["", "1", "fi", "7390000001001", "a,b", "ä ö", "=&", "🙂", "  spaced  ", "1e9", "-0"];
@@ -66,7 +55,7 @@ function generate(pick: () => number, now: number): URLSearchParams {
 describe("the app proxy signature, checked without the library", () => {
   it("accepts and refuses exactly what the library does, on 600 generated queries", async () => {
     const api = getShopifyApi();
-    const pick = random(20261205);
+    const pick = seededRandom(20261205);
     let accepted = 0;
     for (let i = 0; i < 600; i++) {
       const now = Math.trunc(Date.now() / 1000);

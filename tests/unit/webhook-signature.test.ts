@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
+import { seededRandom } from "../../scripts/seeded-random.mjs";
 import { checkWebhookDelivery } from "../../app/shopify/webhook-signature";
 import { verifyWebhook } from "../../app/shopify/webhooks.server";
 import { webhookHeaders } from "../../app/shopify/signing";
@@ -11,18 +12,6 @@ import { getShopifyApi } from "../../app/shopify.server";
 // another case, and bodies that are empty, JSON or not.
 
 const SECRET = process.env.SHOPIFY_API_SECRET!;
-
-/** A small seeded generator (mulberry32), so a failure names its case. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sign = (body: string, secret: string) => createHmac("sha256", secret).update(body, "utf8").digest("base64");
 
@@ -64,7 +53,7 @@ function generate(pick: () => number): { headers: [string, string][]; body: stri
 describe("a webhook delivery, checked without the library", () => {
   it("answers what the library's webhooks.validate answers, field for field, on 800 generated deliveries", async () => {
     const api = getShopifyApi();
-    const pick = random(1205);
+    const pick = seededRandom(1205);
     const seen = new Map<string, number>();
     for (let i = 0; i < 800; i++) {
       const { headers, body } = generate(pick);

@@ -57,26 +57,27 @@ export async function appendNewLedgerEntries(tx: Tx, inputs: readonly LedgerEntr
   if (inputs.length === 0) return;
   inputs.forEach(requireValidEntry);
   const at = new Date();
-  await insertRows(
-    tx,
-    "LedgerEntry",
-    inputs.map((input) => ({
-      id: rowId(),
-      shopId: input.shopId,
-      memberId: input.memberId,
-      delta: input.delta,
-      pendingDelta: input.pendingDelta ?? 0,
-      kind: input.kind,
-      idempotencyKey: input.idempotencyKey,
-      sourceGid: input.sourceGid ?? null,
-      actor: input.actor ?? "system",
-      note: input.note ?? null,
-      availableAt: input.availableAt ?? null,
-      expiresAt: input.expiresAt ?? null,
-      createdAt: at,
-    })),
-  );
+  await insertRows(tx, "LedgerEntry", inputs.map((input) => ledgerRow(input, rowId(), at)));
   await moveBalances(tx, inputs, at);
+}
+
+/** An entry as its LedgerEntry row, every column named (insertRows). */
+function ledgerRow(input: LedgerEntryInput, id: string, createdAt: Date): Record<string, unknown> {
+  return {
+    id,
+    shopId: input.shopId,
+    memberId: input.memberId,
+    delta: input.delta,
+    pendingDelta: input.pendingDelta ?? 0,
+    kind: input.kind,
+    idempotencyKey: input.idempotencyKey,
+    sourceGid: input.sourceGid ?? null,
+    actor: input.actor ?? "system",
+    note: input.note ?? null,
+    availableAt: input.availableAt ?? null,
+    expiresAt: input.expiresAt ?? null,
+    createdAt,
+  };
 }
 
 /** How a set of rows moves each member's cached balances: the rule computeBalance checks. */
@@ -121,21 +122,7 @@ export async function appendLedgerEntriesOnce(tx: Tx, inputs: readonly LedgerEnt
   const rows = await insertRows<{ memberId: string; delta: number | bigint; pendingDelta: number | bigint; kind: string }>(
     tx,
     "LedgerEntry",
-    inputs.map((e) => ({
-      id: randomUUID(),
-      shopId: e.shopId,
-      memberId: e.memberId,
-      delta: e.delta,
-      pendingDelta: e.pendingDelta ?? 0,
-      kind: e.kind,
-      idempotencyKey: e.idempotencyKey,
-      sourceGid: e.sourceGid ?? null,
-      actor: e.actor ?? "system",
-      note: e.note ?? null,
-      availableAt: e.availableAt ?? null,
-      expiresAt: e.expiresAt ?? null,
-      createdAt: now,
-    })),
+    inputs.map((e) => ledgerRow(e, randomUUID(), now)),
     { onConflict: `("shopId", "idempotencyKey") DO NOTHING`, returning: ["memberId", "delta", "pendingDelta", "kind"] },
   );
   const inserted = rows.map((r) => ({ memberId: r.memberId, delta: Number(r.delta), pendingDelta: Number(r.pendingDelta), kind: r.kind as LedgerKind }));
