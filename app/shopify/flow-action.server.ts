@@ -1,23 +1,15 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
 import { BODY_LIMITS } from "../../scripts/body-limits.mjs";
 import { getEnv } from "../env.server";
 import { BodyTooLargeError, bodyTooLargeResponse, readLimitedBody } from "../http/body-limit.server";
+import { sameSignature, signWebhookBody } from "./signing";
 
 // Shopify Flow action requests (extensions/kanta-award-points-flow): Flow POSTs the action's
 // JSON with an `X-Shopify-Hmac-SHA256` header, the base64 HMAC-SHA256 of the raw body with
 // the app's API secret; anything else is refused (401) before the body is parsed.
 // https://shopify.dev/docs/apps/build/flow/actions/endpoints#verifying-requests
 
-/** The header's value for a body (tests, local mode). */
-export function signFlowBody(rawBody: string, secret: string): string {
-  return createHmac("sha256", secret).update(rawBody, "utf8").digest("base64");
-}
-
-function sameSignature(given: string, expected: string): boolean {
-  const a = Buffer.from(given, "utf8");
-  const b = Buffer.from(expected, "utf8");
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+/** The header's value for a body (tests, local mode): a webhook's signature. */
+export const signFlowBody = signWebhookBody;
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json; charset=utf-8" } });
 

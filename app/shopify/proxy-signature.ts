@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
+import { sameSignature } from "./signing";
 
 // Shopify's app proxy signature, checked exactly as @shopify/shopify-api's
 // `utils.validateHmac(query, { signator: "appProxy" })` checks it, with node:crypto's HMAC in
@@ -34,7 +35,5 @@ export function proxySignatureValid(params: URLSearchParams, secret: string, now
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([key, value]) => `${key}=${value}`)
     .join("");
-  const expected = Buffer.from(createHmac("sha256", secret).update(message, "utf8").digest("hex"));
-  const given = Buffer.from(signature, "utf8");
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return sameSignature(signature, createHmac("sha256", secret).update(message, "utf8").digest("hex"));
 }

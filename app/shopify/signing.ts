@@ -1,13 +1,21 @@
-import { createHmac } from "node:crypto";
+import { createHmac, timingSafeEqual } from "node:crypto";
 
-// How Shopify signs what it sends, for local mode (simulated webhooks, the storefront
-// preview's proxy calls) and tests. Verification is the library's, except the widget's read
-// (proxy-signature.ts, held to the library's answer).
+// How Shopify signs what it sends: for local mode (simulated webhooks, the storefront
+// preview's proxy calls) and tests, and the pieces the checks share (webhook-signature.ts,
+// proxy-signature.ts and flow-action.server.ts, each held to Shopify's rules).
 // Webhooks: https://shopify.dev/docs/apps/build/webhooks/subscribe/https#step-2-validate-the-origin-of-your-webhook-to-ensure-its-coming-from-shopify
 // App proxy: https://shopify.dev/docs/apps/build/online-store/display-dynamic-data#calculate-a-digital-signature
 
+/** The base64 HMAC-SHA256 of a raw body: webhooks' and Flow actions' signature. */
 export function signWebhookBody(rawBody: string, secret: string): string {
   return createHmac("sha256", secret).update(rawBody, "utf8").digest("base64");
+}
+
+/** A signature as sent against the one computed, in constant time (false for another length). */
+export function sameSignature(given: string, expected: string): boolean {
+  const a = Buffer.from(given, "utf8");
+  const b = Buffer.from(expected, "utf8");
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export interface WebhookHeadersInput {

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { sameSignature, signWebhookBody } from "./signing";
 
 // A webhook delivery checked exactly as @shopify/shopify-api's `webhooks.validate` checks it,
 // with node:crypto's HMAC in the request's own turn instead of WebCrypto's (an async job, its
@@ -52,9 +52,7 @@ export function checkWebhookDelivery(headers: Headers, rawBody: string, secret: 
   if (!rawBody.length) return { valid: false, reason: "missing_body" };
   const hmac = headers.get(names.hmac);
   if (!hmac) return { valid: false, reason: "missing_hmac" };
-  const expected = Buffer.from(createHmac("sha256", secret).update(rawBody, "utf8").digest("base64"));
-  const given = Buffer.from(hmac, "utf8");
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { valid: false, reason: "invalid_hmac" };
+  if (!sameSignature(hmac, signWebhookBody(rawBody, secret))) return { valid: false, reason: "invalid_hmac" };
   const missingHeaders: string[] = [];
   const required = (name: string) => {
     const value = headers.get(name);
