@@ -1,7 +1,7 @@
 // Processing only: a pre-filled inbox of N orders/paid drained into the ledger, in this
 // process, by the per-event path (processWebhookEvent, as many at once as the old runner
-// ran: 8 on PostgreSQL, 1 on SQLite) and by the batch path (processWebhookBatch, the
-// runner's batch size and concurrency). No HTTP, no acknowledgements: what the worker can do.
+// ran: 8 on PostgreSQL, 1 on SQLite) and by the batch path (drainWebhookBatches, the
+// worker's batch size, concurrency and claims ahead). No HTTP, no acknowledgements: what the worker can do.
 // The ledger is checked exactly afterwards: one order_earned row per order, their sum equal
 // to an oracle computed here from the orders, and every cached balance equal to its rows.
 //
@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { createPrismaClient, setDb, type Db } from "../app/db.server";
 import { resetEnvCache } from "../app/env.server";
-import { PG_BATCH_CONCURRENCY, batchSizeFor, processWebhookBatch } from "../app/jobs/webhook-batch.server";
+import { PG_BATCH_CONCURRENCY, drainWebhookBatches } from "../app/jobs/webhook-batch.server";
 import { processWebhookEvent } from "../app/jobs/webhook-job.server";
 import { verifyLedger } from "../app/loyalty/ledger/append.server";
 import { ensureShop } from "../app/loyalty/program/shops.server";
@@ -96,10 +96,7 @@ async function runOne(kind: Kind, which: Path) {
     const workers = kind === "postgres" ? PG_BATCH_CONCURRENCY : 1;
     await Promise.all(
       Array.from({ length: workers }, async () => {
-        for (;;) {
-          const outcomes = await processWebhookBatch(db, { fill: batchSizeFor(db) });
-          if (outcomes.size === 0) return;
-        }
+        while ((await drainWebhookBatches(db)) > 0);
       }),
     );
   } else {

@@ -31,7 +31,7 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { createPrismaClient, setDb, type Db } from "../app/db.server";
 import { resetEnvCache } from "../app/env.server";
-import { PG_BATCH_CONCURRENCY, batchSizeFor, processWebhookBatch } from "../app/jobs/webhook-batch.server";
+import { PG_BATCH_CONCURRENCY, drainWebhookBatches } from "../app/jobs/webhook-batch.server";
 import { computeBalance, type LedgerKind } from "../app/loyalty/ledger/entries";
 import { invalidateShopConfig } from "../app/loyalty/program/shop-config.server";
 import { ensureShop } from "../app/loyalty/program/shops.server";
@@ -168,10 +168,7 @@ async function enqueue(db: Db, shopId: string, from: number, to: number): Promis
 async function drain(db: Db): Promise<void> {
   await Promise.all(
     Array.from({ length: PG_BATCH_CONCURRENCY }, async () => {
-      for (;;) {
-        const outcomes = await processWebhookBatch(db, { fill: batchSizeFor(db) });
-        if (outcomes.size === 0) return;
-      }
+      while ((await drainWebhookBatches(db)) > 0);
     }),
   );
 }

@@ -6,7 +6,7 @@ import { log } from "../log.server";
 import { RETRY, errorText, retryDelayMs } from "./backoff";
 import { BATCH_GAP_MS, InProcessRunner, type JobRunner, type RunnerOptions } from "./in-process.server";
 import { PERIODIC_TASKS, TaskSchedule } from "./tasks.server";
-import { PG_BATCH_CONCURRENCY, batchSizeFor, processWebhookBatch } from "./webhook-batch.server";
+import { PG_BATCH_CONCURRENCY, batchSizeFor, drainWebhookBatches } from "./webhook-batch.server";
 
 // BullMQ over Redis for multi-process deployments. Jobs carry only inbox ids; the job id
 // is an inbox id (plus the attempt), so BullMQ itself deduplicates. New events from the
@@ -158,21 +158,20 @@ export async function createBullRunner(url: string, options: RunnerOptions & { r
     const size = batchSizeFor(db);
     const wait = lastBatchEnd + BATCH_GAP_MS - Date.now();
     if (wait > 0 && rang.length < size) await new Promise((resolve) => setTimeout(resolve, wait));
-    for (;;) {
-      const ids = rang.splice(0, size);
-      let outcomes: Map<string, string>;
-      try {
-        outcomes = await processWebhookBatch(db, { ids, fill: size - ids.length });
-      } finally {
-        lastBatchEnd = Date.now();
-      }
-      for (const [id, outcome] of outcomes) {
-        if (outcome !== "retrying") continue;
-        const row = await db.webhookEvent.findUnique({ where: { id }, select: { attempts: true } });
-        const attempts = row?.attempts ?? 1;
-        enqueue(id, attempts, retryDelayMs(attempts, RETRY.webhook));
-      }
-      if (outcomes.size < size && rang.length === 0) return;
+    try {
+      await drainWebhookBatches(db, {
+        asked: rang,
+        onOutcomes: async (outcomes) => {
+          for (const [id, outcome] of outcomes) {
+            if (outcome !== "retrying") continue;
+            const row = await db.webhookEvent.findUnique({ where: { id }, select: { attempts: true } });
+            const attempts = row?.attempts ?? 1;
+            enqueue(id, attempts, retryDelayMs(attempts, RETRY.webhook));
+          }
+        },
+      });
+    } finally {
+      lastBatchEnd = Date.now();
     }
   };
   const ring = (eventIds: readonly string[]): Promise<void> => {

@@ -36,11 +36,12 @@ import { parseEventPayload, runClaimedEvent, type ClaimedEvent, type ProcessOutc
 
 /**
  * Events claimed per batch on PostgreSQL. Plain orders are settled as a set (0038), so a
- * bigger batch shares its reads and writes among more orders (500 drained ~25 % faster than
- * 100 on the 2-core machine); 250 keeps a batch of order-path events (refunds, replays)
- * well inside the transaction's timeout.
+ * bigger batch shares its reads and writes among more orders: with the next batch claimed
+ * ahead (0045), 500 drained 2,139-2,251 orders/s against 1,914-2,023 for 250 on the 2-core
+ * machine. A batch of order-path events (refunds, replays; ~10-20 ms each) still ends well
+ * inside the transaction's timeout.
  */
-export const BATCH_SIZE = 250;
+export const BATCH_SIZE = 500;
 
 /**
  * On SQLite a batch holds the one writer, and acknowledgements (inbox inserts) wait behind
@@ -214,19 +215,42 @@ function prepare(event: ClaimedEvent): Prepared | null {
   return { event, payload };
 }
 
+/** A claimed batch with its events' bodies parsed: what applyWebhookBatch applies. */
+export interface ClaimedBatch {
+  /** The events asked for by id (each "skipped" unless claimed). */
+  ids: readonly string[];
+  /** The claimed events in arrival order, each with its parsed body when the batch can take it (else null: it runs alone). */
+  events: { event: ClaimedEvent; prepared: Prepared | null }[];
+}
+
+/** Events parsed between turns of the event loop (a batch's 250 take ~15-20 ms): a batch applied meanwhile is not held up. */
+const PREPARE_SLICE = 25;
+
 /**
- * Claims due events (see claimWebhookEvents) and processes them: runs of batchable events in
- * one transaction each, the others alone. Returns each claimed or asked-for event's outcome
- * ("skipped": not due, or another worker has it).
+ * Claims due events (claimWebhookEvents) and parses their bodies. `yieldBetween`: the parsing
+ * gives the event loop a turn every PREPARE_SLICE events (a batch claimed ahead, while
+ * another is applied).
  */
-export async function processWebhookBatch(db: Db, options: BatchOptions = {}): Promise<Map<string, ProcessOutcome>> {
-  const now = options.now ?? new Date();
+export async function claimWebhookBatch(db: Db, options: BatchOptions & { now: Date }, yieldBetween = false): Promise<ClaimedBatch> {
+  const claimed = await claimWebhookEvents(db, options);
+  const events: ClaimedBatch["events"] = [];
+  for (let i = 0; i < claimed.length; i++) {
+    if (yieldBetween && i > 0 && i % PREPARE_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+    events.push({ event: claimed[i]!, prepared: prepare(claimed[i]!) });
+  }
+  return { ids: options.ids ?? [], events };
+}
+
+/**
+ * Processes a claimed batch: runs of batchable events in one transaction each, the others
+ * alone. Returns each claimed or asked-for event's outcome ("skipped": not due, or another
+ * worker has it).
+ */
+export async function applyWebhookBatch(db: Db, batch: ClaimedBatch, now: Date): Promise<Map<string, ProcessOutcome>> {
   const outcomes = new Map<string, ProcessOutcome>();
-  for (const id of options.ids ?? []) outcomes.set(id, "skipped");
-  const claimed = await claimWebhookEvents(db, { ...options, now });
+  for (const id of batch.ids) outcomes.set(id, "skipped");
   let run: Prepared[] = [];
-  for (const event of claimed) {
-    const prepared = prepare(event);
+  for (const { event, prepared } of batch.events) {
     if (prepared) {
       run.push(prepared);
       continue;
@@ -237,6 +261,61 @@ export async function processWebhookBatch(db: Db, options: BatchOptions = {}): P
   }
   await runBatch(db, run, now, outcomes);
   return outcomes;
+}
+
+/** Claims due events (see claimWebhookEvents) and processes them (applyWebhookBatch). */
+export async function processWebhookBatch(db: Db, options: BatchOptions = {}): Promise<Map<string, ProcessOutcome>> {
+  const now = options.now ?? new Date();
+  return applyWebhookBatch(db, await claimWebhookBatch(db, { ...options, now }), now);
+}
+
+export interface DrainOptions {
+  /** Ids waiting to be asked for (events a queue rang for): each batch takes up to its size, and the caller may push more meanwhile. */
+  asked?: string[];
+  /** Each batch's outcomes, before the next is applied. */
+  onOutcomes?: (outcomes: Map<string, ProcessOutcome>) => Promise<void> | void;
+  /** Events per batch: batchSizeFor(db) unless a test asks for fewer. */
+  size?: number;
+  /** The time batches are claimed and applied at: the clock's unless a test gives one. */
+  now?: Date;
+}
+
+/**
+ * Batches one after another until one comes back less than full and nothing more was asked
+ * for. On PostgreSQL, while a batch is applied (its transaction mostly waits on the
+ * database), the next is claimed and parsed (0045): claiming and parsing, a fifth of a
+ * batch's time, no longer add to it. The batch claimed ahead is applied after the one before
+ * it commits, so events keep their order. If applying throws, the batch claimed ahead is
+ * left to its lease, as after a crash, and the error goes to the caller. Returns how many
+ * events were claimed.
+ */
+export async function drainWebhookBatches(db: Db, options: DrainOptions = {}): Promise<number> {
+  const size = options.size ?? batchSizeFor(db);
+  const asked = options.asked ?? [];
+  const now = () => options.now ?? new Date();
+  const claim = (yieldBetween: boolean) => {
+    const ids = asked.splice(0, size);
+    return claimWebhookBatch(db, { ids, fill: size - ids.length, now: now() }, yieldBetween);
+  };
+  const more = (batch: ClaimedBatch) => new Set([...batch.ids, ...batch.events.map((e) => e.event.id)]).size >= size || asked.length > 0;
+  const ahead = isPostgres(db);
+  let claimed = 0;
+  let next: Promise<ClaimedBatch> | null = claim(false);
+  while (next) {
+    const batch: ClaimedBatch = await next;
+    next = ahead && more(batch) ? claim(true) : null;
+    let outcomes: Map<string, ProcessOutcome>;
+    try {
+      outcomes = await applyWebhookBatch(db, batch, now());
+    } catch (error) {
+      await next?.catch(() => undefined);
+      throw error;
+    }
+    claimed += batch.events.length;
+    await options.onOutcomes?.(outcomes);
+    if (!next && more(batch)) next = claim(false);
+  }
+  return claimed;
 }
 
 /** The event's shop, or null when it has none (its handler then fails it alone, as the per-event path does). */

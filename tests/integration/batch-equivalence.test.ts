@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { Db } from "../../app/db.server";
-import { processWebhookBatch } from "../../app/jobs/webhook-batch.server";
+import { drainWebhookBatches, processWebhookBatch } from "../../app/jobs/webhook-batch.server";
 import { processWebhookEvent } from "../../app/jobs/webhook-job.server";
 import { appendLedgerEntriesOnce, verifyLedger } from "../../app/loyalty/ledger/append.server";
+import { isPostgres } from "../../app/loyalty/sql.server";
 import { tierEntryKey } from "../../app/loyalty/tiers/rules";
 import { metrics } from "../../app/metrics.server";
 import { createTestShop, useTestDatabase } from "../db";
@@ -179,7 +180,7 @@ async function snapshotShop(db: Db, shopId: string, domain: string) {
       (c) => `${c.customer}/${c.from}/${c.to}`,
     ),
     inbox: sortBy(
-      inbox.map((e) => ({ event: e.eventId.replace(/^[ab]-/, ""), status: e.status, attempts: e.attempts, lastError: e.lastError, payload: e.payload })),
+      inbox.map((e) => ({ event: e.eventId.replace(/^[a-z]-/, ""), status: e.status, attempts: e.attempts, lastError: e.lastError, payload: e.payload })),
       (e) => e.event.padStart(6, "0"),
     ),
   };
@@ -257,6 +258,40 @@ describe("batched accrual", () => {
       expect(await db().webhookEvent.count({ where: { id: { in: batchedIds }, status: "done" } })).toBe(batchedIds.length - 2);
     }, 300_000);
   }
+
+  it("drains batch after batch, the next claimed while one is applied on PostgreSQL, to exactly the per-event path's end", async () => {
+    const stream = generateStream(47);
+    const perEvent = await makeShops(db());
+    const drained = await makeShops(db());
+    for (const id of await fillInbox(db(), perEvent.map((s) => s.domain), stream, "c")) await processWebhookEvent(db(), id, NOW);
+    const ids = await fillInbox(db(), drained.map((s) => s.domain), stream, "d");
+
+    // After each batch is applied and before the next: how many events are claimed (the one claimed ahead).
+    const claimedBetween: number[] = [];
+    const processed = await drainWebhookBatches(db(), {
+      size: 6,
+      now: NOW,
+      onOutcomes: async () => {
+        claimedBetween.push(await db().webhookEvent.count({ where: { id: { in: ids }, status: "processing" } }));
+      },
+    });
+    expect(processed).toBe(ids.length);
+    expect(claimedBetween.length).toBe(Math.ceil(ids.length / 6));
+    expect(claimedBetween.pop()).toBe(0);
+    // After batch k, the next (the rest, up to 6) is claimed, or not yet (its one statement raced the batch's commit); on SQLite, never.
+    const next = claimedBetween.map((_, k) => Math.min(6, ids.length - 6 * (k + 1)));
+    expect(claimedBetween.every((n, k) => n === 0 || n === next[k])).toBe(true);
+    if (isPostgres(db())) expect(claimedBetween.filter((n, k) => n === next[k]).length).toBeGreaterThan(claimedBetween.length / 2);
+    else expect(claimedBetween.every((n) => n === 0)).toBe(true);
+
+    for (const k of [0, 1, 2]) {
+      const a = await snapshotShop(db(), perEvent[k]!.id, perEvent[k]!.domain);
+      expect(a.ledger.length).toBeGreaterThan(0);
+      expect(await snapshotShop(db(), drained[k]!.id, drained[k]!.domain)).toEqual(a);
+    }
+    expect(await db().webhookEvent.count({ where: { id: { in: ids }, status: "invalid" } })).toBe(2);
+    expect(await db().webhookEvent.count({ where: { id: { in: ids }, status: "done" } })).toBe(ids.length - 2);
+  }, 300_000);
 
   it("settles plain orders as a set across tier moves: each move made in its place, later orders at the new tier's rate", async () => {
     // A plain shop whose tiers are near and pay differently (1x, 1.5x, 2x, 3x; entry points
