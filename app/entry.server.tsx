@@ -17,6 +17,9 @@ export const streamTimeout = 5000;
 // POST to one of those routes' paths without Remix's router (tests/unit/direct-routes.test.ts).
 export { receiveWebhook } from "./webhooks/inbox.server";
 
+// What scripts/serve.mjs runs before it listens: the storefront read's cold paths (0045).
+export { warmStorefront as warmUp } from "./loyalty/storefront/customer-view.server";
+
 // The environment is checked when the server loads, before it listens: an invalid value
 // stops the boot with a message naming the variable.
 const env = getEnv();

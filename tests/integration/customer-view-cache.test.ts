@@ -2,7 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { saveBadge } from "../../app/loyalty/challenges/admin.server";
 import { deleteCause, saveCause, saveCharityRate } from "../../app/loyalty/charity/admin.server";
 import { invalidateShopConfig } from "../../app/loyalty/program/shop-config.server";
-import { getCustomerView } from "../../app/loyalty/storefront/customer-view.server";
+import { getCustomerView, warmStorefront } from "../../app/loyalty/storefront/customer-view.server";
+import type { Db } from "../../app/db.server";
 import { resetEnvCache } from "../../app/env.server";
 import { createTestShop, useTestDatabase } from "../db";
 import { applyPaidOrder, customerGid, nextCustomerId } from "../factories";
@@ -76,6 +77,23 @@ describe("the customer view with the shop's side cached", () => {
     expect((await view()).charity).toMatchObject({ pointsPerUnit: 100, maxUnits: 1, causes: [{ id: causeId, name: "Baltic Sea" }] });
     await deleteCause(shop.domain, causeId, db(), STAFF);
     expect((await view()).charity).toBeNull();
+  });
+
+  it("is warmed before traffic: the first live shop's side read, nothing written; a failed warm-up is no error", async () => {
+    const shop = await createTestShop(db());
+    await db().program.update({ where: { shopId: shop.id }, data: { status: "live" } });
+    const first = await db().shop.findFirstOrThrow({ where: { uninstalledAt: null, program: { status: "live" } }, orderBy: { installedAt: "asc" } });
+    await db().program.update({ where: { shopId: first.id }, data: { programName: "Warm Club" } });
+    const rows = async () => [await db().member.count(), await db().ledgerEntry.count(), await db().occasion.count(), (await db().shop.findUniqueOrThrow({ where: { id: first.id } })).updatedAt.getTime()];
+    invalidateShopConfig();
+    const before = await rows();
+    expect(await warmStorefront(db())).toBe(first.domain);
+    expect(await rows()).toEqual(before);
+    // The first shopper's view is served the warmed side: a change made behind the cache's back does not show yet.
+    await db().program.update({ where: { shopId: first.id }, data: { programName: "Changed behind the cache" } });
+    expect((await getCustomerView(first.domain, null, db(), { texts: true })).program.programName).toBe("Warm Club");
+    const broken = new Proxy(db(), { get: (target, key) => (key === "shop" ? { findFirst: () => Promise.reject(new Error("database down")) } : Reflect.get(target, key)) }) as Db;
+    expect(await warmStorefront(broken)).toBeNull();
   });
 
   it("gives a guest the shop's side without reading any member", async () => {

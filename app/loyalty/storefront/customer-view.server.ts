@@ -331,3 +331,22 @@ export async function getCustomerView(
   }, full.locale);
 }
 
+
+/**
+ * Before a web process takes traffic: one view of a customer who is no member, in the first
+ * live shop, so the first shoppers after a start or a deploy are not the ones who pay for the
+ * process's cold paths (the shop side's read and its statements' preparation, the member
+ * statement, the panel's texts). Cold, the first views took 300-580 ms while webhooks arrived,
+ * and held the acknowledgements behind them (0045). Writes nothing; never throws. Returns the
+ * shop it warmed, or null.
+ */
+export async function warmStorefront(db: Db = getDb()): Promise<string | null> {
+  try {
+    const shop = await db.shop.findFirst({ where: { uninstalledAt: null, program: { status: "live" } }, orderBy: { installedAt: "asc" }, select: { domain: true } });
+    if (!shop) return null;
+    await getCustomerView(shop.domain, "gid://shopify/Customer/0", db, { texts: true });
+    return shop.domain;
+  } catch {
+    return null;
+  }
+}
