@@ -36,6 +36,9 @@ const fields = {
   KANTA_QUEUE_PREFIX: unsetIfEmpty(z.string().regex(/^\S+$/, "must be one word, no spaces").default("kanta")),
   // With REDIS_URL: "0" makes this process only enqueue (a web process beside `npm run worker`).
   KANTA_WORKER: unsetIfEmpty(flag.default("1")),
+  // `npm run worker`'s CPU niceness (0-19, default 10): on a host it shares with web
+  // processes, acknowledgements get the CPU first and processing what is left (0045).
+  KANTA_WORKER_NICE: unsetIfEmpty(wholeNumber(0, 19).default(10)),
   // Background tier passes and Shopify sync, and the app-data metafield sync: on unless
   // "0", but off under NODE_ENV=test unless "1" (tests call them directly).
   KANTA_TIER_JOBS: unsetIfEmpty(flag.optional()),

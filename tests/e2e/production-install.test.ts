@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { webhookHeaders } from "../../app/shopify/signing";
 import { root } from "./local-server";
+import { ownRedis } from "../redis-server";
 
 // What a deployment runs, away from this checkout: `npm run build`'s output, package.json,
 // package-lock.json, prisma/ and the scripts `npm run setup` and `npm start` use, copied to a
@@ -178,6 +179,38 @@ describe("a production install of `npm run build`", () => {
     const doctor = spawnSync(node, ["build/doctor.js"], { cwd: dir, env, encoding: "utf8" });
     expect(doctor.stdout + doctor.stderr).toMatch(/No shop has installed this deployment yet\./);
     expect(doctor.status).toBe(2);
+  });
+
+  it("the BullMQ worker runs below the web processes' CPU priority: nice KANTA_WORKER_NICE, 10 unless set", async () => {
+    const redis = await ownRedis();
+    try {
+      for (const [extra, expected] of [
+        [{}, Math.max(os.getPriority(), 10)],
+        [{ KANTA_WORKER_NICE: "0" }, os.getPriority()],
+      ] as const) {
+        const worker = spawn(node, ["build/worker.js"], { cwd: dir, env: { ...env, REDIS_URL: redis.url, KANTA_LOG_LEVEL: "info", ...extra }, stdio: ["ignore", "pipe", "pipe"] });
+        servers.push(worker);
+        let output = "";
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error(`the worker did not start:\n${output}`)), 30_000);
+          const onData = (chunk: Buffer) => {
+            output += chunk.toString();
+            if (output.includes("kanta worker started")) {
+              clearTimeout(timer);
+              resolve();
+            }
+          };
+          worker.stdout!.on("data", onData);
+          worker.stderr!.on("data", onData);
+        });
+        // /proc/<pid>/stat: the 19th field is the niceness.
+        const nice = Number(readFileSync(`/proc/${worker.pid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]);
+        expect(nice, JSON.stringify(extra)).toBe(expected);
+        worker.kill("SIGTERM");
+      }
+    } finally {
+      await redis.kill();
+    }
   });
 
   it("the BullMQ worker bundle loads (it stops only for want of REDIS_URL)", () => {

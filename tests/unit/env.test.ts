@@ -47,6 +47,8 @@ describe("environment", () => {
     ["PORT", "abc", "PORT: must be a whole number"],
     ["PORT", "0", "PORT: must be at least 1"],
     ["PORT", "70000", "PORT: must be at most 65535"],
+    ["KANTA_WORKER_NICE", "20", "KANTA_WORKER_NICE: must be at most 19"],
+    ["KANTA_WORKER_NICE", "-5", "KANTA_WORKER_NICE: must be a whole number"],
     ["KANTA_CONFIG_CACHE_MS", "-5", "KANTA_CONFIG_CACHE_MS: must be a whole number"],
     ["KANTA_CONFIG_CACHE_MS", "2s", "KANTA_CONFIG_CACHE_MS: must be a whole number"],
     ["KANTA_REDEEM_RATE_LIMIT", "0", "KANTA_REDEEM_RATE_LIMIT: must be at least 1"],
@@ -69,7 +71,7 @@ describe("environment", () => {
   });
 
   it("has the documented defaults, some of them off under NODE_ENV=test", () => {
-    for (const name of ["PORT", "HOST", "KANTA_WORKER", "KANTA_QUEUE_PREFIX", "KANTA_TIER_JOBS", "KANTA_APP_DATA_JOBS", "KANTA_LOG_LEVEL", "KANTA_CONFIG_CACHE_MS", "KANTA_REDEEM_RATE_LIMIT"]) {
+    for (const name of ["PORT", "HOST", "KANTA_WORKER", "KANTA_WORKER_NICE", "KANTA_QUEUE_PREFIX", "KANTA_TIER_JOBS", "KANTA_APP_DATA_JOBS", "KANTA_LOG_LEVEL", "KANTA_CONFIG_CACHE_MS", "KANTA_REDEEM_RATE_LIMIT"]) {
       delete process.env[name];
     }
     expect(getEnv()).toMatchObject({
@@ -82,6 +84,7 @@ describe("environment", () => {
       KANTA_APP_DATA_JOBS: "0",
       KANTA_LOG_LEVEL: "warn",
       KANTA_CONFIG_CACHE_MS: 2000,
+      KANTA_WORKER_NICE: 10,
       KANTA_REDEEM_RATE_LIMIT: 10,
       KANTA_ACTION_RATE_LIMIT: 20,
       KANTA_REFERRAL_RATE_LIMIT: 30,
