@@ -61,6 +61,14 @@ export async function queryPreparedPg(db: Db, text: string, values: readonly unk
 }
 
 /**
+ * Lets the event loop turn. SQLite's driver answers without waiting on I/O, so a long loop of
+ * queries (an import, an outbox's hundred deliveries) runs on microtasks alone and starves
+ * the HTTP requests the same process serves (the in-process job runner): the
+ * acknowledgements waited 250-470 ms behind each run of the email outbox (0045).
+ */
+export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
  * Put first in a raw statement's text (Prisma's `$executeRawUnsafe`/`$queryRawUnsafe`, in a
  * transaction or not): on PostgreSQL the statement runs as a named prepared statement on its
  * connection, planned once per connection instead of on every call. Only for texts that do not

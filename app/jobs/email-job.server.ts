@@ -1,5 +1,5 @@
 import nodemailer, { type Transporter } from "nodemailer";
-import type { Db } from "../db.server";
+import { yieldToEventLoop, type Db } from "../db.server";
 import { getEnv } from "../env.server";
 import { log } from "../log.server";
 import { renderEmail } from "../loyalty/notify/email-render.server";
@@ -171,6 +171,8 @@ export async function runDueEmails(db: Db, options: EmailJobOptions = {}): Promi
   const stats: EmailJobStats = { sent: 0, skipped: 0, retrying: 0, deferred: 0, dead: 0 };
   const capped = new Map<string, Date>();
   for (const id of await findDueEmailDeliveries(db, now, options.limit ?? 100, options.shopId)) {
+    // Each delivery is a few queries: between them, the process's requests get their turn.
+    await yieldToEventLoop();
     const item = await claimEmailDelivery(db, id, now, leaseUntil(now));
     if (!item) continue;
     const fields = { shop: item.shopDomain, deliveryId: item.id, kind: item.kind, attempt: item.attempts };

@@ -1,4 +1,4 @@
-import { PREPARED, queryPreparedPg, type Db, type Tx } from "../db.server";
+import { PREPARED, queryPreparedPg, yieldToEventLoop, type Db, type Tx } from "../db.server";
 import { log } from "../log.server";
 import { metrics } from "../metrics.server";
 import { flushBatchScope, openBatchScope } from "../loyalty/batch-scope.server";
@@ -235,7 +235,7 @@ export async function claimWebhookBatch(db: Db, options: BatchOptions & { now: D
   const claimed = await claimWebhookEvents(db, options);
   const events: ClaimedBatch["events"] = [];
   for (let i = 0; i < claimed.length; i++) {
-    if (yieldBetween && i > 0 && i % PREPARE_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
+    if (yieldBetween && i > 0 && i % PREPARE_SLICE === 0) await yieldToEventLoop();
     events.push({ event: claimed[i]!, prepared: prepare(claimed[i]!) });
   }
   return { ids: options.ids ?? [], events };

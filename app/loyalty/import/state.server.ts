@@ -7,12 +7,8 @@ import { type ImportCounts } from "./rules";
 // progress it records, yielding between batches, and the SQL and counts over its rows.
 // docs/decisions/0019-member-import.md
 
-/**
- * Lets the event loop turn between batches. SQLite's driver answers without waiting on I/O,
- * so a long check or import would otherwise run on microtasks alone and starve the HTTP
- * requests the same process serves (the in-process job runner).
- */
-export const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Between batches (db.server.ts yieldToEventLoop: SQLite's driver would starve the process's HTTP requests). */
+export { yieldToEventLoop } from "../../db.server";
 
 export class ImportError extends Error {
   override name = "ImportError";
