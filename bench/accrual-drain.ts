@@ -84,7 +84,8 @@ async function runOne(kind: Kind, which: Path) {
       const eligible = BigInt(Math.round(Number(lines[0]!.price) * 100)) + 1000n;
       expectedPoints += (eligible * BigInt(rule.points)) / rule.spendMinor!;
       const body = toShopifyJson(
-        orderPayload({ id: String(9000000000000000000n + BigInt(i)), customerId: String(9100000000000000000n + BigInt(i % MEMBERS)), lines, updatedAt: "2026-11-20T10:00:00Z" }),
+        // Each order placed a second after the one before, as a shop's orders are: every batch raises its members' last order time.
+        orderPayload({ id: String(9000000000000000000n + BigInt(i)), customerId: String(9100000000000000000n + BigInt(i % MEMBERS)), lines, processedAt: new Date(Date.parse("2026-11-20T10:00:00Z") - (ORDERS - i) * 1000).toISOString(), updatedAt: "2026-11-20T10:00:00Z" }),
       );
       rows.push({ shopDomain: SHOP, topic: "orders/paid", eventId: `drain-${i}`, payload: body, receivedAt: new Date(due.getTime() + i), nextAttemptAt: due });
     }

@@ -321,7 +321,14 @@ async function writeSettled(tx: Tx, shop: ShopConfig, run: RunState, settled: re
   );
   await insertRows(tx, "OrderLine", lines);
   const entries = settled.flatMap((x) => [...(x.bonus ? [x.bonus] : []), ...(x.entry ? [x.entry] : []), ...(x.move?.bonus ? [x.move.bonus] : [])]);
-  await appendNewLedgerEntries(tx, entries);
+  // Win-back's "newest paid order" (orders.server.ts), each member's latest, in the same write as the balances.
+  const lastOrderAt = new Map<string, Date>();
+  for (const { member, record } of settled) {
+    const at = record.processedAt ?? now;
+    const had = lastOrderAt.get(member.id);
+    if (!had || had.getTime() < at.getTime()) lastOrderAt.set(member.id, at);
+  }
+  await appendNewLedgerEntries(tx, entries, { lastOrderAt });
 
   // Occasions, in order, with each member's running balance (recordOrderOccasions' rules), in one insert.
   const occasions: RecordOccasionInput<OccasionKind>[] = [];
@@ -353,7 +360,6 @@ async function writeSettled(tx: Tx, shop: ShopConfig, run: RunState, settled: re
   }
   await recordOccasions(tx, occasions);
   await writeTierMoves(tx, shop, settled, now);
-  await setLastOrderAt(tx, settled.map(({ member, record }) => ({ memberId: member.id, at: record.processedAt ?? now })));
 
   // Analytics: the facts, then the day rollup (written once at the batch's end, 0038).
   const facts = settled.map(({ order: { snapshot: s }, record, repeat, tierId }) => {
@@ -411,24 +417,4 @@ async function writeTierMoves(tx: Tx, shop: ShopConfig, settled: readonly Settle
   await tx.tierChange.createMany({
     data: settled.flatMap(({ member, move }) => (move ? [tierChangeData(shop.id, member, { ...move, reason: "qualified" }, now)] : [])),
   });
-}
-
-/** Win-back's "newest paid order" (orders.server.ts): each member's latest, raised only. One UPDATE per distinct time. */
-async function setLastOrderAt(tx: Tx, rows: readonly { memberId: string; at: Date }[]): Promise<void> {
-  const latest = new Map<string, Date>();
-  for (const { memberId, at } of rows) {
-    const had = latest.get(memberId);
-    if (!had || had.getTime() < at.getTime()) latest.set(memberId, at);
-  }
-  const byTime = new Map<number, string[]>();
-  for (const [memberId, at] of latest) byTime.set(at.getTime(), [...(byTime.get(at.getTime()) ?? []), memberId]);
-  const postgres = isPostgres(tx);
-  for (const [time, ids] of byTime) {
-    const sql = new Sql(postgres);
-    const at = sql.p(new Date(time));
-    await tx.$executeRawUnsafe(
-      `UPDATE "Member" SET "lastOrderAt" = ${at}, "updatedAt" = ${sql.p(new Date())} WHERE "id" IN (${sql.list(ids)}) AND ("lastOrderAt" IS NULL OR "lastOrderAt" < ${at})`,
-      ...sql.params,
-    );
-  }
 }
