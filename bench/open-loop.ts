@@ -72,7 +72,8 @@ interface Delivery {
 function orderSpec(n: number) {
   const pounds = 10 + (n % 90);
   return {
-    spec: { id: String(9000000000000000000n + BigInt(n)), customerId: customerId(n), lines: [{ price: `${pounds}.00` }, { price: "5.00", quantity: 2 }] },
+    // Each order placed a second after the one before (one shared time would hide a per-order write: 0045).
+    spec: { id: String(9000000000000000000n + BigInt(n)), customerId: customerId(n), lines: [{ price: `${pounds}.00` }, { price: "5.00", quantity: 2 }], processedAt: new Date(Date.parse("2026-11-01T00:00:00Z") + n * 1000).toISOString() },
     points: pounds + 10,
   };
 }
