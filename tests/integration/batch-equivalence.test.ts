@@ -293,6 +293,19 @@ describe("batched accrual", () => {
     expect(await db().webhookEvent.count({ where: { id: { in: ids }, status: "done" } })).toBe(ids.length - 2);
   }, 300_000);
 
+  it("stops at a batch whose follow-up fails, with that error; the batch claimed ahead waits for its lease", async () => {
+    const shops = await makeShops(db());
+    const ids = await fillInbox(db(), shops.map((s) => s.domain), generateStream(53).slice(0, 12), "e");
+    const failure = new Error("the follow-up failed");
+    await expect(drainWebhookBatches(db(), { size: 4, now: NOW, onOutcomes: () => Promise.reject(failure) })).rejects.toBe(failure);
+    const count = (status: string) => db().webhookEvent.count({ where: { id: { in: ids }, status } });
+    const applied = (await count("done")) + (await count("invalid"));
+    expect(applied).toBe(4);
+    // PostgreSQL: the next 4 were claimed while the first were applied, and are leased, not lost; SQLite claims nothing ahead.
+    expect(await count("processing")).toBe(isPostgres(db()) ? 4 : 0);
+    expect(await count("pending")).toBe(isPostgres(db()) ? 4 : 8);
+  });
+
   it("settles plain orders as a set across tier moves: each move made in its place, later orders at the new tier's rate", async () => {
     // A plain shop whose tiers are near and pay differently (1x, 1.5x, 2x, 3x; entry points
     // on each move): three members, each crossing every tier within one batch.
