@@ -51,25 +51,31 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts `node <args>` in the install and resolves with its base URL once it listens. */
-async function startServer(args: string[], extraEnv: Record<string, string>): Promise<string> {
-  const port = await freePort();
-  const child = spawn(node, args, { cwd: dir, env: { ...env, PORT: String(port), ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
+/** Starts `node <args>` in the install (stopped after the tests) and resolves with it once its output says `ready`. */
+async function startProcess(args: string[], extraEnv: Record<string, string>, ready: string): Promise<ChildProcess> {
+  const child = spawn(node, args, { cwd: dir, env: { ...env, ...extraEnv }, stdio: ["ignore", "pipe", "pipe"] });
   servers.push(child);
   let output = "";
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the server did not start:\n${output}`)), 30_000);
+    const timer = setTimeout(() => reject(new Error(`node ${args.join(" ")} did not start:\n${output}`)), 30_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (output.includes("listening")) {
+      if (output.includes(ready)) {
         clearTimeout(timer);
         resolve();
       }
     };
     child.stdout!.on("data", onData);
     child.stderr!.on("data", onData);
-    child.once("exit", (code) => reject(new Error(`the server exited with ${code}:\n${output}`)));
+    child.once("exit", (code) => reject(new Error(`node ${args.join(" ")} exited with ${code}:\n${output}`)));
   });
+  return child;
+}
+
+/** Starts `node <args>` in the install and resolves with its base URL once it listens. */
+async function startServer(args: string[], extraEnv: Record<string, string>): Promise<string> {
+  const port = await freePort();
+  await startProcess(args, { PORT: String(port), ...extraEnv }, "listening");
   return `http://127.0.0.1:${port}`;
 }
 
@@ -188,21 +194,7 @@ describe("a production install of `npm run build`", () => {
         [{}, Math.max(os.getPriority(), 10)],
         [{ KANTA_WORKER_NICE: "0" }, os.getPriority()],
       ] as const) {
-        const worker = spawn(node, ["build/worker.js"], { cwd: dir, env: { ...env, REDIS_URL: redis.url, KANTA_LOG_LEVEL: "info", ...extra }, stdio: ["ignore", "pipe", "pipe"] });
-        servers.push(worker);
-        let output = "";
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`the worker did not start:\n${output}`)), 30_000);
-          const onData = (chunk: Buffer) => {
-            output += chunk.toString();
-            if (output.includes("kanta worker started")) {
-              clearTimeout(timer);
-              resolve();
-            }
-          };
-          worker.stdout!.on("data", onData);
-          worker.stderr!.on("data", onData);
-        });
+        const worker = await startProcess(["build/worker.js"], { REDIS_URL: redis.url, KANTA_LOG_LEVEL: "info", ...extra }, "kanta worker started");
         // /proc/<pid>/stat: the 19th field is the niceness.
         const nice = Number(readFileSync(`/proc/${worker.pid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]);
         expect(nice, JSON.stringify(extra)).toBe(expected);

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { resetEnvCache } from "../../app/env.server";
-import { claimWebhookEvents } from "../../app/jobs/webhook-batch.server";
+import { claimWebhookEvents } from "../../app/jobs/webhook-claim.server";
 import { insertRows, isPostgres, rowId } from "../../app/loyalty/sql.server";
 import { createTestShop, useTestDatabase } from "../db";
 

@@ -331,7 +331,6 @@ export async function getCustomerView(
   }, full.locale);
 }
 
-
 /**
  * Before a web process takes traffic: one view of a customer who is no member, in the first
  * live shop, so the first shoppers after a start or a deploy are not the ones who pay for the
