@@ -117,6 +117,17 @@ describe("the widget's member read in one statement", () => {
     const other = await createMember(db(), shop.id, {}, { points: 10, idempotencyKey: "way:99" });
     await createRedemption(db(), { shopId: shop.id, memberId: other.id }, { ...gift, status: "issued", code: "THEIRS" });
 
+    // More rows than each part shows, sharing one createdAt, their ids running against the order
+    // they were written in: only the read's id tie-breaks (which rows at the cut, and their
+    // order) give what Prisma's (createdAt desc, id desc) gives.
+    const later = new Date(now.getTime() + 60_000);
+    const tiedIds = (from: number, count: number) => Array.from({ length: count }, (_, i) => from - i);
+    for (const n of tiedIds(41, RECENT_ACTIVITY + 2)) {
+      await db().ledgerEntry.create({ data: { id: `tied-${n}`, shopId: shop.id, memberId: member.id, delta: n, kind: "action_bonus", idempotencyKey: `tied:${n}`, createdAt: later } });
+      await createRedemption(db(), owner, { id: `tied-${n}`, status: "issued", rewardName: `Tied ${n}`, code: `TIED${n}`, createdAt: later });
+    }
+    for (const n of tiedIds(71, SHOWN_GIFTS + 2)) await createRedemption(db(), owner, { ...gift, id: `tied-gift-${n}`, status: "issued", rewardName: `Tied tote ${n}`, code: `TIEDGIFT${n}`, createdAt: later });
+
     const wayKeys = ["way:0", "way:3", "way:11", "way:42", "way:99", `seed:${member.id}`];
     const windows: TierWindow[] = [
       { start: null, end: null },
@@ -143,7 +154,9 @@ describe("the widget's member read in one statement", () => {
     // The parts are not empty and are cut where the view cuts them.
     expect(oracle!.ledger).toHaveLength(RECENT_ACTIVITY);
     expect(oracle!.redemptions).toHaveLength(SHOWN_REDEMPTIONS);
-    expect(oracle!.gifts.map((g) => g.code)).toEqual(["GIFT2", "GIFT1"]);
+    expect(oracle!.gifts.map((g) => g.code)).toEqual(tiedIds(71, SHOWN_GIFTS).map((n) => `TIEDGIFT${n}`));
+    expect(oracle!.ledger.map((e) => e.delta)).toEqual(tiedIds(41, RECENT_ACTIVITY));
+    expect(oracle!.redemptions.map((r) => r.code)).toEqual(tiedIds(41, SHOWN_REDEMPTIONS).map((n) => `TIED${n}`));
     expect([...oracle!.paidKeys].sort()).toEqual(["seed:" + member.id, "way:0", "way:11", "way:3"]);
     // Each basis counts something in the open window.
     for (const basis of ["spend", "points", "orders"] as TierBasis[]) expect(await memberTierMetric(db(), shop.id, member.id, basis, windows[0]!)).toBeGreaterThan(0);
