@@ -8,6 +8,7 @@ import { readOrderRefunds } from "../orders/orders.server";
 import { appendLedgerEntry } from "../ledger/append.server";
 import { challengeContext, refreshChallenges } from "../challenges/progress.server";
 import { addDays } from "../program/defaults";
+import { owedCodeRow } from "../rewards/outbox.server";
 import { OPEN_STATUSES, calendarMonthBounds, computeDueBonuses, computeReferralStep, describeReferralReward, orderQualifies, referralKeys, type ReferralStatus } from "./lifecycle";
 import { checkAlreadyReferred, checkExistingCustomer, checkMonthlyCap, checkReferrerActive, checkSameAddress, checkSameEmail, checkSamePhone, checkSelfReferral, checkSelfVisit, decideReferral, formatReasons, type PartyFacts, type ReferralOrderFacts } from "./fraud";
 import { normaliseEmail } from "../members/contact";
@@ -255,24 +256,14 @@ export async function completeReferral(
       note: `Referral: ${note}`,
     });
   } else if (reward.type !== "points") {
-    const requestId = referralKeys.rewardRedemption(referral.id);
-    const existing = await tx.redemption.findUnique({ where: { shopId_requestId: { shopId: shop.id, requestId } }, select: { id: true } });
-    const row =
-      existing ??
-      (await tx.redemption.create({
-        data: {
-          shopId: shop.id,
-          memberId: referrer.id,
-          requestId,
-          rewardName: `Referral reward: ${describeReferralReward(reward, shop.currencyCode)}`,
-          pointsSpent: 0,
-          // Not "pending": that status belongs to point redemptions and their recovery.
-          status: "issuing",
-          code: referrerRewardCode(shop.id, referral.id),
-          expiresAt: reward.expiryDays ? addDays(now, reward.expiryDays) : null,
-        },
-        select: { id: true },
-      }));
+    const row = await owedCodeRow(tx, {
+      shopId: shop.id,
+      memberId: referrer.id,
+      requestId: referralKeys.rewardRedemption(referral.id),
+      rewardName: `Referral reward: ${describeReferralReward(reward, shop.currencyCode)}`,
+      code: referrerRewardCode(shop.id, referral.id),
+      expiresAt: reward.expiryDays ? addDays(now, reward.expiryDays) : null,
+    });
     issue.push(row.id);
   }
   await payDueBonuses(tx, shop, settings, referrer.id, referral.orderGid);

@@ -1,4 +1,4 @@
-import type { Db } from "../../db.server";
+import type { Db, Tx } from "../../db.server";
 
 // The claim shared by the outboxes in Redemption rows (stalled redemptions, referrer codes,
 // gifts): one worker wins an attempt, attempts and the lease are on the row.
@@ -23,3 +23,26 @@ export async function claimRedemptionAttempt(db: Db, id: string, from: Redemptio
   return row?.attempts ?? null;
 }
 
+
+/** A code Kanta owes a member for nothing spent (a referrer's reward, a surprise's prize), made in Shopify by the issuing outbox. */
+export interface OwedCode {
+  shopId: string;
+  memberId: string;
+  /** Once per (shop, requestId): the caller's key for what is owed. */
+  requestId: string;
+  rewardId?: string | null;
+  rewardName: string;
+  code: string;
+  expiresAt: Date | null;
+}
+
+/**
+ * The owed code's row in the caller's transaction, created once: a replayed or resumed caller
+ * gets the row it made before (with the code it had then). Status "issuing", the outbox's (not
+ * "pending", which is spent points' recovery); no points spent.
+ */
+export async function owedCodeRow(tx: Tx, owed: OwedCode): Promise<{ id: string; code: string | null }> {
+  const select = { id: true, code: true } as const;
+  const existing = await tx.redemption.findUnique({ where: { shopId_requestId: { shopId: owed.shopId, requestId: owed.requestId } }, select });
+  return existing ?? (await tx.redemption.create({ data: { ...owed, pointsSpent: 0, status: "issuing" }, select }));
+}

@@ -5,6 +5,7 @@ import { occasionKey } from "../notify/occasions";
 import { recordOccasion } from "../notify/occasions.server";
 import { describeRewardValue, generateRewardCode } from "../rewards/rewards";
 import { toRewardDef } from "../rewards/redemptions.server";
+import { owedCodeRow } from "../rewards/outbox.server";
 import { inTransaction } from "../tx.server";
 import { audienceWhere, readAudience, wantsPurchases, type SurpriseAudience } from "./audience";
 import { drawWinners, cryptoRandom, type RandomInt } from "./draw";
@@ -106,24 +107,15 @@ export async function awardNextBatch(db: Db, surpriseId: string, now: Date, batc
         await appendLedgerEntry(tx, { shopId: s.shopId, memberId: w.memberId, delta: s.prizePoints ?? 0, kind: "surprise", idempotencyKey: surpriseKeys.ledger(s.id, w.memberId), sourceGid: s.id, actor: "system", note: s.name });
         data = { ...data, points: s.prizePoints ?? 0 };
       } else if (s.prizeType === "reward" && reward) {
-        const requestId = surpriseKeys.redemption(s.id, w.memberId);
-        const existing = await tx.redemption.findUnique({ where: { shopId_requestId: { shopId: s.shopId, requestId } } });
-        const row =
-          existing ??
-          (await tx.redemption.create({
-            data: {
-              shopId: s.shopId,
-              memberId: w.memberId,
-              rewardId: reward.id,
-              requestId,
-              rewardName: `${s.name}: ${reward.name}`,
-              pointsSpent: 0,
-              // The outbox state of codes Kanta owes (not "pending", which is spent points' recovery).
-              status: "issuing",
-              code: generateRewardCode((n) => randomBytes(n)),
-              expiresAt: reward.expiryDays ? new Date(now.getTime() + reward.expiryDays * 86_400_000) : null,
-            },
-          }));
+        const row = await owedCodeRow(tx, {
+          shopId: s.shopId,
+          memberId: w.memberId,
+          rewardId: reward.id,
+          requestId: surpriseKeys.redemption(s.id, w.memberId),
+          rewardName: `${s.name}: ${reward.name}`,
+          code: generateRewardCode((n) => randomBytes(n)),
+          expiresAt: reward.expiryDays ? new Date(now.getTime() + reward.expiryDays * 86_400_000) : null,
+        });
         redemption = row.id;
         data = { ...data, code: row.code!, rewardText: `${reward.name} (${describeRewardValue(reward, s.shop.currencyCode)})` };
       } else if (s.prizeType === "gift" && hooks.gift) {
