@@ -36,8 +36,18 @@ export function createPrismaClient(url: string): PrismaClient {
     pgPools.set(client, pool);
     return client;
   }
-  return new PrismaClient({ adapter: new PrismaLibSql({ url }) });
+  return new PrismaClient({ adapter: new PrismaLibSql({ url, timeout: SQLITE_BUSY_MS }) });
 }
+
+/**
+ * How long a SQLite write waits for another process's write to finish (SQLite's busy
+ * timeout). libsql's default is none: a second process writing the same file (a CLI beside
+ * `npm run local`, a test beside the local server) failed at once with SQLITE_BUSY. libsql
+ * waits synchronously, so the waiting process does nothing else meanwhile; other processes'
+ * write transactions are short (one batch, one import slice), and a CLI that failed at once
+ * was worse. Kanta's own process has one connection (its writes queue in the adapter).
+ */
+export const SQLITE_BUSY_MS = 5000;
 
 const pgPools = new WeakMap<PrismaClient, pg.Pool>();
 

@@ -69,7 +69,7 @@ export async function migratePostgres(url, { log = console.log } = {}) {
 
 export async function migrateSqlite(url, { log = console.log, quiet = false } = {}) {
   const { createClient } = await import("@libsql/client");
-  const client = createClient({ url });
+  const client = createClient({ url, timeout: 5000 }); // waits for another writer, as app/db.server.ts SQLITE_BUSY_MS
   try {
     // Prisma's own SQLite migrations table (as its schema engine creates it).
     await client.execute(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
@@ -119,7 +119,7 @@ export async function migrateSqlite(url, { log = console.log, quiet = false } = 
  */
 export async function enableSqliteWal(url) {
   const { createClient } = await import("@libsql/client");
-  const client = createClient({ url });
+  const client = createClient({ url, timeout: 5000 }); // waits for another writer, as app/db.server.ts SQLITE_BUSY_MS
   try {
     await client.execute("PRAGMA journal_mode = WAL");
   } finally {

@@ -15,7 +15,8 @@ export default defineConfig({
     // PostgreSQL-only files: faults-postgres drops its database's connections; faults-worker
     // runs a separate worker process (a multi-process deployment, which is PostgreSQL's);
     // pg-one-query checks the pg driver's per-connection query rule.
-    exclude: db === "postgres" ? [] : ["tests/integration/faults-postgres.test.ts", "tests/integration/faults-worker.test.ts", "tests/integration/pg-one-query.test.ts"],
+    // SQLite-only: sqlite-writers checks SQLite's one writer against another connection.
+    exclude: db === "postgres" ? ["tests/integration/sqlite-writers.test.ts"] : ["tests/integration/faults-postgres.test.ts", "tests/integration/faults-worker.test.ts", "tests/integration/pg-one-query.test.ts"],
     globalSetup: ["tests/global-setup.ts"],
     setupFiles: ["tests/setup.ts"],
     testTimeout: 60_000,
