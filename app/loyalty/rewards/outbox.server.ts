@@ -23,7 +23,6 @@ export async function claimRedemptionAttempt(db: Db, id: string, from: Redemptio
   return row?.attempts ?? null;
 }
 
-
 /** A code Kanta owes a member for nothing spent (a referrer's reward, a surprise's prize), made in Shopify by the issuing outbox. */
 export interface OwedCode {
   shopId: string;
